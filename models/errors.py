@@ -1,0 +1,46 @@
+"""The one error hierarchy. Messages are English msgids with {placeholders}; they are shown in
+the user's language through the translation catalogue (models/i18n.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AppError(Exception):
+    """A failure a user can meet; `status_code` says how the web layer answers it."""
+
+    status_code = 400
+
+    def __init__(self, field: str | None, msgid: str, **params: Any) -> None:
+        super().__init__(msgid.format(**params) if params else msgid)
+        self.field = field
+        self.msgid = msgid
+        self.params = params
+
+
+class InvalidError(AppError):
+    """Bad input: nothing was changed."""
+
+    status_code = 400
+
+
+class NotFoundError(AppError):
+    status_code = 404
+
+
+class ForbiddenError(AppError):
+    status_code = 403
+
+
+class ConflictError(AppError):
+    """The input was fine but the state forbids it (a duplicate, a full vacancy)."""
+
+    status_code = 409
+
+
+class ValidationErrors(InvalidError):
+    """Several field errors at once (a form, or a row of an import)."""
+
+    def __init__(self, errors: list[AppError]) -> None:
+        super().__init__(None, "The form has errors.")
+        self.errors = errors

@@ -1,0 +1,122 @@
+"""Training institutions, their courses, the people they train and each enrolment."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.clock import utcnow
+
+
+class InstitutionBase(SQLModel):
+    code: str = Field(max_length=20, unique=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=30)
+    managing_agency: str = Field(default="", max_length=200)
+    commune_code: str | None = Field(default=None, max_length=5)
+    address: str = Field(default="", max_length=300)
+    phone: str | None = Field(default=None, max_length=16)
+    is_active: bool = True
+
+
+class Institution(InstitutionBase, table=True):
+    """A vocational training institution: college, centre, or an enterprise that trains."""
+
+    __tablename__ = "institution"
+    id: int | None = Field(default=None, primary_key=True)
+    name_key: str = Field(max_length=200, index=True)
+
+
+class CourseBase(SQLModel):
+    institution_id: int = Field(foreign_key="institution.id", index=True)
+    occupation_id: int = Field(foreign_key="training_occupation.id", index=True)
+    level_code: str = Field(foreign_key="training_level.code", max_length=20, index=True)
+    code: str = Field(max_length=40)
+    name: str = Field(max_length=200)
+    hours: int | None = None
+    start_date: date = Field(index=True)
+    end_date: date
+    capacity: int
+    venue_commune_code: str | None = Field(default=None, max_length=5, index=True)
+    mobile: bool = False  # taught in the village (lưu động) rather than at the centre
+    funding_source: str = Field(max_length=30)
+    training_order_id: int | None = Field(default=None, foreign_key="training_order.id")
+    status: str = Field(default="planned", max_length=12, index=True)
+
+
+class Course(CourseBase, table=True):
+    """One class of an occupation at a level; may train the cohort of a training order."""
+
+    __tablename__ = "course"
+    __table_args__ = (
+        UniqueConstraint("institution_id", "code"),
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint("end_date >= start_date", name="dates_ordered"),
+        Index("ix_course_training_order", "training_order_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PersonBase(SQLModel):
+    full_name: str = Field(max_length=120)
+    birth_date: date
+    sex: str = Field(max_length=3)
+    ethnicity_code: str = Field(foreign_key="ethnicity.code", max_length=2, index=True)
+    commune_code: str = Field(max_length=5, index=True)
+    village: str = Field(default="", max_length=120)
+    phone: str | None = Field(default=None, max_length=16)  # E.164
+    citizen_id: str | None = Field(default=None, max_length=12)
+    household_status: str | None = Field(default=None, max_length=10)  # ngheo | can_ngheo
+    has_disability: bool = False
+    in_difficult_village: bool = False  # thôn/bản đặc biệt khó khăn
+    consent_to_employers: bool = False
+    # What the person looks for, used by matching.
+    willing_to_work: list[str] = Field(default_factory=list, sa_type=JSON)
+    expected_wage: int | None = None
+    available_from: date | None = None
+    skills: list[str] = Field(default_factory=list, sa_type=JSON)
+
+
+class Person(PersonBase, table=True):
+    """A trainee, graduate or worker. One row per citizen ID; the name is stored in NFC with a
+    diacritics-free key. Derived flags are kept on the row so KPIs never recompute them."""
+
+    __tablename__ = "person"
+    __table_args__ = (
+        UniqueConstraint("citizen_id", name="uq_person_citizen_id"),
+        CheckConstraint("sex IN ('nam','nu')", name="sex_value"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    family_name: str = Field(default="", max_length=40)
+    middle_name: str = Field(default="", max_length=60)
+    given_name: str = Field(default="", max_length=40)
+    name_key: str = Field(max_length=120, index=True)
+    is_ethnic_minority: bool = Field(default=True, index=True)  # derived from ethnicity
+    in_zone_iii: bool = False  # derived from the commune's zone when recorded
+    consent_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class EnrolmentBase(SQLModel):
+    person_id: int = Field(foreign_key="person.id", index=True)
+    course_id: int = Field(foreign_key="course.id", index=True)
+    enrolled_on: date
+    status: str = Field(default="dang_hoc", max_length=12)
+    result: str | None = Field(default=None, max_length=12)  # dat | khong_dat
+    graduated_on: date | None = Field(default=None, index=True)
+    certificate_kind: str | None = Field(default=None, max_length=30)
+    certificate_number: str | None = Field(default=None, max_length=40)
+    support_amount: int = 0  # VND of learner support received (QĐ 46/2015)
+
+
+class Enrolment(EnrolmentBase, table=True):
+    """A person in a course: status, result, graduation and the credential earned."""
+
+    __tablename__ = "enrolment"
+    __table_args__ = (UniqueConstraint("person_id", "course_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,79 @@
+"""Fixtures shared by the whole suite.
+
+Every test that takes `engine` or `session` runs twice: on a fresh SQLite file and on
+PostgreSQL when TEST_DATABASE_URL is set. Without it the PostgreSQL runs skip, except under CI
+(CI=true) or REQUIRE_POSTGRES=1, where a missing database is an error, so CI cannot pass by
+skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine as sa_create_engine
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, SQLModel
+
+import models.tables  # noqa: F401  (registers every table)
+from models.db import make_engine, normalise_url
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+POSTGRES_REQUIRED = os.environ.get("CI") == "true" or os.environ.get("REQUIRE_POSTGRES") == "1"
+
+
+def _missing_postgres() -> None:
+    reason = "TEST_DATABASE_URL is not set: PostgreSQL runs skipped"
+    if POSTGRES_REQUIRED:
+        pytest.fail(reason + " (required under CI / REQUIRE_POSTGRES=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_engine(worker_id: str) -> Iterator[Engine]:
+    """One private database per test worker, created from the models and dropped at the end."""
+    if not POSTGRES_URL:
+        _missing_postgres()
+    base = make_url(normalise_url(POSTGRES_URL))
+    name = f"{base.database}_{worker_id}_{uuid.uuid4().hex[:6]}"
+    admin = sa_create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(base.set(database=name).render_as_string(hide_password=False))
+    SQLModel.metadata.create_all(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
+    """A fresh, empty database with the full schema."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+        SQLModel.metadata.create_all(eng)
+        yield eng
+        eng.dispose()
+        return
+    eng = request.getfixturevalue("postgres_engine")
+    _truncate_all(eng)
+    yield eng
+
+
+def _truncate_all(eng: Engine) -> None:
+    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with eng.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
