@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 
 def utcnow() -> datetime:
-    """Naive UTC timestamp: the same on SQLite and PostgreSQL."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Timezone-aware UTC timestamp (SQLModel stores aware datetimes and reads them as UTC)."""
+    return datetime.now(UTC)
 
 
 def today() -> date:

@@ -1,5 +1,19 @@
 """All tables, imported together so SQLModel.metadata (and Alembic) sees every one."""
 
+from sqlmodel import SQLModel
+
+# Deterministic constraint names, identical on SQLite and PostgreSQL, so migrations can
+# name what they drop.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# ruff: noqa: E402
+
 from models.tables.accounts import AuditEntry, AuthSession, LoginAttempt, UserAccount
 from models.tables.employment import (
     Employer,
