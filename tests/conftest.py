@@ -77,3 +77,20 @@ def _truncate_all(eng: Engine) -> None:
 def session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as s:
         yield s
+
+
+BROWSER_REQUIRED = os.environ.get("CI") == "true" or os.environ.get("REQUIRE_BROWSER") == "1"
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's chromium for the browser tests; skipped where it is missing, except under CI."""
+    import shutil
+
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        reason = "Chromium is not installed (Debian package 'chromium'): browser tests skipped"
+        if BROWSER_REQUIRED:
+            pytest.fail(reason + " (required under CI / REQUIRE_BROWSER=1)")
+        pytest.skip(reason)
+    return path
