@@ -17,7 +17,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from matching.text import nfc, search_key, split_vietnamese_name
+from matching.text import search_key
+from models.people import name_fields
 from models.tables import (
     Course,
     EconomicSector,
@@ -123,16 +124,8 @@ def person(session: Session, **overrides: Any) -> Person:
     }
     values.update(overrides)
     eth = ethnicity(session, values.pop("ethnicity_code", "03"))
-    family, middle, given = split_vietnamese_name(values["full_name"])
-    row = Person(
-        **{**values, "full_name": nfc(values["full_name"])},
-        ethnicity_code=eth.code,
-        family_name=family,
-        middle_name=middle,
-        given_name=given,
-        name_key=search_key(values["full_name"]),
-        is_ethnic_minority=eth.is_minority,
-    )
+    values.update(name_fields(values["full_name"]))
+    row = Person(**values, ethnicity_code=eth.code, is_ethnic_minority=eth.is_minority)
     session.add(row)
     session.flush()
     return row
