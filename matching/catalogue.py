@@ -1,0 +1,139 @@
+"""The province's occupation catalogue (``data/occupations.csv``) and code resolution.
+
+An occupation can be named three ways: its catalogue key (``MAY_CONG_NGHIEP``), its national
+trung cấp code (7 digits starting with 5) or its national cao đẳng code (7 digits starting with
+6). :class:`OccupationCatalogue` resolves any of them and tells whether two codes name the same
+occupation or related ones (the same ``group``).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from matching.text import nfc
+
+DEFAULT_PATH = Path(__file__).parent / "data" / "occupations.csv"
+COLUMNS = (
+    "key",
+    "name",
+    "group",
+    "sector_group",
+    "levels",
+    "code_trung_cap",
+    "code_cao_dang",
+    "aliases",
+)
+
+
+@dataclass(frozen=True)
+class Occupation:
+    """One catalogue row: a training occupation with its national codes and local names."""
+
+    key: str
+    name: str
+    group: str
+    sector_group: str
+    levels: tuple[str, ...]
+    code_trung_cap: str | None
+    code_cao_dang: str | None
+    aliases: tuple[str, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Every code that names this occupation: the key, then the national codes."""
+        extra = (c for c in (self.code_trung_cap, self.code_cao_dang) if c)
+        return (self.key, *extra)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The official name followed by the aliases (what people type for this occupation)."""
+        return (self.name, *self.aliases)
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(nfc(part) for part in cell.split("|") if nfc(part))
+
+
+def _occupation_from_row(row: dict[str, str]) -> Occupation:
+    return Occupation(
+        key=row["key"].strip(),
+        name=nfc(row["name"]),
+        group=row["group"].strip(),
+        sector_group=row["sector_group"].strip(),
+        levels=_split(row["levels"]),
+        code_trung_cap=row["code_trung_cap"].strip() or None,
+        code_cao_dang=row["code_cao_dang"].strip() or None,
+        aliases=_split(row["aliases"]),
+    )
+
+
+class OccupationCatalogue:
+    """Occupations in file order, with lookup by key or national code."""
+
+    def __init__(self, occupations: list[Occupation]) -> None:
+        self.occupations: tuple[Occupation, ...] = tuple(occupations)
+        self._by_code: dict[str, Occupation] = {}
+        for occupation in self.occupations:
+            for code in occupation.codes:
+                if code in self._by_code:
+                    raise ValueError(f"occupation code {code!r} appears twice in the catalogue")
+                self._by_code[code] = occupation
+
+    def __iter__(self) -> Iterator[Occupation]:
+        return iter(self.occupations)
+
+    def __len__(self) -> int:
+        return len(self.occupations)
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and self.resolve(code) is not None
+
+    def resolve(self, code: str | None) -> Occupation | None:
+        """The occupation that ``code`` (key, trung cấp or cao đẳng code) names, or None."""
+        if not code:
+            return None
+        code = code.strip()
+        return self._by_code.get(code) or self._by_code.get(code.upper())
+
+    def key_of(self, code: str | None) -> str | None:
+        """The catalogue key for ``code``, or None when the code is unknown."""
+        occupation = self.resolve(code)
+        return occupation.key if occupation else None
+
+    def same(self, code_a: str | None, code_b: str | None) -> bool:
+        """True when both codes resolve to one occupation."""
+        a, b = self.resolve(code_a), self.resolve(code_b)
+        return a is not None and a is b
+
+    def related(self, code_a: str | None, code_b: str | None) -> bool:
+        """True when both codes resolve to occupations of the same group (or the same one)."""
+        a, b = self.resolve(code_a), self.resolve(code_b)
+        return a is not None and b is not None and a.group == b.group
+
+    def labelled(self) -> list[tuple[str, tuple[str, ...]]]:
+        """``(key, labels)`` pairs, the form :class:`OccupationNormaliser` is fitted on."""
+        return [(o.key, o.labels) for o in self.occupations]
+
+
+def read_catalogue(path: Path | str) -> OccupationCatalogue:
+    """Read a catalogue CSV with the columns of ``data/occupations.csv``."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = set(COLUMNS) - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path}: missing columns {sorted(missing)}")
+        return OccupationCatalogue([_occupation_from_row(row) for row in reader])
+
+
+@lru_cache(maxsize=4)
+def _cached(path: str) -> OccupationCatalogue:
+    return read_catalogue(path)
+
+
+def load_catalogue(path: Path | str | None = None) -> OccupationCatalogue:
+    """Load (once, then from a cache) the catalogue at ``path``, the bundled one by default."""
+    return _cached(str(Path(path) if path else DEFAULT_PATH))
