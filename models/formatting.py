@@ -1,0 +1,44 @@
+"""How amounts and dates are shown: `5.310.000 ₫` and dd/mm/yyyy for Vietnamese readers.
+
+Values travel raw (ints, dates) inside errors and pages and are formatted only when shown, in
+the reader's language; `Vnd` marks an int that is money so the translator knows to format it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
+
+_BABEL_LOCALES = {"vi": "vi_VN", "en": "en_GB"}
+
+
+class Vnd(int):
+    """An amount of Vietnamese đồng. An int everywhere (JSON, arithmetic), but rendered as
+    money when it is a parameter of a translated message."""
+
+    __slots__ = ()
+
+
+def _locale(lang: str) -> str:
+    return _BABEL_LOCALES.get(lang, _BABEL_LOCALES["vi"])
+
+
+def format_number(value: int, lang: str = "vi") -> str:
+    """Group thousands the reader's way: 1.234.567 in Vietnamese, 1,234,567 in English."""
+    return format_decimal(value, locale=_locale(lang))
+
+
+def format_vnd(amount: int, lang: str = "vi") -> str:
+    """`5.310.000 ₫` in Vietnamese, `VND 5,310,000` in English. A plain space, not Babel's
+    no-break space, so the text is the same wherever it is compared or copied."""
+    digits = format_number(int(amount), lang)
+    return f"VND {digits}" if lang == "en" else f"{digits} ₫"
+
+
+def format_date(value: date, lang: str = "vi") -> str:
+    """dd/mm/yyyy in both languages: the form every Vietnamese document uses."""
+    if isinstance(value, datetime):
+        value = value.date()
+    return babel_format_date(value, "dd/MM/yyyy", locale=_locale(lang))
