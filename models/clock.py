@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 
 def utcnow() -> datetime:
@@ -10,5 +11,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
 def today() -> date:
-    return datetime.now(UTC).date()
+    """Today's date in Vietnam (UTC+7), which decides "this year" and "this month"."""
+    return datetime.now(VIETNAM).date()

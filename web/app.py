@@ -1,0 +1,57 @@
+"""The application factory: nothing is built at import time, so tests and commands pass their
+own settings (and, in tests, their own engine)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+
+from models.db import make_engine
+from models.settings import Settings
+from web.errors import UnexpectedErrorMiddleware, install_error_handlers
+from web.routes import home, system
+from web.security import DEFAULT_MAX_BODY_BYTES, BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from web.templating import STATIC_DIR, build_templates
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> FastAPI:
+    """Build the app. With `engine` given (tests), the caller keeps ownership of it;
+    otherwise the app makes one from the settings and disposes of it at shutdown."""
+    owns_engine = engine is None
+    app_engine = engine or make_engine(settings.database_url, echo=settings.echo_sql)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_engine:
+            app_engine.dispose()
+
+    app = FastAPI(
+        title="Điện Biên: training to jobs",
+        lifespan=lifespan,
+        docs_url=None,  # the interactive docs load scripts from a CDN, which the CSP forbids
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = app_engine
+    app.state.templates = build_templates()
+
+    # Added innermost first: the headers middleware wraps everything, error pages included.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(UnexpectedErrorMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    install_error_handlers(app)
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(home.router)
+    app.include_router(system.router)
+    return app

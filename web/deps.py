@@ -1,0 +1,45 @@
+"""Typed dependencies shared by the routes: the database session and the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from models.i18n import SUPPORTED_LANGUAGES, normalise_language
+from models.settings import Settings
+
+LANGUAGE_COOKIE = "lang"
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request; services commit, anything left unfinished rolls back."""
+    with Session(get_engine(request), expire_on_commit=False) as session:
+        yield session
+
+
+def current_language(request: Request) -> str:
+    """The language chosen with the switch (a cookie), else the site's default (Vietnamese).
+    A plain function too, so error handlers that run outside dependencies can use it."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE, "")
+    if chosen in SUPPORTED_LANGUAGES:
+        return chosen
+    return normalise_language(request.app.state.settings.default_language)
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+LanguageDep = Annotated[str, Depends(current_language)]

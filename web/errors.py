@@ -1,0 +1,161 @@
+"""Every failure is answered in one place: an HTML page in the reader's language for pages,
+`{"error": {"field", "message"}}` for /api. Unexpected exceptions are logged with their
+traceback and the user sees a plain apology, never the traceback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from models.errors import AppError, ValidationErrors
+from models.i18n import message_for, translate
+from web.deps import current_language
+from web.security import RequestTooLarge
+from web.templating import render
+
+logger = logging.getLogger(__name__)
+
+TITLES = {
+    400: "Invalid request",
+    403: "Not allowed",
+    404: "Page not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request too large",
+    500: "Server error",
+}
+MESSAGES = {
+    400: "The request is not valid.",
+    403: "You are not allowed to do this.",
+    404: "There is no page at this address.",
+    405: "This address does not accept this kind of request.",
+    413: "The request is too large: at most {megabytes} MB is accepted.",
+    500: "Something went wrong on our side. It has been recorded; please try again later.",
+}
+GENERIC_TITLE = "Error"
+GENERIC_MESSAGE = "The request could not be handled."
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path == "/api" or request.url.path.startswith("/api/")
+
+
+def error_response(
+    request: Request,
+    status: int,
+    message: str,
+    *,
+    field: str | None = None,
+    details: list[dict[str, str | None]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """The one renderer of errors; messages are already in the reader's language. `details`
+    lists each field's message when several fields were wrong at once."""
+    if is_api(request):
+        error: dict[str, object] = {"field": field, "message": message}
+        if details:
+            error["details"] = details
+        return JSONResponse({"error": error}, status_code=status, headers=headers)
+    lang = current_language(request)
+    context = {
+        "status": status,
+        "title": TITLES.get(status, GENERIC_TITLE),
+        "message": message,
+        "details": details or [],
+    }
+    response = render(request, "error.html", context, lang=lang, status_code=status)
+    response.headers.update(headers or {})
+    return response
+
+
+def app_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AppError)
+    lang = current_language(request)
+    details = None
+    if isinstance(exc, ValidationErrors):
+        details = [{"field": each.field, "message": message_for(each, lang)} for each in exc.errors]
+    message = message_for(exc, lang)
+    return error_response(request, exc.status_code, message, field=exc.field, details=details)
+
+
+def http_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    params = {}
+    if isinstance(exc, RequestTooLarge):
+        params["megabytes"] = exc.max_bytes // (1024 * 1024)
+    msgid = MESSAGES.get(exc.status_code, GENERIC_MESSAGE)
+    message = translate(msgid, current_language(request), **params)
+    return error_response(request, exc.status_code, message, headers=exc.headers)
+
+
+def validation_error_handler(request: Request, exc: Exception) -> Response:
+    """Bad query or body parameters: name the first offending field, in the reader's words."""
+    assert isinstance(exc, RequestValidationError)
+    lang = current_language(request)
+    first = exc.errors()[0] if exc.errors() else {}
+    field = str(first.get("loc", ("",))[-1]) or None
+    message = translate("The value of {field} is not valid.", lang, field=field or "?")
+    status = 422 if is_api(request) else 400
+    return error_response(request, status, message, field=field)
+
+
+# Said in both languages because it is shown when even the catalogue or the page failed.
+LAST_RESORT_MESSAGE = (
+    "Đã có lỗi ở máy chủ, vui lòng thử lại sau. / Something went wrong, please try again later."
+)
+
+
+def server_error_response(request: Request) -> Response:
+    try:
+        message = translate(MESSAGES[500], current_language(request))
+        return error_response(request, 500, message)
+    except Exception:  # the error page itself failed: say it in plain text
+        logger.exception("Rendering the error page failed")
+        return PlainTextResponse(LAST_RESORT_MESSAGE, status_code=500)
+
+
+class UnexpectedErrorMiddleware:
+    """Catches what no handler did: an HTTPException raised by a middleware (a body too
+    large) and any unexpected exception. Sits inside the security headers middleware so
+    these pages carry the headers too."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                raise
+            # url_for in the error page needs the router even if the request never got there.
+            scope.setdefault("router", scope["app"].router)
+            request = Request(scope)
+            if isinstance(exc, HTTPException):
+                response = http_error_handler(request, exc)
+            else:
+                logger.exception("Unhandled error on %s %s", scope["method"], scope["path"])
+                response = server_error_response(request)
+            await response(scope, receive, send)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, app_error_handler)
+    app.add_exception_handler(HTTPException, http_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)

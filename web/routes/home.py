@@ -1,0 +1,51 @@
+"""The home page: what the platform holds, for anyone, without signing in."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from models.clock import today
+from models.errors import InvalidError
+from models.queries.home import HomeFigures, home_figures
+from web.deps import LanguageDep, SessionDep
+from web.templating import render
+
+router = APIRouter()
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+# (figure, label msgid, hint msgid): the order the cards appear in.
+HOME_CARDS = (
+    ("institutions", "Training institutions", "Vocational colleges, centres and schools"),
+    ("courses", "Courses", "All courses registered"),
+    ("trainees", "Trainees", "People with at least one enrolment"),
+    ("open_vacancies", "Open vacancies", "Job offers still taking people"),
+    ("open_places", "Places open", "Places left in the open vacancies"),
+    ("placements", "Jobs started in {year}", "Employment starting this year"),
+)
+
+
+@router.get("/", response_class=HTMLResponse, name="home")
+def home(request: Request, session: SessionDep, lang: LanguageDep) -> HTMLResponse:
+    figures = home_figures(session, year=today().year)
+    cards = [
+        {"figure": name, "label": label, "hint": hint, "value": getattr(figures, name)}
+        for name, label, hint in HOME_CARDS
+    ]
+    return render(request, "home.html", {"year": figures.year, "cards": cards}, lang=lang)
+
+
+@router.get("/api/home-figures", name="api_home_figures")
+def api_home_figures(
+    session: SessionDep, year: Annotated[int | None, Query()] = None
+) -> HomeFigures:
+    """The home page's figures as JSON, for any year (placements depend on it)."""
+    year = today().year if year is None else year
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidError(
+            "year", "The year must be between {first} and {last}.", first=FIRST_YEAR, last=LAST_YEAR
+        )
+    return home_figures(session, year=year)

@@ -1,0 +1,60 @@
+"""Language switch and health check."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy import text
+
+from models.errors import InvalidError
+from models.i18n import SUPPORTED_LANGUAGES
+from web.deps import LANGUAGE_COOKIE, SessionDep
+
+logger = logging.getLogger(__name__)
+router = APIRouter()
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+def safe_local_path(target: str | None) -> str | None:
+    """Only a path on this site: '/x?y' passes; 'https://evil', '//evil' and '/\\evil' (which
+    browsers read as another host) do not, so the switch cannot redirect anywhere else."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(ch in target for ch in "\r\n\\"):
+        return None
+    return target
+
+
+@router.post("/lang/{code}", name="set_language")
+def set_language(
+    request: Request, code: str, next_path: Annotated[str, Form(alias="next")] = "/"
+) -> RedirectResponse:
+    """Remember the chosen language for a year and go back to the page (post/redirect/get)."""
+    if code not in SUPPORTED_LANGUAGES:
+        raise InvalidError("code", "Unknown language: {code}.", code=code)
+    target = safe_local_path(next_path) or str(request.url_for("home").path)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=ONE_YEAR,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.get("/healthz", name="healthz")
+def healthz(session: SessionDep) -> JSONResponse:
+    """For monitors and load balancers: the app answers and the database does too."""
+    try:
+        session.execute(text("SELECT 1"))
+    except Exception:
+        logger.exception("Health check: the database did not answer")
+        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})

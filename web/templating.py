@@ -1,0 +1,73 @@
+"""Jinja2 set-up: every label goes through the translation catalogue, numbers are grouped the
+reader's way, and autoescape is on for every template whatever its name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from starlette.responses import HTMLResponse
+
+from models.formatting import format_number
+from models.i18n import translate
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+@pass_context
+def _gettext(context: Context, msgid: str, **params: Any) -> str:
+    return translate(msgid, context["lang"], **params)
+
+
+@pass_context
+def _number(context: Context, value: int) -> str:
+    return format_number(value, context["lang"])
+
+
+@pass_context
+def _url_for(context: Context, name: str, /, **path_params: Any) -> str:
+    """A site-relative path, not Starlette's absolute URL: behind a TLS proxy an absolute
+    http:// link would be wrong, and a path works whatever host the visitor used."""
+    request: Request = context["request"]
+    return str(request.url_for(name, **path_params).path)
+
+
+def build_templates() -> Jinja2Templates:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,  # a missing variable is a bug, not an empty string
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["_"] = _gettext
+    env.globals["url_for"] = _url_for  # Jinja2Templates keeps a global already set
+    env.filters["number"] = _number
+    return Jinja2Templates(env=env)
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    lang: str,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a page in `lang`; `current_path` lets the language switch come back here."""
+    templates: Jinja2Templates = request.app.state.templates
+    page_context = {"lang": lang, "current_path": _local_path(request), **(context or {})}
+    response: HTMLResponse = templates.TemplateResponse(
+        request, name, page_context, status_code=status_code
+    )
+    return response
+
+
+def _local_path(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
