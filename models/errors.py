@@ -44,3 +44,15 @@ class ValidationErrors(InvalidError):
     def __init__(self, errors: list[AppError]) -> None:
         super().__init__(None, "The form has errors.")
         self.errors = errors
+
+
+class NotSignedInError(AppError):
+    """The page needs a signed-in user: pages redirect to the sign-in form."""
+
+    status_code = 401
+
+
+class ThrottledError(AppError):
+    """Too many attempts in a short time (failed sign-ins)."""
+
+    status_code = 429

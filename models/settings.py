@@ -17,6 +17,7 @@ class Settings:
     secret_key: str = "dev-only-change-me"
     default_language: str = "vi"
     echo_sql: bool = False
+    secure_cookies: bool = False  # set SECURE_COOKIES=1 behind HTTPS
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -27,6 +28,7 @@ class Settings:
             secret_key=os.environ.get("SECRET_KEY") or cls.secret_key,
             default_language=os.environ.get("DEFAULT_LANGUAGE") or cls.default_language,
             echo_sql=os.environ.get("ECHO_SQL") == "1",
+            secure_cookies=os.environ.get("SECURE_COOKIES") == "1",
         )
 
     @property

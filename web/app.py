@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
 from models.db import make_engine
 from models.settings import Settings
+from web.auth import csrf_protect
 from web.errors import UnexpectedErrorMiddleware, install_error_handlers
-from web.routes import home, system
+from web.routes import auth, home, system
 from web.security import DEFAULT_MAX_BODY_BYTES, BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from web.templating import STATIC_DIR, build_templates
 
@@ -37,6 +38,7 @@ def create_app(
 
     app = FastAPI(
         title="Điện Biên: training to jobs",
+        dependencies=[Depends(csrf_protect)],
         lifespan=lifespan,
         docs_url=None,  # the interactive docs load scripts from a CDN, which the CSP forbids
         redoc_url=None,
@@ -52,6 +54,7 @@ def create_app(
     install_error_handlers(app)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(auth.router)
     app.include_router(home.router)
     app.include_router(system.router)
     return app

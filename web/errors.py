@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from models.errors import AppError, ValidationErrors
+from models.errors import AppError, NotSignedInError, ValidationErrors
 from models.i18n import message_for, translate
 from web.deps import current_language
 from web.security import RequestTooLarge
@@ -23,11 +24,13 @@ logger = logging.getLogger(__name__)
 
 TITLES = {
     400: "Invalid request",
+    401: "Sign-in needed",
     403: "Not allowed",
     404: "Page not found",
     405: "Method not allowed",
     409: "Conflict",
     413: "Request too large",
+    429: "Too many attempts",
     500: "Server error",
 }
 MESSAGES = {
@@ -76,12 +79,23 @@ def error_response(
 
 def app_error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
+    if isinstance(exc, NotSignedInError) and not is_api(request):
+        target = quote(_local_target(request), safe="")
+        return RedirectResponse(f"{request.url_for('login').path}?next={target}", status_code=303)
     lang = current_language(request)
     details = None
     if isinstance(exc, ValidationErrors):
         details = [{"field": each.field, "message": message_for(each, lang)} for each in exc.errors]
     message = message_for(exc, lang)
     return error_response(request, exc.status_code, message, field=exc.field, details=details)
+
+
+def _local_target(request: Request) -> str:
+    """Where to come back after signing in: this page, for a GET; home otherwise."""
+    if request.method != "GET":
+        return "/"
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
 
 
 def http_error_handler(request: Request, exc: Exception) -> Response:

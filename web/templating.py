@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse
 
 from models.formatting import format_number
 from models.i18n import translate
+from web.auth import csrf_token_for, set_pending_csrf_cookie
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -61,10 +62,17 @@ def render(
 ) -> HTMLResponse:
     """Render a page in `lang`; `current_path` lets the language switch come back here."""
     templates: Jinja2Templates = request.app.state.templates
-    page_context = {"lang": lang, "current_path": _local_path(request), **(context or {})}
+    page_context = {
+        "lang": lang,
+        "current_path": _local_path(request),
+        "csrf_token": csrf_token_for(request),
+        "principal": getattr(request.state, "principal", None),
+        **(context or {}),
+    }
     response: HTMLResponse = templates.TemplateResponse(
         request, name, page_context, status_code=status_code
     )
+    set_pending_csrf_cookie(request, response)
     return response
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models.clock import today
@@ -23,8 +22,10 @@ from models.i18n import catalogue, translate
 from models.settings import Settings
 from models.tables import EmploymentSpell
 from tests import factories
+from tests.web.conftest import VISITOR_TOKEN
 from web import errors as web_errors
 from web.app import create_app
+from web.auth import ANONYMOUS_CSRF_COOKIE, CSRF_HEADER
 from web.routes.home import HOME_CARDS
 from web.security import SECURITY_HEADERS
 
@@ -85,17 +86,6 @@ def as_int(shown: str) -> int:
     """'8.500' (Vietnamese grouping) or '8,500' (English) -> 8500; anything else fails."""
     assert re.fullmatch(r"\d{1,3}([.,]\d{3})*", shown), shown
     return int(shown.replace(".", "").replace(",", ""))
-
-
-@pytest.fixture
-def app(engine: Engine):
-    return create_app(Settings(database_url=str(engine.url)), engine=engine)
-
-
-@pytest.fixture
-def client(app) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def _spell(session: Session, person_id: int, start: date) -> None:
@@ -299,6 +289,8 @@ def test_healthz_reports_the_database(client):
 def test_a_body_over_the_limit_is_refused_with_413(engine):
     app = create_app(Settings(), engine=engine, max_body_bytes=1024)
     with TestClient(app) as client:
+        client.cookies.set(ANONYMOUS_CSRF_COOKIE, VISITOR_TOKEN)
+        client.headers[CSRF_HEADER] = VISITOR_TOKEN
         declared = client.post("/lang/en", content=b"x" * 2048)
 
         def chunks() -> Iterator[bytes]:  # no Content-Length: counted while read
@@ -377,7 +369,8 @@ def test_several_field_errors_on_the_api_are_listed_one_by_one(app):
         )
 
     with TestClient(app) as client:
-        response = client.post("/api/test-form")
+        client.cookies.set(ANONYMOUS_CSRF_COOKIE, VISITOR_TOKEN)
+        response = client.post("/api/test-form", headers={CSRF_HEADER: VISITOR_TOKEN})
 
     assert response.status_code == 400
     error = response.json()["error"]

@@ -1,0 +1,65 @@
+"""Helpers for web tests: sign in as a persona, read the CSRF token a page carries."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from models.accounts import create_user
+from tests import factories
+from web.auth import CSRF_HEADER
+
+PASSWORD = "mật-khẩu-đủ-dài"
+
+
+class _TokenFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.token: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "input" and values.get("name") == "csrf_token" and self.token is None:
+            self.token = values.get("value")
+
+
+def csrf_token(client: TestClient, path: str = "/login") -> str:
+    """The token the forms of `path` carry (and, for a visitor, its cookie is now set)."""
+    finder = _TokenFinder()
+    finder.feed(client.get(path).text)
+    assert finder.token, f"no CSRF token on {path}"
+    return finder.token
+
+
+def make_account(session: Session, role: str, username: str | None = None, **binding: int) -> str:
+    """An account of the given role (bound to a new institution or employer when it needs
+    one); returns its username."""
+    username = username or f"{role}_user"
+    if role == "institution" and "institution_id" not in binding:
+        binding["institution_id"] = factories.institution(session).id  # type: ignore[assignment]
+    if role == "employer" and "employer_id" not in binding:
+        binding["employer_id"] = factories.employer(session).id  # type: ignore[assignment]
+    create_user(
+        session,
+        username=username,
+        password=PASSWORD,
+        full_name=f"Người dùng {role}",
+        role=role,
+        **binding,
+    )
+    session.commit()
+    return username
+
+
+def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None:
+    token = csrf_token(client, "/login")
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token, "next": "/"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    # From now on forms carry the session's token; send it as the header too.
+    client.headers[CSRF_HEADER] = csrf_token(client, "/")

@@ -1,0 +1,136 @@
+"""Signing in and out: server-side sessions, CSRF on every form, throttled guessing."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from sqlmodel import Session, select
+
+from models.i18n import translate
+from models.tables import AuditEntry, UserAccount
+from tests.web.helpers import PASSWORD, csrf_token, make_account, sign_in
+from web.auth import SESSION_COOKIE
+from web.services.auth import MAX_FAILED_SIGN_INS, revoke_all_sessions
+
+
+class _Page(HTMLParser):
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self.alerts: list[str] = []
+        self._field: str | None = None
+        self._in_alert = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        self._field = values.get("data-field")
+        self._in_alert = values.get("role") == "alert"
+
+    def handle_data(self, data):
+        if self._field and data.strip():
+            self.fields[self._field] = data.strip()
+        if self._in_alert and data.strip():
+            self.alerts.append(data.strip())
+
+    def handle_endtag(self, tag):
+        self._field = None
+        self._in_alert = False
+
+
+def _post_login(client, username, password):
+    token = csrf_token(client, "/login")
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token, "next": "/account"},
+        follow_redirects=False,
+    )
+
+
+def test_sign_in_opens_a_session_cookie_and_the_account_page(bare_client, session: Session):
+    make_account(session, "official", "can.bo")
+    response = _post_login(bare_client, "Can.Bo ", PASSWORD)  # case and spaces forgiven
+    assert response.status_code == 303
+    assert response.headers["location"] == "/account"
+    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("sid="))
+    assert "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
+    page = _Page(bare_client.get("/account").text)
+    assert page.fields["username"] == "can.bo"
+    assert page.fields["role"] == translate("role:official", "vi")
+    entry = session.exec(select(AuditEntry).where(AuditEntry.action == "sign_in")).one()
+    assert entry.entity == "user_account"
+
+
+def test_wrong_password_is_refused_in_vietnamese_without_a_session(bare_client, session):
+    make_account(session, "official", "can.bo")
+    response = _post_login(bare_client, "can.bo", "sai-mat-khau")
+    assert response.status_code == 400
+    assert _Page(response.text).alerts == [translate("Wrong username or password.", "vi")]
+    assert SESSION_COOKIE not in bare_client.cookies
+    assert bare_client.get("/account", follow_redirects=False).status_code == 303
+
+
+def test_an_unknown_user_gets_the_same_answer_as_a_wrong_password(bare_client, session):
+    response = _post_login(bare_client, "khong.ton.tai", PASSWORD)
+    assert response.status_code == 400
+    assert _Page(response.text).alerts == [translate("Wrong username or password.", "vi")]
+
+
+def test_repeated_failures_lock_the_account_for_a_while(bare_client, session):
+    make_account(session, "official", "can.bo")
+    for _ in range(MAX_FAILED_SIGN_INS):
+        assert _post_login(bare_client, "can.bo", "sai").status_code == 400
+    response = _post_login(bare_client, "can.bo", PASSWORD)  # even the right password
+    assert response.status_code == 429
+    assert SESSION_COOKIE not in bare_client.cookies
+
+
+def test_pages_that_need_a_user_send_visitors_to_sign_in_and_back(bare_client, session):
+    response = bare_client.get("/account", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2Faccount"
+
+
+def test_a_form_without_the_csrf_token_changes_nothing(bare_client, session):
+    make_account(session, "official", "can.bo")
+    response = bare_client.post(
+        "/login", data={"username": "can.bo", "password": PASSWORD}, follow_redirects=False
+    )
+    assert response.status_code == 403
+    assert SESSION_COOKIE not in bare_client.cookies
+
+
+def test_signed_in_forms_need_the_session_token_not_the_visitor_one(client, session):
+    make_account(session, "official", "can.bo")
+    sign_in(client, "can.bo")
+    forged = client.post("/logout", headers={"x-csrf-token": "visitor-token-for-tests"})
+    assert forged.status_code == 403
+    assert client.get("/account", follow_redirects=False).status_code == 200
+
+
+def test_sign_out_revokes_the_session_on_the_server(client, session):
+    make_account(session, "official", "can.bo")
+    sign_in(client, "can.bo")
+    stolen = client.cookies.get(SESSION_COOKIE)
+    assert client.post("/logout", follow_redirects=False).status_code == 303
+    client.cookies.set(SESSION_COOKIE, stolen)  # replaying the old cookie does not work
+    assert client.get("/account", follow_redirects=False).status_code == 303
+
+
+def test_each_sign_in_gets_a_new_session(client, session):
+    make_account(session, "official", "can.bo")
+    sign_in(client, "can.bo")
+    first = client.cookies.get(SESSION_COOKIE)
+    sign_in(client, "can.bo")
+    assert client.cookies.get(SESSION_COOKIE) != first
+
+
+def test_disabling_an_account_ends_its_sessions(client, session):
+    make_account(session, "official", "can.bo")
+    sign_in(client, "can.bo")
+    user = session.exec(select(UserAccount).where(UserAccount.username == "can.bo")).one()
+    user.is_active = False
+    session.add(user)
+    revoke_all_sessions(session, user_id=user.id)
+    session.commit()
+    assert client.get("/account", follow_redirects=False).status_code == 303

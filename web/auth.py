@@ -1,0 +1,132 @@
+"""Who is asking: the signed-in user behind the session cookie, and CSRF protection for
+every form. Decisions about what a user may do live in web/permissions.py."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+
+from models.errors import ForbiddenError, NotSignedInError
+from models.tables import AuthSession, UserAccount
+from web.deps import SessionDep, get_settings
+from web.services.auth import SESSION_LIFETIME, resolve_session
+
+SESSION_COOKIE = "sid"
+ANONYMOUS_CSRF_COOKIE = "csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A signed-in user with the session they came with."""
+
+    user: UserAccount
+    auth: AuthSession
+
+    @property
+    def role(self) -> str:
+        return self.user.role
+
+
+def optional_principal(request: Request, session: SessionDep) -> Principal | None:
+    """The signed-in user, or None for a visitor. Resolved once per request."""
+    if hasattr(request.state, "principal"):
+        cached: Principal | None = request.state.principal
+        return cached
+    found = resolve_session(session, request.cookies.get(SESSION_COOKIE, ""))
+    principal = Principal(user=found[0], auth=found[1]) if found else None
+    request.state.principal = principal
+    return principal
+
+
+def current_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
+    if principal is None:
+        raise NotSignedInError(None, "Please sign in to continue.")
+    return principal
+
+
+OptionalUser = Annotated[Principal | None, Depends(optional_principal)]
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+
+
+def csrf_token_for(request: Request) -> str:
+    """The token a form on this page must send back: the session's for a signed-in user, or
+    a random value also set as a cookie for a visitor (double submit)."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if principal is not None:
+        return principal.auth.csrf_token
+    token = request.cookies.get(ANONYMOUS_CSRF_COOKIE) or getattr(
+        request.state, "new_csrf_cookie", None
+    )
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.state.new_csrf_cookie = token
+    return token
+
+
+def set_pending_csrf_cookie(request: Request, response: Response) -> None:
+    """Send the visitor's new CSRF cookie along with the page that carries the token."""
+    token = getattr(request.state, "new_csrf_cookie", None)
+    if token:
+        response.set_cookie(
+            ANONYMOUS_CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="lax",
+            secure=_secure(request),
+            path="/",
+        )
+
+
+async def csrf_protect(
+    request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]
+) -> None:
+    """Refuse an unsafe request whose token does not match (applied to every route)."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and _has_form_body(request):
+        sent = (await request.form()).get(CSRF_FIELD)
+    if principal is not None:
+        expected = principal.auth.csrf_token
+    else:
+        expected = request.cookies.get(ANONYMOUS_CSRF_COOKIE, "")
+    if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
+        raise ForbiddenError(
+            None,
+            "This form has expired or did not come from this site. Reload the page and try again.",
+        )
+
+
+def _has_form_body(request: Request) -> bool:
+    content_type = request.headers.get("content-type", "")
+    return content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https" or get_settings(request).secure_cookies
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        path="/",
+    )
+    response.delete_cookie(ANONYMOUS_CSRF_COOKIE, path="/")
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/")

@@ -1,0 +1,152 @@
+"""What each role may see and do, decided here and nowhere else.
+
+Two questions are asked of every request: may this role do this kind of thing at all
+(`require`), and does the record belong to the user's own institution or employer
+(`require_institution`, `require_employer`). Personal data shown to employers is masked and
+limited to graduates who consented (`person_view`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from models.enums import Role
+from models.errors import ForbiddenError
+from models.tables import Person
+from models.validation import mask_citizen_id, mask_phone
+from web.auth import Principal
+
+
+class Permission(StrEnum):
+    VIEW_COURSES = "view_courses"
+    MANAGE_COURSES = "manage_courses"
+    VIEW_TRAINEES = "view_trainees"
+    MANAGE_TRAINEES = "manage_trainees"
+    IMPORT_TRAINEES = "import_trainees"
+    MANAGE_VACANCIES = "manage_vacancies"
+    VIEW_VACANCIES = "view_vacancies"
+    VIEW_CANDIDATES = "view_candidates"
+    REFER_CANDIDATES = "refer_candidates"
+    HIRE = "hire"
+    REQUEST_ORDERS = "request_orders"
+    DECIDE_ORDERS = "decide_orders"
+    VIEW_ORDERS = "view_orders"
+    MANAGE_USERS = "manage_users"
+    VIEW_DASHBOARD = "view_dashboard"
+    RECORD_FOLLOW_UPS = "record_follow_ups"
+    EDIT_TARGETS = "edit_targets"
+    VIEW_AUDIT = "view_audit"
+
+
+P = Permission
+POLICY: dict[str, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    # Officials watch everything and refer candidates (the employment service centre), but
+    # registries belong to institutions and hiring to employers.
+    Role.OFFICIAL: frozenset(
+        {
+            P.VIEW_COURSES,
+            P.VIEW_TRAINEES,
+            P.VIEW_VACANCIES,
+            P.VIEW_CANDIDATES,
+            P.REFER_CANDIDATES,
+            P.VIEW_ORDERS,
+            P.VIEW_DASHBOARD,
+            P.RECORD_FOLLOW_UPS,
+        }
+    ),
+    Role.INSTITUTION: frozenset(
+        {
+            P.VIEW_COURSES,
+            P.MANAGE_COURSES,
+            P.VIEW_TRAINEES,
+            P.MANAGE_TRAINEES,
+            P.IMPORT_TRAINEES,
+            P.DECIDE_ORDERS,
+            P.VIEW_ORDERS,
+            P.RECORD_FOLLOW_UPS,
+        }
+    ),
+    Role.EMPLOYER: frozenset(
+        {
+            P.MANAGE_VACANCIES,
+            P.VIEW_VACANCIES,
+            P.VIEW_CANDIDATES,
+            P.REFER_CANDIDATES,
+            P.HIRE,
+            P.REQUEST_ORDERS,
+            P.VIEW_ORDERS,
+        }
+    ),
+}
+
+
+def allowed(principal: Principal | None, permission: Permission) -> bool:
+    return principal is not None and permission in POLICY.get(principal.role, frozenset())
+
+
+def require(principal: Principal, permission: Permission) -> None:
+    if not allowed(principal, permission):
+        raise ForbiddenError(None, "You are not allowed to do this.")
+
+
+def institution_scope(principal: Principal) -> int | None:
+    """The one institution whose records the user may see, or None for all of them."""
+    return principal.user.institution_id if principal.role == Role.INSTITUTION else None
+
+
+def employer_scope(principal: Principal) -> int | None:
+    """The one employer whose records the user may see, or None for all of them."""
+    return principal.user.employer_id if principal.role == Role.EMPLOYER else None
+
+
+def require_institution(principal: Principal, institution_id: int | None) -> None:
+    """Institution staff act only on their own institution's records."""
+    scope = institution_scope(principal)
+    if principal.role == Role.EMPLOYER or (scope is not None and scope != institution_id):
+        raise ForbiddenError(None, "You are not allowed to do this.")
+
+
+def require_employer(principal: Principal, employer_id: int | None) -> None:
+    """Employer staff act only on their own employer's records."""
+    scope = employer_scope(principal)
+    if principal.role == Role.INSTITUTION or (scope is not None and scope != employer_id):
+        raise ForbiddenError(None, "You are not allowed to do this.")
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """What a page may show of a person to this user."""
+
+    person_id: int
+    full_name: str
+    citizen_id: str | None
+    phone: str | None
+    ethnicity_code: str | None
+    masked: bool
+
+
+def person_view(principal: Principal, person: Person) -> PersonView:
+    """Full personal data for institutions, officials and administrators; for employers, only
+    graduates who consented, with ID number and phone masked and no ethnicity. Callers log
+    the view with models.audit.record(action="view_personal_data")."""
+    if principal.role != Role.EMPLOYER:
+        return PersonView(
+            person_id=person.id or 0,
+            full_name=person.full_name,
+            citizen_id=person.citizen_id,
+            phone=person.phone,
+            ethnicity_code=person.ethnicity_code,
+            masked=False,
+        )
+    if not person.consent_to_employers:
+        raise ForbiddenError(None, "This person has not agreed to be shown to employers.")
+    return PersonView(
+        person_id=person.id or 0,
+        full_name=person.full_name,
+        citizen_id=mask_citizen_id(person.citizen_id) if person.citizen_id else None,
+        phone=mask_phone(person.phone) if person.phone else None,
+        ethnicity_code=None,
+        masked=True,
+    )
