@@ -14,7 +14,7 @@ from models.db import make_engine
 from models.settings import Settings
 from web.auth import csrf_protect
 from web.errors import UnexpectedErrorMiddleware, install_error_handlers
-from web.routes import auth, home, system
+from web.routes import all_routers
 from web.security import DEFAULT_MAX_BODY_BYTES, BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from web.templating import STATIC_DIR, build_templates
 
@@ -54,7 +54,6 @@ def create_app(
     install_error_handlers(app)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(auth.router)
-    app.include_router(home.router)
-    app.include_router(system.router)
+    for router in all_routers():
+        app.include_router(router)
     return app

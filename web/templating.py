@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse
 from models.formatting import format_number
 from models.i18n import translate
 from web.auth import csrf_token_for, set_pending_csrf_cookie
+from web.navigation import menu_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -67,6 +68,7 @@ def render(
         "current_path": _local_path(request),
         "csrf_token": csrf_token_for(request),
         "principal": getattr(request.state, "principal", None),
+        "menu": menu_for(getattr(request.state, "principal", None), request.app.router),
         **(context or {}),
     }
     response: HTMLResponse = templates.TemplateResponse(

@@ -69,4 +69,5 @@ def logout(request: Request, session: SessionDep) -> Response:
 @router.get("/account", response_class=HTMLResponse, name="account")
 def account(request: Request, principal: CurrentUser, lang: LanguageDep) -> Response:
     """Who is signed in, with which role."""
-    return render(request, "account.html", {"user": principal.user}, lang=lang)
+    context = {"user": principal.user, "role_label": f"role:{principal.user.role}"}
+    return render(request, "account.html", context, lang=lang)

@@ -1,0 +1,41 @@
+"""The site's menu: each entry shows only to users whose role has its permission and only
+once the page exists, so areas can be added one module at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.routing import Router
+
+from web.auth import Principal
+from web.permissions import Permission, allowed
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    route: str  # route name, used with url_for
+    label: str  # msgid
+    permission: Permission | None  # None: everyone, signed in or not
+
+
+MENU = (
+    NavEntry("board", "Job board", None),
+    NavEntry("courses", "Courses", Permission.VIEW_COURSES),
+    NavEntry("trainees", "Trainees", Permission.VIEW_TRAINEES),
+    NavEntry("imports", "Excel import", Permission.IMPORT_TRAINEES),
+    NavEntry("vacancies", "Vacancies", Permission.VIEW_VACANCIES),
+    NavEntry("training_orders", "Training orders", Permission.VIEW_ORDERS),
+    NavEntry("follow_ups", "Follow-ups", Permission.RECORD_FOLLOW_UPS),
+    NavEntry("dashboard", "Dashboard", Permission.VIEW_DASHBOARD),
+    NavEntry("users", "Users", Permission.MANAGE_USERS),
+)
+
+
+def menu_for(principal: Principal | None, router: Router) -> list[NavEntry]:
+    names = {getattr(route, "name", None) for route in router.routes}
+    return [
+        entry
+        for entry in MENU
+        if entry.route in names
+        and (entry.permission is None or allowed(principal, entry.permission))
+    ]
