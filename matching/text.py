@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 # Punctuation that separates words in titles ("may-công nghiệp", "điện/nước") becomes a space;
@@ -60,3 +61,9 @@ def name_sort_key(full_name: str) -> tuple[str, str, str, str]:
     first, the exact spelling breaking ties)."""
     family, middle, given = split_vietnamese_name(full_name)
     return (search_key(given), search_key(middle), search_key(family), nfc(full_name))
+
+
+@lru_cache(maxsize=200_000)
+def cached_search_key(text: str) -> str:
+    """:func:`search_key` with a cache, for batches where the same strings repeat."""
+    return search_key(text)

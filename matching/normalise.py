@@ -1,0 +1,166 @@
+"""Map free-text occupation names to catalogue keys.
+
+People type "tho may", "công nhân may", "may cn" or "sủa xe máy" for the same few trades. The
+normaliser folds every text to its diacritics-free search key, finds candidate catalogue labels
+by TF-IDF over character n-grams (robust to typos and missing tone marks), then re-scores the
+candidates with RapidFuzz token scorers (robust to word order and extra words).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from matching.catalogue import OccupationCatalogue
+from matching.similarity import fuzzy_pairs
+from matching.text import search_key
+
+Prediction = list[tuple[str, float]]
+# Job-ad boilerplate that names no trade ("Cần tuyển gấp 50 thợ hàn" → "thợ hàn").
+_AD_WORDS = re.compile(r"\b(?:can |thong bao )?tuyen(?: dung)?(?: gap)?\b|\bso luong\b|\b\d+\b")
+
+
+def query_key(text: str) -> str:
+    """Search key of a query with job-ad boilerplate removed (unless nothing else is left)."""
+    key = search_key(text)
+    stripped = " ".join(_AD_WORDS.sub(" ", key).split())
+    return stripped or key
+
+
+# Rows of queries scored against all labels at once; bounds memory to chunk × labels floats.
+_CHUNK = 256
+
+
+def _label_pairs(
+    source: OccupationCatalogue | Iterable[tuple[str, str | Sequence[str]]],
+) -> list[tuple[str, tuple[str, ...]]]:
+    if isinstance(source, OccupationCatalogue):
+        return source.labelled()
+    pairs = []
+    for key, labels in source:
+        pairs.append((key, (labels,) if isinstance(labels, str) else tuple(labels)))
+    return pairs
+
+
+class OccupationNormaliser(BaseEstimator):
+    """Free text → ranked catalogue keys with a confidence in [0, 1].
+
+    Follows scikit-learn's estimator contract: ``__init__`` only stores parameters, ``fit``
+    learns ``keys_``, ``labels_``, ``vectorizer_``… and returns ``self``.
+
+    Parameters
+    ----------
+    ngram_range:
+        Character n-gram sizes for the TF-IDF candidate search (``char_wb`` analyser).
+    tfidf_weight:
+        Share of the TF-IDF cosine in the confidence; the rest is the RapidFuzz score.
+    candidates:
+        Labels per query kept from the TF-IDF search for the RapidFuzz re-scoring.
+    """
+
+    def __init__(
+        self,
+        ngram_range: tuple[int, int] = (2, 4),
+        tfidf_weight: float = 0.7,
+        candidates: int = 30,
+    ) -> None:
+        self.ngram_range = ngram_range
+        self.tfidf_weight = tfidf_weight
+        self.candidates = candidates
+
+    def fit(
+        self, catalogue: OccupationCatalogue | Iterable[tuple[str, str | Sequence[str]]]
+    ) -> OccupationNormaliser:
+        """Learn the labels of a catalogue, or of ``(key, labels)`` pairs; returns ``self``."""
+        pairs = _label_pairs(catalogue)
+        if not pairs:
+            raise ValueError("cannot fit an occupation normaliser on an empty catalogue")
+        self.keys_ = np.array([key for key, _ in pairs], dtype=object)
+        owners, texts = [], []
+        for index, (key, labels) in enumerate(pairs):
+            # Catalogue keys are words ("MAY_CONG_NGHIEP"); ids from elsewhere are not.
+            named = (key.replace("_", " "),) if isinstance(catalogue, OccupationCatalogue) else ()
+            for label in (*named, *labels):
+                text = search_key(label)
+                if text:
+                    owners.append(index)
+                    texts.append(text)
+        self.labels_ = texts
+        self.label_owner_ = np.asarray(owners, dtype=np.int64)
+        self.vectorizer_ = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=self.ngram_range, sublinear_tf=True, dtype=np.float64
+        )
+        self.label_matrix_ = self.vectorizer_.fit_transform(texts).T.tocsr()
+        self.codes_ = (
+            {code: o.key for o in catalogue for code in o.codes}
+            if isinstance(catalogue, OccupationCatalogue)
+            else {}
+        )
+        return self
+
+    def predict(self, text: str, k: int = 1) -> Prediction:
+        """The ``k`` likeliest catalogue keys for ``text``, best first, as (key, confidence)."""
+        return self.predict_many([text], k)[0]
+
+    def predict_many(self, texts: Sequence[str], k: int = 1) -> list[Prediction]:
+        """:meth:`predict` for many texts; each distinct text is scored once."""
+        keys = [query_key(t) for t in texts]
+        distinct, inverse = np.unique(np.asarray(keys, dtype=object), return_inverse=True)
+        results: list[Prediction] = []
+        for start in range(0, len(distinct), _CHUNK):
+            results.extend(self._predict_chunk(list(distinct[start : start + _CHUNK]), k))
+        by_code = [self._exact_code(t, k) for t in texts]
+        return [by_code[i] or results[j] for i, j in enumerate(inverse.ravel())]
+
+    def _exact_code(self, text: str, k: int) -> Prediction | None:
+        key = self.codes_.get(text.strip()) or self.codes_.get(text.strip().upper())
+        return [(key, 1.0)] if key and k > 0 else None
+
+    def _predict_chunk(self, queries: list[str], k: int) -> list[Prediction]:
+        cosine = np.asarray((self.vectorizer_.transform(queries) @ self.label_matrix_).todense())
+        n_labels = cosine.shape[1]
+        take = min(self.candidates, n_labels)
+        top = np.argpartition(-cosine, take - 1, axis=1)[:, :take]
+        rows = np.repeat(np.arange(len(queries)), take)
+        cols = top.ravel()
+        fuzzy = fuzzy_pairs([queries[r] for r in rows], [self.labels_[c] for c in cols])
+        combined = self.tfidf_weight * cosine[rows, cols] + (1 - self.tfidf_weight) * fuzzy
+        combined[np.asarray([not q for q in queries])[rows]] = 0.0
+        return [
+            self._best_occupations(combined[i * take : (i + 1) * take], top[i], k)
+            for i in range(len(queries))
+        ]
+
+    def _best_occupations(self, scores: np.ndarray, labels: np.ndarray, k: int) -> Prediction:
+        owners = self.label_owner_[labels]
+        # Best label per occupation; ties go to the earlier catalogue row (the broader trade).
+        order = np.lexsort((owners, -scores))
+        seen: dict[int, float] = {}
+        for position in order:
+            owner = int(owners[position])
+            if owner not in seen and scores[position] > 0:
+                seen[owner] = float(scores[position])
+                if len(seen) == k:
+                    break
+        return [(str(self.keys_[owner]), min(1.0, score)) for owner, score in seen.items()]
+
+
+# A guess from free text counts as the occupation only from this confidence up.
+GUESS_MIN = 0.75
+
+
+@lru_cache(maxsize=4)
+def catalogue_normaliser(catalogue: OccupationCatalogue) -> OccupationNormaliser:
+    """A normaliser fitted on ``catalogue``, built once per catalogue object."""
+    return OccupationNormaliser().fit(catalogue)
+
+
+def guess_keys(catalogue: OccupationCatalogue, texts: Sequence[str]) -> list[str | None]:
+    """The catalogue key each text names, when the normaliser is at least ``GUESS_MIN`` sure."""
+    predictions = catalogue_normaliser(catalogue).predict_many(texts, k=1)
+    return [p[0][0] if p and p[0][1] >= GUESS_MIN else None for p in predictions]

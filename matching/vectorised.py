@@ -1,0 +1,250 @@
+"""The fast scorer: every rule of :mod:`matching.score` as numpy arithmetic on pair arrays.
+
+Pairs are two index arrays ``g`` (graduate rows) and ``v`` (vacancy rows) into
+:class:`matching.tables.Tables`. No Python loop runs per pair; text is compared once per
+distinct (trade, vacancy text) combination.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from matching.score import (
+    GUESSED_SAME,
+    LEVEL_BY_GAP,
+    MAX_DELAY_DAYS,
+    PLACE_UNSTATED,
+    PLACE_UNWILLING,
+    RELATED_OCCUPATION,
+    UNRELATED_TEXT,
+    WAGE_UNKNOWN,
+    Weights,
+)
+from matching.similarity import combine_text, rowwise_cosine, title_fuzzy_pairs
+from matching.tables import NO_REQUIREMENT, Tables
+
+SAME, RELATED, UNRELATED, UNKNOWN = 2, 1, 0, -1
+AGE, TIMING = 1, 2  # reasons a pair is ineligible
+
+
+@dataclass
+class PairScores:
+    """Scores of many pairs, one array entry per pair."""
+
+    g: np.ndarray
+    v: np.ndarray
+    score: np.ndarray
+    components: dict[str, np.ndarray]
+    relation: np.ndarray  # SAME, RELATED, UNRELATED
+    matched: np.ndarray  # number of vacancy skills held
+    scope: np.ndarray
+    delay: np.ndarray
+    ineligible: np.ndarray  # 0, AGE or TIMING
+
+    @property
+    def eligible(self) -> np.ndarray:
+        return self.ineligible == 0
+
+    def take(self, positions: np.ndarray) -> PairScores:
+        """The subset of pairs at ``positions``."""
+        return PairScores(
+            g=self.g[positions],
+            v=self.v[positions],
+            score=self.score[positions],
+            components={k: a[positions] for k, a in self.components.items()},
+            relation=self.relation[positions],
+            matched=self.matched[positions],
+            scope=self.scope[positions],
+            delay=self.delay[positions],
+            ineligible=self.ineligible[positions],
+        )
+
+
+def code_relation(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """SAME, RELATED or UNRELATED for the occupation codes of each pair."""
+    gc, vc = t.graduates.code[g], t.vacancies.code[v]
+    gg, vg = t.graduates.group[g], t.vacancies.group[v]
+    same = (gc >= 0) & (gc == vc)
+    related = ~same & (gg >= 0) & (gg == vg)
+    return np.where(same, SAME, np.where(related, RELATED, UNRELATED))
+
+
+def text_scores(t: Tables, trade: np.ndarray, text: np.ndarray) -> np.ndarray:
+    """Occupation-text similarity per (trade id, vacancy text id), each combination once."""
+    if not len(trade):
+        return np.zeros(0)
+    n_texts = max(1, len(t.titles))
+    combos, inverse = np.unique(trade * n_texts + text, return_inverse=True)
+    a, b = combos // n_texts, combos % n_texts
+    cos_title = rowwise_cosine(t.trade_vectors[a], t.title_vectors[b])
+    cos_full = rowwise_cosine(t.trade_vectors[a], t.full_vectors[b])
+    fuzzy = np.zeros(len(combos))
+    usable = np.flatnonzero(
+        [bool(t.trades[i]) and bool(t.titles[j]) for i, j in zip(a, b, strict=True)]
+    )
+    fuzzy[usable] = title_fuzzy_pairs(
+        [t.trades[i] for i in a[usable]], [t.titles[j] for j in b[usable]]
+    )
+    sims = combine_text(cos_title, cos_full, fuzzy)
+    sims[np.array([not t.trades[i] for i in a], dtype=bool)] = 0.0
+    return sims[inverse.ravel()]
+
+
+def guessed_relation(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """SAME, RELATED, UNRELATED or UNKNOWN for the given-or-guessed occupations of pairs."""
+    gk, vk = t.graduates.known[g], t.vacancies.known[v]
+    gg, vg = t.graduates.known_group[g], t.vacancies.known_group[v]
+    known = (gk >= 0) & (vk >= 0)
+    return np.select([~known, gk == vk, gg == vg], [UNKNOWN, SAME, RELATED], UNRELATED)
+
+
+def occupation(t: Tables, g: np.ndarray, v: np.ndarray, relation: np.ndarray) -> np.ndarray:
+    """Mirror of :func:`score.occupation_component`."""
+    given_same = relation == SAME
+    need = np.flatnonzero(~given_same)
+    text = np.zeros(len(g))
+    text[need] = text_scores(t, t.graduates.trade[g[need]], t.vacancies.text[v[need]])
+    guessed = guessed_relation(t, g, v)
+    return np.select(
+        [given_same, guessed == SAME, guessed == RELATED, guessed == UNRELATED],
+        [
+            1.0,
+            np.maximum(text, GUESSED_SAME),
+            np.maximum(text, RELATED_OCCUPATION),
+            text * UNRELATED_TEXT,
+        ],
+        text,
+    )
+
+
+def contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Whether each of ``keys`` is in the sorted array ``sorted_keys``."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), dtype=bool)
+    found = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[found] == keys
+
+
+def matched_skills(t: Tables, g: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(skills held, skills required) per pair, via sorted (graduate, skill) keys."""
+    indptr, indices = t.vacancies.skills.indptr, t.vacancies.skills.indices
+    required = (indptr[v + 1] - indptr[v]).astype(np.int64)
+    pair = np.repeat(np.arange(len(g)), required)
+    offset = np.arange(len(pair)) - np.repeat(np.cumsum(required) - required, required)
+    skill = indices[np.repeat(indptr[v], required) + offset]
+    keys = g[pair] * max(1, len(t.vacancy_skills)) + skill
+    held = contains(t.covered, keys)
+    matched = np.bincount(pair, weights=held, minlength=len(g)).astype(np.int64)
+    return matched, required
+
+
+def level(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
+    required, rank = t.vacancies.required[v], t.graduates.rank[g]
+    gap = np.clip(required - rank, 0, len(LEVEL_BY_GAP) - 1)
+    return np.where(required == NO_REQUIREMENT, 1.0, np.asarray(LEVEL_BY_GAP)[gap])
+
+
+def scope_of(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
+    kind, gc, vc = t.vacancies.kind[v], t.graduates.commune[g], t.vacancies.commune[v]
+    own = (gc >= 0) & (gc == vc)
+    return np.select([kind == 2, kind == 1, own], [3, 2, 0], 1)
+
+
+def place(t: Tables, g: np.ndarray, scope: np.ndarray) -> np.ndarray:
+    accepted = t.graduates.accepts[g, scope]
+    stated = np.where(accepted, 1.0, np.asarray(PLACE_UNWILLING)[scope])
+    return np.where(t.graduates.stated[g], stated, np.asarray(PLACE_UNSTATED)[scope])
+
+
+def wage(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
+    expected, offered = t.graduates.expected[g], t.vacancies.offered[v]
+    with np.errstate(invalid="ignore"):
+        fit = np.minimum(1.0, np.maximum(0.0, 1.0 - 2.0 * (1.0 - offered / expected)))
+    return np.where(np.isnan(expected), 1.0, np.where(np.isnan(offered), WAGE_UNKNOWN, fit))
+
+
+def age_ok(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
+    born = t.graduates.birth_year[g]
+    age = t.vacancies.start_year[v] - born
+    low, high = t.vacancies.age_min[v], t.vacancies.age_max[v]
+    with np.errstate(invalid="ignore"):
+        inside = (np.isnan(low) | (age >= low)) & (np.isnan(high) | (age <= high))
+    return np.isnan(born) | inside
+
+
+def total(components: dict[str, np.ndarray], weights: Weights, has_order: np.ndarray):
+    """Weighted mean in the same order of operations as :func:`score.weighted_score`."""
+    score = np.zeros(len(has_order))
+    weight_sum = 0.0
+    for name, weight in weights.as_dict().items():
+        if name != "order":
+            score = score + weight * components[name]
+            weight_sum += weight
+    score = score + np.where(has_order, weights.order * components["order"], 0.0)
+    divisor = np.where(has_order, weight_sum + weights.order, weight_sum)
+    return np.minimum(1.0, np.maximum(0.0, score / divisor))
+
+
+def score_index_pairs(t: Tables, g: np.ndarray, v: np.ndarray, weights: Weights) -> PairScores:
+    """Score the pairs (``g[i]``, ``v[i]``) of a batch."""
+    g, v = np.asarray(g, dtype=np.int64), np.asarray(v, dtype=np.int64)
+    relation = code_relation(t, g, v)
+    matched, required = matched_skills(t, g, v)
+    scope = scope_of(t, g, v)
+    delay = np.maximum(
+        0,
+        np.where(t.graduates.available[g] > 0, t.graduates.available[g] - t.vacancies.start[v], 0),
+    )
+    has_order = t.vacancies.order[v] >= 0
+    components = {
+        "occupation": occupation(t, g, v, relation),
+        "skills": np.where(required > 0, matched / np.maximum(required, 1), 1.0),
+        "level": level(t, g, v),
+        "place": place(t, g, scope),
+        "wage": wage(t, g, v),
+        "timing": np.maximum(0.0, 1.0 - delay / MAX_DELAY_DAYS),
+        "order": (has_order & (t.graduates.order[g] == t.vacancies.order[v])).astype(np.float64),
+    }
+    ineligible = np.where(~age_ok(t, g, v), AGE, np.where(delay > MAX_DELAY_DAYS, TIMING, 0))
+    score = np.where(ineligible == 0, total(components, weights, has_order), 0.0)
+    return PairScores(g, v, score, components, relation, matched, scope, delay, ineligible)
+
+
+@dataclass
+class Kept:
+    """What the matcher keeps of each scored pair: enough to rank and to assign. The full
+    breakdown is recomputed (identically) for the few pairs that are shown."""
+
+    g: np.ndarray
+    v: np.ndarray
+    score: np.ndarray
+    linked: np.ndarray  # order-linked: ranks first among equal scores, bonus in the solver
+
+    @classmethod
+    def of(cls, s: PairScores) -> Kept:
+        """The eligible pairs of ``s``."""
+        ok = np.flatnonzero(s.eligible)
+        return cls(
+            s.g[ok].astype(np.int32),
+            s.v[ok].astype(np.int32),
+            s.score[ok],
+            s.components["order"][ok] >= 1.0,
+        )
+
+    def take(self, positions: np.ndarray) -> Kept:
+        """The subset at ``positions``."""
+        return Kept(
+            self.g[positions], self.v[positions], self.score[positions], self.linked[positions]
+        )
+
+    @classmethod
+    def concat(cls, parts: list[Kept]) -> Kept:
+        """All pairs of ``parts``, in order."""
+        if not parts:
+            empty = np.zeros(0, dtype=np.int32)
+            return cls(empty, empty, np.zeros(0), np.zeros(0, dtype=bool))
+        return cls(
+            *(np.concatenate([getattr(p, f) for p in parts]) for f in ("g", "v", "score", "linked"))
+        )
