@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,9 @@ COMMUNES: dict[str, str] = {
 }  # fmt: skip
 TOWN_COMMUNES = ("03127", "03334", "03151", "03253", "03256")
 
-INDUSTRIAL_PROVINCES = ("Bắc Ninh", "Hải Phòng", "Thái Nguyên", "Hà Nội", "Bình Dương", "Quảng Ninh")
+INDUSTRIAL_PROVINCES = (
+    "Bắc Ninh", "Hải Phòng", "Thái Nguyên", "Hà Nội", "Bình Dương", "Quảng Ninh"
+)  # fmt: skip
 COUNTRIES = ("Nhật Bản", "Hàn Quốc", "Đài Loan")
 
 LEVELS = ("duoi_3_thang", "so_cap", "trung_cap", "cao_dang")
@@ -173,10 +176,11 @@ def typo(text: str, rng: random.Random) -> str:
     if slips and roll < 0.5:
         wrong, right = rng.choice(slips)
         return text.replace(wrong, right, 1)
-    letters = [i for i, ch in enumerate(text) if ch.isalpha()]
-    if len(letters) < 4:
+    # Slip inside a word of four letters or more, never on its first letter.
+    inner = [i for w in re.finditer(r"\w{4,}", text) for i in range(w.start() + 1, w.end())]
+    if not inner:
         return text
-    i = rng.choice(letters[1:-1])
+    i = rng.choice(inner)
     if roll < 0.75:
         return text[:i] + text[i + 1 :]
     return text[: i - 1] + text[i] + text[i - 1] + text[i + 1 :]

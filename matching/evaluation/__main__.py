@@ -1,0 +1,44 @@
+"""``python -m matching.evaluation``: matching quality on the labelled set, normaliser on ESCO.
+
+python -m matching.evaluation [--data DIR] [--esco PATH | --no-esco]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from matching.evaluation import esco, quality
+from matching.evaluation.dataset import DATA_DIR, load_evaluation_set
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_ESCO = REPO_ROOT.parent / "shared" / "benchmarks" / "esco-occupation-titles"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m matching.evaluation", description=__doc__)
+    parser.add_argument("--data", type=Path, default=DATA_DIR, help="labelled set directory")
+    parser.add_argument(
+        "--esco", type=Path, default=DEFAULT_ESCO, help="ESCO job-title benchmark directory"
+    )
+    parser.add_argument("--no-esco", action="store_true", help="skip the ESCO benchmark")
+    args = parser.parse_args(argv)
+
+    dataset = load_evaluation_set(args.data)
+    print(quality.describe(dataset))
+    print(quality.format_table(quality.evaluate(dataset)))
+    print(quality.ceiling(dataset))
+    print()
+    if args.no_esco:
+        print("ESCO benchmark skipped (--no-esco).")
+    elif not (args.esco / "occupations.csv").is_file():
+        print(f"ESCO benchmark skipped: no occupations.csv in {args.esco} (pass --esco PATH).")
+    else:
+        benchmark, results = esco.evaluate(args.esco)
+        print(esco.format_table(benchmark, results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
