@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from matching.assign import greedy_edges, optimal_assign, optimal_edges
+from matching.assign import greedy_edges, optimal_assign, optimal_edges, reference_optimal_edges
 from matching.engine import Matcher, greedy_assign
 from matching.profiles import Location
 from matching.score import Match
@@ -61,3 +63,33 @@ def test_optimal_assign_over_match_lists() -> None:
     plan = optimal_assign(matches, {"x": 1, "y": 1})
     assert {(m.graduate_id, m.vacancy_id) for m in plan.assignments} == {("a", "y"), ("b", "x")}
     assert abs(plan.total_score - 1.6) < 1e-12
+
+
+@st.composite
+def _graphs(draw):
+    n_grad = draw(st.integers(1, 25))
+    n_vac = draw(st.integers(1, 6))
+    pairs = draw(
+        st.sets(st.tuples(st.integers(0, n_grad - 1), st.integers(0, n_vac - 1)), max_size=60)
+    )
+    pairs = sorted(pairs)
+    weights = draw(
+        st.lists(st.floats(0.0, 3.0, allow_nan=False), min_size=len(pairs), max_size=len(pairs))
+    )
+    quantity = draw(st.lists(st.integers(1, 4), min_size=n_vac, max_size=n_vac))
+    g = np.array([p[0] for p in pairs], dtype=np.int64)
+    v = np.array([p[1] for p in pairs], dtype=np.int64)
+    return g, v, np.round(np.array(weights, dtype=float), 4), np.array(quantity)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_graphs())
+def test_flow_solver_reaches_the_reference_optimum(graph):
+    g, v, w, quantity = graph
+    if not len(g):
+        return
+    fast = optimal_edges(g, v, w, quantity)
+    slow = reference_optimal_edges(g, v, w, quantity)
+    assert abs(w[fast].sum() - w[slow].sum()) < 1e-5
+    assert len(set(g[fast].tolist())) == len(fast)  # one vacancy per graduate
+    assert (np.bincount(v[fast], minlength=len(quantity)) <= quantity).all()
