@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from starlette.routing import Router
+from starlette.routing import NoMatchFound, Router
 
 from web.auth import Principal
 from web.permissions import Permission, allowed
@@ -32,10 +32,17 @@ MENU = (
 
 
 def menu_for(principal: Principal | None, router: Router) -> list[NavEntry]:
-    names = {getattr(route, "name", None) for route in router.routes}
     return [
         entry
         for entry in MENU
-        if entry.route in names
+        if _exists(router, entry.route)
         and (entry.permission is None or allowed(principal, entry.permission))
     ]
+
+
+def _exists(router: Router, name: str) -> bool:
+    try:
+        router.url_path_for(name)
+    except NoMatchFound:
+        return False
+    return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from sqlmodel import Session, select
@@ -134,3 +135,17 @@ def test_disabling_an_account_ends_its_sessions(client, session):
     revoke_all_sessions(session, user_id=user.id)
     session.commit()
     assert client.get("/account", follow_redirects=False).status_code == 303
+
+
+def _menu_routes(html: str) -> list[str]:
+    menu = re.search(r'<nav class="site-menu".*?</nav>', html, re.S)
+    return re.findall(r'href="(/[^"]*)"', menu.group(0)) if menu else []
+
+
+def test_the_menu_shows_each_role_its_own_areas(client, session):
+    assert _menu_routes(client.get("/").text) == ["/board"]
+    make_account(session, "employer", "nha.tuyen.dung")
+    sign_in(client, "nha.tuyen.dung")
+    links = _menu_routes(client.get("/").text)
+    assert "/vacancies" in links and "/board" in links
+    assert "/courses" not in links and "/users" not in links

@@ -1,0 +1,178 @@
+"""The public job board: open vacancies anyone may read, searched without caring about
+diacritics and filtered by occupation, place and wage. Only what an advert shows is selected
+(no personal data, no internal fields). Reads only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from matching.text import search_key
+from models.enums import LocationKind, VacancyStatus
+from models.errors import NotFoundError
+from models.queries.vacancies import Page, clamp_page, like_pattern
+from models.tables import Employer, TrainingLevel, TrainingOccupation, Vacancy
+
+BOARD_PER_PAGE = 20
+IN_PROVINCE = "province"
+PLACE_FILTERS = (IN_PROVINCE, LocationKind.OTHER_PROVINCE.value, LocationKind.ABROAD.value)
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    """What a visitor searches for; empty values filter nothing."""
+
+    text: str = ""
+    occupation_id: int | None = None
+    place: str = ""  # "", IN_PROVINCE, other_province or abroad
+    commune_code: str = ""
+    min_wage: int | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class BoardVacancy:
+    """A vacancy as the public sees it."""
+
+    id: int
+    title: str
+    employer_name: str
+    occupation_name: str | None
+    location_kind: str
+    commune_code: str | None
+    province_code: str | None
+    country_code: str | None
+    wage_min: int | None
+    wage_max: int | None
+    quantity: int
+    places_left: int
+    deadline: date | None
+    start_date: date | None
+
+
+@dataclass(frozen=True)
+class BoardVacancyDetail(BoardVacancy):
+    """The advert's own page adds the description and the requirements."""
+
+    description: str = ""
+    skills: tuple[str, ...] = ()
+    level_name: str | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+
+
+_COLUMNS: tuple[Any, ...] = (
+    col(Vacancy.id),
+    col(Vacancy.title),
+    col(Employer.name).label("employer_name"),
+    col(TrainingOccupation.name).label("occupation_name"),
+    col(Vacancy.location_kind),
+    col(Vacancy.commune_code),
+    col(Vacancy.province_code),
+    col(Vacancy.country_code),
+    col(Vacancy.wage_min),
+    col(Vacancy.wage_max),
+    col(Vacancy.quantity),
+    (col(Vacancy.quantity) - col(Vacancy.filled)).label("places_left"),
+    col(Vacancy.deadline),
+    col(Vacancy.start_date),
+)
+
+
+def _is_open(on: date) -> ColumnElement[bool]:
+    """Taking people today: open, a place left, and the deadline not passed."""
+    return and_(
+        col(Vacancy.status) == VacancyStatus.OPEN.value,
+        col(Vacancy.filled) < col(Vacancy.quantity),
+        or_(col(Vacancy.deadline).is_(None), col(Vacancy.deadline) >= on),
+    )
+
+
+def _base(*extra: Any) -> Select[Any]:
+    """The advert's columns (sqlalchemy's select: more columns than sqlmodel's overloads)."""
+    return (
+        sa_select(*_COLUMNS, *extra)
+        .join(Employer, col(Employer.id) == col(Vacancy.employer_id))
+        .outerjoin(TrainingOccupation, col(TrainingOccupation.id) == col(Vacancy.occupation_id))
+    )
+
+
+def _text_conditions(text: str) -> list[ColumnElement[bool]]:
+    """Every word of the query, folded like the stored keys ("Công nhân" = "cong nhan"), must
+    appear in one of: the title, the employer's name, the occupation's name. Words spread
+    over several of them do not count: "may công nghiệp" is not any industrial-park job at
+    a garment company."""
+    words = search_key(text).split()
+    if not words:
+        return []
+    keys = (col(Vacancy.title_key), col(Employer.name_key), col(TrainingOccupation.name_key))
+    return [
+        or_(*(and_(*(key.like(like_pattern(word), escape="\\") for word in words)) for key in keys))
+    ]
+
+
+def _place_conditions(place: str, commune_code: str) -> list[ColumnElement[bool]]:
+    if commune_code:
+        return [
+            col(Vacancy.location_kind) == LocationKind.COMMUNE.value,
+            col(Vacancy.commune_code) == commune_code,
+        ]
+    if place == IN_PROVINCE:
+        return [col(Vacancy.location_kind) == LocationKind.COMMUNE.value]
+    if place in PLACE_FILTERS:
+        return [col(Vacancy.location_kind) == place]
+    return []
+
+
+def _conditions(filters: BoardFilters, on: date) -> list[ColumnElement[bool]]:
+    conditions = [_is_open(on), *_text_conditions(filters.text)]
+    if filters.occupation_id is not None:
+        conditions.append(col(Vacancy.occupation_id) == filters.occupation_id)
+    conditions += _place_conditions(filters.place, filters.commune_code)
+    if filters.min_wage is not None:
+        # The best the job may pay reaches the wage asked for; "negotiable" does not qualify.
+        best = func.coalesce(col(Vacancy.wage_max), col(Vacancy.wage_min))
+        conditions.append(best >= filters.min_wage)
+    return conditions
+
+
+def board_page(
+    session: Session, filters: BoardFilters, *, on: date, per_page: int = BOARD_PER_PAGE
+) -> Page[BoardVacancy]:
+    """Open vacancies matching the filters, newest first, one page of them."""
+    query = _base().where(*_conditions(filters, on))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    page = clamp_page(filters.page)
+    rows = session.execute(
+        query.order_by(col(Vacancy.created_at).desc(), col(Vacancy.id).desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    items = [BoardVacancy(**row._asdict()) for row in rows]
+    return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def board_vacancy(session: Session, vacancy_id: int, *, on: date) -> BoardVacancyDetail:
+    """One open vacancy's advert; a closed, filled or expired one is not found."""
+    query = (
+        _base(
+            col(Vacancy.description),
+            col(Vacancy.skills),
+            col(TrainingLevel.name).label("level_name"),
+            col(Vacancy.age_min),
+            col(Vacancy.age_max),
+        )
+        .outerjoin(TrainingLevel, col(TrainingLevel.code) == col(Vacancy.required_level_code))
+        .where(col(Vacancy.id) == vacancy_id, _is_open(on))
+    )
+    row = session.execute(query).first()
+    if row is None:
+        raise NotFoundError(None, "This job is no longer open.")
+    values = row._asdict()
+    values["skills"] = tuple(values["skills"] or ())
+    return BoardVacancyDetail(**values)

@@ -1,0 +1,303 @@
+"""Training orders: the employer requests and follows them; the institution they are addressed
+to accepts or declines, links the course that trains the cohort, and marks it trained; both see
+the progress. Officials and administrators see every order."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import fields
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from models.clock import today
+from models.enums import FundingSource, TrainingOrderStatus
+from models.errors import InvalidError
+from models.i18n import messages_by_field
+from models.queries import reference
+from models.queries.training_orders import (
+    course_finished,
+    institution_options,
+    linkable_courses,
+    list_orders,
+    order_detail,
+)
+from models.queries.vacancies import employer_options
+from web.auth import CurrentUser, Principal
+from web.deps import LanguageDep, SessionDep
+from web.permissions import (
+    Permission,
+    allowed,
+    employer_scope,
+    institution_scope,
+    require,
+)
+from web.routes.board import display_helpers, page_links
+from web.routes.vacancies import FormFields
+from web.services import training_orders as service
+from web.templating import render
+
+router = APIRouter()
+
+ORDER_FORM_NAMES = tuple(each.name for each in fields(service.OrderForm))
+
+
+def _status_filter(status: str) -> str | None:
+    return status if status in {s.value for s in TrainingOrderStatus} else None
+
+
+@router.get("/training-orders", response_class=HTMLResponse, name="training_orders")
+def order_list(
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    principal: CurrentUser,
+    status: str = "",
+    page: int = 1,
+) -> Response:
+    require(principal, Permission.VIEW_ORDERS)
+    result = list_orders(
+        session,
+        employer_id=employer_scope(principal),
+        institution_id=institution_scope(principal),
+        status=_status_filter(status),
+        page=page,
+    )
+    context = {
+        "result": result,
+        "status": _status_filter(status) or "",
+        "statuses": [s.value for s in TrainingOrderStatus],
+        "can_request": allowed(principal, Permission.REQUEST_ORDERS),
+        "page_url": page_links(request, "training_orders", {"status": status}),
+    }
+    return render_page(request, "training_orders.html", context, lang)
+
+
+def render_page(
+    request: Request, name: str, context: dict[str, Any], lang: str, status_code: int = 200
+) -> HTMLResponse:
+    return render(
+        request, name, {**context, **display_helpers(lang)}, lang=lang, status_code=status_code
+    )
+
+
+def _form_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    lang: str,
+    *,
+    form: service.OrderForm,
+    form_token: str,
+    employer_id: str = "",
+    errors: dict[str, list[str]] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    on = today()
+    context = {
+        "form": form,
+        "form_token": form_token,
+        "employer_id": employer_id,
+        "errors": errors or {},
+        "employers": employer_options(session) if employer_scope(principal) is None else [],
+        "institutions": institution_options(session),
+        "occupations": reference.occupation_options(session, on=on),
+        "levels": reference.level_options(session, on=on),
+        "funding_sources": [source.value for source in FundingSource],
+        "communes": reference.commune_options(session, on=on),
+        "provinces": reference.province_options(session, on=on),
+        "countries": reference.country_options(session),
+    }
+    return render_page(request, "training_order_form.html", context, lang, status_code)
+
+
+@router.get("/training-orders/new", response_class=HTMLResponse, name="training_order_new")
+def order_new(
+    request: Request, session: SessionDep, lang: LanguageDep, principal: CurrentUser
+) -> Response:
+    require(principal, Permission.REQUEST_ORDERS)
+    return _form_page(
+        request,
+        session,
+        principal,
+        lang,
+        form=service.OrderForm(),
+        form_token=secrets.token_urlsafe(16),
+    )
+
+
+@router.post("/training-orders/new", response_class=HTMLResponse, name="training_order_create")
+def order_create(
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    principal: CurrentUser,
+    posted: FormFields,
+) -> Response:
+    form = service.OrderForm(**{name: posted.get(name, "") for name in ORDER_FORM_NAMES})
+    token, employer_id = posted.get("form_token", ""), posted.get("employer_id", "")
+    try:
+        order = service.request_order(
+            session, principal=principal, employer_id_raw=employer_id, form=form, form_token=token
+        )
+    except InvalidError as error:
+        errors = messages_by_field(error, lang)
+        return _form_page(
+            request,
+            session,
+            principal,
+            lang,
+            form=form,
+            form_token=token,
+            employer_id=employer_id,
+            errors=errors,
+            status_code=400,
+        )
+    return _see(request, order.id)
+
+
+def _see(request: Request, order_id: int | None) -> RedirectResponse:
+    url = request.url_for("training_order_detail", order_id=order_id).path
+    return RedirectResponse(str(url), status_code=303)
+
+
+def _detail_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    lang: str,
+    order_id: int,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The order, its courses and progress, and the steps this user may take now."""
+    detail = order_detail(session, order_id)
+    order = detail.order
+    service.require_order_view(principal, order)
+    on = today()
+    decides = allowed(principal, Permission.DECIDE_ORDERS)
+    requests = allowed(principal, Permission.REQUEST_ORDERS)
+    status = order.status
+    context = {
+        "detail": detail,
+        "order": order,
+        "progress": detail.progress,
+        "errors": errors or {},
+        "place": reference.place_names(session, on=on).label(
+            order.location_kind, order.commune_code, order.province_code, order.country_code
+        ),
+        "can_answer": decides and status == TrainingOrderStatus.REQUESTED,
+        "can_link": decides and status in ("accepted", "in_training"),
+        "courses_to_link": linkable_courses(session, order) if decides else [],
+        "can_mark_trained": decides
+        and status == TrainingOrderStatus.IN_TRAINING
+        and bool(detail.courses)
+        and all(course_finished(course, on) for course in detail.courses),
+        "can_fulfil": requests
+        and status in ("in_training", "trained")
+        and detail.progress.commitment_met,
+        "can_close": (decides or requests) and status not in service.FINAL,
+    }
+    return render_page(request, "training_order_detail.html", context, lang, status_code)
+
+
+@router.get(
+    "/training-orders/{order_id}", response_class=HTMLResponse, name="training_order_detail"
+)
+def order_show(
+    request: Request, session: SessionDep, lang: LanguageDep, principal: CurrentUser, order_id: int
+) -> Response:
+    return _detail_page(request, session, principal, lang, order_id)
+
+
+def _with_reason_errors(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    lang: str,
+    order_id: int,
+    error: InvalidError,
+    form_name: str,
+) -> HTMLResponse:
+    """The order page again, the message next to the field of the form that was sent
+    (the decline and close forms both have a reason)."""
+    errors = {
+        (f"{form_name}_{field}" if field == "reason" else field): messages
+        for field, messages in messages_by_field(error, lang).items()
+    }
+    return _detail_page(request, session, principal, lang, order_id, errors=errors, status_code=400)
+
+
+@router.post("/training-orders/{order_id}/accept", name="training_order_accept")
+def order_accept(
+    request: Request, session: SessionDep, principal: CurrentUser, order_id: int
+) -> Response:
+    service.accept_order(session, principal=principal, order_id=order_id)
+    return _see(request, order_id)
+
+
+@router.post("/training-orders/{order_id}/decline", name="training_order_decline")
+def order_decline(
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    principal: CurrentUser,
+    order_id: int,
+    reason: Annotated[str, Form(alias="decline_reason")] = "",
+) -> Response:
+    try:
+        service.decline_order(session, principal=principal, order_id=order_id, reason=reason)
+    except InvalidError as error:
+        return _with_reason_errors(request, session, principal, lang, order_id, error, "decline")
+    return _see(request, order_id)
+
+
+@router.post("/training-orders/{order_id}/courses", name="training_order_link_course")
+def order_link_course(
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    principal: CurrentUser,
+    order_id: int,
+    course_id: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        service.link_course(session, principal=principal, order_id=order_id, course_id=course_id)
+    except InvalidError as error:
+        return _with_reason_errors(request, session, principal, lang, order_id, error, "link")
+    return _see(request, order_id)
+
+
+@router.post("/training-orders/{order_id}/trained", name="training_order_mark_trained")
+def order_mark_trained(
+    request: Request, session: SessionDep, principal: CurrentUser, order_id: int
+) -> Response:
+    service.mark_trained(session, principal=principal, order_id=order_id)
+    return _see(request, order_id)
+
+
+@router.post("/training-orders/{order_id}/fulfilled", name="training_order_mark_fulfilled")
+def order_mark_fulfilled(
+    request: Request, session: SessionDep, principal: CurrentUser, order_id: int
+) -> Response:
+    service.mark_fulfilled(session, principal=principal, order_id=order_id)
+    return _see(request, order_id)
+
+
+@router.post("/training-orders/{order_id}/close", name="training_order_close")
+def order_close(
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    principal: CurrentUser,
+    order_id: int,
+    reason: Annotated[str, Form(alias="close_reason")] = "",
+) -> Response:
+    try:
+        service.close_order(session, principal=principal, order_id=order_id, reason=reason)
+    except InvalidError as error:
+        return _with_reason_errors(request, session, principal, lang, order_id, error, "close")
+    return _see(request, order_id)

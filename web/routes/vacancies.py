@@ -1,0 +1,274 @@
+"""An employer's vacancies: list, post (with the occupation confirmed from the matching
+engine's suggestions when the title was typed freely), show, edit and close. Officials and
+administrators see every employer's; employer staff only their own."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import fields
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+from starlette.routing import NoMatchFound
+
+from models.clock import today
+from models.enums import VacancyStatus
+from models.errors import InvalidError
+from models.i18n import messages_by_field
+from models.queries import reference
+from models.queries.vacancies import employer_options, list_vacancies, vacancy_detail
+from models.tables import Vacancy
+from web.auth import CurrentUser, Principal
+from web.deps import LanguageDep, SessionDep
+from web.permissions import Permission, allowed, employer_scope, require, require_employer
+from web.routes.board import display_helpers, page_links
+from web.services import vacancies as service
+from web.templating import render
+
+router = APIRouter()
+
+CANDIDATES_ROUTE = "vacancy_candidates"  # built elsewhere; linked only once it exists
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """The posted form as text fields (read here so the routes themselves stay plain `def`:
+    the occupation suggestions are CPU work that must not block the event loop)."""
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+FormFields = Annotated[dict[str, str], Depends(form_fields)]
+FORM_NAMES = tuple(each.name for each in fields(service.VacancyForm))
+
+
+def vacancy_form_from(posted: dict[str, str]) -> service.VacancyForm:
+    """The form as typed. On the confirmation step the full occupation list is a second
+    input (`occupation_other`): a choice there wins over the suggestion radios."""
+    values = {name: posted.get(name, "") for name in FORM_NAMES}
+    if posted.get("occupation_other", "").strip():
+        values["occupation_id"] = posted["occupation_other"]
+    return service.VacancyForm(**values)
+
+
+def _status_filter(status: str) -> str | None:
+    return status if status in {s.value for s in VacancyStatus} else None
+
+
+@router.get("/vacancies", response_class=HTMLResponse, name="vacancies")
+def vacancy_list(
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    principal: CurrentUser,
+    status: str = "",
+    q: str = "",
+    page: int = 1,
+) -> Response:
+    require(principal, Permission.VIEW_VACANCIES)
+    result = list_vacancies(
+        session,
+        employer_id=employer_scope(principal),
+        status=_status_filter(status),
+        text=q,
+        page=page,
+    )
+    context = {
+        "result": result,
+        "status": _status_filter(status) or "",
+        "q": q,
+        "statuses": [s.value for s in VacancyStatus],
+        "can_manage": allowed(principal, Permission.MANAGE_VACANCIES),
+        "page_url": page_links(request, "vacancies", {"status": status, "q": q}),
+        **display_helpers(lang),
+    }
+    return render(request, "vacancies.html", context, lang=lang)
+
+
+def _form_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    lang: str,
+    *,
+    form: service.VacancyForm,
+    form_token: str = "",
+    vacancy: Vacancy | None = None,
+    errors: dict[str, list[str]] | None = None,
+    choice: service.OccupationChoice | None = None,
+    employer_id: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    on = today()
+    context: dict[str, Any] = {
+        "form": form,
+        "form_token": form_token,
+        "vacancy": vacancy,
+        "errors": errors or {},
+        "choice": choice,
+        "no_occupation": service.NO_OCCUPATION,
+        "employer_id": employer_id,
+        "employers": (
+            employer_options(session)
+            if vacancy is None and employer_scope(principal) is None
+            else []
+        ),
+        "occupations": reference.occupation_options(session, on=on),
+        "levels": reference.level_options(session, on=on),
+        "communes": reference.commune_options(session, on=on),
+        "provinces": reference.province_options(session, on=on),
+        "countries": reference.country_options(session),
+    }
+    return render(request, "vacancy_form.html", context, lang=lang, status_code=status_code)
+
+
+@router.get("/vacancies/new", response_class=HTMLResponse, name="vacancy_new")
+def vacancy_new(
+    request: Request, session: SessionDep, lang: LanguageDep, principal: CurrentUser
+) -> Response:
+    require(principal, Permission.MANAGE_VACANCIES)
+    token = secrets.token_urlsafe(16)
+    return _form_page(
+        request, session, principal, lang, form=service.VacancyForm(), form_token=token
+    )
+
+
+@router.post("/vacancies/new", response_class=HTMLResponse, name="vacancy_create")
+def vacancy_create(
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    principal: CurrentUser,
+    posted: FormFields,
+) -> Response:
+    form = vacancy_form_from(posted)
+    token, employer_id = posted.get("form_token", ""), posted.get("employer_id", "")
+    try:
+        result = service.create_vacancy(
+            session, principal=principal, employer_id_raw=employer_id, form=form, form_token=token
+        )
+    except InvalidError as error:
+        return _form_page(
+            request,
+            session,
+            principal,
+            lang,
+            form=form,
+            form_token=token,
+            employer_id=employer_id,
+            errors=messages_by_field(error, lang),
+            status_code=400,
+        )
+    choice = result if isinstance(result, service.OccupationChoice) else None
+    if choice is not None:
+        return _form_page(
+            request,
+            session,
+            principal,
+            lang,
+            form=form,
+            form_token=token,
+            employer_id=employer_id,
+            choice=choice,
+        )
+    assert isinstance(result, Vacancy)
+    return _see(request, "vacancy_detail", result.id)
+
+
+def _see(request: Request, name: str, vacancy_id: int | None) -> RedirectResponse:
+    url = request.url_for(name, vacancy_id=vacancy_id).path
+    return RedirectResponse(str(url), status_code=303)
+
+
+@router.get("/vacancies/{vacancy_id}", response_class=HTMLResponse, name="vacancy_detail")
+def vacancy_show(
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    principal: CurrentUser,
+    vacancy_id: int,
+) -> Response:
+    require(principal, Permission.VIEW_VACANCIES)
+    detail = vacancy_detail(session, vacancy_id)
+    require_employer(principal, detail.vacancy.employer_id)
+    vacancy = detail.vacancy
+    context = {
+        "detail": detail,
+        "vacancy": vacancy,
+        "place": reference.place_names(session, on=today()).label(
+            vacancy.location_kind,
+            vacancy.commune_code,
+            vacancy.province_code,
+            vacancy.country_code,
+        ),
+        "can_manage": allowed(principal, Permission.MANAGE_VACANCIES),
+        "candidates_url": _candidates_url(request, vacancy_id),
+        **display_helpers(lang),
+    }
+    return render(request, "vacancy_detail.html", context, lang=lang)
+
+
+def _candidates_url(request: Request, vacancy_id: int) -> str | None:
+    """The candidates page of this vacancy, once that page exists (asked of the router by
+    name: included routers do not list their routes at the top level)."""
+    try:
+        return str(request.url_for(CANDIDATES_ROUTE, vacancy_id=vacancy_id).path)
+    except NoMatchFound:
+        return None
+
+
+@router.get("/vacancies/{vacancy_id}/edit", response_class=HTMLResponse, name="vacancy_edit")
+def vacancy_edit(
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    principal: CurrentUser,
+    vacancy_id: int,
+) -> Response:
+    vacancy = service.editable_vacancy(session, principal=principal, vacancy_id=vacancy_id)
+    form = service.VacancyForm.from_vacancy(vacancy)
+    return _form_page(request, session, principal, lang, form=form, vacancy=vacancy)
+
+
+@router.post("/vacancies/{vacancy_id}/edit", response_class=HTMLResponse, name="vacancy_update")
+def vacancy_update(
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    principal: CurrentUser,
+    posted: FormFields,
+    vacancy_id: int,
+) -> Response:
+    form = vacancy_form_from(posted)
+    try:
+        result = service.update_vacancy(
+            session, principal=principal, vacancy_id=vacancy_id, form=form
+        )
+    except InvalidError as error:
+        vacancy = service.editable_vacancy(session, principal=principal, vacancy_id=vacancy_id)
+        errors = messages_by_field(error, lang)
+        return _form_page(
+            request,
+            session,
+            principal,
+            lang,
+            form=form,
+            vacancy=vacancy,
+            errors=errors,
+            status_code=400,
+        )
+    if isinstance(result, service.OccupationChoice):
+        vacancy = service.editable_vacancy(session, principal=principal, vacancy_id=vacancy_id)
+        return _form_page(
+            request, session, principal, lang, form=form, vacancy=vacancy, choice=result
+        )
+    return _see(request, "vacancy_detail", vacancy_id)
+
+
+@router.post("/vacancies/{vacancy_id}/close", name="vacancy_close")
+def vacancy_close(
+    request: Request, session: SessionDep, principal: CurrentUser, vacancy_id: int
+) -> Response:
+    service.close_vacancy(session, principal=principal, vacancy_id=vacancy_id)
+    return _see(request, "vacancy_detail", vacancy_id)
