@@ -1,0 +1,160 @@
+"""Rows -> the matching engine's plain profiles: graduates who may be proposed to employers
+and the open vacancies. Each side is read with one query, whatever the number of people."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import String, select, type_coerce
+from sqlmodel import Session, col
+
+from matching.profiles import LEVELS, WORK_SCOPES, GraduateProfile, Location, VacancyProfile
+from models.enums import EnrolmentStatus, LocationKind, VacancyStatus
+from models.queries.candidates import employed_since
+from models.tables import (
+    Course,
+    Enrolment,
+    Person,
+    TrainingOccupation,
+    Vacancy,
+)
+
+
+def _graduate_rows(session: Session) -> Sequence[Any]:
+    """Graduated enrolments of consenting people who have not taken a job since (they would
+    be refused at hiring), oldest graduation first so that the latest one wins when a person
+    graduated twice. JSON lists come back as text on SQLite and are decoded once per
+    distinct value (most repeat)."""
+    query = (
+        select(
+            col(Person.id),
+            type_coerce(Person.skills, String).label("skills"),
+            col(Person.commune_code),
+            col(Person.birth_date),
+            type_coerce(Person.willing_to_work, String).label("willing"),
+            col(Person.expected_wage),
+            col(Person.available_from),
+            col(Course.level_code),
+            col(Course.training_order_id),
+            col(Course.occupation_id),
+        )
+        .join(Enrolment, col(Enrolment.person_id) == col(Person.id))
+        .join(Course, col(Course.id) == col(Enrolment.course_id))
+        .where(
+            col(Enrolment.status) == EnrolmentStatus.GRADUATED.value,
+            col(Person.consent_to_employers).is_(True),
+            ~employed_since(Person.id, Enrolment.graduated_on),
+        )
+        .order_by(
+            col(Person.id),
+            col(Enrolment.graduated_on).asc().nulls_first(),
+            col(Enrolment.id),
+        )
+    )
+    return session.execute(query).all()
+
+
+def graduate_profiles(session: Session) -> list[GraduateProfile]:
+    """Every graduate the engine may propose, one profile per person (their latest
+    graduation); ids are person ids as strings."""
+    latest = {row[0]: row for row in _graduate_rows(session)}
+    occupations = {
+        row.id: row
+        for row in session.execute(
+            select(
+                col(TrainingOccupation.id),
+                col(TrainingOccupation.key),
+                col(TrainingOccupation.name),
+                col(TrainingOccupation.aliases),
+            )
+        ).all()
+    }
+    return [_graduate(row, occupations[row[-1]]) for row in latest.values()]
+
+
+@lru_cache(maxsize=4096)
+def _strings(raw: str | None) -> tuple[str, ...]:
+    value = json.loads(raw) if raw else []
+    return tuple(str(item) for item in value) if isinstance(value, list) else ()
+
+
+def _string_tuple(value: Any) -> tuple[str, ...]:
+    """A JSON list column as a tuple, whether the driver returned text or a list."""
+    if value is None or isinstance(value, str):
+        return _strings(value)
+    return tuple(str(item) for item in value)
+
+
+@lru_cache(maxsize=256)
+def _scopes(willing: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(scope for scope in willing if scope in WORK_SCOPES)
+
+
+def _graduate(row: Any, occupation: Any) -> GraduateProfile:
+    # Unpacked once: attribute access by name on 30,000 rows costs more than the query.
+    person_id, skills, commune, born, willing, wage, available, level, order_id, _ = row
+    return GraduateProfile(
+        id=str(person_id),
+        occupation=occupation.name,
+        occupation_code=occupation.key,
+        level=level if level in LEVELS else None,
+        skills=_string_tuple(skills) or tuple(occupation.aliases or ()),
+        commune_code=commune,
+        birth_year=born.year if born else None,
+        willing_to_work=_scopes(_string_tuple(willing)),
+        expected_wage=wage,
+        available_from=available,
+        order_id=None if order_id is None else str(order_id),
+    )
+
+
+def vacancy_profiles(
+    session: Session, vacancy_ids: Sequence[int] | None = None
+) -> list[VacancyProfile]:
+    """The open vacancies (all, or those of `vacancy_ids` that are open) as profiles; ids
+    are vacancy ids as strings. `quantity` is the places still to fill."""
+    query = (
+        select(Vacancy, col(TrainingOccupation.key))
+        .outerjoin(TrainingOccupation, col(TrainingOccupation.id) == col(Vacancy.occupation_id))
+        .where(
+            col(Vacancy.status) == VacancyStatus.OPEN.value,
+            col(Vacancy.filled) < col(Vacancy.quantity),
+        )
+        .order_by(col(Vacancy.id))
+    )
+    if vacancy_ids is not None:
+        query = query.where(col(Vacancy.id).in_(list(vacancy_ids)))
+    return [_vacancy(vacancy, key) for vacancy, key in session.execute(query).all()]
+
+
+def vacancy_location(vacancy: Vacancy) -> Location:
+    """Where the job is, as the engine reads it."""
+    if vacancy.location_kind == LocationKind.ABROAD:
+        return Location.abroad(vacancy.country_code)
+    if vacancy.location_kind == LocationKind.OTHER_PROVINCE:
+        return Location.other_province(vacancy.province_code)
+    return Location("commune", commune_code=vacancy.commune_code)
+
+
+def _vacancy(vacancy: Vacancy, occupation_key: str | None) -> VacancyProfile:
+    level = vacancy.required_level_code
+    return VacancyProfile(
+        id=str(vacancy.id),
+        employer_id=str(vacancy.employer_id),
+        title=vacancy.title,
+        description=vacancy.description or "",
+        occupation_code=occupation_key,
+        required_level=level if level in LEVELS else None,
+        skills=tuple(vacancy.skills or ()),
+        location=vacancy_location(vacancy),
+        wage_min=vacancy.wage_min,
+        wage_max=vacancy.wage_max,
+        quantity=max(1, vacancy.quantity - vacancy.filled),
+        age_min=vacancy.age_min,
+        age_max=vacancy.age_max,
+        start_date=vacancy.start_date,
+        order_id=None if vacancy.training_order_id is None else str(vacancy.training_order_id),
+    )

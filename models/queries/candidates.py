@@ -1,0 +1,287 @@
+"""What the candidates and referrals pages of a vacancy read: the stored suggestions with the
+people behind them, their training, their referral here, and whether they have meanwhile
+been employed elsewhere. A few bounded queries per page, never one per row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from models.enums import ACTIVE_REFERRAL_STATUSES, EnrolmentStatus, ReferralStatus
+from models.errors import NotFoundError
+from models.tables import (
+    AdminUnit,
+    Course,
+    EmploymentSpell,
+    Enrolment,
+    Person,
+    Referral,
+    TrainingLevel,
+    TrainingOccupation,
+    Vacancy,
+    VacancySuggestion,
+)
+
+
+def employed_since(
+    person_id: Any, since: Any = None, *, except_vacancy: int | None = None
+) -> ColumnElement[bool]:
+    """Whether a person holds a job taken since `since` (a date, a date column, or None for
+    any time): an open employment spell that started then or later, or a hired referral whose
+    job has not been recorded as ended. Spells and hires of `except_vacancy` do not count."""
+    spell_conditions = [
+        col(EmploymentSpell.person_id) == person_id,
+        col(EmploymentSpell.end_date).is_(None),
+    ]
+    if isinstance(since, date):
+        spell_conditions.append(col(EmploymentSpell.start_date) >= since)
+    elif since is not None:
+        spell_conditions.append(or_(since.is_(None), col(EmploymentSpell.start_date) >= since))
+    ended = aliased(EmploymentSpell)
+    hire_conditions = [
+        col(Referral.person_id) == person_id,
+        col(Referral.status) == ReferralStatus.HIRED.value,
+        # person_id first: employment_spell is indexed on it, not on referral_id.
+        ~exists().where(
+            col(ended.person_id) == col(Referral.person_id),
+            col(ended.referral_id) == col(Referral.id),
+            col(ended.end_date).is_not(None),
+        ),
+    ]
+    if except_vacancy is not None:
+        spell_conditions.append(
+            or_(
+                col(EmploymentSpell.vacancy_id).is_(None),
+                col(EmploymentSpell.vacancy_id) != except_vacancy,
+            )
+        )
+        hire_conditions.append(col(Referral.vacancy_id) != except_vacancy)
+    return or_(exists().where(*spell_conditions), exists().where(*hire_conditions))
+
+
+def employed_elsewhere(session: Session, person_ids: Iterable[int], vacancy_id: int) -> set[int]:
+    """The people among `person_ids` employed since their latest graduation in a job other
+    than this vacancy's: shown as such, and not to be hired here."""
+    ids = list(person_ids)
+    if not ids:
+        return set()
+    graduated = (
+        select(
+            col(Enrolment.person_id).label("person_id"),
+            func.max(Enrolment.graduated_on).label("since"),
+        )
+        .where(
+            col(Enrolment.person_id).in_(ids),
+            col(Enrolment.status) == EnrolmentStatus.GRADUATED.value,
+        )
+        .group_by(col(Enrolment.person_id))
+        .subquery()
+    )
+    query = (
+        select(col(Person.id))
+        .outerjoin(graduated, graduated.c.person_id == col(Person.id))
+        .where(
+            col(Person.id).in_(ids),
+            employed_since(Person.id, graduated.c.since, except_vacancy=vacancy_id),
+        )
+    )
+    return set(session.execute(query).scalars().all())
+
+
+@dataclass(frozen=True)
+class Training:
+    """The graduation a candidacy rests on: the person's latest graduated enrolment."""
+
+    enrolment_id: int
+    occupation_id: int
+    occupation_name: str
+    level_code: str
+    level_name: str
+    level_rank: int
+    training_order_id: int | None
+    graduated_on: date | None
+
+
+def latest_trainings(session: Session, person_ids: Iterable[int]) -> dict[int, Training]:
+    """Each person's latest graduated enrolment, with its occupation and level."""
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    query = (
+        select(
+            col(Enrolment.person_id),
+            col(Enrolment.id),
+            col(Course.occupation_id),
+            col(TrainingOccupation.name),
+            col(Course.level_code),
+            col(TrainingLevel.name),
+            col(TrainingLevel.rank),
+            col(Course.training_order_id),
+            col(Enrolment.graduated_on),
+        )
+        .join(Course, col(Course.id) == col(Enrolment.course_id))
+        .join(TrainingOccupation, col(TrainingOccupation.id) == col(Course.occupation_id))
+        .join(TrainingLevel, col(TrainingLevel.code) == col(Course.level_code))
+        .where(
+            col(Enrolment.person_id).in_(ids),
+            col(Enrolment.status) == EnrolmentStatus.GRADUATED.value,
+        )
+        .order_by(col(Enrolment.graduated_on).asc().nulls_first(), col(Enrolment.id))
+    )
+    return {row[0]: Training(*row[1:]) for row in session.execute(query).all()}
+
+
+def latest_referrals(
+    session: Session, vacancy_id: int, person_ids: Iterable[int]
+) -> dict[int, Referral]:
+    """Each person's latest referral to this vacancy (an active one if there is one)."""
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    query = (
+        select(Referral)
+        .where(col(Referral.vacancy_id) == vacancy_id, col(Referral.person_id).in_(ids))
+        .order_by(col(Referral.id))
+    )
+    return {referral.person_id: referral for referral in session.execute(query).scalars()}
+
+
+def commune_names(session: Session, codes: Iterable[str | None]) -> dict[str, str]:
+    """Names of communes by code, the unit in force winning over former ones."""
+    wanted = {code for code in codes if code}
+    if not wanted:
+        return {}
+    query = (
+        select(col(AdminUnit.code), col(AdminUnit.name))
+        .where(col(AdminUnit.code).in_(wanted), col(AdminUnit.level) != "tinh")
+        .order_by(col(AdminUnit.valid_to).is_(None), col(AdminUnit.valid_from))
+    )
+    return dict(session.execute(query).all())
+
+
+def get_vacancy(session: Session, vacancy_id: int) -> Vacancy:
+    vacancy = session.get(Vacancy, vacancy_id)
+    if vacancy is None:
+        raise NotFoundError(None, "This vacancy does not exist.")
+    return vacancy
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One ranked graduate as the candidates page shows them (before access rules)."""
+
+    person: Person
+    suggestion: VacancySuggestion
+    training: Training | None
+    referral: Referral | None
+    employed_elsewhere: bool
+    commune_name: str
+
+
+def candidates_for(session: Session, vacancy: Vacancy) -> list[Candidate]:
+    """The stored suggestions of a vacancy, best first, with everything a row shows."""
+    query = (
+        select(VacancySuggestion, Person)
+        .join(Person, col(Person.id) == col(VacancySuggestion.person_id))
+        .where(col(VacancySuggestion.vacancy_id) == vacancy.id)
+        .order_by(col(VacancySuggestion.rank))
+    )
+    rows = session.execute(query).all()
+    ids = [person.id for _, person in rows if person.id is not None]
+    assert vacancy.id is not None
+    trainings = latest_trainings(session, ids)
+    referrals = latest_referrals(session, vacancy.id, ids)
+    elsewhere = employed_elsewhere(session, ids, vacancy.id)
+    names = commune_names(session, (person.commune_code for _, person in rows))
+    return [
+        Candidate(
+            person=person,
+            suggestion=suggestion,
+            training=trainings.get(person.id or 0),
+            referral=referrals.get(person.id),
+            employed_elsewhere=person.id in elsewhere,
+            commune_name=names.get(person.commune_code, person.commune_code),
+        )
+        for suggestion, person in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    """A referral to the vacancy with its person, for the referrals list."""
+
+    referral: Referral
+    person: Person
+    training: Training | None
+    employed_elsewhere: bool
+
+
+def referrals_for(session: Session, vacancy_id: int) -> list[ReferralRow]:
+    """Every referral to a vacancy, newest first."""
+    query = (
+        select(Referral, Person)
+        .join(Person, col(Person.id) == col(Referral.person_id))
+        .where(col(Referral.vacancy_id) == vacancy_id)
+        .order_by(col(Referral.id).desc())
+    )
+    rows = session.execute(query).all()
+    ids = {person.id for _, person in rows if person.id is not None}
+    trainings = latest_trainings(session, ids)
+    elsewhere = employed_elsewhere(session, ids, vacancy_id)
+    return [
+        ReferralRow(referral, person, trainings.get(person.id or 0), person.id in elsewhere)
+        for referral, person in rows
+    ]
+
+
+def active_referral(session: Session, vacancy_id: int, person_id: int) -> Referral | None:
+    """The referral of this person to this vacancy still in progress or hired, if any."""
+    query = select(Referral).where(
+        col(Referral.vacancy_id) == vacancy_id,
+        col(Referral.person_id) == person_id,
+        col(Referral.status).in_([status.value for status in ACTIVE_REFERRAL_STATUSES]),
+    )
+    return session.execute(query).scalars().first()
+
+
+@dataclass(frozen=True)
+class CandidateFilters:
+    """What the employer narrowed the list to (None: no filter)."""
+
+    min_score: int | None = None  # percent
+    min_level_rank: int | None = None
+    commune_code: str | None = None
+    order_only: bool = False
+
+    def keeps(self, candidate: Candidate, vacancy: Vacancy) -> bool:
+        training = candidate.training
+        if self.min_score is not None and candidate.suggestion.score * 100 < self.min_score:
+            return False
+        if self.min_level_rank is not None and (
+            training is None or training.level_rank < self.min_level_rank
+        ):
+            return False
+        if self.commune_code and candidate.person.commune_code != self.commune_code:
+            return False
+        return not self.order_only or order_linked(training, vacancy)
+
+
+def order_linked(training: Training | None, vacancy: Vacancy) -> bool:
+    """Trained in a course of the training order this vacancy belongs to."""
+    return (
+        training is not None
+        and vacancy.training_order_id is not None
+        and training.training_order_id == vacancy.training_order_id
+    )
+
+
+def training_levels(session: Session) -> list[TrainingLevel]:
+    """Every training level, lowest first (for the level filter and the reason line)."""
+    query = select(TrainingLevel).order_by(col(TrainingLevel.rank))
+    return list(session.execute(query).scalars().all())

@@ -1,0 +1,392 @@
+"""Candidates of a vacancy ranked by the matching engine, its referrals, and the steps of a
+referral: refer, interview, hire, reject (with a reason), withdraw. Plain `def` routes: the
+first view of a vacancy may rank thousands of graduates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from matching.text import name_sort_key, search_key
+from models.enums import ReferralStatus, VacancyStatus
+from models.errors import InvalidError, NotFoundError
+from models.formatting import format_date
+from models.i18n import messages_by_field, translate
+from models.queries.candidates import CandidateFilters, ReferralRow, training_levels
+from models.suggestions import explain, reason_line
+from models.tables import Person, TrainingLevel, Vacancy
+from web.auth import CurrentUser, Principal
+from web.deps import LanguageDep, SessionDep
+from web.permissions import Permission, PersonView, allowed
+from web.routes.system import safe_local_path
+from web.services import referrals as service
+from web.templating import render
+
+router = APIRouter()
+
+FILTER_NAMES = ("min_score", "level", "commune", "order_only")
+# After an action the page says what was done; `done` in the URL names the step only.
+NOTICES = {
+    "referred": "The candidate has been referred.",
+    "interview": "The interview has been recorded.",
+    "hired": "The candidate has been hired and the job recorded.",
+    "rejected": "The candidate has been rejected.",
+    "withdrawn": "The referral has been withdrawn.",
+}
+COMPONENT_LABELS = {
+    "occupation": "Occupation",
+    "skills": "Skills",
+    "level": "Level",
+    "place": "Place",
+    "wage": "Wage",
+    "timing": "Availability",
+    "order": "Training order",
+}
+STATUS_LABELS = {
+    ReferralStatus.PROPOSED: "Proposed",
+    ReferralStatus.REFERRED: "Referred",
+    ReferralStatus.INTERVIEW: "Interview",
+    ReferralStatus.HIRED: "Hired",
+    ReferralStatus.REJECTED: "Rejected",
+    ReferralStatus.WITHDRAWN: "Withdrawn",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One person on the candidates or referrals page, as this user may see them."""
+
+    person_id: int
+    name: str
+    view: PersonView | None  # None: an employer may no longer see this person
+    commune: str = ""
+    level: str | None = None
+    occupation: str | None = None
+    rank: int | None = None
+    score: int | None = None  # percent
+    reason: str = ""
+    breakdown: list[tuple[str, int]] = field(default_factory=list)
+    status: str | None = None
+    note: str = ""  # why rejected or withdrawn
+    elsewhere: bool = False
+    actions: frozenset[str] = frozenset()
+
+
+def actions_for(
+    principal: Principal, vacancy: Vacancy, status: str | None, person: Person, elsewhere: bool
+) -> frozenset[str]:
+    """The steps this user may take now (the services check them again). Nobody is referred
+    or hired without their consent, nor while employed elsewhere."""
+    may_refer = allowed(principal, Permission.REFER_CANDIDATES)
+    may_hire = allowed(principal, Permission.HIRE)
+    free = vacancy.status == VacancyStatus.OPEN and person.consent_to_employers and not elsewhere
+    active = status in service.IN_PROGRESS
+    steps = {
+        "refer": may_refer and free and status not in (*service.IN_PROGRESS, "hired"),
+        "interview": may_hire and status in ("proposed", "referred"),
+        "hire": may_hire and free and (status is None or active) and not _full(vacancy),
+        "reject": may_hire and active,
+        "withdraw": may_refer and active,
+    }
+    return frozenset(step for step, possible in steps.items() if possible)
+
+
+def _full(vacancy: Vacancy) -> bool:
+    return vacancy.filled >= vacancy.quantity
+
+
+def candidate_row(
+    shown: service.ShownCandidate,
+    vacancy: Vacancy,
+    principal: Principal,
+    required: TrainingLevel | None,
+    lang: str,
+) -> Row:
+    c = shown.candidate
+    reason = explain(
+        c.suggestion,
+        vacancy,
+        training=c.training,
+        person_commune=c.person.commune_code,
+        person_wishes=c.person.willing_to_work or [],
+        commune_name=c.commune_name,
+        required_level=required,
+    )
+    status = c.referral.status if c.referral else None
+    components = c.suggestion.components or {}
+    return Row(
+        person_id=shown.view.person_id,
+        name=shown.view.full_name,
+        view=shown.view,
+        commune=c.commune_name,
+        level=c.training.level_name if c.training else None,
+        occupation=c.training.occupation_name if c.training else None,
+        rank=c.suggestion.rank,
+        score=round(c.suggestion.score * 100),
+        reason=reason_line(reason, lang),
+        breakdown=[
+            (label, round(components[name] * 100))
+            for name, label in COMPONENT_LABELS.items()
+            if name in components and (name != "order" or vacancy.training_order_id)
+        ],
+        status=status,
+        note=c.referral.reason if c.referral else "",
+        elsewhere=c.employed_elsewhere,
+        actions=actions_for(principal, vacancy, status, c.person, c.employed_elsewhere),
+    )
+
+
+def referral_row(
+    row: ReferralRow, view: PersonView | None, vacancy: Vacancy, principal: Principal, lang: str
+) -> Row:
+    status = row.referral.status
+    return Row(
+        person_id=row.person.id or 0,
+        name=view.full_name if view else translate("Not shown: consent withdrawn", lang),
+        view=view,
+        level=row.training.level_name if row.training else None,
+        occupation=row.training.occupation_name if row.training else None,
+        score=None if row.referral.score is None else round(row.referral.score * 100),
+        status=status,
+        note=row.referral.reason,
+        elsewhere=row.employed_elsewhere,
+        # A referral stays closable (reject, withdraw) when its person is no longer shown.
+        actions=actions_for(principal, vacancy, status, row.person, row.employed_elsewhere)
+        - {"refer"},
+    )
+
+
+def parse_filters(raw: dict[str, str], levels: list[TrainingLevel]) -> CandidateFilters:
+    """The filter form as typed; raises InvalidError naming the field to fix."""
+    text = raw.get("min_score", "").strip().rstrip("%").strip()
+    min_score = None
+    if text:
+        if not text.isdigit() or int(text) > 100:
+            raise InvalidError("min_score", "The minimum score is a whole number from 0 to 100.")
+        min_score = int(text)
+    ranks = {level.code: level.rank for level in levels}
+    level = raw.get("level", "").strip()
+    if level and level not in ranks:
+        raise InvalidError("level", "Choose a training level from the list.")
+    return CandidateFilters(
+        min_score=min_score,
+        min_level_rank=ranks.get(level),
+        commune_code=raw.get("commune", "").strip()[:5] or None,
+        order_only=raw.get("order_only", "") in ("1", "on", "true"),
+    )
+
+
+def _candidates_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    lang: str,
+    vacancy_id: int,
+    raw: dict[str, str],
+    *,
+    errors_by_person: dict[str, dict[str, list[str]]] | None = None,
+    status_code: int = 200,
+) -> Response:
+    levels = training_levels(session)
+    filter_errors: dict[str, list[str]] = {}
+    try:
+        filters = parse_filters(raw, levels)
+    except InvalidError as error:
+        filters, filter_errors = CandidateFilters(), messages_by_field(error, lang)
+        status_code = 400
+    view = service.view_candidates(
+        session, principal=principal, vacancy_id=vacancy_id, filters=filters
+    )
+    vacancy = view.vacancy
+    required = next((lv for lv in levels if lv.code == vacancy.required_level_code), None)
+    rows = [candidate_row(each, vacancy, principal, required, lang) for each in view.shown]
+    context = {
+        "vacancy": vacancy,
+        "rows": rows,
+        "levels": levels,
+        "communes": sorted(view.communes.items(), key=lambda item: _place_key(item[1])),
+        "raw": {name: raw.get(name, "") for name in FILTER_NAMES},
+        "filter_errors": filter_errors,
+        "errors_by_person": errors_by_person or {},
+        "computed_on": format_date(view.computed_at, lang) if view.computed_at else None,
+        **_common(request, raw, vacancy_id, lang),
+    }
+    return render(request, "candidates.html", context, lang=lang, status_code=status_code)
+
+
+UNIT_WORDS = ("xa ", "phuong ", "thi tran ", "dac khu ")
+
+
+def _place_key(name: str) -> str:
+    """ "Xã Mường Nhé" sorts under M: the unit word does not count."""
+    key = search_key(name)
+    for word in UNIT_WORDS:
+        key = key.removeprefix(word)
+    return key
+
+
+def _common(request: Request, raw: dict[str, str], vacancy_id: int, lang: str) -> dict[str, Any]:
+    route_names = {getattr(route, "name", None) for route in request.app.router.routes}
+    done = raw.get("done", "")
+    return {
+        "notice": translate(NOTICES[done], lang) if done in NOTICES else None,
+        "detail_route": "vacancy_detail" if "vacancy_detail" in route_names else None,
+        "back": _path_without_done(request),
+        "status_labels": STATUS_LABELS,
+    }
+
+
+def _path_without_done(request: Request) -> str:
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "done"]
+    return request.url.path + (f"?{urlencode(kept)}" if kept else "")
+
+
+@router.get(
+    "/vacancies/{vacancy_id}/candidates", response_class=HTMLResponse, name="vacancy_candidates"
+)
+def vacancy_candidates(
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    principal: CurrentUser,
+    vacancy_id: int,
+) -> Response:
+    raw = {key: value for key, value in request.query_params.items()}
+    return _candidates_page(request, session, principal, lang, vacancy_id, raw)
+
+
+def _referrals_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    lang: str,
+    vacancy_id: int,
+    raw: dict[str, str],
+    *,
+    errors_by_person: dict[str, dict[str, list[str]]] | None = None,
+    status_code: int = 200,
+) -> Response:
+    view = service.view_referrals(session, principal=principal, vacancy_id=vacancy_id)
+    rows = [referral_row(row, shown, view.vacancy, principal, lang) for row, shown in view.rows]
+    rows.sort(key=lambda row: name_sort_key(row.name))
+    context = {
+        "vacancy": view.vacancy,
+        "rows": rows,
+        "errors_by_person": errors_by_person or {},
+        **_common(request, raw, vacancy_id, lang),
+    }
+    return render(request, "referrals.html", context, lang=lang, status_code=status_code)
+
+
+@router.get(
+    "/vacancies/{vacancy_id}/referrals", response_class=HTMLResponse, name="vacancy_referrals"
+)
+def vacancy_referrals(
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    principal: CurrentUser,
+    vacancy_id: int,
+) -> Response:
+    raw = {key: value for key, value in request.query_params.items()}
+    return _referrals_page(request, session, principal, lang, vacancy_id, raw)
+
+
+# --- the steps of a referral (post/redirect/get back to the page they came from) ---------
+
+
+def _back_to(request: Request, back: str, vacancy_id: int, person_id: int, done: str) -> Response:
+    """Back to the page the form was on (only this vacancy's pages), saying what was done."""
+    base = str(request.url_for("vacancy_candidates", vacancy_id=vacancy_id).path)
+    target = safe_local_path(back) or base
+    parts = urlsplit(target)
+    own = base.removesuffix("/candidates")
+    if parts.path not in (base, f"{own}/referrals"):
+        parts = urlsplit(base)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "done"] + [("done", done)]
+    url = f"{parts.path}?{urlencode(query)}#candidate-{person_id}"
+    return RedirectResponse(url, status_code=303)
+
+
+def _again_with_errors(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    lang: str,
+    vacancy_id: int,
+    step: str,
+    person_id: int,
+    back: str,
+    error: InvalidError,
+) -> Response:
+    """The page the form was on, again, with the error next to that candidate's field."""
+    session.rollback()  # the page view below commits its audit entry: nothing else
+    target = urlsplit(safe_local_path(back) or "")
+    raw = dict(parse_qsl(target.query))
+    errors = {f"{step}-{person_id}": messages_by_field(error, lang)}
+    page = _referrals_page if target.path.endswith("/referrals") else _candidates_page
+    return page(
+        request,
+        session,
+        principal,
+        lang,
+        vacancy_id,
+        raw,
+        errors_by_person=errors,
+        status_code=400,
+    )
+
+
+# step -> what the page then says was done (NOTICES); reject and withdraw carry a reason.
+STEPS = {
+    "refer": "referred",
+    "interview": "interview",
+    "hire": "hired",
+    "reject": "rejected",
+    "withdraw": "withdrawn",
+}
+
+
+def _take(
+    session: Session, principal: Principal, step: str, vacancy_id: int, person_id: int, reason: str
+) -> None:
+    who = {"vacancy_id": vacancy_id, "person_id": person_id}
+    if step == "refer":
+        service.refer(session, principal=principal, **who)
+    elif step == "interview":
+        service.record_interview(session, principal=principal, **who)
+    elif step == "hire":
+        service.hire(session, principal=principal, **who)
+    elif step == "reject":
+        service.reject(session, principal=principal, reason=reason, **who)
+    else:
+        service.withdraw(session, principal=principal, reason=reason, **who)
+
+
+@router.post("/vacancies/{vacancy_id}/candidates/{person_id}/{step}", name="candidate_step")
+def candidate_step(
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    principal: CurrentUser,
+    vacancy_id: int,
+    person_id: int,
+    step: str,
+    reason: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """Refer, record an interview, hire, reject or withdraw; then back to the page."""
+    if step not in STEPS:
+        raise NotFoundError(None, "There is no page at this address.")
+    try:
+        _take(session, principal, step, vacancy_id, person_id, reason)
+    except InvalidError as error:
+        return _again_with_errors(
+            request, session, principal, lang, vacancy_id, step, person_id, back, error
+        )
+    return _back_to(request, back, vacancy_id, person_id, STEPS[step])

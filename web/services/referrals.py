@@ -1,0 +1,390 @@
+"""Candidates of a vacancy, referrals and hires: one function per use case, one commit each.
+
+A hire claims one of the vacancy's places with a conditional UPDATE (models.placement) in the
+same transaction as the referral and the employment spell, so a vacancy is never filled
+beyond its quantity, whoever clicks at the same moment. The person's row is locked first, so
+one person is not hired into two jobs at once either. Nothing is committed before the end of
+a use case: when one fails, the session's owner discards what it holds (the request's session
+closes, which rolls back), so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from models import audit
+from models.clock import today, utcnow
+from models.enums import (
+    EmploymentKind,
+    EmploymentSource,
+    LocationKind,
+    NewJobChannel,
+    ReferralStatus,
+    VacancyStatus,
+)
+from models.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
+from models.placement import claim_place
+from models.queries.candidates import (
+    Candidate,
+    CandidateFilters,
+    ReferralRow,
+    Training,
+    active_referral,
+    candidates_for,
+    employed_elsewhere,
+    get_vacancy,
+    latest_trainings,
+    referrals_for,
+)
+from models.suggestions import compute_suggestions, suggestions_for, suggestions_stale
+from models.tables import Employer, EmploymentSpell, Person, Referral, Vacancy, VacancySuggestion
+from web.auth import Principal
+from web.permissions import Permission, PersonView, person_view, require, require_employer
+
+REASON_MAX = 500
+IN_PROGRESS = (ReferralStatus.PROPOSED, ReferralStatus.REFERRED, ReferralStatus.INTERVIEW)
+
+
+def _vacancy_for(
+    session: Session, principal: Principal, vacancy_id: int, permission: Permission
+) -> Vacancy:
+    """The vacancy, if this user may do `permission` on it (employers: their own only)."""
+    require(principal, permission)
+    vacancy = get_vacancy(session, vacancy_id)
+    require_employer(principal, vacancy.employer_id)
+    return vacancy
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownCandidate:
+    candidate: Candidate
+    view: PersonView
+
+
+@dataclass(frozen=True)
+class CandidatesView:
+    vacancy: Vacancy
+    shown: list[ShownCandidate]
+    communes: dict[str, str]  # communes of every listed candidate, for the place filter
+    computed_at: datetime | None
+
+
+def view_candidates(
+    session: Session, *, principal: Principal, vacancy_id: int, filters: CandidateFilters
+) -> CandidatesView:
+    """The ranked graduates of a vacancy (computed now if none are stored or they are
+    stale), filtered, as this user may see them; the view is audited once."""
+    vacancy = _vacancy_for(session, principal, vacancy_id, Permission.VIEW_CANDIDATES)
+    _refresh_suggestions(session, vacancy)
+    listed = _visible(principal, candidates_for(session, vacancy))
+    shown = [each for each in listed if filters.keeps(each.candidate, vacancy)]
+    ids = [each.view.person_id for each in shown]
+    _audit_view(session, principal, "vacancy_candidates", vacancy_id, ids)
+    session.commit()
+    communes = {each.candidate.person.commune_code: each.candidate.commune_name for each in listed}
+    computed = min((each.candidate.suggestion.computed_at for each in listed), default=None)
+    return CandidatesView(vacancy, shown, communes, computed)
+
+
+def _refresh_suggestions(session: Session, vacancy: Vacancy) -> None:
+    """Compute this vacancy's suggestions when none are stored or they are stale. Two
+    readers may do it at once: the one that loses the race keeps the winner's rows."""
+    if vacancy.status != VacancyStatus.OPEN or vacancy.id is None:
+        return
+    if not suggestions_stale(session, vacancy, suggestions_for(session, vacancy.id)):
+        return
+    # Rolled back by compute_suggestions on a clash: the other reader's rows stand.
+    with suppress(IntegrityError):
+        compute_suggestions(session, vacancy_ids=[vacancy.id])
+
+
+def _visible(principal: Principal, candidates: list[Candidate]) -> list[ShownCandidate]:
+    """Candidates this user may see (employers: only those who consented)."""
+    shown = []
+    for candidate in candidates:
+        try:
+            shown.append(ShownCandidate(candidate, person_view(principal, candidate.person)))
+        except ForbiddenError:
+            continue
+    return shown
+
+
+def _audit_view(
+    session: Session, principal: Principal, entity: str, vacancy_id: int, ids: list[int]
+) -> None:
+    """One entry per page view, naming the people whose data it showed."""
+    audit.record(
+        session,
+        user_id=principal.user.id,
+        action="view_personal_data",
+        entity=entity,
+        entity_id=vacancy_id,
+        person_ids=ids,
+    )
+
+
+@dataclass(frozen=True)
+class ReferralsView:
+    vacancy: Vacancy
+    rows: list[tuple[ReferralRow, PersonView | None]]  # None: not shown to this employer
+
+
+def view_referrals(session: Session, *, principal: Principal, vacancy_id: int) -> ReferralsView:
+    """Every referral to a vacancy; people who withdrew their consent stay listed without
+    their personal data for employers. The view is audited once."""
+    vacancy = _vacancy_for(session, principal, vacancy_id, Permission.VIEW_CANDIDATES)
+    rows: list[tuple[ReferralRow, PersonView | None]] = []
+    for row in referrals_for(session, vacancy_id):
+        try:
+            rows.append((row, person_view(principal, row.person)))
+        except ForbiddenError:
+            rows.append((row, None))
+    ids = [view.person_id for _, view in rows if view is not None]
+    _audit_view(session, principal, "vacancy_referrals", vacancy_id, ids)
+    session.commit()
+    return ReferralsView(vacancy, rows)
+
+
+# --- changing ------------------------------------------------------------------------------
+
+
+def _person(session: Session, principal: Principal, person_id: int, *, lock: bool) -> Person:
+    """The person (row-locked on PostgreSQL when `lock`), if they may meet employers."""
+    query = select(Person).where(col(Person.id) == person_id)
+    if lock:
+        query = query.with_for_update()
+    person = session.exec(query).first()
+    if person is None:
+        raise NotFoundError("person", "This person does not exist.")
+    # Referring or hiring shows the person to the employer, whoever does it.
+    if not person.consent_to_employers:
+        raise ForbiddenError("person", "This person has not agreed to be shown to employers.")
+    return person
+
+
+def _refuse_if_employed(session: Session, person_id: int, vacancy_id: int) -> None:
+    if person_id in employed_elsewhere(session, [person_id], vacancy_id):
+        raise ConflictError(
+            "person", "This person has meanwhile been employed elsewhere and cannot be taken here."
+        )
+
+
+def _suggested_score(session: Session, vacancy_id: int, person_id: int) -> float | None:
+    suggestion = session.get(VacancySuggestion, (vacancy_id, person_id))
+    return suggestion.score if suggestion else None
+
+
+def refer(session: Session, *, principal: Principal, vacancy_id: int, person_id: int) -> Referral:
+    """Propose a graduate to the employer. A second referral while the first is in progress
+    (a double click) is refused by the partial unique index, and said so."""
+    vacancy = _vacancy_for(session, principal, vacancy_id, Permission.REFER_CANDIDATES)
+    if vacancy.status != VacancyStatus.OPEN:
+        raise ConflictError("vacancy", "This vacancy is not open: nobody can be referred to it.")
+    _person(session, principal, person_id, lock=False)
+    _refuse_if_employed(session, person_id, vacancy_id)
+    if active_referral(session, vacancy_id, person_id) is not None:
+        raise _already_referred()
+    referral = Referral(
+        person_id=person_id,
+        vacancy_id=vacancy_id,
+        status=ReferralStatus.REFERRED,
+        score=_suggested_score(session, vacancy_id, person_id),
+        created_by_id=principal.user.id,
+    )
+    _insert_referral(session, referral)
+    _audit_referral(session, principal, referral, "create")
+    session.commit()
+    return referral
+
+
+def _already_referred() -> ConflictError:
+    return ConflictError("person", "This person has already been referred to this vacancy.")
+
+
+def _insert_referral(session: Session, referral: Referral) -> None:
+    session.add(referral)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise _already_referred() from error
+
+
+def _audit_referral(
+    session: Session, principal: Principal, referral: Referral, action: str, **details: object
+) -> None:
+    audit.record(
+        session,
+        user_id=principal.user.id,
+        action=action,
+        entity="referral",
+        entity_id=referral.id,
+        person_id=referral.person_id,
+        vacancy_id=referral.vacancy_id,
+        status=str(referral.status),
+        **details,
+    )
+
+
+def _move(
+    session: Session,
+    vacancy_id: int,
+    person_id: int,
+    to: ReferralStatus,
+    *,
+    allowed_from: tuple[ReferralStatus, ...] = IN_PROGRESS,
+    reason: str = "",
+) -> Referral:
+    """Move the person's active referral to `to` with a conditional UPDATE: a referral that
+    moved on meanwhile (another user, another tab) is not overwritten."""
+    referral = active_referral(session, vacancy_id, person_id)
+    if referral is None:
+        raise NotFoundError("person", "This person has not been referred to this vacancy.")
+    result = session.execute(
+        update(Referral)
+        .where(col(Referral.id) == referral.id)
+        .where(col(Referral.status).in_([status.value for status in allowed_from]))
+        .values(status=to.value, reason=reason, updated_at=utcnow())
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        if referral.status == ReferralStatus.HIRED:
+            raise ConflictError("person", "This person is already hired for this vacancy.")
+        raise ConflictError(
+            "person", "This referral has changed since the page was shown: reload the page."
+        )
+    session.refresh(referral)
+    return referral
+
+
+def record_interview(
+    session: Session, *, principal: Principal, vacancy_id: int, person_id: int
+) -> Referral:
+    _vacancy_for(session, principal, vacancy_id, Permission.HIRE)
+    referral = _move(
+        session,
+        vacancy_id,
+        person_id,
+        ReferralStatus.INTERVIEW,
+        allowed_from=(ReferralStatus.PROPOSED, ReferralStatus.REFERRED),
+    )
+    _audit_referral(session, principal, referral, "update")
+    session.commit()
+    return referral
+
+
+def _reason(text: str, *, required: bool, msgid: str) -> str:
+    reason = " ".join((text or "").split())
+    if required and not reason:
+        raise InvalidError("reason", msgid)
+    if len(reason) > REASON_MAX:
+        raise InvalidError(
+            "reason", "The reason is too long: at most {limit} characters.", limit=REASON_MAX
+        )
+    return reason
+
+
+def reject(
+    session: Session, *, principal: Principal, vacancy_id: int, person_id: int, reason: str
+) -> Referral:
+    """The employer turns a candidate down; the reason is required."""
+    _vacancy_for(session, principal, vacancy_id, Permission.HIRE)
+    text = _reason(reason, required=True, msgid="Give the reason for the rejection.")
+    referral = _move(session, vacancy_id, person_id, ReferralStatus.REJECTED, reason=text)
+    _audit_referral(session, principal, referral, "update")
+    session.commit()
+    return referral
+
+
+def withdraw(
+    session: Session, *, principal: Principal, vacancy_id: int, person_id: int, reason: str = ""
+) -> Referral:
+    """The referral is called off (the candidate declined, or was referred by mistake)."""
+    _vacancy_for(session, principal, vacancy_id, Permission.REFER_CANDIDATES)
+    text = _reason(reason, required=False, msgid="Give the reason.")
+    referral = _move(session, vacancy_id, person_id, ReferralStatus.WITHDRAWN, reason=text)
+    _audit_referral(session, principal, referral, "update")
+    session.commit()
+    return referral
+
+
+def hire(
+    session: Session, *, principal: Principal, vacancy_id: int, person_id: int
+) -> EmploymentSpell:
+    """Hire a candidate: the referral (made now if there was none) becomes hired, one place
+    is claimed, and the job is recorded as an employment spell, all in one transaction."""
+    vacancy = _vacancy_for(session, principal, vacancy_id, Permission.HIRE)
+    _person(session, principal, person_id, lock=True)
+    _refuse_if_employed(session, person_id, vacancy_id)
+    referral = _hired_referral(session, principal, vacancy_id, person_id)
+    claim_place(session, vacancy_id)
+    spell = _spell(session, vacancy, referral)
+    _audit_referral(session, principal, referral, "hire", employment_spell_id=spell.id)
+    session.commit()
+    return spell
+
+
+def _hired_referral(
+    session: Session, principal: Principal, vacancy_id: int, person_id: int
+) -> Referral:
+    if active_referral(session, vacancy_id, person_id) is not None:
+        return _move(session, vacancy_id, person_id, ReferralStatus.HIRED)
+    referral = Referral(
+        person_id=person_id,
+        vacancy_id=vacancy_id,
+        status=ReferralStatus.HIRED,
+        score=_suggested_score(session, vacancy_id, person_id),
+        created_by_id=principal.user.id,
+    )
+    _insert_referral(session, referral)
+    return referral
+
+
+_CHANNEL: dict[str, NewJobChannel] = {
+    LocationKind.ABROAD: NewJobChannel.ABROAD,
+    LocationKind.OTHER_PROVINCE: NewJobChannel.OUTSIDE_PROVINCE,
+}
+
+
+def _spell(session: Session, vacancy: Vacancy, referral: Referral) -> EmploymentSpell:
+    """The job as the province counts it: channel and kind from where the work is, the
+    enrolment it follows, and whether it is the occupation the person trained in."""
+    training = latest_trainings(session, [referral.person_id]).get(referral.person_id)
+    employer = session.get(Employer, vacancy.employer_id)
+    abroad = vacancy.location_kind == LocationKind.ABROAD
+    start = max(today(), vacancy.start_date) if vacancy.start_date else today()
+    spell = EmploymentSpell(
+        person_id=referral.person_id,
+        employer_id=vacancy.employer_id,
+        vacancy_id=vacancy.id,
+        referral_id=referral.id,
+        enrolment_id=training.enrolment_id if training else None,
+        start_date=start,
+        kind=EmploymentKind.ABROAD if abroad else EmploymentKind.WAGE,
+        channel=_CHANNEL.get(vacancy.location_kind, NewJobChannel.INSIDE_PROVINCE),
+        occupation_id=vacancy.occupation_id,
+        in_trained_occupation=_in_trained_occupation(training, vacancy),
+        sector_code=employer.sector_code if employer else None,
+        wage=vacancy.wage_min,
+        source=EmploymentSource.PLATFORM,
+        location_kind=vacancy.location_kind,
+        commune_code=vacancy.commune_code,
+        province_code=vacancy.province_code,
+        country_code=vacancy.country_code,
+    )
+    session.add(spell)
+    session.flush()
+    return spell
+
+
+def _in_trained_occupation(training: Training | None, vacancy: Vacancy) -> bool | None:
+    if training is None or vacancy.occupation_id is None:
+        return None  # unknown: no graduation on record, or a job outside the catalogue
+    return training.occupation_id == vacancy.occupation_id
