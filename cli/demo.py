@@ -26,6 +26,7 @@ from cli.core import DATA, START, Cli, command, console
 from cli.data import run_load_reference, run_upgrade
 from cli.server import run_server
 from models.formatting import format_number
+from models.suggestions import compute_suggestions
 from models.tables import Institution, Person, UserAccount
 from seed.demo import DemoAccount, DemoSummary, generate_demo
 from seed.demo_accounts import DEMO_PASSWORD, USERNAMES
@@ -115,6 +116,10 @@ def prepare_demo_data(
         return existing
     summary = run_generate_demo(cli, engine, seed, years, scale, replace=False)
     print_summary(cli, summary)
+    with Session(engine) as session:
+        # Ranked candidates ready for every open vacancy, so the first page view is quick.
+        count = compute_suggestions(session)
+    cli.say("Ranked candidates stored: {count}.", count=count)
     return summary.accounts
 
 
