@@ -115,6 +115,29 @@ def require_employer(principal: Principal, employer_id: int | None) -> None:
         raise ForbiddenError(None, "You are not allowed to do this.")
 
 
+def acts_for_institution(
+    principal: Principal, permission: Permission, institution_id: int | None
+) -> bool:
+    """Whether the user holds `permission` on this institution's records (to show a link
+    or a form; the use case itself still calls require and require_institution)."""
+    scope = institution_scope(principal)
+    return (
+        allowed(principal, permission)
+        and principal.role != Role.EMPLOYER
+        and (scope is None or scope == institution_id)
+    )
+
+
+def require_person(principal: Principal, enrolled_at: set[int]) -> None:
+    """A person's full record: institution staff only for people enrolled at their own
+    institution (`enrolled_at` holds the person's institutions); officials and administrators
+    for anyone. Employers meet people only as candidates, through person_view."""
+    require(principal, Permission.VIEW_TRAINEES)
+    scope = institution_scope(principal)
+    if scope is not None and scope not in enrolled_at:
+        raise ForbiddenError(None, "You are not allowed to do this.")
+
+
 @dataclass(frozen=True)
 class PersonView:
     """What a page may show of a person to this user."""

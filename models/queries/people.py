@@ -1,0 +1,249 @@
+"""Finding people: by citizen ID, by name typed with or without diacritics, and the people an
+institution has enrolled. Reads only; nothing here commits.
+
+`find_by_citizen_id` and `search_people` are used by the Excel import as well: keep their
+signatures stable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy import select as sa_select  # sqlmodel's select takes at most 4 columns
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from matching.text import cached_search_key, search_key
+from models.tables import AdminUnit, Course, Enrolment, Ethnicity, Institution, Person
+
+_ID_SEPARATORS = re.compile(r"[\s.\-]+")
+CITIZEN_ID_LENGTH = 12
+# A search fetches at most this many matches (in name-key order) before sorting them the
+# Vietnamese way; a narrower search text is the remedy for more.
+SEARCH_FETCH_CAP = 2000
+
+
+def vietnamese_order(given: str, middle: str, family: str, full_name: str) -> tuple[str, ...]:
+    """matching.text.name_sort_key from the name parts already stored on the row (given name,
+    then middle, then family, diacritics folded): splitting 30,000 names and folding each
+    part again took seconds; the parts repeat a lot, so the cached key makes it ~50 ms."""
+    return (
+        cached_search_key(given),
+        cached_search_key(middle),
+        cached_search_key(family),
+        full_name,
+    )
+
+
+def person_order(person: Person) -> tuple[str, ...]:
+    return vietnamese_order(
+        person.given_name, person.middle_name, person.family_name, person.full_name
+    )
+
+
+def compact_citizen_id(text: str | None) -> str:
+    """The digits of an ID as people type it: "011 201 000 123" -> "011201000123"."""
+    return _ID_SEPARATORS.sub("", text or "")
+
+
+def find_by_citizen_id(session: Session, citizen_id: str | None) -> Person | None:
+    """The person holding this 12-digit ID (spaces, dots and hyphens ignored), or None."""
+    number = compact_citizen_id(citizen_id)
+    if len(number) != CITIZEN_ID_LENGTH or not number.isdigit():
+        return None
+    return session.exec(select(Person).where(col(Person.citizen_id) == number)).first()
+
+
+def find_by_name_and_birth_date(session: Session, full_name: str, birth_date: date) -> list[Person]:
+    """People whose name matches without diacritics ("Lo Van Minh" finds "Lò Văn Minh") and
+    who were born that day: the likely duplicates of a new registration."""
+    key = search_key(full_name)
+    if not key:
+        return []
+    rows = session.exec(
+        select(Person)
+        .where(col(Person.name_key) == key)
+        .where(col(Person.birth_date) == birth_date)
+        .order_by(col(Person.id))
+    )
+    return list(rows)
+
+
+def enrolled_at(institution_id: int) -> SelectOfScalar[int]:
+    """Ids of the people with an enrolment in a course of the institution (a subquery)."""
+    return (
+        select(col(Enrolment.person_id))
+        .join(Course, col(Course.id) == col(Enrolment.course_id))
+        .where(col(Course.institution_id) == institution_id)
+    )
+
+
+def _matching(text: str) -> list[Any]:
+    """WHERE conditions for a search text: digits search the citizen ID (exactly when all 12
+    are given), anything else the diacritics-free name, every word in any order."""
+    number = compact_citizen_id(text)
+    if number.isdigit():
+        if len(number) == CITIZEN_ID_LENGTH:
+            return [col(Person.citizen_id) == number]
+        return [col(Person.citizen_id).contains(number, autoescape=True)]
+    words = search_key(text).split()
+    return [col(Person.name_key).contains(word, autoescape=True) for word in words]
+
+
+def _conditions(text: str, institution_id: int | None, *, trainees_only: bool) -> list[Any]:
+    conditions = _matching(text) if text.strip() else []
+    if institution_id is not None:
+        conditions.append(col(Person.id).in_(enrolled_at(institution_id)))
+    elif trainees_only:
+        conditions.append(col(Person.id).in_(select(col(Enrolment.person_id))))
+    return conditions
+
+
+def search_people(
+    session: Session, text: str, *, institution_id: int | None = None, limit: int = 20
+) -> list[Person]:
+    """People matching a name (with or without diacritics) or a citizen ID, in Vietnamese
+    name order; only those enrolled at `institution_id` when given. Empty text finds no one."""
+    if not search_key(text):
+        return []
+    query = select(Person).where(*_conditions(text, institution_id, trainees_only=False))
+    people = session.exec(
+        query.order_by(col(Person.name_key), col(Person.id)).limit(SEARCH_FETCH_CAP)
+    )
+    return sorted(people, key=person_order)[:limit]
+
+
+@dataclass(frozen=True)
+class TraineeRow:
+    """One line of the trainee list."""
+
+    person: Person
+    commune_name: str
+    enrolments: int
+
+
+@dataclass(frozen=True)
+class TraineePage:
+    rows: list[TraineeRow]
+    total: int
+    page: int
+    pages: int
+
+
+def list_trainees(
+    session: Session,
+    *,
+    text: str = "",
+    institution_id: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> TraineePage:
+    """People with at least one enrolment (at `institution_id` when given), filtered by the
+    search text, sorted the Vietnamese way (given name first) and cut into pages. The sort
+    reads only ids and names of the matches; whole rows are loaded for one page."""
+    conditions = _conditions(text, institution_id, trainees_only=True)
+    names = session.execute(
+        sa_select(
+            col(Person.id),
+            col(Person.given_name),
+            col(Person.middle_name),
+            col(Person.family_name),
+            col(Person.full_name),
+        ).where(*conditions)
+    ).all()
+    ordered = [
+        row[0] for row in sorted(names, key=lambda row: vietnamese_order(*row[1:])) if row[0]
+    ]
+    pages = max(1, -(-len(ordered) // per_page))
+    page = min(max(1, page), pages)
+    shown = ordered[(page - 1) * per_page : page * per_page]
+    return TraineePage(_trainee_rows(session, shown, institution_id), len(ordered), page, pages)
+
+
+def _trainee_rows(
+    session: Session, person_ids: list[int], institution_id: int | None
+) -> list[TraineeRow]:
+    if not person_ids:
+        return []
+    counted = (
+        select(col(Enrolment.person_id), func.count().label("n"))
+        .join(Course, col(Course.id) == col(Enrolment.course_id))
+        .where(col(Enrolment.person_id).in_(person_ids))
+        .group_by(col(Enrolment.person_id))
+    )
+    if institution_id is not None:
+        counted = counted.where(col(Course.institution_id) == institution_id)
+    counts = dict(session.exec(counted).all())
+    people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(person_ids)))}
+    communes = commune_names(session, {p.commune_code for p in people.values()})
+    return [
+        TraineeRow(people[pid], communes.get(people[pid].commune_code, ""), counts.get(pid, 0))
+        for pid in person_ids
+    ]
+
+
+def commune_names(session: Session, codes: set[str]) -> dict[str, str]:
+    """Current names of communes by code (a code reused after 2025 names the current unit)."""
+    if not codes:
+        return {}
+    rows = session.exec(
+        select(AdminUnit)
+        .where(col(AdminUnit.code).in_(codes))
+        .where(col(AdminUnit.level) != "tinh")
+        .order_by(col(AdminUnit.valid_from))
+    )
+    return {unit.code: unit.name for unit in rows}  # the latest unit wins
+
+
+def is_enrolled_at(session: Session, person_id: int, institution_id: int) -> bool:
+    found = session.exec(
+        enrolled_at(institution_id).where(col(Enrolment.person_id) == person_id).limit(1)
+    ).first()
+    return found is not None
+
+
+@dataclass(frozen=True)
+class PersonEnrolment:
+    """An enrolment of a person with its course and institution, for the person page."""
+
+    enrolment: Enrolment
+    course: Course
+    institution: Institution
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    person: Person
+    ethnicity_name: str
+    commune_name: str
+    enrolments: list[PersonEnrolment]
+
+
+def person_record(session: Session, person_id: int) -> PersonRecord | None:
+    """A person with every enrolment (newest course first), or None."""
+    person = session.get(Person, person_id)
+    if person is None:
+        return None
+    rows = session.exec(
+        select(Enrolment, Course, Institution)
+        .join(Course, col(Course.id) == col(Enrolment.course_id))
+        .join(Institution, col(Institution.id) == col(Course.institution_id))
+        .where(col(Enrolment.person_id) == person_id)
+        .order_by(col(Course.start_date).desc(), col(Enrolment.id).desc())
+    ).all()
+    ethnicity = session.get(Ethnicity, person.ethnicity_code)
+    return PersonRecord(
+        person=person,
+        ethnicity_name=ethnicity.name if ethnicity else person.ethnicity_code,
+        commune_name=commune_names(session, {person.commune_code}).get(person.commune_code, ""),
+        enrolments=[PersonEnrolment(*row) for row in rows],
+    )
+
+
+def ethnicity_choices(session: Session) -> list[Ethnicity]:
+    """The 54 groups by their official code (Kinh 01, Tày 02, Thái 03, ...)."""
+    return list(session.exec(select(Ethnicity).order_by(col(Ethnicity.code))).all())

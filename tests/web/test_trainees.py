@@ -1,0 +1,463 @@
+"""Trainees: enrolling finds a registered person first (by citizen ID, or by name without
+diacritics and birth date), a new person is validated and gets their derived fields, a full
+course or a second enrolment is refused with the database unchanged, and every view of
+personal data is audited."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+import pytest
+from sqlmodel import Session, col, select
+
+from models.clock import utcnow
+from models.errors import ConflictError
+from models.tables import AuditEntry, AuthSession, Course, Enrolment, Person, UserAccount
+from tests import factories
+from tests.web import test_courses as shared
+from tests.web.test_courses import ROLES, Page, World, count, fresh, signed_in, vi
+from web.auth import Principal
+from web.services import trainees as trainee_service
+
+world = shared.world  # the fixture: two institutions, a course at A, an account per role
+
+MINH_ID = "011201000123"  # registered in Điện Biên (011), a man born in 2001
+
+
+def person_form(**overrides: str) -> dict[str, str]:
+    values = {
+        "citizen_id": MINH_ID,
+        "full_name": "Lò Văn Minh",
+        "birth_date": "2001-05-04",
+        "sex": "nam",
+        "ethnicity_code": "03",
+        "commune_code": "03158",  # a zone III commune
+        "village": "Bản Mường",
+        "phone": "0912 345 678",
+        "enrolled_on": "2026-03-02",
+    }
+    return values | overrides
+
+
+def _registered(world: World, **values: object) -> int:
+    person = factories.person(world.session, **values)
+    world.session.commit()
+    assert person.id is not None
+    return person.id
+
+
+def _enrolled_at_a(world: World, full_name: str = "Quàng Thị Hoa", **values: object) -> int:
+    person_id = _registered(world, full_name=full_name, **values)
+    factories.enrolment(world.session, person_id=person_id, course_id=world.course)
+    world.session.commit()
+    return person_id
+
+
+# --- who may do what ----------------------------------------------------------------------
+
+EXPECTED = {  # role -> (trainee list, person enrolled at A, enrol page of A's course)
+    "admin": (200, 200, 200),
+    "official": (200, 200, 403),
+    "staff_a": (200, 200, 200),
+    "staff_b": (200, 403, 403),
+    "employer": (403, 403, 403),
+    "anonymous": (303, 303, 303),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_trainee_pages_answer_each_role_as_the_policy_says(client, world, role):
+    person_id = _enrolled_at_a(world)
+    signed_in(client, world, role)
+    paths = ("/trainees", f"/trainees/{person_id}", f"/courses/{world.course}/enrol")
+    for path, expected in zip(paths, EXPECTED[role], strict=True):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == expected, (role, path)
+        if expected == 303:
+            assert response.headers["location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize(("role", "expected"), [("employer", 403), ("anonymous", 303)])
+def test_a_search_by_those_without_access_is_refused(client, world, role, expected):
+    _enrolled_at_a(world, full_name="Lò Văn Minh")
+    signed_in(client, world, role)
+    response = client.post("/trainees", data={"q": "minh"}, follow_redirects=False)
+    assert response.status_code == expected
+    assert "Lò Văn Minh" not in response.text
+
+
+@pytest.mark.parametrize(("role", "expected"), [("official", 403), ("staff_b", 403)])
+def test_those_who_may_not_enrol_change_nothing(client, world, role, expected):
+    signed_in(client, world, role)
+    response = client.post(f"/courses/{world.course}/enrol", data=person_form())
+    assert response.status_code == expected
+    assert count(world.session, Person) == count(world.session, Enrolment) == 0
+
+
+# --- enrolling a new person ---------------------------------------------------------------
+
+
+def test_a_new_person_is_validated_enrolled_and_given_derived_fields(client, world):
+    signed_in(client, world, "staff_a")
+    form = person_form(consent="1")
+    response = client.post(f"/courses/{world.course}/enrol", data=form, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/courses/{world.course}"
+    person = fresh(world.session).exec(select(Person)).one()
+    assert (person.citizen_id, person.phone) == (MINH_ID, "+84912345678")
+    assert (person.family_name, person.middle_name, person.given_name) == ("Lò", "Văn", "Minh")
+    assert person.name_key == "lo van minh"
+    assert person.is_ethnic_minority and person.in_zone_iii
+    assert person.consent_to_employers and person.consent_at is not None
+    enrolment = world.session.exec(select(Enrolment)).one()
+    assert (enrolment.course_id, enrolment.enrolled_on) == (world.course, date(2026, 3, 2))
+    actions = {(e.action, e.entity) for e in world.session.exec(select(AuditEntry))}
+    assert {("create", "person"), ("enrol", "enrolment")} <= actions
+
+
+def test_without_consent_none_is_recorded(client, world):
+    signed_in(client, world, "staff_a")
+    client.post(f"/courses/{world.course}/enrol", data=person_form(), follow_redirects=False)
+    person = fresh(world.session).exec(select(Person)).one()
+    assert (person.consent_to_employers, person.consent_at) == (False, None)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "msgid", "params"),
+    [
+        (
+            {"birth_date": "2002-05-04"},
+            "citizen_id",
+            "The year of birth in the personal identification number ({year}) does not match "
+            "the date of birth ({birth_year}).",
+            {"year": 2001, "birth_year": 2002},
+        ),
+        (
+            {"sex": "nu"},
+            "citizen_id",
+            "The sex code in the personal identification number does not match the declared sex.",
+            {},
+        ),
+        (
+            {"citizen_id": "01120100012"},
+            "citizen_id",
+            "The personal identification number must have exactly 12 digits (you entered {count}).",
+            {"count": 11},
+        ),
+        ({"phone": "0123"}, "phone", None, {}),
+        ({"full_name": "Lò Văn 2"}, "full_name", "A name may not contain digits.", {}),
+        ({"commune_code": "99999"}, "commune_code", "Choose a commune of the province.", {}),
+        ({"ethnicity_code": "77"}, "ethnicity_code", "Choose an ethnic group from the list.", {}),
+    ],
+)
+def test_a_bad_person_is_refused_next_to_the_field_and_nothing_is_written(
+    client, world, overrides, field, msgid, params
+):
+    signed_in(client, world, "staff_a")
+    response = client.post(f"/courses/{world.course}/enrol", data=person_form(**overrides))
+    assert response.status_code == 400
+    page = Page(response.text)
+    errors = page.field_errors()
+    assert field in errors
+    if msgid is not None:
+        assert errors[field] == vi(msgid, **params)
+    assert (
+        page.root.find("input", name="full_name").attrs["value"]
+        == person_form(**overrides)["full_name"]
+    )
+    assert count(world.session, Person) == count(world.session, Enrolment) == 0
+
+
+# --- finding the person already registered ------------------------------------------------
+
+
+def test_a_registered_citizen_id_offers_that_person_instead_of_a_new_one(client, world):
+    existing = _registered(world, full_name="Lò Văn Minh", citizen_id=MINH_ID)
+    signed_in(client, world, "staff_a")
+    form = person_form(full_name="Lo Van Minh", phone="")
+    response = client.post(f"/courses/{world.course}/enrol", data=form)
+    assert response.status_code == 200
+    rows = Page(response.text).rows("same-id-people")
+    assert [row.attrs["data-person-id"] for row in rows] == [str(existing)]
+    assert rows[0].find("td").text() == "Lò Văn Minh"
+    assert count(world.session, Person) == 1
+    assert count(world.session, Enrolment) == 0
+
+    chosen = {"person_id": str(existing), "enrolled_on": "2026-03-02"}
+    response = client.post(f"/courses/{world.course}/enrol", data=chosen, follow_redirects=False)
+    assert response.status_code == 303
+    enrolment = fresh(world.session).exec(select(Enrolment)).one()
+    assert (enrolment.person_id, count(world.session, Person)) == (existing, 1)
+
+
+def test_a_name_typed_without_diacritics_and_the_birth_date_find_the_person(client, world):
+    existing = _registered(world, full_name="Lò Văn Minh", birth_date=date(2001, 5, 4))
+    signed_in(client, world, "staff_a")
+    form = person_form(full_name="lo van minh")
+    response = client.post(f"/courses/{world.course}/enrol", data=form)
+    assert response.status_code == 200
+    page = Page(response.text)
+    assert [r.attrs["data-person-id"] for r in page.rows("same-name-people")] == [str(existing)]
+    # The form comes back with the confirmation that this is someone else.
+    assert page.root.find("input", name="confirmed_new").attrs["value"] == "1"
+    assert count(world.session, Person) == 1
+
+    confirmed = form | {"confirmed_new": "1"}
+    response = client.post(f"/courses/{world.course}/enrol", data=confirmed, follow_redirects=False)
+    assert response.status_code == 303
+    assert count(world.session, Person) == 2
+
+
+def test_looking_up_by_id_or_by_name_and_birth_date_lists_matches(client, world):
+    existing = _registered(world, full_name="Lò Văn Minh", citizen_id=MINH_ID)
+    _registered(world, full_name="Lò Văn Minh", birth_date=date(1999, 1, 1))
+    signed_in(client, world, "staff_a")
+    lookup = f"/courses/{world.course}/enrol/lookup"  # posted: no ID or name in an address
+    for query in ({"find_id": MINH_ID}, {"find_name": "LO VAN MINH", "find_birth": "04/05/2001"}):
+        page = Page(client.post(lookup, data=query).text)
+        assert [r.attrs["data-person-id"] for r in page.rows("found-people")] == [str(existing)]
+        assert page.rows("found-people")[0].find_all("td")[3].text() == "011******123"
+    nobody = Page(client.post(lookup, data={"find_id": "011201999999"}).text)
+    assert nobody.root.find(id="found-none")
+    too_broad = client.post(lookup, data={"find_name": "minh"})  # a name alone lists no one
+    assert too_broad.status_code == 400
+    assert Page(too_broad.text).field_errors()["find"] == vi(
+        "Type a full 12-digit citizen ID, or a name together with a birth date."
+    )
+    lookups = (
+        fresh(world.session)
+        .exec(select(AuditEntry).where(col(AuditEntry.entity) == "enrol_lookup"))
+        .all()
+    )
+    assert [entry.details["person_ids"] for entry in lookups] == [[existing], [existing]]
+
+
+# --- refusals that leave the database unchanged -------------------------------------------
+
+
+def test_a_full_course_refuses_one_more(client, world):
+    for n in range(3):
+        _enrolled_at_a(world, full_name=f"Quàng Thị {'ABC'[n]}")
+    signed_in(client, world, "staff_a")
+    response = client.post(f"/courses/{world.course}/enrol", data=person_form())
+    assert response.status_code == 409
+    assert Page(response.text).root.find(id="conflict").text() == vi(
+        "The course is full: all {capacity} places are taken.", capacity=3
+    )
+    assert (count(world.session, Person), count(world.session, Enrolment)) == (3, 3)
+
+
+def test_a_trainee_who_dropped_out_frees_a_place(client, world):
+    for n in range(3):
+        _enrolled_at_a(world, full_name=f"Quàng Thị {'ABC'[n]}")
+    world.session.exec(select(Enrolment)).first().status = "bo_hoc"  # type: ignore[union-attr]
+    world.session.commit()
+    signed_in(client, world, "staff_a")
+    response = client.post(
+        f"/courses/{world.course}/enrol", data=person_form(), follow_redirects=False
+    )
+    assert response.status_code == 303
+    assert count(world.session, Enrolment) == 4
+
+
+def test_the_same_person_twice_in_a_course_is_refused(client, world):
+    person_id = _enrolled_at_a(world)
+    signed_in(client, world, "staff_a")
+    response = client.post(
+        f"/courses/{world.course}/enrol", data={"person_id": str(person_id), "enrolled_on": ""}
+    )
+    assert response.status_code == 409
+    assert Page(response.text).root.find(id="conflict").text() == vi(
+        "This person is already enrolled in this course."
+    )
+    assert count(world.session, Enrolment) == 1
+
+
+def test_a_cancelled_course_takes_no_one(client, world):
+    course = world.session.get(Course, world.course)
+    assert course is not None
+    course.status = "cancelled"
+    world.session.commit()
+    signed_in(client, world, "staff_a")
+    response = client.post(f"/courses/{world.course}/enrol", data=person_form())
+    assert response.status_code == 409
+    assert count(world.session, Person) == 0
+
+
+# --- the register and a person's record ---------------------------------------------------
+
+
+def test_the_register_searches_without_diacritics_and_by_citizen_id(client, world):
+    minh = _enrolled_at_a(world, full_name="Lò Văn Minh", citizen_id=MINH_ID)
+    anh = _enrolled_at_a(world, full_name="Quàng Thị Ánh")
+    other_course = factories.course(world.session, institution_id=world.institution_b)
+    elsewhere = _registered(world, full_name="Lò Văn Mạnh")
+    factories.enrolment(world.session, person_id=elsewhere, course_id=other_course.id)
+    _registered(world, full_name="Lò Văn Minh Không Học")  # never enrolled: not a trainee
+    world.session.commit()
+    signed_in(client, world, "staff_a")
+
+    def shown(response) -> list[str]:
+        page = Page(response.text)
+        table = page.root.find_all("table", id="trainees")
+        return [row.attrs["data-person-id"] for row in page.rows("trainees")] if table else []
+
+    def search(text: str) -> list[str]:  # posted: no name or ID in an address
+        return shown(client.post("/trainees", data={"q": text}))
+
+    assert shown(client.get("/trainees")) == [str(anh), str(minh)]  # Ánh, then Minh
+    assert search("lo van") == [str(minh)]  # Mạnh studies at B
+    assert search("LÒ VĂN minh") == [str(minh)]
+    assert search("011 201 000 123") == [str(minh)]
+    assert search("nobody") == []
+    views = (
+        fresh(world.session)
+        .exec(select(AuditEntry).where(col(AuditEntry.entity) == "person_list"))
+        .all()
+    )
+    assert [sorted(v.details["person_ids"]) for v in views] == [
+        sorted([anh, minh]),
+        [minh],
+        [minh],
+        [minh],
+    ]
+
+
+def test_a_long_search_result_pages_without_putting_the_search_in_the_address(client, world):
+    for n in range(52):
+        factories.enrolment(
+            world.session,
+            person_id=_registered(world, full_name=f"Lò Văn {chr(65 + n % 26)}{chr(97 + n // 26)}"),
+            course_id=world.course,
+        )
+    world.session.commit()
+    signed_in(client, world, "official")
+    first = Page(client.post("/trainees", data={"q": "lo van"}).text)
+    assert len(first.rows("trainees")) == 50
+    assert first.root.find_all("a", rel="next") == []  # no link carrying the search
+    pager = first.root.find("nav", class_="pager")
+    step = next(f for f in pager.find_all("form") if f.find_all("button", data_rel="next"))
+    hidden = {i.attrs["name"]: i.attrs["value"] for i in step.find_all("input")}
+    assert (hidden["q"], hidden["page"]) == ("lo van", "2")
+    second = Page(client.post(step.attrs["action"], data=hidden).text)
+    assert len(second.rows("trainees")) == 2
+
+
+def test_an_official_sees_every_trainee(client, world):
+    _enrolled_at_a(world)
+    other_course = factories.course(world.session, institution_id=world.institution_b)
+    elsewhere = _registered(world, full_name="Lò Văn Mạnh")
+    factories.enrolment(world.session, person_id=elsewhere, course_id=other_course.id)
+    world.session.commit()
+    signed_in(client, world, "official")
+    page = Page(client.get("/trainees").text)
+    assert len(page.rows("trainees")) == 2
+
+
+def test_a_persons_record_shows_full_data_to_their_institution_and_is_audited(client, world):
+    person_id = _enrolled_at_a(
+        world, full_name="Lò Văn Minh", citizen_id=MINH_ID, phone="+84912345678"
+    )
+    signed_in(client, world, "staff_a")
+    page = Page(client.get(f"/trainees/{person_id}").text)
+    fields = {n.attrs["data-field"]: n.text() for n in page.root.find_all("dd", data_field="*")}
+    assert fields["citizen_id"] == MINH_ID
+    assert fields["phone"] == "0912 345 678"
+    assert fields["ethnicity"] == "Thái"
+    assert fields["birth_date"] == "04/05/2001"
+    assert [r.attrs["data-course-id"] for r in page.rows("enrolments")] == [str(world.course)]
+    entry = (
+        fresh(world.session)
+        .exec(select(AuditEntry).where(col(AuditEntry.action) == "view_personal_data"))
+        .one()
+    )
+    assert (entry.entity, entry.person_id) == ("person", person_id)
+
+
+def test_staff_of_another_institution_cannot_open_the_person_nor_leave_a_trace(client, world):
+    person_id = _enrolled_at_a(world)
+    signed_in(client, world, "staff_b")
+    assert client.get(f"/trainees/{person_id}").status_code == 403
+    assert client.get("/trainees/999999").status_code == 404
+    viewed = (
+        fresh(world.session)
+        .exec(select(AuditEntry).where(col(AuditEntry.action) == "view_personal_data"))
+        .all()
+    )
+    assert viewed == []
+
+
+def test_consent_is_recorded_with_its_time_and_can_be_withdrawn(client, world):
+    person_id = _enrolled_at_a(world)
+    signed_in(client, world, "staff_a")
+    url = f"/trainees/{person_id}/consent"
+    assert client.post(url, data={"consent": "1"}, follow_redirects=False).status_code == 303
+    person = fresh(world.session).get(Person, person_id)
+    assert person is not None and person.consent_to_employers
+    assert person.consent_at is not None
+    fresh(world.session)
+    page = Page(client.get(f"/trainees/{person_id}").text)
+    assert (
+        page.root.find("dd", data_field="consent")
+        .text()
+        .startswith(vi("Yes, agreed on {date}", date="")[:5])
+    )
+    assert client.post(url, data={"consent": "0"}, follow_redirects=False).status_code == 303
+    person = fresh(world.session).get(Person, person_id)
+    assert person is not None
+    assert (person.consent_to_employers, person.consent_at) == (False, None)
+    changes = world.session.exec(
+        select(AuditEntry).where(
+            col(AuditEntry.entity) == "person", col(AuditEntry.action) == "update"
+        )
+    ).all()
+    assert [entry.details["consent"] for entry in changes] == [True, False]
+
+
+@pytest.mark.parametrize("role", ["official", "staff_b", "employer"])
+def test_consent_is_changed_only_by_the_persons_institution(client, world, role):
+    person_id = _enrolled_at_a(world)
+    signed_in(client, world, role)
+    response = client.post(f"/trainees/{person_id}/consent", data={"consent": "1"})
+    assert response.status_code == 403
+    person = fresh(world.session).get(Person, person_id)
+    assert person is not None and not person.consent_to_employers
+
+
+def test_simultaneous_enrolments_never_overfill_a_course(engine, world):
+    """Six clerks enrol six different people at once into a course with one place left:
+    exactly one succeeds (the course row is locked while its places are counted)."""
+    course = world.session.get(Course, world.course)
+    assert course is not None
+    course.capacity = 1
+    staff = world.session.exec(
+        select(UserAccount).where(col(UserAccount.username) == world.usernames["staff_a"])
+    ).one()
+    world.session.commit()
+    session_row = AuthSession(token_hash="-", user_id=0, csrf_token="-", expires_at=utcnow())
+    principal = Principal(user=staff, auth=session_row)
+
+    def attempt(n: int) -> str:
+        person = trainee_service.PersonForm(
+            citizen_id=f"0112010000{n:02d}",
+            full_name=f"Lò Văn Minh {'ABCDEF'[n]}",
+            birth_date="2001-05-04",
+            sex="nam",
+            ethnicity_code="03",
+            commune_code="03158",
+        )
+        form = trainee_service.EnrolForm(person=person)
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                trainee_service.enrol(
+                    session, principal=principal, course_id=world.course, form=form
+                )
+            except ConflictError:
+                return "refused"
+        return "enrolled"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = sorted(pool.map(attempt, range(6)))
+    assert outcomes == ["enrolled"] + ["refused"] * 5
+    assert count(world.session, Enrolment) == 1

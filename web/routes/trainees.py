@@ -1,0 +1,230 @@
+"""Trainee pages: the register (search by name with or without diacritics, or citizen ID), a
+person's record with their consent, and enrolling a person into a course."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
+
+from models.clock import today
+from models.enums import HouseholdStatus, Sex
+from models.errors import ConflictError, InvalidError
+from models.i18n import message_for
+from models.queries.reference import commune_options
+from models.validation import display_phone, mask_citizen_id
+from web.auth import CurrentUser
+from web.deps import LanguageDep, SessionDep
+from web.permissions import Permission, acts_for_institution
+from web.routes.courses import FormDep, field, form_errors, page_tools, pager, redirect_to
+from web.routes.courses import whole_or_none as page_number
+from web.services import courses as course_service
+from web.services import trainees as trainee_service
+from web.templating import render
+
+router = APIRouter()
+
+
+def _trainee_page(
+    request: Request, session: SessionDep, principal: CurrentUser, lang: str, q: str, page: int
+) -> Response:
+    result = trainee_service.trainee_list(session, principal=principal, text=q, page=page)
+    context = {
+        "result": result,
+        "q": q,
+        # Searches travel in a POST body, never in the address: names and ID numbers must
+        # not end up in URLs or server logs. Browsing without a search pages by link.
+        "pager": pager(request, result.page, result.pages) | {"search": bool(q.strip())},
+        **page_tools(lang),
+    }
+    return render(request, "trainees.html", context, lang=lang)
+
+
+@router.get("/trainees", response_class=HTMLResponse, name="trainees")
+def trainees(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentUser,
+    lang: LanguageDep,
+    page: str = "1",
+) -> Response:
+    return _trainee_page(request, session, principal, lang, "", page_number(page) or 1)
+
+
+@router.post("/trainees", response_class=HTMLResponse, name="trainees_search")
+def trainees_search(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentUser,
+    lang: LanguageDep,
+    fields: FormDep,
+) -> Response:
+    page = page_number(field(fields, "page")) or 1
+    return _trainee_page(request, session, principal, lang, field(fields, "q"), page)
+
+
+@router.get("/trainees/{person_id}", response_class=HTMLResponse, name="trainee_detail")
+def trainee_detail(
+    request: Request, session: SessionDep, principal: CurrentUser, lang: LanguageDep, person_id: int
+) -> Response:
+    record = trainee_service.open_person(session, principal=principal, person_id=person_id)
+    institutions = {row.institution.id for row in record.enrolments}
+    can_manage = any(
+        acts_for_institution(principal, Permission.MANAGE_TRAINEES, institution_id)
+        for institution_id in institutions
+    )
+    phone = display_phone(record.person.phone) if record.person.phone else ""
+    context = {"record": record, "phone": phone, "can_manage": can_manage, **page_tools(lang)}
+    return render(request, "trainees_detail.html", context, lang=lang)
+
+
+@router.post("/trainees/{person_id}/consent", name="trainee_consent")
+def trainee_consent(
+    request: Request, session: SessionDep, principal: CurrentUser, person_id: int, fields: FormDep
+) -> Response:
+    consent = field(fields, "consent") == "1"
+    trainee_service.set_consent(session, principal=principal, person_id=person_id, consent=consent)
+    return redirect_to(request, "trainee_detail", person_id=person_id)
+
+
+# --- enrolling a person into a course ------------------------------------------------------
+
+
+def _enrol_form(fields: FormData) -> trainee_service.EnrolForm:
+    def text(name: str) -> str:
+        return field(fields, name)
+
+    person = trainee_service.PersonForm(
+        citizen_id=text("citizen_id"),
+        full_name=text("full_name"),
+        birth_date=text("birth_date"),
+        sex=text("sex"),
+        ethnicity_code=text("ethnicity_code"),
+        commune_code=text("commune_code"),
+        village=text("village"),
+        phone=text("phone"),
+        household_status=text("household_status"),
+        has_disability=bool(text("has_disability")),
+        in_difficult_village=bool(text("in_difficult_village")),
+        consent=bool(text("consent")),
+    )
+    return trainee_service.EnrolForm(
+        person=person,
+        person_id=text("person_id"),
+        enrolled_on=text("enrolled_on"),
+        confirmed_new=bool(text("confirmed_new")),
+    )
+
+
+def _render_enrol(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentUser,
+    lang: str,
+    course_id: int,
+    **context: Any,
+) -> Response:
+    data = course_service.course_summary(session, principal=principal, course_id=course_id)
+    status = context.pop("status_code", 200)
+    page = {
+        "data": data,
+        "form": trainee_service.EnrolForm(enrolled_on=today().isoformat()),
+        "errors": {},
+        "found": None,
+        "find": {"id": "", "name": "", "birth": ""},
+        "same_id": None,
+        "same_name": [],
+        "ethnicities": trainee_service.ethnicity_choices(session),
+        "communes": commune_options(session, on=today()),
+        "sexes": [sex.value for sex in Sex],
+        "households": [status.value for status in HouseholdStatus],
+        "masked": mask_citizen_id,
+        "conflict": None,
+        **page_tools(lang),
+        **context,
+    }
+    return render(request, "courses_enrol.html", page, lang=lang, status_code=status)
+
+
+@router.get("/courses/{course_id}/enrol", response_class=HTMLResponse, name="course_enrol")
+def course_enrol(
+    request: Request, session: SessionDep, principal: CurrentUser, lang: LanguageDep, course_id: int
+) -> Response:
+    trainee_service.course_for_enrolment(session, principal=principal, course_id=course_id)
+    return _render_enrol(request, session, principal, lang, course_id)
+
+
+@router.post("/courses/{course_id}/enrol/lookup", name="course_enrol_lookup")
+def course_enrol_lookup(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentUser,
+    lang: LanguageDep,
+    course_id: int,
+    fields: FormDep,
+) -> Response:
+    """The people already registered that match a citizen ID, or a name and a birth date
+    (posted, so that no ID number or name appears in an address)."""
+    find = {name: field(fields, f"find_{name}") for name in ("id", "name", "birth")}
+    try:
+        found = trainee_service.look_up(
+            session,
+            principal=principal,
+            course_id=course_id,
+            citizen_id=find["id"],
+            full_name=find["name"],
+            birth_date=find["birth"],
+        )
+    except InvalidError as error:
+        errors = form_errors(error, lang)
+        return _render_enrol(
+            request, session, principal, lang, course_id, find=find, errors=errors, status_code=400
+        )
+    return _render_enrol(request, session, principal, lang, course_id, find=find, found=found)
+
+
+@router.post("/courses/{course_id}/enrol", name="course_enrol_submit")
+def course_enrol_submit(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentUser,
+    lang: LanguageDep,
+    course_id: int,
+    fields: FormDep,
+) -> Response:
+    form = _enrol_form(fields)
+    try:
+        result = trainee_service.enrol(session, principal=principal, course_id=course_id, form=form)
+    except InvalidError as error:
+        session.rollback()
+        errors = form_errors(error, lang)
+        return _render_enrol(
+            request, session, principal, lang, course_id, form=form, errors=errors, status_code=400
+        )
+    except ConflictError as error:  # already enrolled, course full or cancelled
+        session.rollback()
+        conflict = message_for(error, lang)
+        return _render_enrol(
+            request,
+            session,
+            principal,
+            lang,
+            course_id,
+            form=form,
+            conflict=conflict,
+            status_code=409,
+        )
+    if result.enrolment is None:  # people already registered match: ask before creating
+        return _render_enrol(
+            request,
+            session,
+            principal,
+            lang,
+            course_id,
+            form=form,
+            same_id=result.same_id,
+            same_name=result.same_name,
+        )
+    return redirect_to(request, "course_detail", course_id=course_id)

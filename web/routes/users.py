@@ -1,0 +1,75 @@
+"""The administrator's account pages: the list, a new account, disabling and enabling."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from models.errors import InvalidError
+from web.auth import CurrentUser
+from web.deps import LanguageDep, SessionDep
+from web.routes.courses import FormDep, field, form_errors, page_tools, redirect_to
+from web.services import users as user_service
+from web.templating import render
+
+router = APIRouter()
+
+
+@router.get("/users", response_class=HTMLResponse, name="users")
+def users(
+    request: Request, session: SessionDep, principal: CurrentUser, lang: LanguageDep
+) -> Response:
+    rows = user_service.user_list(session, principal=principal)
+    context = {"rows": rows, "me": principal.user.id, **page_tools(lang)}
+    return render(request, "users.html", context, lang=lang)
+
+
+def _render_form(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentUser,
+    lang: str,
+    form: user_service.UserForm,
+    errors: dict[str, list[str]] | None = None,
+) -> Response:
+    choices = user_service.user_choices(session, principal=principal)
+    context = {"form": form, "choices": choices, "errors": errors or {}, **page_tools(lang)}
+    status = 400 if errors else 200
+    return render(request, "users_form.html", context, lang=lang, status_code=status)
+
+
+@router.get("/users/new", response_class=HTMLResponse, name="user_new")
+def user_new(
+    request: Request, session: SessionDep, principal: CurrentUser, lang: LanguageDep
+) -> Response:
+    return _render_form(request, session, principal, lang, user_service.UserForm())
+
+
+@router.post("/users/new", name="user_create")
+def user_create(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentUser,
+    lang: LanguageDep,
+    fields: FormDep,
+) -> Response:
+    """A plain `def`: hashing the password (argon2id) runs in a worker thread."""
+    form = user_service.UserForm(
+        **{name: field(fields, name) for name in user_service.UserForm.__dataclass_fields__}
+    )
+    try:
+        user_service.create_account(session, principal=principal, form=form)
+    except InvalidError as error:
+        session.rollback()
+        form.password = form.password_repeat = ""  # never sent back to the browser
+        return _render_form(request, session, principal, lang, form, form_errors(error, lang))
+    return redirect_to(request, "users")
+
+
+@router.post("/users/{user_id}/active", name="user_set_active")
+def user_set_active(
+    request: Request, session: SessionDep, principal: CurrentUser, user_id: int, fields: FormDep
+) -> Response:
+    active = field(fields, "active") == "1"
+    user_service.set_active(session, principal=principal, user_id=user_id, active=active)
+    return redirect_to(request, "users")

@@ -1,0 +1,176 @@
+"""Accounts, managed by administrators: list, create, disable and enable. Disabling ends the
+user's sessions at once. Every change is audited."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from models import audit
+from models.accounts import MIN_PASSWORD_LENGTH, create_user
+from models.enums import Role
+from models.errors import InvalidError, NotFoundError
+from models.i18n import SUPPORTED_LANGUAGES
+from models.queries import users as user_queries
+from models.queries.courses import institution_choices
+from models.tables import Employer, Institution, UserAccount
+from models.validation import ErrorCollector, clean_text, require_text
+from web.auth import Principal
+from web.permissions import Permission, require
+from web.services.auth import revoke_all_sessions
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
+
+
+@dataclass
+class UserForm:
+    """A new account as typed by the administrator."""
+
+    username: str = ""
+    full_name: str = ""
+    role: str = ""
+    institution_id: str = ""
+    employer_id: str = ""
+    language: str = "vi"
+    password: str = ""
+    password_repeat: str = ""
+
+
+@dataclass(frozen=True)
+class UserChoices:
+    institutions: list[Institution]
+    employers: list[Employer]
+
+
+def user_list(session: Session, *, principal: Principal) -> list[user_queries.UserRow]:
+    require(principal, Permission.MANAGE_USERS)
+    return user_queries.list_users(session)
+
+
+def user_choices(session: Session, *, principal: Principal) -> UserChoices:
+    require(principal, Permission.MANAGE_USERS)
+    return UserChoices(institution_choices(session), user_queries.employer_choices(session))
+
+
+def _username(session: Session, value: str) -> str:
+    username = require_text(value, "username").lower()
+    if not USERNAME.match(username):
+        raise InvalidError(
+            "username",
+            "A username has 3 to 60 characters: lower-case letters without diacritics, digits, "
+            "dots, hyphens and underscores.",
+        )
+    if session.exec(select(UserAccount.id).where(col(UserAccount.username) == username)).first():
+        raise InvalidError(
+            "username", "The username {username} is already taken.", username=username
+        )
+    return username
+
+
+def _full_name(value: str) -> str:
+    name = require_text(value, "full_name")
+    if len(name) > 120:
+        raise InvalidError("full_name", "At most {max} characters.", max=120)
+    return name
+
+
+def _role(value: str) -> str:
+    if value not in {role.value for role in Role}:
+        raise InvalidError("role", "Choose a role.")
+    return value
+
+
+def _organisation(session: Session, model: type, raw: str, field_name: str, msgid: str) -> int:
+    text = clean_text(raw)
+    if not text.isdigit() or session.get(model, int(text)) is None:
+        raise InvalidError(field_name, msgid)
+    return int(text)
+
+
+def _password(password: str, repeat: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidError(
+            "password", "Password must have at least {n} characters.", n=MIN_PASSWORD_LENGTH
+        )
+    if password != repeat:
+        raise InvalidError("password_repeat", "The two passwords are not the same.")
+    return password
+
+
+def create_account(session: Session, *, principal: Principal, form: UserForm) -> UserAccount:
+    """Add an account bound to the institution or employer its role needs, or raise
+    ValidationErrors naming every bad field. The password is hashed with argon2id (call
+    from a worker thread: a plain `def` route)."""
+    require(principal, Permission.MANAGE_USERS)
+    errors = ErrorCollector()
+    username = errors.check(_username, session, form.username)
+    full_name = errors.check(_full_name, form.full_name)
+    role = errors.check(_role, form.role)
+    institution_id = employer_id = None
+    if role == Role.INSTITUTION:
+        institution_id = errors.check(
+            _organisation,
+            session,
+            Institution,
+            form.institution_id,
+            "institution_id",
+            "Institution staff must belong to an institution.",
+        )
+    if role == Role.EMPLOYER:
+        employer_id = errors.check(
+            _organisation,
+            session,
+            Employer,
+            form.employer_id,
+            "employer_id",
+            "Employer staff must belong to an employer.",
+        )
+    password = errors.check(_password, form.password, form.password_repeat)
+    errors.raise_if_any()
+    user = create_user(
+        session,
+        username=username or "",
+        password=password or "",
+        full_name=full_name or "",
+        role=role or "",
+        institution_id=institution_id,
+        employer_id=employer_id,
+        language=form.language if form.language in SUPPORTED_LANGUAGES else "vi",
+    )
+    audit.record(
+        session,
+        user_id=principal.user.id,
+        action="create",
+        entity="user_account",
+        entity_id=user.id,
+        role=user.role,
+    )
+    session.commit()
+    return user
+
+
+def set_active(session: Session, *, principal: Principal, user_id: int, active: bool) -> None:
+    """Disable an account (its sessions end at once) or enable it again. An administrator
+    cannot disable their own account, so the site always keeps one who can undo it."""
+    require(principal, Permission.MANAGE_USERS)
+    user = session.get(UserAccount, user_id)
+    if user is None:
+        raise NotFoundError(None, "There is no such account.")
+    if not active and user.id == principal.user.id:
+        raise InvalidError(None, "You cannot disable your own account.")
+    if user.is_active == active:
+        return
+    user.is_active = active
+    session.add(user)
+    if not active:
+        revoke_all_sessions(session, user_id=user_id)
+    audit.record(
+        session,
+        user_id=principal.user.id,
+        action="enable" if active else "disable",
+        entity="user_account",
+        entity_id=user_id,
+    )
+    session.commit()
