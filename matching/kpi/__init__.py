@@ -1,0 +1,83 @@
+"""KPI arithmetic for the province's monitoring (domain rules section 9): pure functions over
+plain records (``records``) that return plain results keeping the ids behind every number.
+
+Definitions, choices and the benchmark: docs/kpi.md.
+"""
+
+from matching.kpi.after_training import (
+    AfterTrainingStats,
+    EmploymentAfterTraining,
+    Observation,
+    employment_after_training,
+)
+from matching.kpi.cuts import PRIORITY_GROUPS, cut
+from matching.kpi.jobs import Departures, NewJobs, abroad, new_jobs
+from matching.kpi.labour_force import (
+    ImportedShare,
+    LabourStructure,
+    certified_share,
+    labour_structure,
+    new_job_structure,
+    trained_share,
+)
+from matching.kpi.orders import OrderOutcome, Orders, orders
+from matching.kpi.priority import PriorityGroups, PriorityShares, priority_groups
+from matching.kpi.progress import Progress, progress
+from matching.kpi.records import (
+    CHANNELS,
+    LEVELS,
+    EmploymentRecord,
+    EnrolmentRecord,
+    FollowUpRecord,
+    LabourForceRecord,
+    OrderRecord,
+    TargetRecord,
+    VacancyRecord,
+)
+from matching.kpi.results import Count, Rate
+from matching.kpi.training import Trained, TrainedCounts, trained
+from matching.kpi.vacancies import Vacancies, VacancyStats, vacancies
+
+__all__ = [
+    "CHANNELS",
+    "LEVELS",
+    "PRIORITY_GROUPS",
+    "AfterTrainingStats",
+    "Count",
+    "Departures",
+    "EmploymentAfterTraining",
+    "EmploymentRecord",
+    "EnrolmentRecord",
+    "FollowUpRecord",
+    "ImportedShare",
+    "LabourForceRecord",
+    "LabourStructure",
+    "NewJobs",
+    "Observation",
+    "OrderOutcome",
+    "OrderRecord",
+    "Orders",
+    "PriorityGroups",
+    "PriorityShares",
+    "Progress",
+    "Rate",
+    "TargetRecord",
+    "Trained",
+    "TrainedCounts",
+    "Vacancies",
+    "VacancyRecord",
+    "VacancyStats",
+    "abroad",
+    "certified_share",
+    "cut",
+    "employment_after_training",
+    "labour_structure",
+    "new_job_structure",
+    "new_jobs",
+    "orders",
+    "priority_groups",
+    "progress",
+    "trained",
+    "trained_share",
+    "vacancies",
+]

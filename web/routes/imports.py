@@ -1,0 +1,215 @@
+"""Excel import and export pages: the form and history, template downloads, the preview with
+an error per row and column, the confirmation, the progress of a big file, and exports.
+
+Checking and writing a big file run in a background task after the response, so the user
+gets the progress page at once; small files are handled while the user waits.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.engine import Engine
+
+from models.errors import InvalidError
+from models.i18n import messages_by_field
+from web.auth import CurrentUser
+from web.deps import LanguageDep, SessionDep, SettingsDep, get_engine
+from web.permissions import Permission, require
+from web.services import imports as service
+from web.services.imports_export import (
+    XLSX,
+    Download,
+    export_results,
+    export_trainees,
+    import_template,
+)
+from web.services.imports_preview import import_page, preview_view
+from web.services.imports_store import IN_PROGRESS, ImportStore, Status, store_for
+from web.templating import render
+
+router = APIRouter()
+EngineDep = Annotated[Engine, Depends(get_engine)]
+REFRESH_SECONDS = 2
+
+
+def _store(settings: SettingsDep) -> ImportStore:
+    return store_for(settings)
+
+
+StoreDep = Annotated[ImportStore, Depends(_store)]
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentUser,
+    store: ImportStore,
+    lang: str,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    chosen: dict[str, object] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    page = import_page(session, principal=principal, store=store)
+    context = {"page": page, "errors": errors or {}, "chosen": chosen or {}}
+    return render(request, "imports.html", context, lang=lang, status_code=status_code)
+
+
+@router.get("/imports", response_class=HTMLResponse, name="imports")
+def imports(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentUser,
+    store: StoreDep,
+    lang: LanguageDep,
+) -> HTMLResponse:
+    require(principal, Permission.VIEW_TRAINEES)
+    return _page(request, session, principal, store, lang)
+
+
+@router.post("/imports", name="import_upload")
+def import_upload(
+    request: Request,
+    background: BackgroundTasks,
+    session: SessionDep,
+    engine: EngineDep,
+    principal: CurrentUser,
+    store: StoreDep,
+    lang: LanguageDep,
+    kind: Annotated[str, Form()] = "",
+    course_id: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    require(principal, Permission.IMPORT_TRAINEES)
+    chosen = {"kind": kind, "course_id": course_id}
+    data = file.file.read() if file is not None else b""
+    try:
+        if file is None or not file.filename:
+            raise InvalidError("file", "Choose the Excel file to upload.")
+        state = service.start_import(
+            session,
+            principal=principal,
+            store=store,
+            kind=kind,
+            course_id=int(course_id) if course_id.isdigit() else None,
+            filename=file.filename,
+            data=data,
+        )
+    except InvalidError as error:
+        errors = messages_by_field(error, lang)
+        return _page(
+            request, session, principal, store, lang, errors=errors, chosen=chosen, status_code=400
+        )
+    if service.is_small(data):
+        service.validate_import(engine, store, state.token)
+        return _redirect(request, "import_preview", state.token)
+    background.add_task(service.validate_import, engine, store, state.token)
+    return _redirect(request, "import_progress", state.token)
+
+
+def _redirect(request: Request, name: str, token: str) -> RedirectResponse:
+    return RedirectResponse(str(request.url_for(name, token=token).path), status_code=303)
+
+
+@router.get("/imports/template/{kind}", name="import_template")
+def download_template(kind: str, session: SessionDep, principal: CurrentUser) -> Response:
+    return _download(import_template(session, principal=principal, kind=kind))
+
+
+@router.get("/imports/{token}", response_class=HTMLResponse, name="import_preview")
+def import_preview(
+    request: Request,
+    token: str,
+    session: SessionDep,
+    principal: CurrentUser,
+    store: StoreDep,
+    lang: LanguageDep,
+) -> Response:
+    require(principal, Permission.IMPORT_TRAINEES)
+    view = preview_view(session, principal=principal, store=store, token=token, lang=lang)
+    if view.state.status in IN_PROGRESS and not view.state.is_stalled():
+        return _redirect(request, "import_progress", token)
+    return render(request, "imports_preview.html", {"view": view, "Status": Status}, lang=lang)
+
+
+@router.post("/imports/{token}/confirm", name="import_confirm")
+def import_confirm(
+    request: Request,
+    token: str,
+    background: BackgroundTasks,
+    session: SessionDep,
+    engine: EngineDep,
+    principal: CurrentUser,
+    store: StoreDep,
+) -> Response:
+    require(principal, Permission.IMPORT_TRAINEES)
+    state, claimed = service.claim_import(session, principal=principal, store=store, token=token)
+    if not claimed:
+        return _redirect(request, "import_preview", token)
+    if state.rows <= service.INLINE_MAX_ROWS:
+        service.write_import(engine, store, token)
+        return _redirect(request, "import_preview", token)
+    background.add_task(service.write_import, engine, store, token)
+    return _redirect(request, "import_progress", token)
+
+
+@router.get("/imports/{token}/progress", response_class=HTMLResponse, name="import_progress")
+def import_progress(
+    request: Request, token: str, principal: CurrentUser, store: StoreDep, lang: LanguageDep
+) -> Response:
+    """Reloads itself every two seconds (no JavaScript needed) until the work is done."""
+    require(principal, Permission.IMPORT_TRAINEES)
+    state = service.own_import(store, principal, token)
+    if state.status not in IN_PROGRESS or state.is_stalled():
+        return _redirect(request, "import_preview", token)
+    percent = int(100 * state.done / state.total) if state.total else 0
+    context = {"state": state, "percent": percent, "refresh": REFRESH_SECONDS}
+    response = render(request, "imports_progress.html", context, lang=lang)
+    response.headers["Refresh"] = str(REFRESH_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _download(download: Download) -> Response:
+    headers = {
+        "Content-Disposition": f'attachment; filename="{download.filename}"',
+        "Cache-Control": "no-store",  # personal data: not kept in shared caches
+    }
+    return Response(download.content, media_type=XLSX, headers=headers)
+
+
+def _optional_id(value: str | None, field: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if not value.isdigit():
+        raise InvalidError(field, "The value of {field} is not valid.", field=field)
+    return int(value)
+
+
+@router.get("/exports/trainees", name="export_trainees")
+def export_trainees_file(
+    session: SessionDep,
+    principal: CurrentUser,
+    course_id: str | None = None,
+    institution_id: str | None = None,
+) -> Response:
+    download = export_trainees(
+        session,
+        principal=principal,
+        course_id=_optional_id(course_id, "course_id"),
+        institution_id=_optional_id(institution_id, "institution_id"),
+    )
+    return _download(download)
+
+
+@router.get("/exports/results", name="export_results")
+def export_results_file(
+    session: SessionDep, principal: CurrentUser, course_id: str | None = None
+) -> Response:
+    download = export_results(
+        session, principal=principal, course_id=_optional_id(course_id, "course_id")
+    )
+    return _download(download)
