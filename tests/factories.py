@@ -29,6 +29,7 @@ from models.tables import (
     Person,
     TrainingLevel,
     TrainingOccupation,
+    TrainingOrder,
     Vacancy,
 )
 
@@ -195,6 +196,25 @@ def vacancy(session: Session, **overrides: Any) -> Vacancy:
     if "employer_id" not in values:
         values["employer_id"] = employer(session).id
     row = Vacancy(**values, title_key=search_key(values["title"]))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def training_order(session: Session, **overrides: Any) -> TrainingOrder:
+    values: dict[str, Any] = {
+        "quantity": 20,
+        "needed_by": date(2026, 12, 31),
+        "hiring_commitment": 15,
+        "level_code": "so_cap",
+    }
+    values.update(overrides)
+    if "employer_id" not in values:
+        values["employer_id"] = employer(session).id
+    if "occupation_id" not in values:
+        values["occupation_id"] = occupation(session).id
+    level(session, values["level_code"])
+    row = TrainingOrder(**values)
     session.add(row)
     session.flush()
     return row

@@ -1,0 +1,235 @@
+"""The permission matrix: every route of the site tried by every role and by a visitor.
+
+Each GET row lists the roles that get the page (200); every other signed-in role gets 403,
+and a visitor is sent to sign in (303) unless the page is public. Each POST is tried by the
+roles that may NOT use it: they are refused (403, or 303 to sign in for a visitor) and the
+database is unchanged. A route missing from these tables fails the test, so a new page
+cannot ship without its row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlmodel import Session, SQLModel
+
+from seed.reference import load_reference_data
+from tests import factories
+from tests.web.conftest import VISITOR_TOKEN
+from tests.web.helpers import make_account, sign_in
+from web.auth import ANONYMOUS_CSRF_COOKIE, CSRF_HEADER
+from web.routes import all_routers
+
+ROLES = (
+    "anonymous",
+    "admin",
+    "official",
+    "institution_own",
+    "institution_other",
+    "employer_own",
+    "employer_other",
+)
+ALL_SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+PUBLIC = frozenset(ROLES)
+STAFF_VIEW = frozenset({"admin", "official"})
+INSTITUTIONS = frozenset({"institution_own", "institution_other"})
+EMPLOYERS = frozenset({"employer_own", "employer_other"})
+
+# route name -> roles that get 200 (GET). Records in the path belong to "own" organisations.
+GET_ALLOWED: dict[str, frozenset[str]] = {
+    "home": PUBLIC,
+    "board": PUBLIC,
+    "board_vacancy": PUBLIC,
+    "healthz": PUBLIC,
+    "api_home_figures": PUBLIC,
+    "openapi": PUBLIC,
+    "login": PUBLIC,
+    "account": ALL_SIGNED_IN,
+    "courses": STAFF_VIEW | INSTITUTIONS,
+    "course_new": frozenset({"admin"}) | INSTITUTIONS,
+    "course_detail": STAFF_VIEW | {"institution_own"},
+    "course_edit": frozenset({"admin", "institution_own"}),
+    "course_results": frozenset({"admin", "institution_own"}),
+    "course_enrol": frozenset({"admin", "institution_own"}),
+    "trainees": STAFF_VIEW | INSTITUTIONS,
+    "trainee_detail": STAFF_VIEW | {"institution_own"},
+    "vacancies": STAFF_VIEW | EMPLOYERS,
+    "vacancy_new": frozenset({"admin"}) | EMPLOYERS,
+    "vacancy_detail": STAFF_VIEW | {"employer_own"},
+    "vacancy_edit": frozenset({"admin", "employer_own"}),
+    "vacancy_candidates": STAFF_VIEW | {"employer_own"},
+    "vacancy_referrals": STAFF_VIEW | {"employer_own"},
+    "training_orders": STAFF_VIEW | INSTITUTIONS | EMPLOYERS,
+    "training_order_new": frozenset({"admin"}) | EMPLOYERS,
+    "training_order_detail": STAFF_VIEW | {"institution_own", "employer_own"},
+    "users": frozenset({"admin"}),
+    "user_new": frozenset({"admin"}),
+    "imports": STAFF_VIEW | INSTITUTIONS,  # officials use its export forms
+    "import_template": frozenset({"admin"}) | INSTITUTIONS,
+    "import_preview": frozenset(),  # an unknown token: nobody sees anything
+    "import_progress": frozenset(),
+    "export_trainees": STAFF_VIEW | {"institution_own"},
+    "export_results": STAFF_VIEW | {"institution_own"},
+}
+
+# Query strings a route needs to say which records it is about.
+QUERY = {"export_trainees": "?course_id={course_id}", "export_results": "?course_id={course_id}"}
+
+# route name -> roles that may use it; all others are refused. Visitors always are.
+POST_ALLOWED: dict[str, frozenset[str]] = {
+    "login_submit": PUBLIC,
+    "logout": ALL_SIGNED_IN,
+    "set_language": PUBLIC,
+    "course_create": frozenset({"admin"}) | INSTITUTIONS,
+    "course_update": frozenset({"admin", "institution_own"}),
+    "course_results_submit": frozenset({"admin", "institution_own"}),
+    "course_enrol_lookup": frozenset({"admin", "institution_own"}),
+    "course_enrol_submit": frozenset({"admin", "institution_own"}),
+    "trainees_search": STAFF_VIEW | INSTITUTIONS,
+    "trainee_consent": frozenset({"admin", "institution_own"}),
+    "vacancy_create": frozenset({"admin"}) | EMPLOYERS,
+    "vacancy_update": frozenset({"admin", "employer_own"}),
+    "vacancy_close": frozenset({"admin", "employer_own"}),
+    "candidate_step": frozenset({"admin", "official", "employer_own"}),
+    "training_order_create": frozenset({"admin"}) | EMPLOYERS,
+    "training_order_accept": frozenset({"admin", "institution_own"}),
+    "training_order_decline": frozenset({"admin", "institution_own"}),
+    "training_order_link_course": frozenset({"admin", "institution_own"}),
+    "training_order_mark_trained": frozenset({"admin", "institution_own", "employer_own"}),
+    "training_order_mark_fulfilled": frozenset({"admin", "employer_own"}),
+    "training_order_close": frozenset({"admin", "institution_own", "employer_own"}),
+    "user_create": frozenset({"admin"}),
+    "user_set_active": frozenset({"admin"}),
+    "import_upload": frozenset({"admin"}) | INSTITUTIONS,
+    "import_confirm": frozenset({"admin"}) | INSTITUTIONS,
+}
+
+
+@dataclass
+class World:
+    params: dict[str, object]
+    usernames: dict[str, str]
+
+
+def _world(session: Session) -> World:
+    load_reference_data(session)
+    own_institution = factories.institution(session)
+    other_institution = factories.institution(session)
+    own_employer = factories.employer(session)
+    other_employer = factories.employer(session)
+    course = factories.course(session, institution_id=own_institution.id, status="finished")
+    person = factories.person(session, citizen_id="011201004567", consent_to_employers=True)
+    factories.enrolment(
+        session,
+        person_id=person.id,
+        course_id=course.id,
+        status="tot_nghiep",
+        graduated_on=date(2026, 7, 1),
+    )
+    vacancy = factories.vacancy(session, employer_id=own_employer.id)
+    order = factories.training_order(
+        session,
+        employer_id=own_employer.id,
+        institution_id=own_institution.id,
+        occupation_id=course.occupation_id,
+    )
+    session.commit()
+    usernames = {
+        "admin": make_account(session, "admin", "pm_admin"),
+        "official": make_account(session, "official", "pm_official"),
+        "institution_own": make_account(
+            session, "institution", "pm_inst_own", institution_id=own_institution.id
+        ),
+        "institution_other": make_account(
+            session, "institution", "pm_inst_other", institution_id=other_institution.id
+        ),
+        "employer_own": make_account(
+            session, "employer", "pm_emp_own", employer_id=own_employer.id
+        ),
+        "employer_other": make_account(
+            session, "employer", "pm_emp_other", employer_id=other_employer.id
+        ),
+    }
+    params = {
+        "vacancy_id": vacancy.id,
+        "course_id": course.id,
+        "person_id": person.id,
+        "order_id": order.id,
+        "user_id": 1,
+        "token": "no-such-import",
+        "kind": "trainees",
+        "step": "refer",
+        "code": "en",
+    }
+    return World(params=params, usernames=usernames)
+
+
+def _routes(app) -> list[tuple[str, str, str]]:
+    """(method, path template, name) of every route the site serves."""
+    found = [("GET", "/openapi.json", "openapi")]
+    for router in all_routers():
+        for route in router.routes:
+            for method in sorted(getattr(route, "methods", set()) - {"HEAD"}):
+                found.append((method, route.path, route.name))
+    return found
+
+
+def _client(app, role: str, world: World) -> TestClient:
+    client = TestClient(app)
+    client.cookies.set(ANONYMOUS_CSRF_COOKIE, VISITOR_TOKEN)
+    client.headers[CSRF_HEADER] = VISITOR_TOKEN
+    if role != "anonymous":
+        sign_in(client, world.usernames[role])
+    return client
+
+
+def _row_counts(session: Session) -> dict[str, int]:
+    session.expire_all()
+    counts = {
+        table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
+        for table in SQLModel.metadata.sorted_tables
+        if table.name not in ("auth_session", "login_attempt", "audit_entry")
+    }
+    session.rollback()  # end the read: on SQLite it holds the write lock the app needs
+    return counts
+
+
+def test_every_route_is_in_the_matrix(app) -> None:
+    names = {name for _, _, name in _routes(app)}
+    assert names - set(GET_ALLOWED) - set(POST_ALLOWED) == set()
+
+
+def test_every_role_gets_what_the_matrix_says(app, session: Session) -> None:
+    world = _world(session)
+    clients = {role: _client(app, role, world) for role in ROLES}
+    wrong: list[str] = []
+    for method, path, name in _routes(app):
+        url = (path + QUERY.get(name, "")).format(**world.params)
+        for role, client in clients.items():
+            if method == "GET":
+                got = client.get(url, follow_redirects=False).status_code
+                wrong += _check_get(name, role, got)
+            elif role not in POST_ALLOWED.get(name, frozenset()):
+                before = _row_counts(session)
+                got = client.post(url, data={}, follow_redirects=False).status_code
+                expected = 303 if role == "anonymous" else 403
+                if got != expected or _row_counts(session) != before:
+                    wrong.append(f"POST {name} as {role}: {got}, expected {expected}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def _check_get(name: str, role: str, got: int) -> list[str]:
+    allowed = GET_ALLOWED[name]
+    if role in allowed:
+        ok = got == 200 or (name == "login" and got == 303)
+        expected = "200"
+    elif role == "anonymous":
+        ok, expected = got == 303, "303 to sign in"
+    elif name in ("import_preview", "import_progress") and role in ("admin", *INSTITUTIONS):
+        ok, expected = got == 404, "404"
+    else:
+        ok, expected = got == 403, "403"
+    return [] if ok else [f"GET {name} as {role}: {got}, expected {expected}"]
