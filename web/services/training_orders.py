@@ -18,13 +18,14 @@ from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from models import audit
 from models.clock import today, utcnow
 from models.enums import FundingSource, Role
 from models.enums import TrainingOrderStatus as Status
 from models.errors import ConflictError, InvalidError, NotFoundError
+from models.locking import locked_row
 from models.queries.reference import WorkPlaceInput, validate_work_place
 from models.queries.training_orders import (
     course_finished,
@@ -253,12 +254,7 @@ def request_order(
 
 
 def _locked_order(session: Session, order_id: int) -> TrainingOrder:
-    order = session.exec(
-        select(TrainingOrder)
-        .where(col(TrainingOrder.id) == order_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
+    order = locked_row(session, TrainingOrder, order_id)
     if order is None:
         raise NotFoundError(None, "This training order does not exist.")
     return order

@@ -20,6 +20,7 @@ from models import audit
 from models.clock import today
 from models.enums import VacancyStatus
 from models.errors import ConflictError, InvalidError, NotFoundError
+from models.locking import locked_row
 from models.queries import reference
 from models.queries.reference import WorkPlaceInput, validate_work_place
 from models.queries.vacancies import created_with_token, get_vacancy
@@ -383,12 +384,7 @@ def create_vacancy(
 
 def _locked_vacancy(session: Session, vacancy_id: int) -> Vacancy:
     """The vacancy row locked against a concurrent hire changing `filled` under us."""
-    vacancy = session.exec(
-        select(Vacancy)
-        .where(col(Vacancy.id) == vacancy_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
+    vacancy = locked_row(session, Vacancy, vacancy_id)
     if vacancy is None:
         raise NotFoundError(None, "This vacancy does not exist.")
     return vacancy
