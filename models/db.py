@@ -22,6 +22,8 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Build an engine. SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE,
     so that a conditional UPDATE that claims a vacancy place is serialised between writers."""
+    import models.monitoring.watch  # noqa: F401  (registers the KPI staleness listeners)
+
     url = normalise_url(url)
     if url.startswith("sqlite"):
         database = make_url(url).database
@@ -49,7 +51,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A long read (the KPI refresh) asks for a deferred transaction: a consistent view
+        # that does not hold the write lock.
+        deferred = connection.get_execution_options().get("sqlite_deferred", False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if deferred else "BEGIN IMMEDIATE")
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from matching.kpi.after_training import (
     EmploymentAfterTraining,
     Observation,
     employment_after_training,
+    employment_after_training_cuts,
 )
 from matching.kpi.cuts import PRIORITY_GROUPS, cut
 from matching.kpi.jobs import Departures, NewJobs, abroad, new_jobs
@@ -71,6 +72,7 @@ __all__ = [
     "certified_share",
     "cut",
     "employment_after_training",
+    "employment_after_training_cuts",
     "labour_structure",
     "new_job_structure",
     "new_jobs",

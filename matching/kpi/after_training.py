@@ -24,7 +24,7 @@ early included, so it never exceeds 1).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from matching.kpi.cuts import cut, dimension_names
@@ -99,6 +99,32 @@ def employment_after_training(
 ) -> EmploymentAfterTraining:
     """K7 for graduations in ``cohort`` (a year or a date range) at ``window_months``, as known
     on ``as_of``; cut by the graduation's dimensions (month = month of graduation)."""
+    result, cuts = employment_after_training_cuts(
+        enrolments,
+        follow_ups,
+        hires,
+        window_months=window_months,
+        cohort=cohort,
+        as_of=as_of,
+        cuts=() if by is None else (by,),
+    )
+    if by is None:
+        return result
+    return replace(result, by=dimension_names(by), groups=cuts[0])
+
+
+def employment_after_training_cuts(
+    enrolments: Iterable[EnrolmentRecord],
+    follow_ups: Iterable[FollowUpRecord],
+    hires: Iterable[EmploymentRecord],
+    *,
+    window_months: int,
+    cohort: Period,
+    as_of: date,
+    cuts: Sequence[str | Sequence[str]],
+) -> tuple[EmploymentAfterTraining, list[dict[GroupKey, AfterTrainingStats]]]:
+    """K7 once, cut several ways: the total, and the groups of each cut in ``cuts`` (each the
+    ``by`` of ``employment_after_training``). The observations are made once for all cuts."""
     if window_months not in WINDOWS:
         raise ValueError(f"window_months must be one of {WINDOWS}, not {window_months!r}")
     start, end = period_bounds(cohort)
@@ -107,14 +133,12 @@ def employment_after_training(
     found = observe(graduates, follow_ups, hires, window_months, dues, as_of)
     in_scope = [g for g in graduates if g.enrolment_id in found or dues[g.enrolment_id] <= as_of]
     total = summarise(in_scope, found)
-    groups: dict[GroupKey, AfterTrainingStats] = {}
-    if by is not None:
+    groups = []
+    for by in cuts:
         grouped = cut(in_scope, by, when=_graduation, record_type=EnrolmentRecord)
-        groups = {key: summarise(group, found) for key, group in grouped.items()}
-    result = EmploymentAfterTraining(
-        window_months, start, end, as_of, total, dimension_names(by), groups
-    )
-    return result
+        groups.append({key: summarise(group, found) for key, group in grouped.items()})
+    result = EmploymentAfterTraining(window_months, start, end, as_of, total, (), {})
+    return result, groups
 
 
 def due_dates(graduates: Iterable[EnrolmentRecord], window_months: int) -> dict[int, date]:

@@ -25,6 +25,8 @@ from models.tables.employment import (
     Vacancy,
     VacancySuggestion,
 )
+from models.tables.monitoring import KpiFigure, KpiSnapshot
+from models.tables.monitoring_admin import TargetChange
 from models.tables.reference import (
     AdminUnit,
     AdminUnitLineage,
@@ -55,12 +57,15 @@ __all__ = [
     "Ethnicity",
     "FollowUp",
     "Institution",
+    "KpiFigure",
+    "KpiSnapshot",
     "LabourForceFigure",
     "LoginAttempt",
     "MinimumWage",
     "Person",
     "Referral",
     "Target",
+    "TargetChange",
     "TrainingLevel",
     "TrainingOccupation",
     "TrainingOrder",

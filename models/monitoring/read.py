@@ -1,0 +1,167 @@
+"""Reading the stored figures: what the dashboard, the drill-down and the yearly report show.
+Reads never compute: they return what the last refresh stored, with when it was computed and
+whether a write has made it stale since."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlmodel import Session
+
+from matching import kpi
+from models import tables
+from models.monitoring.figures import TOTAL
+from models.monitoring.records import targets_of
+from models.monitoring.store import decode_ids
+
+# SQLModel types a column as its Python value; here the columns are SQL expressions.
+KpiFigure: Any = tables.KpiFigure
+KpiSnapshot: Any = tables.KpiSnapshot
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotInfo:
+    """When a year's figures were computed, as of which day, and whether they are stale."""
+
+    year: int
+    as_of: date
+    computed_at: datetime
+    stale: bool
+    seconds: float
+    records: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFigure:
+    """One stored number (no ids: ``figure_ids`` reads them for the drill-down)."""
+
+    id: int
+    kpi: str
+    measure: str
+    dimension: str
+    group_key: str
+    value: float | None
+    numerator: int | None
+    denominator: int | None
+    record_kind: str
+    note: str
+
+
+class FigureTable:
+    """A year's figures, looked up by (kpi, measure, dimension, group)."""
+
+    def __init__(self, figures: Iterable[StoredFigure]) -> None:
+        self._by_key: dict[tuple[str, str, str, str], StoredFigure] = {}
+        self._groups: dict[tuple[str, str, str], list[StoredFigure]] = {}
+        for figure in figures:
+            self._by_key[(figure.kpi, figure.measure, figure.dimension, figure.group_key)] = figure
+            if figure.dimension:
+                self._groups.setdefault((figure.kpi, figure.measure, figure.dimension), []).append(
+                    figure
+                )
+
+    def get(
+        self, kpi_id: str, measure: str, dimension: str = TOTAL, key: str = TOTAL
+    ) -> StoredFigure | None:
+        return self._by_key.get((kpi_id, measure, dimension, key))
+
+    def value(self, kpi_id: str, measure: str, dimension: str = TOTAL, key: str = TOTAL) -> Any:
+        figure = self.get(kpi_id, measure, dimension, key)
+        return None if figure is None else figure.value
+
+    def groups(self, kpi_id: str, measure: str, dimension: str) -> list[StoredFigure]:
+        """The groups of a dimension, in the order the KPI gave them (sorted, None last)."""
+        return self._groups.get((kpi_id, measure, dimension), [])
+
+    def __iter__(self) -> Iterator[StoredFigure]:
+        return iter(self._by_key.values())
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+
+def snapshot_info(session: Session, year: int) -> SnapshotInfo | None:
+    row = session.execute(select(KpiSnapshot).where(KpiSnapshot.year == year)).scalar()
+    if row is None:
+        return None
+    return SnapshotInfo(row.year, row.as_of, row.computed_at, row.stale, row.seconds, row.records)
+
+
+def snapshot_years(session: Session) -> list[int]:
+    """Years that have stored figures, newest first."""
+    query = select(KpiSnapshot.year).order_by(KpiSnapshot.year.desc())
+    return list(session.execute(query).scalars())
+
+
+_COLUMNS = (
+    KpiFigure.id,
+    KpiFigure.kpi,
+    KpiFigure.measure,
+    KpiFigure.dimension,
+    KpiFigure.group_key,
+    KpiFigure.value,
+    KpiFigure.numerator,
+    KpiFigure.denominator,
+    KpiFigure.record_kind,
+    KpiFigure.note,
+)
+
+
+def figure_table(
+    session: Session,
+    year: int,
+    *,
+    kpis: Iterable[str] | None = None,
+    dimensions: Iterable[str] | None = None,
+) -> FigureTable:
+    """The year's stored figures, optionally only some KPIs and dimensions ('' is the total)."""
+    query = (
+        select(*_COLUMNS)
+        .join(KpiSnapshot, KpiSnapshot.id == KpiFigure.snapshot_id)
+        .where(KpiSnapshot.year == year)
+    )
+    if kpis is not None:
+        query = query.where(KpiFigure.kpi.in_(list(kpis)))
+    if dimensions is not None:
+        query = query.where(KpiFigure.dimension.in_(list(dimensions)))
+    query = query.order_by(KpiFigure.id)
+    return FigureTable(StoredFigure(*row) for row in session.execute(query))
+
+
+def group_figures(
+    session: Session, year: int, kpi_id: str, measure: str, dimension: str
+) -> list[StoredFigure]:
+    """One measure of one KPI for every group of a dimension."""
+    table = figure_table(session, year, kpis=[kpi_id], dimensions=[dimension])
+    return table.groups(kpi_id, measure, dimension)
+
+
+def figure_by_id(session: Session, figure_id: int) -> tuple[StoredFigure, int] | None:
+    """A stored figure and its year."""
+    row = session.execute(
+        select(*_COLUMNS, KpiSnapshot.year)
+        .join(KpiSnapshot, KpiSnapshot.id == KpiFigure.snapshot_id)
+        .where(KpiFigure.id == figure_id)
+    ).first()
+    if row is None:
+        return None
+    return StoredFigure(*row[:-1]), row[-1]
+
+
+def figure_ids(
+    session: Session, figure_id: int, *, base: bool = False
+) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """The sorted ids of the records behind a figure (``base``: behind its denominator)."""
+    column = KpiFigure.base_ids if base else KpiFigure.ids
+    blob = session.execute(select(column).where(KpiFigure.id == figure_id)).scalar()
+    return decode_ids(blob)
+
+
+def targets(session: Session, year: int) -> dict[str, kpi.TargetRecord]:
+    """The year's targets by indicator (models.enums.TargetIndicator values)."""
+    return targets_of(session, year)

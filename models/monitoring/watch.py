@@ -1,0 +1,84 @@
+"""Marking the KPI snapshots stale whenever a write touches the rows the KPIs read: ORM flushes
+and bulk statements alike, so no use case can forget it. Imported by ``models.db.make_engine``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, update
+from sqlalchemy.orm import ORMExecuteState
+from sqlmodel import Session
+
+from models import tables
+from models.tables import (
+    Course,
+    EmploymentSpell,
+    Enrolment,
+    FollowUp,
+    LabourForceFigure,
+    Person,
+    TrainingOrder,
+    Vacancy,
+)
+
+KpiSnapshot: Any = tables.KpiSnapshot  # its columns are SQL expressions here
+
+# Tables whose rows the KPIs read: a write to any of them makes every snapshot stale.
+WATCHED = frozenset(
+    table.__tablename__
+    for table in (
+        Course,
+        EmploymentSpell,
+        Enrolment,
+        FollowUp,
+        LabourForceFigure,
+        Person,
+        TrainingOrder,
+        Vacancy,
+    )
+)
+
+
+def mark_stale(session: Session) -> None:
+    """Flag every snapshot as out of date (inside the caller's transaction)."""
+    session.execute(update(KpiSnapshot).where(KpiSnapshot.stale.is_(False)).values(stale=True))
+
+
+def _touches_watched(session: Session) -> bool:
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        if getattr(instance, "__tablename__", None) in WATCHED:
+            return True
+    return False
+
+
+@event.listens_for(Session, "before_flush")
+def _stale_on_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if _touches_watched(session):
+        session.info["kpi_stale"] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _stale_on_statement(state: ORMExecuteState) -> None:
+    statement = state.statement
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(statement, "table", None)
+        if getattr(table, "name", None) in WATCHED:
+            state.session.info["kpi_stale"] = True
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _flag_after_flush(session: Session, _context: Any) -> None:
+    if session.info.pop("kpi_stale", False):
+        mark_stale(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _flag_before_commit(session: Session) -> None:
+    if session.info.pop("kpi_stale", False):
+        mark_stale(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session: Session) -> None:
+    session.info.pop("kpi_stale", None)
