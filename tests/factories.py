@@ -23,8 +23,10 @@ from models.tables import (
     Course,
     EconomicSector,
     Employer,
+    EmploymentSpell,
     Enrolment,
     Ethnicity,
+    FollowUp,
     Institution,
     Person,
     TrainingLevel,
@@ -215,6 +217,46 @@ def training_order(session: Session, **overrides: Any) -> TrainingOrder:
         values["occupation_id"] = occupation(session).id
     level(session, values["level_code"])
     row = TrainingOrder(**values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def employment_spell(session: Session, **overrides: Any) -> EmploymentSpell:
+    """A new wage job in a provincial enterprise, recorded on the platform."""
+    values: dict[str, Any] = {
+        "start_date": date(2026, 4, 1),
+        "kind": "wage",
+        "channel": "dn_trong_tinh",
+        "location_kind": "commune",
+        "commune_code": "03127",
+        "source": "platform",
+    }
+    values.update(overrides)
+    if "person_id" not in values:
+        values["person_id"] = person(session).id
+    if values.get("sector_code"):
+        sector(session, values["sector_code"])
+    row = EmploymentSpell(**values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def follow_up(session: Session, **overrides: Any) -> FollowUp:
+    """An answer some months after graduation (the enrolment's person, by phone)."""
+    values: dict[str, Any] = {
+        "months_after": 6,
+        "observed_on": date(2026, 6, 1),
+        "status": "wage",
+        "source": "phone",
+    }
+    values.update(overrides)
+    if "enrolment_id" not in values:
+        values["enrolment_id"] = enrolment(session, status="tot_nghiep").id
+    if "person_id" not in values:
+        values["person_id"] = session.get(Enrolment, values["enrolment_id"]).person_id  # type: ignore[union-attr]
+    row = FollowUp(**values)
     session.add(row)
     session.flush()
     return row
