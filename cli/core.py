@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -151,3 +152,16 @@ def register_commands() -> None:
     for panel, name, help, wrapper in sorted(_declared, key=lambda c: PANELS.index(c[0])):
         app.command(name, help=help, rich_help_panel=panel)(wrapper)
     _declared.clear()
+
+
+def parse_years(cli: Cli, text: str) -> list[int]:
+    """'2025' or '2023-2026' (first and last year, inclusive)."""
+    match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", text)
+    if not match:
+        cli.fail(
+            "Write the years as one year (2025) or a range (2023-2026), not {text}.", text=text
+        )
+    first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+    if first > last:
+        cli.fail("The first year {first} comes after the last year {last}.", first=first, last=last)
+    return list(range(first, last + 1))

@@ -3,7 +3,6 @@ site with data and accounts in one command."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -22,8 +21,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from cli.core import DATA, START, Cli, command, console
+from cli.core import DATA, START, Cli, command, console, parse_years
 from cli.data import run_load_reference, run_upgrade
+from cli.monitoring import refresh_years
 from cli.server import run_server
 from models.formatting import format_number
 from models.suggestions import compute_suggestions
@@ -86,19 +86,6 @@ def demo(
     run_server(cli, host, port)
 
 
-def parse_years(cli: Cli, text: str) -> list[int]:
-    """'2025' or '2023-2026' (first and last year, inclusive)."""
-    match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", text)
-    if not match:
-        cli.fail(
-            "Write the years as one year (2025) or a range (2023-2026), not {text}.", text=text
-        )
-    first, last = int(match.group(1)), int(match.group(2) or match.group(1))
-    if first > last:
-        cli.fail("The first year {first} comes after the last year {last}.", first=first, last=last)
-    return list(range(first, last + 1))
-
-
 def prepare_demo_data(
     cli: Cli, engine: Engine, seed: int, years: list[int], scale: float
 ) -> list[DemoAccount]:
@@ -120,6 +107,7 @@ def prepare_demo_data(
         # Ranked candidates ready for every open vacancy, so the first page view is quick.
         count = compute_suggestions(session)
     cli.say("Ranked candidates stored: {count}.", count=count)
+    refresh_years(cli, engine, years)
     return summary.accounts
 
 
