@@ -39,10 +39,18 @@ NEW_JOB_DIMENSIONS = (
     "institution",
     *PERSON_DIMENSIONS,
 )
-ABROAD_DIMENSIONS = ("month", "country", "programme", *PERSON_DIMENSIONS)
+ABROAD_DIMENSIONS = (
+    "month",
+    "country",
+    "programme",
+    "occupation",
+    "level",
+    "institution",
+    *PERSON_DIMENSIONS,
+)
 AFTER_DIMENSIONS = ("month", "level", "occupation", "institution", *PERSON_DIMENSIONS)
-ORDER_DIMENSIONS = ("occupation", "institution", "employer", "level", "status")
-VACANCY_DIMENSIONS = ("month", "occupation", "commune", "location_kind")
+ORDER_DIMENSIONS = ("month", "occupation", "institution", "employer", "level", "commune", "status")
+VACANCY_DIMENSIONS = ("month", "occupation", "commune", "location_kind", "employer")
 WINDOWS = (0, 3, 6, 12)
 
 NONE_KEY = "?"  # the group of records with no value for the dimension

@@ -155,3 +155,45 @@ def test_a_vacancy_posted_on_new_years_morning_belongs_to_the_new_year(engine: E
 @given(st.lists(st.integers(min_value=1, max_value=2**40), max_size=300))
 def test_ids_survive_storage(ids: list[int]) -> None:
     assert decode_ids(encode_ids(ids)).tolist() == sorted(ids)
+
+
+def test_a_graduate_of_an_order_hired_by_the_ordering_employer_counts_for_the_order(
+    engine: Engine,
+) -> None:
+    with Session(engine) as session:
+        order = factories.training_order(
+            session, quantity=2, hiring_commitment=2, unit_cost=3_000_000,
+            requested_at=datetime(2025, 1, 10, 3, 0, tzinfo=UTC),
+        )  # fmt: skip
+        course = factories.course(
+            session, code="DH", training_order_id=order.id, start_date=date(2025, 2, 1),
+            end_date=date(2025, 5, 31),
+        )  # fmt: skip
+        hired, elsewhere = (
+            factories.person(session, full_name=name, citizen_id=cid)
+            for name, cid in (("Lò Văn A", "011201000021"), ("Lò Văn B", "011201000022"))
+        )
+        for graduate in (hired, elsewhere):
+            factories.enrolment(
+                session, person_id=graduate.id, course_id=course.id,
+                enrolled_on=date(2025, 2, 1), status="tot_nghiep", graduated_on=date(2025, 5, 31),
+            )  # fmt: skip
+        spell = factories.employment_spell(
+            session, person_id=hired.id, employer_id=order.employer_id, start_date=date(2025, 6, 2)
+        )
+        other = factories.employer(session)
+        factories.employment_spell(
+            session, person_id=elsewhere.id, employer_id=other.id, start_date=date(2025, 6, 2)
+        )
+        session.commit()
+        spell_id, order_id = spell.id, order.id
+    refresh_year(engine, 2025, as_of=AS_OF)
+
+    with Session(engine) as session:
+        table = figure_table(session, 2025)
+        hired_figure = table.get("orders", "hired", "order", str(order_id))
+        assert hired_figure is not None and hired_figure.value == 1
+        assert figure_ids(session, hired_figure.id).tolist() == [spell_id]
+    assert table.value("orders", "enrolled") == 2
+    assert table.value("orders", "commitment_met") == 0.5
+    assert table.value("orders", "cost_per_placed") == 6_000_000
