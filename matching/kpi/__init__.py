@@ -12,7 +12,7 @@ from matching.kpi.after_training import (
     employment_after_training_cuts,
 )
 from matching.kpi.cuts import PRIORITY_GROUPS, cut
-from matching.kpi.jobs import Departures, NewJobs, abroad, new_jobs
+from matching.kpi.jobs import Departures, NewJobs, abroad, new_jobs, new_jobs_cuts
 from matching.kpi.labour_force import (
     ImportedShare,
     LabourStructure,
@@ -36,7 +36,7 @@ from matching.kpi.records import (
     VacancyRecord,
 )
 from matching.kpi.results import Count, Rate
-from matching.kpi.training import Trained, TrainedCounts, trained
+from matching.kpi.training import Trained, TrainedCounts, trained, trained_cuts
 from matching.kpi.vacancies import Vacancies, VacancyStats, vacancies
 
 __all__ = [
@@ -76,10 +76,12 @@ __all__ = [
     "labour_structure",
     "new_job_structure",
     "new_jobs",
+    "new_jobs_cuts",
     "orders",
     "priority_groups",
     "progress",
     "trained",
+    "trained_cuts",
     "trained_share",
     "vacancies",
 ]

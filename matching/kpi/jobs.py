@@ -85,6 +85,17 @@ def new_jobs(
     return NewJobs(year, deciding_count(chosen), channels, dimension_names(by), groups)
 
 
+def new_jobs_cuts(
+    spells: Iterable[EmploymentRecord], year: int, cuts: Sequence[str | Sequence[str]]
+) -> tuple[NewJobs, list[dict[GroupKey, Count]]]:
+    """K2 once, cut several ways (each cut is a ``by`` of ``new_jobs``, person attribution):
+    the result without groups, and the groups of each cut. Deciding spells are chosen once."""
+    result = new_jobs(spells, year)
+    chosen = new_job_spells(spells, year)
+    groups = [counts_by(chosen.values(), by, spell_id_of, _start, EmploymentRecord) for by in cuts]
+    return result, groups
+
+
 def abroad(
     spells: Iterable[EmploymentRecord],
     year: int,

@@ -94,6 +94,28 @@ def trained(
     return Trained(year, total_counts, dimension_names(by), groups_by_key)
 
 
+def trained_cuts(
+    enrolments: Iterable[EnrolmentRecord], year: int, cuts: Sequence[str | Sequence[str]]
+) -> tuple[Trained, list[dict[GroupKey, TrainedCounts]]]:
+    """K1 once, cut several ways (each cut is a ``by`` of ``trained``, person attribution):
+    the total, and the groups of each cut. The deciding enrolments are chosen once."""
+    enrolments = enrolments if isinstance(enrolments, list | tuple) else list(enrolments)
+    deciding = _deciding_all(enrolments, year)
+    whens: tuple[When, ...] = (lambda e: training_date(e, year), _start, _end, _end)
+    totals = TrainedCounts(*(count_of(chosen, enrolment_id_of) for chosen in deciding))
+    empty = Count(0)
+    groups = []
+    for by in cuts:
+        parts = [
+            counts_by(chosen.values(), by, enrolment_id_of, when, EnrolmentRecord)
+            for chosen, when in zip(deciding, whens, strict=True)
+        ]
+        groups.append(
+            {key: TrainedCounts(*(g.get(key, empty) for g in parts)) for key in merged_keys(parts)}
+        )
+    return Trained(year, totals, (), {}), groups
+
+
 def deciding_enrolments(
     enrolments: Iterable[EnrolmentRecord], year: int
 ) -> dict[int, EnrolmentRecord]:

@@ -145,18 +145,18 @@ def _trained(data: YearInput) -> Iterator[Figure]:
         for measure in ("trained", "started", "finished", "certified"):
             yield _count("trained", measure, dim, key, getattr(counts, measure), "enrolment")
 
-    yield from rows(TOTAL, None, kpi.trained(data.enrolments, data.year).total)
-    for dim in TRAINED_DIMENSIONS:
-        result = kpi.trained(data.enrolments, data.year, by=dim)
-        for key, counts in result.groups.items():
+    result, cuts = kpi.trained_cuts(data.enrolments, data.year, TRAINED_DIMENSIONS)
+    yield from rows(TOTAL, None, result.total)
+    for dim, groups in zip(TRAINED_DIMENSIONS, cuts, strict=True):
+        for key, counts in groups.items():
             yield from rows(dim, key, counts)
 
 
 def _new_jobs(data: YearInput) -> Iterator[Figure]:
-    total = kpi.new_jobs(data.spells, data.year)
+    total, cuts = kpi.new_jobs_cuts(data.spells, data.year, NEW_JOB_DIMENSIONS)
     yield _count("new_jobs", "people", TOTAL, None, total.total, "spell")
-    for dim in NEW_JOB_DIMENSIONS:
-        for key, count in kpi.new_jobs(data.spells, data.year, by=dim).groups.items():
+    for dim, groups in zip(NEW_JOB_DIMENSIONS, cuts, strict=True):
+        for key, count in groups.items():
             yield _count("new_jobs", "people", dim, key, count, "spell")
     structure = kpi.new_job_structure(data.spells, data.year)
     for sector, rate in structure.shares.items():

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from matching import kpi
 from matching.kpi import (
     CHANNELS,
     LEVELS,
@@ -185,3 +186,35 @@ def test_projection_never_falls_below_the_value_so_far(value, target, as_of) -> 
     assert 0.0 <= result.elapsed <= 1.0
     assert result.projection is not None and result.projection >= value
     assert result.status in {"ok", "at_risk", "behind"}
+
+
+CUTS = ("level", "commune", "month", "priority_group", ("sex", "level"))
+
+
+@given(enrolments(), st.sampled_from([2024, 2025]))
+def test_trained_cut_several_ways_at_once_equals_each_cut_alone(records, year) -> None:
+    result, groups = kpi.trained_cuts(records, year, CUTS)
+    assert result.total == kpi.trained(records, year).total
+    for by, cut_groups in zip(CUTS, groups, strict=True):
+        assert cut_groups == dict(kpi.trained(records, year, by=by).groups)
+
+
+@given(spells(), st.sampled_from([2024, 2025]))
+def test_new_jobs_cut_several_ways_at_once_equals_each_cut_alone(records, year) -> None:
+    cuts = ("channel", "commune", "month", "priority_group")
+    result, groups = kpi.new_jobs_cuts(records, year, cuts)
+    assert result == kpi.new_jobs(records, year)
+    for by, cut_groups in zip(cuts, groups, strict=True):
+        assert cut_groups == dict(kpi.new_jobs(records, year, by=by).groups)
+
+
+@given(enrolments(), follow_ups(), spells(), st.sampled_from([0, 3, 6, 12]))
+def test_after_training_cut_several_ways_at_once_equals_each_cut_alone(
+    records, asked, jobs, window
+) -> None:
+    common = {"window_months": window, "cohort": 2025, "as_of": date(2026, 6, 30)}
+    result, groups = kpi.employment_after_training_cuts(records, asked, jobs, cuts=CUTS, **common)
+    assert result.total == kpi.employment_after_training(records, asked, jobs, **common).total
+    for by, cut_groups in zip(CUTS, groups, strict=True):
+        alone = kpi.employment_after_training(records, asked, jobs, by=by, **common)
+        assert cut_groups == dict(alone.groups)
