@@ -26,6 +26,7 @@ from models.errors import ConflictError, InvalidError
 from models.tables import AdminUnit, TrainingOccupation
 from seed.demo_accounts import create_accounts, refuse_taken_usernames
 from seed.demo_context import DEMO_TABLES
+from seed.demo_labour_force import write_demo_labour_force
 from seed.demo_plan import DemoAccount, DemoSummary, YearSummary, plan_demo, summarize
 from seed.demo_snapshot import read_reference
 from seed.demo_write import (
@@ -170,5 +171,7 @@ def _generate(
         referral["created_by_id"] = official_id
     write_tables(session, build, AFTER_ACCOUNTS, advance)
     fix_sequences(session)
+    # The figures an official would import from the labour-force survey (illustrative).
+    write_demo_labour_force(session, years, seed=seed, today=today)
     write_marker(session, build, id_ranges(build, account_ids), [a.username for a in accounts])
     return summarize(build, accounts)

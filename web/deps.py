@@ -40,6 +40,7 @@ def current_language(request: Request) -> str:
     return normalise_language(request.app.state.settings.default_language)
 
 
+EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 LanguageDep = Annotated[str, Depends(current_language)]

@@ -27,6 +27,9 @@ MENU = (
     NavEntry("training_orders", "Training orders", Permission.VIEW_ORDERS),
     NavEntry("follow_ups", "Follow-ups", Permission.RECORD_FOLLOW_UPS),
     NavEntry("dashboard", "Dashboard", Permission.VIEW_DASHBOARD),
+    NavEntry("reports", "Yearly report", Permission.VIEW_DASHBOARD),
+    NavEntry("supply_demand", "Supply and demand", Permission.VIEW_SUPPLY_DEMAND),
+    NavEntry("targets", "Targets", Permission.VIEW_DASHBOARD),
     NavEntry("users", "Users", Permission.MANAGE_USERS),
 )
 

@@ -36,7 +36,9 @@ class Permission(StrEnum):
     VIEW_DASHBOARD = "view_dashboard"
     RECORD_FOLLOW_UPS = "record_follow_ups"
     EDIT_TARGETS = "edit_targets"
+    IMPORT_LABOUR_FORCE = "import_labour_force"
     VIEW_AUDIT = "view_audit"
+    VIEW_SUPPLY_DEMAND = "view_supply_demand"
 
 
 P = Permission
@@ -54,6 +56,8 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.VIEW_ORDERS,
             P.VIEW_DASHBOARD,
             P.RECORD_FOLLOW_UPS,
+            P.IMPORT_LABOUR_FORCE,
+            P.VIEW_SUPPLY_DEMAND,
         }
     ),
     Role.INSTITUTION: frozenset(
@@ -66,6 +70,7 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.DECIDE_ORDERS,
             P.VIEW_ORDERS,
             P.RECORD_FOLLOW_UPS,
+            P.VIEW_SUPPLY_DEMAND,  # institutions decide what to train
         }
     ),
     Role.EMPLOYER: frozenset(

@@ -16,6 +16,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
+from models.monitoring.read import figure_table
+from models.monitoring.store import refresh_year
+from models.tables import Target
 from seed.reference import load_reference_data
 from tests import factories
 from tests.web.conftest import VISITOR_TOKEN
@@ -73,6 +76,21 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "import_progress": frozenset(),
     "export_trainees": STAFF_VIEW | {"institution_own"},
     "export_results": STAFF_VIEW | {"institution_own"},
+    "follow_ups": STAFF_VIEW | INSTITUTIONS,
+    "targets": STAFF_VIEW,
+    "target_edit": frozenset({"admin"}),
+    "labour_force": STAFF_VIEW,
+    "labour_force_template": STAFF_VIEW,
+    "supply_demand": STAFF_VIEW | INSTITUTIONS,  # institutions decide what to train
+    "supply_demand_csv": STAFF_VIEW | INSTITUTIONS,
+    "reports": STAFF_VIEW,
+    "report_xlsx": STAFF_VIEW,
+    "report_print": STAFF_VIEW,
+    "report_csv": STAFF_VIEW,
+    "report_zip": STAFF_VIEW,
+    "dashboard": STAFF_VIEW,
+    "dashboard_drill": STAFF_VIEW,
+    "dashboard_drill_csv": STAFF_VIEW,
 }
 
 # Query strings a route needs to say which records it is about.
@@ -105,6 +123,10 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "user_set_active": frozenset({"admin"}),
     "import_upload": frozenset({"admin"}) | INSTITUTIONS,
     "import_confirm": frozenset({"admin"}) | INSTITUTIONS,
+    "follow_ups_record": STAFF_VIEW | INSTITUTIONS,
+    "target_update": frozenset({"admin"}),
+    "target_year_create": frozenset({"admin"}),
+    "labour_force_import": STAFF_VIEW,
 }
 
 
@@ -136,6 +158,7 @@ def _world(session: Session) -> World:
         institution_id=own_institution.id,
         occupation_id=course.occupation_id,
     )
+    target_id = session.execute(select(Target.id)).scalars().first()
     session.commit()
     usernames = {
         "admin": make_account(session, "admin", "pm_admin"),
@@ -163,8 +186,21 @@ def _world(session: Session) -> World:
         "kind": "trainees",
         "step": "refer",
         "code": "en",
+        "target_id": target_id,
+        "year": 2026,
+        "table_id": "progress",
+        "figure_id": _figure_id(session),
     }
     return World(params=params, usernames=usernames)
+
+
+def _figure_id(session: Session) -> int:
+    """A stored KPI figure with records behind it (the world's trainee, in 2026)."""
+    refresh_year(session.get_bind(), 2026)  # type: ignore[arg-type]
+    figure = figure_table(session, 2026).get("trained", "trained")
+    session.rollback()
+    assert figure is not None
+    return figure.id
 
 
 def _routes(app) -> list[tuple[str, str, str]]:

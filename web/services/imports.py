@@ -72,6 +72,8 @@ def start_import(
     """Check who may import what where and that the file is a workbook with the right
     columns (cheap: the header only), then keep the file for checking its rows."""
     spec = import_kind(kind)
+    if spec.permission is not None:
+        require(principal, spec.permission)
     course = course_for_import(session, principal, course_id)
     check_layout(data, spec.columns)
     digest = hashlib.sha256(data).hexdigest()
@@ -231,8 +233,9 @@ def write_import(engine: Engine, store: ImportStore, token: str) -> None:
                 _save_report(store, token, checks, ready=Status.INVALID)
                 store.update(token, message=CHANGED_MESSAGE)
                 return
+            uploader = {"user_id": state.user_id} if spec.records_user else {}
             summary = spec.write(
-                session, course, checks, progress=_progress(store, token, "writing")
+                session, course, checks, progress=_progress(store, token, "writing"), **uploader
             )
             _audit(session, state, len(rows), summary)
             session.commit()

@@ -1,5 +1,6 @@
-"""The two kinds of import (trainees with their enrolments; graduation results), each with
-its sheet layout, the template that goes with it, and how it is checked and written."""
+"""The kinds of import (trainees with their enrolments; graduation results; follow-ups after
+training), each with its sheet layout, the template that goes with it, and how it is checked
+and written. Every kind is bound to one course."""
 
 from __future__ import annotations
 
@@ -19,12 +20,16 @@ from models.excel_columns import (
     TRAINEE_COLUMNS,
     TRAINEE_INTRO,
 )
+from models.excel_follow_ups import FOLLOW_UP_COLUMNS, FOLLOW_UP_INTRO
+from web.permissions import Permission
+from web.services.imports_follow_ups import check_follow_ups, write_follow_ups
 from web.services.imports_results import check_results, write_results
 from web.services.imports_rows import RowChecks
 from web.services.imports_trainees import check_trainees, load_reference, write_trainees
 
 TRAINEES = "trainees"
 RESULTS = "results"
+FOLLOW_UPS = "follow_ups"
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,9 @@ class ImportKind:
     # progress=...): both inside the writing transaction.
     check: Callable[..., RowChecks]
     write: Callable[..., dict[str, int]]
+    # Asked besides IMPORT_TRAINEES of whoever uploads a file of this kind.
+    permission: Permission | None = None
+    records_user: bool = False  # write(...) takes user_id=, the uploader, to store on rows
 
 
 KINDS: dict[str, ImportKind] = {
@@ -70,6 +78,20 @@ KINDS: dict[str, ImportKind] = {
         prepare=lambda _session: None,
         check=check_results,
         write=write_results,
+    ),
+    FOLLOW_UPS: ImportKind(
+        name=FOLLOW_UPS,
+        label="Follow-ups of a course's graduates (3, 6, 12 months)",
+        columns=FOLLOW_UP_COLUMNS,
+        sheet_title="Theo dõi sau tốt nghiệp",
+        intro=FOLLOW_UP_INTRO,
+        template_file="mau-nhap-theo-doi-sau-tot-nghiep.xlsx",
+        with_lists=False,
+        prepare=lambda _session: None,
+        check=check_follow_ups,
+        write=write_follow_ups,
+        permission=Permission.RECORD_FOLLOW_UPS,
+        records_user=True,
     ),
 }
 LIST_TITLES = {"communes": COMMUNE_LIST, "ethnic_groups": ETHNICITY_LIST}

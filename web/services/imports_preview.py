@@ -32,6 +32,8 @@ NOTE_LABELS = {
     "new": "New person",
     "existing": "Already registered (found by ID number)",
     "updated": "Result recorded",
+    "follow_up": "Follow-up recorded",
+    "unchanged": "Already recorded, left as it is",
 }
 
 

@@ -66,7 +66,7 @@ class Roster:
         return cls({e.citizen_id: e for e in enrolled if e.citizen_id}, by_name)
 
 
-def _find(values: dict[str, CellValue], roster: Roster) -> EnrolledPerson:
+def find_trainee(values: dict[str, CellValue], roster: Roster) -> EnrolledPerson:
     number = citizen_id_text(values["citizen_id"])
     if number:
         number = validate_citizen_id(number, field="citizen_id")
@@ -152,7 +152,7 @@ def _parse_row(
 ) -> None:
     values = row.values
     errors = ErrorCollector()
-    enrolment = errors.check(_find, values, roster)
+    enrolment = errors.check(find_trainee, values, roster)
     result = errors.check(parse_result, values["result"], "result")
     status_given = errors.check(parse_status, values["status"], "status")
     kind = errors.check(parse_certificate_kind, values["certificate_kind"], "certificate_kind")

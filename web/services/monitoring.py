@@ -39,6 +39,7 @@ def fresh_year(
     if info is not None and not needs_refresh(info):
         return info
     if info is None or background is None:
+        session.rollback()  # on SQLite the read holds the write lock the refresh needs
         refresh_once(engine, year)
         session.rollback()  # end the read transaction so the new figures are visible
         return snapshot_info(session, year)

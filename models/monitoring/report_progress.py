@@ -1,0 +1,112 @@
+"""The first table of the yearly report: progress against each of the year's targets (value,
+share reached, projection to the end of the year, status), by ``matching.kpi.progress``. Counts
+are projected from the share of the year elapsed; shares (imported labour-force figures) are
+not extrapolated, and for the share of agriculture lower is better."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from matching import kpi
+from models.enums import TargetIndicator
+from models.monitoring.read import FigureTable
+from models.monitoring.report_cells import N_, Cell, Note, ReportTable, count, label, share
+
+T = TargetIndicator
+# Indicator -> (msgid, kpi, measure, is a share). Shares are the imported labour-force figures.
+INDICATORS: dict[str, tuple[str, str, str, bool]] = {
+    T.TRAINED: (N_("Trained people (all levels)"), "trained", "trained", False),
+    T.NEW_JOBS: (N_("New jobs created"), "new_jobs", "people", False),
+    T.TRAINED_SHARE: (N_("Trained share of the labour force"), "trained_share", "share", True),
+    T.CERTIFIED_SHARE: (
+        N_("Share trained 3 months or more with a certificate"),
+        "certified_share",
+        "share",
+        True,
+    ),
+    T.STRUCTURE_AGRICULTURE: (
+        N_("Labour structure: agriculture, forestry and fishery"),
+        "labour_structure",
+        "nlts",
+        True,
+    ),
+    T.STRUCTURE_INDUSTRY: (
+        N_("Labour structure: industry and construction"),
+        "labour_structure",
+        "cnxd",
+        True,
+    ),
+    T.STRUCTURE_SERVICES: (N_("Labour structure: services"), "labour_structure", "dv", True),
+    T.ABROAD: (N_("Workers leaving to work abroad under contract"), "abroad", "people", False),
+}
+LOWER_IS_BETTER = frozenset({T.STRUCTURE_AGRICULTURE.value})
+STATUS_LABELS = {
+    "ok": N_("On track"),
+    "at_risk": N_("At risk"),
+    "behind": N_("Behind"),
+    "too_early": N_("Too early to tell"),
+}
+NO_TARGET, NO_FIGURES = N_("No target set"), N_("No figures yet")
+
+
+def target_cells(target: kpi.TargetRecord | None, is_share: bool) -> list[Cell]:
+    make = share if is_share else count
+    if target is None:
+        return [make(None), make(None)]
+    scale = 100.0 if target.unit == "percent" else 1.0
+    high = None if target.value_max is None else target.value_max / scale
+    return [make(target.value_min / scale), make(high)]
+
+
+def progress_table(
+    figures: FigureTable, targets: Mapping[str, kpi.TargetRecord], year: int, as_of: date
+) -> ReportTable:
+    """Each target: value, share reached, projection to the end of the year and status
+    (matching.kpi.progress; shares are not extrapolated)."""
+    rows = []
+    for indicator, (msgid, kpi_id, measure, is_share) in INDICATORS.items():
+        value = figures.value(kpi_id, measure)
+        target = targets.get(indicator)
+        make = share if is_share else count
+        cells = [label(msgid), *target_cells(target, is_share), make(value)]
+        if target is None or value is None:
+            status = NO_FIGURES if value is None else NO_TARGET
+            cells += [share(None), make(None), label(status)]
+        else:
+            result = kpi.progress(
+                value,
+                target,
+                as_of,
+                year,
+                cumulative=not is_share,
+                higher_is_better=indicator not in LOWER_IS_BETTER,
+            )
+            cells += [
+                share(result.share_reached),
+                make(result.projection),
+                label(STATUS_LABELS[result.status]),
+            ]
+        rows.append(tuple(cells))
+    columns = (
+        N_("Indicator"),
+        N_("Target (minimum)"),
+        N_("Target (maximum)"),
+        N_("Value"),
+        N_("Share of target reached"),
+        N_("Projection to the end of the year"),
+        N_("Status"),
+    )
+    notes = (
+        Note(N_("Figures as of {date}."), {"date": as_of}),
+        Note(
+            N_(
+                "The shares come from labour-force figures imported by an official with their "
+                "source; they are not extrapolated."
+            )
+        ),
+    )
+    return ReportTable(
+        "progress", N_("Progress against the targets"), N_("sheet:progress"), columns,
+        tuple(rows), notes,
+    )  # fmt: skip

@@ -1,0 +1,516 @@
+"""The follow-up page and the follow-up import: institutions see their own graduates whose
+follow-up is due or overdue (a hire on the platform already answers one), record many at once
+all-or-nothing, a form sent twice stores one row, another institution's graduates are neither
+listed nor writable, and an Excel file of outcomes is written whole or not at all.
+
+Runs on SQLite and PostgreSQL (the `engine` fixture). Dates are relative to today. Personas:
+`centre` (staff of the course's institution), `other` (another institution), an official,
+an employer.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from matching.kpi.dates import add_months
+from models.clock import today
+from models.excel_follow_ups import FOLLOW_UP_COLUMNS
+from models.i18n import translate
+from models.settings import Settings
+from models.tables import AuditEntry, EmploymentSpell, Enrolment, FollowUp, UserAccount
+from tests import factories
+from tests.web.helpers import make_account, sign_in
+from web.app import create_app
+from web.services import follow_ups as follow_up_service
+from web.services.follow_ups import outcome_field
+
+HEADERS = {column.key: column.header for column in FOLLOW_UP_COLUMNS}
+
+
+# --- a small HTML reader -------------------------------------------------------------------
+
+
+class Node:
+    def __init__(self, tag: str, attrs: dict[str, str | None], parent: Node | None) -> None:
+        self.tag, self.attrs, self.parent = tag, attrs, parent
+        self.children: list[Node | str] = []
+
+    @property
+    def text(self) -> str:
+        parts = [c if isinstance(c, str) else c.text for c in self.children]
+        return " ".join(" ".join(parts).split())
+
+    def all(self, tag: str, **attrs: str) -> list[Node]:
+        found = []
+        for child in self.children:
+            if isinstance(child, Node):
+                if child.tag == tag and all(
+                    child.attrs.get(name.replace("_", "-")) == value
+                    for name, value in attrs.items()
+                ):
+                    found.append(child)
+                found += child.all(tag, **attrs)
+        return found
+
+    def one(self, tag: str, **attrs: str) -> Node:
+        found = self.all(tag, **attrs)
+        assert len(found) == 1, f"{len(found)} <{tag} {attrs}>"
+        return found[0]
+
+
+class _Builder(HTMLParser):
+    VOID = frozenset({"input", "meta", "link", "br", "img", "hr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.root = self.current = Node("#document", {}, None)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, dict(attrs), self.current)
+        self.current.children.append(node)
+        if tag not in self.VOID:
+            self.current = node
+
+    def handle_endtag(self, tag: str) -> None:
+        node: Node | None = self.current
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None and node.parent is not None:
+            self.current = node.parent
+
+    def handle_data(self, data: str) -> None:
+        self.current.children.append(data)
+
+
+def page(html: str) -> Node:
+    builder = _Builder()
+    builder.feed(html)
+    return builder.root
+
+
+def listed(html: str) -> dict[tuple[int, int], str]:
+    """(enrolment id, months after) -> state of every row of the follow-up table."""
+    tables = page(html).all("table", id="follow-ups")
+    if not tables:
+        return {}
+    return {
+        (int(tr.attrs["data-enrolment-id"] or 0), int(tr.attrs["data-months"] or 0)): (
+            tr.attrs.get("data-state") or ""
+        )
+        for tr in tables[0].all("tr")
+        if tr.attrs.get("data-enrolment-id")
+    }
+
+
+def header_counts(html: str) -> dict[str, int]:
+    counts = page(html).one("ul", id="follow-up-counts").all("li")
+    return {li.attrs["data-count"] or "": int(li.attrs["data-value"] or 0) for li in counts}
+
+
+def vi(msgid: str, **params: Any) -> str:
+    return translate(msgid, "vi", **params)
+
+
+# --- the world -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Graduate:
+    """An enrolment's ids, kept as plain values: reading an ORM row after the test session
+    rolled back would open a transaction that holds SQLite's write lock."""
+
+    id: int
+    person_id: int
+
+
+@dataclass
+class World:
+    centre_id: int
+    other_id: int
+    course_id: int
+    course_code: str
+    overdue: Graduate  # 3-month follow-up about two months late
+    due: Graduate  # 3-month follow-up due five days ago
+    hired: Graduate  # due like `due`, but hired through the platform after graduating
+    recent: Graduate  # graduated ten days ago: nothing due
+    elsewhere: Graduate  # another institution's graduate, due
+
+
+@pytest.fixture
+def app(engine, tmp_path):
+    settings = Settings(database_url=str(engine.url), extra={"import_dir": str(tmp_path / "imp")})
+    return create_app(settings, engine=engine)
+
+
+def _graduate(session: Session, course_id: int, graduated_on: date, citizen_id: str) -> Graduate:
+    person = factories.person(session, citizen_id=citizen_id)
+    enrolment = factories.enrolment(
+        session,
+        person_id=person.id,
+        course_id=course_id,
+        status="tot_nghiep",
+        graduated_on=graduated_on,
+    )
+    return Graduate(enrolment.id or 0, enrolment.person_id)
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    now = today()
+    centre, other = factories.institution(session), factories.institution(session)
+    start = add_months(now, -12)
+    course = factories.course(
+        session, institution_id=centre.id, start_date=start, end_date=start, code="MAY-07"
+    )
+    other_course = factories.course(
+        session, institution_id=other.id, start_date=start, end_date=start
+    )
+    due_graduation = add_months(now - timedelta(days=5), -3)
+    overdue = _graduate(session, course.id, add_months(now, -5), "011201000001")
+    due = _graduate(session, course.id, due_graduation, "011201000002")
+    hired = _graduate(session, course.id, due_graduation, "011201000003")
+    session.add(
+        EmploymentSpell(
+            person_id=hired.person_id,
+            start_date=due_graduation + timedelta(days=3),
+            kind="wage",
+            channel="dn_trong_tinh",
+        )
+    )
+    recent = _graduate(session, course.id, now - timedelta(days=10), "011201000004")
+    elsewhere = _graduate(session, other_course.id, due_graduation, "011201000005")
+    session.commit()
+    return World(
+        centre.id or 0,
+        other.id or 0,
+        course.id or 0,
+        course.code,
+        overdue,
+        due,
+        hired,
+        recent,
+        elsewhere,
+    )
+
+
+def as_user(client: TestClient, session: Session, world: World, who: str) -> int:
+    """Sign in as a persona; returns the account's id."""
+    roles = {"centre": "institution", "other": "institution"}
+    bindings = {
+        "centre": {"institution_id": world.centre_id},
+        "other": {"institution_id": world.other_id},
+    }
+    make_account(session, roles.get(who, who), who, **bindings.get(who, {}))
+    sign_in(client, who)
+    account_id = session.exec(select(UserAccount.id).where(UserAccount.username == who)).one()
+    session.rollback()  # end the read: on SQLite it holds the write lock the app needs
+    return account_id or 0
+
+
+def stored(session: Session) -> list[FollowUp]:
+    session.expire_all()
+    rows = list(session.exec(select(FollowUp).order_by(col(FollowUp.id))).all())
+    session.expunge_all()  # detached rows keep their values; a rollback would expire them
+    session.rollback()  # end the read: on SQLite an open transaction holds the write lock
+    return rows
+
+
+def outcome(enrolment: Graduate, months: int = 3, **typed: str) -> dict[str, str]:
+    """The form fields of one row: filled with a wage job found by phone today, unless told."""
+    values = {
+        "status": "wage",
+        "in_trained_occupation": "yes",
+        "income": "5.000.000",
+        "source": "phone",
+        "observed_on": today().isoformat(),
+    } | typed
+    fields = {"rows": f"{enrolment.id}:{months}"}
+    return fields | {outcome_field(enrolment.id, months, k): v for k, v in values.items()}
+
+
+def post(client: TestClient, *rows: dict[str, str]):
+    data: dict[str, Any] = {"rows": [row["rows"] for row in rows]}
+    for row in rows:
+        data |= {k: v for k, v in row.items() if k != "rows"}
+    return client.post("/follow-ups", data=data, follow_redirects=False)
+
+
+# --- the list ------------------------------------------------------------------------------
+
+
+def test_an_institution_sees_its_own_graduates_due_and_overdue(client, session, world):
+    as_user(client, session, world, "centre")
+    response = client.get("/follow-ups")
+    assert response.status_code == 200
+    # The hired graduate is not asked for: the job recorded on the platform answers it.
+    assert listed(response.text) == {
+        (world.overdue.id, 3): "overdue",
+        (world.due.id, 3): "due",
+    }
+    assert header_counts(response.text) == {"due": 1, "overdue": 1}
+    # Asking for another institution changes nothing: staff see their own.
+    other = client.get(f"/follow-ups?institution={world.other_id}")
+    assert listed(other.text) == listed(response.text)
+
+
+def test_an_official_sees_every_institution_and_filters(client, session, world):
+    as_user(client, session, world, "official")
+    everything = listed(client.get("/follow-ups").text)
+    assert set(everything) == {(world.overdue.id, 3), (world.due.id, 3), (world.elsewhere.id, 3)}
+    other = client.get(f"/follow-ups?institution={world.other_id}")
+    assert set(listed(other.text)) == {(world.elsewhere.id, 3)}
+    overdue = client.get("/follow-ups?state=overdue&window=3")
+    assert listed(overdue.text) == {(world.overdue.id, 3): "overdue"}
+    assert header_counts(overdue.text) == {"due": 2, "overdue": 1}
+
+
+def test_recorded_rows_are_written_and_leave_the_list(client, session, world):
+    user_id = as_user(client, session, world, "centre")
+    blank = outcome(world.overdue, status="", in_trained_occupation="unknown", income="")
+    response = post(client, outcome(world.due), blank)
+    assert response.status_code == 303
+    assert parse_qs(urlsplit(response.headers["location"]).query)["recorded"] == ["1"]
+
+    [row] = stored(session)
+    assert (row.enrolment_id, row.person_id, row.months_after) == (
+        world.due.id,
+        world.due.person_id,
+        3,
+    )
+    assert (row.status, row.in_trained_occupation, row.income, row.source) == (
+        "wage",
+        True,
+        5_000_000,
+        "phone",
+    )
+    assert row.observed_on == today() and row.recorded_by_id == user_id
+    after = client.get(response.headers["location"])
+    assert page(after.text).one("p", id="recorded-notice").text == vi(
+        "Follow-ups recorded: {count}", count=1
+    )
+    assert listed(after.text) == {(world.overdue.id, 3): "overdue"}
+    audit = session.exec(select(AuditEntry).where(AuditEntry.entity == "follow_up")).one()
+    assert (audit.action, audit.entity_id, audit.person_id) == (
+        "create",
+        str(row.id),
+        world.due.person_id,
+    )
+
+
+def test_a_bad_row_writes_nothing_and_shows_its_error(client, session, world):
+    as_user(client, session, world, "centre")
+    tomorrow = (today() + timedelta(days=1)).isoformat()
+    good = outcome(world.overdue, income="4500000")
+    bad = outcome(world.due, observed_on=tomorrow, status="unemployed", income="4500000")
+    response = post(client, good, bad)
+    assert response.status_code == 400
+    assert stored(session) == []
+
+    doc = page(response.text)
+    table = doc.one("table", id="follow-ups")
+    rows = {tr.attrs.get("data-enrolment-id"): tr for tr in table.all("tr")}
+    bad_row, good_row = rows[str(world.due.id)], rows[str(world.overdue.id)]
+    assert bad_row.attrs.get("class") == "has-error" and "class" not in good_row.attrs
+    errors = {
+        div.attrs["data-error-for"]: div.text
+        for div in bad_row.all("div")
+        if div.attrs.get("data-error-for")
+    }
+    date_field = outcome_field(world.due.id, 3, "observed_on")
+    assert errors == {
+        date_field: vi(
+            "The observation date {date} is in the future.", date=today() + timedelta(days=1)
+        ),
+        outcome_field(world.due.id, 3, "in_trained_occupation"): vi(
+            "Only someone who works can work in the trained occupation."
+        ),
+    }
+    # What was typed is still there.
+    assert bad_row.one("input", name=date_field).attrs["value"] == tomorrow
+    status = bad_row.one("select", name=outcome_field(world.due.id, 3, "status"))
+    assert [o.attrs["value"] for o in status.all("option") if "selected" in o.attrs] == [
+        "unemployed"
+    ]
+
+
+def test_a_form_sent_twice_stores_one_row(client, session, world):
+    as_user(client, session, world, "centre")
+    first = post(client, outcome(world.due))
+    again = post(client, outcome(world.due))
+    assert (first.status_code, again.status_code) == (303, 303)
+    assert parse_qs(urlsplit(again.headers["location"]).query)["recorded"] == ["0"]
+    assert len(stored(session)) == 1
+
+    different = post(client, outcome(world.due, status="self_employed"))
+    assert different.status_code == 400
+    assert [row.status for row in stored(session)] == ["wage"]
+    status_field = outcome_field(world.due.id, 3, "status")
+    message = page(different.text).one("div", data_error_for=status_field).text
+    assert message == vi(
+        "A different follow-up at {months} months is already recorded for this graduate: "
+        "reload the page to see it.",
+        months=3,
+    )
+
+
+def test_a_submit_racing_an_identical_one_is_done_not_an_error(client, session, world, monkeypatch):
+    # The other submit commits between this one's check and its insert: the insert meets
+    # the unique (enrolment, months) constraint, and the check, run again, finds it done.
+    as_user(client, session, world, "centre")
+    assert post(client, outcome(world.due)).status_code == 303
+    real = follow_up_service.queries.recorded_follow_ups
+    calls: list[int] = []
+
+    def stale_first(*args: Any) -> Any:
+        calls.append(1)
+        return {} if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(follow_up_service.queries, "recorded_follow_ups", stale_first)
+    again = post(client, outcome(world.due))
+    assert again.status_code == 303 and len(calls) == 2
+    assert parse_qs(urlsplit(again.headers["location"]).query)["recorded"] == ["0"]
+    assert len(stored(session)) == 1
+
+
+def test_nothing_filled_in_is_an_error_not_a_success(client, session, world):
+    as_user(client, session, world, "centre")
+    response = post(client, outcome(world.due, status="", in_trained_occupation="", income=""))
+    assert response.status_code == 400
+    assert page(response.text).one("div", data_error_for="").text == vi(
+        "Fill in at least one row: nothing was recorded."
+    )
+
+
+def test_another_institutions_graduate_is_not_writable(client, session, world):
+    as_user(client, session, world, "centre")
+    response = post(client, outcome(world.due), outcome(world.elsewhere))
+    assert response.status_code == 403
+    assert stored(session) == []
+
+
+def test_employers_and_visitors_are_refused(client, session, world):
+    assert client.get("/follow-ups", follow_redirects=False).status_code == 303
+    as_user(client, session, world, "employer")
+    assert client.get("/follow-ups").status_code == 403
+    assert post(client, outcome(world.due)).status_code == 403
+    assert stored(session) == []
+
+
+# --- the Excel import ----------------------------------------------------------------------
+
+
+def follow_up_file(rows: list[dict[str, Any]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    keys = list(HEADERS)
+    sheet.append([HEADERS[key] for key in keys])
+    for row in rows:
+        sheet.append([row.get(key) for key in keys])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def sheet_row(citizen_id: str, **overrides: Any) -> dict[str, Any]:
+    row = {
+        "citizen_id": citizen_id,
+        "months_after": 3,
+        "status": "Làm công ăn lương",
+        "in_trained_occupation": "Có",
+        "income": "6.000.000",
+        "source": "Đến nhà",
+        "observed_on": today().strftime("%d/%m/%Y"),
+    }
+    return row | overrides
+
+
+def upload(client: TestClient, world: World, data: bytes):
+    response = client.post(
+        "/imports",
+        data={"kind": "follow_ups", "course_id": str(world.course_id)},
+        files={"file": ("theo-doi.xlsx", data, "application/octet-stream")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return client.get(response.headers["location"])
+
+
+def test_the_import_writes_nothing_when_a_row_is_wrong(client, session, world):
+    as_user(client, session, world, "centre")
+    rows = [
+        sheet_row("011201000002"),
+        sheet_row("011201000001", months_after=4, course_code="KHAC-01"),
+        sheet_row("011201000004"),  # graduated ten days ago: observed today is fine
+    ]
+    preview = upload(client, world, follow_up_file(rows))
+    doc = page(preview.text)
+    assert doc.one("dd", data_field="status").attrs["data-status"] == "invalid"
+    assert not doc.all("form", id="confirm-form")
+    lines = [
+        tuple(td.text for td in tr.all("td"))
+        for tr in doc.one("table", id="import-errors").one("tbody").all("tr")
+    ]
+    course_error = vi(
+        "This file is being imported into course {code}, not {given}.",
+        code="MAY-07",
+        given="KHAC-01",
+    )
+    months_error = vi("Write 3, 6 or 12 (months after graduation), not “{value}”.", value="4")
+    assert sorted(lines) == sorted(
+        [("3", HEADERS["course_code"], course_error), ("3", HEADERS["months_after"], months_error)]
+    )
+    assert stored(session) == []
+
+
+def test_the_import_writes_every_row_of_a_valid_file(client, session, world):
+    user_id = as_user(client, session, world, "centre")
+    rows = [
+        sheet_row("011201000002"),
+        sheet_row(
+            "011201000001", status="Chưa có việc làm", in_trained_occupation=None, income=None
+        ),
+    ]
+    doc = page(upload(client, world, follow_up_file(rows)).text)
+    assert doc.one("dd", data_field="status").attrs["data-status"] == "ready"
+    confirm = doc.one("form", id="confirm-form").attrs["action"] or ""
+    done = page(client.post(confirm, follow_redirects=True).text)
+    assert done.one("dd", data_field="status").attrs["data-status"] == "done"
+    assert done.one("li", data_count="follow_ups").text.endswith("2")
+    written = {row.enrolment_id: row for row in stored(session)}
+    assert set(written) == {world.due.id, world.overdue.id}
+    assert (written[world.due.id].source, written[world.due.id].income) == ("visit", 6_000_000)
+    unemployed = written[world.overdue.id]
+    assert (unemployed.status, unemployed.in_trained_occupation) == ("unemployed", None)
+    assert {row.recorded_by_id for row in written.values()} == {user_id}
+    assert listed(client.get("/follow-ups").text) == {}
+
+    # The same file again changes nothing and is not an error.
+    again = page(upload(client, world, follow_up_file(rows)).text)
+    assert again.one("dd", data_field="status").attrs["data-status"] == "ready"
+    assert again.one("li", data_count="unchanged").text.endswith("2")
+
+
+def test_the_follow_up_template_downloads_with_its_columns(client, session, world):
+    as_user(client, session, world, "centre")
+    response = client.get("/imports/template/follow_ups")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    headers = [cell.value for cell in book["Theo dõi sau tốt nghiệp"][1] if cell.value]
+    assert headers[: len(HEADERS)] == list(HEADERS.values())
+
+
+def test_graduations_stay_when_a_follow_up_is_stored(session, world):
+    # Sanity of the world: recording touches follow_up only.
+    assert session.exec(select(func.count()).select_from(Enrolment)).one() == 5

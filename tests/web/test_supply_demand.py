@@ -1,0 +1,209 @@
+"""The supply-and-demand page and its CSV, on the hand-computed world of
+tests/models/test_supply_demand.py: the page shows the query's numbers, the CSV the page's,
+filters and the place-by-place table work, the chart follows the table, the lowest employment
+after training comes from the snapshot's rows, and only officials, institutions and
+administrators get in."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from models.i18n import translate
+from models.monitoring.store import refresh_year
+from seed.reference import load_reference_data
+from tests import factories
+from tests.models.test_supply_demand import TODAY, World, build_world
+from tests.web.helpers import make_account, sign_in
+from tests.web.test_vacancies import Node, parse_html
+from web.routes import supply_demand as route
+
+FIGURES = [name for name, _ in route.FIGURES]
+
+
+@pytest.fixture
+def world(session: Session, monkeypatch: pytest.MonkeyPatch) -> World:
+    monkeypatch.setattr(route, "today", lambda: TODAY)
+    load_reference_data(session)
+    return build_world(session)
+
+
+def _signed_in(client: TestClient, session: Session, role: str) -> TestClient:
+    sign_in(client, make_account(session, role, f"sd_{role}"))
+    return client
+
+
+def _number(text: str) -> int:
+    """A number as the Vietnamese page writes it: 1.234, -2, 7* (default rate marked)."""
+    return int(text.strip().rstrip("*").replace(".", ""))
+
+
+def _table(page: Node) -> list[tuple[str, list[int]]]:
+    """(first cell's text, figures) of each body row, then of the total row."""
+    table = page.one("table", class_="supply-demand")
+    rows = [*table.one("tbody").find_all("tr"), table.one("tr", data_total=True)]
+    return [
+        (
+            (row.find("th") or row.find_all("td")[0]).text.strip(),
+            [_number(row.one("td", data_figure=name).text) for name in FIGURES],
+        )
+        for row in rows
+    ]
+
+
+def _csv(client: TestClient, url: str) -> list[list[str]]:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.content.startswith("\ufeff".encode())  # the BOM Excel needs
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_page_shows_the_hand_computed_figures(
+    client: TestClient, session: Session, world: World
+) -> None:
+    page = parse_html(_signed_in(client, session, "official").get("/supply-demand?year=2027").text)
+    assert _table(page) == [
+        ("May công nghiệp", [5, 7, 12, 8, 7, 4, 11, 1]),
+        ("Hàn", [2, 0, 2, 5, 4, 0, 4, -2]),
+        (translate("Total", "vi"), [7, 7, 14, 13, 11, 4, 15, -1]),
+    ]
+    # C2's five students are counted at the default rate: the page says so.
+    assert page.one("p", data_default_rate=True).text.strip().startswith("* 5 ")
+    assert page.one("p", class_="lead").get("data-period") == "2027-01-01/2027-12-31"
+
+
+def test_the_csv_holds_the_numbers_of_the_page(
+    client: TestClient, session: Session, world: World
+) -> None:
+    client = _signed_in(client, session, "institution")
+    for query in ("?year=2027", "?year=2027&commune=03127", f"?occupation={world.garment}"):
+        page = _table(parse_html(client.get("/supply-demand" + query).text))
+        lines = _csv(client, "/supply-demand.csv" + query)
+        width = len(lines[0]) - len(FIGURES)
+        assert lines[0][width:] == [translate(label, "vi") for _, label in route.FIGURES]
+        assert [(line[0], [int(cell) for cell in line[width:]]) for line in lines[1:]] == page
+
+
+def test_a_commune_and_an_occupation_place_by_place(
+    client: TestClient, session: Session, world: World
+) -> None:
+    client = _signed_in(client, session, "official")
+    page = parse_html(client.get("/supply-demand?year=2027&commune=03127").text)
+    assert _table(page)[0] == ("May công nghiệp", [3, 7, 10, 5, 5, 0, 5, 5])
+    page = parse_html(client.get(f"/supply-demand?year=2027&occupation={world.garment}").text)
+    assert _table(page) == [
+        ("Phường Điện Biên Phủ", [3, 7, 10, 5, 5, 0, 5, 5]),
+        (translate("Another province", "vi"), [2, 0, 2, 0, 0, 0, 0, 2]),
+        ("Xã Tuần Giáo", [0, 0, 0, 3, 2, 4, 6, -6]),
+        (translate("Total", "vi"), [5, 7, 12, 8, 7, 4, 11, 1]),
+    ]
+    assert page.find("svg") is None  # the chart compares occupations only
+
+
+def test_by_default_the_coming_twelve_months(
+    client: TestClient, session: Session, world: World
+) -> None:
+    page = parse_html(_signed_in(client, session, "official").get("/supply-demand").text)
+    assert page.one("p", class_="lead").get("data-period") == "2027-01-10/2028-01-09"
+    # O1 (needed by 30/06/2027) and every course still count; nothing else changes here.
+    assert _table(page)[0] == ("May công nghiệp", [5, 7, 12, 8, 7, 4, 11, 1])
+
+
+def test_a_bad_year_is_refused(client: TestClient, session: Session, world: World) -> None:
+    client = _signed_in(client, session, "official")
+    assert client.get("/supply-demand?year=abc").status_code == 400
+    assert client.get("/supply-demand.csv?year=1850").status_code == 400
+
+
+def test_the_chart_draws_demand_and_supply_of_the_table_rows(
+    client: TestClient, session: Session, world: World
+) -> None:
+    page = parse_html(_signed_in(client, session, "official").get("/supply-demand?year=2027").text)
+    bars = page.one("svg").find_all("g")
+    assert [int(bar.get("data-occupation") or 0) for bar in bars] == [world.garment, world.welding]
+    widths = [[float(rect.get("width") or 0) for rect in bar.find_all("rect")] for bar in bars]
+    assert widths == [[360.0, 330.0], [60.0, 120.0]]  # 12 and 11, 2 and 4; 12 is the longest
+
+
+def test_lowest_employment_after_training_from_the_snapshot_rows(
+    client: TestClient, session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = _signed_in(client, session, "official")
+    empty = parse_html(client.get("/supply-demand?year=2027").text)
+    assert empty.one("p", data_no_after_training=True)
+    asked: list[int] = []
+
+    def snapshot(session: Session, year: int) -> list[tuple[str, int, int]]:
+        asked.append(year)
+        return [("SD_HAN", 12, 16), ("SD_MAY", 3, 20)]
+
+    monkeypatch.setattr(route, "_after_training_by_occupation", snapshot)
+    page = parse_html(client.get("/supply-demand?year=2027").text)
+    rows = page.one("table", class_="after-training").one("tbody").find_all("tr")
+    assert asked == [2026]
+    assert [[cell.text.strip() for cell in row.find_all("td")[:5]] for row in rows] == [
+        ["May công nghiệp", "may", "3", "20", "15,0%"],
+        ["Hàn", "co_khi", "12", "16", "75,0%"],
+    ]
+
+
+def test_too_few_graduates_are_shown_but_flagged(
+    client: TestClient, session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(route, "_after_training_by_occupation", lambda s, y: [("SD_MAY", 1, 9)])
+    page = parse_html(_signed_in(client, session, "admin").get("/supply-demand").text)
+    [row] = page.one("table", class_="after-training").one("tbody").find_all("tr")
+    assert "data-too-few" in row.attrs
+    assert row.find_all("td")[5].text.strip() == translate("too few to judge", "vi")
+
+
+def test_the_rows_come_from_the_kpi_snapshot(session: Session, engine: Engine) -> None:
+    """Three cooks graduated in 2025, asked six months later: two work, one does not."""
+    cooking = factories.occupation(session, key="SD_NAU", name="Nấu ăn")
+    course = factories.course(
+        session,
+        occupation_id=cooking.id,
+        status="finished",
+        start_date=date(2024, 9, 1),
+        end_date=date(2025, 3, 1),
+    )
+    for status in ("wage", "self_employed", "unemployed"):
+        enrolment = factories.enrolment(
+            session, course_id=course.id, status="tot_nghiep", graduated_on=date(2025, 3, 1)
+        )
+        factories.follow_up(
+            session, enrolment_id=enrolment.id, status=status, observed_on=date(2025, 9, 5)
+        )
+    session.commit()
+    refresh_year(engine, 2025, as_of=date(2026, 1, 10))
+    assert ("SD_NAU", 2, 3) in route._after_training_by_occupation(session, 2025)
+    assert route._after_training_by_occupation(session, 2019) == []  # no snapshot
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [("official", True), ("institution", True), ("admin", True), ("employer", False)],
+)
+def test_who_sees_the_page_and_its_menu_entry(
+    client: TestClient, session: Session, world: World, role: str, allowed: bool
+) -> None:
+    client = _signed_in(client, session, role)
+    home = parse_html(client.get("/").text)
+    links = [a.get("href") for a in home.one("nav", class_="site-menu").find_all("a")]
+    assert ("/supply-demand" in links) is allowed
+    expected = 200 if allowed else 403
+    assert client.get("/supply-demand").status_code == expected
+    assert client.get("/supply-demand.csv").status_code == expected
+
+
+def test_a_visitor_is_sent_to_sign_in(client: TestClient, world: World) -> None:
+    response = client.get("/supply-demand.csv", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login")

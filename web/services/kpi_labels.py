@@ -1,0 +1,217 @@
+"""Labels of what the dashboard and the drill-down show: KPIs, measures, dimensions, the groups of
+each dimension and the codes in record lists, in the reader's language.
+
+Every label is a msgid (the English text) with its Vietnamese in models/locale/vi.po. Groups
+whose keys are codes of a register (communes, occupations, institutions…) are named from the
+register with one small query per dimension (models.queries.kpi_names).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import Session
+
+from models.i18n import translate
+from models.monitoring.figures import NONE_KEY
+from models.queries.kpi_names import NAMED_DIMENSIONS, group_names
+
+KPI_LABELS = {
+    "trained": "Trained people",
+    "new_jobs": "New jobs",
+    "abroad": "Departures abroad",
+    "after_training": "Employment after training",
+    "orders": "Training orders",
+    "vacancies": "Vacancies",
+    "trained_share": "Trained share of the labour force",
+    "certified_share": "Share trained 3 months or more with a certificate",
+    "labour_structure": "Labour structure (imported figures)",
+    "new_job_structure": "Sector groups of the new jobs recorded",
+}
+MEASURE_LABELS = {
+    "trained": "Trained (started or finished)",
+    "started": "Started training",
+    "finished": "Finished training",
+    "certified": "Certified",
+    "people": "People",
+    "employed": "Employed",
+    "in_trained_occupation": "In the trained occupation",
+    "response": "Response rate",
+    "not_reached": "Could not be reached",
+    "studying": "Studying further",
+    "military": "Military service",
+    "unobserved": "Nothing known yet",
+    "ordered": "Workers ordered",
+    "hiring_commitment": "Hiring commitment",
+    "enrolled": "Enrolled",
+    "completed": "Completed",
+    "graduated": "Graduated",
+    "hired": "Hired by the ordering employer",
+    "fill": "Fill rate",
+    "commitment_met": "Share of the commitment hired",
+    "cost": "Training cost",
+    "cost_per_placed": "Cost per person placed",
+    "posted": "Vacancies posted",
+    "places_offered": "Places offered",
+    "places_filled": "Places filled",
+    "median_days_to_fill": "Median days to fill",
+    "share": "Share",
+    "nlts": "Agriculture, forestry and fishery",
+    "cnxd": "Industry and construction",
+    "dv": "Services",
+    "unknown": "Sector not recorded",
+}
+DIMENSION_LABELS = {
+    "": "Total",
+    "month": "Month",
+    "commune": "Commune",
+    "zone": "Zone",
+    "sex": "Sex",
+    "ethnicity": "Ethnic group",
+    "ethnic_minority": "Ethnic minority",
+    "priority_group": "Priority group",
+    "household": "Household",
+    "age_band": "Age band",
+    "level": "Level",
+    "occupation": "Occupation",
+    "institution": "Institution",
+    "channel": "Channel",
+    "sector_group": "Sector group",
+    "source": "Source",
+    "location_kind": "Place of work",
+    "country": "Country",
+    "programme": "Programme",
+    "employer": "Employer",
+    "status": "Status",
+    "order": "Training order",
+}
+# Codes -> msgids, per vocabulary; a dimension of the same name uses the same labels.
+VOCABULARIES: dict[str, dict[str, str]] = {
+    "sex": {"nam": "Male", "nu": "Female"},
+    "channel": {
+        "vay_von": "Loans for job creation",
+        "xuat_khau_lao_dong": "Contract work abroad",
+        "dn_ngoai_tinh": "Enterprises outside the province",
+        "dn_trong_tinh": "Enterprises in the province",
+        "co_quan_hcsn": "Public bodies and service units",
+        "chuong_trinh_khac_tu_tao": "Other programmes and self-employment",
+    },
+    "employment_kind": {
+        "wage": "Wage job",
+        "self_employed": "Self-employed",
+        "household": "Household production",
+        "abroad": "Working abroad",
+        "improved_same_job": "Same job, more productive",
+    },
+    "employment_source": {
+        "platform": "Hire recorded on the platform",
+        "employer": "The employer",
+        "commune_report": "Commune report",
+        "agency_report": "Agency report",
+    },
+    "enrolment_status": {
+        "dang_hoc": "Studying",
+        "bo_hoc": "Dropped out",
+        "hoan_thanh": "Completed",
+        "tot_nghiep": "Graduated",
+    },
+    "certificate": {
+        "bang_cao_dang": "College diploma",
+        "bang_trung_cap": "Intermediate diploma",
+        "chung_chi_so_cap": "Elementary certificate",
+        "chung_chi_dao_tao": "Training certificate",
+        "giay_chung_nhan": "Certificate of completion",
+        "chung_chi_ky_nang_nghe": "National vocational skills certificate",
+    },
+    "follow_up_status": {
+        "wage": "Wage job",
+        "self_employed": "Self-employed",
+        "household": "Household production",
+        "abroad": "Working abroad",
+        "improved_same_job": "Same job, more productive",
+        "unemployed": "Not working",
+        "studying": "Studying further",
+        "military": "Military service",
+        "not_reached": "Could not be reached",
+    },
+    "order_status": {
+        "requested": "Requested",
+        "accepted": "Accepted",
+        "declined": "Declined",
+        "in_training": "In training",
+        "trained": "Trained",
+        "fulfilled": "Fulfilled",
+        "closed": "Closed",
+    },
+    "location_kind": {
+        "commune": "Commune in the province",
+        "other_province": "Another province",
+        "abroad": "Abroad",
+    },
+    "sector_group": {
+        "nlts": "Agriculture, forestry and fishery",
+        "cnxd": "Industry and construction",
+        "dv": "Services",
+    },
+    "zone": {"I": "Zone I", "II": "Zone II", "III": "Zone III"},
+    "ethnic_minority": {"true": "Ethnic minority", "false": "Not an ethnic minority"},
+    "household": {"ngheo": "Poor household", "can_ngheo": "Near-poor household"},
+    "priority_group": {
+        "ethnic_minority": "Ethnic minorities",
+        "women": "Women",
+        "poor_or_near_poor": "Poor or near-poor households",
+        "zone_iii": "Zone III communes",
+        "difficult_village": "Especially difficult villages",
+        "disability": "People with a disability",
+        "none": "In no priority group",
+    },
+}
+# Dimensions whose groups are labelled by a vocabulary of another name.
+_DIMENSION_VOCABULARY = {"status": "order_status", "source": "employment_source"}
+NOT_RECORDED = "Not recorded"
+
+
+def all_label_msgids() -> set[str]:
+    """Every msgid of this module (a test checks each has its Vietnamese)."""
+    found = {NOT_RECORDED, *KPI_LABELS.values(), *MEASURE_LABELS.values()}
+    found |= set(DIMENSION_LABELS.values())
+    for vocabulary in VOCABULARIES.values():
+        found |= set(vocabulary.values())
+    return found
+
+
+class Labeller:
+    """Labels of groups and codes in one language; register names read once per dimension."""
+
+    def __init__(self, session: Session, lang: str) -> None:
+        self.session = session
+        self.lang = lang
+        self._names: dict[str, dict[str, str]] = {}
+
+    def text(self, msgid: str, **params: object) -> str:
+        return translate(msgid, self.lang, **params)
+
+    def code(self, vocabulary: str, code: str | None) -> str:
+        """A stored code's label (an unknown code as stored; nothing for None)."""
+        if code is None or code == "":
+            return ""
+        msgid = VOCABULARIES.get(vocabulary, {}).get(str(code))
+        return self.text(msgid) if msgid else str(code)
+
+    def load(self, dimension: str, keys: Iterable[str]) -> None:
+        """Read the register names of these keys (one query), before labelling them."""
+        if dimension in NAMED_DIMENSIONS:
+            self._names.setdefault(dimension, {}).update(group_names(self.session, dimension, keys))
+
+    def group(self, dimension: str, key: str) -> str:
+        """A group's label: 'Not recorded' for records without a value."""
+        if key == NONE_KEY:
+            return self.text(NOT_RECORDED)
+        if dimension in NAMED_DIMENSIONS:
+            if dimension not in self._names:
+                self.load(dimension, [key])
+            return self._names[dimension].get(key, key)
+        if dimension == "month" and len(key) == 7:
+            return f"{key[5:]}/{key[:4]}"
+        vocabulary = _DIMENSION_VOCABULARY.get(dimension, dimension)
+        return self.code(vocabulary, key)

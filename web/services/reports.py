@@ -1,0 +1,198 @@
+"""The yearly report: its tables (models/monitoring/report.py) computed from a current KPI
+snapshot, and laid out as an Excel workbook, a CSV file per table, a ZIP of them all and a
+printable page. Every export and every print view is in the audit log.
+
+The figures come from the stored snapshot the dashboard reads; a missing or out-of-date year is
+recomputed first (synchronously), so an export never carries older numbers than the page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from babel.numbers import format_decimal
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from models import audit
+from models.clock import VIETNAM, today
+from models.formatting import format_date, format_number
+from models.i18n import translate
+from models.monitoring.read import FigureTable, figure_table, targets
+from models.monitoring.report import build_report, grouped_keys
+from models.monitoring.report_cells import (
+    COUNT,
+    DECIMAL,
+    LABEL,
+    MONEY,
+    SHARE,
+    Cell,
+    Report,
+    ReportTable,
+)
+from models.queries.labels import Labels, key_labels
+from web.auth import Principal
+from web.permissions import Permission, require
+from web.services.monitoring import fresh_year
+from web.services.reports_xlsx import workbook_bytes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+ZIP = "application/zip"
+SHARE_DECIMALS = 4  # a share in a CSV file: a fraction to 0.01 percentage point
+_BABEL = {"vi": "vi_VN", "en": "en_GB"}
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file for the browser to save."""
+
+    content: bytes
+    filename: str
+    media_type: str
+
+
+def file_stem(year: int) -> str:
+    return f"bao-cao-lao-dong-viec-lam-{year}"
+
+
+def table_index() -> tuple[tuple[str, str], ...]:
+    """(id, title msgid) of every table, without reading anything: for the page's links."""
+    empty = build_report(FigureTable([]), {}, Labels(), year=2000, as_of=today())
+    return tuple((table.id, table.title) for table in empty.tables)
+
+
+def yearly_report(engine: Engine, session: Session, year: int) -> Report:
+    """The year's report from a current snapshot (computed now if missing or out of date)."""
+    info = fresh_year(engine, session, year, None)
+    assert info is not None  # fresh_year computes a missing year
+    figures = figure_table(session, year)
+    return build_report(
+        figures,
+        targets(session, year),
+        key_labels(session, grouped_keys(figures)),
+        year=year,
+        as_of=info.as_of,
+        computed_at=info.computed_at,
+        stale=info.stale,
+    )
+
+
+def _audited(
+    engine: Engine,
+    session: Session,
+    principal: Principal,
+    year: int,
+    kind: str,
+    table: str | None = None,
+) -> Report:
+    require(principal, Permission.VIEW_DASHBOARD)
+    report = yearly_report(engine, session, year)
+    audit.record(
+        session,
+        user_id=principal.user.id,
+        action="export",
+        entity="report",
+        entity_id=year,
+        export_kind=kind,
+        table=table,
+    )
+    session.commit()
+    return report
+
+
+def export_workbook(
+    engine: Engine, session: Session, *, principal: Principal, year: int, lang: str
+) -> Download:
+    report = _audited(engine, session, principal, year, "xlsx")
+    return Download(workbook_bytes(report, lang), f"{file_stem(year)}.xlsx", XLSX)
+
+
+def export_csv(
+    engine: Engine, session: Session, *, principal: Principal, year: int, table_id: str, lang: str
+) -> Download | None:
+    """One table as CSV; None when the report has no such table."""
+    require(principal, Permission.VIEW_DASHBOARD)
+    if table_id not in dict(table_index()):
+        return None
+    report = _audited(engine, session, principal, year, "csv", table=table_id)
+    table = report.table(table_id)
+    assert table is not None
+    return Download(csv_bytes(table, lang), csv_name(year, table_id), CSV)
+
+
+def export_zip(
+    engine: Engine, session: Session, *, principal: Principal, year: int, lang: str
+) -> Download:
+    report = _audited(engine, session, principal, year, "zip")
+    return Download(zip_bytes(report, lang), f"{file_stem(year)}-csv.zip", ZIP)
+
+
+def print_view(engine: Engine, session: Session, *, principal: Principal, year: int) -> Report:
+    return _audited(engine, session, principal, year, "print")
+
+
+def csv_name(year: int, table_id: str) -> str:
+    return f"{file_stem(year)}-{table_id}.csv"
+
+
+def csv_value(cell: Cell, lang: str) -> str:
+    """A cell in a CSV file: numbers plain (a share as a fraction), labels translated."""
+    value = cell.value
+    if value is None:
+        return ""
+    if cell.kind == LABEL:
+        return translate(str(value), lang)
+    if cell.kind in (COUNT, MONEY):
+        return str(int(value))
+    if cell.kind == SHARE:
+        return repr(round(float(value), SHARE_DECIMALS))
+    if cell.kind == DECIMAL:
+        return repr(round(float(value), 1))
+    return str(value)
+
+
+def csv_bytes(table: ReportTable, lang: str) -> bytes:
+    """UTF-8 with a byte-order mark (so Excel reads the Vietnamese), commas, a header row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([translate(column, lang) for column in table.columns])
+    for row in table.rows:
+        writer.writerow([csv_value(cell, lang) for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def zip_bytes(report: Report, lang: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table in report.tables:
+            archive.writestr(csv_name(report.year, table.id), csv_bytes(table, lang))
+    return buffer.getvalue()
+
+
+def shown(cell: Cell, lang: str) -> str:
+    """A cell on the printable page: 8.300, 65,2%, 12,5 in Vietnamese; '—' for nothing."""
+    value = cell.value
+    if value is None:
+        return "—"
+    if cell.kind == LABEL:
+        return translate(str(value), lang)
+    locale = _BABEL.get(lang, _BABEL["vi"])
+    if cell.kind in (COUNT, MONEY):
+        return format_number(int(value), lang)
+    if cell.kind == SHARE:
+        return f"{format_decimal(float(value) * 100, format='#,##0.0', locale=locale)}%"
+    if cell.kind == DECIMAL:
+        return format_decimal(float(value), format="#,##0.0", locale=locale)
+    return str(value)
+
+
+def moment(value: datetime | None, lang: str) -> str:
+    """dd/mm/yyyy hh:mm on Vietnam's clock (a naive time read back is UTC)."""
+    if value is None:
+        return ""
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(VIETNAM)
+    return f"{format_date(local.date(), lang)} {local:%H:%M}"
