@@ -30,6 +30,7 @@ MENU = (
     NavEntry("reports", "Yearly report", Permission.VIEW_DASHBOARD),
     NavEntry("supply_demand", "Supply and demand", Permission.VIEW_SUPPLY_DEMAND),
     NavEntry("targets", "Targets", Permission.VIEW_DASHBOARD),
+    NavEntry("labour_force", "Labour-force figures", Permission.IMPORT_LABOUR_FORCE),
     NavEntry("users", "Users", Permission.MANAGE_USERS),
 )
 

@@ -4,15 +4,13 @@ at a time or all of them as CSV. Officials and administrators only."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
-from sqlalchemy.engine import Engine
 from starlette.routing import NoMatchFound
 
 from web.auth import CurrentUser
-from web.deps import LanguageDep, SessionDep, get_engine
+from web.deps import EngineDep, LanguageDep, SessionDep
 from web.routes.courses import page_tools, pager, whole_or_none
 from web.services import dashboard as service
 from web.services import dashboard_drill as drill
@@ -20,7 +18,6 @@ from web.services.kpi_format import Shown
 from web.templating import render
 
 router = APIRouter()
-EngineDep = Annotated[Engine, Depends(get_engine)]
 
 
 def _drill_prefix(request: Request) -> str:

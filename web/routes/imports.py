@@ -11,12 +11,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.engine import Engine
 
 from models.errors import InvalidError
 from models.i18n import messages_by_field
 from web.auth import CurrentUser
-from web.deps import LanguageDep, SessionDep, SettingsDep, get_engine
+from web.deps import EngineDep, LanguageDep, SessionDep, SettingsDep
 from web.permissions import Permission, require
 from web.services import imports as service
 from web.services.imports_export import (
@@ -31,7 +30,6 @@ from web.services.imports_store import IN_PROGRESS, ImportStore, Status, store_f
 from web.templating import render
 
 router = APIRouter()
-EngineDep = Annotated[Engine, Depends(get_engine)]
 REFRESH_SECONDS = 2
 
 
