@@ -36,7 +36,7 @@ PRIORITY_GROUP_LABELS = {
     "disability": "People with a disability",
     "none": "In no priority group",
 }
-VOCABULARIES: dict[str, Mapping[str, str]] = {
+GROUP_VOCABULARIES: dict[str, Mapping[str, str]] = {
     "channel": CHANNEL_LABELS,
     "priority_group": PRIORITY_GROUP_LABELS,
     "sex": {"nam": "Male", "nu": "Female"},
@@ -77,7 +77,7 @@ class Labels:
         """The name of ``key`` in ``dimension``; the key itself when nothing names it."""
         if key == NONE_KEY:
             return Label(NOT_RECORDED, msgid=True)
-        vocabulary = VOCABULARIES.get(dimension)
+        vocabulary = GROUP_VOCABULARIES.get(dimension)
         if vocabulary is not None and key in vocabulary:
             return Label(vocabulary[key], msgid=True)
         return Label(self.names.get(dimension, {}).get(key, key))

@@ -8,13 +8,14 @@ register with one small query per dimension (models.queries.kpi_names).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sqlmodel import Session
 
 from models.i18n import translate
 from models.monitoring.figures import NONE_KEY
 from models.queries.kpi_names import NAMED_DIMENSIONS, group_names
+from models.queries.labels import GROUP_VOCABULARIES, NOT_RECORDED
 
 KPI_LABELS = {
     "trained": "Trained people",
@@ -86,16 +87,8 @@ DIMENSION_LABELS = {
     "order": "Training order",
 }
 # Codes -> msgids, per vocabulary; a dimension of the same name uses the same labels.
-VOCABULARIES: dict[str, dict[str, str]] = {
-    "sex": {"nam": "Male", "nu": "Female"},
-    "channel": {
-        "vay_von": "Loans for job creation",
-        "xuat_khau_lao_dong": "Contract work abroad",
-        "dn_ngoai_tinh": "Enterprises outside the province",
-        "dn_trong_tinh": "Enterprises in the province",
-        "co_quan_hcsn": "Public bodies and service units",
-        "chuong_trinh_khac_tu_tao": "Other programmes and self-employment",
-    },
+VOCABULARIES: dict[str, Mapping[str, str]] = {
+    **GROUP_VOCABULARIES,  # the groups' vocabularies, shared with the yearly report
     "employment_kind": {
         "wage": "Wage job",
         "self_employed": "Self-employed",
@@ -143,32 +136,9 @@ VOCABULARIES: dict[str, dict[str, str]] = {
         "fulfilled": "Fulfilled",
         "closed": "Closed",
     },
-    "location_kind": {
-        "commune": "Commune in the province",
-        "other_province": "Another province",
-        "abroad": "Abroad",
-    },
-    "sector_group": {
-        "nlts": "Agriculture, forestry and fishery",
-        "cnxd": "Industry and construction",
-        "dv": "Services",
-    },
-    "zone": {"I": "Zone I", "II": "Zone II", "III": "Zone III"},
-    "ethnic_minority": {"true": "Ethnic minority", "false": "Not an ethnic minority"},
-    "household": {"ngheo": "Poor household", "can_ngheo": "Near-poor household"},
-    "priority_group": {
-        "ethnic_minority": "Ethnic minorities",
-        "women": "Women",
-        "poor_or_near_poor": "Poor or near-poor households",
-        "zone_iii": "Zone III communes",
-        "difficult_village": "Especially difficult villages",
-        "disability": "People with a disability",
-        "none": "In no priority group",
-    },
 }
 # Dimensions whose groups are labelled by a vocabulary of another name.
 _DIMENSION_VOCABULARY = {"status": "order_status", "source": "employment_source"}
-NOT_RECORDED = "Not recorded"
 
 
 def all_label_msgids() -> set[str]:
