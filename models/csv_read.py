@@ -14,8 +14,15 @@ import csv
 import io
 from collections.abc import Sequence
 
-from models.errors import AppError, InvalidError, ValidationErrors
-from models.excel_read import FIELD, HEADER_SEARCH_ROWS, IGNORED_HEADERS, MAX_ROWS, cell_value
+from models.errors import AppError, InvalidError
+from models.excel_read import (
+    FIELD,
+    HEADER_SEARCH_ROWS,
+    IGNORED_HEADERS,
+    MAX_ROWS,
+    cell_value,
+    raise_header_problems,
+)
 from models.excel_types import CellValue, Column, SheetRow, SheetTable, column_list, header_key
 
 SEPARATORS = ",;\t"
@@ -85,24 +92,7 @@ def _positions(cells: list[str], columns: Sequence[Column]) -> dict[int, Column]
             found[index] = known[key]
         elif key and key not in IGNORED_HEADERS:
             unknown.append(cell.strip())
-    missing = [c for c in columns if c.required and c not in found.values()]
-    if missing:
-        problems.append(
-            InvalidError(
-                FIELD, "Columns missing from the sheet: {columns}.", columns=column_list(missing)
-            )
-        )
-    if unknown:
-        problems.append(
-            InvalidError(
-                FIELD,
-                "Columns the template does not have: {columns}. Remove them, or copy the data "
-                "into the template.",
-                columns=", ".join(unknown),
-            )
-        )
-    if problems:
-        raise ValidationErrors(problems)
+    raise_header_problems(columns, found, unknown, problems)
     return found
 
 

@@ -164,24 +164,7 @@ def _map_header(
             found[index] = column
         elif key not in IGNORED_HEADERS:
             unknown.append(str(cell))
-    missing = [c for c in columns if c.required and c not in found.values()]
-    if missing:
-        problems.append(
-            InvalidError(
-                FIELD, "Columns missing from the sheet: {columns}.", columns=column_list(missing)
-            )
-        )
-    if unknown:
-        problems.append(
-            InvalidError(
-                FIELD,
-                "Columns the template does not have: {columns}. Remove them, or copy the data "
-                "into the template.",
-                columns=", ".join(unknown),
-            )
-        )
-    if problems:
-        raise ValidationErrors(problems)
+    raise_header_problems(columns, found, unknown, problems)
     return found, blank
 
 
@@ -285,3 +268,31 @@ def _data_rows(
             "headers or delete it.", letters=letters,
         )  # fmt: skip
     return rows
+
+
+def raise_header_problems(
+    columns: Sequence[Column],
+    found: dict[int, Column],
+    unknown: list[str],
+    problems: list[AppError],
+) -> None:
+    """Refuse a header that lacks a required column or has columns the template does not
+    (with the problems found before), for a sheet and a CSV file alike."""
+    missing = [c for c in columns if c.required and c not in found.values()]
+    if missing:
+        problems.append(
+            InvalidError(
+                FIELD, "Columns missing from the sheet: {columns}.", columns=column_list(missing)
+            )
+        )
+    if unknown:
+        problems.append(
+            InvalidError(
+                FIELD,
+                "Columns the template does not have: {columns}. Remove them, or copy the data "
+                "into the template.",
+                columns=", ".join(unknown),
+            )
+        )
+    if problems:
+        raise ValidationErrors(problems)
