@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import date
 
 from fastapi import BackgroundTasks
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from matching.kpi.dates import add_months
 from models.clock import today
+from models.monitoring.figures import WINDOWS
 from models.monitoring.read import SnapshotInfo, snapshot_info
 from models.monitoring.store import refresh_year
 
@@ -27,7 +30,13 @@ _lock = threading.Lock()
 
 
 def needs_refresh(info: SnapshotInfo | None) -> bool:
-    return info is None or info.stale or info.as_of < today()
+    """Missing, stale, or computed on an earlier day while the year's after-training windows
+    were still falling due (the last falls 12 months after the year's last graduation; after
+    that the day of computation changes nothing)."""
+    if info is None or info.stale:
+        return True
+    windows_settled_on = add_months(date(info.year, 12, 31), max(WINDOWS))
+    return info.as_of < today() and info.as_of < windows_settled_on
 
 
 def fresh_year(
