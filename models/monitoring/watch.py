@@ -67,16 +67,35 @@ def _stale_on_statement(state: ORMExecuteState) -> None:
             state.session.info["kpi_stale"] = True
 
 
+def _in_transaction(session: Session) -> bool:
+    """SQLite marks inside the writer's transaction, which already holds the database's one
+    write lock. PostgreSQL marks just after the commit, on a connection of its own: a writer
+    then never holds the snapshot rows' locks while it waits for other rows (two writers that
+    lock rows in opposite orders would deadlock). A refresh that starts in between reads the
+    committed rows, so the worst case is one refresh too many, never figures left current."""
+    return session.get_bind().dialect.name == "sqlite"
+
+
 @event.listens_for(Session, "after_flush_postexec")
 def _flag_after_flush(session: Session, _context: Any) -> None:
-    if session.info.pop("kpi_stale", False):
+    if _in_transaction(session) and session.info.pop("kpi_stale", False):
         mark_stale(session)
 
 
 @event.listens_for(Session, "before_commit")
 def _flag_before_commit(session: Session) -> None:
-    if session.info.pop("kpi_stale", False):
+    if _in_transaction(session) and session.info.pop("kpi_stale", False):
         mark_stale(session)
+
+
+@event.listens_for(Session, "after_commit")
+def _flag_after_commit(session: Session) -> None:
+    if session.info.pop("kpi_stale", False):
+        with session.get_bind().connect() as connection:  # type: ignore[union-attr]
+            connection.execute(
+                update(KpiSnapshot).where(KpiSnapshot.stale.is_(False)).values(stale=True)
+            )
+            connection.commit()
 
 
 @event.listens_for(Session, "after_rollback")
