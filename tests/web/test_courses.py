@@ -32,7 +32,7 @@ from models.tables import (
 from seed.reference import load_reference_data
 from tests import factories
 from tests.web.helpers import PASSWORD, sign_in
-from web.routes.courses import LABELS
+from web.labels import LABELS
 
 ROLES = ("admin", "official", "staff_a", "staff_b", "employer", "anonymous")
 

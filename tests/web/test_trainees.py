@@ -19,6 +19,7 @@ from tests.web import test_courses as shared
 from tests.web.test_courses import ROLES, Page, World, count, fresh, signed_in, vi
 from web.auth import Principal
 from web.services import trainees as trainee_service
+from web.services.person_form import PersonForm
 
 world = shared.world  # the fixture: two institutions, a course at A, an account per role
 
@@ -439,7 +440,7 @@ def test_simultaneous_enrolments_never_overfill_a_course(engine, world):
     principal = Principal(user=staff, auth=session_row)
 
     def attempt(n: int) -> str:
-        person = trainee_service.PersonForm(
+        person = PersonForm(
             citizen_id=f"0112010000{n:02d}",
             full_name=f"Lò Văn Minh {'ABCDEF'[n]}",
             birth_date="2001-05-04",

@@ -19,6 +19,7 @@ from seed.reference import load_reference_data
 from tests import factories
 from tests.web.helpers import make_account, sign_in
 from web.services import vacancies as vacancy_service
+from web.services.vacancy_form import NO_OCCUPATION
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 
@@ -310,7 +311,7 @@ def test_a_freely_typed_title_gets_the_garment_occupation_suggested_before_savin
     assert response.status_code == 200
     page = parse_html(response.text)
     radios = page.one("fieldset", data_step="confirm").find_all("input", type="radio")
-    suggested = [r for r in radios if r.get("value") != vacancy_service.NO_OCCUPATION]
+    suggested = [r for r in radios if r.get("value") != NO_OCCUPATION]
     assert suggested, "no occupation suggested"
     first = session.get(TrainingOccupation, int(suggested[0].get("value") or 0))
     assert first is not None and first.group == "may"  # the garment trades
@@ -348,7 +349,7 @@ def test_choosing_none_of_the_suggestions_saves_without_an_occupation(
     client: TestClient, session: Session, world: World
 ):
     world.sign_in(client, session, "emp_a")
-    form = valid_form(title="Bảo vệ ca đêm", occupation_id=vacancy_service.NO_OCCUPATION)
+    form = valid_form(title="Bảo vệ ca đêm", occupation_id=NO_OCCUPATION)
     response = client.post("/vacancies/new", data=form, follow_redirects=False)
     assert response.status_code == 303
     vacancy_id = int(response.headers["location"].rsplit("/", 1)[1])

@@ -18,6 +18,7 @@ from web.auth import (
     set_session_cookie,
 )
 from web.deps import LanguageDep, SessionDep
+from web.forms import redirect_to
 from web.routes.system import safe_local_path
 from web.services import auth as auth_service
 from web.templating import render
@@ -61,7 +62,7 @@ def logout(request: Request, session: SessionDep) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         auth_service.sign_out(session, token=token)
-    response = RedirectResponse(str(request.url_for("home").path), status_code=303)
+    response = redirect_to(request, "home")
     clear_session_cookie(response)
     return response
 

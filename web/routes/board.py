@@ -4,8 +4,6 @@ data. Plain HTML with GET filters, so it works without JavaScript on a slow phon
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -18,6 +16,7 @@ from models.queries import reference
 from models.queries.board import PLACE_FILTERS, BoardFilters, board_page, board_vacancy
 from models.validation import clean_text, validate_wage_range
 from web.deps import LanguageDep, SessionDep
+from web.paging import page_links
 from web.templating import render
 
 router = APIRouter()
@@ -46,17 +45,6 @@ def display_helpers(lang: str) -> dict[str, Callable[..., str]]:
         return "—" if amount is None else format_vnd(amount, lang)
 
     return {"wage_text": wage, "money": money}
-
-
-def page_links(request: Request, name: str, params: dict[str, Any]) -> Callable[[int], str]:
-    """page number -> the same list's URL with the same filters on that page."""
-    base = str(request.url_for(name).path)
-    kept = {key: value for key, value in params.items() if value not in ("", None)}
-
-    def link(page: int) -> str:
-        return f"{base}?{urlencode({**kept, 'page': page})}"
-
-    return link
 
 
 def _filters(

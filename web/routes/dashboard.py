@@ -11,7 +11,8 @@ from starlette.routing import NoMatchFound
 
 from web.auth import CurrentUser
 from web.deps import EngineDep, LanguageDep, SessionDep
-from web.routes.courses import page_tools, pager, whole_or_none
+from web.labels import page_tools
+from web.paging import pager, whole_or_none
 from web.services import dashboard as service
 from web.services import dashboard_drill as drill
 from web.services.kpi_format import Shown

@@ -25,7 +25,9 @@ from models.queries.follow_ups import (
 )
 from web.auth import CurrentUser
 from web.deps import LanguageDep, SessionDep
-from web.routes.courses import FormDep, field, form_errors, page_tools, pager, whole_or_none
+from web.forms import FormDep, field, form_errors
+from web.labels import page_tools
+from web.paging import pager, whole_or_none
 from web.services import follow_ups as service
 from web.templating import render
 

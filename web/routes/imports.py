@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from models.errors import InvalidError
-from models.i18n import messages_by_field
 from web.auth import CurrentUser
 from web.deps import EngineDep, LanguageDep, SessionDep, SettingsDep
+from web.forms import form_errors, redirect_to
 from web.permissions import Permission, require
 from web.services import imports as service
 from web.services.imports_export import (
@@ -97,19 +97,15 @@ def import_upload(
             data=data,
         )
     except InvalidError as error:
-        errors = messages_by_field(error, lang)
+        errors = form_errors(error, lang)
         return _page(
             request, session, principal, store, lang, errors=errors, chosen=chosen, status_code=400
         )
     if service.is_small(data):
         service.validate_import(engine, store, state.token)
-        return _redirect(request, "import_preview", state.token)
+        return redirect_to(request, "import_preview", token=state.token)
     background.add_task(service.validate_import, engine, store, state.token)
-    return _redirect(request, "import_progress", state.token)
-
-
-def _redirect(request: Request, name: str, token: str) -> RedirectResponse:
-    return RedirectResponse(str(request.url_for(name, token=token).path), status_code=303)
+    return redirect_to(request, "import_progress", token=state.token)
 
 
 @router.get("/imports/template/{kind}", name="import_template")
@@ -129,7 +125,7 @@ def import_preview(
     require(principal, Permission.IMPORT_TRAINEES)
     view = preview_view(session, principal=principal, store=store, token=token, lang=lang)
     if view.state.status in IN_PROGRESS and not view.state.is_stalled():
-        return _redirect(request, "import_progress", token)
+        return redirect_to(request, "import_progress", token=token)
     return render(request, "imports_preview.html", {"view": view, "Status": Status}, lang=lang)
 
 
@@ -146,12 +142,12 @@ def import_confirm(
     require(principal, Permission.IMPORT_TRAINEES)
     state, claimed = service.claim_import(session, principal=principal, store=store, token=token)
     if not claimed:
-        return _redirect(request, "import_preview", token)
+        return redirect_to(request, "import_preview", token=token)
     if state.rows <= service.INLINE_MAX_ROWS:
         service.write_import(engine, store, token)
-        return _redirect(request, "import_preview", token)
+        return redirect_to(request, "import_preview", token=token)
     background.add_task(service.write_import, engine, store, token)
-    return _redirect(request, "import_progress", token)
+    return redirect_to(request, "import_progress", token=token)
 
 
 @router.get("/imports/{token}/progress", response_class=HTMLResponse, name="import_progress")
@@ -162,7 +158,7 @@ def import_progress(
     require(principal, Permission.IMPORT_TRAINEES)
     state = service.own_import(store, principal, token)
     if state.status not in IN_PROGRESS or state.is_stalled():
-        return _redirect(request, "import_preview", token)
+        return redirect_to(request, "import_preview", token=token)
     percent = int(100 * state.done / state.total) if state.total else 0
     context = {"state": state, "percent": percent, "refresh": REFRESH_SECONDS}
     response = render(request, "imports_progress.html", context, lang=lang)

@@ -13,7 +13,7 @@ from models.formatting import format_number
 from models.i18n import messages_by_field, translate
 from web.auth import CurrentUser, Principal
 from web.deps import LanguageDep, SessionDep
-from web.routes.courses import whole_or_none
+from web.paging import whole_or_none
 from web.routes.targets import display_tools
 from web.services import labour_force as service
 from web.services.imports_export import XLSX

@@ -17,7 +17,9 @@ from models.i18n import messages_by_field, translate
 from models.queries.targets import TargetDetail
 from web.auth import CurrentUser, Principal
 from web.deps import LanguageDep, SessionDep
-from web.routes.courses import FormDep, field, page_tools, whole_or_none
+from web.forms import FormDep, field
+from web.labels import page_tools
+from web.paging import whole_or_none
 from web.services import targets as service
 from web.templating import render
 

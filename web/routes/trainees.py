@@ -17,11 +17,14 @@ from models.queries.reference import commune_options
 from models.validation import display_phone, mask_citizen_id
 from web.auth import CurrentUser
 from web.deps import LanguageDep, SessionDep
+from web.forms import FormDep, field, form_errors, redirect_to
+from web.labels import page_tools
+from web.paging import pager
+from web.paging import whole_or_none as page_number
 from web.permissions import Permission, acts_for_institution
-from web.routes.courses import FormDep, field, form_errors, page_tools, pager, redirect_to
-from web.routes.courses import whole_or_none as page_number
 from web.services import courses as course_service
 from web.services import trainees as trainee_service
+from web.services.person_form import PersonForm
 from web.templating import render
 
 router = APIRouter()
@@ -96,7 +99,7 @@ def _enrol_form(fields: FormData) -> trainee_service.EnrolForm:
     def text(name: str) -> str:
         return field(fields, name)
 
-    person = trainee_service.PersonForm(
+    person = PersonForm(
         citizen_id=text("citizen_id"),
         full_name=text("full_name"),
         birth_date=text("birth_date"),

@@ -5,17 +5,18 @@ the progress. Officials and administrators see every order."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import fields
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from models.clock import today
 from models.enums import FundingSource, TrainingOrderStatus
 from models.errors import InvalidError
-from models.i18n import messages_by_field
 from models.queries import reference
 from models.queries.training_orders import (
     course_finished,
@@ -27,6 +28,8 @@ from models.queries.training_orders import (
 from models.queries.vacancies import employer_options
 from web.auth import CurrentUser, Principal
 from web.deps import LanguageDep, SessionDep
+from web.forms import FormFields, form_errors, known_value, redirect_to
+from web.paging import page_links
 from web.permissions import (
     Permission,
     allowed,
@@ -34,18 +37,14 @@ from web.permissions import (
     institution_scope,
     require,
 )
-from web.routes.board import display_helpers, page_links
-from web.routes.vacancies import FormFields
+from web.routes.board import display_helpers
 from web.services import training_orders as service
+from web.services.order_form import OrderForm
 from web.templating import render
 
 router = APIRouter()
 
-ORDER_FORM_NAMES = tuple(each.name for each in fields(service.OrderForm))
-
-
-def _status_filter(status: str) -> str | None:
-    return status if status in {s.value for s in TrainingOrderStatus} else None
+ORDER_FORM_NAMES = tuple(each.name for each in fields(OrderForm))
 
 
 @router.get("/training-orders", response_class=HTMLResponse, name="training_orders")
@@ -62,12 +61,12 @@ def order_list(
         session,
         employer_id=employer_scope(principal),
         institution_id=institution_scope(principal),
-        status=_status_filter(status),
+        status=known_value(status, TrainingOrderStatus),
         page=page,
     )
     context = {
         "result": result,
-        "status": _status_filter(status) or "",
+        "status": known_value(status, TrainingOrderStatus) or "",
         "statuses": [s.value for s in TrainingOrderStatus],
         "can_request": allowed(principal, Permission.REQUEST_ORDERS),
         "page_url": page_links(request, "training_orders", {"status": status}),
@@ -89,7 +88,7 @@ def _form_page(
     principal: Principal,
     lang: str,
     *,
-    form: service.OrderForm,
+    form: OrderForm,
     form_token: str,
     employer_id: str = "",
     errors: dict[str, list[str]] | None = None,
@@ -123,7 +122,7 @@ def order_new(
         session,
         principal,
         lang,
-        form=service.OrderForm(),
+        form=OrderForm(),
         form_token=secrets.token_urlsafe(16),
     )
 
@@ -136,14 +135,13 @@ def order_create(
     principal: CurrentUser,
     posted: FormFields,
 ) -> Response:
-    form = service.OrderForm(**{name: posted.get(name, "") for name in ORDER_FORM_NAMES})
+    form = OrderForm(**{name: posted.get(name, "") for name in ORDER_FORM_NAMES})
     token, employer_id = posted.get("form_token", ""), posted.get("employer_id", "")
     try:
         order = service.request_order(
             session, principal=principal, employer_id_raw=employer_id, form=form, form_token=token
         )
     except InvalidError as error:
-        errors = messages_by_field(error, lang)
         return _form_page(
             request,
             session,
@@ -152,15 +150,10 @@ def order_create(
             form=form,
             form_token=token,
             employer_id=employer_id,
-            errors=errors,
+            errors=form_errors(error, lang),
             status_code=400,
         )
-    return _see(request, order.id)
-
-
-def _see(request: Request, order_id: int | None) -> RedirectResponse:
-    url = request.url_for("training_order_detail", order_id=order_id).path
-    return RedirectResponse(str(url), status_code=303)
+    return redirect_to(request, "training_order_detail", order_id=order.id)
 
 
 def _detail_page(
@@ -213,22 +206,29 @@ def order_show(
     return _detail_page(request, session, principal, lang, order_id)
 
 
-def _with_reason_errors(
+def _step(
     request: Request,
     session: Session,
     principal: Principal,
     lang: str,
     order_id: int,
-    error: InvalidError,
     form_name: str,
-) -> HTMLResponse:
-    """The order page again, the message next to the field of the form that was sent
-    (the decline and close forms both have a reason)."""
-    errors = {
-        (f"{form_name}_{field}" if field == "reason" else field): messages
-        for field, messages in messages_by_field(error, lang).items()
-    }
-    return _detail_page(request, session, principal, lang, order_id, errors=errors, status_code=400)
+    take: Callable[[], object],
+) -> Response:
+    """Take a step that reads a form; back to the order, or the order page again with the
+    message next to the field of the form that was sent (decline and close both have a
+    reason)."""
+    try:
+        take()
+    except InvalidError as error:
+        errors = {
+            (f"{form_name}_{field}" if field == "reason" else field): messages
+            for field, messages in form_errors(error, lang).items()
+        }
+        return _detail_page(
+            request, session, principal, lang, order_id, errors=errors, status_code=400
+        )
+    return redirect_to(request, "training_order_detail", order_id=order_id)
 
 
 @router.post("/training-orders/{order_id}/accept", name="training_order_accept")
@@ -236,7 +236,7 @@ def order_accept(
     request: Request, session: SessionDep, principal: CurrentUser, order_id: int
 ) -> Response:
     service.accept_order(session, principal=principal, order_id=order_id)
-    return _see(request, order_id)
+    return redirect_to(request, "training_order_detail", order_id=order_id)
 
 
 @router.post("/training-orders/{order_id}/decline", name="training_order_decline")
@@ -248,11 +248,10 @@ def order_decline(
     order_id: int,
     reason: Annotated[str, Form(alias="decline_reason")] = "",
 ) -> Response:
-    try:
-        service.decline_order(session, principal=principal, order_id=order_id, reason=reason)
-    except InvalidError as error:
-        return _with_reason_errors(request, session, principal, lang, order_id, error, "decline")
-    return _see(request, order_id)
+    take = partial(
+        service.decline_order, session, principal=principal, order_id=order_id, reason=reason
+    )
+    return _step(request, session, principal, lang, order_id, "decline", take)
 
 
 @router.post("/training-orders/{order_id}/courses", name="training_order_link_course")
@@ -264,11 +263,10 @@ def order_link_course(
     order_id: int,
     course_id: Annotated[str, Form()] = "",
 ) -> Response:
-    try:
-        service.link_course(session, principal=principal, order_id=order_id, course_id=course_id)
-    except InvalidError as error:
-        return _with_reason_errors(request, session, principal, lang, order_id, error, "link")
-    return _see(request, order_id)
+    take = partial(
+        service.link_course, session, principal=principal, order_id=order_id, course_id=course_id
+    )
+    return _step(request, session, principal, lang, order_id, "link", take)
 
 
 @router.post("/training-orders/{order_id}/trained", name="training_order_mark_trained")
@@ -276,7 +274,7 @@ def order_mark_trained(
     request: Request, session: SessionDep, principal: CurrentUser, order_id: int
 ) -> Response:
     service.mark_trained(session, principal=principal, order_id=order_id)
-    return _see(request, order_id)
+    return redirect_to(request, "training_order_detail", order_id=order_id)
 
 
 @router.post("/training-orders/{order_id}/fulfilled", name="training_order_mark_fulfilled")
@@ -284,7 +282,7 @@ def order_mark_fulfilled(
     request: Request, session: SessionDep, principal: CurrentUser, order_id: int
 ) -> Response:
     service.mark_fulfilled(session, principal=principal, order_id=order_id)
-    return _see(request, order_id)
+    return redirect_to(request, "training_order_detail", order_id=order_id)
 
 
 @router.post("/training-orders/{order_id}/close", name="training_order_close")
@@ -296,8 +294,7 @@ def order_close(
     order_id: int,
     reason: Annotated[str, Form(alias="close_reason")] = "",
 ) -> Response:
-    try:
-        service.close_order(session, principal=principal, order_id=order_id, reason=reason)
-    except InvalidError as error:
-        return _with_reason_errors(request, session, principal, lang, order_id, error, "close")
-    return _see(request, order_id)
+    take = partial(
+        service.close_order, session, principal=principal, order_id=order_id, reason=reason
+    )
+    return _step(request, session, principal, lang, order_id, "close", take)

@@ -8,7 +8,8 @@ from fastapi.responses import HTMLResponse, Response
 from models.errors import InvalidError
 from web.auth import CurrentUser
 from web.deps import LanguageDep, SessionDep
-from web.routes.courses import FormDep, field, form_errors, page_tools, redirect_to
+from web.forms import FormDep, field, form_errors, redirect_to
+from web.labels import page_tools
 from web.services import users as user_service
 from web.templating import render
 

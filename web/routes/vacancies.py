@@ -6,25 +6,27 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import fields
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.routing import NoMatchFound
 
 from models.clock import today
 from models.enums import VacancyStatus
 from models.errors import InvalidError
-from models.i18n import messages_by_field
 from models.queries import reference
 from models.queries.vacancies import employer_options, list_vacancies, vacancy_detail
 from models.tables import Vacancy
 from web.auth import CurrentUser, Principal
 from web.deps import LanguageDep, SessionDep
+from web.forms import FormFields, form_errors, known_value, redirect_to
+from web.paging import page_links
 from web.permissions import Permission, allowed, employer_scope, require, require_employer
-from web.routes.board import display_helpers, page_links
+from web.routes.board import display_helpers
 from web.services import vacancies as service
+from web.services.vacancy_form import NO_OCCUPATION, VacancyForm
 from web.templating import render
 
 router = APIRouter()
@@ -32,28 +34,16 @@ router = APIRouter()
 CANDIDATES_ROUTE = "vacancy_candidates"  # built elsewhere; linked only once it exists
 
 
-async def form_fields(request: Request) -> dict[str, str]:
-    """The posted form as text fields (read here so the routes themselves stay plain `def`:
-    the occupation suggestions are CPU work that must not block the event loop)."""
-    form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+FORM_NAMES = tuple(each.name for each in fields(VacancyForm))
 
 
-FormFields = Annotated[dict[str, str], Depends(form_fields)]
-FORM_NAMES = tuple(each.name for each in fields(service.VacancyForm))
-
-
-def vacancy_form_from(posted: dict[str, str]) -> service.VacancyForm:
+def vacancy_form_from(posted: dict[str, str]) -> VacancyForm:
     """The form as typed. On the confirmation step the full occupation list is a second
     input (`occupation_other`): a choice there wins over the suggestion radios."""
     values = {name: posted.get(name, "") for name in FORM_NAMES}
     if posted.get("occupation_other", "").strip():
         values["occupation_id"] = posted["occupation_other"]
-    return service.VacancyForm(**values)
-
-
-def _status_filter(status: str) -> str | None:
-    return status if status in {s.value for s in VacancyStatus} else None
+    return VacancyForm(**values)
 
 
 @router.get("/vacancies", response_class=HTMLResponse, name="vacancies")
@@ -70,13 +60,13 @@ def vacancy_list(
     result = list_vacancies(
         session,
         employer_id=employer_scope(principal),
-        status=_status_filter(status),
+        status=known_value(status, VacancyStatus),
         text=q,
         page=page,
     )
     context = {
         "result": result,
-        "status": _status_filter(status) or "",
+        "status": known_value(status, VacancyStatus) or "",
         "q": q,
         "statuses": [s.value for s in VacancyStatus],
         "can_manage": allowed(principal, Permission.MANAGE_VACANCIES),
@@ -92,7 +82,7 @@ def _form_page(
     principal: Principal,
     lang: str,
     *,
-    form: service.VacancyForm,
+    form: VacancyForm,
     form_token: str = "",
     vacancy: Vacancy | None = None,
     errors: dict[str, list[str]] | None = None,
@@ -107,7 +97,7 @@ def _form_page(
         "vacancy": vacancy,
         "errors": errors or {},
         "choice": choice,
-        "no_occupation": service.NO_OCCUPATION,
+        "no_occupation": NO_OCCUPATION,
         "employer_id": employer_id,
         "employers": (
             employer_options(session)
@@ -129,9 +119,7 @@ def vacancy_new(
 ) -> Response:
     require(principal, Permission.MANAGE_VACANCIES)
     token = secrets.token_urlsafe(16)
-    return _form_page(
-        request, session, principal, lang, form=service.VacancyForm(), form_token=token
-    )
+    return _form_page(request, session, principal, lang, form=VacancyForm(), form_token=token)
 
 
 @router.post("/vacancies/new", response_class=HTMLResponse, name="vacancy_create")
@@ -149,36 +137,23 @@ def vacancy_create(
             session, principal=principal, employer_id_raw=employer_id, form=form, form_token=token
         )
     except InvalidError as error:
-        return _form_page(
-            request,
-            session,
-            principal,
-            lang,
-            form=form,
-            form_token=token,
-            employer_id=employer_id,
-            errors=messages_by_field(error, lang),
-            status_code=400,
-        )
-    choice = result if isinstance(result, service.OccupationChoice) else None
-    if choice is not None:
-        return _form_page(
-            request,
-            session,
-            principal,
-            lang,
-            form=form,
-            form_token=token,
-            employer_id=employer_id,
-            choice=choice,
-        )
-    assert isinstance(result, Vacancy)
-    return _see(request, "vacancy_detail", result.id)
-
-
-def _see(request: Request, name: str, vacancy_id: int | None) -> RedirectResponse:
-    url = request.url_for(name, vacancy_id=vacancy_id).path
-    return RedirectResponse(str(url), status_code=303)
+        errors, choice, status_code = form_errors(error, lang), None, 400
+    else:
+        if isinstance(result, Vacancy):
+            return redirect_to(request, "vacancy_detail", vacancy_id=result.id)
+        errors, choice, status_code = None, result, 200
+    return _form_page(
+        request,
+        session,
+        principal,
+        lang,
+        form=form,
+        form_token=token,
+        employer_id=employer_id,
+        errors=errors,
+        choice=choice,
+        status_code=status_code,
+    )
 
 
 @router.get("/vacancies/{vacancy_id}", response_class=HTMLResponse, name="vacancy_detail")
@@ -227,7 +202,7 @@ def vacancy_edit(
     vacancy_id: int,
 ) -> Response:
     vacancy = service.editable_vacancy(session, principal=principal, vacancy_id=vacancy_id)
-    form = service.VacancyForm.from_vacancy(vacancy)
+    form = VacancyForm.from_vacancy(vacancy)
     return _form_page(request, session, principal, lang, form=form, vacancy=vacancy)
 
 
@@ -246,24 +221,23 @@ def vacancy_update(
             session, principal=principal, vacancy_id=vacancy_id, form=form
         )
     except InvalidError as error:
-        vacancy = service.editable_vacancy(session, principal=principal, vacancy_id=vacancy_id)
-        errors = messages_by_field(error, lang)
-        return _form_page(
-            request,
-            session,
-            principal,
-            lang,
-            form=form,
-            vacancy=vacancy,
-            errors=errors,
-            status_code=400,
-        )
-    if isinstance(result, service.OccupationChoice):
-        vacancy = service.editable_vacancy(session, principal=principal, vacancy_id=vacancy_id)
-        return _form_page(
-            request, session, principal, lang, form=form, vacancy=vacancy, choice=result
-        )
-    return _see(request, "vacancy_detail", vacancy_id)
+        errors, choice, status_code = form_errors(error, lang), None, 400
+    else:
+        if not isinstance(result, service.OccupationChoice):
+            return redirect_to(request, "vacancy_detail", vacancy_id=vacancy_id)
+        errors, choice, status_code = None, result, 200
+    vacancy = service.editable_vacancy(session, principal=principal, vacancy_id=vacancy_id)
+    return _form_page(
+        request,
+        session,
+        principal,
+        lang,
+        form=form,
+        vacancy=vacancy,
+        errors=errors,
+        choice=choice,
+        status_code=status_code,
+    )
 
 
 @router.post("/vacancies/{vacancy_id}/close", name="vacancy_close")
@@ -271,4 +245,4 @@ def vacancy_close(
     request: Request, session: SessionDep, principal: CurrentUser, vacancy_id: int
 ) -> Response:
     service.close_vacancy(session, principal=principal, vacancy_id=vacancy_id)
-    return _see(request, "vacancy_detail", vacancy_id)
+    return redirect_to(request, "vacancy_detail", vacancy_id=vacancy_id)

@@ -1,4 +1,5 @@
-"""Candidates of a vacancy, referrals and hires: one function per use case, one commit each.
+"""The steps of a referral: refer, record an interview, hire, reject, withdraw; one function per
+use case, one commit each.
 
 A hire claims one of the vacancy's places with a conditional UPDATE (models.placement) in the
 same transaction as the referral and the employment spell, so a vacancy is never filled
@@ -9,10 +10,6 @@ closes, which rolls back), so a failure leaves nothing half-written.
 """
 
 from __future__ import annotations
-
-from contextlib import suppress
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -31,27 +28,21 @@ from models.enums import (
 from models.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from models.placement import claim_place
 from models.queries.candidates import (
-    Candidate,
-    CandidateFilters,
-    ReferralRow,
     Training,
     active_referral,
-    candidates_for,
     employed_elsewhere,
     get_vacancy,
     latest_trainings,
-    referrals_for,
 )
-from models.suggestions import compute_suggestions, suggestions_for, suggestions_stale
 from models.tables import Employer, EmploymentSpell, Person, Referral, Vacancy, VacancySuggestion
 from web.auth import Principal
-from web.permissions import Permission, PersonView, person_view, require, require_employer
+from web.permissions import Permission, require, require_employer
 
 REASON_MAX = 500
 IN_PROGRESS = (ReferralStatus.PROPOSED, ReferralStatus.REFERRED, ReferralStatus.INTERVIEW)
 
 
-def _vacancy_for(
+def vacancy_for(
     session: Session, principal: Principal, vacancy_id: int, permission: Permission
 ) -> Vacancy:
     """The vacancy, if this user may do `permission` on it (employers: their own only)."""
@@ -59,102 +50,6 @@ def _vacancy_for(
     vacancy = get_vacancy(session, vacancy_id)
     require_employer(principal, vacancy.employer_id)
     return vacancy
-
-
-# --- reading -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ShownCandidate:
-    candidate: Candidate
-    view: PersonView
-
-
-@dataclass(frozen=True)
-class CandidatesView:
-    vacancy: Vacancy
-    shown: list[ShownCandidate]
-    communes: dict[str, str]  # communes of every listed candidate, for the place filter
-    computed_at: datetime | None
-
-
-def view_candidates(
-    session: Session, *, principal: Principal, vacancy_id: int, filters: CandidateFilters
-) -> CandidatesView:
-    """The ranked graduates of a vacancy (computed now if none are stored or they are
-    stale), filtered, as this user may see them; the view is audited once."""
-    vacancy = _vacancy_for(session, principal, vacancy_id, Permission.VIEW_CANDIDATES)
-    _refresh_suggestions(session, vacancy)
-    listed = _visible(principal, candidates_for(session, vacancy))
-    shown = [each for each in listed if filters.keeps(each.candidate, vacancy)]
-    ids = [each.view.person_id for each in shown]
-    _audit_view(session, principal, "vacancy_candidates", vacancy_id, ids)
-    session.commit()
-    communes = {each.candidate.person.commune_code: each.candidate.commune_name for each in listed}
-    computed = min((each.candidate.suggestion.computed_at for each in listed), default=None)
-    return CandidatesView(vacancy, shown, communes, computed)
-
-
-def _refresh_suggestions(session: Session, vacancy: Vacancy) -> None:
-    """Compute this vacancy's suggestions when none are stored or they are stale. Two
-    readers may do it at once: the one that loses the race keeps the winner's rows."""
-    if vacancy.status != VacancyStatus.OPEN or vacancy.id is None:
-        return
-    if not suggestions_stale(session, vacancy, suggestions_for(session, vacancy.id)):
-        return
-    # Rolled back by compute_suggestions on a clash: the other reader's rows stand.
-    with suppress(IntegrityError):
-        compute_suggestions(session, vacancy_ids=[vacancy.id])
-
-
-def _visible(principal: Principal, candidates: list[Candidate]) -> list[ShownCandidate]:
-    """Candidates this user may see (employers: only those who consented)."""
-    shown = []
-    for candidate in candidates:
-        try:
-            shown.append(ShownCandidate(candidate, person_view(principal, candidate.person)))
-        except ForbiddenError:
-            continue
-    return shown
-
-
-def _audit_view(
-    session: Session, principal: Principal, entity: str, vacancy_id: int, ids: list[int]
-) -> None:
-    """One entry per page view, naming the people whose data it showed."""
-    audit.record(
-        session,
-        user_id=principal.user.id,
-        action="view_personal_data",
-        entity=entity,
-        entity_id=vacancy_id,
-        person_ids=ids,
-    )
-
-
-@dataclass(frozen=True)
-class ReferralsView:
-    vacancy: Vacancy
-    rows: list[tuple[ReferralRow, PersonView | None]]  # None: not shown to this employer
-
-
-def view_referrals(session: Session, *, principal: Principal, vacancy_id: int) -> ReferralsView:
-    """Every referral to a vacancy; people who withdrew their consent stay listed without
-    their personal data for employers. The view is audited once."""
-    vacancy = _vacancy_for(session, principal, vacancy_id, Permission.VIEW_CANDIDATES)
-    rows: list[tuple[ReferralRow, PersonView | None]] = []
-    for row in referrals_for(session, vacancy_id):
-        try:
-            rows.append((row, person_view(principal, row.person)))
-        except ForbiddenError:
-            rows.append((row, None))
-    ids = [view.person_id for _, view in rows if view is not None]
-    _audit_view(session, principal, "vacancy_referrals", vacancy_id, ids)
-    session.commit()
-    return ReferralsView(vacancy, rows)
-
-
-# --- changing ------------------------------------------------------------------------------
 
 
 def _person(session: Session, principal: Principal, person_id: int, *, lock: bool) -> Person:
@@ -186,7 +81,7 @@ def _suggested_score(session: Session, vacancy_id: int, person_id: int) -> float
 def refer(session: Session, *, principal: Principal, vacancy_id: int, person_id: int) -> Referral:
     """Propose a graduate to the employer. A second referral while the first is in progress
     (a double click) is refused by the partial unique index, and said so."""
-    vacancy = _vacancy_for(session, principal, vacancy_id, Permission.REFER_CANDIDATES)
+    vacancy = vacancy_for(session, principal, vacancy_id, Permission.REFER_CANDIDATES)
     if vacancy.status != VacancyStatus.OPEN:
         raise ConflictError("vacancy", "This vacancy is not open: nobody can be referred to it.")
     _person(session, principal, person_id, lock=False)
@@ -267,7 +162,7 @@ def _move(
 def record_interview(
     session: Session, *, principal: Principal, vacancy_id: int, person_id: int
 ) -> Referral:
-    _vacancy_for(session, principal, vacancy_id, Permission.HIRE)
+    vacancy_for(session, principal, vacancy_id, Permission.HIRE)
     referral = _move(
         session,
         vacancy_id,
@@ -295,7 +190,7 @@ def reject(
     session: Session, *, principal: Principal, vacancy_id: int, person_id: int, reason: str
 ) -> Referral:
     """The employer turns a candidate down; the reason is required."""
-    _vacancy_for(session, principal, vacancy_id, Permission.HIRE)
+    vacancy_for(session, principal, vacancy_id, Permission.HIRE)
     text = _reason(reason, required=True, msgid="Give the reason for the rejection.")
     referral = _move(session, vacancy_id, person_id, ReferralStatus.REJECTED, reason=text)
     _audit_referral(session, principal, referral, "update")
@@ -307,7 +202,7 @@ def withdraw(
     session: Session, *, principal: Principal, vacancy_id: int, person_id: int, reason: str = ""
 ) -> Referral:
     """The referral is called off (the candidate declined, or was referred by mistake)."""
-    _vacancy_for(session, principal, vacancy_id, Permission.REFER_CANDIDATES)
+    vacancy_for(session, principal, vacancy_id, Permission.REFER_CANDIDATES)
     text = _reason(reason, required=False, msgid="Give the reason.")
     referral = _move(session, vacancy_id, person_id, ReferralStatus.WITHDRAWN, reason=text)
     _audit_referral(session, principal, referral, "update")
@@ -320,7 +215,7 @@ def hire(
 ) -> EmploymentSpell:
     """Hire a candidate: the referral (made now if there was none) becomes hired, one place
     is claimed, and the job is recorded as an employment spell, all in one transaction."""
-    vacancy = _vacancy_for(session, principal, vacancy_id, Permission.HIRE)
+    vacancy = vacancy_for(session, principal, vacancy_id, Permission.HIRE)
     _person(session, principal, person_id, lock=True)
     _refuse_if_employed(session, person_id, vacancy_id)
     referral = _hired_referral(session, principal, vacancy_id, person_id)

@@ -12,9 +12,6 @@ writes an audit entry and commits once."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, update
@@ -22,190 +19,26 @@ from sqlmodel import Session, col
 
 from models import audit
 from models.clock import today, utcnow
-from models.enums import FundingSource, Role
+from models.enums import Role
 from models.enums import TrainingOrderStatus as Status
 from models.errors import ConflictError, InvalidError, NotFoundError
 from models.locking import locked_row
-from models.queries.reference import WorkPlaceInput, validate_work_place
 from models.queries.training_orders import (
     course_finished,
     get_order,
-    institution_options,
     linked_course_ids,
     order_progress,
 )
 from models.queries.vacancies import created_with_token
 from models.tables import Course, TrainingOrder
-from models.validation import ErrorCollector, clean_text, parse_date, validate_quantity
-from models.wages import check_vacancy_wage
+from models.validation import ErrorCollector, clean_text
 from web.auth import Principal
 from web.permissions import Permission, require, require_employer, require_institution
-from web.services.vacancies import (
-    acting_employer,
-    level_code_from,
-    locked_employer,
-    occupation_id_from,
-)
+from web.services.order_form import OrderForm, parse_order
+from web.services.vacancies import acting_employer, locked_employer
 
-QUANTITY_MAX = 10_000
-NOTE_MAX = 2000
 REASON_MAX = 500
 FINAL = (Status.DECLINED, Status.FULFILLED, Status.CLOSED)
-_MONEY_NOISE = re.compile(r"(?i)[\s.,]|₫|vnđ|vnd|đồng|đ")
-
-
-@dataclass
-class OrderForm:
-    """The order form as typed; every value a string."""
-
-    institution_id: str = ""
-    occupation_id: str = ""
-    level_code: str = ""
-    quantity: str = ""
-    needed_by: str = ""
-    unit_cost: str = ""
-    hiring_commitment: str = ""
-    committed_wage: str = ""
-    funding_source: str = ""
-    note: str = ""
-    location_kind: str = "commune"
-    commune_code: str = ""
-    province_code: str = ""
-    country_code: str = ""
-
-
-@dataclass
-class OrderInput:
-    institution_id: int
-    occupation_id: int
-    level_code: str
-    quantity: int
-    needed_by: date
-    unit_cost: int | None
-    hiring_commitment: int
-    committed_wage: int | None
-    funding_source: str | None
-    note: str
-    place: WorkPlaceInput
-
-
-def _institution(session: Session, raw: str) -> int:
-    if clean_text(raw) not in {o.value for o in institution_options(session)}:
-        raise InvalidError("institution_id", "Choose an institution from the list.")
-    return int(clean_text(raw))
-
-
-def _amount(raw: str, field_name: str) -> int | None:
-    text = _MONEY_NOISE.sub("", clean_text(raw))
-    if not clean_text(raw):
-        return None
-    if not text.isdigit():
-        raise InvalidError(
-            field_name,
-            "{value} is not an amount of money: write it in VND, for example 5000000.",
-            value=clean_text(raw),
-        )
-    return int(text)
-
-
-def _needed_by(raw: str, on: date) -> date:
-    needed_by = parse_date(raw, "needed_by")
-    if needed_by <= on:
-        raise InvalidError("needed_by", "The date the workers are needed by must be in the future.")
-    return needed_by
-
-
-def _commitment(raw: str, quantity: int | None) -> int:
-    text = clean_text(raw)
-    if not text:
-        return 0
-    if not text.isdigit():
-        raise InvalidError("hiring_commitment", "{value} is not a whole number.", value=text)
-    commitment = int(text)
-    if quantity is not None and commitment > quantity:
-        raise InvalidError(
-            "hiring_commitment",
-            "The hiring commitment ({commitment}) may not be more than the number of workers "
-            "ordered ({quantity}).",
-            commitment=commitment,
-            quantity=quantity,
-        )
-    return commitment
-
-
-def _funding(raw: str) -> str | None:
-    value = clean_text(raw)
-    if value and value not in {source.value for source in FundingSource}:
-        raise InvalidError("funding_source", "Choose a funding source from the list.")
-    return value or None
-
-
-def _note(raw: str) -> str:
-    note = (raw or "").strip()
-    if len(note) > NOTE_MAX:
-        raise InvalidError("note", "The note may have at most {max} characters.", max=NOTE_MAX)
-    return note
-
-
-def _check_wage(session: Session, wage: int, place: WorkPlaceInput, on: date) -> None:
-    """The committed wage against the regional minimum where the work is, when it starts."""
-    try:
-        check_vacancy_wage(
-            session,
-            wage_min=wage,
-            wage_max=None,
-            location_kind=place.location_kind,
-            commune_code=place.commune_code,
-            province_code=place.province_code,
-            on=on,
-        )
-    except InvalidError as error:
-        raise InvalidError("committed_wage", error.msgid, **error.params) from error
-
-
-def parse_order(session: Session, form: OrderForm, *, on: date) -> OrderInput:
-    """Every field checked, all errors raised together (ValidationErrors)."""
-    errors = ErrorCollector()
-    institution_id = errors.check(_institution, session, form.institution_id)
-    occupation_id = errors.check(
-        occupation_id_from, session, form.occupation_id, on=on, field_name="occupation_id"
-    )
-    level = errors.check(
-        level_code_from, session, form.level_code, field_name="level_code", required=True
-    )
-    quantity = errors.check(validate_quantity, form.quantity, maximum=QUANTITY_MAX)
-    needed_by = errors.check(_needed_by, form.needed_by, on)
-    unit_cost = errors.check(_amount, form.unit_cost, "unit_cost")
-    commitment = errors.check(_commitment, form.hiring_commitment, quantity)
-    wage = errors.check(_amount, form.committed_wage, "committed_wage")
-    funding = errors.check(_funding, form.funding_source)
-    note = errors.check(_note, form.note)
-    place = errors.check(
-        validate_work_place,
-        session,
-        form.location_kind,
-        form.commune_code,
-        form.province_code,
-        form.country_code,
-        on=on,
-    )
-    if wage is not None and place is not None:
-        errors.check(_check_wage, session, wage, place, needed_by or on)
-    errors.raise_if_any()
-    values: dict[str, Any] = {
-        "institution_id": institution_id,
-        "occupation_id": occupation_id,
-        "level_code": level,
-        "quantity": quantity,
-        "needed_by": needed_by,
-        "unit_cost": unit_cost,
-        "hiring_commitment": commitment or 0,
-        "committed_wage": wage,
-        "funding_source": funding,
-        "note": note or "",
-        "place": place,
-    }
-    return OrderInput(**values)
 
 
 def request_order(

@@ -1,0 +1,51 @@
+"""Reading posted forms and answering them: the fields as text, a form's errors by field, an
+enum filter from the query string, and the redirect after a successful post."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+
+from models.errors import InvalidError
+from models.i18n import messages_by_field
+
+
+async def _form_data(request: Request) -> FormData:
+    """The posted form, read once (the CSRF check has usually read it already)."""
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(_form_data)]
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """The posted form as text fields (read here so the routes themselves stay plain `def`:
+    CPU work such as the occupation suggestions must not block the event loop)."""
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+FormFields = Annotated[dict[str, str], Depends(form_fields)]
+
+
+def field(fields: FormData, name: str) -> str:
+    value = fields.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def form_errors(error: InvalidError, lang: str) -> dict[str, list[str]]:
+    return messages_by_field(error, lang)
+
+
+def known_value(value: str, choices: type[Enum]) -> str | None:
+    """A filter from the query string if it is one of the enum's values; junk is ignored."""
+    return value if value in {choice.value for choice in choices} else None
+
+
+def redirect_to(request: Request, route: str, **params: Any) -> RedirectResponse:
+    """Post/redirect/get: see the named page."""
+    return RedirectResponse(str(request.url_for(route, **params).path), status_code=303)

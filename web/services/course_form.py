@@ -1,0 +1,231 @@
+"""The course form: what is typed, and every field checked against the catalogue, the
+institution's orders and the courses it already has."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from models.clock import today
+from models.enums import CourseStatus, FundingSource
+from models.errors import InvalidError
+from models.queries import courses as course_queries
+from models.queries.reference import commune_options
+from models.tables import (
+    Course,
+    TrainingLevel,
+    TrainingOccupation,
+    TrainingOrder,
+)
+from models.validation import (
+    ErrorCollector,
+    clean_text,
+    require_text,
+    validate_date_range,
+    validate_quantity,
+)
+
+MAX_CAPACITY = 500
+
+
+MAX_HOURS = 5000
+
+
+@dataclass
+class CourseForm:
+    """A course form as typed: strings, checked by `validated_course`."""
+
+    institution_id: str = ""
+    code: str = ""
+    name: str = ""
+    occupation_id: str = ""
+    level_code: str = ""
+    hours: str = ""
+    start_date: str = ""
+    end_date: str = ""
+    capacity: str = ""
+    venue_commune_code: str = ""
+    mobile: bool = False
+    funding_source: str = ""
+    training_order_id: str = ""
+    status: str = CourseStatus.PLANNED.value
+
+    @classmethod
+    def from_course(cls, course: Course) -> CourseForm:
+        return cls(
+            institution_id=str(course.institution_id),
+            code=course.code,
+            name=course.name,
+            occupation_id=str(course.occupation_id),
+            level_code=course.level_code,
+            hours="" if course.hours is None else str(course.hours),
+            start_date=course.start_date.isoformat(),  # what a date input holds
+            end_date=course.end_date.isoformat(),
+            capacity=str(course.capacity),
+            venue_commune_code=course.venue_commune_code or "",
+            mobile=course.mobile,
+            funding_source=course.funding_source,
+            training_order_id=str(course.training_order_id or ""),
+            status=course.status,
+        )
+
+
+def _whole(value: str, field_name: str) -> int | None:
+    text = clean_text(value)
+    if not text:
+        return None
+    if not text.isdigit():
+        raise InvalidError(field_name, "{value} is not a whole number.", value=text)
+    return int(text)
+
+
+def _occupation_and_level(
+    session: Session, errors: ErrorCollector, form: CourseForm
+) -> tuple[int | None, str | None]:
+    """The occupation from the catalogue and a level it is taught at."""
+    occupation_id = errors.check(_whole, form.occupation_id, "occupation_id")
+    occupation = session.get(TrainingOccupation, occupation_id) if occupation_id else None
+    if occupation is None:
+        errors.add(InvalidError("occupation_id", "Choose an occupation from the list."))
+    level = session.get(TrainingLevel, form.level_code) if form.level_code else None
+    if level is None:
+        errors.add(InvalidError("level_code", "Choose a training level."))
+        return occupation_id, None
+    if occupation is not None and level.code not in occupation.levels:
+        errors.add(
+            InvalidError(
+                "level_code",
+                "{occupation} is not taught at the level {level}.",
+                occupation=occupation.name,
+                level=level.name,
+            )
+        )
+    return occupation_id, level.code
+
+
+def _order(
+    session: Session,
+    errors: ErrorCollector,
+    form: CourseForm,
+    *,
+    institution_id: int | None,
+    keep_order_id: int | None,
+) -> int | None:
+    """The training order the course serves: one addressed to this institution and accepted
+    (or the one the course already served)."""
+    order_id = errors.check(_whole, form.training_order_id, "training_order_id")
+    if order_id is None or institution_id is None:
+        return None
+    allowed = {
+        choice.order.id
+        for choice in course_queries.order_choices(
+            session, institution_id, keep_order_id=keep_order_id
+        )
+    }
+    order = session.get(TrainingOrder, order_id)
+    if order is None or order_id not in allowed:
+        errors.add(
+            InvalidError(
+                "training_order_id",
+                "Choose a training order addressed to this institution and accepted by it.",
+            )
+        )
+        return None
+    if str(order.occupation_id) != clean_text(form.occupation_id):
+        errors.add(
+            InvalidError(
+                "training_order_id", "The training order is for another occupation than the course."
+            )
+        )
+    return order_id
+
+
+def validated_course(
+    session: Session,
+    form: CourseForm,
+    *,
+    institution_id: int | None,
+    course: Course | None,
+    errors: ErrorCollector | None = None,
+) -> dict[str, Any]:
+    """The course's values, or ValidationErrors naming every bad field (with those already
+    in `errors`)."""
+    errors = errors or ErrorCollector()
+    code = errors.check(require_text, form.code, "code")
+    if code and len(code) > 40:
+        errors.add(InvalidError("code", "At most {max} characters.", max=40))
+    name = errors.check(require_text, form.name, "name")
+    if name and len(name) > 200:
+        errors.add(InvalidError("name", "At most {max} characters.", max=200))
+    occupation_id, level_code = _occupation_and_level(session, errors, form)
+    hours = errors.check(_whole, form.hours, "hours")
+    if hours is not None and not 1 <= hours <= MAX_HOURS:
+        errors.add(InvalidError("hours", "Between {low} and {high}.", low=1, high=MAX_HOURS))
+    dates = errors.check(validate_date_range, form.start_date, form.end_date)
+    start, end = dates or (None, None)
+    if dates is not None and start is None:
+        errors.add(InvalidError("start_date", "This field is required."))
+    if dates is not None and end is None:
+        errors.add(InvalidError("end_date", "This field is required."))
+    capacity = errors.check(validate_quantity, form.capacity, "capacity", maximum=MAX_CAPACITY)
+    if capacity is not None and course is not None:
+        _check_capacity_not_below_enrolled(session, errors, course, capacity)
+    venue = clean_text(form.venue_commune_code) or None
+    communes = {option.value for option in commune_options(session, on=today())}
+    if venue is not None and venue not in communes:
+        errors.add(InvalidError("venue_commune_code", "Choose a commune of the province."))
+    if form.funding_source not in {source.value for source in FundingSource}:
+        errors.add(InvalidError("funding_source", "Choose a funding source."))
+    if form.status not in {status.value for status in CourseStatus}:
+        errors.add(InvalidError("status", "Choose a status."))
+    keep = course.training_order_id if course else None
+    order_id = _order(session, errors, form, institution_id=institution_id, keep_order_id=keep)
+    if code and institution_id is not None and _code_taken(session, institution_id, code, course):
+        errors.add(
+            InvalidError(
+                "code", "The institution already has a course with the code {code}.", code=code
+            )
+        )
+    errors.raise_if_any()
+    return {
+        "code": code,
+        "name": name,
+        "occupation_id": occupation_id,
+        "level_code": level_code,
+        "hours": hours,
+        "start_date": start,
+        "end_date": end,
+        "capacity": capacity,
+        "venue_commune_code": venue,
+        "mobile": form.mobile,
+        "funding_source": form.funding_source,
+        "training_order_id": order_id,
+        "status": form.status,
+    }
+
+
+def _check_capacity_not_below_enrolled(
+    session: Session, errors: ErrorCollector, course: Course, capacity: int
+) -> None:
+    taken = course_queries.places_taken(session, course.id or 0)
+    if capacity < taken:
+        errors.add(
+            InvalidError(
+                "capacity",
+                "The capacity may not be below the {taken} trainees already enrolled.",
+                taken=taken,
+            )
+        )
+
+
+def _code_taken(session: Session, institution_id: int, code: str, course: Course | None) -> bool:
+    query = (
+        select(Course.id)
+        .where(col(Course.institution_id) == institution_id)
+        .where(col(Course.code) == code)
+    )
+    if course is not None:
+        query = query.where(col(Course.id) != course.id)
+    return session.exec(query).first() is not None
