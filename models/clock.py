@@ -14,6 +14,14 @@ def utcnow() -> datetime:
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
+def local_time(moment: datetime) -> datetime:
+    """A stored moment on Vietnam's clock. Moments are stored in UTC; SQLite gives them back
+    without a zone, so a naive value is UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(VIETNAM)
+
+
 def today() -> date:
     """Today's date in Vietnam (UTC+7), which decides "this year" and "this month"."""
     return datetime.now(VIETNAM).date()

@@ -8,7 +8,7 @@ functions' numbers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -303,8 +303,3 @@ def _vacancies(data: YearInput) -> Iterator[Figure]:
     for dim in VACANCY_DIMENSIONS:
         for key, stats in kpi.vacancies(data.vacancies, data.year, by=dim).groups.items():
             yield from rows(dim, key, stats)
-
-
-def as_lookup(figures: list[Figure]) -> Mapping[tuple[str, str, str, str], Figure]:
-    """Figures by (kpi, measure, dimension, group_key)."""
-    return {(f.kpi, f.measure, f.dimension, f.group_key): f for f in figures}

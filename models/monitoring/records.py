@@ -9,10 +9,10 @@ keep the zone a commune had in earlier years.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, extract, func, or_, select
+from sqlalchemy import ColumnElement, and_, extract, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -26,7 +26,7 @@ from matching.kpi import (
     VacancyRecord,
 )
 from models import tables
-from models.clock import VIETNAM
+from models.clock import local_time
 
 # SQLModel types a column as its Python value; the query builders here use the columns as SQL
 # expressions, so the table classes are taken untyped.
@@ -271,18 +271,15 @@ def targets_of(session: Session, year: int) -> dict[str, TargetRecord]:
 
 
 def local_date(moment: datetime) -> date:
-    """The province's calendar day of a stored timestamp (stored in UTC; SQLite drops the
-    zone, so a naive value is UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(VIETNAM).date()
+    """The province's calendar day of a stored timestamp."""
+    return local_time(moment).date()
 
 
 def _local_day_between(column: Any, first: date, last: date) -> ColumnElement[bool]:
     # A day wider on each side in UTC; the exact local day is checked in Python.
     start = datetime(first.year, first.month, first.day, tzinfo=UTC)
     end = datetime(last.year, last.month, last.day, 23, 59, 59, tzinfo=UTC)
-    return and_(column >= start - _DAY, column <= end + _DAY)
+    return and_(column >= start - timedelta(days=1), column <= end + timedelta(days=1))
 
 
 def _in_chunks(
@@ -295,11 +292,3 @@ def _in_chunks(
         rows = session.execute(query.where(column.in_(chunk)))
         records.extend(record_type(**row._mapping) for row in rows)
     return records
-
-
-def count_rows(session: Session) -> int:
-    """How many enrolments the database holds (the size of the work, for the log)."""
-    return int(session.execute(select(func.count()).select_from(Enrolment)).scalar_one())
-
-
-_DAY = datetime(2000, 1, 2) - datetime(2000, 1, 1)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from models.i18n import translate
+from models.monitoring.figures import NONE_KEY
 from models.queries.kpi_names import NAMED_DIMENSIONS, group_names
 
-NONE_KEY = "?"  # models.monitoring.figures.NONE_KEY: no value recorded
 NOT_RECORDED = "Not recorded"
 
 # Fixed vocabularies: key -> msgid.

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from fastapi import BackgroundTasks
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from matching.kpi import TargetRecord, progress
-from models.clock import VIETNAM, today
+from models.clock import local_time, today
 from models.enums import TargetIndicator
 from models.errors import InvalidError
 from models.formatting import format_date
@@ -291,5 +291,5 @@ def _final(status: str, elapsed: float) -> str:
 
 def computed_at_text(moment: datetime, lang: str) -> str:
     """HH:MM dd/mm/yyyy on Vietnam's clock (a naive time read back is UTC)."""
-    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(VIETNAM)
+    local = local_time(moment)
     return f"{local:%H:%M} {format_date(local.date(), lang)}"

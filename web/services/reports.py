@@ -11,14 +11,14 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from babel.numbers import format_decimal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models import audit
-from models.clock import VIETNAM, today
+from models.clock import local_time, today
 from models.formatting import format_date, format_number
 from models.i18n import translate
 from models.monitoring.read import FigureTable, figure_table, targets
@@ -194,5 +194,5 @@ def moment(value: datetime | None, lang: str) -> str:
     """dd/mm/yyyy hh:mm on Vietnam's clock (a naive time read back is UTC)."""
     if value is None:
         return ""
-    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(VIETNAM)
+    local = local_time(value)
     return f"{format_date(local.date(), lang)} {local:%H:%M}"

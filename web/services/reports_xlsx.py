@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from models.clock import VIETNAM
+from models.clock import local_time
 from models.i18n import translate
 from models.monitoring.report import INDICATORS
 from models.monitoring.report_cells import COUNT, DECIMAL, LABEL, MONEY, SHARE, Report, ReportTable
@@ -60,8 +60,7 @@ def workbook_bytes(report: Report, lang: str) -> bytes:
 
 def _local(moment: datetime) -> datetime:
     """A stored moment on Vietnam's clock, without a zone (Excel has none)."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(VIETNAM).replace(tzinfo=None)
+    return local_time(moment).replace(tzinfo=None)
 
 
 def _cover(sheet: Worksheet, report: Report, names: list[str], lang: str) -> None:
