@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -136,18 +136,43 @@ def claim_snapshot(session: Session, year: int) -> KpiSnapshot:
 def store_figures(
     session: Session, year: int, as_of: date, figures: list[Figure], records: int, seconds: float
 ) -> KpiSnapshot:
-    """Replace the year's figures (no commit: the caller's transaction). ``stale`` is left as
-    it is: claim_snapshot cleared it before the rows were read."""
+    """Replace the year's figures (no commit: the caller's transaction). A figure that was
+    already stored keeps its row and id, so a page's links to its drill-down still open (on
+    the new records) after a refresh. ``stale`` is left as it is: claim_snapshot cleared it
+    before the rows were read."""
     snapshot = _snapshot_for_update(session, year)
     snapshot.as_of, snapshot.computed_at = as_of, utcnow()
     snapshot.seconds, snapshot.records = round(seconds, 3), records
     session.add(snapshot)
     session.flush()
-    session.execute(delete(KpiFigure).where(KpiFigure.snapshot_id == snapshot.id))
-    rows = [_row(snapshot.id, f) for f in figures]
-    for start in range(0, len(rows), INSERT_CHUNK):
-        session.execute(insert(KpiFigure), rows[start : start + INSERT_CHUNK])
+    stored = _stored_ids(session, snapshot.id)
+    updates, inserts = [], []
+    for figure in figures:
+        row = _row(snapshot.id, figure)
+        key = (row["kpi"], row["measure"], row["dimension"], row["group_key"])
+        figure_id = stored.pop(key, None)
+        if figure_id is None:
+            inserts.append(row)
+        else:
+            updates.append({"id": figure_id, **row})
+    gone = list(stored.values())
+    for start in range(0, max(len(gone), len(updates), len(inserts)), INSERT_CHUNK):
+        chunk = slice(start, start + INSERT_CHUNK)
+        if gone[chunk]:
+            session.execute(delete(KpiFigure).where(KpiFigure.id.in_(gone[chunk])))
+        if updates[chunk]:
+            session.execute(update(KpiFigure), updates[chunk])
+        if inserts[chunk]:
+            session.execute(insert(KpiFigure), inserts[chunk])
     return snapshot
+
+
+def _stored_ids(session: Session, snapshot_id: int) -> dict[tuple[str, str, str, str], int]:
+    """The ids of a snapshot's stored figures by (kpi, measure, dimension, group)."""
+    query = select(
+        KpiFigure.id, KpiFigure.kpi, KpiFigure.measure, KpiFigure.dimension, KpiFigure.group_key
+    ).where(KpiFigure.snapshot_id == snapshot_id)
+    return {(kpi, measure, dim, key): id_ for id_, kpi, measure, dim, key in session.execute(query)}
 
 
 def _snapshot_for_update(session: Session, year: int) -> KpiSnapshot:

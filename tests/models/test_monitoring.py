@@ -197,3 +197,27 @@ def test_a_graduate_of_an_order_hired_by_the_ordering_employer_counts_for_the_or
     assert table.value("orders", "enrolled") == 2
     assert table.value("orders", "commitment_met") == 0.5
     assert table.value("orders", "cost_per_placed") == 6_000_000
+
+
+def test_a_figure_keeps_its_id_across_refreshes_so_open_links_still_work(engine: Engine) -> None:
+    with Session(engine) as session:
+        _world(session)
+    refresh_year(engine, 2025, as_of=AS_OF)
+    with Session(engine) as session:
+        before = figure_table(session, 2025).get("trained", "trained")
+        assert before is not None
+
+    with Session(engine) as session:
+        newcomer = factories.person(session, full_name="Cà Văn Tú", citizen_id="011201000009")
+        course = factories.course(session, code="HAN", start_date=date(2025, 5, 1))
+        enrolment = factories.enrolment(
+            session, person_id=newcomer.id, course_id=course.id, enrolled_on=date(2025, 5, 1)
+        )
+        session.commit()
+        enrolment_id = enrolment.id
+    refresh_year(engine, 2025, as_of=AS_OF)
+
+    with Session(engine) as session:
+        after = figure_table(session, 2025).get("trained", "trained")
+        assert after is not None and after.id == before.id and after.value == 4
+        assert enrolment_id in figure_ids(session, before.id).tolist()
