@@ -44,7 +44,9 @@ def _fitted(args: argparse.Namespace) -> Matcher:
     # and a bad file should be reported at once.
     from matching.engine import Matcher
 
-    return Matcher(shortlist=args.shortlist, today=args.today).fit(graduates, vacancies)
+    # The command line is the caller that reads the clock: without --today, the day it runs.
+    today = args.today or date.today()
+    return Matcher(shortlist=args.shortlist, today=today).fit(graduates, vacancies)
 
 
 def _rank(args: argparse.Namespace) -> list[str]:
@@ -102,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
             "--today",
             type=date.fromisoformat,
             default=None,
-            help="date used when a vacancy has no start date (YYYY-MM-DD)",
+            help="date used when a vacancy has no start date (YYYY-MM-DD; default: today)",
         )
         command.add_argument(
             "--shortlist", type=int, default=50, help="candidates per vacancy before exact scoring"

@@ -1,6 +1,6 @@
 """The matcher: score a batch of graduates against a batch of vacancies, rank both ways, plan.
 
->>> matcher = Matcher().fit(graduates, vacancies)          # doctest: +SKIP
+>>> matcher = Matcher(today=date(2026, 7, 1)).fit(graduates, vacancies)  # doctest: +SKIP
 >>> matcher.rank_graduates(top_k=10)["V1"][0].reason       # doctest: +SKIP
 'Đúng nghề May công nghiệp; đủ 2 kỹ năng yêu cầu; lương đáp ứng mong muốn'
 """
@@ -65,7 +65,8 @@ class Matcher:
     catalogue:
         Occupation catalogue; the bundled one by default.
     today:
-        The date used when a vacancy has no start date (default: the day ``fit`` runs).
+        The date used when a vacancy has no start date. Required: the library never reads the
+        clock, so the same inputs always give the same scores.
     include_code_matches, max_code_matches:
         Also score up to ``max_code_matches`` graduates per vacancy whose occupation (given or
         guessed) is the same as or related to the vacancy's, beyond the shortlist.
@@ -75,10 +76,11 @@ class Matcher:
 
     def __init__(
         self,
+        *,
+        today: date,
         weights: Weights | None = None,
         shortlist: int = 50,
         catalogue: OccupationCatalogue | None = None,
-        today: date | None = None,
         include_code_matches: bool = True,
         max_code_matches: int = 150,
         vacancies_per_graduate: int = 20,
@@ -93,7 +95,7 @@ class Matcher:
 
     def _tables(self, graduates, vacancies) -> Tables:
         catalogue = self.catalogue or load_catalogue()
-        return build_tables(graduates, vacancies, catalogue, self.today or date.today())
+        return build_tables(graduates, vacancies, catalogue, self.today)
 
     def fit(
         self, graduates: Sequence[GraduateProfile], vacancies: Sequence[VacancyProfile]
@@ -202,7 +204,8 @@ def greedy_assign(
     graduates: Sequence[GraduateProfile],
     vacancies: Sequence[VacancyProfile],
     weights: Weights | None = None,
-    today: date | None = None,
+    *,
+    today: date,
 ) -> Plan:
     """The greedy plan (best pair first) over the same scored pairs as :meth:`Matcher.assign`,
     for comparison with the optimum."""
@@ -213,7 +216,8 @@ def assign(
     graduates: Sequence[GraduateProfile],
     vacancies: Sequence[VacancyProfile],
     weights: Weights | None = None,
-    today: date | None = None,
+    *,
+    today: date,
 ) -> Plan:
     """The optimal plan for a batch (``Matcher(...).fit(...).assign()``)."""
     return Matcher(weights=weights, today=today).fit(graduates, vacancies).assign()

@@ -90,12 +90,13 @@ def reference_score(
     vacancy: VacancyProfile,
     weights: Weights | None = None,
     catalogue: OccupationCatalogue | None = None,
-    today: date | None = None,
+    *,
+    today: date,
 ) -> Match:
     """Score one pair by looping over the rules; the definition the fast path must equal."""
     weights = weights or Weights()
     catalogue = catalogue or load_catalogue()
-    start = vacancy.start_date or today or date.today()
+    start = vacancy.start_date or today
     relation = code_relation(catalogue, graduate.occupation_code, vacancy.occupation_code)
     trade = graduate_trade(graduate, catalogue)
     text = 0.0

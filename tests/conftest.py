@@ -11,18 +11,50 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import date, datetime, time
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
 import models.tables  # noqa: F401  (registers every table)
+from models.clock import VIETNAM
 from models.db import make_engine, normalise_url
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+# CI runs the whole suite again with the platform's clock moved to far-apart dates, to show that
+# no test depends on the day it runs (tests that need a date set it with @pytest.mark.today).
+FAKE_TODAY = os.environ.get("TEST_FAKE_TODAY", "")
 POSTGRES_REQUIRED = os.environ.get("CI") == "true" or os.environ.get("REQUIRE_POSTGRES") == "1"
+
+
+def _morning_of(day: str) -> datetime:
+    return datetime.combine(date.fromisoformat(day), time(9), tzinfo=VIETNAM)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if FAKE_TODAY:
+        # Started before any test module is imported; every xdist worker runs this hook too.
+        time_machine.travel(_morning_of(FAKE_TODAY), tick=True).start()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    return f"clock moved to {FAKE_TODAY} (TEST_FAKE_TODAY)" if FAKE_TODAY else None
+
+
+@pytest.fixture(autouse=True)
+def _clock_set_by_marker(request: pytest.FixtureRequest) -> Iterator[None]:
+    """`@pytest.mark.today("2026-12-15")`: the test runs on that day (09:00 in Vietnam, the
+    clock ticking), whatever the machine's date."""
+    marker = request.node.get_closest_marker("today")
+    if marker is None:
+        yield
+        return
+    with time_machine.travel(_morning_of(marker.args[0]), tick=True):
+        yield
 
 
 def _missing_postgres() -> None:

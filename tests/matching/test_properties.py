@@ -58,7 +58,7 @@ def test_fast_path_equals_reference(data) -> None:
     pairs = [(g, v) for g in graduates for v in vacancies]
     fast = Matcher(today=TODAY).score_pairs(pairs)
     for (g, v), match in zip(pairs, fast, strict=True):
-        slow = reference_score(g, v, Weights(), catalogue, TODAY)
+        slow = reference_score(g, v, Weights(), catalogue, today=TODAY)
         assert math.isclose(match.score, slow.score, rel_tol=0, abs_tol=1e-9)
         for name in COMPONENTS:
             assert math.isclose(match.components[name], slow.components[name], abs_tol=1e-9)

@@ -18,7 +18,9 @@ from models.monitoring.report_cells import LABEL, Report, ReportTable
 from models.monitoring.store import refresh_year
 from models.queries.labels import CHANNEL_LABELS, Labels, key_labels
 from tests.report_expected import Rows, expected_tables, report_labels, significant
-from tests.report_world import SOURCE, YEAR, build_world, year_input
+from tests.report_world import AS_OF, SOURCE, YEAR, build_world, year_input
+
+pytestmark = pytest.mark.today(AS_OF)
 
 
 def first_label(table: ReportTable, row: tuple[Any, ...], lang: str) -> str:

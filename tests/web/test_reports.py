@@ -29,9 +29,11 @@ from tests.report_expected import (
     report_labels,
     significant,
 )
-from tests.report_world import SOURCE, YEAR, build_world, year_input
+from tests.report_world import AS_OF, SOURCE, YEAR, build_world, year_input
 from tests.web.helpers import make_account, sign_in
 from web.services.reports import table_index
+
+pytestmark = pytest.mark.today(AS_OF)
 
 STATIC = Path(__file__).resolve().parents[2] / "web" / "static"
 HTML_DIGITS = 3  # the page shows shares as percentages with one decimal
