@@ -11,7 +11,8 @@ class AppError(Exception):
 
     status_code = 400
 
-    def __init__(self, field: str | None, msgid: str, **params: Any) -> None:
+    # Positional-only, so a message may name its own {field} placeholder.
+    def __init__(self, field: str | None, msgid: str, /, **params: Any) -> None:
         super().__init__(msgid.format(**params) if params else msgid)
         self.field = field
         self.msgid = msgid

@@ -212,7 +212,7 @@ def read_table(
     columns: Sequence[Column],
     *,
     max_rows: int = MAX_ROWS,
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], object] | None = None,
 ) -> SheetTable:
     """The data rows of the first sheet laid out as `columns`, each with its Excel row
     number; entirely blank rows are skipped. Raises InvalidError/ValidationErrors (field
@@ -239,7 +239,7 @@ def _data_rows(
     blank: list[int],
     keys: list[str],
     max_rows: int,
-    on_progress: Callable[[int], None] | None,
+    on_progress: Callable[[int], object] | None,
 ) -> list[SheetRow]:
     """Rows below the header with something in a column we read (a row holding only its
     STT number is blank), each with every key of the layout (None for absent columns)."""

@@ -121,20 +121,21 @@ def _year_rows(communes: list[_Commune], year: int) -> list[Row]:
         round(employed_total * shares.cnxd),
         [o * c.industry for o, c in zip(off_farm, communes, strict=True)],
     )
-    rows = [
-        {
-            "commune_code": commune.code,
-            "labour_force": force[i],
-            "trained": min(trained[i], force[i]),
-            "trained_certified": min(certified[i], trained[i], force[i]),
-            "employed": employed[i],
-            "employed_nlts": min(nlts[i], employed[i]),
-            "employed_cnxd": min(cnxd[i], off_farm[i]),
-        }
-        for i, commune in enumerate(communes)
-    ]
-    for row in rows:
-        row["employed_dv"] = row["employed"] - row["employed_nlts"] - row["employed_cnxd"]
+    rows: list[Row] = []
+    for i, commune in enumerate(communes):
+        farming, industry = min(nlts[i], employed[i]), min(cnxd[i], off_farm[i])
+        rows.append(
+            {
+                "commune_code": commune.code,
+                "labour_force": force[i],
+                "trained": min(trained[i], force[i]),
+                "trained_certified": min(certified[i], trained[i], force[i]),
+                "employed": employed[i],
+                "employed_nlts": farming,
+                "employed_cnxd": industry,
+                "employed_dv": employed[i] - farming - industry,
+            }
+        )
     return rows
 
 

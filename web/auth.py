@@ -94,7 +94,8 @@ async def csrf_protect(
         return
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and _has_form_body(request):
-        sent = (await request.form()).get(CSRF_FIELD)
+        field = (await request.form()).get(CSRF_FIELD)
+        sent = field if isinstance(field, str) else None
     if principal is not None:
         expected = principal.auth.csrf_token
     else:

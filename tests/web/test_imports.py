@@ -991,3 +991,15 @@ def test_ten_thousand_rows_are_checked_and_written_in_reasonable_time(session, w
     print(f"10,000 rows: checked in {checked:.1f} s, written in {written:.1f} s")
     assert counts(session) == (10_000, 10_000, 1)
     assert checked < 30 and written < 30
+
+
+@pytest.mark.parametrize("export", ["trainees", "results"])
+@pytest.mark.parametrize("course_id", ["abc", "-1", "1e3"])
+def test_a_course_id_that_is_not_a_number_is_refused_with_a_message(
+    client, session, world, export, course_id
+):
+    as_user(client, session, world, "centre")
+    response = client.get(f"/exports/{export}", params={"course_id": course_id})
+    assert response.status_code == 400
+    assert translate("The value of {field} is not valid.", "vi", field="course_id") in response.text
+    assert session.exec(select(AuditEntry).where(AuditEntry.action == "export")).all() == []

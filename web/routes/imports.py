@@ -7,6 +7,7 @@ gets the progress page at once; small files are handled while the user waits.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
@@ -48,7 +49,7 @@ def _page(
     lang: str,
     *,
     errors: dict[str, list[str]] | None = None,
-    chosen: dict[str, object] | None = None,
+    chosen: Mapping[str, object] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     page = import_page(session, principal=principal, store=store)

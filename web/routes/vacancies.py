@@ -141,7 +141,7 @@ def vacancy_create(
     else:
         if isinstance(result, Vacancy):
             return redirect_to(request, "vacancy_detail", vacancy_id=result.id)
-        errors, choice, status_code = None, result, 200
+        errors, choice, status_code = {}, result, 200
     return _form_page(
         request,
         session,
@@ -225,7 +225,7 @@ def vacancy_update(
     else:
         if not isinstance(result, service.OccupationChoice):
             return redirect_to(request, "vacancy_detail", vacancy_id=vacancy_id)
-        errors, choice, status_code = None, result, 200
+        errors, choice, status_code = {}, result, 200
     vacancy = service.editable_vacancy(session, principal=principal, vacancy_id=vacancy_id)
     return _form_page(
         request,

@@ -37,7 +37,7 @@ def sign_in(
     _refuse_if_throttled(session, username, now)
     user = session.exec(select(UserAccount).where(col(UserAccount.username) == username)).first()
     valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
-    if user is None or not valid or not user.is_active:
+    if user is None or user.id is None or not valid or not user.is_active:
         session.add(LoginAttempt(username=username, at=now))
         session.commit()
         raise InvalidError("password", "Wrong username or password.")

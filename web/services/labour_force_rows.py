@@ -10,7 +10,9 @@ add up to the employed; a commune of Điện Biên; no commune (or province row)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from models.errors import AppError, InvalidError
 from models.excel import CellValue, Column, SheetRow
@@ -217,8 +219,11 @@ def check_row(row: SheetRow, communes: CommuneIndex) -> FigureRow | list[RowProb
     """The row's figures, or every problem found in it."""
     problems: list[RowProblem] = []
     values: dict[str, int | str | None] = {}
-    readers = [("year", lambda v: _year(v)), ("commune", lambda v: _commune(v, communes))]
-    readers += [(key, lambda v, key=key: whole_number(v, key)) for key in FIGURES]
+    readers: list[tuple[str, Callable[[CellValue], int | str | None]]] = [
+        ("year", _year),
+        ("commune", partial(_commune, communes=communes)),
+    ]
+    readers += [(key, partial(whole_number, field=key)) for key in FIGURES]
     for key, reader in readers:
         try:
             values[key] = reader(row.values.get(key))
