@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 from sqlmodel import Session
 
+from models.clock import today
 from tests import factories
 
 
 def test_board_finds_a_vacancy_typed_without_diacritics(live_server, page) -> None:
+    open_until = today() + timedelta(days=60)
     with Session(live_server.engine) as session:
         factories.vacancy(
-            session, title="Công nhân may công nghiệp", quantity=30, deadline=date(2030, 1, 1)
+            session, title="Công nhân may công nghiệp", quantity=30, deadline=open_until
         )
-        factories.vacancy(session, title="Thợ hàn điện", quantity=5, deadline=date(2030, 1, 1))
+        factories.vacancy(session, title="Thợ hàn điện", quantity=5, deadline=open_until)
         session.commit()
 
     page.goto(live_server.url + "/board")

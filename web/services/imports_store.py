@@ -170,7 +170,8 @@ class ImportStore:
         """Delete the files of imports untouched for `older_than`; returns how many files."""
         if not self.root.exists():
             return 0
-        cutoff = time.time() - older_than.total_seconds()
+        # Compared with the files' modification times, so on the file system's clock.
+        cutoff = time.time() - older_than.total_seconds()  # clock: file times
         removed = 0
         for path in self.root.iterdir():
             if path.is_file() and path.stat().st_mtime < cutoff:
