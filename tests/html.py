@@ -6,7 +6,7 @@ engine) queried with CSS selectors.
     page.css("tr[data-vacancy]")                # every match (the parser's own API)
     text(node)                                  # its text, whitespace collapsed
     attr(page, "dd[data-field=status]", "data-status")
-    rows(page, "table#courses")                 # cell texts of each body row
+    table_rows(page, "table#courses")           # cell texts of each body row
     field_errors(page)                          # field name -> error messages shown next to it
 
 Elements are selectolax `LexborNode`s: `node.css(...)`, `node.css_first(...)`, `node.tag`,
@@ -62,7 +62,7 @@ def attr(scope: Scope, selector: str, name: str) -> str:
     return node.attributes[name] or ""
 
 
-def data(node: LexborNode) -> dict[str, str]:
+def data_attrs(node: LexborNode) -> dict[str, str]:
     """The data-* attributes of `node` without their prefix: data-kpi="x" -> {"kpi": "x"}."""
     return {
         name.removeprefix("data-"): value or ""
@@ -86,7 +86,7 @@ def cells(row: LexborNode) -> list[str]:
     return [text(cell) for cell in row.css("th, td")]
 
 
-def rows(scope: Scope, table: str) -> list[list[str]]:
+def table_rows(scope: Scope, table: str) -> list[list[str]]:
     """The cell texts of each body row of the one table `table` selects."""
     return [cells(row) for row in body_rows(scope, table)]
 

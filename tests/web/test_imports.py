@@ -34,7 +34,7 @@ from models.settings import Settings
 from models.tables import AuditEntry, Course, Enrolment, Person, UserAccount
 from seed.reference import load_reference_data
 from tests import factories
-from tests.html import attr, body_rows, data, one, parse, rows, text, texts
+from tests.html import attr, body_rows, data_attrs, one, parse, table_rows, text, texts
 from tests.html import field_errors as form_errors
 from tests.web.helpers import make_account, sign_in
 from web.app import create_app
@@ -56,7 +56,9 @@ def error_table(html: str) -> list[tuple[int, str, str]]:
     page = parse(html)
     if not page.css("table#import-errors"):
         return []
-    return [(int(row), column, message) for row, column, message in rows(page, "#import-errors")]
+    return [
+        (int(row), column, message) for row, column, message in table_rows(page, "#import-errors")
+    ]
 
 
 def cell_errors(html: str) -> dict[tuple[int, str], str]:
@@ -65,7 +67,7 @@ def cell_errors(html: str) -> dict[tuple[int, str], str]:
     for row in one(parse(html), "table#import-rows").css("tr[data-row]"):
         for cell in row.css("td.cell-error"):
             messages = " ".join(texts(cell, "span.cell-message"))
-            found[(int(data(row)["row"]), data(cell)["column"])] = messages
+            found[(int(data_attrs(row)["row"]), data_attrs(cell)["column"])] = messages
     return found
 
 
@@ -243,7 +245,7 @@ def test_a_valid_file_is_previewed_then_imported_in_one_go(client, session, worl
     doc = parse(preview.text)
     assert attr(doc, "dd[data-field=status]", "data-status") == Status.READY
     shown = one(doc, "table#import-rows").css("tr[data-row]")
-    assert [int(data(r)["row"]) for r in shown] == [2, 3, 4, 5, 6]
+    assert [int(data_attrs(r)["row"]) for r in shown] == [2, 3, 4, 5, 6]
     assert text(one(doc, "li[data-count=existing]")).endswith("1")
     assert counts(session) == before  # nothing written by the preview
 

@@ -21,7 +21,7 @@ from models.i18n import translate
 from models.monitoring.read import snapshot_info, targets
 from models.tables import AuditEntry
 from tests import factories
-from tests.html import links, parse, rows
+from tests.html import links, parse, table_rows
 from tests.report_expected import (
     Rows,
     expected_tables,
@@ -157,7 +157,7 @@ def test_the_printable_page_shows_the_same_numbers(official: TestClient, session
     for table_id, wanted in expected(session).items():
         shown = {
             row[0]: numbers_only(shown_number(text) for text in row[1:])
-            for row in rows(page, f"table[data-table={table_id}]")
+            for row in table_rows(page, f"table[data-table={table_id}]")
         }
         assert significant(shown, HTML_DIGITS) == significant(wanted, HTML_DIGITS), table_id
     assert "/static/report.css" in links(page, "link[rel=stylesheet]")
