@@ -3,14 +3,16 @@ engine) queried with CSS selectors.
 
     page = parse(response.text)
     one(page, "table#courses")                  # the single element a selector names
-    page.css("tr[data-vacancy]")                # every match (the parser's own API)
+    find_all(page, "tr[data-vacancy]")          # every match, in page order
     text(node)                                  # its text, whitespace collapsed
     attr(page, "dd[data-field=status]", "data-status")
     table_rows(page, "table#courses")           # cell texts of each body row
     field_errors(page)                          # field name -> error messages shown next to it
 
-Elements are selectolax `LexborNode`s: `node.css(...)`, `node.css_first(...)`, `node.tag`,
-`node.attributes` (an attribute written without a value reads as None) stay available.
+Elements are selectolax `LexborNode`s: `node.tag`, `node.parent` and `node.attributes` (an
+attribute written without a value reads as None) stay available. Prefer `find_all` to the
+parser's own `node.css`: on an element, `css` also matches the element itself, while these
+functions look only inside the scope they are given.
 """
 
 from __future__ import annotations
@@ -22,22 +24,31 @@ Scope = LexborHTMLParser | LexborNode
 
 
 def parse(html: str) -> LexborHTMLParser:
-    """The parsed document; query it with `.css(selector)` or the functions below."""
+    """The parsed document, to query with the functions below."""
     return LexborHTMLParser(html)
+
+
+def find_all(scope: Scope, selector: str) -> list[LexborNode]:
+    """Every element inside `scope` (not `scope` itself) that `selector` matches, in page
+    order."""
+    found = scope.css(selector)
+    if isinstance(scope, LexborNode):
+        found = [node for node in found if node != scope]
+    return found
 
 
 def one(scope: Scope, selector: str) -> LexborNode:
     """The one element `selector` matches inside `scope`; fails when there is none or several."""
-    found = scope.css(selector)
+    found = find_all(scope, selector)
     assert len(found) == 1, f"{len(found)} elements match {selector!r}, expected one"
     return found[0]
 
 
 def first(scope: Scope, selector: str) -> LexborNode:
     """The first element `selector` matches; fails when there is none."""
-    found = scope.css_first(selector)
-    assert found is not None, f"nothing matches {selector!r}"
-    return found
+    found = find_all(scope, selector)
+    assert found, f"nothing matches {selector!r}"
+    return found[0]
 
 
 def text(node: LexborNode) -> str:
@@ -47,7 +58,7 @@ def text(node: LexborNode) -> str:
 
 def texts(scope: Scope, selector: str) -> list[str]:
     """The text of every element `selector` matches, in page order."""
-    return [text(node) for node in scope.css(selector)]
+    return [text(node) for node in find_all(scope, selector)]
 
 
 def attrs(node: LexborNode) -> dict[str, str]:
@@ -73,17 +84,17 @@ def data_attrs(node: LexborNode) -> dict[str, str]:
 
 def links(scope: Scope, selector: str = "a[href]") -> list[str]:
     """The href of every element `selector` matches, in page order."""
-    return [node.attributes.get("href") or "" for node in scope.css(selector)]
+    return [node.attributes.get("href") or "" for node in find_all(scope, selector)]
 
 
 def body_rows(scope: Scope, table: str) -> list[LexborNode]:
     """The <tr> elements of the body of the one table `table` selects (not its header)."""
-    return one(scope, table).css("tbody > tr")
+    return find_all(one(scope, table), "tbody > tr")
 
 
 def cells(row: LexborNode) -> list[str]:
     """The text of each cell (<th> or <td>) of a table row."""
-    return [text(cell) for cell in row.css("th, td")]
+    return [text(cell) for cell in find_all(row, "th, td")]
 
 
 def table_rows(scope: Scope, table: str) -> list[list[str]]:
@@ -95,14 +106,15 @@ def options(scope: Scope, select: str) -> list[tuple[str, str]]:
     """(value, label) of each option of the one <select> `select` names."""
     return [
         (node.attributes.get("value") or "", text(node))
-        for node in one(scope, select).css("option")
+        for node in find_all(one(scope, select), "option")
     ]
 
 
 def selected(scope: Scope, select: str) -> list[str]:
     """The values of the chosen options of the one <select> `select` names."""
     return [
-        node.attributes.get("value") or "" for node in one(scope, select).css("option[selected]")
+        node.attributes.get("value") or ""
+        for node in find_all(one(scope, select), "option[selected]")
     ]
 
 
@@ -110,11 +122,11 @@ def form_fields(scope: Scope, form: str) -> dict[str, str]:
     """name -> value the one form `form` names would send as it stands: inputs (checked ones
     only for checkboxes and radios), the chosen option of each select, textareas."""
     fields: dict[str, str] = {}
-    for node in one(scope, form).css("input[name], select[name], textarea[name]"):
+    for node in find_all(one(scope, form), "input[name], select[name], textarea[name]"):
         name = node.attributes["name"] or ""
         kind = (node.attributes.get("type") or "text").lower()
         if node.tag == "select":
-            chosen = node.css("option[selected]") or node.css("option")[:1]
+            chosen = find_all(node, "option[selected]") or find_all(node, "option")[:1]
             if chosen:
                 fields[name] = chosen[0].attributes.get("value") or ""
         elif node.tag == "textarea":
@@ -133,8 +145,8 @@ def field_errors(scope: Scope) -> dict[str, str]:
     Forms mark a message either with data-error-for="field" or as class="field-error"
     with data-field="field"; several messages for one field are joined with a space."""
     errors: dict[str, str] = {}
-    marked = scope.css("[data-error-for]")
-    marked += scope.css(".field-error[data-field]:not([data-error-for])")
+    marked = find_all(scope, "[data-error-for]")
+    marked += find_all(scope, ".field-error[data-field]:not([data-error-for])")
     for node in marked:
         field = node.attributes.get("data-error-for")
         if field is None:

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from models.accounts import create_user
 from tests import factories
-from tests.html import parse
+from tests.html import find_all, parse
 from web.auth import CSRF_HEADER
 
 PASSWORD = "mật-khẩu-đủ-dài"
@@ -16,7 +16,7 @@ PASSWORD = "mật-khẩu-đủ-dài"
 def csrf_token(client: TestClient, path: str = "/login") -> str:
     """The token the forms of `path` carry (and, for a visitor, its cookie is now set)."""
     page = parse(client.get(path).text)
-    tokens = {node.attributes.get("value") for node in page.css("input[name=csrf_token]")}
+    tokens = {node.attributes.get("value") for node in find_all(page, "input[name=csrf_token]")}
     assert len(tokens) == 1, f"{path} carries {len(tokens)} different CSRF tokens"
     token = tokens.pop()
     assert token, f"no CSRF token on {path}"

@@ -31,7 +31,7 @@ from models.queries.reference import Option, commune_options
 from models.tables import AuditEntry
 from seed.reference import load_reference_data
 from tests import factories
-from tests.html import attr, attrs, data_attrs, first, one, parse, text
+from tests.html import attr, attrs, data_attrs, find_all, first, one, parse, text
 from tests.web.dashboard_world import YEAR, build_world
 from tests.web.helpers import make_account, sign_in
 from web.services import dashboard, dashboard_charts, kpi_labels
@@ -43,12 +43,14 @@ Key = tuple[str, str, str, str]
 def numbers(html: str) -> list[dict[str, str]]:
     """The data-* attributes of every number on the page (elements with data-measure and
     data-value), without the prefix: {"kpi": ..., "measure": ..., "value": ...}."""
-    return [data_attrs(node) for node in parse(html).css("[data-measure][data-value]")]
+    return [data_attrs(node) for node in find_all(parse(html), "[data-measure][data-value]")]
 
 
 def links(html: str) -> dict[Key, str]:
     """The drill-down link of each number that has one."""
-    return {key_of(data_attrs(a)): attrs(a)["href"] for a in parse(html).css("a[data-measure]")}
+    return {
+        key_of(data_attrs(a)): attrs(a)["href"] for a in find_all(parse(html), "a[data-measure]")
+    }
 
 
 def key_of(number: dict[str, str]) -> Key:
@@ -218,12 +220,12 @@ def test_a_number_opens_exactly_the_records_behind_it(world, official, session) 
 
 def test_a_rate_links_its_denominator(world, official) -> None:
     html = _dashboard(official)
-    parts = parse(html).css("a[data-part=denominator]")
+    parts = find_all(parse(html), "a[data-part=denominator]")
     assert parts and all(attrs(a)["href"].endswith("?base=1") for a in parts)
 
 
 def _record_ids(html: str) -> set[int]:
-    return {int(data_attrs(tr)["id"]) for tr in parse(html).css("table#records tr[data-id]")}
+    return {int(data_attrs(tr)["id"]) for tr in find_all(parse(html), "table#records tr[data-id]")}
 
 
 def _count(html: str) -> int:
@@ -320,7 +322,7 @@ def test_a_year_never_computed_is_computed_on_the_first_visit(session, official)
     build_world(session, labour_force=False)
     html = _dashboard(official)
     assert _total(html) == "6"
-    assert parse(html).css("#no-labour-figures"), (
+    assert find_all(parse(html), "#no-labour-figures"), (
         "the page says no labour-force figures were imported"
     )
 
@@ -329,7 +331,8 @@ def test_progress_cards_say_their_status_in_words(world, official) -> None:
     html = _dashboard(official)
     page = parse(html)
     cards = {
-        data_attrs(a)["indicator"]: data_attrs(a)["status"] for a in page.css("[data-indicator]")
+        data_attrs(a)["indicator"]: data_attrs(a)["status"]
+        for a in find_all(page, "[data-indicator]")
     }
     # 2025 is over: 6 people trained against 8,000 missed the target.
     assert cards["trained_people"] == "missed"
@@ -358,7 +361,7 @@ def test_any_stored_cut_is_one_table(world, official, session, cut) -> None:
     session.rollback()
     first = CUTS[kpi_id][1][0]
     keys = {f.group_key for f in table.groups(stored, first, dimension)}
-    rows = {data_attrs(tr)["key"] for tr in parse(html).css("tr[data-key]")}
+    rows = {data_attrs(tr)["key"] for tr in find_all(parse(html), "tr[data-key]")}
     assert rows == keys and keys
 
 

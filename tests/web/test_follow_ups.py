@@ -29,7 +29,7 @@ from models.i18n import translate
 from models.settings import Settings
 from models.tables import AuditEntry, EmploymentSpell, Enrolment, FollowUp, UserAccount
 from tests import factories
-from tests.html import attr, attrs, data_attrs, one, parse, selected, table_rows, text
+from tests.html import attr, attrs, data_attrs, find_all, one, parse, selected, table_rows, text
 from tests.web.helpers import make_account, sign_in
 from web.app import create_app
 from web.services import follow_ups as follow_up_service
@@ -43,17 +43,17 @@ HEADERS = {column.key: column.header for column in FOLLOW_UP_COLUMNS}
 
 def listed(html: str) -> dict[tuple[int, int], str]:
     """(enrolment id, months after) -> state of every row of the follow-up table."""
-    tables = parse(html).css("table#follow-ups")
+    tables = find_all(parse(html), "table#follow-ups")
     if not tables:
         return {}
     return {
         (int(row["enrolment-id"]), int(row["months"])): row.get("state", "")
-        for row in map(data_attrs, tables[0].css("tr[data-enrolment-id]"))
+        for row in map(data_attrs, find_all(tables[0], "tr[data-enrolment-id]"))
     }
 
 
 def header_counts(html: str) -> dict[str, int]:
-    counts = one(parse(html), "ul#follow-up-counts").css("li")
+    counts = find_all(one(parse(html), "ul#follow-up-counts"), "li")
     return {data_attrs(li)["count"]: int(data_attrs(li)["value"]) for li in counts}
 
 
@@ -257,12 +257,12 @@ def test_a_bad_row_writes_nothing_and_shows_its_error(client, session, world):
     assert stored(session) == []
 
     table = one(parse(response.text), "table#follow-ups")
-    rows = {data_attrs(tr)["enrolment-id"]: tr for tr in table.css("tr[data-enrolment-id]")}
+    rows = {data_attrs(tr)["enrolment-id"]: tr for tr in find_all(table, "tr[data-enrolment-id]")}
     bad_row, good_row = rows[str(world.due.id)], rows[str(world.overdue.id)]
     assert attrs(bad_row).get("class") == "has-error" and "class" not in attrs(good_row)
     errors = {
         data_attrs(div)["error-for"]: text(div)
-        for div in bad_row.css("div[data-error-for]")
+        for div in find_all(bad_row, "div[data-error-for]")
         if data_attrs(div)["error-for"]
     }
     date_field = outcome_field(world.due.id, 3, "observed_on")
@@ -393,7 +393,7 @@ def test_the_import_writes_nothing_when_a_row_is_wrong(client, session, world):
     preview = upload(client, world, follow_up_file(rows))
     doc = parse(preview.text)
     assert attr(doc, "dd[data-field=status]", "data-status") == "invalid"
-    assert not doc.css("form#confirm-form")
+    assert not find_all(doc, "form#confirm-form")
     lines = [tuple(row) for row in table_rows(doc, "table#import-errors")]
     course_error = vi(
         "This file is being imported into course {code}, not {given}.",

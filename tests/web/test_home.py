@@ -22,7 +22,7 @@ from models.i18n import catalogue, translate
 from models.settings import Settings
 from models.tables import EmploymentSpell
 from tests import factories
-from tests.html import attr, attrs, data_attrs, one, parse, text, texts
+from tests.html import attr, attrs, data_attrs, find_all, one, parse, text, texts
 from tests.web.conftest import VISITOR_TOKEN
 from web import errors as web_errors
 from web.app import create_app
@@ -47,11 +47,11 @@ class Page:
 
 def read_page(html: str) -> Page:
     page = parse(html)
-    cards = {data_attrs(card)["figure"]: card for card in page.css("[data-figure]")}
+    cards = {data_attrs(card)["figure"]: card for card in find_all(page, "[data-figure]")}
     return Page(
         lang=attr(page, "html", "lang"),
         h1=texts(page, "h1"),
-        forms=[attrs(form).get("action", "") for form in page.css("form")],
+        forms=[attrs(form).get("action", "") for form in find_all(page, "form")],
         figures={name: text(one(card, ".figure-value")) for name, card in cards.items()},
         labels={name: text(one(card, "dt")) for name, card in cards.items()},
     )

@@ -34,7 +34,7 @@ from models.settings import Settings
 from models.tables import AuditEntry, Course, Enrolment, Person, UserAccount
 from seed.reference import load_reference_data
 from tests import factories
-from tests.html import attr, body_rows, data_attrs, one, parse, table_rows, text, texts
+from tests.html import attr, body_rows, data_attrs, find_all, one, parse, table_rows, text, texts
 from tests.html import field_errors as form_errors
 from tests.web.helpers import make_account, sign_in
 from web.app import create_app
@@ -54,7 +54,7 @@ RESULT_HEADERS = {column.key: column.header for column in RESULT_COLUMNS}
 def error_table(html: str) -> list[tuple[int, str, str]]:
     """(row, column header, message) of every line of the preview's error list."""
     page = parse(html)
-    if not page.css("table#import-errors"):
+    if not find_all(page, "table#import-errors"):
         return []
     return [
         (int(row), column, message) for row, column, message in table_rows(page, "#import-errors")
@@ -64,8 +64,8 @@ def error_table(html: str) -> list[tuple[int, str, str]]:
 def cell_errors(html: str) -> dict[tuple[int, str], str]:
     """(row, column key) -> the messages shown inside that cell of the rows table."""
     found = {}
-    for row in one(parse(html), "table#import-rows").css("tr[data-row]"):
-        for cell in row.css("td.cell-error"):
+    for row in find_all(one(parse(html), "table#import-rows"), "tr[data-row]"):
+        for cell in find_all(row, "td.cell-error"):
             messages = " ".join(texts(cell, "span.cell-message"))
             found[(int(data_attrs(row)["row"]), data_attrs(cell)["column"])] = messages
     return found
@@ -244,7 +244,7 @@ def test_a_valid_file_is_previewed_then_imported_in_one_go(client, session, worl
     assert preview.status_code == 200
     doc = parse(preview.text)
     assert attr(doc, "dd[data-field=status]", "data-status") == Status.READY
-    shown = one(doc, "table#import-rows").css("tr[data-row]")
+    shown = find_all(one(doc, "table#import-rows"), "tr[data-row]")
     assert [int(data_attrs(r)["row"]) for r in shown] == [2, 3, 4, 5, 6]
     assert text(one(doc, "li[data-count=existing]")).endswith("1")
     assert counts(session) == before  # nothing written by the preview
@@ -444,7 +444,7 @@ def test_each_bad_row_is_reported_at_its_row_and_column_and_nothing_is_written(
     else:
         assert params.get("contains", "") in lines[0][2]
     assert (3, column) in cell_errors(preview.text)
-    assert parse(preview.text).css("form#confirm-form") == []
+    assert find_all(parse(preview.text), "form#confirm-form") == []
     assert client.post(response.headers["location"] + "/confirm").status_code == 200
     assert counts(session) == before
 
@@ -852,7 +852,7 @@ def test_each_role_gets_what_it_may(app, session, world, who):
 def test_an_official_sees_exports_but_no_upload_form(client, session, world):
     as_user(client, session, world, "official")
     doc = parse(client.get("/imports").text)
-    assert doc.css("form#upload-form") == []
+    assert find_all(doc, "form#upload-form") == []
     assert one(doc, "form#export-institution-form")
 
 

@@ -21,7 +21,7 @@ from models.i18n import translate
 from models.monitoring.read import snapshot_info, targets
 from models.tables import AuditEntry
 from tests import factories
-from tests.html import links, parse, table_rows
+from tests.html import find_all, links, parse, table_rows
 from tests.report_expected import (
     Rows,
     expected_tables,
@@ -152,7 +152,7 @@ def test_the_printable_page_shows_the_same_numbers(official: TestClient, session
 
     assert response.status_code == 200
     page = parse(response.text)
-    tables = [table.attributes["data-table"] for table in page.css("table[data-table]")]
+    tables = [table.attributes["data-table"] for table in find_all(page, "table[data-table]")]
     assert [table_id for table_id, _ in table_index()] == tables
     for table_id, wanted in expected(session).items():
         shown = {
@@ -161,7 +161,7 @@ def test_the_printable_page_shows_the_same_numbers(official: TestClient, session
         }
         assert significant(shown, HTML_DIGITS) == significant(wanted, HTML_DIGITS), table_id
     assert "/static/report.css" in links(page, "link[rel=stylesheet]")
-    assert page.css("[style], style") == []
+    assert find_all(page, "[style], style") == []
 
 
 def test_the_print_stylesheet_makes_a4_pages_without_the_menus():
