@@ -2,35 +2,25 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from models.accounts import create_user
 from tests import factories
+from tests.html import find_all, parse
 from web.auth import CSRF_HEADER
 
 PASSWORD = "mật-khẩu-đủ-dài"
 
 
-class _TokenFinder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.token: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "input" and values.get("name") == "csrf_token" and self.token is None:
-            self.token = values.get("value")
-
-
 def csrf_token(client: TestClient, path: str = "/login") -> str:
     """The token the forms of `path` carry (and, for a visitor, its cookie is now set)."""
-    finder = _TokenFinder()
-    finder.feed(client.get(path).text)
-    assert finder.token, f"no CSRF token on {path}"
-    return finder.token
+    page = parse(client.get(path).text)
+    tokens = {node.attributes.get("value") for node in find_all(page, "input[name=csrf_token]")}
+    assert len(tokens) == 1, f"{path} carries {len(tokens)} different CSRF tokens"
+    token = tokens.pop()
+    assert token, f"no CSRF token on {path}"
+    return token
 
 
 def make_account(session: Session, role: str, username: str | None = None, **binding: int) -> str:

@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from html.parser import HTMLParser
-
 from sqlmodel import Session, select
 
 from models.i18n import translate
 from models.tables import AuditEntry, UserAccount
+from tests.html import links, one, parse, text, texts
 from tests.web.helpers import PASSWORD, csrf_token, make_account, sign_in
 from web.auth import SESSION_COOKIE
 from web.services.auth import MAX_FAILED_SIGN_INS, revoke_all_sessions
-
-
-class _Page(HTMLParser):
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.fields: dict[str, str] = {}
-        self.alerts: list[str] = []
-        self._field: str | None = None
-        self._in_alert = False
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        values = dict(attrs)
-        self._field = values.get("data-field")
-        self._in_alert = values.get("role") == "alert"
-
-    def handle_data(self, data):
-        if self._field and data.strip():
-            self.fields[self._field] = data.strip()
-        if self._in_alert and data.strip():
-            self.alerts.append(data.strip())
-
-    def handle_endtag(self, tag):
-        self._field = None
-        self._in_alert = False
 
 
 def _post_login(client, username, password):
@@ -55,9 +28,9 @@ def test_sign_in_opens_a_session_cookie_and_the_account_page(bare_client, sessio
     assert response.headers["location"] == "/account"
     cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("sid="))
     assert "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
-    page = _Page(bare_client.get("/account").text)
-    assert page.fields["username"] == "can.bo"
-    assert page.fields["role"] == translate("role:official", "vi")
+    page = parse(bare_client.get("/account").text)
+    assert text(one(page, "[data-field=username]")) == "can.bo"
+    assert text(one(page, "[data-field=role]")) == translate("role:official", "vi")
     entry = session.exec(select(AuditEntry).where(AuditEntry.action == "sign_in")).one()
     assert entry.entity == "user_account"
 
@@ -66,7 +39,9 @@ def test_wrong_password_is_refused_in_vietnamese_without_a_session(bare_client, 
     make_account(session, "official", "can.bo")
     response = _post_login(bare_client, "can.bo", "sai-mat-khau")
     assert response.status_code == 400
-    assert _Page(response.text).alerts == [translate("Wrong username or password.", "vi")]
+    assert texts(parse(response.text), "[role=alert]") == [
+        translate("Wrong username or password.", "vi")
+    ]
     assert SESSION_COOKIE not in bare_client.cookies
     assert bare_client.get("/account", follow_redirects=False).status_code == 303
 
@@ -74,7 +49,9 @@ def test_wrong_password_is_refused_in_vietnamese_without_a_session(bare_client, 
 def test_an_unknown_user_gets_the_same_answer_as_a_wrong_password(bare_client, session):
     response = _post_login(bare_client, "khong.ton.tai", PASSWORD)
     assert response.status_code == 400
-    assert _Page(response.text).alerts == [translate("Wrong username or password.", "vi")]
+    assert texts(parse(response.text), "[role=alert]") == [
+        translate("Wrong username or password.", "vi")
+    ]
 
 
 def test_repeated_failures_lock_the_account_for_a_while(bare_client, session):
@@ -138,8 +115,7 @@ def test_disabling_an_account_ends_its_sessions(client, session):
 
 
 def _menu_routes(html: str) -> list[str]:
-    menu = re.search(r'<nav class="site-menu".*?</nav>', html, re.S)
-    return re.findall(r'href="(/[^"]*)"', menu.group(0)) if menu else []
+    return links(parse(html), "nav.site-menu a[href]")
 
 
 def test_the_menu_shows_each_role_its_own_areas(client, session):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -29,6 +28,7 @@ from models.tables import (
 )
 from models.validation import mask_citizen_id, mask_phone
 from tests import factories
+from tests.html import Node, attrs, data_attrs, find_all, one, parse, text, texts
 from tests.web.helpers import make_account, sign_in
 
 SKILLS = ["cắt vải", "vắt sổ", "may máy một kim"]
@@ -52,19 +52,20 @@ class Item:
     errors: list[str] = field(default_factory=list)
 
 
-class Page(HTMLParser):
+class Page:
     """The candidates (or referrals) page as a reader sees it: one Item per person, the
     notice, the heading and the errors of the filter form."""
 
     def __init__(self, html: str) -> None:
-        super().__init__()
-        self.items: list[Item] = []
-        self.notice = ""
-        self.h1 = ""
-        self.filter_errors: dict[str, str] = {}
-        self._in_item = False
-        self._capture: tuple[str, str] | None = None  # (what, closing tag)
-        self.feed(html)
+        page = parse(html)
+        self.items = [_item(node) for node in find_all(page, "li.candidate")]
+        self.notice = " ".join(texts(page, ".notice"))
+        self.h1 = text(one(page, "h1"))
+        self.filter_errors = {
+            data_attrs(node).get("field", ""): text(node)
+            for node in find_all(page, ".field-error")
+            if not _inside_item(node)
+        }
 
     @property
     def people(self) -> list[int]:
@@ -73,78 +74,36 @@ class Page(HTMLParser):
     def item(self, person_id: int) -> Item:
         return next(item for item in self.items if item.person == person_id)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {key: value or "" for key, value in attrs}
-        classes = set(a.get("class", "").split())
-        if tag == "li" and "candidate" in classes:
-            self._in_item = True
-            person, rank, score = int(a["data-person"]), a.get("data-rank"), a.get("data-score")
-            self.items.append(Item(person, rank, score, classes))
-        elif tag == "h1":
-            self._capture = ("h1", tag)
-        elif "notice" in classes:
-            self._capture = ("notice", tag)
-        elif "field-error" in classes:
-            self._capture = (f"error:{a.get('data-field', '')}", tag)
-        elif self._in_item:
-            self._item_tag(tag, a, classes)
 
-    def _item_tag(self, tag: str, a: dict[str, str], classes: set[str]) -> None:
-        item = self.items[-1]
-        if "candidate-name" in classes:
-            self._capture = ("name", tag)
-        elif "candidate-reason" in classes:
-            self._capture = ("reason", tag)
-        elif tag == "dd" and "data-fact" in a:
-            self._capture = (f"fact:{a['data-fact']}", tag)
-        elif tag == "button" and "data-step" in a:
-            item.steps.add(a["data-step"])
-        elif "data-status" in a:
-            item.status = a["data-status"]
+def _item(node: Node) -> Item:
+    values = data_attrs(node)
+    statuses = find_all(node, "[data-status]")
+    return Item(
+        person=int(values["person"]),
+        rank=values.get("rank"),
+        score=values.get("score"),
+        classes=set(attrs(node).get("class", "").split()),
+        name=" ".join(texts(node, ".candidate-name")),
+        reason=" ".join(texts(node, ".candidate-reason")),
+        facts={data_attrs(dd)["fact"]: text(dd) for dd in find_all(node, "dd[data-fact]")},
+        steps={data_attrs(button)["step"] for button in find_all(node, "button[data-step]")},
+        status=data_attrs(statuses[-1])["status"] if statuses else None,
+        errors=texts(node, ".field-error"),
+    )
 
-    def handle_endtag(self, tag: str) -> None:
-        if self._capture and tag == self._capture[1]:
-            self._capture = None
-        if tag == "li":
-            self._in_item = False
 
-    def handle_data(self, data: str) -> None:
-        if not self._capture or not data.strip():
-            return
-        what, text = self._capture[0], data.strip()
-        if what == "h1":
-            self.h1 += text
-        elif what == "notice":
-            self.notice += text
-        elif what.startswith("error:") and self._in_item:
-            self.items[-1].errors.append(text)
-        elif what.startswith("error:"):
-            self.filter_errors[what.removeprefix("error:")] = text
-        elif what == "name":
-            self.items[-1].name += text
-        elif what == "reason":
-            self.items[-1].reason += text
-        elif what.startswith("fact:"):
-            self.items[-1].facts[what.removeprefix("fact:")] = text
+def _inside_item(node: Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag == "li" and "candidate" in attrs(parent).get("class", "").split():
+            return True
+        parent = parent.parent
+    return False
 
 
 def error_message(response) -> str:
     """The message of an error page."""
-
-    class Message(HTMLParser):
-        text = ""
-        _on = False
-
-        def handle_starttag(self, tag, attrs):
-            self._on = "error-message" in (dict(attrs).get("class") or "")
-
-        def handle_data(self, data):
-            if self._on:
-                self.text += data.strip()
-
-    parser = Message()
-    parser.feed(response.text)
-    return parser.text
+    return text(one(parse(response.text), ".error-message"))
 
 
 # --- the world -----------------------------------------------------------------------------

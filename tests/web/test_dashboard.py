@@ -12,7 +12,6 @@ import gzip
 import io
 import re
 from datetime import date
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -32,6 +31,7 @@ from models.queries.reference import Option, commune_options
 from models.tables import AuditEntry
 from seed.reference import load_reference_data
 from tests import factories
+from tests.html import attr, attrs, data_attrs, find_all, first, one, parse, text
 from tests.web.dashboard_world import YEAR, build_world
 from tests.web.helpers import make_account, sign_in
 from web.services import dashboard, dashboard_charts, kpi_labels
@@ -40,35 +40,21 @@ from web.services.dashboard_sections import CUTS
 Key = tuple[str, str, str, str]
 
 
-class Tags(HTMLParser):
-    """Every start tag with its attributes, and the text of each element with data-kpi."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, {name: value or "" for name, value in attrs}))
-
-
-def tags(html: str) -> list[tuple[str, dict[str, str]]]:
-    parser = Tags()
-    parser.feed(html)
-    return parser.tags
-
-
 def numbers(html: str) -> list[dict[str, str]]:
-    """The attributes of every number on the page (elements with data-kpi and data-value)."""
-    return [a for _, a in tags(html) if "data-measure" in a and "data-value" in a]
+    """The data-* attributes of every number on the page (elements with data-measure and
+    data-value), without the prefix: {"kpi": ..., "measure": ..., "value": ...}."""
+    return [data_attrs(node) for node in find_all(parse(html), "[data-measure][data-value]")]
 
 
 def links(html: str) -> dict[Key, str]:
     """The drill-down link of each number that has one."""
-    return {key_of(a): a["href"] for t, a in tags(html) if t == "a" and "data-measure" in a}
+    return {
+        key_of(data_attrs(a)): attrs(a)["href"] for a in find_all(parse(html), "a[data-measure]")
+    }
 
 
-def key_of(attrs: dict[str, str]) -> Key:
-    return (attrs["data-kpi"], attrs["data-measure"], attrs["data-dimension"], attrs["data-key"])
+def key_of(number: dict[str, str]) -> Key:
+    return (number["kpi"], number["measure"], number["dimension"], number["key"])
 
 
 def expected_figures(session: Session, as_of: date) -> dict[Key, float | None]:
@@ -168,10 +154,10 @@ def test_the_dashboard_shows_the_numbers_of_the_kpi_functions(world, official, s
     for key, value in by_hand.items():
         assert expected[key] == pytest.approx(value), key
     seen: set[Key] = set()
-    for attrs in shown:
-        key = key_of(attrs)
+    for number in shown:
+        key = key_of(number)
         if key in expected:
-            _assert_value(attrs["data-value"], expected[key], key)
+            _assert_value(number["value"], expected[key], key)
             seen.add(key)
     assert set(expected) - seen - _cut_table_only(expected) == set()
 
@@ -196,14 +182,14 @@ def test_every_number_on_the_page_is_a_stored_figure(world, official, session) -
     html = _dashboard(official, "&cut=after_training:sex")
     table = figure_table(session, YEAR)
     session.rollback()
-    for attrs in numbers(html):
-        if attrs["data-key"] == "others":  # the sum of the smaller occupations
+    for number in numbers(html):
+        if number["key"] == "others":  # the sum of the smaller occupations
             continue
-        figure = table.get(*key_of(attrs))
+        figure = table.get(*key_of(number))
         if figure is None:  # a group with no record: a count of 0, with nothing to open
-            assert attrs["data-value"] in ("0", ""), key_of(attrs)
+            assert number["value"] in ("0", ""), key_of(number)
         else:
-            _assert_value(attrs["data-value"], figure.value, key_of(attrs))
+            _assert_value(number["value"], figure.value, key_of(number))
 
 
 def test_a_number_opens_exactly_the_records_behind_it(world, official, session) -> None:
@@ -234,23 +220,16 @@ def test_a_number_opens_exactly_the_records_behind_it(world, official, session) 
 
 def test_a_rate_links_its_denominator(world, official) -> None:
     html = _dashboard(official)
-    parts = [a for t, a in tags(html) if t == "a" and a.get("data-part") == "denominator"]
-    assert parts and all(a["href"].endswith("?base=1") for a in parts)
+    parts = find_all(parse(html), "a[data-part=denominator]")
+    assert parts and all(attrs(a)["href"].endswith("?base=1") for a in parts)
 
 
 def _record_ids(html: str) -> set[int]:
-    inside = False
-    found: set[int] = set()
-    for tag, attrs in tags(html):
-        if tag == "table":
-            inside = attrs.get("id") == "records"
-        elif tag == "tr" and inside and "data-id" in attrs:
-            found.add(int(attrs["data-id"]))
-    return found
+    return {int(data_attrs(tr)["id"]) for tr in find_all(parse(html), "table#records tr[data-id]")}
 
 
 def _count(html: str) -> int:
-    return int(next(a["data-total"] for _, a in tags(html) if a.get("id") == "record-count"))
+    return int(attr(parse(html), "#record-count", "data-total"))
 
 
 def test_the_records_list_names_people_and_places(world, official, session) -> None:
@@ -263,7 +242,7 @@ def test_the_records_list_names_people_and_places(world, official, session) -> N
 
 def test_the_drill_down_and_its_csv_are_audited(world, official, session) -> None:
     html = _dashboard(official)
-    link = next(a["href"] for t, a in tags(html) if t == "a" and a.get("data-kpi") == "trained")
+    link = attrs(first(parse(html), "a[data-kpi=trained]"))["href"]
     figure_id = int(link.rsplit("/", 1)[1])
 
     def entries() -> int:
@@ -331,13 +310,11 @@ def test_a_stale_year_is_shown_as_stored_then_refreshed(world, official, session
 
 
 def _freshness(html: str) -> str:
-    return next(a["data-updating"] for _, a in tags(html) if a.get("id") == "freshness")
+    return attr(parse(html), "#freshness", "data-updating")
 
 
 def _total(html: str) -> str:
-    return next(
-        a["data-value"] for a in numbers(html) if key_of(a) == ("trained", "trained", "", "")
-    )
+    return next(a["value"] for a in numbers(html) if key_of(a) == ("trained", "trained", "", ""))
 
 
 def test_a_year_never_computed_is_computed_on_the_first_visit(session, official) -> None:
@@ -345,26 +322,32 @@ def test_a_year_never_computed_is_computed_on_the_first_visit(session, official)
     build_world(session, labour_force=False)
     html = _dashboard(official)
     assert _total(html) == "6"
-    notice = [a for _, a in tags(html) if a.get("id") == "no-labour-figures"]
-    assert notice, "the page says no labour-force figures were imported"
+    assert find_all(parse(html), "#no-labour-figures"), (
+        "the page says no labour-force figures were imported"
+    )
 
 
 def test_progress_cards_say_their_status_in_words(world, official) -> None:
     html = _dashboard(official)
-    cards = {a["data-indicator"]: a["data-status"] for _, a in tags(html) if "data-indicator" in a}
+    page = parse(html)
+    cards = {
+        data_attrs(a)["indicator"]: data_attrs(a)["status"]
+        for a in find_all(page, "[data-indicator]")
+    }
     # 2025 is over: 6 people trained against 8,000 missed the target.
     assert cards["trained_people"] == "missed"
     assert cards["trained_share_pct"] == "missed"  # 50 % against 65 %
-    assert "Không đạt chỉ tiêu" in html  # the status in words, not colour alone
+    status = text(one(page, "[data-indicator=trained_people] .card-status"))
+    assert status.endswith("Không đạt chỉ tiêu")  # the status in words, not colour alone
 
 
 def test_bad_choices_fall_back_or_are_refused(world, official) -> None:
     assert official.get("/dashboard?year=1999").status_code == 400
     html = _dashboard(official, "&window=5&cut=nonsense")
-    section = next(a for _, a in tags(html) if a.get("id") == "after-training")
-    assert section["data-window"] == "6"
-    cut = next(a for _, a in tags(html) if a.get("id") == "cut-table")
-    assert (cut["data-kpi"], cut["data-dimension"]) == ("trained", "commune")
+    page = parse(html)
+    assert attr(page, "#after-training", "data-window") == "6"
+    cut = data_attrs(one(page, "#cut-table"))
+    assert (cut["kpi"], cut["dimension"]) == ("trained", "commune")
 
 
 @pytest.mark.parametrize(
@@ -378,7 +361,7 @@ def test_any_stored_cut_is_one_table(world, official, session, cut) -> None:
     session.rollback()
     first = CUTS[kpi_id][1][0]
     keys = {f.group_key for f in table.groups(stored, first, dimension)}
-    rows = {a["data-key"] for t, a in tags(html) if t == "tr" and "data-key" in a}
+    rows = {data_attrs(tr)["key"] for tr in find_all(parse(html), "tr[data-key]")}
     assert rows == keys and keys
 
 
@@ -393,9 +376,7 @@ def test_the_page_stays_small_with_every_commune(official, session, engine) -> N
     session.commit()
     refresh_year(engine, YEAR)
     response = official.get(f"/dashboard?year={YEAR}")
-    communes_charted = {
-        a["data-key"] for a in numbers(response.text) if a["data-dimension"] == "commune"
-    }
+    communes_charted = {a["key"] for a in numbers(response.text) if a["dimension"] == "commune"}
     assert set(communes) <= communes_charted
     assert len(gzip.compress(response.content)) < 60_000
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -30,6 +29,7 @@ from models.i18n import translate
 from models.settings import Settings
 from models.tables import AuditEntry, EmploymentSpell, Enrolment, FollowUp, UserAccount
 from tests import factories
+from tests.html import attr, attrs, data_attrs, find_all, one, parse, selected, table_rows, text
 from tests.web.helpers import make_account, sign_in
 from web.app import create_app
 from web.services import follow_ups as follow_up_service
@@ -38,84 +38,23 @@ from web.services.follow_ups import outcome_field
 HEADERS = {column.key: column.header for column in FOLLOW_UP_COLUMNS}
 
 
-# --- a small HTML reader -------------------------------------------------------------------
-
-
-class Node:
-    def __init__(self, tag: str, attrs: dict[str, str | None], parent: Node | None) -> None:
-        self.tag, self.attrs, self.parent = tag, attrs, parent
-        self.children: list[Node | str] = []
-
-    @property
-    def text(self) -> str:
-        parts = [c if isinstance(c, str) else c.text for c in self.children]
-        return " ".join(" ".join(parts).split())
-
-    def all(self, tag: str, **attrs: str) -> list[Node]:
-        found = []
-        for child in self.children:
-            if isinstance(child, Node):
-                if child.tag == tag and all(
-                    child.attrs.get(name.replace("_", "-")) == value
-                    for name, value in attrs.items()
-                ):
-                    found.append(child)
-                found += child.all(tag, **attrs)
-        return found
-
-    def one(self, tag: str, **attrs: str) -> Node:
-        found = self.all(tag, **attrs)
-        assert len(found) == 1, f"{len(found)} <{tag} {attrs}>"
-        return found[0]
-
-
-class _Builder(HTMLParser):
-    VOID = frozenset({"input", "meta", "link", "br", "img", "hr"})
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.root = self.current = Node("#document", {}, None)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, dict(attrs), self.current)
-        self.current.children.append(node)
-        if tag not in self.VOID:
-            self.current = node
-
-    def handle_endtag(self, tag: str) -> None:
-        node: Node | None = self.current
-        while node is not None and node.tag != tag:
-            node = node.parent
-        if node is not None and node.parent is not None:
-            self.current = node.parent
-
-    def handle_data(self, data: str) -> None:
-        self.current.children.append(data)
-
-
-def page(html: str) -> Node:
-    builder = _Builder()
-    builder.feed(html)
-    return builder.root
+# --- reading the pages ---------------------------------------------------------------------
 
 
 def listed(html: str) -> dict[tuple[int, int], str]:
     """(enrolment id, months after) -> state of every row of the follow-up table."""
-    tables = page(html).all("table", id="follow-ups")
+    tables = find_all(parse(html), "table#follow-ups")
     if not tables:
         return {}
     return {
-        (int(tr.attrs["data-enrolment-id"] or 0), int(tr.attrs["data-months"] or 0)): (
-            tr.attrs.get("data-state") or ""
-        )
-        for tr in tables[0].all("tr")
-        if tr.attrs.get("data-enrolment-id")
+        (int(row["enrolment-id"]), int(row["months"])): row.get("state", "")
+        for row in map(data_attrs, find_all(tables[0], "tr[data-enrolment-id]"))
     }
 
 
 def header_counts(html: str) -> dict[str, int]:
-    counts = page(html).one("ul", id="follow-up-counts").all("li")
-    return {li.attrs["data-count"] or "": int(li.attrs["data-value"] or 0) for li in counts}
+    counts = find_all(one(parse(html), "ul#follow-up-counts"), "li")
+    return {data_attrs(li)["count"]: int(data_attrs(li)["value"]) for li in counts}
 
 
 def vi(msgid: str, **params: Any) -> str:
@@ -296,7 +235,7 @@ def test_recorded_rows_are_written_and_leave_the_list(client, session, world):
     )
     assert row.observed_on == today() and row.recorded_by_id == user_id
     after = client.get(response.headers["location"])
-    assert page(after.text).one("p", id="recorded-notice").text == vi(
+    assert text(one(parse(after.text), "p#recorded-notice")) == vi(
         "Follow-ups recorded: {count}", count=1
     )
     assert listed(after.text) == {(world.overdue.id, 3): "overdue"}
@@ -317,15 +256,14 @@ def test_a_bad_row_writes_nothing_and_shows_its_error(client, session, world):
     assert response.status_code == 400
     assert stored(session) == []
 
-    doc = page(response.text)
-    table = doc.one("table", id="follow-ups")
-    rows = {tr.attrs.get("data-enrolment-id"): tr for tr in table.all("tr")}
+    table = one(parse(response.text), "table#follow-ups")
+    rows = {data_attrs(tr)["enrolment-id"]: tr for tr in find_all(table, "tr[data-enrolment-id]")}
     bad_row, good_row = rows[str(world.due.id)], rows[str(world.overdue.id)]
-    assert bad_row.attrs.get("class") == "has-error" and "class" not in good_row.attrs
+    assert attrs(bad_row).get("class") == "has-error" and "class" not in attrs(good_row)
     errors = {
-        div.attrs["data-error-for"]: div.text
-        for div in bad_row.all("div")
-        if div.attrs.get("data-error-for")
+        data_attrs(div)["error-for"]: text(div)
+        for div in find_all(bad_row, "div[data-error-for]")
+        if data_attrs(div)["error-for"]
     }
     date_field = outcome_field(world.due.id, 3, "observed_on")
     assert errors == {
@@ -337,11 +275,9 @@ def test_a_bad_row_writes_nothing_and_shows_its_error(client, session, world):
         ),
     }
     # What was typed is still there.
-    assert bad_row.one("input", name=date_field).attrs["value"] == tomorrow
-    status = bad_row.one("select", name=outcome_field(world.due.id, 3, "status"))
-    assert [o.attrs["value"] for o in status.all("option") if "selected" in o.attrs] == [
-        "unemployed"
-    ]
+    assert attr(bad_row, f'input[name="{date_field}"]', "value") == tomorrow
+    status = outcome_field(world.due.id, 3, "status")
+    assert selected(bad_row, f'select[name="{status}"]') == ["unemployed"]
 
 
 def test_a_form_sent_twice_stores_one_row(client, session, world):
@@ -356,7 +292,7 @@ def test_a_form_sent_twice_stores_one_row(client, session, world):
     assert different.status_code == 400
     assert [row.status for row in stored(session)] == ["wage"]
     status_field = outcome_field(world.due.id, 3, "status")
-    message = page(different.text).one("div", data_error_for=status_field).text
+    message = text(one(parse(different.text), f'div[data-error-for="{status_field}"]'))
     assert message == vi(
         "A different follow-up at {months} months is already recorded for this graduate: "
         "reload the page to see it.",
@@ -387,7 +323,7 @@ def test_nothing_filled_in_is_an_error_not_a_success(client, session, world):
     as_user(client, session, world, "centre")
     response = post(client, outcome(world.due, status="", in_trained_occupation="", income=""))
     assert response.status_code == 400
-    assert page(response.text).one("div", data_error_for="").text == vi(
+    assert text(one(parse(response.text), 'div[data-error-for=""]')) == vi(
         "Fill in at least one row: nothing was recorded."
     )
 
@@ -455,13 +391,10 @@ def test_the_import_writes_nothing_when_a_row_is_wrong(client, session, world):
         sheet_row("011201000004"),  # graduated ten days ago: observed today is fine
     ]
     preview = upload(client, world, follow_up_file(rows))
-    doc = page(preview.text)
-    assert doc.one("dd", data_field="status").attrs["data-status"] == "invalid"
-    assert not doc.all("form", id="confirm-form")
-    lines = [
-        tuple(td.text for td in tr.all("td"))
-        for tr in doc.one("table", id="import-errors").one("tbody").all("tr")
-    ]
+    doc = parse(preview.text)
+    assert attr(doc, "dd[data-field=status]", "data-status") == "invalid"
+    assert not find_all(doc, "form#confirm-form")
+    lines = [tuple(row) for row in table_rows(doc, "table#import-errors")]
     course_error = vi(
         "This file is being imported into course {code}, not {given}.",
         code="MAY-07",
@@ -482,12 +415,12 @@ def test_the_import_writes_every_row_of_a_valid_file(client, session, world):
             "011201000001", status="Chưa có việc làm", in_trained_occupation=None, income=None
         ),
     ]
-    doc = page(upload(client, world, follow_up_file(rows)).text)
-    assert doc.one("dd", data_field="status").attrs["data-status"] == "ready"
-    confirm = doc.one("form", id="confirm-form").attrs["action"] or ""
-    done = page(client.post(confirm, follow_redirects=True).text)
-    assert done.one("dd", data_field="status").attrs["data-status"] == "done"
-    assert done.one("li", data_count="follow_ups").text.endswith("2")
+    doc = parse(upload(client, world, follow_up_file(rows)).text)
+    assert attr(doc, "dd[data-field=status]", "data-status") == "ready"
+    confirm = attr(doc, "form#confirm-form", "action")
+    done = parse(client.post(confirm, follow_redirects=True).text)
+    assert attr(done, "dd[data-field=status]", "data-status") == "done"
+    assert text(one(done, "li[data-count=follow_ups]")).endswith("2")
     written = {row.enrolment_id: row for row in stored(session)}
     assert set(written) == {world.due.id, world.overdue.id}
     assert (written[world.due.id].source, written[world.due.id].income) == ("visit", 6_000_000)
@@ -497,9 +430,9 @@ def test_the_import_writes_every_row_of_a_valid_file(client, session, world):
     assert listed(client.get("/follow-ups").text) == {}
 
     # The same file again changes nothing and is not an error.
-    again = page(upload(client, world, follow_up_file(rows)).text)
-    assert again.one("dd", data_field="status").attrs["data-status"] == "ready"
-    assert again.one("li", data_count="unchanged").text.endswith("2")
+    again = parse(upload(client, world, follow_up_file(rows)).text)
+    assert attr(again, "dd[data-field=status]", "data-status") == "ready"
+    assert text(one(again, "li[data-count=unchanged]")).endswith("2")
 
 
 def test_the_follow_up_template_downloads_with_its_columns(client, session, world):

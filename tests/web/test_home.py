@@ -8,8 +8,8 @@ import ast
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ from models.i18n import catalogue, translate
 from models.settings import Settings
 from models.tables import EmploymentSpell
 from tests import factories
+from tests.html import attr, attrs, data_attrs, find_all, one, parse, text, texts
 from tests.web.conftest import VISITOR_TOKEN
 from web import errors as web_errors
 from web.app import create_app
@@ -32,54 +33,28 @@ from web.security import SECURITY_HEADERS
 TEMPLATES = Path(__file__).parents[2] / "web" / "templates"
 
 
-class PageParser(HTMLParser):
-    """Reads what a visitor sees: the page language, headings, and each figure card's label
-    and value (cards are marked with data-figure)."""
+@dataclass
+class Page:
+    """What a visitor sees: the page language, headings, the action of each form, and each
+    figure card's label and value (cards are marked with data-figure)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.lang = ""
-        self.h1: list[str] = []
-        self.figures: dict[str, str] = {}
-        self.labels: dict[str, str] = {}
-        self.forms: list[str] = []
-        self._figure = ""
-        self._capture: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        classes = (attributes.get("class") or "").split()
-        if tag == "html":
-            self.lang = attributes.get("lang") or ""
-        elif tag == "h1":
-            self._capture = "h1"
-            self.h1.append("")
-        elif tag == "form":
-            self.forms.append(attributes.get("action") or "")
-        elif "data-figure" in attributes:
-            self._figure = attributes["data-figure"] or ""
-        elif tag == "dt" and self._figure:
-            self._capture = "label"
-        elif "figure-value" in classes:
-            self._capture = "value"
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("h1", "dt", "span"):
-            self._capture = None
-
-    def handle_data(self, data: str) -> None:
-        if self._capture == "h1":
-            self.h1[-1] += data.strip()
-        elif self._capture == "label":
-            self.labels[self._figure] = self.labels.get(self._figure, "") + data.strip()
-        elif self._capture == "value":
-            self.figures[self._figure] = self.figures.get(self._figure, "") + data.strip()
+    lang: str
+    h1: list[str]
+    forms: list[str]
+    figures: dict[str, str]
+    labels: dict[str, str]
 
 
-def parse(html: str) -> PageParser:
-    parser = PageParser()
-    parser.feed(html)
-    return parser
+def read_page(html: str) -> Page:
+    page = parse(html)
+    cards = {data_attrs(card)["figure"]: card for card in find_all(page, "[data-figure]")}
+    return Page(
+        lang=attr(page, "html", "lang"),
+        h1=texts(page, "h1"),
+        forms=[attrs(form).get("action", "") for form in find_all(page, "form")],
+        figures={name: text(one(card, ".figure-value")) for name, card in cards.items()},
+        labels={name: text(one(card, "dt")) for name, card in cards.items()},
+    )
 
 
 def as_int(shown: str) -> int:
@@ -115,7 +90,7 @@ def test_home_shows_what_the_database_holds(client, session):
     response = client.get("/")
 
     assert response.status_code == 200
-    page = parse(response.text)
+    page = read_page(response.text)
     assert page.lang == "vi"
     assert {name: as_int(shown) for name, shown in page.figures.items()} == {
         "institutions": 2,
@@ -133,13 +108,13 @@ def test_an_empty_database_shows_zeros(client):
     response = client.get("/")
 
     assert response.status_code == 200
-    figures = parse(response.text).figures
+    figures = read_page(response.text).figures
     assert set(figures) == {name for name, _, _ in HOME_CARDS}
     assert set(figures.values()) == {"0"}
 
 
 def test_english_switch_changes_the_labels_and_is_remembered(client):
-    vietnamese = parse(client.get("/").text)
+    vietnamese = read_page(client.get("/").text)
 
     switched = client.post("/lang/en", data={"next": "/"}, follow_redirects=False)
 
@@ -148,15 +123,15 @@ def test_english_switch_changes_the_labels_and_is_remembered(client):
     cookie = switched.headers["set-cookie"]
     assert cookie.startswith("lang=en;")
     assert int(re.search(r"Max-Age=(\d+)", cookie, re.I).group(1)) >= 365 * 24 * 3600
-    english = parse(client.get("/").text)  # the client sends the cookie back
+    english = read_page(client.get("/").text)  # the client sends the cookie back
     assert english.lang == "en"
     assert english.labels["institutions"] == "Training institutions"
     assert vietnamese.labels["institutions"] == translate("Training institutions", "vi")
     assert all(english.labels[name] != vietnamese.labels[name] for name in english.labels)
-    assert parse(client.get("/").text).lang == "en"  # still English on the next visit
+    assert read_page(client.get("/").text).lang == "en"  # still English on the next visit
 
     client.post("/lang/vi", data={"next": "/"})
-    assert parse(client.get("/").text).labels == vietnamese.labels
+    assert read_page(client.get("/").text).labels == vietnamese.labels
 
 
 @pytest.mark.parametrize(
@@ -175,9 +150,9 @@ def test_language_switch_comes_back_to_the_page_it_was_used_on(client):
 
 
 def test_every_page_offers_the_switch_to_the_other_language(client):
-    assert parse(client.get("/").text).forms == ["/lang/en"]
+    assert read_page(client.get("/").text).forms == ["/lang/en"]
     client.cookies.set("lang", "en")
-    assert parse(client.get("/").text).forms == ["/lang/vi"]
+    assert read_page(client.get("/").text).forms == ["/lang/vi"]
 
 
 def test_an_unknown_language_is_refused_in_vietnamese(client):
@@ -185,7 +160,7 @@ def test_an_unknown_language_is_refused_in_vietnamese(client):
 
     assert response.status_code == 400
     assert "set-cookie" not in response.headers
-    page = parse(response.text)
+    page = read_page(response.text)
     assert page.lang == "vi"
     assert page.h1 == [translate("Invalid request", "vi")]
 
@@ -213,7 +188,7 @@ def test_an_unknown_url_is_a_404_page_in_vietnamese_without_traceback(client):
 
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
-    page = parse(response.text)
+    page = read_page(response.text)
     assert page.lang == "vi"
     assert page.h1 == [translate("Page not found", "vi")]
     assert page.h1 != ["Page not found"]  # really translated
@@ -225,7 +200,7 @@ def test_a_wrong_method_is_a_405_page_that_says_what_is_allowed(client):
 
     assert response.status_code == 405
     assert "GET" in response.headers["allow"]
-    assert parse(response.text).h1 == [translate("Method not allowed", "vi")]
+    assert read_page(response.text).h1 == [translate("Method not allowed", "vi")]
 
 
 def test_an_unexpected_error_is_logged_and_the_visitor_sees_an_apology(app, caplog):
@@ -239,7 +214,7 @@ def test_an_unexpected_error_is_logged_and_the_visitor_sees_an_apology(app, capl
     assert response.status_code == 500
     assert "secret detail" not in response.text
     assert "Traceback" not in response.text
-    assert parse(response.text).h1 == [translate("Server error", "vi")]
+    assert read_page(response.text).h1 == [translate("Server error", "vi")]
     assert response.headers["x-frame-options"] == "DENY"
     logged = [record for record in caplog.records if record.exc_info]
     assert logged and "secret detail 42" in str(logged[0].exc_info[1])
@@ -305,7 +280,7 @@ def test_a_body_over_the_limit_is_refused_with_413(engine):
 
     for response in (declared, streamed):
         assert response.status_code == 413
-        assert parse(response.text).h1 == [translate("Request too large", "vi")]
+        assert read_page(response.text).h1 == [translate("Request too large", "vi")]
         assert response.headers["x-content-type-options"] == "nosniff"
     assert small.status_code == 303
 

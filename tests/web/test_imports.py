@@ -13,7 +13,6 @@ import io
 import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -35,6 +34,8 @@ from models.settings import Settings
 from models.tables import AuditEntry, Course, Enrolment, Person, UserAccount
 from seed.reference import load_reference_data
 from tests import factories
+from tests.html import attr, body_rows, data_attrs, find_all, one, parse, table_rows, text, texts
+from tests.html import field_errors as form_errors
 from tests.web.helpers import make_account, sign_in
 from web.app import create_app
 from web.auth import ANONYMOUS_CSRF_COOKIE, CSRF_HEADER
@@ -47,103 +48,31 @@ HEADERS = {column.key: column.header for column in TRAINEE_COLUMNS}
 RESULT_HEADERS = {column.key: column.header for column in RESULT_COLUMNS}
 
 
-# --- a small HTML reader -------------------------------------------------------------------
-
-
-class Node:
-    def __init__(self, tag: str, attrs: dict[str, str | None], parent: Node | None) -> None:
-        self.tag, self.attrs, self.parent = tag, attrs, parent
-        self.children: list[Node | str] = []
-
-    @property
-    def text(self) -> str:
-        parts = [c if isinstance(c, str) else c.text for c in self.children]
-        return " ".join(" ".join(parts).split())
-
-    def all(self, tag: str, **attrs: str) -> list[Node]:
-        found = []
-        for child in self.children:
-            if isinstance(child, Node):
-                wanted = all(
-                    value in (child.attrs.get("class") or "").split()
-                    if name == "class_"
-                    else child.attrs.get(name.replace("_", "-")) == value
-                    for name, value in attrs.items()
-                )
-                if child.tag == tag and wanted:
-                    found.append(child)
-                found += child.all(tag, **attrs)
-        return found
-
-    def one(self, tag: str, **attrs: str) -> Node:
-        found = self.all(tag, **attrs)
-        assert found, f"no <{tag} {attrs}>"
-        return found[0]
-
-
-class _Builder(HTMLParser):
-    VOID = frozenset({"input", "meta", "link", "br", "img", "hr"})
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.root = self.current = Node("#document", {}, None)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, dict(attrs), self.current)
-        self.current.children.append(node)
-        if tag not in self.VOID:
-            self.current = node
-
-    def handle_endtag(self, tag: str) -> None:
-        node: Node | None = self.current
-        while node is not None and node.tag != tag:
-            node = node.parent
-        if node is not None and node.parent is not None:
-            self.current = node.parent
-
-    def handle_data(self, data: str) -> None:
-        self.current.children.append(data)
-
-
-def page(html: str) -> Node:
-    builder = _Builder()
-    builder.feed(html)
-    return builder.root
+# --- reading the pages ---------------------------------------------------------------------
 
 
 def error_table(html: str) -> list[tuple[int, str, str]]:
     """(row, column header, message) of every line of the preview's error list."""
-    tables = page(html).all("table", id="import-errors")
-    if not tables:
+    page = parse(html)
+    if not find_all(page, "table#import-errors"):
         return []
-    table = tables[0]
-    lines = []
-    for row in table.one(
-        "tbody",
-    ).all("tr"):
-        cells = row.all("td")
-        lines.append((int(cells[0].text), cells[1].text, cells[2].text))
-    return lines
+    return [
+        (int(row), column, message) for row, column, message in table_rows(page, "#import-errors")
+    ]
 
 
 def cell_errors(html: str) -> dict[tuple[int, str], str]:
     """(row, column key) -> the messages shown inside that cell of the rows table."""
     found = {}
-    for row in page(html).one("table", id="import-rows").all("tr"):
-        if row.attrs.get("data-row") is None:
-            continue
-        for cell in row.all("td", class_="cell-error"):
-            messages = " ".join(span.text for span in cell.all("span", class_="cell-message"))
-            found[(int(row.attrs["data-row"] or 0), cell.attrs["data-column"] or "")] = messages
+    for row in find_all(one(parse(html), "table#import-rows"), "tr[data-row]"):
+        for cell in find_all(row, "td.cell-error"):
+            messages = " ".join(texts(cell, "span.cell-message"))
+            found[(int(data_attrs(row)["row"]), data_attrs(cell)["column"])] = messages
     return found
 
 
 def field_errors(html: str) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for node in page(html).all("p", class_="field-error"):
-        key = node.attrs.get("data-field") or ""
-        errors[key] = (errors.get(key, "") + " " + node.text).strip()
-    return errors
+    return form_errors(parse(html))
 
 
 # --- workbooks -----------------------------------------------------------------------------
@@ -313,16 +242,16 @@ def test_a_valid_file_is_previewed_then_imported_in_one_go(client, session, worl
     assert response.status_code == 303
     preview = client.get(response.headers["location"])
     assert preview.status_code == 200
-    doc = page(preview.text)
-    assert doc.one("dd", data_field="status").attrs["data-status"] == Status.READY
-    shown = [r for r in doc.one("table", id="import-rows").all("tr") if r.attrs.get("data-row")]
-    assert [int(r.attrs["data-row"] or 0) for r in shown] == [2, 3, 4, 5, 6]
-    assert doc.one("li", data_count="existing").text.endswith("1")
+    doc = parse(preview.text)
+    assert attr(doc, "dd[data-field=status]", "data-status") == Status.READY
+    shown = find_all(one(doc, "table#import-rows"), "tr[data-row]")
+    assert [int(data_attrs(r)["row"]) for r in shown] == [2, 3, 4, 5, 6]
+    assert text(one(doc, "li[data-count=existing]")).endswith("1")
     assert counts(session) == before  # nothing written by the preview
 
-    confirm = doc.one("form", id="confirm-form").attrs["action"] or ""
+    confirm = attr(doc, "form#confirm-form", "action")
     done = client.post(confirm, follow_redirects=True)
-    assert page(done.text).one("dd", data_field="status").attrs["data-status"] == Status.DONE
+    assert attr(parse(done.text), "dd[data-field=status]", "data-status") == Status.DONE
     people, enrolments, imports = counts(session)
     assert (people, enrolments, imports) == (before[0] + 4, before[1] + 5, before[2] + 1)
     reused = session.exec(select(Person).where(Person.citizen_id == "011301000002")).one()
@@ -348,7 +277,7 @@ def test_a_second_confirmation_does_not_import_twice(client, session, world):
     assert {line[2] for line in error_table(again.text)} == {
         vi("This person is already enrolled in this course.")
     }
-    assert page(again.text).one("p", id="duplicate-file")
+    assert one(parse(again.text), "p#duplicate-file")
     assert counts(session)[1:] == (3, 1)
 
 
@@ -415,8 +344,8 @@ def test_column_order_header_spelling_title_row_and_blank_rows_are_tolerated(
         title_row="DANH SÁCH HỌC VIÊN",
     )
     preview = client.get(upload(client, world, data).headers["location"])
-    assert page(preview.text).one("dd", data_field="status").attrs["data-status"] == Status.READY
-    assert page(preview.text).one("dd", data_field="rows").text == "2"
+    assert attr(parse(preview.text), "dd[data-field=status]", "data-status") == Status.READY
+    assert text(one(parse(preview.text), "dd[data-field=rows]")) == "2"
 
 
 # --- bad rows ------------------------------------------------------------------------------
@@ -515,7 +444,7 @@ def test_each_bad_row_is_reported_at_its_row_and_column_and_nothing_is_written(
     else:
         assert params.get("contains", "") in lines[0][2]
     assert (3, column) in cell_errors(preview.text)
-    assert page(preview.text).all("form", id="confirm-form") == []
+    assert find_all(parse(preview.text), "form#confirm-form") == []
     assert client.post(response.headers["location"] + "/confirm").status_code == 200
     assert counts(session) == before
 
@@ -676,12 +605,10 @@ def test_a_big_file_is_checked_and_written_in_the_background_with_progress(
     assert response.headers["location"].endswith("/progress")
     # The test client runs the background task before answering; the job is done.
     preview = client.get(response.headers["location"], follow_redirects=True)
-    doc = page(preview.text)
-    assert doc.one("dd", data_field="status").attrs["data-status"] == Status.READY
-    assert doc.one("dd", data_field="rows").text == "1.200"
-    confirm = client.post(
-        doc.one("form", id="confirm-form").attrs["action"] or "", follow_redirects=False
-    )
+    doc = parse(preview.text)
+    assert attr(doc, "dd[data-field=status]", "data-status") == Status.READY
+    assert text(one(doc, "dd[data-field=rows]")) == "1.200"
+    confirm = client.post(attr(doc, "form#confirm-form", "action"), follow_redirects=False)
     assert confirm.headers["location"].endswith("/progress")
     assert counts(session) == (1200, 1200, 1)
 
@@ -708,9 +635,9 @@ def test_the_progress_page_refreshes_itself_until_the_work_is_done(client, sessi
     store.save(state)
     response = client.get(f"/imports/{state.token}/progress")
     assert response.status_code == 200 and response.headers["refresh"] == "2"
-    doc = page(response.text)
-    assert doc.one("meta", http_equiv="refresh").attrs["content"] == "2"
-    assert doc.one("progress", id="import-progress").attrs["value"] == "25"
+    doc = parse(response.text)
+    assert attr(doc, "meta[http-equiv=refresh]", "content") == "2"
+    assert attr(doc, "progress#import-progress", "value") == "25"
     assert client.get(f"/imports/{state.token}", follow_redirects=False).status_code == 303
     store.update(state.token, status=Status.READY)
     finished = client.get(f"/imports/{state.token}/progress", follow_redirects=False)
@@ -837,7 +764,7 @@ def test_an_export_reads_back_as_the_rows_imported(client, session, world):
     keys = [c.key for c in TRAINEE_COLUMNS]
     again = workbook([HEADERS[k] for k in keys], [[r.values[k] for k in keys] for r in exported])
     preview = client.get(upload(client, world, again, course_id=course.id).headers["location"])
-    assert page(preview.text).one("dd", data_field="status").attrs["data-status"] == Status.READY
+    assert attr(parse(preview.text), "dd[data-field=status]", "data-status") == Status.READY
 
 
 def test_the_result_export_can_be_filled_in_and_imported_back(client, session, world):
@@ -924,9 +851,9 @@ def test_each_role_gets_what_it_may(app, session, world, who):
 
 def test_an_official_sees_exports_but_no_upload_form(client, session, world):
     as_user(client, session, world, "official")
-    doc = page(client.get("/imports").text)
-    assert doc.all("form", id="upload-form") == []
-    assert doc.one("form", id="export-institution-form")
+    doc = parse(client.get("/imports").text)
+    assert find_all(doc, "form#upload-form") == []
+    assert one(doc, "form#export-institution-form")
 
 
 def test_an_import_is_visible_only_to_the_user_who_uploaded_it(app, client, session, world):
@@ -940,8 +867,7 @@ def test_an_import_is_visible_only_to_the_user_who_uploaded_it(app, client, sess
         assert intruder.get(location).status_code == 404
         assert intruder.post(location + "/confirm").status_code == 404
     assert counts(session)[1] == 0
-    history = page(client.get("/imports").text).one("table", id="import-history")
-    assert len(history.one("tbody").all("tr")) == 1
+    assert len(body_rows(parse(client.get("/imports").text), "table#import-history")) == 1
 
 
 def test_the_pages_are_in_english_when_chosen(client, session, world):

@@ -9,7 +9,6 @@ import io
 import re
 import zipfile
 from datetime import date, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from models.i18n import translate
 from models.monitoring.read import snapshot_info, targets
 from models.tables import AuditEntry
 from tests import factories
+from tests.html import find_all, links, parse, table_rows
 from tests.report_expected import (
     Rows,
     expected_tables,
@@ -137,40 +137,6 @@ def test_the_zip_holds_every_table_as_its_own_csv(official: TestClient):
     assert archive.read(names[1]) == one.content
 
 
-class ReportPage(HTMLParser):
-    """The printable page's tables: id -> rows of cell texts."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: dict[str, list[list[str]]] = {}
-        self.stylesheets: list[str] = []
-        self._table: str | None = None
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "link" and values.get("rel") == "stylesheet":
-            self.stylesheets.append(values.get("href") or "")
-        elif tag == "table" and values.get("data-table"):
-            self._table = values["data-table"]
-            self.tables[self._table] = []
-        elif tag == "tr" and self._table is not None:
-            self.tables[self._table].append([])
-        elif tag == "td" and self._table is not None:
-            self._cell = []
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "td" and self._cell is not None and self._table is not None:
-            self.tables[self._table][-1].append("".join(self._cell).strip())
-            self._cell = None
-        elif tag == "table":
-            self._table = None
-
-
 def shown_number(text: str) -> Any:
     """8.300 -> 8300, 66,7% -> 0.667, 20,0 -> 20.0, — -> None; other text as it is."""
     if text == "—":
@@ -187,17 +153,17 @@ def test_the_printable_page_shows_the_same_numbers(official: TestClient, session
     response = official.get(f"/reports/{YEAR}/print")
 
     assert response.status_code == 200
-    page = ReportPage()
-    page.feed(response.text)
-    assert [table_id for table_id, _ in table_index()] == list(page.tables)
-    for table_id, rows in expected(session).items():
+    page = parse(response.text)
+    tables = [table.attributes["data-table"] for table in find_all(page, "table[data-table]")]
+    assert [table_id for table_id, _ in table_index()] == tables
+    for table_id, wanted in expected(session).items():
         shown = {
             row[0]: numbers_only(shown_number(text) for text in row[1:])
-            for row in page.tables[table_id][1:]  # the first row is the header
+            for row in table_rows(page, f"table[data-table={table_id}]")
         }
-        assert significant(shown, HTML_DIGITS) == significant(rows, HTML_DIGITS), table_id
-    assert "/static/report.css" in page.stylesheets
-    assert " style=" not in response.text and "<style" not in response.text
+        assert significant(shown, HTML_DIGITS) == significant(wanted, HTML_DIGITS), table_id
+    assert "/static/report.css" in links(page, "link[rel=stylesheet]")
+    assert find_all(page, "[style], style") == []
 
 
 def test_the_print_stylesheet_makes_a4_pages_without_the_menus():
@@ -212,14 +178,14 @@ def test_the_print_stylesheet_makes_a4_pages_without_the_menus():
 
 
 def test_the_reports_page_links_every_export(official: TestClient):
-    html = official.get(f"/reports?year={YEAR}").text
+    hrefs = links(parse(official.get(f"/reports?year={YEAR}").text))
 
-    assert f'href="/reports/{YEAR}.xlsx"' in html
-    assert f'href="/reports/{YEAR}/print"' in html
-    assert f'href="/reports/{YEAR}.zip"' in html
-    links = re.findall(rf'href="/reports/{YEAR}/([a-z-]+)\.csv"', html)
-    assert links == [table_id for table_id, _ in table_index()]
-    assert 'href="/reports"' in official.get("/").text  # the menu entry
+    assert f"/reports/{YEAR}.xlsx" in hrefs
+    assert f"/reports/{YEAR}/print" in hrefs
+    assert f"/reports/{YEAR}.zip" in hrefs
+    tables = [m[1] for h in hrefs if (m := re.fullmatch(rf"/reports/{YEAR}/([a-z-]+)\.csv", h))]
+    assert tables == [table_id for table_id, _ in table_index()]
+    assert "/reports" in links(parse(official.get("/").text), "nav.site-menu a")  # the menu entry
 
 
 def test_an_export_after_a_change_carries_the_new_figures(official: TestClient, session: Session):
