@@ -16,7 +16,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from matching.text import name_sort_key, search_key
-from models.excel_values import (
+from models.excel.values import (
     CERTIFICATE_LABELS,
     HOUSEHOLD_LABELS,
     RESULT_LABELS,

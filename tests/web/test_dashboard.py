@@ -34,8 +34,9 @@ from seed.reference import load_reference_data
 from tests import factories
 from tests.web.dashboard_world import YEAR, build_world
 from tests.web.helpers import make_account, sign_in
-from web.services import dashboard, dashboard_charts, kpi_labels
-from web.services.dashboard_sections import CUTS
+from web.services import dashboard, kpi_labels
+from web.services.dashboard import charts as dashboard_charts
+from web.services.dashboard.sections import CUTS
 
 Key = tuple[str, str, str, str]
 

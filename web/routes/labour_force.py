@@ -16,7 +16,7 @@ from web.deps import LanguageDep, SessionDep
 from web.paging import whole_or_none
 from web.routes.targets import display_tools
 from web.services import labour_force as service
-from web.services.imports_export import XLSX
+from web.services.imports.export import XLSX
 from web.templating import render
 
 router = APIRouter()

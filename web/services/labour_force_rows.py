@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from models.errors import AppError, InvalidError
 from models.excel import CellValue, Column, SheetRow
-from models.excel_columns import COMMUNE_LIST
+from models.excel.columns import COMMUNE_LIST
 from models.queries.admin_units import CommuneIndex
-from web.services.imports_rows import cell_text
-from web.services.imports_trainee_fields import commune_code
+from web.services.imports.rows import cell_text
+from web.services.imports.trainee_fields import commune_code
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 SHEET_TITLE = "Lực lượng lao động"
