@@ -9,9 +9,9 @@ from datetime import date, datetime
 
 from models.errors import InvalidError
 from models.validation.base import ErrorCollector, require_text
+from models.years import YEAR_MAX
 
 EARLIEST_YEAR = 1900
-LATEST_YEAR = 2100
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
 
@@ -28,13 +28,13 @@ def _split(text: str, field: str) -> tuple[int, int, int]:
 
 
 def _check_year(year: int, field: str) -> None:
-    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+    if not EARLIEST_YEAR <= year <= YEAR_MAX:
         raise InvalidError(
             field,
             "The year {year} is out of range ({earliest}–{latest}).",
             year=year,
             earliest=EARLIEST_YEAR,
-            latest=LATEST_YEAR,
+            latest=YEAR_MAX,
         )
 
 

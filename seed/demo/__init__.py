@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from models.errors import ConflictError, InvalidError
 from models.tables import AdminUnit, TrainingOccupation
+from models.years import YEAR_MAX, YEAR_MIN
 from seed.demo.accounts import create_accounts, refuse_taken_usernames
 from seed.demo.context import DEMO_TABLES
 from seed.demo.labour_force import write_demo_labour_force
@@ -119,7 +120,7 @@ def _check_arguments(years: Sequence[int], scale: float) -> tuple[int, ...]:
     chosen = tuple(sorted({int(y) for y in years}))
     if not chosen:
         raise InvalidError("years", "Choose at least one year for the demo data.")
-    if not 2000 <= chosen[0] <= chosen[-1] <= 2100:
+    if not YEAR_MIN <= chosen[0] <= chosen[-1] <= YEAR_MAX:  # the message's msgid names them
         raise InvalidError("years", "Demo years must lie between 2000 and 2100.")
     if not 0 < scale <= MAX_SCALE:
         raise InvalidError("scale", "The scale must be above 0 and at most {max}.", max=MAX_SCALE)

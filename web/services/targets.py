@@ -24,10 +24,10 @@ from models.queries.targets import TargetDetail, YearTargets, target_detail, tar
 from models.queries.targets import year_targets as read_year_targets
 from models.tables import Target, TargetChange
 from models.validation import ErrorCollector, clean_text, require_text
+from models.years import parse_year
 from web.auth import Principal
 from web.permissions import Permission, allowed, require
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_SOURCE, MAX_REASON = 300, 500
 PEOPLE = "people"
 PERCENT = "percent"
@@ -251,12 +251,7 @@ def _write_change(
 
 
 def _year(raw: str) -> int:
-    text = clean_text(raw)
-    if not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
-        raise InvalidError(
-            "year", "The year must be between {first} and {last}.", first=FIRST_YEAR, last=LAST_YEAR
-        )
-    return int(text)
+    return parse_year(clean_text(raw))
 
 
 def add_year(session: Session, *, principal: Principal, year_raw: str, reason_raw: str) -> int:

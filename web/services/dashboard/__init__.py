@@ -17,10 +17,10 @@ from sqlmodel import Session
 from matching.kpi import TargetRecord, progress
 from models.clock import local_time, today
 from models.enums import TargetIndicator
-from models.errors import InvalidError
 from models.formatting import format_date
 from models.monitoring.figures import WINDOWS
 from models.monitoring.read import FigureTable, SnapshotInfo, figure_table, targets
+from models.years import PICKER_FIRST_YEAR, parse_year
 from web.auth import Principal
 from web.permissions import Permission, require
 from web.services.dashboard import charts, sections
@@ -28,7 +28,6 @@ from web.services.kpi_format import COUNT, RATE, Shown, format_value, shown
 from web.services.kpi_labels import Labeller
 from web.services.monitoring import fresh_year, needs_refresh
 
-FIRST_YEAR = 2016
 DEFAULT_WINDOW = 6
 T = TargetIndicator
 
@@ -107,12 +106,7 @@ def _year(raw: str, default: int) -> int:
     raw = raw.strip()
     if not raw:
         return default
-    last = today().year
-    if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= last:
-        raise InvalidError(
-            "year", "The year must be between {first} and {last}.", first=FIRST_YEAR, last=last
-        )
-    return int(raw)
+    return parse_year(raw, first=PICKER_FIRST_YEAR, last=today().year)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +180,7 @@ def dashboard_page(
     cut = figure_table(session, cut_year, kpis=[cut_kpi], dimensions=["", choice.cut_by])
     page = DashboardPage(
         choice=choice,
-        years=list(range(today().year, FIRST_YEAR - 1, -1)),
+        years=list(range(today().year, PICKER_FIRST_YEAR - 1, -1)),
         windows=WINDOWS,
         freshness=_freshness(info, lang),
         cards=_cards(main, year_targets, as_of, choice.year, labeller, lang),
