@@ -23,7 +23,7 @@ from models.excel import SheetTable, read_table, template_workbook
 from models.excel.columns import COMMUNE_LIST
 from models.excel.read import FIELD, ZIP_MAGIC
 from models.queries.admin_units import commune_index
-from models.queries.exports import reference_lists
+from models.queries.course_rosters import reference_lists
 from models.queries.labour_force import FigureSet, figure_sets
 from models.tables import LabourForceFigure
 from models.validation import ErrorCollector, require_text

@@ -14,7 +14,7 @@ from models import audit
 from models.errors import InvalidError, NotFoundError
 from models.excel import Column, table_workbook, template_workbook
 from models.excel.columns import RESULT_EXPORT_COLUMNS, TRAINEE_EXPORT_COLUMNS
-from models.queries.exports import ExportRows, reference_lists, result_export, trainee_export
+from models.queries.course_rosters import ExportRows, reference_lists, result_export, trainee_export
 from models.tables import Course, Institution
 from web.auth import Principal
 from web.permissions import Permission, institution_scope, require, require_institution

@@ -20,7 +20,7 @@ from models.clock import utcnow
 from models.errors import InvalidError
 from models.excel import CellValue, SheetRow
 from models.follow_up_values import Outcome, OutcomeCells, check_outcome
-from models.queries.exports import course_enrolments
+from models.queries.course_rosters import course_enrolments
 from models.queries.follow_ups import GRADUATED, WINDOWS, Graduation, graduations
 from models.queries.follow_ups import recorded_follow_ups as stored_follow_ups
 from models.tables import Course, FollowUp

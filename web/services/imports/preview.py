@@ -13,7 +13,7 @@ from models.clock import VIETNAM
 from models.excel import Column
 from models.formatting import format_date
 from models.i18n import translate
-from models.queries.exports import CourseChoice, course_choices, institution_choices
+from models.queries.course_rosters import CourseChoice, course_choices, institution_choices
 from models.tables import Course
 from web.auth import Principal
 from web.permissions import Permission, allowed, institution_scope

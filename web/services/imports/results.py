@@ -26,7 +26,11 @@ from models.excel.values import (
     parse_result,
     parse_status,
 )
-from models.queries.exports import EnrolledPerson, certificate_numbers_in_use, course_enrolments
+from models.queries.course_rosters import (
+    EnrolledPerson,
+    certificate_numbers_in_use,
+    course_enrolments,
+)
 from models.tables import Course, Enrolment
 from models.validation import ErrorCollector, parse_date, validate_citizen_id
 from web.services.imports.rows import Progress, RowChecks, cell_text, citizen_id_text, issue

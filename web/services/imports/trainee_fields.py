@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from models.errors import InvalidError
 from models.excel import CellValue
 from models.queries.admin_units import CommuneIndex
-from models.queries.exports import EthnicGroups
+from models.queries.course_rosters import EthnicGroups
 from models.tables import Course
 from models.validation import (
     CitizenIdCheck,

@@ -22,7 +22,7 @@ from models.excel import SheetRow
 from models.excel.values import parse_household, parse_sex, parse_yes_no
 from models.people import name_fields
 from models.queries.admin_units import CommuneIndex, commune_index
-from models.queries.exports import (
+from models.queries.course_rosters import (
     EthnicGroups,
     course_enrolments,
     ethnic_groups,

@@ -1,7 +1,9 @@
-"""Reads of the Excel import and export. An import of 10,000 rows asks the database a handful
-of questions, never one per row: reference lists are loaded once, existing people are fetched
-by ID number in chunks, a course's enrolments in one query. An export reads its rows in one
-join and returns them in the sheet's terms (labels, current commune names). Nothing commits.
+"""Course rosters and the lists a workbook names, read for the Excel import and export: who is
+enrolled in a course, who already exists by ID number, the certificate numbers in use, the
+courses and institutions to choose from, a course's trainees and results in the sheet's terms,
+and the reference lists. An import of 10,000 rows asks the database a handful of questions,
+never one per row: reference lists are loaded once, existing people are fetched by ID number in
+chunks, a course's enrolments in one query. Nothing commits.
 """
 
 from __future__ import annotations
