@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from matching.text import search_key
+from models.queries.admin_units import name_keys
 from models.tables import AdminUnit, AdminUnitLineage
 from seed.reference.admin import PROVINCE_CODE, load_admin_units, read_admin_source
 from seed.reference.lists import load_lists
@@ -46,34 +46,6 @@ def load_reference_data(session: Session) -> dict[str, int]:
     return counts
 
 
-# Abbreviations people write before a unit's name ("TT. Tuần Giáo", "X. Quài Tở"), as keys.
-_ABBREVIATIONS = {
-    "tp": "thanh pho",
-    "tx": "thi xa",
-    "tt": "thi tran",
-    "h": "huyen",
-    "q": "quan",
-    "p": "phuong",
-    "x": "xa",
-}
-_UNIT_TYPES = ("thanh pho", "thi xa", "thi tran", "huyen", "quan", "phuong", "xa")
-
-
-def _name_keys(text: str | None) -> set[str]:
-    """The keys a unit name is known by: with and without its type word ("xa quai to",
-    "quai to"), so "Xã Quài Tở", "Quai To" and "x. quài tở" meet."""
-    key = search_key(text)
-    first, _, rest = key.partition(" ")
-    if first in _ABBREVIATIONS and rest:
-        key = f"{_ABBREVIATIONS[first]} {rest}"
-    keys = {key} if key else set()
-    for kind in _UNIT_TYPES:
-        if key.startswith(kind + " "):
-            keys.add(key[len(kind) + 1 :])
-            break
-    return keys
-
-
 def resolve_former_address(
     session: Session, district: str | None, commune: str, *, province_code: str = PROVINCE_CODE
 ) -> AdminUnit | None:
@@ -82,8 +54,8 @@ def resolve_former_address(
     "xã Quài Tở"; "Tuan Giao", "Quai To"). ``district`` may be empty when the commune name is
     unique in the province. None when nothing matches or the match is ambiguous.
     """
-    commune_keys = _name_keys(commune)
-    district_keys = _name_keys(district)
+    commune_keys = name_keys(commune)
+    district_keys = name_keys(district)
     if not commune_keys:
         return None
     former = session.exec(
@@ -96,8 +68,8 @@ def resolve_former_address(
     matches = [
         unit.id
         for unit in former
-        if commune_keys & _name_keys(unit.name)
-        and (not district_keys or district_keys & _name_keys(unit.district_name))
+        if commune_keys & name_keys(unit.name)
+        and (not district_keys or district_keys & name_keys(unit.district_name))
     ]
     if not matches:
         return None
