@@ -19,9 +19,9 @@ from sqlmodel import Session, col, select
 from models import audit
 from models.clock import today
 from models.errors import ConflictError, InvalidError, NotFoundError
-from models.locking import locked_row
 from models.queries.targets import TargetDetail, YearTargets, target_detail, target_years
 from models.queries.targets import year_targets as read_year_targets
+from models.rows import get_or_404
 from models.tables import Target, TargetChange
 from models.validation import ErrorCollector, clean_text, require_text
 from models.years import parse_year
@@ -184,9 +184,7 @@ def update_target(
     Raises ValidationErrors for bad values or a missing reason, ConflictError when the target
     changed since the form was loaded."""
     require(principal, Permission.EDIT_TARGETS)
-    target = locked_row(session, Target, target_id)
-    if target is None:
-        raise NotFoundError(None, "There is no such target.")
+    target = get_or_404(session, Target, target_id, "There is no such target.", lock=True)
     errors = ErrorCollector()
     values = parse_values(form, target.unit, errors)
     year = target.year

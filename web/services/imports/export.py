@@ -15,6 +15,7 @@ from models.errors import InvalidError, NotFoundError
 from models.excel import Column, table_workbook, template_workbook
 from models.excel.columns import RESULT_EXPORT_COLUMNS, TRAINEE_EXPORT_COLUMNS
 from models.queries.course_rosters import ExportRows, reference_lists, result_export, trainee_export
+from models.rows import get_or_404
 from models.tables import Course, Institution
 from web.auth import Principal
 from web.permissions import Permission, institution_scope, require, require_institution
@@ -37,9 +38,9 @@ def _slug(text: str) -> str:
 
 
 def _course(session: Session, principal: Principal, course_id: int) -> Course:
-    course = session.get(Course, course_id)
-    if course is None:
-        raise NotFoundError("course_id", "This course does not exist.")
+    course = get_or_404(
+        session, Course, course_id, "This course does not exist.", field="course_id"
+    )
     require_institution(principal, course.institution_id)
     return course
 
