@@ -64,7 +64,7 @@ def build_workbook(rows: list[list[object]]) -> bytes:
 
     from openpyxl import Workbook
 
-    from models.excel_columns import TRAINEE_COLUMNS
+    from models.excel.columns import TRAINEE_COLUMNS
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Học viên")
@@ -122,8 +122,8 @@ def run(count: int, postgres: str | None) -> dict[str, tuple[float, float]]:
     from seed.reference import load_reference_data
     from tests import factories
     from web.services import imports
-    from web.services.imports_export import export_trainees
-    from web.services.imports_store import ImportStore, Status
+    from web.services.imports.export import export_trainees
+    from web.services.imports.store import ImportStore, Status
 
     timings: dict[str, tuple[float, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -29,8 +29,8 @@ from models.formatting import format_number
 from models.suggestions import compute_suggestions
 from models.tables import Institution, Person, UserAccount
 from seed.demo import DemoAccount, DemoSummary, generate_demo
-from seed.demo_accounts import DEMO_PASSWORD, USERNAMES
-from seed.demo_write import find_marker
+from seed.demo.accounts import DEMO_PASSWORD, USERNAMES
+from seed.demo.write import find_marker
 
 STAGE_LABELS = {
     "reference": "Loading reference data",

@@ -15,7 +15,7 @@ import io
 from collections.abc import Sequence
 
 from models.errors import AppError, InvalidError
-from models.excel_read import (
+from models.excel.read import (
     FIELD,
     HEADER_SEARCH_ROWS,
     IGNORED_HEADERS,
@@ -23,7 +23,7 @@ from models.excel_read import (
     cell_value,
     raise_header_problems,
 )
-from models.excel_types import CellValue, Column, SheetRow, SheetTable, column_list, header_key
+from models.excel.types import CellValue, Column, SheetRow, SheetTable, column_list, header_key
 
 SEPARATORS = ",;\t"
 SHEET_NAME = "CSV"

@@ -17,8 +17,8 @@ from datetime import date
 from matching.text import search_key
 from models.enums import EMPLOYED_FOLLOW_UP_STATUSES, FollowUpSource, FollowUpStatus
 from models.errors import InvalidError
-from models.excel_types import CellValue
-from models.excel_values import NOT_ALLOWED, is_blank
+from models.excel.types import CellValue
+from models.excel.values import NOT_ALLOWED, is_blank
 from models.tables import FollowUp
 from models.validation import ErrorCollector, clean_text, parse_date
 

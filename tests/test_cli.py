@@ -21,8 +21,8 @@ from models.accounts import create_user, verify_password
 from models.db import make_engine
 from models.i18n import catalogue, translate
 from models.tables import Person, UserAccount
-from seed.demo_accounts import DEMO_PASSWORD
-from seed.demo_accounts import USERNAMES as DEMO_USERNAMES
+from seed.demo.accounts import DEMO_PASSWORD
+from seed.demo.accounts import USERNAMES as DEMO_USERNAMES
 from tests import factories
 
 PASSWORD = "mat-khau-du-dai"

@@ -14,7 +14,6 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from models.enums import ACTIVE_REFERRAL_STATUSES, EnrolmentStatus, ReferralStatus
-from models.errors import NotFoundError
 from models.tables import (
     AdminUnit,
     Course,
@@ -163,13 +162,6 @@ def commune_names(session: Session, codes: Iterable[str | None]) -> dict[str, st
         .order_by(col(AdminUnit.valid_to).is_(None), col(AdminUnit.valid_from))
     )
     return dict(session.execute(query).all())
-
-
-def get_vacancy(session: Session, vacancy_id: int) -> Vacancy:
-    vacancy = session.get(Vacancy, vacancy_id)
-    if vacancy is None:
-        raise NotFoundError(None, "This vacancy does not exist.")
-    return vacancy
 
 
 @dataclass(frozen=True)

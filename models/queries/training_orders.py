@@ -14,6 +14,7 @@ from models.enums import CourseStatus, EnrolmentStatus, ReferralStatus
 from models.errors import NotFoundError
 from models.queries.reference import Option
 from models.queries.vacancies import PER_PAGE, Page, clamp_page
+from models.rows import get_or_404
 from models.tables import (
     Course,
     Employer,
@@ -102,10 +103,7 @@ def list_orders(
 
 
 def get_order(session: Session, order_id: int) -> TrainingOrder:
-    order = session.get(TrainingOrder, order_id)
-    if order is None:
-        raise NotFoundError(None, "This training order does not exist.")
-    return order
+    return get_or_404(session, TrainingOrder, order_id, "This training order does not exist.")
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 
 from matching.text import search_key
 from models.clock import utcnow
-from models.errors import NotFoundError
 from models.queries.reference import Option
+from models.rows import get_or_404
 from models.tables import AuditEntry, Employer, TrainingLevel, TrainingOccupation, Vacancy
 
 T = TypeVar("T")
@@ -116,10 +116,7 @@ def _vacancy_row(vacancy: Vacancy, employer_name: str, occupation_name: str | No
 
 
 def get_vacancy(session: Session, vacancy_id: int) -> Vacancy:
-    vacancy = session.get(Vacancy, vacancy_id)
-    if vacancy is None:
-        raise NotFoundError(None, "This vacancy does not exist.")
-    return vacancy
+    return get_or_404(session, Vacancy, vacancy_id, "This vacancy does not exist.")
 
 
 @dataclass(frozen=True)
@@ -160,9 +157,9 @@ def employer_options(session: Session) -> list[Option]:
 
 
 def employer_name(session: Session, employer_id: int) -> str:
-    employer = session.get(Employer, employer_id)
-    if employer is None:
-        raise NotFoundError("employer_id", "This employer does not exist.")
+    employer = get_or_404(
+        session, Employer, employer_id, "This employer does not exist.", field="employer_id"
+    )
     return employer.name
 
 

@@ -13,13 +13,13 @@ from openpyxl import Workbook, load_workbook
 
 from models.errors import InvalidError, ValidationErrors
 from models.excel import Column, check_layout, read_table, table_workbook, template_workbook
-from models.excel_columns import (
+from models.excel.columns import (
     RESULT_COLUMNS,
     TRAINEE_COLUMNS,
     TRAINEE_EXPORT_COLUMNS,
     TRAINEE_INTRO,
 )
-from models.excel_values import (
+from models.excel.values import (
     parse_certificate_kind,
     parse_household,
     parse_result,

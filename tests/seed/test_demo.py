@@ -46,9 +46,9 @@ from models.tables import (
 from models.validation import check_citizen_id, normalise_phone, validate_tax_code
 from models.wages import minimum_wage_for
 from seed.demo import DEFAULT_TODAY, generate_demo
-from seed.demo_context import DEMO_TABLES, DemoBuild
-from seed.demo_plan import DemoSummary, plan_demo, summarize
-from seed.demo_snapshot import DemoReference, read_reference
+from seed.demo.context import DEMO_TABLES, DemoBuild
+from seed.demo.plan import DemoSummary, plan_demo, summarize
+from seed.demo.snapshot import DemoReference, read_reference
 from seed.reference import load_reference_data
 from tests import factories
 

@@ -12,7 +12,7 @@ from models.excel import SheetRow
 from models.queries.admin_units import commune_index
 from models.queries.labour_force import FIGURES, to_record
 from models.tables import LabourForceFigure
-from seed.demo_labour_force import (
+from seed.demo.labour_force import (
     DEMO_SOURCE,
     allocate,
     current_communes,

@@ -284,3 +284,22 @@ def test_resolve_former_address_without_a_match(
     loaded: Session, district: str | None, commune: str
 ) -> None:
     assert resolve_former_address(loaded, district, commune) is None
+
+
+def test_resolve_former_address_knows_special_zones(session: Session) -> None:
+    """A name typed with its unit type "đặc khu" meets the stored bare name, as it does in the
+    import's commune index (one set of name keys for both)."""
+    former = AdminUnit(
+        code="99001", name="Côn Đảo", name_key="con dao", level="dac_khu", province_code="99",
+        district_name="Huyện Côn Đảo", valid_from=date(2008, 1, 1), valid_to=REFORM,
+    )  # fmt: skip
+    current = AdminUnit(
+        code="99002", name="Đặc khu Côn Đảo", name_key="dac khu con dao", level="dac_khu",
+        province_code="99", valid_from=REFORM,
+    )  # fmt: skip
+    session.add_all([former, current])
+    session.flush()
+    session.add(AdminUnitLineage(former_unit_id=former.id or 0, current_unit_id=current.id or 0))
+    session.flush()
+    found = resolve_former_address(session, None, "Đặc khu Côn Đảo", province_code="99")
+    assert found is not None and found.code == "99002"

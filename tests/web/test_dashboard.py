@@ -34,8 +34,9 @@ from tests import factories
 from tests.html import attr, attrs, data_attrs, find_all, first, one, parse, text
 from tests.web.dashboard_world import YEAR, build_world
 from tests.web.helpers import make_account, sign_in
-from web.services import dashboard, dashboard_charts, kpi_labels
-from web.services.dashboard_sections import CUTS
+from web.services import dashboard, kpi_labels
+from web.services.dashboard import charts as dashboard_charts
+from web.services.dashboard.sections import CUTS
 
 Key = tuple[str, str, str, str]
 

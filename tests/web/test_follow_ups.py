@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from matching.kpi.dates import add_months
 from models.clock import today
-from models.excel_follow_ups import FOLLOW_UP_COLUMNS
+from models.excel.follow_ups import FOLLOW_UP_COLUMNS
 from models.i18n import translate
 from models.settings import Settings
 from models.tables import AuditEntry, EmploymentSpell, Enrolment, FollowUp, UserAccount

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from models.clock import today, utcnow
 from models.excel import read_table
-from models.excel_columns import (
+from models.excel.columns import (
     RESULT_COLUMNS,
     TRAINEE_COLUMNS,
     TRAINEE_EXPORT_COLUMNS,
@@ -40,7 +40,7 @@ from tests.web.helpers import make_account, sign_in
 from web.app import create_app
 from web.auth import ANONYMOUS_CSRF_COOKIE, CSRF_HEADER
 from web.services import imports as import_service
-from web.services.imports_store import ImportState, ImportStore, Status
+from web.services.imports.store import ImportState, ImportStore, Status
 
 from .conftest import VISITOR_TOKEN
 

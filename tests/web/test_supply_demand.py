@@ -22,7 +22,7 @@ from tests import factories
 from tests.models.test_supply_demand import TODAY, World, build_world
 from tests.web.helpers import make_account, sign_in
 from tests.web.test_vacancies import Node, parse_html
-from web.routes import supply_demand as route
+from web.services import supply_demand as route
 
 FIGURES = [name for name, _ in route.FIGURES]
 # The hand-computed world is seen from its own day: "the coming twelve months" start there.
@@ -146,7 +146,7 @@ def test_lowest_employment_after_training_from_the_snapshot_rows(
         asked.append(year)
         return [("SD_HAN", 12, 16), ("SD_MAY", 3, 20)]
 
-    monkeypatch.setattr(route, "_after_training_by_occupation", snapshot)
+    monkeypatch.setattr(route, "after_training_by_occupation", snapshot)
     page = parse_html(client.get("/supply-demand?year=2027").text)
     rows = page.one("table", class_="after-training").one("tbody").find_all("tr")
     assert asked == [2026]
@@ -159,7 +159,7 @@ def test_lowest_employment_after_training_from_the_snapshot_rows(
 def test_too_few_graduates_are_shown_but_flagged(
     client: TestClient, session: Session, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(route, "_after_training_by_occupation", lambda s, y: [("SD_MAY", 1, 9)])
+    monkeypatch.setattr(route, "after_training_by_occupation", lambda s, y: [("SD_MAY", 1, 9)])
     page = parse_html(_signed_in(client, session, "admin").get("/supply-demand").text)
     [row] = page.one("table", class_="after-training").one("tbody").find_all("tr")
     assert "data-too-few" in row.attrs
@@ -185,8 +185,8 @@ def test_the_rows_come_from_the_kpi_snapshot(session: Session, engine: Engine) -
         )
     session.commit()
     refresh_year(engine, 2025, as_of=date(2026, 1, 10))
-    assert ("SD_NAU", 2, 3) in route._after_training_by_occupation(session, 2025)
-    assert route._after_training_by_occupation(session, 2019) == []  # no snapshot
+    assert ("SD_NAU", 2, 3) in route.after_training_by_occupation(session, 2025)
+    assert route.after_training_by_occupation(session, 2019) == []  # no snapshot
 
 
 @pytest.mark.parametrize(

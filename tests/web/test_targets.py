@@ -14,7 +14,7 @@ from models.enums import TargetIndicator
 from models.tables import AuditEntry, Target, TargetChange, UserAccount
 from tests.web import test_courses as shared
 from tests.web.test_courses import ROLES, Page, count, fresh, signed_in, vi
-from web.routes.targets import INDICATOR_LABELS
+from web.display import INDICATOR_LABELS
 
 world = shared.world  # reference data (targets 2021–2026) and an account per role
 

@@ -19,7 +19,7 @@ from web.auth import (
 )
 from web.deps import LanguageDep, SessionDep
 from web.forms import redirect_to
-from web.routes.system import safe_local_path
+from web.paths import safe_local_path
 from web.services import auth as auth_service
 from web.templating import render
 

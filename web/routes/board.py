@@ -3,48 +3,21 @@ data. Plain HTML with GET filters, so it works without JavaScript on a slow phon
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from models.clock import today
 from models.errors import InvalidError
-from models.formatting import format_vnd
-from models.i18n import message_for, translate
+from models.i18n import message_for
 from models.queries import reference
 from models.queries.board import PLACE_FILTERS, BoardFilters, board_page, board_vacancy
 from models.validation import clean_text, validate_wage_range
 from web.deps import LanguageDep, SessionDep
+from web.display import display_helpers
 from web.paging import page_links
 from web.templating import render
 
 router = APIRouter()
-
-
-def wage_text(low: int | None, high: int | None, lang: str) -> str:
-    """A wage range the reader's way: "5.000.000 ₫ – 7.000.000 ₫", "from …", "up to …"."""
-    if low is not None and high is not None:
-        if low == high:
-            return format_vnd(low, lang)
-        return f"{format_vnd(low, lang)} – {format_vnd(high, lang)}"
-    if low is not None:
-        return translate("from {amount}", lang, amount=format_vnd(low, lang))
-    if high is not None:
-        return translate("up to {amount}", lang, amount=format_vnd(high, lang))
-    return translate("Negotiable", lang)
-
-
-def display_helpers(lang: str) -> dict[str, Callable[..., str]]:
-    """Formatting functions the vacancy, order and board pages call in their templates."""
-
-    def wage(low: int | None, high: int | None) -> str:
-        return wage_text(low, high, lang)
-
-    def money(amount: int | None) -> str:
-        return "—" if amount is None else format_vnd(amount, lang)
-
-    return {"wage_text": wage, "money": money}
 
 
 def _filters(

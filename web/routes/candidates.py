@@ -21,10 +21,10 @@ from models.tables import TrainingLevel
 from web.auth import CurrentUser, Principal
 from web.deps import LanguageDep, SessionDep
 from web.forms import form_errors
-from web.routes.candidate_rows import candidate_row, referral_row
-from web.routes.system import safe_local_path
+from web.paths import safe_local_path
 from web.services import referral_views as views
 from web.services import referrals as service
+from web.services.candidate_rows import candidate_row, referral_row
 from web.templating import render
 
 router = APIRouter()

@@ -14,7 +14,7 @@ from web.deps import EngineDep, LanguageDep, SessionDep
 from web.labels import page_tools
 from web.paging import pager, whole_or_none
 from web.services import dashboard as service
-from web.services import dashboard_drill as drill
+from web.services.dashboard import drill
 from web.services.kpi_format import Shown
 from web.templating import render
 

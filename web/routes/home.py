@@ -8,14 +8,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from models.clock import today
-from models.errors import InvalidError
 from models.queries.home import HomeFigures, home_figures
+from models.years import check_year
 from web.deps import LanguageDep, SessionDep
 from web.templating import render
 
 router = APIRouter()
-
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 # (figure, label msgid, hint msgid): the order the cards appear in.
 HOME_CARDS = (
@@ -44,8 +42,4 @@ def api_home_figures(
 ) -> HomeFigures:
     """The home page's figures as JSON, for any year (placements depend on it)."""
     year = today().year if year is None else year
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InvalidError(
-            "year", "The year must be between {first} and {last}.", first=FIRST_YEAR, last=LAST_YEAR
-        )
-    return home_figures(session, year=year)
+    return home_figures(session, year=check_year(year))

@@ -19,15 +19,15 @@ from web.deps import EngineDep, LanguageDep, SessionDep, SettingsDep
 from web.forms import form_errors, redirect_to
 from web.permissions import Permission, require
 from web.services import imports as service
-from web.services.imports_export import (
+from web.services.imports.export import (
     XLSX,
     Download,
     export_results,
     export_trainees,
     import_template,
 )
-from web.services.imports_preview import import_page, preview_view
-from web.services.imports_store import IN_PROGRESS, ImportStore, Status, store_for
+from web.services.imports.preview import import_page, preview_view
+from web.services.imports.store import IN_PROGRESS, ImportStore, Status, store_for
 from web.templating import render
 
 router = APIRouter()

@@ -13,10 +13,10 @@ from models.formatting import format_number
 from models.i18n import messages_by_field, translate
 from web.auth import CurrentUser, Principal
 from web.deps import LanguageDep, SessionDep
+from web.display import display_tools
 from web.paging import whole_or_none
-from web.routes.targets import display_tools
 from web.services import labour_force as service
-from web.services.imports_export import XLSX
+from web.services.imports.export import XLSX
 from web.templating import render
 
 router = APIRouter()

@@ -11,12 +11,12 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.engine import Engine
 
 from models.clock import today
-from models.errors import NotFoundError
+from models.errors import InvalidError, NotFoundError
 from models.monitoring.read import snapshot_years
+from models.years import parse_year
 from web.auth import CurrentUser
 from web.deps import LanguageDep, SessionDep, get_engine
 from web.permissions import Permission, require
-from web.routes.home import FIRST_YEAR, LAST_YEAR
 from web.services import reports as service
 from web.templating import render
 
@@ -28,9 +28,10 @@ YEARS_OFFERED = 6  # this year and the five before it, plus any year with figure
 
 def _year(text: str) -> int:
     """A year in the path; anything else is a page that does not exist."""
-    if not (text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR):
-        raise NotFoundError(None, "There is no page at this address.")
-    return int(text)
+    try:
+        return parse_year(text)
+    except InvalidError:
+        raise NotFoundError(None, "There is no page at this address.") from None
 
 
 def _download(download: service.Download) -> Response:

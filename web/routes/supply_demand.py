@@ -5,159 +5,15 @@ its CSV read the same rows (models/queries/supply_demand.py)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
-from urllib.parse import urlencode
-
-from babel.numbers import format_decimal
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from models.clock import today
-from models.errors import InvalidError
-from models.i18n import translate
-from models.monitoring.figures import NONE_KEY
-from models.monitoring.read import group_figures
-from models.queries import reference
-from models.queries.reference import Option, PlaceNames
-from models.queries.supply_demand import (
-    DEFAULT_COMPLETION_RATE,
-    AfterTrainingRow,
-    Balance,
-    Period,
-    balance_by_occupation,
-    balance_by_place,
-    lowest_employment,
-    total,
-)
 from web.auth import CurrentUser
 from web.deps import EngineDep, LanguageDep, SessionDep
-from web.permissions import Permission, require
-from web.routes.home import FIRST_YEAR, LAST_YEAR
-from web.services.monitoring import fresh_year
+from web.services import supply_demand as service
 from web.templating import render
 
 router = APIRouter()
-
-CHART_ROWS = 15
-ELSEWHERE = ("other_province", "abroad")
-# The figures of a row, in the order of the page's and the CSV's columns: (attribute, label).
-FIGURES = (
-    ("vacancy_places", "Vacancy places"),
-    ("order_places", "Ordered workers"),
-    ("demand", "Demand"),
-    ("studying", "Studying"),
-    ("expected_graduates", "Expected graduates"),
-    ("available_now", "Available now"),
-    ("supply", "Supply"),
-    ("gap", "Gap"),
-)
-
-
-@dataclass(frozen=True)
-class Choice:
-    """What the reader asked for, checked."""
-
-    period: Period
-    year: str  # as sent back to the form: "" for the coming 12 months
-    commune: str | None
-    occupation_id: int | None
-
-
-def _after_training_by_occupation(session: Session, year: int) -> list[tuple[Any, int, int]]:
-    """(occupation key, employed, denominator) of the year's graduates at the 6-month window
-    (the tracer studies' standard), from the KPI snapshot."""
-    rows = group_figures(session, year, "after_training_6", "employed", "occupation")
-    return [
-        (
-            None if row.group_key == NONE_KEY else row.group_key,
-            row.numerator or 0,
-            row.denominator or 0,
-        )
-        for row in rows
-    ]
-
-
-def _choice(session: Session, year: str, commune: str, occupation: str) -> Choice:
-    """The period (a year, or the 12 months from today), a known place and an occupation id."""
-    year = year.strip()
-    if not year:
-        period = Period.coming_twelve_months(today())
-    elif year.isdigit() and FIRST_YEAR <= int(year) <= LAST_YEAR:
-        period = Period.calendar_year(int(year))
-    else:
-        raise InvalidError(
-            "year", "The year must be between {first} and {last}.", first=FIRST_YEAR, last=LAST_YEAR
-        )
-    places = {option.value for option in _place_options(session, "vi")}
-    occupation = occupation.strip()
-    return Choice(
-        period=period,
-        year=year,
-        commune=commune if commune in places else None,
-        occupation_id=int(occupation) if occupation.isdigit() else None,
-    )
-
-
-def _place_options(session: Session, lang: str) -> list[Option]:
-    communes = reference.commune_options(session, on=today())
-    return [*communes, *(Option(kind, _place_word(kind, lang)) for kind in ELSEWHERE)]
-
-
-def _place_word(place: str | None, lang: str) -> str:
-    words = {"other_province": "Another province", "abroad": "Abroad", None: "Place not stated"}
-    return translate(words.get(place, place or ""), lang)
-
-
-def place_label(place: str | None, names: PlaceNames, lang: str) -> str:
-    if place is None or place in ELSEWHERE:
-        return _place_word(place, lang)
-    return names.communes.get(place, place)
-
-
-def _rows(session: Session, choice: Choice) -> list[Balance]:
-    """The table asked for: one occupation place by place, else every occupation."""
-    as_of = today()
-    if choice.occupation_id is not None:
-        return balance_by_place(
-            session, choice.period, as_of=as_of, occupation_id=choice.occupation_id
-        )
-    return balance_by_occupation(session, choice.period, as_of=as_of, commune=choice.commune)
-
-
-def _chart(rows: list[Balance]) -> dict[str, Any]:
-    """Bars of demand and supply for the largest shortages, scaled to the longest bar."""
-    shown = rows[:CHART_ROWS]
-    longest = max([max(row.demand, row.supply) for row in shown] or [0]) or 1
-    return {"rows": shown, "scale": 360 / longest}
-
-
-def _percent(value: float | None, lang: str) -> str:
-    if value is None:
-        return "—"
-    locale = "en_GB" if lang == "en" else "vi_VN"
-    return f"{format_decimal(value * 100, format='#,##0.0', locale=locale)}%"
-
-
-def _query_string(choice: Choice) -> str:
-    params = {"year": choice.year, "commune": choice.commune, "occupation": choice.occupation_id}
-    kept = {key: value for key, value in params.items() if value not in ("", None)}
-    return f"?{urlencode(kept)}" if kept else ""
-
-
-def _after_training(
-    engine: Engine, session: Session, period: Period, background: BackgroundTasks | None
-) -> tuple[int, list[AfterTrainingRow]]:
-    """The last full year before the period: its graduates' employment, lowest first (the
-    year's KPI figures computed first when missing, refreshed after the response when stale)."""
-    year = period.first.year - 1
-    fresh_year(engine, session, year, background)
-    return year, lowest_employment(session, _after_training_by_occupation(session, year))
 
 
 @router.get("/supply-demand", response_class=HTMLResponse, name="supply_demand")
@@ -172,36 +28,19 @@ def supply_demand(
     commune: str = "",
     occupation: str = "",
 ) -> Response:
-    require(principal, Permission.VIEW_SUPPLY_DEMAND)
-    choice = _choice(session, year, commune, occupation)
-    rows = _rows(session, choice)
-    names = reference.place_names(session, on=today())
-    after_year, after_rows = _after_training(engine, session, choice.period, background)
-    context = {
-        "choice": choice,
-        "rows": rows,
-        "total": total(rows),
-        "figures": FIGURES,
-        "chart": _chart(rows) if choice.occupation_id is None else None,
-        "years": [str(each) for each in range(today().year - 1, today().year + 3)],
-        "places": _place_options(session, lang),
-        "occupations": reference.occupation_options(session, on=today()),
-        "occupation_name": _occupation_name(session, choice.occupation_id),
-        "default_rate": _percent(DEFAULT_COMPLETION_RATE, lang),
-        "after_year": after_year,
-        "after_rows": after_rows,
-        "csv_url": str(request.url_for("supply_demand_csv").path) + _query_string(choice),
-        "place_label": lambda place: place_label(place, names, lang),
-        "percent": lambda value: _percent(value, lang),
-    }
+    choice, context = service.page(
+        engine,
+        session,
+        background,
+        principal,
+        year=year,
+        commune=commune,
+        occupation=occupation,
+        lang=lang,
+    )
+    csv_path = str(request.url_for("supply_demand_csv").path)
+    context["csv_url"] = csv_path + service.query_string(choice)
     return render(request, "supply_demand.html", context, lang=lang)
-
-
-def _occupation_name(session: Session, occupation_id: int | None) -> str | None:
-    if occupation_id is None:
-        return None
-    options = reference.occupation_options(session, on=today())
-    return next((o.label for o in options if o.value == str(occupation_id)), str(occupation_id))
 
 
 @router.get("/supply-demand.csv", name="supply_demand_csv")
@@ -214,37 +53,11 @@ def supply_demand_csv(
     occupation: str = "",
 ) -> Response:
     """The page's table as CSV, with a byte-order mark so Excel reads the Vietnamese."""
-    require(principal, Permission.VIEW_SUPPLY_DEMAND)
-    choice = _choice(session, year, commune, occupation)
-    rows = _rows(session, choice)
-    by_place = choice.occupation_id is not None
-    names = reference.place_names(session, on=today())
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    heads = ["Location"] if by_place else ["Occupation", "Group"]
-    writer.writerow([translate(label, lang) for label in heads + [f[1] for f in FIGURES]])
-    for row in rows:
-        writer.writerow(_lead(row, by_place, names, lang) + _numbers(row))
-    writer.writerow([translate("Total", lang)] + [""] * (len(heads) - 1) + _numbers(total(rows)))
-    filename = f"supply-demand-{_stamp(choice.period.first)}-{_stamp(choice.period.last)}.csv"
+    body, filename = service.csv_export(
+        session, principal, year=year, commune=commune, occupation=occupation, lang=lang
+    )
     return Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        body,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-def _lead(row: Balance, by_place: bool, names: PlaceNames, lang: str) -> list[str]:
-    """The first cells of a CSV row: the place, or the occupation and its group."""
-    if by_place:
-        return [place_label(row.place, names, lang)]
-    name = row.occupation_name or translate("Occupation not stated", lang)
-    return [name, row.occupation_group or ""]
-
-
-def _numbers(row: Balance) -> list[int]:
-    return [getattr(row, name) for name, _ in FIGURES]
-
-
-def _stamp(day: date) -> str:
-    return day.strftime("%Y%m%d")

@@ -12,21 +12,12 @@ from sqlalchemy import text
 from models.errors import InvalidError
 from models.i18n import SUPPORTED_LANGUAGES
 from web.deps import LANGUAGE_COOKIE, SessionDep
+from web.paths import safe_local_path
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
 
 ONE_YEAR = 365 * 24 * 3600
-
-
-def safe_local_path(target: str | None) -> str | None:
-    """Only a path on this site: '/x?y' passes; 'https://evil', '//evil' and '/\\evil' (which
-    browsers read as another host) do not, so the switch cannot redirect anywhere else."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    if any(ch in target for ch in "\r\n\\"):
-        return None
-    return target
 
 
 @router.post("/lang/{code}", name="set_language")

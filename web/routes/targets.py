@@ -3,74 +3,21 @@ administrators), an administrator's edit form, and opening a new year."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from models.clock import VIETNAM
-from models.enums import TargetIndicator
 from models.errors import AppError, ConflictError, InvalidError
-from models.formatting import format_date, format_number
-from models.i18n import messages_by_field, translate
+from models.i18n import messages_by_field
 from models.queries.targets import TargetDetail
 from web.auth import CurrentUser, Principal
 from web.deps import LanguageDep, SessionDep
+from web.display import display_tools
 from web.forms import FormDep, field
-from web.labels import page_tools
 from web.paging import whole_or_none
 from web.services import targets as service
 from web.templating import render
 
 router = APIRouter()
-
-# Indicator codes -> msgids of their labels (Vietnamese in models/locale/vi.po).
-INDICATOR_LABELS = {
-    TargetIndicator.TRAINED: "Trained people (all levels)",
-    TargetIndicator.NEW_JOBS: "New jobs created",
-    TargetIndicator.TRAINED_SHARE: "Trained share of the labour force",
-    TargetIndicator.CERTIFIED_SHARE: "Share trained 3 months or more with a certificate",
-    TargetIndicator.STRUCTURE_AGRICULTURE: "Labour structure: agriculture, forestry and fishery",
-    TargetIndicator.STRUCTURE_INDUSTRY: "Labour structure: industry and construction",
-    TargetIndicator.STRUCTURE_SERVICES: "Labour structure: services",
-    TargetIndicator.ABROAD: "Workers leaving to work abroad under contract",
-}
-UNIT_LABELS = {service.PEOPLE: "people"}
-
-
-def display_tools(lang: str) -> dict[str, Any]:
-    """Labels of indicators and units, and values shown the reader's way (8.300; 62,5)."""
-
-    def indicator(code: str) -> str:
-        msgid = INDICATOR_LABELS.get(code)  # type: ignore[call-overload]
-        return translate(msgid, lang) if msgid else code
-
-    def value(amount: float | None, unit: str = "") -> str:
-        if amount is None:
-            return ""
-        if float(amount).is_integer():
-            text = format_number(int(amount), lang)
-        else:
-            text = format(amount, "g").replace(".", "," if lang == "vi" else ".")
-        return f"{text} %" if unit == service.PERCENT else text
-
-    def unit_label(unit: str) -> str:
-        return translate(UNIT_LABELS.get(unit, unit), lang)
-
-    def show_moment(moment: datetime) -> str:
-        """dd/mm/yyyy hh:mm on Vietnam's clock (a naive time read back is UTC)."""
-        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        local = aware.astimezone(VIETNAM)
-        return f"{format_date(local.date(), lang)} {local:%H:%M}"
-
-    return {
-        "indicator": indicator,
-        "value": value,
-        "unit_label": unit_label,
-        "show_moment": show_moment,
-        **page_tools(lang),
-    }
 
 
 def _list_page(

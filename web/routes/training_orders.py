@@ -28,6 +28,7 @@ from models.queries.training_orders import (
 from models.queries.vacancies import employer_options
 from web.auth import CurrentUser, Principal
 from web.deps import LanguageDep, SessionDep
+from web.display import display_helpers
 from web.forms import FormFields, form_errors, known_value, redirect_to
 from web.paging import page_links
 from web.permissions import (
@@ -37,7 +38,6 @@ from web.permissions import (
     institution_scope,
     require,
 )
-from web.routes.board import display_helpers
 from web.services import training_orders as service
 from web.services.order_form import OrderForm
 from web.templating import render

@@ -21,10 +21,10 @@ from models.queries.vacancies import employer_options, list_vacancies, vacancy_d
 from models.tables import Vacancy
 from web.auth import CurrentUser, Principal
 from web.deps import LanguageDep, SessionDep
+from web.display import display_helpers
 from web.forms import FormFields, form_errors, known_value, redirect_to
 from web.paging import page_links
 from web.permissions import Permission, allowed, employer_scope, require, require_employer
-from web.routes.board import display_helpers
 from web.services import vacancies as service
 from web.services.vacancy_form import NO_OCCUPATION, VacancyForm
 from web.templating import render

@@ -13,8 +13,9 @@ from sqlmodel import Session, col, select
 from models import audit
 from models.clock import today
 from models.enums import CertificateKind, EnrolmentStatus
-from models.errors import InvalidError, NotFoundError
+from models.errors import InvalidError
 from models.queries import courses as course_queries
+from models.rows import get_or_404
 from models.tables import (
     Course,
     Enrolment,
@@ -162,9 +163,7 @@ def record_results(
     """Save the results of a whole course in one transaction, or nothing at all when any
     cell is wrong (ValidationErrors naming each cell). Returns how many rows changed."""
     require(principal, Permission.MANAGE_TRAINEES)
-    course = session.get(Course, course_id)
-    if course is None:
-        raise NotFoundError(None, "There is no such course.")
+    course = get_or_404(session, Course, course_id, "There is no such course.")
     require_institution(principal, course.institution_id)
     # Held until commit, so two courses of one institution cannot hand out the same number
     # at the same moment (PostgreSQL; SQLite transactions begin IMMEDIATE).

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from models import audit
 from models.errors import ConflictError, InvalidError, NotFoundError
 from models.queries import courses as course_queries
+from models.rows import get_or_404
 from models.tables import (
     Course,
     Institution,
@@ -80,9 +81,7 @@ def require_course_editor(principal: Principal) -> None:
 def editable_course(session: Session, *, principal: Principal, course_id: int) -> Course:
     """The course, if this user may edit it."""
     require(principal, Permission.MANAGE_COURSES)
-    course = session.get(Course, course_id)
-    if course is None:
-        raise NotFoundError(None, "There is no such course.")
+    course = get_or_404(session, Course, course_id, "There is no such course.")
     require_institution(principal, course.institution_id)
     return course
 

@@ -21,7 +21,7 @@ from models.clock import today
 from models.errors import ConflictError, ForbiddenError, InvalidError
 from models.follow_up_values import UNKNOWN, Outcome, OutcomeCells, check_outcome
 from models.queries import follow_ups as queries
-from models.queries.exports import CourseChoice, course_choices, institution_choices
+from models.queries.course_rosters import CourseChoice, course_choices, institution_choices
 from models.tables import FollowUp
 from models.validation import ErrorCollector
 from web.auth import Principal

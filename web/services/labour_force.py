@@ -20,16 +20,16 @@ from models.clock import utcnow
 from models.csv_read import read_csv_table
 from models.errors import InvalidError
 from models.excel import SheetTable, read_table, template_workbook
-from models.excel_columns import COMMUNE_LIST
-from models.excel_read import FIELD, ZIP_MAGIC
+from models.excel.columns import COMMUNE_LIST
+from models.excel.read import FIELD, ZIP_MAGIC
 from models.queries.admin_units import commune_index
-from models.queries.exports import reference_lists
+from models.queries.course_rosters import reference_lists
 from models.queries.labour_force import FigureSet, figure_sets
 from models.tables import LabourForceFigure
 from models.validation import ErrorCollector, require_text
 from web.auth import Principal
 from web.permissions import Permission, require
-from web.services.imports_export import Download
+from web.services.imports.export import Download
 from web.services.labour_force_rows import COLUMNS, INTRO, SHEET_TITLE, RowProblem, check_rows
 
 MAX_SOURCE = 200

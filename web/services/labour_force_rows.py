@@ -16,12 +16,12 @@ from functools import partial
 
 from models.errors import AppError, InvalidError
 from models.excel import CellValue, Column, SheetRow
-from models.excel_columns import COMMUNE_LIST
+from models.excel.columns import COMMUNE_LIST
 from models.queries.admin_units import CommuneIndex
-from web.services.imports_rows import cell_text
-from web.services.imports_trainee_fields import commune_code
+from models.years import check_year
+from web.services.imports.rows import cell_text
+from web.services.imports.trainee_fields import commune_code
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 SHEET_TITLE = "Lực lượng lao động"
 _GROUPED = re.compile(r"\d{1,3}([.,]\d{3})+")  # 370.000 or 370,000
 
@@ -153,12 +153,7 @@ def whole_number(value: CellValue, field: str) -> int:
 
 
 def _year(value: CellValue) -> int:
-    year = whole_number(value, "year")
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InvalidError(
-            "year", "The year must be between {first} and {last}.", first=FIRST_YEAR, last=LAST_YEAR
-        )
-    return year
+    return check_year(whole_number(value, "year"))
 
 
 def _commune(value: CellValue, communes: CommuneIndex) -> str | None:

@@ -31,9 +31,9 @@ from models.queries.candidates import (
     Training,
     active_referral,
     employed_elsewhere,
-    get_vacancy,
     latest_trainings,
 )
+from models.queries.vacancies import get_vacancy
 from models.tables import Employer, EmploymentSpell, Person, Referral, Vacancy, VacancySuggestion
 from web.auth import Principal
 from web.permissions import Permission, require, require_employer

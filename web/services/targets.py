@@ -19,15 +19,15 @@ from sqlmodel import Session, col, select
 from models import audit
 from models.clock import today
 from models.errors import ConflictError, InvalidError, NotFoundError
-from models.locking import locked_row
 from models.queries.targets import TargetDetail, YearTargets, target_detail, target_years
 from models.queries.targets import year_targets as read_year_targets
+from models.rows import get_or_404
 from models.tables import Target, TargetChange
 from models.validation import ErrorCollector, clean_text, require_text
+from models.years import parse_year
 from web.auth import Principal
 from web.permissions import Permission, allowed, require
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_SOURCE, MAX_REASON = 300, 500
 PEOPLE = "people"
 PERCENT = "percent"
@@ -184,9 +184,7 @@ def update_target(
     Raises ValidationErrors for bad values or a missing reason, ConflictError when the target
     changed since the form was loaded."""
     require(principal, Permission.EDIT_TARGETS)
-    target = locked_row(session, Target, target_id)
-    if target is None:
-        raise NotFoundError(None, "There is no such target.")
+    target = get_or_404(session, Target, target_id, "There is no such target.", lock=True)
     errors = ErrorCollector()
     values = parse_values(form, target.unit, errors)
     year = target.year
@@ -251,12 +249,7 @@ def _write_change(
 
 
 def _year(raw: str) -> int:
-    text = clean_text(raw)
-    if not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
-        raise InvalidError(
-            "year", "The year must be between {first} and {last}.", first=FIRST_YEAR, last=LAST_YEAR
-        )
-    return int(text)
+    return parse_year(clean_text(raw))
 
 
 def add_year(session: Session, *, principal: Principal, year_raw: str, reason_raw: str) -> int:

@@ -20,6 +20,7 @@ from models.enums import CourseStatus
 from models.errors import ConflictError, InvalidError, NotFoundError
 from models.queries import courses as course_queries
 from models.queries import people as people_queries
+from models.rows import get_or_404
 from models.tables import Course, Enrolment, Ethnicity, Person
 from models.validation import (
     parse_date,
@@ -63,9 +64,7 @@ def ethnicity_choices(session: Session) -> list[Ethnicity]:
 def course_for_enrolment(session: Session, *, principal: Principal, course_id: int) -> Course:
     """The course, if this user may enrol people into it."""
     require(principal, Permission.MANAGE_TRAINEES)
-    course = session.get(Course, course_id)
-    if course is None:
-        raise NotFoundError(None, "There is no such course.")
+    course = get_or_404(session, Course, course_id, "There is no such course.")
     require_institution(principal, course.institution_id)
     return course
 

@@ -21,8 +21,7 @@ from models import audit
 from models.clock import today, utcnow
 from models.enums import Role
 from models.enums import TrainingOrderStatus as Status
-from models.errors import ConflictError, InvalidError, NotFoundError
-from models.locking import locked_row
+from models.errors import ConflictError, InvalidError
 from models.queries.training_orders import (
     course_finished,
     get_order,
@@ -30,6 +29,7 @@ from models.queries.training_orders import (
     order_progress,
 )
 from models.queries.vacancies import created_with_token
+from models.rows import get_or_404
 from models.tables import Course, TrainingOrder
 from models.validation import ErrorCollector, clean_text
 from web.auth import Principal
@@ -87,10 +87,9 @@ def request_order(
 
 
 def _locked_order(session: Session, order_id: int) -> TrainingOrder:
-    order = locked_row(session, TrainingOrder, order_id)
-    if order is None:
-        raise NotFoundError(None, "This training order does not exist.")
-    return order
+    return get_or_404(
+        session, TrainingOrder, order_id, "This training order does not exist.", lock=True
+    )
 
 
 def require_order_view(principal: Principal, order: TrainingOrder) -> None:

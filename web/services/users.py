@@ -11,10 +11,11 @@ from sqlmodel import Session, col, select
 from models import audit
 from models.accounts import MIN_PASSWORD_LENGTH, create_user
 from models.enums import Role
-from models.errors import InvalidError, NotFoundError
+from models.errors import InvalidError
 from models.i18n import SUPPORTED_LANGUAGES
 from models.queries import users as user_queries
 from models.queries.courses import institution_choices
+from models.rows import get_or_404
 from models.tables import Employer, Institution, UserAccount
 from models.validation import ErrorCollector, clean_text, require_text
 from web.auth import Principal
@@ -155,9 +156,7 @@ def set_active(session: Session, *, principal: Principal, user_id: int, active: 
     """Disable an account (its sessions end at once) or enable it again. An administrator
     cannot disable their own account, so the site always keeps one who can undo it."""
     require(principal, Permission.MANAGE_USERS)
-    user = session.get(UserAccount, user_id)
-    if user is None:
-        raise NotFoundError(None, "There is no such account.")
+    user = get_or_404(session, UserAccount, user_id, "There is no such account.")
     if not active and user.id == principal.user.id:
         raise InvalidError(None, "You cannot disable your own account.")
     if user.is_active == active:

@@ -19,9 +19,9 @@ from models import audit
 from models.clock import today
 from models.enums import VacancyStatus
 from models.errors import ConflictError, InvalidError, NotFoundError
-from models.locking import locked_row
 from models.queries import reference
 from models.queries.vacancies import created_with_token, get_vacancy
+from models.rows import get_or_404
 from models.tables import Employer, Vacancy
 from models.validation import (
     ErrorCollector,
@@ -161,10 +161,7 @@ def create_vacancy(
 
 def _locked_vacancy(session: Session, vacancy_id: int) -> Vacancy:
     """The vacancy row locked against a concurrent hire changing `filled` under us."""
-    vacancy = locked_row(session, Vacancy, vacancy_id)
-    if vacancy is None:
-        raise NotFoundError(None, "This vacancy does not exist.")
-    return vacancy
+    return get_or_404(session, Vacancy, vacancy_id, "This vacancy does not exist.", lock=True)
 
 
 def editable_vacancy(session: Session, *, principal: Principal, vacancy_id: int) -> Vacancy:

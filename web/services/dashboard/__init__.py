@@ -1,0 +1,288 @@
+"""The officials' dashboard: a year's stored KPI figures against the resolution's targets, with
+charts, employment after training, orders, vacancies, the imported labour-force shares and one
+table of any stored cut. Every number is a stored figure computed by ``matching.kpi`` (or a
+plain sum of them), and every figure with records behind it links to its drill-down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from fastapi import BackgroundTasks
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from matching.kpi import TargetRecord, progress
+from models.clock import local_time, today
+from models.enums import TargetIndicator
+from models.formatting import format_date
+from models.monitoring.figures import WINDOWS
+from models.monitoring.read import FigureTable, SnapshotInfo, figure_table, targets
+from models.years import PICKER_FIRST_YEAR, parse_year
+from web.auth import Principal
+from web.permissions import Permission, require
+from web.services.dashboard import charts, sections
+from web.services.kpi_format import COUNT, RATE, Shown, format_value, shown
+from web.services.kpi_labels import Labeller
+from web.services.monitoring import fresh_year, needs_refresh
+
+DEFAULT_WINDOW = 6
+T = TargetIndicator
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    indicator: str
+    kpi: str
+    measure: str
+    label: str  # msgid
+    cumulative: bool = True
+    higher_is_better: bool = True
+    always: bool = False  # shown even without a target
+
+
+INDICATORS = (
+    Indicator(T.TRAINED, "trained", "trained", "Trained people (all levels)", always=True),
+    Indicator(T.NEW_JOBS, "new_jobs", "people", "New jobs created", always=True),
+    Indicator(T.TRAINED_SHARE, "trained_share", "share", "Trained share of the labour force",
+              cumulative=False),
+    Indicator(T.CERTIFIED_SHARE, "certified_share", "share",
+              "Share trained 3 months or more with a certificate", cumulative=False),
+    Indicator(T.STRUCTURE_AGRICULTURE, "labour_structure", "nlts",
+              "Labour structure: agriculture, forestry and fishery", cumulative=False,
+              higher_is_better=False),
+    Indicator(T.STRUCTURE_INDUSTRY, "labour_structure", "cnxd",
+              "Labour structure: industry and construction", cumulative=False),
+    Indicator(T.STRUCTURE_SERVICES, "labour_structure", "dv", "Labour structure: services",
+              cumulative=False),
+    Indicator(T.ABROAD, "abroad", "people", "Workers leaving to work abroad under contract",
+              always=True),
+)  # fmt: skip
+STATUS_LABELS = {
+    "ok": "On track",
+    "at_risk": "At risk",
+    "behind": "Behind",
+    "too_early": "Too early to tell",
+    "reached": "Target reached",
+    "missed": "Target missed",
+    "no_target": "No target for this year",
+    "no_figures": "No figures imported",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """What the reader asked for, checked."""
+
+    year: int
+    window: int
+    cohort: int
+    cut_kpi: str
+    cut_by: str
+
+    @property
+    def cut(self) -> str:
+        return f"{self.cut_kpi}:{self.cut_by}"
+
+
+def parse_choice(year: str, window: str, cohort: str, cut: str) -> Choice:
+    """Year and cohort between 2016 and this year (this year when not given); a window of
+    0, 3, 6 or 12 months (6 otherwise); a stored cut (trained by commune otherwise)."""
+    chosen_year = _year(year, today().year)
+    months = int(window) if window.strip().isdigit() else DEFAULT_WINDOW
+    cut_kpi, cut_by = sections.parse_cut(cut)
+    return Choice(
+        year=chosen_year,
+        window=months if months in WINDOWS else DEFAULT_WINDOW,
+        cohort=_year(cohort, chosen_year),
+        cut_kpi=cut_kpi,
+        cut_by=cut_by,
+    )
+
+
+def _year(raw: str, default: int) -> int:
+    raw = raw.strip()
+    if not raw:
+        return default
+    return parse_year(raw, first=PICKER_FIRST_YEAR, last=today().year)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressCard:
+    indicator: str
+    label: str
+    number: Shown
+    target: str  # 8.000–8.300, or 65–70 %
+    reached: str  # value ÷ target minimum
+    projection: str  # to the year's end, for counts only
+    status: str  # ok | at_risk | behind | too_early | reached | missed | no_target | no_figures
+    status_label: str
+    note: str  # the source of imported figures
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    computed_at: str  # HH:MM dd/mm/yyyy, Vietnam's clock
+    as_of: str
+    updating: bool
+
+
+@dataclass(frozen=True)
+class DashboardPage:
+    choice: Choice
+    years: list[int]
+    windows: tuple[int, ...]
+    freshness: Freshness | None
+    cards: list[ProgressCard]
+    series: list[charts.SeriesView]
+    bars: list[charts.BarsView]
+    after: sections.AfterTrainingView
+    orders: list[sections.Labelled]
+    vacancies: list[sections.Labelled]
+    labour: sections.LabourView
+    cut: sections.CutTable
+    cut_options: list[tuple[str, list[tuple[str, str]]]]
+
+
+def dashboard_page(
+    session: Session,
+    engine: Engine,
+    background: BackgroundTasks | None,
+    *,
+    principal: Principal,
+    query: dict[str, str],
+    lang: str,
+    href: Callable[[Shown], str | None],
+) -> DashboardPage:
+    """Everything the dashboard shows for the reader's choice (``query``: year, window,
+    cohort, cut); years never computed are computed now, stale ones after the response
+    (the page says so)."""
+    require(principal, Permission.VIEW_DASHBOARD)
+    choice = parse_choice(*(query.get(name, "") for name in ("year", "window", "cohort", "cut")))
+    info = fresh_year(engine, session, choice.year, background)
+    if choice.cohort != choice.year:
+        fresh_year(engine, session, choice.cohort, background)
+    as_of = info.as_of if info is not None else today()
+    labeller = Labeller(session, lang)
+    year_targets = targets(session, choice.year)
+    main = figure_table(session, choice.year, dimensions=[""])
+    by_group = figure_table(
+        session, choice.year, kpis=["trained", "new_jobs"], dimensions=charts.CHART_DIMENSIONS
+    )
+    after_kpi = sections.stored_kpi("after_training", choice.window)
+    cohort = main
+    if choice.cohort != choice.year:
+        cohort = figure_table(session, choice.cohort, kpis=[after_kpi], dimensions=[""])
+    cut_year = choice.cohort if choice.cut_kpi == "after_training" else choice.year
+    cut_kpi = sections.stored_kpi(choice.cut_kpi, choice.window)
+    cut = figure_table(session, cut_year, kpis=[cut_kpi], dimensions=["", choice.cut_by])
+    page = DashboardPage(
+        choice=choice,
+        years=list(range(today().year, PICKER_FIRST_YEAR - 1, -1)),
+        windows=WINDOWS,
+        freshness=_freshness(info, lang),
+        cards=_cards(main, year_targets, as_of, choice.year, labeller, lang),
+        series=[
+            charts.monthly(
+                by_group, spec, choice.year, as_of, year_targets.get(indicator), labeller, lang
+            )
+            for spec, indicator in ((charts.TRAINED, T.TRAINED), (charts.NEW_JOBS, T.NEW_JOBS))
+        ],
+        bars=[charts.bars(by_group, spec, labeller, lang, href) for spec in charts.BAR_SPECS],
+        after=sections.after_training(cohort, choice.window, choice.cohort, labeller, lang),
+        orders=sections.totals(main, "orders", sections.ORDER_MEASURES, labeller, lang),
+        vacancies=sections.totals(main, "vacancies", sections.VACANCY_MEASURES, labeller, lang),
+        labour=sections.labour_force(main, year_targets, labeller, lang),
+        cut=sections.cut_table(cut, choice.cut_kpi, choice.cut_by, choice.window, labeller, lang),
+        cut_options=sections.cut_options(labeller),
+    )
+    # End the read (on SQLite it holds the lock the refresh after the response needs); a
+    # commit, not a rollback, so the signed-in user's rows stay loaded for the page.
+    session.commit()
+    return page
+
+
+def _freshness(info: SnapshotInfo | None, lang: str) -> Freshness | None:
+    if info is None:
+        return None
+    return Freshness(
+        computed_at=computed_at_text(info.computed_at, lang),
+        as_of=format_date(info.as_of, lang),
+        updating=needs_refresh(info),
+    )
+
+
+def _cards(
+    table: FigureTable,
+    year_targets: dict[str, TargetRecord],
+    as_of: date,
+    year: int,
+    labeller: Labeller,
+    lang: str,
+) -> list[ProgressCard]:
+    cards = []
+    for spec in INDICATORS:
+        target = year_targets.get(spec.indicator)
+        if target is None and not spec.always:
+            continue
+        cards.append(_card(spec, table, target, as_of, year, labeller, lang))
+    return cards
+
+
+def _card(
+    spec: Indicator,
+    table: FigureTable,
+    target: TargetRecord | None,
+    as_of: date,
+    year: int,
+    labeller: Labeller,
+    lang: str,
+) -> ProgressCard:
+    figure = table.get(spec.kpi, spec.measure)
+    number = shown(figure, lang, kpi=spec.kpi, measure=spec.measure, zero=spec.cumulative)
+    reached = projection = ""
+    if target is None:
+        status = "no_target"
+    elif number.value is None:
+        status = "no_figures"
+    else:
+        result = progress(
+            number.value,
+            target,
+            as_of,
+            year,
+            cumulative=spec.cumulative,
+            higher_is_better=spec.higher_is_better,
+            basis="days",
+        )
+        status = _final(result.status, result.elapsed)
+        if spec.higher_is_better:
+            reached = format_value(result.share_reached, RATE, lang)
+        if spec.cumulative and result.elapsed < 1:  # once the year is over, the value is all
+            projection = format_value(result.projection, COUNT, lang)
+    return ProgressCard(
+        indicator=spec.indicator,
+        label=labeller.text(spec.label),
+        number=number,
+        target=sections.target_text(target, lang),
+        reached=reached,
+        projection=projection,
+        status=status,
+        status_label=labeller.text(STATUS_LABELS[status]),
+        note=figure.note if figure is not None else "",
+    )
+
+
+def _final(status: str, elapsed: float) -> str:
+    """Once the year is over, a status says whether the target was reached."""
+    if elapsed >= 1:
+        return {"ok": "reached", "behind": "missed"}.get(status, status)
+    return status
+
+
+def computed_at_text(moment: datetime, lang: str) -> str:
+    """HH:MM dd/mm/yyyy on Vietnam's clock (a naive time read back is UTC)."""
+    local = local_time(moment)
+    return f"{local:%H:%M} {format_date(local.date(), lang)}"

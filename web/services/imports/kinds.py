@@ -1,0 +1,105 @@
+"""The kinds of import (trainees with their enrolments; graduation results; follow-ups after
+training), each with its sheet layout, the template that goes with it, and how it is checked
+and written. Every kind is bound to one course."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from models.errors import InvalidError
+from models.excel import Column
+from models.excel.columns import (
+    COMMUNE_LIST,
+    ETHNICITY_LIST,
+    RESULT_COLUMNS,
+    RESULT_INTRO,
+    TRAINEE_COLUMNS,
+    TRAINEE_INTRO,
+)
+from models.excel.follow_ups import FOLLOW_UP_COLUMNS, FOLLOW_UP_INTRO
+from web.permissions import Permission
+from web.services.imports.follow_ups import check_follow_ups, write_follow_ups
+from web.services.imports.results import check_results, write_results
+from web.services.imports.rows import RowChecks
+from web.services.imports.trainees import check_trainees, load_reference, write_trainees
+
+TRAINEES = "trainees"
+RESULTS = "results"
+FOLLOW_UPS = "follow_ups"
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """What one kind of file holds and how it reaches the database."""
+
+    name: str
+    label: str  # msgid
+    columns: tuple[Column, ...]
+    sheet_title: str
+    intro: tuple[str, ...]
+    template_file: str
+    with_lists: bool  # the template carries the commune and ethnic-group lists
+    # Reads that need no lock (reference lists), done before the writing transaction.
+    prepare: Callable[[Session], Any]
+    # check(session, course, rows, prepared, progress=...) and write(session, course, checks,
+    # progress=...): both inside the writing transaction.
+    check: Callable[..., RowChecks]
+    write: Callable[..., dict[str, int]]
+    # Asked besides IMPORT_TRAINEES of whoever uploads a file of this kind.
+    permission: Permission | None = None
+    records_user: bool = False  # write(...) takes user_id=, the uploader, to store on rows
+
+
+KINDS: dict[str, ImportKind] = {
+    TRAINEES: ImportKind(
+        name=TRAINEES,
+        label="Trainees and their enrolment in a course",
+        columns=TRAINEE_COLUMNS,
+        sheet_title="Học viên",
+        intro=TRAINEE_INTRO,
+        template_file="mau-nhap-hoc-vien.xlsx",
+        with_lists=True,
+        prepare=load_reference,
+        check=check_trainees,
+        write=write_trainees,
+    ),
+    RESULTS: ImportKind(
+        name=RESULTS,
+        label="Graduation results of a course",
+        columns=RESULT_COLUMNS,
+        sheet_title="Kết quả",
+        intro=RESULT_INTRO,
+        template_file="mau-nhap-ket-qua.xlsx",
+        with_lists=False,
+        prepare=lambda _session: None,
+        check=check_results,
+        write=write_results,
+    ),
+    FOLLOW_UPS: ImportKind(
+        name=FOLLOW_UPS,
+        label="Follow-ups of a course's graduates (3, 6, 12 months)",
+        columns=FOLLOW_UP_COLUMNS,
+        sheet_title="Theo dõi sau tốt nghiệp",
+        intro=FOLLOW_UP_INTRO,
+        template_file="mau-nhap-theo-doi-sau-tot-nghiep.xlsx",
+        with_lists=False,
+        prepare=lambda _session: None,
+        check=check_follow_ups,
+        write=write_follow_ups,
+        permission=Permission.RECORD_FOLLOW_UPS,
+        records_user=True,
+    ),
+}
+LIST_TITLES = {"communes": COMMUNE_LIST, "ethnic_groups": ETHNICITY_LIST}
+
+
+def import_kind(name: str | None, field: str = "kind") -> ImportKind:
+    if not name:
+        raise InvalidError(field, "Choose what the file holds.")
+    if name not in KINDS:
+        raise InvalidError(field, "Unknown kind of import: {kind}.", kind=name)
+    return KINDS[name]

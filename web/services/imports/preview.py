@@ -1,0 +1,193 @@
+"""What the import pages show: the form with the user's courses and recent imports, and the
+preview of one import (its rows, an error per row and column, the summary), with every
+message already in the reader's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from models.clock import VIETNAM
+from models.excel import Column
+from models.formatting import format_date
+from models.i18n import translate
+from models.queries.course_rosters import CourseChoice, course_choices, institution_choices
+from models.tables import Course
+from web.auth import Principal
+from web.permissions import Permission, allowed, institution_scope
+from web.services.imports import own_import
+from web.services.imports.kinds import KINDS, ImportKind, import_kind
+from web.services.imports.rows import ROW_WIDE, RowChecks, RowIssue, display_cell
+from web.services.imports.store import ImportState, ImportStore, Status
+
+FIRST_ROWS = 20  # valid rows shown to let the user see the file was read right
+MAX_ROWS_SHOWN = 200
+MAX_ISSUES_SHOWN = 500
+INTERRUPTED = (
+    "The work on this file was interrupted before it finished. Please upload the file again."
+)
+NOTE_LABELS = {
+    "new": "New person",
+    "existing": "Already registered (found by ID number)",
+    "updated": "Result recorded",
+    "follow_up": "Follow-up recorded",
+    "unchanged": "Already recorded, left as it is",
+}
+
+
+@dataclass(frozen=True)
+class PreviewCell:
+    column: Column
+    value: str
+    messages: list[str]
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    number: int
+    cells: list[PreviewCell]
+    row_messages: list[str]  # about the whole row (the course is full)
+    note: str  # msgid of what will happen to a valid row; "" for a row in error
+
+    @property
+    def has_error(self) -> bool:
+        return bool(self.row_messages) or any(cell.messages for cell in self.cells)
+
+
+@dataclass(frozen=True)
+class IssueLine:
+    row: int
+    column: str  # the header as in the file ("" for the whole row)
+    message: str
+
+
+@dataclass
+class PreviewView:
+    state: ImportState
+    kind: ImportKind
+    course: Course | None
+    rows: list[PreviewRow] = field(default_factory=list)
+    rows_hidden: int = 0
+    errors: list[IssueLine] = field(default_factory=list)
+    error_count: int = 0
+    warnings: list[IssueLine] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.state.status == Status.READY and not self.state.is_expired()
+
+
+def _headers(kind: ImportKind) -> dict[str, str]:
+    return {column.key: column.header for column in kind.columns}
+
+
+def _lines(issues: list[RowIssue], kind: ImportKind, lang: str) -> list[IssueLine]:
+    headers = _headers(kind)
+    return [
+        IssueLine(each.row, headers.get(each.column, ""), _say(each, lang))
+        for each in issues[:MAX_ISSUES_SHOWN]
+    ]
+
+
+def _say(each: RowIssue, lang: str) -> str:
+    return translate(each.msgid, lang, **each.params)
+
+
+def _rows(
+    raw: list[list[object]], checks: RowChecks, kind: ImportKind, lang: str
+) -> tuple[list[PreviewRow], int]:
+    by_row: dict[int, list[RowIssue]] = {}
+    for each in checks.errors:
+        by_row.setdefault(each.row, []).append(each)
+    shown = [entry for index, entry in enumerate(raw) if index < FIRST_ROWS or entry[0] in by_row]
+    hidden = max(0, len(shown) - MAX_ROWS_SHOWN)
+    rows = []
+    for number, values in shown[:MAX_ROWS_SHOWN]:
+        assert isinstance(number, int) and isinstance(values, dict)
+        issues = by_row.get(number, [])
+        cells = [
+            PreviewCell(
+                column,
+                display_cell(values.get(column.key)),
+                [_say(i, lang) for i in issues if i.column == column.key],
+            )
+            for column in kind.columns
+        ]
+        row_wide = [_say(i, lang) for i in issues if i.column == ROW_WIDE]
+        note = "" if issues else NOTE_LABELS.get(checks.notes.get(number, ""), "")
+        rows.append(PreviewRow(number, cells, row_wide, note))
+    return rows, hidden
+
+
+def preview_view(
+    session: Session, *, principal: Principal, store: ImportStore, token: str, lang: str
+) -> PreviewView:
+    state = own_import(store, principal, token)
+    kind = import_kind(state.kind)
+    view = PreviewView(state=state, kind=kind, course=session.get(Course, state.course_id))
+    view.file_errors = [translate(e["msgid"], lang, **e["params"]) for e in state.file_errors]
+    if state.message:
+        view.message = translate(state.message["msgid"], lang, **state.message["params"])
+    elif state.is_stalled():
+        view.message = translate(INTERRUPTED, lang)
+    report = store.load_part(token, "report")
+    if report is None:
+        return view
+    checks = RowChecks.from_json(report)
+    view.error_count = len(checks.errors)
+    view.errors = _lines(checks.errors, kind, lang)
+    view.warnings = _lines(checks.warnings, kind, lang)
+    view.rows, view.rows_hidden = _rows(store.load_part(token, "rows") or [], checks, kind, lang)
+    return view
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    state: ImportState
+    kind_label: str
+    course_label: str
+
+    @property
+    def uploaded(self) -> str:
+        """dd/mm/yyyy hh:mm in Vietnam time."""
+        moment = datetime.fromisoformat(self.state.created_at).astimezone(VIETNAM)
+        return f"{format_date(moment.date())} {moment:%H:%M}"
+
+
+@dataclass
+class ImportPage:
+    """The import and export page of one user."""
+
+    can_import: bool
+    courses: list[CourseChoice]
+    institutions: list[tuple[int, str]]  # for administrators and officials exporting
+    history: list[HistoryEntry]
+    kinds: list[ImportKind] = field(default_factory=lambda: list(KINDS.values()))
+
+
+def import_page(session: Session, *, principal: Principal, store: ImportStore) -> ImportPage:
+    scope = institution_scope(principal)
+    courses = course_choices(session, scope)
+    history_states = store.for_user(principal.user.id or 0)
+    names = _course_labels(session, {state.course_id for state in history_states})
+    history = [
+        HistoryEntry(state, import_kind(state.kind).label, names.get(state.course_id, ""))
+        for state in history_states
+    ]
+    return ImportPage(
+        can_import=allowed(principal, Permission.IMPORT_TRAINEES),
+        courses=courses,
+        institutions=institution_choices(session) if scope is None else [],
+        history=history,
+    )
+
+
+def _course_labels(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.exec(select(Course).where(col(Course.id).in_(ids))).all()
+    return {row.id or 0: f"{row.code} – {row.name}" for row in rows}
