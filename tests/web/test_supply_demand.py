@@ -137,7 +137,7 @@ def test_lowest_employment_after_training_from_the_snapshot_rows(
     client: TestClient, session: Session, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client = _signed_in(client, session, "official")
-    monkeypatch.setattr(route, "_after_training_by_occupation", lambda session, year: [])
+    monkeypatch.setattr(route, "after_training_by_occupation", lambda session, year: [])
     empty = parse_html(client.get("/supply-demand?year=2027").text)
     assert empty.one("p", data_no_after_training=True)
     asked: list[int] = []
