@@ -17,7 +17,8 @@ from models.i18n import translate
 from models.tables import Referral
 from seed.reference import load_reference_data
 from tests import factories
-from tests.web.test_vacancies import garment_occupation, parse_html
+from tests.html import attr, find_all, one, parse, selected, text
+from tests.web.test_vacancies import garment_occupation
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,8 @@ def shown(client: TestClient, **params: str) -> list[str]:
     """Titles of the vacancies the board lists for these filters, in order."""
     response = client.get("/board", params=params)
     assert response.status_code == 200, response.text
-    page = parse_html(response.text)
-    return [item.one("a").text for item in page.find_all("li", class_="board-item")]
+    page = parse(response.text)
+    return [text(one(item, "a")) for item in find_all(page, "li.board-item")]
 
 
 def test_a_visitor_finds_a_job_typed_without_diacritics(client: TestClient, board: Board):
@@ -174,30 +175,29 @@ def test_filters_by_occupation_place_commune_and_wage(client: TestClient, board:
 
 
 def test_the_filters_stay_filled_in_and_a_bad_wage_is_explained(client: TestClient, board: Board):
-    page = parse_html(client.get("/board", params={"q": "may", "place": "abroad"}).text)
-    assert page.one("input", id="q").get("value") == "may"
-    selected = page.one("select", id="place").find("option", selected=True)
-    assert selected is not None and selected.get("value") == "abroad"
+    page = parse(client.get("/board", params={"q": "may", "place": "abroad"}).text)
+    assert attr(page, "input#q", "value") == "may"
+    assert selected(page, "select#place") == ["abroad"]
     response = client.get("/board", params={"min_wage": "nhiều tiền"})
     assert response.status_code == 400
-    error = parse_html(response.text).one("p", class_="field-error")
-    assert error.get("data-field") == "min_wage" and "nhiều tiền" in error.text
+    error = one(parse(response.text), "p.field-error")
+    assert error.attributes.get("data-field") == "min_wage" and "nhiều tiền" in text(error)
 
 
 def test_each_item_shows_employer_place_wage_and_places_left(client: TestClient, board: Board):
-    page = parse_html(client.get("/board", params={"q": "cong nhan may"}).text)
-    item = page.one("li", class_="board-item")
-    assert item.one("p", class_="employer").text == "Công ty May Mường Thanh"
-    assert item.one("span", class_="place").text == "Phường Điện Biên Phủ"
-    assert item.one("span", class_="wage").text == "5.000.000 ₫ – 7.000.000 ₫"
-    assert item.one("span", class_="places").text == places_left(7, 10)
+    page = parse(client.get("/board", params={"q": "cong nhan may"}).text)
+    item = one(page, "li.board-item")
+    assert text(one(item, "p.employer")) == "Công ty May Mường Thanh"
+    assert text(one(item, "span.place")) == "Phường Điện Biên Phủ"
+    assert text(one(item, "span.wage")) == "5.000.000 ₫ – 7.000.000 ₫"
+    assert text(one(item, "span.places")) == places_left(7, 10)
 
 
 def test_the_advert_page_shows_the_job_and_nothing_internal(client: TestClient, board: Board):
     response = client.get(f"/board/{board.garment}")
     assert response.status_code == 200
-    page = parse_html(response.text)
-    facts = {dd.get("data-fact"): dd.text for dd in page.find_all("dd", data_fact=True)}
+    page = parse(response.text)
+    facts = {dd.attributes.get("data-fact"): text(dd) for dd in find_all(page, "dd[data-fact]")}
     assert facts["employer"] == "Công ty May Mường Thanh"
     assert facts["wage"] == "5.000.000 ₫ – 7.000.000 ₫"
     assert facts["place"] == "Phường Điện Biên Phủ"
@@ -205,16 +205,16 @@ def test_the_advert_page_shows_the_job_and_nothing_internal(client: TestClient, 
     assert facts["occupation"] == "May công nghiệp"
     assert facts["places"] == places_left(7, 10)
     assert "0912345678" not in response.text  # not even the employer's phone
-    abroad = parse_html(client.get(f"/board/{board.abroad}").text)
-    assert abroad.one("dd", data_fact="place").text == "Nhật Bản"
-    assert abroad.one("dd", data_fact="wage").text.endswith("30.000.000 ₫")
+    abroad = parse(client.get(f"/board/{board.abroad}").text)
+    assert text(one(abroad, 'dd[data-fact="place"]')) == "Nhật Bản"
+    assert text(one(abroad, 'dd[data-fact="wage"]')).endswith("30.000.000 ₫")
 
 
 def test_a_closed_full_expired_or_unknown_job_has_no_advert(client: TestClient, board: Board):
     for vacancy_id in (*board.hidden, 999_999):
         response = client.get(f"/board/{vacancy_id}")
         assert response.status_code == 404
-        assert parse_html(response.text).one("section", class_="error").get("data-status") == "404"
+        assert attr(parse(response.text), "section.error", "data-status") == "404"
 
 
 def test_no_personal_data_appears_anywhere_on_the_board(client: TestClient, board: Board):
@@ -232,15 +232,15 @@ def test_paging_keeps_the_filters(client: TestClient, session: Session, board: B
     for n in range(23):
         factories.vacancy(session, employer_id=employer.id, title=f"Thợ nề số {n}")
     session.commit()
-    first = parse_html(client.get("/board", params={"q": "tho ne"}).text)
-    assert len(first.find_all("li", class_="board-item")) == 20
-    assert first.one("p", class_="result-count").get("data-total") == "23"
-    next_link = first.one("a", rel="next").get("href") or ""
+    page_one = parse(client.get("/board", params={"q": "tho ne"}).text)
+    assert len(find_all(page_one, "li.board-item")) == 20
+    assert attr(page_one, "p.result-count", "data-total") == "23"
+    next_link = attr(page_one, 'a[rel="next"]', "href")
     assert "q=tho+ne" in next_link and "page=2" in next_link
-    second = parse_html(client.get(next_link).text)
-    assert len(second.find_all("li", class_="board-item")) == 3
-    assert second.find("a", rel="next") is None
-    assert second.one("a", rel="prev")
+    page_two = parse(client.get(next_link).text)
+    assert len(find_all(page_two, "li.board-item")) == 3
+    assert find_all(page_two, 'a[rel="next"]') == []
+    assert one(page_two, 'a[rel="prev"]')
 
 
 def test_the_board_page_stays_light(client: TestClient, session: Session, board: Board):
@@ -250,7 +250,7 @@ def test_the_board_page_stays_light(client: TestClient, session: Session, board:
     session.commit()
     response = client.get("/board", headers={"accept-encoding": "gzip"})
     html = response.text.encode()
-    assert len(parse_html(response.text).find_all("li", class_="board-item")) == 20
+    assert len(find_all(parse(response.text), "li.board-item")) == 20
     assert "<script" not in response.text
     assert len(html) < 30_000  # a full page of 20 jobs, filters included
     assert response.headers["content-encoding"] == "gzip"
@@ -260,6 +260,6 @@ def test_the_board_page_stays_light(client: TestClient, session: Session, board:
 def test_the_board_needs_no_sign_in(client: TestClient, board: Board):
     response = client.get("/board", follow_redirects=False)
     assert response.status_code == 200
-    page = parse_html(response.text)
-    assert len(page.find_all("li", class_="board-item")) == 5
-    assert page.one("form", role="search").get("method") == "get"
+    page = parse(response.text)
+    assert len(find_all(page, "li.board-item")) == 5
+    assert attr(page, 'form[role="search"]', "method") == "get"

@@ -14,8 +14,9 @@ from sqlmodel import col, select
 
 from models.formatting import format_number
 from models.tables import AuditEntry, LabourForceFigure
+from tests.html import attr, body_rows, data_attrs, field_errors, find_all, one, parse, text, texts
 from tests.web import test_courses as shared
-from tests.web.test_courses import ROLES, Page, count, fresh, signed_in, vi
+from tests.web.test_courses import ROLES, count, fresh, signed_in, vi
 from web.services.labour_force_rows import COLUMNS
 
 world = shared.world  # reference data (Điện Biên's communes) and an account per role
@@ -122,16 +123,17 @@ def test_a_valid_workbook_is_saved_with_its_source_and_listed(client, world):
         3,
         0,
     )
-    page = Page(client.get(response.headers["location"]).text)
-    assert page.root.find(id="import-done").text() == vi("Imported {rows} rows.", rows=3)
-    [row] = page.rows("figure-sets")
-    assert (row.attrs["data-year"], row.attrs["data-source"]) == ("2025", SOURCE)
-    assert row.attrs["data-basis"] == "province"  # the province row is the total
-    cell = {n.attrs["data-field"]: n for n in row.find_all("td", data_field="*")}
-    assert cell["rows"].text() == "3"
-    assert cell["labour_force"].text() == "370.000"
-    assert cell["trained"].text() == "236.000 (63,8 %)"
-    assert cell["employed_nlts"].text() == "229.000 (63,1 %)"
+    page = parse(client.get(response.headers["location"]).text)
+    assert text(one(page, "#import-done")) == vi("Imported {rows} rows.", rows=3)
+    [row] = body_rows(page, "table#figure-sets")
+    data = data_attrs(row)
+    assert (data["year"], data["source"]) == ("2025", SOURCE)
+    assert data["basis"] == "province"  # the province row is the total
+    cell = {n.attributes["data-field"]: text(n) for n in find_all(row, "td[data-field]")}
+    assert cell["rows"] == "3"
+    assert cell["labour_force"] == "370.000"
+    assert cell["trained"] == "236.000 (63,8 %)"
+    assert cell["employed_nlts"] == "229.000 (63,1 %)"
 
 
 def test_a_csv_file_with_semicolons_and_plain_headers_is_read(client, world):
@@ -157,10 +159,10 @@ def test_a_file_with_bad_rows_is_refused_whole_with_an_error_per_row(client, wor
     signed_in(client, world, "official")
     response = upload(client, workbook(rows))
     assert response.status_code == 400
-    page = Page(response.text)
+    page = parse(response.text)
     found = {
-        (int(r.attrs["data-row"]), r.attrs["data-column"]): r.find_all("td")[2].text()
-        for r in page.rows("row-errors")
+        (int(r.attributes["data-row"] or ""), r.attributes["data-column"]): texts(r, "td")[2]
+        for r in body_rows(page, "table#row-errors")
     }
     n = format_number
     assert found == {
@@ -184,13 +186,13 @@ def test_a_file_with_bad_rows_is_refused_whole_with_an_error_per_row(client, wor
             "This commune (or the whole province) already has a row for {year}: row {first}.",
             year=2025, first=2),
     }  # fmt: skip
-    errors = page.field_errors()
+    errors = field_errors(page)
     assert errors["file"] == vi(
         "The file has errors in {count} rows: nothing was saved. Correct them and upload the "
         "whole file again.",
         count=6,
     )
-    assert page.root.find("input", name="source").attrs["value"] == SOURCE  # kept for a retry
+    assert attr(page, 'input[name="source"]', "value") == SOURCE  # kept for a retry
     assert stored(world) == []
     assert imports_audited(world) == []
 
@@ -208,7 +210,7 @@ def test_a_bad_form_is_refused_and_nothing_is_written(client, world, source, dat
     signed_in(client, world, "official")
     response = upload(client, data, source=source)
     assert response.status_code == 400
-    message = Page(response.text).field_errors()[field]
+    message = field_errors(parse(response.text))[field]
     assert message == vi(msgid, columns=HEADERS[-1])
     assert count(world.session, LabourForceFigure) == 0
 
@@ -231,8 +233,8 @@ def test_importing_the_same_year_and_source_again_replaces_that_set(client, worl
     ]
     assert len(rows) == 3  # the other source's and the other year's rows are untouched
     assert imports_audited(world)[-1]["replaced"] == 3
-    page = Page(client.get(response.headers["location"]).text)
-    sets = [(r.attrs["data-year"], r.attrs["data-source"]) for r in page.rows("figure-sets")]
+    page = parse(client.get(response.headers["location"]).text)
+    figure_sets = [data_attrs(row) for row in body_rows(page, "table#figure-sets")]
+    sets = [(row["year"], row["source"]) for row in figure_sets]
     assert sets == [("2025", "Báo cáo của Sở"), ("2025", SOURCE), ("2024", SOURCE)]
-    fixed = page.rows("figure-sets")[1]
-    assert fixed.attrs["data-basis"] == "communes"  # no province row left: communes summed
+    assert figure_sets[1]["basis"] == "communes"  # no province row left: communes summed

@@ -19,9 +19,9 @@ from models.i18n import translate
 from models.monitoring.store import refresh_year
 from seed.reference import load_reference_data
 from tests import factories
+from tests.html import Scope, attr, body_rows, find_all, links, one, parse, text, texts
 from tests.models.test_supply_demand import TODAY, World, build_world
 from tests.web.helpers import make_account, sign_in
-from tests.web.test_vacancies import Node, parse_html
 from web.services import supply_demand as route
 
 FIGURES = [name for name, _ in route.FIGURES]
@@ -45,14 +45,17 @@ def _number(text: str) -> int:
     return int(text.strip().rstrip("*").replace(".", ""))
 
 
-def _table(page: Node) -> list[tuple[str, list[int]]]:
-    """(first cell's text, figures) of each body row, then of the total row."""
-    table = page.one("table", class_="supply-demand")
-    rows = [*table.one("tbody").find_all("tr"), table.one("tr", data_total=True)]
+def _table(page: Scope) -> list[tuple[str, list[int]]]:
+    """(first cell's text, figures) of each body row, then of the total row: the row's header
+    cell, or its first cell when it has none."""
+    rows = [
+        *body_rows(page, "table.supply-demand"),
+        one(page, "table.supply-demand tr[data-total]"),
+    ]
     return [
         (
-            (row.find("th") or row.find_all("td")[0]).text.strip(),
-            [_number(row.one("td", data_figure=name).text) for name in FIGURES],
+            text((find_all(row, "th") or find_all(row, "td"))[0]),
+            [_number(text(one(row, f'td[data-figure="{name}"]'))) for name in FIGURES],
         )
         for row in rows
     ]
@@ -69,15 +72,15 @@ def _csv(client: TestClient, url: str) -> list[list[str]]:
 def test_the_page_shows_the_hand_computed_figures(
     client: TestClient, session: Session, world: World
 ) -> None:
-    page = parse_html(_signed_in(client, session, "official").get("/supply-demand?year=2027").text)
+    page = parse(_signed_in(client, session, "official").get("/supply-demand?year=2027").text)
     assert _table(page) == [
         ("May công nghiệp", [5, 7, 12, 8, 7, 4, 11, 1]),
         ("Hàn", [2, 0, 2, 5, 4, 0, 4, -2]),
         (translate("Total", "vi"), [7, 7, 14, 13, 11, 4, 15, -1]),
     ]
     # C2's five students are counted at the default rate: the page says so.
-    assert page.one("p", data_default_rate=True).text.strip().startswith("* 5 ")
-    assert page.one("p", data_period=True).get("data-period") == "2027-01-01/2027-12-31"
+    assert text(one(page, "p[data-default-rate]")).startswith("* 5 ")
+    assert attr(page, "p[data-period]", "data-period") == "2027-01-01/2027-12-31"
 
 
 def test_the_csv_holds_the_numbers_of_the_page(
@@ -85,7 +88,7 @@ def test_the_csv_holds_the_numbers_of_the_page(
 ) -> None:
     client = _signed_in(client, session, "institution")
     for query in ("?year=2027", "?year=2027&commune=03127", f"?occupation={world.garment}"):
-        page = _table(parse_html(client.get("/supply-demand" + query).text))
+        page = _table(parse(client.get("/supply-demand" + query).text))
         lines = _csv(client, "/supply-demand.csv" + query)
         width = len(lines[0]) - len(FIGURES)
         assert lines[0][width:] == [translate(label, "vi") for _, label in route.FIGURES]
@@ -96,23 +99,23 @@ def test_a_commune_and_an_occupation_place_by_place(
     client: TestClient, session: Session, world: World
 ) -> None:
     client = _signed_in(client, session, "official")
-    page = parse_html(client.get("/supply-demand?year=2027&commune=03127").text)
+    page = parse(client.get("/supply-demand?year=2027&commune=03127").text)
     assert _table(page)[0] == ("May công nghiệp", [3, 7, 10, 5, 5, 0, 5, 5])
-    page = parse_html(client.get(f"/supply-demand?year=2027&occupation={world.garment}").text)
+    page = parse(client.get(f"/supply-demand?year=2027&occupation={world.garment}").text)
     assert _table(page) == [
         ("Phường Điện Biên Phủ", [3, 7, 10, 5, 5, 0, 5, 5]),
         (translate("Another province", "vi"), [2, 0, 2, 0, 0, 0, 0, 2]),
         ("Xã Tuần Giáo", [0, 0, 0, 3, 2, 4, 6, -6]),
         (translate("Total", "vi"), [5, 7, 12, 8, 7, 4, 11, 1]),
     ]
-    assert page.find("svg") is None  # the chart compares occupations only
+    assert find_all(page, "svg") == []  # the chart compares occupations only
 
 
 def test_by_default_the_coming_twelve_months(
     client: TestClient, session: Session, world: World
 ) -> None:
-    page = parse_html(_signed_in(client, session, "official").get("/supply-demand").text)
-    assert page.one("p", data_period=True).get("data-period") == "2027-01-10/2028-01-09"
+    page = parse(_signed_in(client, session, "official").get("/supply-demand").text)
+    assert attr(page, "p[data-period]", "data-period") == "2027-01-10/2028-01-09"
     # O1 (needed by 30/06/2027) and every course still count; nothing else changes here.
     assert _table(page)[0] == ("May công nghiệp", [5, 7, 12, 8, 7, 4, 11, 1])
 
@@ -126,10 +129,13 @@ def test_a_bad_year_is_refused(client: TestClient, session: Session, world: Worl
 def test_the_chart_draws_demand_and_supply_of_the_table_rows(
     client: TestClient, session: Session, world: World
 ) -> None:
-    page = parse_html(_signed_in(client, session, "official").get("/supply-demand?year=2027").text)
-    bars = page.one("svg").find_all("g")
-    assert [int(bar.get("data-occupation") or 0) for bar in bars] == [world.garment, world.welding]
-    widths = [[float(rect.get("width") or 0) for rect in bar.find_all("rect")] for bar in bars]
+    page = parse(_signed_in(client, session, "official").get("/supply-demand?year=2027").text)
+    bars = find_all(one(page, "svg"), "g")
+    occupations = [int(bar.attributes.get("data-occupation") or 0) for bar in bars]
+    assert occupations == [world.garment, world.welding]
+    widths = [
+        [float(rect.attributes.get("width") or 0) for rect in find_all(bar, "rect")] for bar in bars
+    ]
     assert widths == [[360.0, 330.0], [60.0, 120.0]]  # 12 and 11, 2 and 4; 12 is the longest
 
 
@@ -138,8 +144,8 @@ def test_lowest_employment_after_training_from_the_snapshot_rows(
 ) -> None:
     client = _signed_in(client, session, "official")
     monkeypatch.setattr(route, "after_training_by_occupation", lambda session, year: [])
-    empty = parse_html(client.get("/supply-demand?year=2027").text)
-    assert empty.one("p", data_no_after_training=True)
+    empty = parse(client.get("/supply-demand?year=2027").text)
+    assert one(empty, "p[data-no-after-training]")
     asked: list[int] = []
 
     def snapshot(session: Session, year: int) -> list[tuple[str, int, int]]:
@@ -147,10 +153,10 @@ def test_lowest_employment_after_training_from_the_snapshot_rows(
         return [("SD_HAN", 12, 16), ("SD_MAY", 3, 20)]
 
     monkeypatch.setattr(route, "after_training_by_occupation", snapshot)
-    page = parse_html(client.get("/supply-demand?year=2027").text)
-    rows = page.one("table", class_="after-training").one("tbody").find_all("tr")
+    page = parse(client.get("/supply-demand?year=2027").text)
+    rows = body_rows(page, "table.after-training")
     assert asked == [2026]
-    assert [[cell.text.strip() for cell in row.find_all("td")[:5]] for row in rows] == [
+    assert [texts(row, "td")[:5] for row in rows] == [
         ["May công nghiệp", "may", "3", "20", "15,0%"],
         ["Hàn", "co_khi", "12", "16", "75,0%"],
     ]
@@ -160,10 +166,10 @@ def test_too_few_graduates_are_shown_but_flagged(
     client: TestClient, session: Session, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(route, "after_training_by_occupation", lambda s, y: [("SD_MAY", 1, 9)])
-    page = parse_html(_signed_in(client, session, "admin").get("/supply-demand").text)
-    [row] = page.one("table", class_="after-training").one("tbody").find_all("tr")
-    assert "data-too-few" in row.attrs
-    assert row.find_all("td")[5].text.strip() == translate("too few to judge", "vi")
+    page = parse(_signed_in(client, session, "admin").get("/supply-demand").text)
+    [row] = body_rows(page, "table.after-training")
+    assert "data-too-few" in row.attributes
+    assert texts(row, "td")[5] == translate("too few to judge", "vi")
 
 
 def test_the_rows_come_from_the_kpi_snapshot(session: Session, engine: Engine) -> None:
@@ -197,9 +203,8 @@ def test_who_sees_the_page_and_its_menu_entry(
     client: TestClient, session: Session, world: World, role: str, allowed: bool
 ) -> None:
     client = _signed_in(client, session, role)
-    home = parse_html(client.get("/").text)
-    links = [a.get("href") for a in home.one("nav", class_="site-menu").find_all("a")]
-    assert ("/supply-demand" in links) is allowed
+    menu = links(one(parse(client.get("/").text), "nav.site-menu"), "a")
+    assert ("/supply-demand" in menu) is allowed
     expected = 200 if allowed else 403
     assert client.get("/supply-demand").status_code == expected
     assert client.get("/supply-demand.csv").status_code == expected

@@ -12,8 +12,20 @@ from sqlmodel import col, select
 
 from models.enums import TargetIndicator
 from models.tables import AuditEntry, Target, TargetChange, UserAccount
+from tests.html import (
+    attr,
+    body_rows,
+    field_errors,
+    find_all,
+    form_fields,
+    links,
+    one,
+    parse,
+    text,
+    texts,
+)
 from tests.web import test_courses as shared
-from tests.web.test_courses import ROLES, Page, count, fresh, signed_in, vi
+from tests.web.test_courses import ROLES, count, fresh, signed_in, vi
 from web.display import INDICATOR_LABELS
 
 world = shared.world  # reference data (targets 2021–2026) and an account per role
@@ -66,13 +78,9 @@ def _audits(world, action: str) -> list[AuditEntry]:
 
 def _edit_form(client: TestClient, target_id: int, **typed: str) -> dict[str, str]:
     """The edit form as the page fills it (with its hidden loaded values), then `typed`."""
-    page = Page(client.get(f"/targets/{target_id}/edit").text)
-    form = page.root.find("form", id="target-form")
-    values = {
-        node.attrs["name"]: node.attrs.get("value", "")
-        for node in form.find_all("input", name="*")
-        if node.attrs["name"] != "csrf_token"
-    }
+    page = parse(client.get(f"/targets/{target_id}/edit").text)
+    values = form_fields(page, "form#target-form")
+    del values["csrf_token"]
     return values | typed
 
 
@@ -89,10 +97,10 @@ def test_officials_and_admins_read_the_targets_and_only_admins_edit(client, worl
     assert listing.status_code == expected_list
     assert edit.status_code == {"admin": 200, "anonymous": 303}.get(role, 403)
     if expected_list == 200:
-        page = Page(listing.text)
-        edit_links = page.root.find("table", id="targets").find_all("a")
+        page = parse(listing.text)
+        edit_links = find_all(one(page, "table#targets"), "a")
         assert len(edit_links) == (7 if role == "admin" else 0)
-        assert bool(page.root.find_all("form", id="year-form")) is (role == "admin")
+        assert bool(find_all(page, "form#year-form")) is (role == "admin")
 
 
 def test_an_official_cannot_change_a_target_and_nothing_is_written(client, world):
@@ -120,8 +128,8 @@ def test_an_official_cannot_change_a_target_and_nothing_is_written(client, world
 def test_the_menu_offers_targets_to_officials_and_admins_only(client, world):
     for role, shown in (("official", True), ("admin", True), ("staff_a", False)):
         viewer = signed_in(TestClient(client.app), world, role)
-        links = Page(viewer.get("/").text).root.find("nav", class_="site-menu").find_all("a")
-        assert ("/targets" in [a.attrs["href"] for a in links]) is shown, role
+        menu = links(parse(viewer.get("/").text), "nav.site-menu a")
+        assert ("/targets" in menu) is shown, role
 
 
 # --- the list -----------------------------------------------------------------------------
@@ -129,19 +137,19 @@ def test_the_menu_offers_targets_to_officials_and_admins_only(client, world):
 
 def test_the_list_shows_the_year_in_indicator_order_with_vietnamese_labels(client, world):
     signed_in(client, world, "official")
-    page = Page(client.get("/targets?year=2025").text)
-    rows = page.rows("targets")
-    indicators = [row.attrs["data-indicator"] for row in rows]
+    page = parse(client.get("/targets?year=2025").text)
+    rows = body_rows(page, "table#targets")
+    indicators = [row.attributes["data-indicator"] for row in rows]
     assert indicators == [i.value for i in TargetIndicator if i != TargetIndicator.ABROAD]
-    labels = [row.find_all("td")[0].text() for row in rows]
+    labels = [texts(row, "td")[0] for row in rows]
     assert labels == [vi(INDICATOR_LABELS[TargetIndicator(i)]) for i in indicators]
     values = {
-        row.attrs["data-indicator"]: row.find("td", data_field="value").text() for row in rows
+        row.attributes["data-indicator"]: text(one(row, 'td[data-field="value"]')) for row in rows
     }
     assert values["trained_people"] == "8.000 – 8.300 " + vi("people")
     assert values["trained_share_pct"] == "65 % – 70 %"
     assert values["structure_nlts_pct"] == "62,5 %"
-    years = [n.attrs["data-year"] for n in page.root.find("nav", id="target-years").find_all()]
+    years = [n.attributes["data-year"] for n in find_all(one(page, "nav#target-years"), "*")]
     assert years == [str(y) for y in range(2021, 2027)]
 
 
@@ -174,11 +182,11 @@ def test_an_edit_saves_the_target_with_its_history_and_audit(client, world):
     assert entry.entity_id == str(target.id)
     assert entry.details["fields"] == ["value_min"]
 
-    page = Page(client.get("/targets?year=2025").text)
-    [shown] = page.rows("target-history")
-    assert shown.find("td", data_field="before").text() == "8.000 – 8.300"
-    assert shown.find("td", data_field="after").text() == "8.100 – 8.300"
-    assert shown.find("td", data_field="reason").text() == "Theo kế hoạch điều chỉnh"
+    page = parse(client.get("/targets?year=2025").text)
+    [shown] = body_rows(page, "table#target-history")
+    assert text(one(shown, 'td[data-field="before"]')) == "8.000 – 8.300"
+    assert text(one(shown, 'td[data-field="after"]')) == "8.100 – 8.300"
+    assert text(one(shown, 'td[data-field="reason"]')) == "Theo kế hoạch điều chỉnh"
 
 
 def test_the_history_of_a_target_is_newest_first(client, world):
@@ -187,8 +195,9 @@ def test_the_history_of_a_target_is_newest_first(client, world):
     for value, reason in (("41", "Lần một"), ("42,5", "Lần hai")):
         form = _edit_form(client, target.id, value_min=value, reason=reason)
         assert client.post(f"/targets/{target.id}/edit", data=form).status_code == 200
-    page = Page(client.get(f"/targets/{target.id}/edit").text)
-    reasons = [row.find("td", data_field="reason").text() for row in page.rows("target-history")]
+    page = parse(client.get(f"/targets/{target.id}/edit").text)
+    history = body_rows(page, "table#target-history")
+    reasons = [text(one(row, 'td[data-field="reason"]')) for row in history]
     assert reasons == ["Lần hai", "Lần một"]
     assert _values(world, target.id)[0] == 42.5
 
@@ -220,7 +229,7 @@ def test_a_bad_value_is_refused_next_to_its_field_and_nothing_is_written(
     form = _edit_form(client, target.id, reason="Lý do") | typed
     response = client.post(f"/targets/{target.id}/edit", data=form, follow_redirects=False)
     assert response.status_code == 400
-    errors = Page(response.text).field_errors()
+    errors = field_errors(parse(response.text))
     assert errors[field] == vi(msgid)
     assert _values(world, target.id) == before
     assert count(world.session, TargetChange) == 0
@@ -237,19 +246,19 @@ def test_an_edit_on_stale_values_is_refused_and_writes_nothing(client, world):
 
     response = client.post(f"/targets/{target.id}/edit", data=stale, follow_redirects=False)
     assert response.status_code == 409
-    page = Page(response.text)
+    page = parse(response.text)
     message = vi(
         "Someone else changed this target while you were editing it. Nothing was saved: the "
         "page now shows the current values; check them and save again."
     )
-    assert page.field_errors()[""] == message
+    assert field_errors(page)[""] == message
     assert _values(world, target.id)[0] == 9000
     assert [c.reason for c in _changes(world)] == ["Của người khác"]
-    form = page.root.find("form", id="target-form")
-    assert form.find("input", name="value_min").attrs["value"] == "8800"  # what they typed
-    assert form.find("input", name="loaded_value_min").attrs["value"] == "9000"  # now current
+    form = one(page, "form#target-form")
+    assert attr(form, 'input[name="value_min"]', "value") == "8800"  # what they typed
+    assert attr(form, 'input[name="loaded_value_min"]', "value") == "9000"  # now current
 
-    again = {n.attrs["name"]: n.attrs.get("value", "") for n in form.find_all("input", name="*")}
+    again = form_fields(page, "form#target-form")
     assert client.post(f"/targets/{target.id}/edit", data=again).status_code == 200
     assert _values(world, target.id)[0] == 8800
     assert len(_changes(world)) == 2
@@ -299,12 +308,13 @@ def test_a_new_year_copies_the_latest_earlier_year(client, world):
     assert all(c.old_value_min is None and c.year == 2027 for c in changes)
     assert {c.reason for c in changes} == {"Chưa có nghị quyết mới"}
     assert len(_audits(world, "create")) == 7
-    page = Page(client.get("/targets?year=2027").text)
-    assert len(page.rows("targets")) == 7 and len(page.rows("target-history")) == 7
+    page = parse(client.get("/targets?year=2027").text)
+    assert len(body_rows(page, "table#targets")) == 7
+    assert len(body_rows(page, "table#target-history")) == 7
 
     again = client.post("/targets/year", data=data, follow_redirects=False)
     assert again.status_code == 400
-    assert Page(again.text).field_errors()["year"] == vi(
+    assert field_errors(parse(again.text))["year"] == vi(
         "The targets of {year} already exist: edit them in the list.", year=2027
     )
     assert count(world.session, Target) == 7 * 7
@@ -324,6 +334,6 @@ def test_a_bad_year_is_refused_and_nothing_is_written(client, world, data, field
     signed_in(client, world, "admin")
     response = client.post("/targets/year", data=data, follow_redirects=False)
     assert response.status_code == 400
-    assert Page(response.text).field_errors()[field] == vi(msgid, **params)
+    assert field_errors(parse(response.text))[field] == vi(msgid, **params)
     assert count(world.session, Target) == 7 * 6
     assert count(world.session, TargetChange) == 0

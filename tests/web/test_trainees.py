@@ -15,8 +15,9 @@ from models.clock import utcnow
 from models.errors import ConflictError
 from models.tables import AuditEntry, AuthSession, Course, Enrolment, Person, UserAccount
 from tests import factories
+from tests.html import attr, body_rows, field_errors, find_all, one, parse, text, texts
 from tests.web import test_courses as shared
-from tests.web.test_courses import ROLES, Page, World, count, fresh, signed_in, vi
+from tests.web.test_courses import ROLES, World, count, fresh, signed_in, vi
 from web.auth import Principal
 from web.services import trainees as trainee_service
 from web.services.person_form import PersonForm
@@ -160,15 +161,13 @@ def test_a_bad_person_is_refused_next_to_the_field_and_nothing_is_written(
     signed_in(client, world, "staff_a")
     response = client.post(f"/courses/{world.course}/enrol", data=person_form(**overrides))
     assert response.status_code == 400
-    page = Page(response.text)
-    errors = page.field_errors()
+    page = parse(response.text)
+    errors = field_errors(page)
     assert field in errors
     if msgid is not None:
         assert errors[field] == vi(msgid, **params)
-    assert (
-        page.root.find("input", name="full_name").attrs["value"]
-        == person_form(**overrides)["full_name"]
-    )
+    typed = attr(page, 'input[name="full_name"]', "value")
+    assert typed == person_form(**overrides)["full_name"]
     assert count(world.session, Person) == count(world.session, Enrolment) == 0
 
 
@@ -181,9 +180,9 @@ def test_a_registered_citizen_id_offers_that_person_instead_of_a_new_one(client,
     form = person_form(full_name="Lo Van Minh", phone="")
     response = client.post(f"/courses/{world.course}/enrol", data=form)
     assert response.status_code == 200
-    rows = Page(response.text).rows("same-id-people")
-    assert [row.attrs["data-person-id"] for row in rows] == [str(existing)]
-    assert rows[0].find("td").text() == "Lò Văn Minh"
+    rows = body_rows(parse(response.text), "table#same-id-people")
+    assert [row.attributes["data-person-id"] for row in rows] == [str(existing)]
+    assert texts(rows[0], "td")[0] == "Lò Văn Minh"
     assert count(world.session, Person) == 1
     assert count(world.session, Enrolment) == 0
 
@@ -200,10 +199,11 @@ def test_a_name_typed_without_diacritics_and_the_birth_date_find_the_person(clie
     form = person_form(full_name="lo van minh")
     response = client.post(f"/courses/{world.course}/enrol", data=form)
     assert response.status_code == 200
-    page = Page(response.text)
-    assert [r.attrs["data-person-id"] for r in page.rows("same-name-people")] == [str(existing)]
+    page = parse(response.text)
+    rows = body_rows(page, "table#same-name-people")
+    assert [row.attributes["data-person-id"] for row in rows] == [str(existing)]
     # The form comes back with the confirmation that this is someone else.
-    assert page.root.find("input", name="confirmed_new").attrs["value"] == "1"
+    assert attr(page, 'input[name="confirmed_new"]', "value") == "1"
     assert count(world.session, Person) == 1
 
     confirmed = form | {"confirmed_new": "1"}
@@ -218,14 +218,14 @@ def test_looking_up_by_id_or_by_name_and_birth_date_lists_matches(client, world)
     signed_in(client, world, "staff_a")
     lookup = f"/courses/{world.course}/enrol/lookup"  # posted: no ID or name in an address
     for query in ({"find_id": MINH_ID}, {"find_name": "LO VAN MINH", "find_birth": "04/05/2001"}):
-        page = Page(client.post(lookup, data=query).text)
-        assert [r.attrs["data-person-id"] for r in page.rows("found-people")] == [str(existing)]
-        assert page.rows("found-people")[0].find_all("td")[3].text() == "011******123"
-    nobody = Page(client.post(lookup, data={"find_id": "011201999999"}).text)
-    assert nobody.root.find(id="found-none")
+        rows = body_rows(parse(client.post(lookup, data=query).text), "table#found-people")
+        assert [row.attributes["data-person-id"] for row in rows] == [str(existing)]
+        assert texts(rows[0], "td")[3] == "011******123"
+    nobody = parse(client.post(lookup, data={"find_id": "011201999999"}).text)
+    assert one(nobody, "#found-none")
     too_broad = client.post(lookup, data={"find_name": "minh"})  # a name alone lists no one
     assert too_broad.status_code == 400
-    assert Page(too_broad.text).field_errors()["find"] == vi(
+    assert field_errors(parse(too_broad.text))["find"] == vi(
         "Type a full 12-digit citizen ID, or a name together with a birth date."
     )
     lookups = (
@@ -245,7 +245,7 @@ def test_a_full_course_refuses_one_more(client, world):
     signed_in(client, world, "staff_a")
     response = client.post(f"/courses/{world.course}/enrol", data=person_form())
     assert response.status_code == 409
-    assert Page(response.text).root.find(id="conflict").text() == vi(
+    assert text(one(parse(response.text), "#conflict")) == vi(
         "The course is full: all {capacity} places are taken.", capacity=3
     )
     assert (count(world.session, Person), count(world.session, Enrolment)) == (3, 3)
@@ -271,7 +271,7 @@ def test_the_same_person_twice_in_a_course_is_refused(client, world):
         f"/courses/{world.course}/enrol", data={"person_id": str(person_id), "enrolled_on": ""}
     )
     assert response.status_code == 409
-    assert Page(response.text).root.find(id="conflict").text() == vi(
+    assert text(one(parse(response.text), "#conflict")) == vi(
         "This person is already enrolled in this course."
     )
     assert count(world.session, Enrolment) == 1
@@ -302,9 +302,10 @@ def test_the_register_searches_without_diacritics_and_by_citizen_id(client, worl
     signed_in(client, world, "staff_a")
 
     def shown(response) -> list[str]:
-        page = Page(response.text)
-        table = page.root.find_all("table", id="trainees")
-        return [row.attrs["data-person-id"] for row in page.rows("trainees")] if table else []
+        page = parse(response.text)
+        if not find_all(page, "table#trainees"):
+            return []
+        return [row.attributes["data-person-id"] for row in body_rows(page, "table#trainees")]
 
     def search(text: str) -> list[str]:  # posted: no name or ID in an address
         return shown(client.post("/trainees", data={"q": text}))
@@ -336,15 +337,15 @@ def test_a_long_search_result_pages_without_putting_the_search_in_the_address(cl
         )
     world.session.commit()
     signed_in(client, world, "official")
-    first = Page(client.post("/trainees", data={"q": "lo van"}).text)
-    assert len(first.rows("trainees")) == 50
-    assert first.root.find_all("a", rel="next") == []  # no link carrying the search
-    pager = first.root.find("nav", class_="pager")
-    step = next(f for f in pager.find_all("form") if f.find_all("button", data_rel="next"))
-    hidden = {i.attrs["name"]: i.attrs["value"] for i in step.find_all("input")}
+    first = parse(client.post("/trainees", data={"q": "lo van"}).text)
+    assert len(body_rows(first, "table#trainees")) == 50
+    assert find_all(first, 'a[rel="next"]') == []  # no link carrying the search
+    pager = one(first, "nav.pager")
+    step = next(f for f in find_all(pager, "form") if find_all(f, 'button[data-rel="next"]'))
+    hidden = {i.attributes["name"]: i.attributes["value"] for i in find_all(step, "input")}
     assert (hidden["q"], hidden["page"]) == ("lo van", "2")
-    second = Page(client.post(step.attrs["action"], data=hidden).text)
-    assert len(second.rows("trainees")) == 2
+    second = parse(client.post(step.attributes["action"] or "", data=hidden).text)
+    assert len(body_rows(second, "table#trainees")) == 2
 
 
 def test_an_official_sees_every_trainee(client, world):
@@ -354,8 +355,8 @@ def test_an_official_sees_every_trainee(client, world):
     factories.enrolment(world.session, person_id=elsewhere, course_id=other_course.id)
     world.session.commit()
     signed_in(client, world, "official")
-    page = Page(client.get("/trainees").text)
-    assert len(page.rows("trainees")) == 2
+    page = parse(client.get("/trainees").text)
+    assert len(body_rows(page, "table#trainees")) == 2
 
 
 def test_a_persons_record_shows_full_data_to_their_institution_and_is_audited(client, world):
@@ -363,13 +364,14 @@ def test_a_persons_record_shows_full_data_to_their_institution_and_is_audited(cl
         world, full_name="Lò Văn Minh", citizen_id=MINH_ID, phone="+84912345678"
     )
     signed_in(client, world, "staff_a")
-    page = Page(client.get(f"/trainees/{person_id}").text)
-    fields = {n.attrs["data-field"]: n.text() for n in page.root.find_all("dd", data_field="*")}
+    page = parse(client.get(f"/trainees/{person_id}").text)
+    fields = {n.attributes["data-field"]: text(n) for n in find_all(page, "dd[data-field]")}
     assert fields["citizen_id"] == MINH_ID
     assert fields["phone"] == "0912 345 678"
     assert fields["ethnicity"] == "Thái"
     assert fields["birth_date"] == "04/05/2001"
-    assert [r.attrs["data-course-id"] for r in page.rows("enrolments")] == [str(world.course)]
+    rows = body_rows(page, "table#enrolments")
+    assert [row.attributes["data-course-id"] for row in rows] == [str(world.course)]
     entry = (
         fresh(world.session)
         .exec(select(AuditEntry).where(col(AuditEntry.action) == "view_personal_data"))
@@ -400,12 +402,9 @@ def test_consent_is_recorded_with_its_time_and_can_be_withdrawn(client, world):
     assert person is not None and person.consent_to_employers
     assert person.consent_at is not None
     fresh(world.session)
-    page = Page(client.get(f"/trainees/{person_id}").text)
-    assert (
-        page.root.find("dd", data_field="consent")
-        .text()
-        .startswith(vi("Yes, agreed on {date}", date="")[:5])
-    )
+    page = parse(client.get(f"/trainees/{person_id}").text)
+    consent = text(one(page, 'dd[data-field="consent"]'))
+    assert consent.startswith(vi("Yes, agreed on {date}", date="")[:5])
     assert client.post(url, data={"consent": "0"}, follow_redirects=False).status_code == 303
     person = fresh(world.session).get(Person, person_id)
     assert person is not None

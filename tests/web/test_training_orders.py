@@ -22,8 +22,9 @@ from models.tables import (
 )
 from seed.reference import load_reference_data
 from tests import factories
+from tests.html import attr, field_errors, find_all, one, options, parse, text
 from tests.web.helpers import make_account, sign_in
-from tests.web.test_vacancies import done_reading, field_errors, garment_occupation, parse_html
+from tests.web.test_vacancies import done_reading, garment_occupation
 
 
 @dataclass(frozen=True)
@@ -164,8 +165,8 @@ def test_each_side_lists_only_its_own_orders(
     client: TestClient, session: Session, orders: Orders, user: str, listed: int
 ):
     orders.sign_in(client, session, user)
-    page = parse_html(client.get("/training-orders").text)
-    assert len(page.find_all("tr", data_order=True)) == listed
+    page = parse(client.get("/training-orders").text)
+    assert len(find_all(page, "tr[data-order]")) == listed
 
 
 def test_an_employer_requests_an_order_once_even_when_the_form_is_sent_twice(
@@ -187,9 +188,9 @@ def test_an_employer_requests_an_order_once_even_when_the_form_is_sent_twice(
     )
     assert (order.quantity, order.hiring_commitment, order.unit_cost) == (25, 20, 4_500_000)
     done_reading(session)
-    page = parse_html(client.get(first.headers["location"]).text)
-    assert page.one("dd", data_fact="unit_cost").text == "4.500.000 ₫"
-    assert page.one("span", data_status=True).get("data-status") == "requested"
+    page = parse(client.get(first.headers["location"]).text)
+    assert text(one(page, 'dd[data-fact="unit_cost"]')) == "4.500.000 ₫"
+    assert attr(page, "span[data-status]", "data-status") == "requested"
 
 
 def test_bad_orders_are_refused_field_by_field_and_nothing_is_saved(
@@ -208,7 +209,7 @@ def test_bad_orders_are_refused_field_by_field_and_nothing_is_saved(
     )
     response = client.post("/training-orders/new", data=form)
     assert response.status_code == 400
-    errors = field_errors(parse_html(response.text))
+    errors = field_errors(parse(response.text))
     assert set(errors) == {
         "institution_id",
         "hiring_commitment",
@@ -228,7 +229,7 @@ def test_the_institution_must_give_a_reason_to_decline(
     path = f"/training-orders/{orders.order}/decline"
     refused = client.post(path, data={"decline_reason": "  "})
     assert refused.status_code == 400
-    errors = field_errors(parse_html(refused.text))
+    errors = field_errors(parse(refused.text))
     assert errors == {"decline_reason": translate("Give the reason for declining the order.", "vi")}
     assert order_status(session, orders.order) == ("requested", "")
     reason = "Chưa đủ giáo viên cho nghề này"
@@ -239,7 +240,7 @@ def test_the_institution_must_give_a_reason_to_decline(
     assert order_status(session, orders.order) == ("declined", reason)
     again = client.post(f"/training-orders/{orders.order}/accept")
     assert again.status_code == 409
-    message = parse_html(again.text).one("p", class_="error-message").text
+    message = text(one(parse(again.text), "p.error-message"))
     assert message == translate("This order has already been answered.", "vi")
 
 
@@ -251,13 +252,13 @@ def test_only_a_course_of_the_institution_and_occupation_can_be_linked(
     early = client.post(path, data={"course_id": str(orders.course)})
     assert early.status_code == 409  # not accepted yet
     client.post(f"/training-orders/{orders.order}/accept")
-    page = parse_html(client.get(f"/training-orders/{orders.order}").text)
-    offered = [o.get("value") for o in page.one("select", id="course_id").find_all("option")]
+    page = parse(client.get(f"/training-orders/{orders.order}").text)
+    offered = [value for value, _ in options(page, "select#course_id")]
     assert offered == ["", str(orders.course)]
     for course_id in (orders.other_occupation_course, orders.other_institution_course):
         refused = client.post(path, data={"course_id": str(course_id)})
         assert refused.status_code == 400
-        assert "course_id" in field_errors(parse_html(refused.text))
+        assert "course_id" in field_errors(parse(refused.text))
     assert order_status(session, orders.order)[0] == "accepted"
     assert (
         client.post(
@@ -289,10 +290,10 @@ def test_marking_trained_waits_for_the_course_to_finish(
     orders.sign_in(client, session, "inst_x")
     refused = client.post(f"/training-orders/{orders.order}/trained")
     assert refused.status_code == 409
-    assert running.code in parse_html(refused.text).one("p", class_="error-message").text
+    assert running.code in text(one(parse(refused.text), "p.error-message"))
     assert order_status(session, orders.order)[0] == "in_training"
-    page = parse_html(client.get(f"/training-orders/{orders.order}").text)
-    assert page.find("form", data_action="trained") is None
+    page = parse(client.get(f"/training-orders/{orders.order}").text)
+    assert find_all(page, 'form[data-action="trained"]') == []
 
 
 def _graduates_and_hires(session: Session, orders: Orders) -> None:
@@ -320,10 +321,10 @@ def _graduates_and_hires(session: Session, orders: Orders) -> None:
 
 
 def progress_of(page_html: str) -> dict[str, str]:
-    page = parse_html(page_html)
+    page = parse(page_html)
     return {
-        node.get("data-progress") or "": node.one("span", class_="figure-value").text
-        for node in page.find_all("div", data_progress=True)
+        node.attributes.get("data-progress") or "": text(one(node, "span.figure-value"))
+        for node in find_all(page, "div[data-progress]")
     }
 
 
@@ -336,9 +337,9 @@ def test_progress_counts_enrolled_graduated_and_hired_against_the_commitment(
     _graduates_and_hires(session, orders)
     progress = progress_of(client.get(f"/training-orders/{orders.order}").text)
     assert progress == {"ordered": "20", "enrolled": "4", "graduated": "3", "hired": "2 / 2"}
-    page = parse_html(client.get(f"/training-orders/{orders.order}").text)
-    assert page.find("form", data_action="trained") is not None  # the course has finished
-    assert page.find("form", data_action="fulfilled") is None  # that step is the employer's
+    page = parse(client.get(f"/training-orders/{orders.order}").text)
+    assert find_all(page, 'form[data-action="trained"]') != []  # the course has finished
+    assert find_all(page, 'form[data-action="fulfilled"]') == []  # that step is the employer's
     client.post(f"/training-orders/{orders.order}/trained")
     assert order_status(session, orders.order)[0] == "trained"
 
@@ -355,7 +356,7 @@ def test_the_employer_marks_the_order_fulfilled_only_once_the_hires_reach_the_co
     orders.sign_in(client, session, "emp_a")
     early = client.post(f"/training-orders/{orders.order}/fulfilled")
     assert early.status_code == 409
-    message = parse_html(early.text).one("p", class_="error-message").text
+    message = text(one(parse(early.text), "p.error-message"))
     assert "0" in message and "2" in message
     assert order_status(session, orders.order)[0] == "trained"
     _graduates_and_hires(session, orders)
@@ -383,7 +384,7 @@ def test_the_employer_closes_its_order_with_a_reason(
     path = f"/training-orders/{orders.order}/close"
     refused = client.post(path, data={"close_reason": ""})
     assert refused.status_code == 400
-    assert "close_reason" in field_errors(parse_html(refused.text))
+    assert "close_reason" in field_errors(parse(refused.text))
     assert order_status(session, orders.order) == ("requested", "")
     assert (
         client.post(
@@ -392,17 +393,17 @@ def test_the_employer_closes_its_order_with_a_reason(
         == 303
     )
     assert order_status(session, orders.order) == ("closed", "Đổi kế hoạch sản xuất")
-    page = parse_html(client.get(f"/training-orders/{orders.order}").text)
-    assert page.find("div", class_="order-actions").find_all("form") == []  # type: ignore[union-attr]
-    assert "Đổi kế hoạch sản xuất" in page.one("p", class_="status-reason").text
+    page = parse(client.get(f"/training-orders/{orders.order}").text)
+    assert find_all(one(page, "div.order-actions"), "form") == []
+    assert "Đổi kế hoạch sản xuất" in text(one(page, "p.status-reason"))
 
 
 def test_officials_follow_orders_but_take_no_step(
     client: TestClient, session: Session, orders: Orders
 ):
     orders.sign_in(client, session, "official")
-    page = parse_html(client.get(f"/training-orders/{orders.order}").text)
-    assert page.find("div", class_="order-actions").find_all("form") == []  # type: ignore[union-attr]
+    page = parse(client.get(f"/training-orders/{orders.order}").text)
+    assert find_all(one(page, "div.order-actions"), "form") == []
     for step in ("accept", "trained", "fulfilled"):
         assert client.post(f"/training-orders/{orders.order}/{step}").status_code == 403
     assert (

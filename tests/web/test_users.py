@@ -9,9 +9,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import col, select
 
 from models.tables import AuditEntry, AuthSession, UserAccount
+from tests.html import attr, body_rows, field_errors, find_all, one, parse, text, texts
 from tests.web import test_courses as shared
 from tests.web.helpers import PASSWORD, sign_in
-from tests.web.test_courses import ROLES, Page, count, fresh, signed_in, vi
+from tests.web.test_courses import ROLES, count, fresh, signed_in, vi
 
 world = shared.world  # the fixture: two institutions, an employer, an account per role
 
@@ -57,14 +58,14 @@ def test_only_administrators_reach_the_user_pages(client, world, role):
 
 def test_the_list_shows_every_account_with_its_organisation(client, world):
     signed_in(client, world, "admin")
-    page = Page(client.get("/users").text)
-    rows = {row.find_all("td")[0].text(): row for row in page.rows("users")}
+    page = parse(client.get("/users").text)
+    rows = {texts(row, "td")[0]: row for row in body_rows(page, "table#users")}
     assert set(rows) == set(world.usernames.values())
     staff = rows["giao.vu.a"]
-    assert staff.find("td", data_role="institution").text() == vi("role:institution")
-    assert staff.find_all("td")[3].text() == "Trường Cao đẳng Điện Biên"
+    assert text(one(staff, 'td[data-role="institution"]')) == vi("role:institution")
+    assert texts(staff, "td")[3] == "Trường Cao đẳng Điện Biên"
     own = rows["quan.tri"]
-    assert own.find_all("form") == []  # an administrator cannot disable themself here
+    assert find_all(own, "form") == []  # an administrator cannot disable themself here
 
 
 def test_a_new_account_is_created_and_can_sign_in(client, world):
@@ -124,9 +125,9 @@ def test_a_bad_account_form_is_refused_next_to_the_field(
     defaults = {"institution_id": str(world.institution_a)}
     response = client.post("/users/new", data=account_form(**(defaults | overrides)))
     assert response.status_code == 400
-    page = Page(response.text)
-    assert page.field_errors()[field] == vi(msgid, **params)
-    assert page.root.find("input", name="password").attrs["value"] == ""  # never echoed
+    page = parse(response.text)
+    assert field_errors(page)[field] == vi(msgid, **params)
+    assert attr(page, 'input[name="password"]', "value") == ""  # never echoed
     assert count(world.session, UserAccount) == before
 
 
@@ -147,11 +148,8 @@ def test_disabling_ends_the_users_sessions_and_enabling_lets_them_back(client, w
     )
     assert sessions and all(s.revoked_at is not None for s in sessions)
     world.session.rollback()
-    row = next(
-        r for r in Page(client.get("/users").text).rows("users")
-        if r.attrs["data-user-id"] == str(target)
-    )  # fmt: skip
-    assert row.attrs["data-active"] == "no"
+    page = parse(client.get("/users").text)
+    assert attr(page, f'table#users > tbody > tr[data-user-id="{target}"]', "data-active") == "no"
 
     client.post(f"/users/{target}/active", data={"active": "1"}, follow_redirects=False)
     again = TestClient(client.app)
@@ -172,7 +170,7 @@ def test_an_administrator_cannot_disable_their_own_account(client, world):
     signed_in(client, world, "admin")
     response = client.post(f"/users/{me}/active", data={"active": "0"})
     assert response.status_code == 400
-    assert Page(response.text).root.find(class_="error-message").text() == vi(
+    assert text(one(parse(response.text), ".error-message")) == vi(
         "You cannot disable your own account."
     )
     assert fresh(world.session).get(UserAccount, me).is_active  # type: ignore[union-attr]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,99 +16,10 @@ from models.i18n import translate
 from models.tables import AuditEntry, TrainingOccupation, Vacancy
 from seed.reference import load_reference_data
 from tests import factories
+from tests.html import attr, body_rows, field_errors, find_all, one, parse, text
 from tests.web.helpers import make_account, sign_in
 from web.services import vacancies as vacancy_service
 from web.services.vacancy_form import NO_OCCUPATION
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
-
-
-class Node:
-    """An element of a parsed page, with just enough to query it like a reader would."""
-
-    def __init__(self, tag: str, attrs: dict[str, str | None], parent: Node | None) -> None:
-        self.tag, self.attrs, self.parent = tag, attrs, parent
-        self.children: list[Node | str] = []
-
-    def get(self, name: str) -> str | None:
-        return self.attrs.get(name)
-
-    @property
-    def text(self) -> str:
-        parts = [c if isinstance(c, str) else c.text for c in self.children]
-        return " ".join(" ".join(parts).split())
-
-    def find_all(self, tag: str | None = None, **attrs: str | bool) -> list[Node]:
-        found = []
-        for child in self.children:
-            if isinstance(child, str):
-                continue
-            if child._matches(tag, attrs):
-                found.append(child)
-            found.extend(child.find_all(tag, **attrs))
-        return found
-
-    def find(self, tag: str | None = None, **attrs: str | bool) -> Node | None:
-        matches = self.find_all(tag, **attrs)
-        return matches[0] if matches else None
-
-    def one(self, tag: str | None = None, **attrs: str | bool) -> Node:
-        matches = self.find_all(tag, **attrs)
-        assert len(matches) == 1, f"expected one <{tag} {attrs}>, found {len(matches)}"
-        return matches[0]
-
-    def _matches(self, tag: str | None, attrs: dict[str, str | bool]) -> bool:
-        if tag is not None and self.tag != tag:
-            return False
-        for key, wanted in attrs.items():
-            name = key.rstrip("_").replace("_", "-")
-            value = self.attrs.get(name)
-            if wanted is True and name not in self.attrs:
-                return False
-            if name == "class" and isinstance(wanted, str):
-                if wanted not in (value or "").split():
-                    return False
-            elif wanted is not True and value != wanted:
-                return False
-        return True
-
-
-class _Builder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.root = Node("#document", {}, None)
-        self.current = self.root
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, dict(attrs), self.current)
-        self.current.children.append(node)
-        if tag not in VOID:
-            self.current = node
-
-    def handle_endtag(self, tag: str) -> None:
-        node: Node | None = self.current
-        while node is not None and node.tag != tag:
-            node = node.parent
-        if node is not None and node.parent is not None:
-            self.current = node.parent
-
-    def handle_data(self, data: str) -> None:
-        self.current.children.append(data)
-
-
-def parse_html(html: str) -> Node:
-    builder = _Builder()
-    builder.feed(html)
-    return builder.root
-
-
-def field_errors(page: Node) -> dict[str, str]:
-    """field name -> the error messages shown next to it."""
-    errors: dict[str, str] = {}
-    for node in page.find_all("p", class_="field-error"):
-        field = node.get("data-field") or ""
-        errors[field] = (errors.get(field, "") + " " + node.text).strip()
-    return errors
 
 
 @dataclass(frozen=True)
@@ -235,28 +145,28 @@ def test_an_employer_lists_only_its_own_vacancies_with_places_filled(
     client: TestClient, session: Session, world: World
 ):
     world.sign_in(client, session, "emp_a")
-    page = parse_html(client.get("/vacancies").text)
-    rows = page.one("table").find("tbody").find_all("tr")  # type: ignore[union-attr]
-    assert [row.get("data-vacancy") for row in rows] == [str(world.vacancy_a)]
-    cell = rows[0].one("td", data_filled=True)
-    assert (cell.get("data-filled"), cell.get("data-quantity"), cell.text) == ("2", "5", "2 / 5")
+    rows = body_rows(parse(client.get("/vacancies").text), "table")
+    assert [row.attributes.get("data-vacancy") for row in rows] == [str(world.vacancy_a)]
+    cell = one(rows[0], "td[data-filled]")
+    shown = (cell.attributes.get("data-filled"), cell.attributes.get("data-quantity"), text(cell))
+    assert shown == ("2", "5", "2 / 5")
 
 
 def test_an_official_lists_every_employers_vacancies_and_can_filter(
     client: TestClient, session: Session, world: World
 ):
     world.sign_in(client, session, "official")
-    rows = parse_html(client.get("/vacancies").text).find_all("tr", data_vacancy=True)
-    assert {row.get("data-vacancy") for row in rows} == {
+    rows = find_all(parse(client.get("/vacancies").text), "tr[data-vacancy]")
+    assert {row.attributes.get("data-vacancy") for row in rows} == {
         str(world.vacancy_a),
         str(world.vacancy_b),
     }
-    found = parse_html(client.get("/vacancies", params={"q": "tho han"}).text)
-    assert [r.get("data-vacancy") for r in found.find_all("tr", data_vacancy=True)] == [
+    found = parse(client.get("/vacancies", params={"q": "tho han"}).text)
+    assert [r.attributes.get("data-vacancy") for r in find_all(found, "tr[data-vacancy]")] == [
         str(world.vacancy_b)
     ]
-    page = parse_html(client.get("/vacancies").text)
-    assert page.find("a", href="/vacancies/new") is None  # officials do not post
+    page = parse(client.get("/vacancies").text)
+    assert find_all(page, 'a[href="/vacancies/new"]') == []  # officials do not post
 
 
 def test_a_wage_below_the_regional_minimum_is_refused_with_the_minimum_and_nothing_saved(
@@ -269,7 +179,7 @@ def test_a_wage_below_the_regional_minimum_is_refused_with_the_minimum_and_nothi
         data=valid_form(wage_min="3.000.000", wage_max="", occupation_id=str(world.garment_id)),
     )
     assert response.status_code == 400
-    errors = field_errors(parse_html(response.text))
+    errors = field_errors(parse(response.text))
     assert "4.140.000 ₫" in errors["wage_min"]
     assert "3.000.000 ₫" in errors["wage_min"]
     assert vacancy_count(session) == before
@@ -292,12 +202,12 @@ def test_every_bad_field_is_reported_next_to_it_at_once(
     )
     response = client.post("/vacancies/new", data=form)
     assert response.status_code == 400
-    page = parse_html(response.text)
+    page = parse(response.text)
     errors = field_errors(page)
     assert set(errors) == {"title", "quantity", "wage_max", "age_min", "province_code", "deadline"}
     assert errors["title"] == translate("This field is required.", "vi")
-    assert page.one("input", id="quantity").get("aria-invalid") == "true"
-    assert page.one("input", id="quantity").get("value") == "mười"  # what was typed stays
+    assert attr(page, "input#quantity", "aria-invalid") == "true"
+    assert attr(page, "input#quantity", "value") == "mười"  # what was typed stays
     assert vacancy_count(session) == before
 
 
@@ -309,14 +219,14 @@ def test_a_freely_typed_title_gets_the_garment_occupation_suggested_before_savin
     before = vacancy_count(session)
     response = client.post("/vacancies/new", data=valid_form(title=title))
     assert response.status_code == 200
-    page = parse_html(response.text)
-    radios = page.one("fieldset", data_step="confirm").find_all("input", type="radio")
-    suggested = [r for r in radios if r.get("value") != NO_OCCUPATION]
+    page = parse(response.text)
+    radios = find_all(one(page, 'fieldset[data-step="confirm"]'), 'input[type="radio"]')
+    suggested = [r.attributes for r in radios if r.attributes.get("value") != NO_OCCUPATION]
     assert suggested, "no occupation suggested"
     first = session.get(TrainingOccupation, int(suggested[0].get("value") or 0))
     assert first is not None and first.group == "may"  # the garment trades
     assert float(suggested[0].get("data-confidence") or 0) >= 0.75
-    assert suggested[0].get("checked") is not None or "checked" in suggested[0].attrs
+    assert "checked" in suggested[0]
     if title == "cong nhan may":
         assert first.key == "MAY_CONG_NGHIEP"
     assert vacancy_count(session) == before  # nothing saved before the employer confirms
@@ -381,18 +291,18 @@ def test_the_detail_page_shows_places_filled_and_links_candidates_only_if_that_p
     client: TestClient, session: Session, world: World
 ):
     world.sign_in(client, session, "emp_a")
-    page = parse_html(client.get(f"/vacancies/{world.vacancy_a}").text)
-    assert page.one("dd", data_fact="filled").text == "2 / 5"
-    assert page.one("dd", data_fact="place").text == "Phường Điện Biên Phủ"
-    assert page.one("dd", data_fact="wage").text == "5.000.000 ₫ – 7.000.000 ₫"
+    page = parse(client.get(f"/vacancies/{world.vacancy_a}").text)
+    assert text(one(page, 'dd[data-fact="filled"]')) == "2 / 5"
+    assert text(one(page, 'dd[data-fact="place"]')) == "Phường Điện Biên Phủ"
+    assert text(one(page, 'dd[data-fact="wage"]')) == "5.000.000 ₫ – 7.000.000 ₫"
     try:
         client.app.url_path_for("vacancy_candidates", vacancy_id=world.vacancy_a)  # type: ignore[attr-defined]
         candidates_page = True
     except NoMatchFound:
         candidates_page = False
-    link = page.find("a", href=f"/vacancies/{world.vacancy_a}/candidates")
-    assert (link is not None) == candidates_page
-    assert page.find("a", href=f"/vacancies/{world.vacancy_a}/edit") is not None
+    link = find_all(page, f'a[href="/vacancies/{world.vacancy_a}/candidates"]')
+    assert bool(link) == candidates_page
+    assert find_all(page, f'a[href="/vacancies/{world.vacancy_a}/edit"]') != []
 
 
 def test_editing_keeps_the_quantity_above_the_places_filled(
@@ -400,11 +310,11 @@ def test_editing_keeps_the_quantity_above_the_places_filled(
 ):
     world.sign_in(client, session, "emp_a")
     path = f"/vacancies/{world.vacancy_a}/edit"
-    form = parse_html(client.get(path).text).one("form", class_="vacancy-form")
-    assert form.one("input", id="title").get("value") == "Công nhân may"
+    form = one(parse(client.get(path).text), "form.vacancy-form")
+    assert attr(form, "input#title", "value") == "Công nhân may"
     refused = client.post(path, data=valid_form(quantity="1", occupation_id=str(world.garment_id)))
     assert refused.status_code == 400
-    assert "2" in field_errors(parse_html(refused.text))["quantity"]
+    assert "2" in field_errors(parse(refused.text))["quantity"]
     saved = client.post(
         path,
         data=valid_form(
@@ -437,19 +347,19 @@ def test_a_closed_vacancy_cannot_be_edited_and_closing_twice_changes_nothing(
     ).all()
     assert len(closes) == 1
     done_reading(session)
-    page = parse_html(client.get(f"/vacancies/{world.vacancy_a}").text)
-    assert page.find("form", action=f"/vacancies/{world.vacancy_a}/close") is None
+    page = parse(client.get(f"/vacancies/{world.vacancy_a}").text)
+    assert find_all(page, f'form[action="/vacancies/{world.vacancy_a}/close"]') == []
 
 
 def test_an_administrator_posts_for_a_chosen_employer(
     client: TestClient, session: Session, world: World
 ):
     world.sign_in(client, session, "admin")
-    page = parse_html(client.get("/vacancies/new").text)
-    assert page.one("select", id="employer_id")
+    page = parse(client.get("/vacancies/new").text)
+    assert one(page, "select#employer_id")
     missing = client.post("/vacancies/new", data=valid_form(occupation_id=str(world.garment_id)))
     assert missing.status_code == 400
-    assert "employer_id" in field_errors(parse_html(missing.text))
+    assert "employer_id" in field_errors(parse(missing.text))
     form = valid_form(occupation_id=str(world.garment_id), employer_id=str(world.employer_b))
     saved = client.post("/vacancies/new", data=form, follow_redirects=False)
     vacancy_id = int(saved.headers["location"].rsplit("/", 1)[1])
@@ -476,11 +386,11 @@ def test_a_job_abroad_names_its_country_and_another_province_its_province(
         None,
     )
     done_reading(session)
-    page = parse_html(client.get(response.headers["location"]).text)
-    assert page.one("dd", data_fact="place").text == "Nhật Bản"
+    page = parse(client.get(response.headers["location"]).text)
+    assert text(one(page, 'dd[data-fact="place"]')) == "Nhật Bản"
     unknown = valid_form(
         occupation_id=str(world.garment_id), location_kind="other_province", province_code="11"
     )
     refused = client.post("/vacancies/new", data=unknown)
     assert refused.status_code == 400  # Điện Biên itself is not "another province"
-    assert "province_code" in field_errors(parse_html(refused.text))
+    assert "province_code" in field_errors(parse(refused.text))
