@@ -152,7 +152,8 @@ def acts_for_institution(
     principal: Principal, permission: Permission, institution_id: int | None
 ) -> bool:
     """Whether the user holds `permission` on this institution's records (to show a link
-    or a form; the use case itself still calls require and require_institution)."""
+    or a form; the route itself declares `allow(permission)` and the use case calls
+    require_institution)."""
     scope = institution_scope(principal)
     return (
         allowed(principal, permission)
