@@ -1,21 +1,24 @@
 """What each role may see and do, decided here and nowhere else.
 
-Two questions are asked of every request: may this role do this kind of thing at all
-(`require`), and does the record belong to the user's own institution or employer
-(`require_institution`, `require_employer`). Personal data shown to employers is masked and
-limited to graduates who consented (`person_view`).
+Two questions are asked of every request: may this role do this kind of thing at all (each
+route declares it in its signature with `allow`), and does the record belong to the user's own
+institution or employer (the services ask `require_institution`, `require_employer`). Personal
+data shown to employers is masked and limited to graduates who consented (`person_view`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Annotated
+
+from fastapi import Depends
 
 from models.enums import Role
 from models.errors import ForbiddenError
 from models.tables import Person
 from models.validation import mask_citizen_id, mask_phone
-from web.auth import Principal
+from web.auth import Principal, current_principal
 
 
 class Permission(StrEnum):
@@ -96,6 +99,31 @@ def require(principal: Principal, permission: Permission) -> None:
         raise ForbiddenError(None, "You are not allowed to do this.")
 
 
+@dataclass(frozen=True)
+class Allow:
+    """The role check of a route, as a dependency in its signature: the signed-in user (a
+    visitor is sent to sign in) whose role holds at least one of `permissions`, or any
+    signed-in user when there are none. The permissions stay readable on the route
+    (tests/web/test_permission_matrix.py checks every route against POLICY)."""
+
+    permissions: frozenset[Permission]
+
+    def __call__(self, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if self.permissions and not any(allowed(principal, each) for each in self.permissions):
+            raise ForbiddenError(None, "You are not allowed to do this.")
+        return principal
+
+
+def allow(*permissions: Permission) -> Allow:
+    """`principal: Annotated[Principal, Depends(allow(Permission.X))]` in a route's signature.
+    Several permissions: any one of them will do (the service then checks which one applies
+    to the record); none: any signed-in user."""
+    return Allow(frozenset(permissions))
+
+
+SignedIn = Annotated[Principal, Depends(allow())]
+
+
 def institution_scope(principal: Principal) -> int | None:
     """The one institution whose records the user may see, or None for all of them."""
     return principal.user.institution_id if principal.role == Role.INSTITUTION else None
@@ -124,7 +152,8 @@ def acts_for_institution(
     principal: Principal, permission: Permission, institution_id: int | None
 ) -> bool:
     """Whether the user holds `permission` on this institution's records (to show a link
-    or a form; the use case itself still calls require and require_institution)."""
+    or a form; the route itself declares `allow(permission)` and the use case calls
+    require_institution)."""
     scope = institution_scope(principal)
     return (
         allowed(principal, permission)

@@ -5,6 +5,11 @@ and a visitor is sent to sign in (303) unless the page is public. Each POST is t
 roles that may NOT use it: they are refused (403, or 303 to sign in for a visitor) and the
 database is unchanged. A route missing from these tables fails the test, so a new page
 cannot ship without its row.
+
+Every route but the public ones also declares the permission it needs in its signature
+(`Depends(allow(Permission.X))`); the tables must agree with POLICY on the roles that
+permission lets in, so a route without its declaration, or a row that drifts from the
+policy, fails too.
 """
 
 from __future__ import annotations
@@ -12,10 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
+from models.enums import Role
 from models.monitoring.read import figure_table
 from models.monitoring.store import refresh_year
 from models.tables import Target
@@ -24,6 +32,7 @@ from tests import factories
 from tests.web.conftest import VISITOR_TOKEN
 from tests.web.helpers import make_account, sign_in
 from web.auth import ANONYMOUS_CSRF_COOKIE, CSRF_HEADER
+from web.permissions import POLICY, Allow
 from web.routes import all_routers
 
 ROLES = (
@@ -93,6 +102,37 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "dashboard_drill_csv": STAFF_VIEW,
 }
 
+# Routes whose record does not exist in the world: the roles that may reach it get 404.
+NOT_FOUND: dict[str, frozenset[str]] = {
+    "import_preview": frozenset({"admin"}) | INSTITUTIONS,
+    "import_progress": frozenset({"admin"}) | INSTITUTIONS,
+}
+
+# Routes that declare no permission: open to visitors, or (signing out) working even when
+# the session has already expired.
+UNDECLARED = frozenset(
+    {
+        "home",
+        "board",
+        "board_vacancy",
+        "healthz",
+        "api_home_figures",
+        "login",
+        "login_submit",
+        "set_language",
+        "logout",
+    }
+)
+
+ROLE_OF = {
+    "admin": Role.ADMIN,
+    "official": Role.OFFICIAL,
+    "institution_own": Role.INSTITUTION,
+    "institution_other": Role.INSTITUTION,
+    "employer_own": Role.EMPLOYER,
+    "employer_other": Role.EMPLOYER,
+}
+
 # Query strings a route needs to say which records it is about.
 QUERY = {"export_trainees": "?course_id={course_id}", "export_results": "?course_id={course_id}"}
 
@@ -116,7 +156,7 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "training_order_accept": frozenset({"admin", "institution_own"}),
     "training_order_decline": frozenset({"admin", "institution_own"}),
     "training_order_link_course": frozenset({"admin", "institution_own"}),
-    "training_order_mark_trained": frozenset({"admin", "institution_own", "employer_own"}),
+    "training_order_mark_trained": frozenset({"admin", "institution_own"}),
     "training_order_mark_fulfilled": frozenset({"admin", "employer_own"}),
     "training_order_close": frozenset({"admin", "institution_own", "employer_own"}),
     "user_create": frozenset({"admin"}),
@@ -238,6 +278,75 @@ def test_every_route_is_in_the_matrix(app) -> None:
     assert names - set(GET_ALLOWED) - set(POST_ALLOWED) == set()
 
 
+def _declarations(dependant: Dependant) -> list[Allow]:
+    """The `allow(...)` dependencies anywhere in a route's dependency tree."""
+    found = []
+    for each in dependant.dependencies:
+        if isinstance(each.call, Allow):
+            found.append(each.call)
+        found += _declarations(each)
+    return found
+
+
+def _api_routes(routes: list) -> list[APIRoute]:
+    """The API routes among `routes`, including those of the routers the app includes."""
+    found = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):  # an included router (FastAPI >= 0.130)
+            found += _api_routes(route.original_router.routes)
+    return found
+
+
+def _declared(app) -> dict[tuple[str, str], list[Allow]]:
+    """(method, route name) -> the permission declarations of every route the app serves."""
+    declared = {
+        (method, route.name): _declarations(route.dependant)
+        for route in _api_routes(app.routes)
+        for method in sorted(route.methods - {"HEAD"})
+    }
+    served = {(method, name) for method, _, name in _routes(app) if name != "openapi"}
+    assert set(declared) == served
+    return declared
+
+
+def test_every_route_declares_its_permission(app) -> None:
+    wrong = []
+    for (method, name), declarations in _declared(app).items():
+        if name in UNDECLARED:
+            if declarations:
+                wrong.append(f"{method} {name} is listed as undeclared but has {declarations}")
+        elif len(declarations) != 1:
+            wrong.append(f"{method} {name}: {len(declarations)} allow(...) in its signature")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_the_matrix_follows_each_routes_declared_permission(app) -> None:
+    """The roles the matrix lets in are the roles POLICY grants the route's permission (any
+    one of them; none declared: every role). The relation check only narrows a role to its
+    own organisation's records, so a role counts as let in when any of its users is."""
+    wrong = []
+    for (method, name), declarations in _declared(app).items():
+        if name in UNDECLARED:
+            continue
+        (declared,) = declarations
+        granted = {
+            role
+            for role, permissions in POLICY.items()
+            if not declared.permissions or declared.permissions & permissions
+        }
+        table = GET_ALLOWED if method == "GET" else POST_ALLOWED
+        reached = table[name] | NOT_FOUND.get(name, frozenset())
+        expected = {ROLE_OF[each] for each in reached if each != "anonymous"}
+        if granted != expected:
+            wrong.append(
+                f"{method} {name}: allow({', '.join(sorted(declared.permissions))}) lets in "
+                f"{sorted(granted)}, the matrix {sorted(expected)}"
+            )
+    assert wrong == [], "\n".join(wrong)
+
+
 def test_every_role_gets_what_the_matrix_says(app, session: Session) -> None:
     world = _world(session)
     clients = {role: _client(app, role, world) for role in ROLES}
@@ -264,7 +373,7 @@ def _check_get(name: str, role: str, got: int) -> list[str]:
         expected = "200"
     elif role == "anonymous":
         ok, expected = got == 303, "303 to sign in"
-    elif name in ("import_preview", "import_progress") and role in ("admin", *INSTITUTIONS):
+    elif role in NOT_FOUND.get(name, frozenset()):
         ok, expected = got == 404, "404"
     else:
         ok, expected = got == 403, "403"

@@ -12,7 +12,6 @@ from models.errors import InvalidError, ThrottledError
 from models.i18n import message_for
 from web.auth import (
     SESSION_COOKIE,
-    CurrentUser,
     OptionalUser,
     clear_session_cookie,
     set_session_cookie,
@@ -20,6 +19,7 @@ from web.auth import (
 from web.deps import LanguageDep, SessionDep
 from web.forms import redirect_to
 from web.paths import safe_local_path
+from web.permissions import SignedIn
 from web.services import auth as auth_service
 from web.templating import render
 
@@ -68,7 +68,7 @@ def logout(request: Request, session: SessionDep) -> Response:
 
 
 @router.get("/account", response_class=HTMLResponse, name="account")
-def account(request: Request, principal: CurrentUser, lang: LanguageDep) -> Response:
+def account(request: Request, principal: SignedIn, lang: LanguageDep) -> Response:
     """Who is signed in, with which role."""
     context = {"user": principal.user, "role_label": f"role:{principal.user.role}"}
     return render(request, "account.html", context, lang=lang)

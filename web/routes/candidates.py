@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
@@ -18,10 +18,11 @@ from models.formatting import format_date
 from models.i18n import translate
 from models.queries.candidates import CandidateFilters, training_levels
 from models.tables import TrainingLevel
-from web.auth import CurrentUser, Principal
+from web.auth import Principal
 from web.deps import LanguageDep, SessionDep
 from web.forms import form_errors
 from web.paths import safe_local_path
+from web.permissions import Permission, allow
 from web.services import referral_views as views
 from web.services import referrals as service
 from web.services.candidate_rows import candidate_row, referral_row
@@ -140,7 +141,7 @@ def vacancy_candidates(
     request: Request,
     session: SessionDep,
     lang: LanguageDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_CANDIDATES))],
     vacancy_id: int,
 ) -> Response:
     raw = {key: value for key, value in request.query_params.items()}
@@ -177,7 +178,7 @@ def vacancy_referrals(
     request: Request,
     session: SessionDep,
     lang: LanguageDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_CANDIDATES))],
     vacancy_id: int,
 ) -> Response:
     raw = {key: value for key, value in request.query_params.items()}
@@ -260,7 +261,7 @@ def candidate_step(
     request: Request,
     session: SessionDep,
     lang: LanguageDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.REFER_CANDIDATES, Permission.HIRE))],
     vacancy_id: int,
     person_id: int,
     step: str,

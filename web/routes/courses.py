@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
@@ -16,12 +16,12 @@ from models.errors import InvalidError
 from models.i18n import translate
 from models.queries.courses import CourseChoices, CourseFilters, OrderChoice
 from models.tables import Course, TrainingOccupation
-from web.auth import CurrentUser
+from web.auth import Principal
 from web.deps import LanguageDep, SessionDep
 from web.forms import FormDep, field, form_errors, redirect_to
 from web.labels import LABELS, page_tools
 from web.paging import pager, whole_or_none
-from web.permissions import Permission, acts_for_institution, allowed
+from web.permissions import Permission, acts_for_institution, allow, allowed
 from web.services import course_results as results_service
 from web.services import courses as course_service
 from web.services.course_form import CourseForm
@@ -37,7 +37,7 @@ router = APIRouter()
 def courses(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_COURSES))],
     lang: LanguageDep,
     occupation: str = "",
     level: str = "",
@@ -131,9 +131,11 @@ def _render_form(
 
 @router.get("/courses/new", response_class=HTMLResponse, name="course_new")
 def course_new(
-    request: Request, session: SessionDep, principal: CurrentUser, lang: LanguageDep
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_COURSES))],
+    lang: LanguageDep,
 ) -> Response:
-    course_service.require_course_editor(principal)
     form = CourseForm(start_date=today().isoformat(), end_date="")
     choices = course_service.course_choices(session, principal=principal)
     return _render_form(request, lang, form=form, choices=choices)
@@ -143,7 +145,7 @@ def course_new(
 def course_create(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_COURSES))],
     lang: LanguageDep,
     fields: FormDep,
 ) -> Response:
@@ -160,7 +162,11 @@ def course_create(
 
 @router.get("/courses/{course_id}", response_class=HTMLResponse, name="course_detail")
 def course_detail(
-    request: Request, session: SessionDep, principal: CurrentUser, lang: LanguageDep, course_id: int
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_COURSES))],
+    lang: LanguageDep,
+    course_id: int,
 ) -> Response:
     data = course_service.open_course(session, principal=principal, course_id=course_id)
     can_enrol = acts_for_institution(
@@ -172,7 +178,11 @@ def course_detail(
 
 @router.get("/courses/{course_id}/edit", response_class=HTMLResponse, name="course_edit")
 def course_edit(
-    request: Request, session: SessionDep, principal: CurrentUser, lang: LanguageDep, course_id: int
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_COURSES))],
+    lang: LanguageDep,
+    course_id: int,
 ) -> Response:
     course = course_service.editable_course(session, principal=principal, course_id=course_id)
     choices = course_service.course_choices(session, principal=principal, course=course)
@@ -184,7 +194,7 @@ def course_edit(
 def course_update(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_COURSES))],
     lang: LanguageDep,
     course_id: int,
     fields: FormDep,
@@ -264,7 +274,11 @@ def _stored_values(data: course_service.CoursePageData) -> Callable[[int, str], 
 
 @router.get("/courses/{course_id}/results", response_class=HTMLResponse, name="course_results")
 def course_results(
-    request: Request, session: SessionDep, principal: CurrentUser, lang: LanguageDep, course_id: int
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_TRAINEES))],
+    lang: LanguageDep,
+    course_id: int,
 ) -> Response:
     data = results_service.results_sheet(session, principal=principal, course_id=course_id)
     return _render_results(request, lang, data, values=_stored_values(data))
@@ -274,7 +288,7 @@ def course_results(
 def course_results_submit(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_TRAINEES))],
     lang: LanguageDep,
     course_id: int,
     fields: FormDep,

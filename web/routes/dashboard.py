@@ -4,15 +4,17 @@ at a time or all of them as CSV. Officials and administrators only."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import NoMatchFound
 
-from web.auth import CurrentUser
+from web.auth import Principal
 from web.deps import EngineDep, LanguageDep, SessionDep
 from web.labels import page_tools
 from web.paging import pager, whole_or_none
+from web.permissions import Permission, allow
 from web.services import dashboard as service
 from web.services.dashboard import drill
 from web.services.kpi_format import Shown
@@ -44,7 +46,7 @@ def dashboard(
     session: SessionDep,
     engine: EngineDep,
     background: BackgroundTasks,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))],
     lang: LanguageDep,
     year: str = "",
     window: str = "",
@@ -75,7 +77,7 @@ def dashboard(
 def dashboard_drill_csv(
     session: SessionDep,
     engine: EngineDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))],
     lang: LanguageDep,
     figure_id: int,
     base: str = "",
@@ -94,7 +96,7 @@ def dashboard_drill_csv(
 def dashboard_drill(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))],
     lang: LanguageDep,
     figure_id: int,
     base: str = "",

@@ -4,10 +4,10 @@ table row each with the inputs to record the outcome, saved all together in one 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
@@ -23,11 +23,12 @@ from models.queries.follow_ups import (
     DueFilters,
     DueState,
 )
-from web.auth import CurrentUser
+from web.auth import Principal
 from web.deps import LanguageDep, SessionDep
 from web.forms import FormDep, field, form_errors
 from web.labels import page_tools
 from web.paging import pager, whole_or_none
+from web.permissions import Permission, allow
 from web.services import follow_ups as service
 from web.templating import render
 
@@ -117,7 +118,7 @@ def _page(
 def follow_ups(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.RECORD_FOLLOW_UPS))],
     lang: LanguageDep,
     page: str = "1",
     recorded: str = "",
@@ -163,7 +164,7 @@ def _typed_rows(fields: FormData) -> list[service.OutcomeInput]:
 def follow_ups_record(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.RECORD_FOLLOW_UPS))],
     lang: LanguageDep,
     fields: FormDep,
 ) -> Response:

@@ -14,10 +14,10 @@ from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, Up
 from fastapi.responses import HTMLResponse, Response
 
 from models.errors import InvalidError
-from web.auth import CurrentUser
+from web.auth import Principal
 from web.deps import EngineDep, LanguageDep, SessionDep, SettingsDep
 from web.forms import form_errors, redirect_to
-from web.permissions import Permission, require
+from web.permissions import Permission, allow
 from web.services import imports as service
 from web.services.imports.export import (
     XLSX,
@@ -44,7 +44,7 @@ StoreDep = Annotated[ImportStore, Depends(_store)]
 def _page(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Principal,
     store: ImportStore,
     lang: str,
     *,
@@ -61,11 +61,10 @@ def _page(
 def imports(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_TRAINEES))],
     store: StoreDep,
     lang: LanguageDep,
 ) -> HTMLResponse:
-    require(principal, Permission.VIEW_TRAINEES)
     return _page(request, session, principal, store, lang)
 
 
@@ -75,14 +74,13 @@ def import_upload(
     background: BackgroundTasks,
     session: SessionDep,
     engine: EngineDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.IMPORT_TRAINEES))],
     store: StoreDep,
     lang: LanguageDep,
     kind: Annotated[str, Form()] = "",
     course_id: Annotated[str, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    require(principal, Permission.IMPORT_TRAINEES)
     chosen = {"kind": kind, "course_id": course_id}
     data = file.file.read() if file is not None else b""
     try:
@@ -110,7 +108,11 @@ def import_upload(
 
 
 @router.get("/imports/template/{kind}", name="import_template")
-def download_template(kind: str, session: SessionDep, principal: CurrentUser) -> Response:
+def download_template(
+    kind: str,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.IMPORT_TRAINEES))],
+) -> Response:
     return _download(import_template(session, principal=principal, kind=kind))
 
 
@@ -119,11 +121,10 @@ def import_preview(
     request: Request,
     token: str,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.IMPORT_TRAINEES))],
     store: StoreDep,
     lang: LanguageDep,
 ) -> Response:
-    require(principal, Permission.IMPORT_TRAINEES)
     view = preview_view(session, principal=principal, store=store, token=token, lang=lang)
     if view.state.status in IN_PROGRESS and not view.state.is_stalled():
         return redirect_to(request, "import_progress", token=token)
@@ -137,10 +138,9 @@ def import_confirm(
     background: BackgroundTasks,
     session: SessionDep,
     engine: EngineDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.IMPORT_TRAINEES))],
     store: StoreDep,
 ) -> Response:
-    require(principal, Permission.IMPORT_TRAINEES)
     state, claimed = service.claim_import(session, principal=principal, store=store, token=token)
     if not claimed:
         return redirect_to(request, "import_preview", token=token)
@@ -153,10 +153,13 @@ def import_confirm(
 
 @router.get("/imports/{token}/progress", response_class=HTMLResponse, name="import_progress")
 def import_progress(
-    request: Request, token: str, principal: CurrentUser, store: StoreDep, lang: LanguageDep
+    request: Request,
+    token: str,
+    principal: Annotated[Principal, Depends(allow(Permission.IMPORT_TRAINEES))],
+    store: StoreDep,
+    lang: LanguageDep,
 ) -> Response:
     """Reloads itself every two seconds (no JavaScript needed) until the work is done."""
-    require(principal, Permission.IMPORT_TRAINEES)
     state = service.own_import(store, principal, token)
     if state.status not in IN_PROGRESS or state.is_stalled():
         return redirect_to(request, "import_preview", token=token)
@@ -187,7 +190,7 @@ def _optional_id(value: str | None, field: str) -> int | None:
 @router.get("/exports/trainees", name="export_trainees")
 def export_trainees_file(
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_TRAINEES))],
     course_id: str | None = None,
     institution_id: str | None = None,
 ) -> Response:
@@ -202,7 +205,9 @@ def export_trainees_file(
 
 @router.get("/exports/results", name="export_results")
 def export_results_file(
-    session: SessionDep, principal: CurrentUser, course_id: str | None = None
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_TRAINEES))],
+    course_id: str | None = None,
 ) -> Response:
     download = export_results(
         session, principal=principal, course_id=_optional_id(course_id, "course_id")

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from models.errors import AppError, InvalidError
 from models.formatting import format_number
 from models.i18n import messages_by_field, translate
-from web.auth import CurrentUser, Principal
+from web.auth import Principal
 from web.deps import LanguageDep, SessionDep
 from web.display import display_tools
 from web.paging import whole_or_none
+from web.permissions import Permission, allow
 from web.services import labour_force as service
 from web.services.imports.export import XLSX
 from web.templating import render
@@ -74,7 +75,7 @@ def _page(
 def labour_force(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.IMPORT_LABOUR_FORCE))],
     lang: LanguageDep,
     rows: str = "",
     replaced: str = "",
@@ -87,7 +88,7 @@ def labour_force(
 def labour_force_import(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.IMPORT_LABOUR_FORCE))],
     lang: LanguageDep,
     source: Annotated[str, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
@@ -107,7 +108,10 @@ def labour_force_import(
 
 
 @router.get("/labour-force/template", name="labour_force_template")
-def labour_force_template(session: SessionDep, principal: CurrentUser) -> Response:
+def labour_force_template(
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.IMPORT_LABOUR_FORCE))],
+) -> Response:
     download = service.labour_force_template(session, principal=principal)
     headers = {"Content-Disposition": f'attachment; filename="{download.filename}"'}
     return Response(download.content, media_type=XLSX, headers=headers)

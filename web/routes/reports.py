@@ -14,9 +14,9 @@ from models.clock import today
 from models.errors import InvalidError, NotFoundError
 from models.monitoring.read import snapshot_years
 from models.years import parse_year
-from web.auth import CurrentUser
+from web.auth import Principal
 from web.deps import LanguageDep, SessionDep, get_engine
-from web.permissions import Permission, require
+from web.permissions import Permission, allow
 from web.services import reports as service
 from web.templating import render
 
@@ -46,11 +46,10 @@ def _download(download: service.Download) -> Response:
 def reports(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))],
     lang: LanguageDep,
     year: str = "",
 ) -> Response:
-    require(principal, Permission.VIEW_DASHBOARD)
     current = today().year
     years = sorted(
         {*range(current - YEARS_OFFERED + 1, current + 1), *snapshot_years(session)},
@@ -63,9 +62,12 @@ def reports(
 
 @router.get("/reports/{year}.xlsx", name="report_xlsx")
 def report_xlsx(
-    engine: EngineDep, session: SessionDep, principal: CurrentUser, lang: LanguageDep, year: str
+    engine: EngineDep,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))],
+    lang: LanguageDep,
+    year: str,
 ) -> Response:
-    require(principal, Permission.VIEW_DASHBOARD)
     download = service.export_workbook(
         engine, session, principal=principal, year=_year(year), lang=lang
     )
@@ -74,9 +76,12 @@ def report_xlsx(
 
 @router.get("/reports/{year}.zip", name="report_zip")
 def report_zip(
-    engine: EngineDep, session: SessionDep, principal: CurrentUser, lang: LanguageDep, year: str
+    engine: EngineDep,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))],
+    lang: LanguageDep,
+    year: str,
 ) -> Response:
-    require(principal, Permission.VIEW_DASHBOARD)
     download = service.export_zip(engine, session, principal=principal, year=_year(year), lang=lang)
     return _download(download)
 
@@ -85,12 +90,11 @@ def report_zip(
 def report_csv(
     engine: EngineDep,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))],
     lang: LanguageDep,
     year: str,
     table_id: str,
 ) -> Response:
-    require(principal, Permission.VIEW_DASHBOARD)
     download = service.export_csv(
         engine, session, principal=principal, year=_year(year), table_id=table_id, lang=lang
     )
@@ -104,11 +108,10 @@ def report_print(
     request: Request,
     engine: EngineDep,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))],
     lang: LanguageDep,
     year: str,
 ) -> Response:
-    require(principal, Permission.VIEW_DASHBOARD)
     report = service.print_view(engine, session, principal=principal, year=_year(year))
     context = {
         "report": report,

@@ -5,11 +5,14 @@ its CSV read the same rows (models/queries/supply_demand.py)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from web.auth import CurrentUser
+from web.auth import Principal
 from web.deps import EngineDep, LanguageDep, SessionDep
+from web.permissions import Permission, allow
 from web.services import supply_demand as service
 from web.templating import render
 
@@ -23,7 +26,7 @@ def supply_demand(
     session: SessionDep,
     background: BackgroundTasks,
     lang: LanguageDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_SUPPLY_DEMAND))],
     year: str = "",
     commune: str = "",
     occupation: str = "",
@@ -47,7 +50,7 @@ def supply_demand(
 def supply_demand_csv(
     session: SessionDep,
     lang: LanguageDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_SUPPLY_DEMAND))],
     year: str = "",
     commune: str = "",
     occupation: str = "",

@@ -3,17 +3,20 @@ administrators), an administrator's edit form, and opening a new year."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from models.errors import AppError, ConflictError, InvalidError
 from models.i18n import messages_by_field
 from models.queries.targets import TargetDetail
-from web.auth import CurrentUser, Principal
+from web.auth import Principal
 from web.deps import LanguageDep, SessionDep
 from web.display import display_tools
 from web.forms import FormDep, field
 from web.paging import whole_or_none
+from web.permissions import Permission, allow
 from web.services import targets as service
 from web.templating import render
 
@@ -45,7 +48,7 @@ def _list_page(
 def targets(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))],
     lang: LanguageDep,
     year: str = "",
 ) -> Response:
@@ -67,7 +70,11 @@ def _form_page(
 
 @router.get("/targets/{target_id}/edit", response_class=HTMLResponse, name="target_edit")
 def target_edit(
-    request: Request, session: SessionDep, principal: CurrentUser, lang: LanguageDep, target_id: int
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.EDIT_TARGETS))],
+    lang: LanguageDep,
+    target_id: int,
 ) -> Response:
     detail = service.editable_target(session, principal=principal, target_id=target_id)
     return _form_page(request, lang, detail, service.TargetForm.of(detail.target))
@@ -82,7 +89,7 @@ def _year_link(request: Request, year: int) -> RedirectResponse:
 def target_update(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.EDIT_TARGETS))],
     lang: LanguageDep,
     target_id: int,
     fields: FormDep,
@@ -105,7 +112,7 @@ def target_update(
 def target_year_create(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.EDIT_TARGETS))],
     lang: LanguageDep,
     fields: FormDep,
 ) -> Response:

@@ -3,9 +3,9 @@ person's record with their consent, and enrolling a person into a course."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
@@ -15,13 +15,13 @@ from models.errors import ConflictError, InvalidError
 from models.i18n import message_for
 from models.queries.reference import commune_options
 from models.validation import display_phone, mask_citizen_id
-from web.auth import CurrentUser
+from web.auth import Principal
 from web.deps import LanguageDep, SessionDep
 from web.forms import FormDep, field, form_errors, redirect_to
 from web.labels import page_tools
 from web.paging import pager
 from web.paging import whole_or_none as page_number
-from web.permissions import Permission, acts_for_institution
+from web.permissions import Permission, acts_for_institution, allow
 from web.services import courses as course_service
 from web.services import trainees as trainee_service
 from web.services.person_form import PersonForm
@@ -31,7 +31,7 @@ router = APIRouter()
 
 
 def _trainee_page(
-    request: Request, session: SessionDep, principal: CurrentUser, lang: str, q: str, page: int
+    request: Request, session: SessionDep, principal: Principal, lang: str, q: str, page: int
 ) -> Response:
     result = trainee_service.trainee_list(session, principal=principal, text=q, page=page)
     context = {
@@ -49,7 +49,7 @@ def _trainee_page(
 def trainees(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_TRAINEES))],
     lang: LanguageDep,
     page: str = "1",
 ) -> Response:
@@ -60,7 +60,7 @@ def trainees(
 def trainees_search(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_TRAINEES))],
     lang: LanguageDep,
     fields: FormDep,
 ) -> Response:
@@ -70,7 +70,11 @@ def trainees_search(
 
 @router.get("/trainees/{person_id}", response_class=HTMLResponse, name="trainee_detail")
 def trainee_detail(
-    request: Request, session: SessionDep, principal: CurrentUser, lang: LanguageDep, person_id: int
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_TRAINEES))],
+    lang: LanguageDep,
+    person_id: int,
 ) -> Response:
     record = trainee_service.open_person(session, principal=principal, person_id=person_id)
     institutions = {row.institution.id for row in record.enrolments}
@@ -85,7 +89,11 @@ def trainee_detail(
 
 @router.post("/trainees/{person_id}/consent", name="trainee_consent")
 def trainee_consent(
-    request: Request, session: SessionDep, principal: CurrentUser, person_id: int, fields: FormDep
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_TRAINEES))],
+    person_id: int,
+    fields: FormDep,
 ) -> Response:
     consent = field(fields, "consent") == "1"
     trainee_service.set_consent(session, principal=principal, person_id=person_id, consent=consent)
@@ -124,7 +132,7 @@ def _enrol_form(fields: FormData) -> trainee_service.EnrolForm:
 def _render_enrol(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Principal,
     lang: str,
     course_id: int,
     **context: Any,
@@ -153,7 +161,11 @@ def _render_enrol(
 
 @router.get("/courses/{course_id}/enrol", response_class=HTMLResponse, name="course_enrol")
 def course_enrol(
-    request: Request, session: SessionDep, principal: CurrentUser, lang: LanguageDep, course_id: int
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_TRAINEES))],
+    lang: LanguageDep,
+    course_id: int,
 ) -> Response:
     trainee_service.course_for_enrolment(session, principal=principal, course_id=course_id)
     return _render_enrol(request, session, principal, lang, course_id)
@@ -163,7 +175,7 @@ def course_enrol(
 def course_enrol_lookup(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_TRAINEES))],
     lang: LanguageDep,
     course_id: int,
     fields: FormDep,
@@ -192,7 +204,7 @@ def course_enrol_lookup(
 def course_enrol_submit(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_TRAINEES))],
     lang: LanguageDep,
     course_id: int,
     fields: FormDep,

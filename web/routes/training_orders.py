@@ -10,7 +10,7 @@ from dataclasses import fields
 from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
@@ -26,18 +26,12 @@ from models.queries.training_orders import (
     order_detail,
 )
 from models.queries.vacancies import employer_options
-from web.auth import CurrentUser, Principal
+from web.auth import Principal
 from web.deps import LanguageDep, SessionDep
 from web.display import display_helpers
 from web.forms import FormFields, form_errors, known_value, redirect_to
 from web.paging import page_links
-from web.permissions import (
-    Permission,
-    allowed,
-    employer_scope,
-    institution_scope,
-    require,
-)
+from web.permissions import Permission, allow, allowed, employer_scope, institution_scope
 from web.services import training_orders as service
 from web.services.order_form import OrderForm
 from web.templating import render
@@ -52,11 +46,10 @@ def order_list(
     request: Request,
     session: SessionDep,
     lang: LanguageDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_ORDERS))],
     status: str = "",
     page: int = 1,
 ) -> Response:
-    require(principal, Permission.VIEW_ORDERS)
     result = list_orders(
         session,
         employer_id=employer_scope(principal),
@@ -114,9 +107,11 @@ def _form_page(
 
 @router.get("/training-orders/new", response_class=HTMLResponse, name="training_order_new")
 def order_new(
-    request: Request, session: SessionDep, lang: LanguageDep, principal: CurrentUser
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    principal: Annotated[Principal, Depends(allow(Permission.REQUEST_ORDERS))],
 ) -> Response:
-    require(principal, Permission.REQUEST_ORDERS)
     return _form_page(
         request,
         session,
@@ -132,7 +127,7 @@ def order_create(
     request: Request,
     session: SessionDep,
     lang: LanguageDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.REQUEST_ORDERS))],
     posted: FormFields,
 ) -> Response:
     form = OrderForm(**{name: posted.get(name, "") for name in ORDER_FORM_NAMES})
@@ -201,7 +196,11 @@ def _detail_page(
     "/training-orders/{order_id}", response_class=HTMLResponse, name="training_order_detail"
 )
 def order_show(
-    request: Request, session: SessionDep, lang: LanguageDep, principal: CurrentUser, order_id: int
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_ORDERS))],
+    order_id: int,
 ) -> Response:
     return _detail_page(request, session, principal, lang, order_id)
 
@@ -233,7 +232,10 @@ def _step(
 
 @router.post("/training-orders/{order_id}/accept", name="training_order_accept")
 def order_accept(
-    request: Request, session: SessionDep, principal: CurrentUser, order_id: int
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.DECIDE_ORDERS))],
+    order_id: int,
 ) -> Response:
     service.accept_order(session, principal=principal, order_id=order_id)
     return redirect_to(request, "training_order_detail", order_id=order_id)
@@ -244,7 +246,7 @@ def order_decline(
     request: Request,
     session: SessionDep,
     lang: LanguageDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.DECIDE_ORDERS))],
     order_id: int,
     reason: Annotated[str, Form(alias="decline_reason")] = "",
 ) -> Response:
@@ -259,7 +261,7 @@ def order_link_course(
     request: Request,
     session: SessionDep,
     lang: LanguageDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.DECIDE_ORDERS))],
     order_id: int,
     course_id: Annotated[str, Form()] = "",
 ) -> Response:
@@ -271,7 +273,10 @@ def order_link_course(
 
 @router.post("/training-orders/{order_id}/trained", name="training_order_mark_trained")
 def order_mark_trained(
-    request: Request, session: SessionDep, principal: CurrentUser, order_id: int
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.DECIDE_ORDERS))],
+    order_id: int,
 ) -> Response:
     service.mark_trained(session, principal=principal, order_id=order_id)
     return redirect_to(request, "training_order_detail", order_id=order_id)
@@ -279,7 +284,10 @@ def order_mark_trained(
 
 @router.post("/training-orders/{order_id}/fulfilled", name="training_order_mark_fulfilled")
 def order_mark_fulfilled(
-    request: Request, session: SessionDep, principal: CurrentUser, order_id: int
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.REQUEST_ORDERS))],
+    order_id: int,
 ) -> Response:
     service.mark_fulfilled(session, principal=principal, order_id=order_id)
     return redirect_to(request, "training_order_detail", order_id=order_id)
@@ -290,7 +298,9 @@ def order_close(
     request: Request,
     session: SessionDep,
     lang: LanguageDep,
-    principal: CurrentUser,
+    principal: Annotated[
+        Principal, Depends(allow(Permission.DECIDE_ORDERS, Permission.REQUEST_ORDERS))
+    ],
     order_id: int,
     reason: Annotated[str, Form(alias="close_reason")] = "",
 ) -> Response:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from models.errors import InvalidError
-from web.auth import CurrentUser
+from web.auth import Principal
 from web.deps import LanguageDep, SessionDep
 from web.forms import FormDep, field, form_errors, redirect_to
 from web.labels import page_tools
+from web.permissions import Permission, allow
 from web.services import users as user_service
 from web.templating import render
 
@@ -18,7 +21,10 @@ router = APIRouter()
 
 @router.get("/users", response_class=HTMLResponse, name="users")
 def users(
-    request: Request, session: SessionDep, principal: CurrentUser, lang: LanguageDep
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_USERS))],
+    lang: LanguageDep,
 ) -> Response:
     rows = user_service.user_list(session, principal=principal)
     context = {"rows": rows, "me": principal.user.id, **page_tools(lang)}
@@ -28,7 +34,7 @@ def users(
 def _render_form(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Principal,
     lang: str,
     form: user_service.UserForm,
     errors: dict[str, list[str]] | None = None,
@@ -41,7 +47,10 @@ def _render_form(
 
 @router.get("/users/new", response_class=HTMLResponse, name="user_new")
 def user_new(
-    request: Request, session: SessionDep, principal: CurrentUser, lang: LanguageDep
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_USERS))],
+    lang: LanguageDep,
 ) -> Response:
     return _render_form(request, session, principal, lang, user_service.UserForm())
 
@@ -50,7 +59,7 @@ def user_new(
 def user_create(
     request: Request,
     session: SessionDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_USERS))],
     lang: LanguageDep,
     fields: FormDep,
 ) -> Response:
@@ -69,7 +78,11 @@ def user_create(
 
 @router.post("/users/{user_id}/active", name="user_set_active")
 def user_set_active(
-    request: Request, session: SessionDep, principal: CurrentUser, user_id: int, fields: FormDep
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_USERS))],
+    user_id: int,
+    fields: FormDep,
 ) -> Response:
     active = field(fields, "active") == "1"
     user_service.set_active(session, principal=principal, user_id=user_id, active=active)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import fields
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.routing import NoMatchFound
@@ -19,12 +19,12 @@ from models.errors import InvalidError
 from models.queries import reference
 from models.queries.vacancies import employer_options, list_vacancies, vacancy_detail
 from models.tables import Vacancy
-from web.auth import CurrentUser, Principal
+from web.auth import Principal
 from web.deps import LanguageDep, SessionDep
 from web.display import display_helpers
 from web.forms import FormFields, form_errors, known_value, redirect_to
 from web.paging import page_links
-from web.permissions import Permission, allowed, employer_scope, require, require_employer
+from web.permissions import Permission, allow, allowed, employer_scope, require_employer
 from web.services import vacancies as service
 from web.services.vacancy_form import NO_OCCUPATION, VacancyForm
 from web.templating import render
@@ -51,12 +51,11 @@ def vacancy_list(
     request: Request,
     session: SessionDep,
     lang: LanguageDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_VACANCIES))],
     status: str = "",
     q: str = "",
     page: int = 1,
 ) -> Response:
-    require(principal, Permission.VIEW_VACANCIES)
     result = list_vacancies(
         session,
         employer_id=employer_scope(principal),
@@ -115,9 +114,11 @@ def _form_page(
 
 @router.get("/vacancies/new", response_class=HTMLResponse, name="vacancy_new")
 def vacancy_new(
-    request: Request, session: SessionDep, lang: LanguageDep, principal: CurrentUser
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_VACANCIES))],
 ) -> Response:
-    require(principal, Permission.MANAGE_VACANCIES)
     token = secrets.token_urlsafe(16)
     return _form_page(request, session, principal, lang, form=VacancyForm(), form_token=token)
 
@@ -127,7 +128,7 @@ def vacancy_create(
     request: Request,
     session: SessionDep,
     lang: LanguageDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_VACANCIES))],
     posted: FormFields,
 ) -> Response:
     form = vacancy_form_from(posted)
@@ -161,10 +162,9 @@ def vacancy_show(
     request: Request,
     session: SessionDep,
     lang: LanguageDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_VACANCIES))],
     vacancy_id: int,
 ) -> Response:
-    require(principal, Permission.VIEW_VACANCIES)
     detail = vacancy_detail(session, vacancy_id)
     require_employer(principal, detail.vacancy.employer_id)
     vacancy = detail.vacancy
@@ -198,7 +198,7 @@ def vacancy_edit(
     request: Request,
     session: SessionDep,
     lang: LanguageDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_VACANCIES))],
     vacancy_id: int,
 ) -> Response:
     vacancy = service.editable_vacancy(session, principal=principal, vacancy_id=vacancy_id)
@@ -211,7 +211,7 @@ def vacancy_update(
     request: Request,
     session: SessionDep,
     lang: LanguageDep,
-    principal: CurrentUser,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_VACANCIES))],
     posted: FormFields,
     vacancy_id: int,
 ) -> Response:
@@ -242,7 +242,10 @@ def vacancy_update(
 
 @router.post("/vacancies/{vacancy_id}/close", name="vacancy_close")
 def vacancy_close(
-    request: Request, session: SessionDep, principal: CurrentUser, vacancy_id: int
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_VACANCIES))],
+    vacancy_id: int,
 ) -> Response:
     service.close_vacancy(session, principal=principal, vacancy_id=vacancy_id)
     return redirect_to(request, "vacancy_detail", vacancy_id=vacancy_id)

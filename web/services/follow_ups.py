@@ -25,7 +25,7 @@ from models.queries.course_rosters import CourseChoice, course_choices, institut
 from models.tables import FollowUp
 from models.validation import ErrorCollector
 from web.auth import Principal
-from web.permissions import Permission, institution_scope, require
+from web.permissions import institution_scope
 
 PER_PAGE = 25
 RELOAD = "This graduate is no longer on the list: reload the page."
@@ -101,7 +101,6 @@ def follow_up_page(
 ) -> FollowUpPage:
     """One page of the follow-ups due, newest due first; the names shown are personal data,
     so the view is audited."""
-    require(principal, Permission.RECORD_FOLLOW_UPS)
     filters = scoped_filters(principal, filters)
     found = queries.due_follow_ups(session, filters, today=today(), page=page, per_page=PER_PAGE)
     result = FollowUpPage(
@@ -125,7 +124,6 @@ def refused_page(
     rows: list[OutcomeInput],
 ) -> FollowUpPage:
     """The rows a refused submit named, to show them again with what was typed."""
-    require(principal, Permission.RECORD_FOLLOW_UPS)
     filters = scoped_filters(principal, filters)
     keys = [(row.enrolment_id, row.months_after) for row in rows]
     found = queries.follow_up_rows(session, keys, today=today())
@@ -155,7 +153,6 @@ def record_follow_ups(session: Session, *, principal: Principal, rows: list[Outc
     """Store the outcome of every row filled in, in one transaction, or nothing when any
     row is wrong (ValidationErrors naming each bad cell). Returns how many were stored; a
     row identical to a stored follow-up is done already and not counted."""
-    require(principal, Permission.RECORD_FOLLOW_UPS)
     filled = [row for row in rows if not row.is_blank()]
     if not filled:
         raise InvalidError(None, NOTHING)

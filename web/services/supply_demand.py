@@ -36,7 +36,6 @@ from models.queries.supply_demand import (
 )
 from models.years import YEAR_MAX, YEAR_MIN
 from web.auth import Principal
-from web.permissions import Permission, require
 from web.services.monitoring import fresh_year
 
 CHART_ROWS = 15
@@ -167,7 +166,6 @@ def page(
     lang: str,
 ) -> tuple[Choice, dict[str, Any]]:
     """The page's choice and what its template shows (all but the CSV link)."""
-    require(principal, Permission.VIEW_SUPPLY_DEMAND)
     choice = _choice(session, year, commune, occupation)
     rows = _rows(session, choice)
     names = reference.place_names(session, on=today())
@@ -196,7 +194,6 @@ def csv_export(
 ) -> tuple[bytes, str]:
     """The page's table as CSV (with a byte-order mark so Excel reads the Vietnamese) and its
     file name."""
-    require(principal, Permission.VIEW_SUPPLY_DEMAND)
     choice = _choice(session, year, commune, occupation)
     rows = _rows(session, choice)
     by_place = choice.occupation_id is not None

@@ -19,7 +19,6 @@ from models.rows import get_or_404
 from models.tables import Employer, Institution, UserAccount
 from models.validation import ErrorCollector, clean_text, require_text
 from web.auth import Principal
-from web.permissions import Permission, require
 from web.services.auth import revoke_all_sessions
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
@@ -46,12 +45,10 @@ class UserChoices:
 
 
 def user_list(session: Session, *, principal: Principal) -> list[user_queries.UserRow]:
-    require(principal, Permission.MANAGE_USERS)
     return user_queries.list_users(session)
 
 
 def user_choices(session: Session, *, principal: Principal) -> UserChoices:
-    require(principal, Permission.MANAGE_USERS)
     return UserChoices(institution_choices(session), user_queries.employer_choices(session))
 
 
@@ -104,7 +101,6 @@ def create_account(session: Session, *, principal: Principal, form: UserForm) ->
     """Add an account bound to the institution or employer its role needs, or raise
     ValidationErrors naming every bad field. The password is hashed with argon2id (call
     from a worker thread: a plain `def` route)."""
-    require(principal, Permission.MANAGE_USERS)
     errors = ErrorCollector()
     username = errors.check(_username, session, form.username)
     full_name = errors.check(_full_name, form.full_name)
@@ -155,7 +151,6 @@ def create_account(session: Session, *, principal: Principal, form: UserForm) ->
 def set_active(session: Session, *, principal: Principal, user_id: int, active: bool) -> None:
     """Disable an account (its sessions end at once) or enable it again. An administrator
     cannot disable their own account, so the site always keeps one who can undo it."""
-    require(principal, Permission.MANAGE_USERS)
     user = get_or_404(session, UserAccount, user_id, "There is no such account.")
     if not active and user.id == principal.user.id:
         raise InvalidError(None, "You cannot disable your own account.")
