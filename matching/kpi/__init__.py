@@ -12,6 +12,18 @@ from matching.kpi.after_training import (
     employment_after_training_cuts,
 )
 from matching.kpi.cuts import PRIORITY_GROUPS, cut
+from matching.kpi.ids import (
+    AFTER_COUNTS,
+    FOLLOW_UP_WINDOWS,
+    KPI_WINDOW,
+    SECTORS,
+    TRAINED_MEASURES,
+    WINDOWS,
+    Dimension,
+    KpiFamily,
+    KpiId,
+    Measure,
+)
 from matching.kpi.jobs import Departures, NewJobs, abroad, new_jobs, new_jobs_cuts
 from matching.kpi.labour_force import (
     ImportedShare,
@@ -40,19 +52,29 @@ from matching.kpi.training import Trained, TrainedCounts, trained, trained_cuts
 from matching.kpi.vacancies import Vacancies, VacancyStats, vacancies
 
 __all__ = [
+    "AFTER_COUNTS",
     "CHANNELS",
+    "FOLLOW_UP_WINDOWS",
+    "KPI_WINDOW",
     "LEVELS",
     "PRIORITY_GROUPS",
+    "SECTORS",
+    "TRAINED_MEASURES",
+    "WINDOWS",
     "AfterTrainingStats",
     "Count",
     "Departures",
+    "Dimension",
     "EmploymentAfterTraining",
     "EmploymentRecord",
     "EnrolmentRecord",
     "FollowUpRecord",
     "ImportedShare",
+    "KpiFamily",
+    "KpiId",
     "LabourForceRecord",
     "LabourStructure",
+    "Measure",
     "NewJobs",
     "Observation",
     "OrderOutcome",

@@ -29,6 +29,7 @@ from datetime import date
 
 from matching.kpi.cuts import cut, dimension_names
 from matching.kpi.dates import Period, add_months, period_bounds
+from matching.kpi.ids import WINDOWS
 from matching.kpi.records import (
     ENROLMENT_GRADUATED,
     SHORT_COURSE_LEVEL,
@@ -38,7 +39,6 @@ from matching.kpi.records import (
 )
 from matching.kpi.results import GroupKey, Rate, rate
 
-WINDOWS: tuple[int, ...] = (0, 3, 6, 12)
 EMPLOYED_STATUSES = frozenset({"wage", "self_employed", "household", "abroad"})
 IMPROVED_SAME_JOB = "improved_same_job"
 NOT_REACHED = "not_reached"

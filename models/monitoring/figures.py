@@ -14,56 +14,75 @@ from datetime import date
 from typing import Any
 
 from matching import kpi
-from matching.kpi import Count, Rate
+from matching.kpi import (
+    AFTER_COUNTS,
+    TRAINED_MEASURES,
+    WINDOWS,
+    Count,
+    Dimension,
+    KpiId,
+    Measure,
+    Rate,
+)
+
+D = Dimension
+M = Measure
 
 # Cuts shared by every KPI about people.
 PERSON_DIMENSIONS = (
-    "commune",
-    "zone",
-    "sex",
-    "ethnicity",
-    "ethnic_minority",
-    "priority_group",
-    "household",
-    "age_band",
+    D.COMMUNE,
+    D.ZONE,
+    D.SEX,
+    D.ETHNICITY,
+    D.ETHNIC_MINORITY,
+    D.PRIORITY_GROUP,
+    D.HOUSEHOLD,
+    D.AGE_BAND,
 )
-TRAINED_DIMENSIONS = ("month", "level", "occupation", "institution", *PERSON_DIMENSIONS)
+TRAINED_DIMENSIONS = (D.MONTH, D.LEVEL, D.OCCUPATION, D.INSTITUTION, *PERSON_DIMENSIONS)
 NEW_JOB_DIMENSIONS = (
-    "month",
-    "channel",
-    "sector_group",
-    "source",
-    "location_kind",
-    "occupation",
-    "level",
-    "institution",
+    D.MONTH,
+    D.CHANNEL,
+    D.SECTOR_GROUP,
+    D.SOURCE,
+    D.LOCATION_KIND,
+    D.OCCUPATION,
+    D.LEVEL,
+    D.INSTITUTION,
     *PERSON_DIMENSIONS,
 )
 ABROAD_DIMENSIONS = (
-    "month",
-    "country",
-    "programme",
-    "occupation",
-    "level",
-    "institution",
+    D.MONTH,
+    D.COUNTRY,
+    D.PROGRAMME,
+    D.OCCUPATION,
+    D.LEVEL,
+    D.INSTITUTION,
     *PERSON_DIMENSIONS,
 )
-AFTER_DIMENSIONS = ("month", "level", "occupation", "institution", *PERSON_DIMENSIONS)
-ORDER_DIMENSIONS = ("month", "occupation", "institution", "employer", "level", "commune", "status")
-VACANCY_DIMENSIONS = ("month", "occupation", "commune", "location_kind", "employer")
-WINDOWS = (0, 3, 6, 12)
+AFTER_DIMENSIONS = (D.MONTH, D.LEVEL, D.OCCUPATION, D.INSTITUTION, *PERSON_DIMENSIONS)
+ORDER_DIMENSIONS = (
+    D.MONTH,
+    D.OCCUPATION,
+    D.INSTITUTION,
+    D.EMPLOYER,
+    D.LEVEL,
+    D.COMMUNE,
+    D.STATUS,
+)
+VACANCY_DIMENSIONS = (D.MONTH, D.OCCUPATION, D.COMMUNE, D.LOCATION_KIND, D.EMPLOYER)
 
 NONE_KEY = "?"  # the group of records with no value for the dimension
-TOTAL = ""  # dimension and key of a KPI's total
+TOTAL = Dimension.TOTAL  # dimension and key of a KPI's total
 
 
 @dataclass(frozen=True, slots=True)
 class Figure:
     """One number with the ids behind it (see models.tables.KpiFigure)."""
 
-    kpi: str
-    measure: str
-    dimension: str
+    kpi: KpiId
+    measure: Measure
+    dimension: Dimension
     group_key: str
     value: float | None
     numerator: int | None = None
@@ -113,7 +132,9 @@ def year_figures(data: YearInput) -> Iterator[Figure]:
     yield from _vacancies(data)
 
 
-def _count(kpi_id: str, measure: str, dim: str, key: Any, count: Count, kind: str) -> Figure:
+def _count(
+    kpi_id: KpiId, measure: Measure, dim: Dimension, key: Any, count: Count, kind: str
+) -> Figure:
     return Figure(
         kpi_id,
         measure,
@@ -125,7 +146,9 @@ def _count(kpi_id: str, measure: str, dim: str, key: Any, count: Count, kind: st
     )
 
 
-def _rate(kpi_id: str, measure: str, dim: str, key: Any, rate: Rate, kind: str) -> Figure:
+def _rate(
+    kpi_id: KpiId, measure: Measure, dim: Dimension, key: Any, rate: Rate, kind: str
+) -> Figure:
     return Figure(
         kpi_id,
         measure,
@@ -141,9 +164,9 @@ def _rate(kpi_id: str, measure: str, dim: str, key: Any, rate: Rate, kind: str) 
 
 
 def _trained(data: YearInput) -> Iterator[Figure]:
-    def rows(dim: str, key: Any, counts: kpi.TrainedCounts) -> Iterator[Figure]:
-        for measure in ("trained", "started", "finished", "certified"):
-            yield _count("trained", measure, dim, key, getattr(counts, measure), "enrolment")
+    def rows(dim: Dimension, key: Any, counts: kpi.TrainedCounts) -> Iterator[Figure]:
+        for measure in TRAINED_MEASURES:
+            yield _count(KpiId.TRAINED, measure, dim, key, getattr(counts, measure), "enrolment")
 
     result, cuts = kpi.trained_cuts(data.enrolments, data.year, TRAINED_DIMENSIONS)
     yield from rows(TOTAL, None, result.total)
@@ -154,33 +177,35 @@ def _trained(data: YearInput) -> Iterator[Figure]:
 
 def _new_jobs(data: YearInput) -> Iterator[Figure]:
     total, cuts = kpi.new_jobs_cuts(data.spells, data.year, NEW_JOB_DIMENSIONS)
-    yield _count("new_jobs", "people", TOTAL, None, total.total, "spell")
+    yield _count(KpiId.NEW_JOBS, M.PEOPLE, TOTAL, None, total.total, "spell")
     for dim, groups in zip(NEW_JOB_DIMENSIONS, cuts, strict=True):
         for key, count in groups.items():
-            yield _count("new_jobs", "people", dim, key, count, "spell")
+            yield _count(KpiId.NEW_JOBS, M.PEOPLE, dim, key, count, "spell")
     structure = kpi.new_job_structure(data.spells, data.year)
     for sector, rate in structure.shares.items():
-        yield _rate("new_job_structure", sector, TOTAL, None, rate, "spell")
-    yield Figure("new_job_structure", "unknown", TOTAL, TOTAL, structure.unknown)
+        yield _rate(KpiId.NEW_JOB_STRUCTURE, Measure(sector), TOTAL, None, rate, "spell")
+    yield Figure(KpiId.NEW_JOB_STRUCTURE, M.UNKNOWN, TOTAL, TOTAL, structure.unknown)
 
 
 def _abroad(data: YearInput) -> Iterator[Figure]:
-    yield _count("abroad", "people", TOTAL, None, kpi.abroad(data.spells, data.year).total, "spell")
+    yield _count(
+        KpiId.ABROAD, M.PEOPLE, TOTAL, None, kpi.abroad(data.spells, data.year).total, "spell"
+    )
     for dim in ABROAD_DIMENSIONS:
         for key, count in kpi.abroad(data.spells, data.year, by=dim).groups.items():
-            yield _count("abroad", "people", dim, key, count, "spell")
+            yield _count(KpiId.ABROAD, M.PEOPLE, dim, key, count, "spell")
 
 
 def _after_training(data: YearInput, window: int) -> Iterator[Figure]:
-    kpi_id = f"after_training_{window}"
+    kpi_id = KpiId.after_training(window)
 
-    def rows(dim: str, key: Any, stats: kpi.AfterTrainingStats) -> Iterator[Figure]:
-        yield _rate(kpi_id, "employed", dim, key, stats.employed, "enrolment")
+    def rows(dim: Dimension, key: Any, stats: kpi.AfterTrainingStats) -> Iterator[Figure]:
+        yield _rate(kpi_id, M.EMPLOYED, dim, key, stats.employed, "enrolment")
         yield _rate(
-            kpi_id, "in_trained_occupation", dim, key, stats.in_trained_occupation, "enrolment"
+            kpi_id, M.IN_TRAINED_OCCUPATION, dim, key, stats.in_trained_occupation, "enrolment"
         )
-        yield _rate(kpi_id, "response", dim, key, stats.response, "enrolment")
-        for measure in ("not_reached", "studying", "military", "unobserved"):
+        yield _rate(kpi_id, M.RESPONSE, dim, key, stats.response, "enrolment")
+        for measure in AFTER_COUNTS:
             ids = getattr(stats, f"{measure}_ids")
             gk = group_key(key) if dim else TOTAL
             yield Figure(kpi_id, measure, dim, gk, len(ids), record_kind="enrolment", ids=ids)
@@ -204,16 +229,18 @@ def _labour_force(data: YearInput) -> Iterator[Figure]:
     source = data.labour_force_source
     note = source or ""
     for kpi_id, function in (
-        ("trained_share", kpi.trained_share),
-        ("certified_share", kpi.certified_share),
+        (KpiId.TRAINED_SHARE, kpi.trained_share),
+        (KpiId.CERTIFIED_SHARE, kpi.certified_share),
     ):
-        result = function(data.labour_force, data.year, source=source, by="commune")
-        yield Figure(kpi_id, "share", TOTAL, TOTAL, *_totals(result.share), note=note)
+        result = function(data.labour_force, data.year, source=source, by=D.COMMUNE)
+        yield Figure(kpi_id, M.SHARE, TOTAL, TOTAL, *_totals(result.share), note=note)
         for key, rate in result.groups.items():
-            yield Figure(kpi_id, "share", "commune", group_key(key), *_totals(rate), note=note)
+            yield Figure(kpi_id, M.SHARE, D.COMMUNE, group_key(key), *_totals(rate), note=note)
     structure = kpi.labour_structure(data.labour_force, data.year, source=source)
     for sector, rate in structure.shares.items():
-        yield Figure("labour_structure", sector, TOTAL, TOTAL, *_totals(rate), note=note)
+        yield Figure(
+            KpiId.LABOUR_STRUCTURE, Measure(sector), TOTAL, TOTAL, *_totals(rate), note=note
+        )
 
 
 def _totals(rate: Rate) -> tuple[float | None, int, int]:
@@ -221,7 +248,7 @@ def _totals(rate: Rate) -> tuple[float | None, int, int]:
 
 
 def _orders(data: YearInput) -> Iterator[Figure]:
-    def compute(by: str | None) -> kpi.Orders:
+    def compute(by: Dimension | None) -> kpi.Orders:
         return kpi.orders(
             data.orders, data.order_enrolments, data.order_spells, year=data.year, by=by
         )
@@ -229,41 +256,47 @@ def _orders(data: YearInput) -> Iterator[Figure]:
     result = compute(None)
     yield from _order_rows(TOTAL, None, result.total)
     for order_id, outcome in result.orders.items():
-        yield from _order_rows("order", order_id, outcome)
+        yield from _order_rows(D.ORDER, order_id, outcome)
     for dim in ORDER_DIMENSIONS:
         for key, outcome in compute(dim).groups.items():
             yield from _order_rows(dim, key, outcome)
 
 
-def _order_rows(dim: str, key: Any, outcome: kpi.OrderOutcome) -> Iterator[Figure]:
+def _order_rows(dim: Dimension, key: Any, outcome: kpi.OrderOutcome) -> Iterator[Figure]:
     gk = group_key(key) if dim else TOTAL
     yield Figure(
-        "orders", "ordered", dim, gk, outcome.ordered, record_kind="order", ids=outcome.order_ids
+        KpiId.ORDERS,
+        M.ORDERED,
+        dim,
+        gk,
+        outcome.ordered,
+        record_kind="order",
+        ids=outcome.order_ids,
     )
     yield Figure(
-        "orders",
-        "hiring_commitment",
+        KpiId.ORDERS,
+        M.HIRING_COMMITMENT,
         dim,
         gk,
         outcome.hiring_commitment,
         record_kind="order",
         ids=outcome.order_ids,
     )
-    for measure in ("enrolled", "completed", "graduated", "certified"):
-        yield _count("orders", measure, dim, key, getattr(outcome, measure), "enrolment")
-    yield _count("orders", "hired", dim, key, outcome.hired, "spell")
-    yield _rate("orders", "fill", dim, key, outcome.fill, "")
-    yield _rate("orders", "commitment_met", dim, key, outcome.commitment_met, "")
-    yield Figure("orders", "cost", dim, gk, outcome.cost)
-    yield Figure("orders", "cost_per_placed", dim, gk, outcome.cost_per_placed)
+    for measure in (M.ENROLLED, M.COMPLETED, M.GRADUATED, M.CERTIFIED):
+        yield _count(KpiId.ORDERS, measure, dim, key, getattr(outcome, measure), "enrolment")
+    yield _count(KpiId.ORDERS, M.HIRED, dim, key, outcome.hired, "spell")
+    yield _rate(KpiId.ORDERS, M.FILL, dim, key, outcome.fill, "")
+    yield _rate(KpiId.ORDERS, M.COMMITMENT_MET, dim, key, outcome.commitment_met, "")
+    yield Figure(KpiId.ORDERS, M.COST, dim, gk, outcome.cost)
+    yield Figure(KpiId.ORDERS, M.COST_PER_PLACED, dim, gk, outcome.cost_per_placed)
 
 
 def _vacancies(data: YearInput) -> Iterator[Figure]:
-    def rows(dim: str, key: Any, stats: kpi.VacancyStats) -> Iterator[Figure]:
+    def rows(dim: Dimension, key: Any, stats: kpi.VacancyStats) -> Iterator[Figure]:
         gk = group_key(key) if dim else TOTAL
         yield Figure(
-            "vacancies",
-            "posted",
+            KpiId.VACANCIES,
+            M.POSTED,
             dim,
             gk,
             len(stats.vacancy_ids),
@@ -271,8 +304,8 @@ def _vacancies(data: YearInput) -> Iterator[Figure]:
             ids=stats.vacancy_ids,
         )
         yield Figure(
-            "vacancies",
-            "places_offered",
+            KpiId.VACANCIES,
+            M.PLACES_OFFERED,
             dim,
             gk,
             stats.places_offered,
@@ -280,18 +313,18 @@ def _vacancies(data: YearInput) -> Iterator[Figure]:
             ids=stats.vacancy_ids,
         )
         yield Figure(
-            "vacancies",
-            "places_filled",
+            KpiId.VACANCIES,
+            M.PLACES_FILLED,
             dim,
             gk,
             stats.places_filled,
             record_kind="vacancy",
             ids=stats.vacancy_ids,
         )
-        yield _rate("vacancies", "fill", dim, key, stats.fill, "")
+        yield _rate(KpiId.VACANCIES, M.FILL, dim, key, stats.fill, "")
         yield Figure(
-            "vacancies",
-            "median_days_to_fill",
+            KpiId.VACANCIES,
+            M.MEDIAN_DAYS_TO_FILL,
             dim,
             gk,
             stats.median_days_to_fill,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from matching import kpi
+from matching.kpi import Dimension, KpiId, Measure
 from models import tables
 from models.monitoring.figures import TOTAL
 from models.monitoring.records import targets_of
@@ -41,9 +42,9 @@ class StoredFigure:
     """One stored number (no ids: ``figure_ids`` reads them for the drill-down)."""
 
     id: int
-    kpi: str
-    measure: str
-    dimension: str
+    kpi: KpiId
+    measure: Measure
+    dimension: Dimension
     group_key: str
     value: float | None
     numerator: int | None
@@ -52,12 +53,29 @@ class StoredFigure:
     note: str
 
 
+_KPIS = {member.value: member for member in KpiId}
+_MEASURES = {member.value: member for member in Measure}
+_DIMENSIONS = {member.value: member for member in Dimension}
+
+
+def stored_figure(row: Any) -> StoredFigure:
+    """A stored row as a figure; ValueError when its KPI, measure or dimension is unknown (a
+    dict lookup per column: tables of a year have tens of thousands of rows)."""
+    id_, kpi_id, measure, dimension, *rest = row
+    try:
+        return StoredFigure(id_, _KPIS[kpi_id], _MEASURES[measure], _DIMENSIONS[dimension], *rest)
+    except KeyError as error:
+        raise ValueError(
+            f"stored figure {id_}: unknown KPI, measure or dimension {error.args[0]!r}"
+        ) from None
+
+
 class FigureTable:
     """A year's figures, looked up by (kpi, measure, dimension, group)."""
 
     def __init__(self, figures: Iterable[StoredFigure]) -> None:
-        self._by_key: dict[tuple[str, str, str, str], StoredFigure] = {}
-        self._groups: dict[tuple[str, str, str], list[StoredFigure]] = {}
+        self._by_key: dict[tuple[KpiId, Measure, Dimension, str], StoredFigure] = {}
+        self._groups: dict[tuple[KpiId, Measure, Dimension], list[StoredFigure]] = {}
         for figure in figures:
             self._by_key[(figure.kpi, figure.measure, figure.dimension, figure.group_key)] = figure
             if figure.dimension:
@@ -66,15 +84,17 @@ class FigureTable:
                 )
 
     def get(
-        self, kpi_id: str, measure: str, dimension: str = TOTAL, key: str = TOTAL
+        self, kpi_id: KpiId, measure: Measure, dimension: Dimension = TOTAL, key: str = TOTAL
     ) -> StoredFigure | None:
         return self._by_key.get((kpi_id, measure, dimension, key))
 
-    def value(self, kpi_id: str, measure: str, dimension: str = TOTAL, key: str = TOTAL) -> Any:
+    def value(
+        self, kpi_id: KpiId, measure: Measure, dimension: Dimension = TOTAL, key: str = TOTAL
+    ) -> Any:
         figure = self.get(kpi_id, measure, dimension, key)
         return None if figure is None else figure.value
 
-    def groups(self, kpi_id: str, measure: str, dimension: str) -> list[StoredFigure]:
+    def groups(self, kpi_id: KpiId, measure: Measure, dimension: Dimension) -> list[StoredFigure]:
         """The groups of a dimension, in the order the KPI gave them (sorted, None last)."""
         return self._groups.get((kpi_id, measure, dimension), [])
 
@@ -116,8 +136,8 @@ def figure_table(
     session: Session,
     year: int,
     *,
-    kpis: Iterable[str] | None = None,
-    dimensions: Iterable[str] | None = None,
+    kpis: Iterable[KpiId] | None = None,
+    dimensions: Iterable[Dimension] | None = None,
 ) -> FigureTable:
     """The year's stored figures, optionally only some KPIs and dimensions ('' is the total)."""
     query = (
@@ -130,11 +150,11 @@ def figure_table(
     if dimensions is not None:
         query = query.where(KpiFigure.dimension.in_(list(dimensions)))
     query = query.order_by(KpiFigure.id)
-    return FigureTable(StoredFigure(*row) for row in session.execute(query))
+    return FigureTable(stored_figure(row) for row in session.execute(query))
 
 
 def group_figures(
-    session: Session, year: int, kpi_id: str, measure: str, dimension: str
+    session: Session, year: int, kpi_id: KpiId, measure: Measure, dimension: Dimension
 ) -> list[StoredFigure]:
     """One measure of one KPI for every group of a dimension."""
     table = figure_table(session, year, kpis=[kpi_id], dimensions=[dimension])
@@ -150,7 +170,7 @@ def figure_by_id(session: Session, figure_id: int) -> tuple[StoredFigure, int] |
     ).first()
     if row is None:
         return None
-    return StoredFigure(*row[:-1]), row[-1]
+    return stored_figure(row[:-1]), row[-1]
 
 
 def figure_ids(

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from matching import kpi
+from matching.kpi import WINDOWS, Dimension, KpiId, Measure
 from models.enums import TargetIndicator as T
-from models.monitoring.figures import WINDOWS
 from models.monitoring.read import FigureTable
 from models.monitoring.report_cells import (
     N_,
@@ -51,7 +51,8 @@ from models.monitoring.report_tables import (
 from models.queries.labels import Labels
 
 __all__ = ["INDICATORS", "LOWER_IS_BETTER", "STATUS_LABELS", "build_report", "grouped_keys"]
-IMPORTED_KPIS = ("trained_share", "certified_share", "labour_structure")
+IMPORTED_KPIS = (KpiId.TRAINED_SHARE, KpiId.CERTIFIED_SHARE, KpiId.LABOUR_STRUCTURE)
+D, M = Dimension, Measure
 
 
 def build_report(
@@ -67,31 +68,31 @@ def build_report(
     """Every table of the year's report."""
     tables = (
         progress_table(figures, targets, year, as_of),
-        trained_table(figures, labels, "level", "trained-by-level",
+        trained_table(figures, labels, D.LEVEL, "trained-by-level",
                       N_("Trained by level"), N_("sheet:trained-by-level")),
-        trained_table(figures, labels, "commune", "trained-by-commune",
+        trained_table(figures, labels, D.COMMUNE, "trained-by-commune",
                       N_("Trained by commune"), N_("sheet:trained-by-commune")),
-        trained_table(figures, labels, "occupation", "trained-by-occupation",
+        trained_table(figures, labels, D.OCCUPATION, "trained-by-occupation",
                       N_("Trained by occupation"), N_("sheet:trained-by-occupation")),
-        trained_table(figures, labels, "institution", "trained-by-institution",
+        trained_table(figures, labels, D.INSTITUTION, "trained-by-institution",
                       N_("Trained by institution"), N_("sheet:trained-by-institution")),
-        people_table(figures, labels, "new_jobs", "channel", (
+        people_table(figures, labels, KpiId.NEW_JOBS, D.CHANNEL, (
             "new-jobs-by-channel", N_("New jobs by channel"), N_("sheet:new-jobs-by-channel"),
             N_("Channel"))),
-        people_table(figures, labels, "new_jobs", "commune", (
+        people_table(figures, labels, KpiId.NEW_JOBS, D.COMMUNE, (
             "new-jobs-by-commune", N_("New jobs by commune"), N_("sheet:new-jobs-by-commune"),
             N_("Commune"))),
-        people_table(figures, labels, "abroad", "country", (
+        people_table(figures, labels, KpiId.ABROAD, D.COUNTRY, (
             "abroad-by-country", N_("Working abroad by country"), N_("sheet:abroad-by-country"),
             N_("Country"))),
-        people_table(figures, labels, "abroad", "programme", (
+        people_table(figures, labels, KpiId.ABROAD, D.PROGRAMME, (
             "abroad-by-programme", N_("Working abroad by programme"),
             N_("sheet:abroad-by-programme"), N_("Programme"))),
         after_training_windows(figures, WINDOWS),
-        after_training_by(figures, labels, "level", (
+        after_training_by(figures, labels, D.LEVEL, (
             "after-training-by-level", N_("Employment after training by level"),
             N_("sheet:after-training-by-level"), N_("Level"))),
-        after_training_by(figures, labels, "occupation", (
+        after_training_by(figures, labels, D.OCCUPATION, (
             "after-training-by-occupation", N_("Employment after training by occupation"),
             N_("sheet:after-training-by-occupation"), N_("Occupation"))),
         priority_table(figures, labels),
@@ -121,23 +122,24 @@ def sources(figures: FigureTable) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-ORDER_MEASURES = ("ordered", "hiring_commitment", "enrolled", "graduated", "hired")
+ORDER_MEASURES = (M.ORDERED, M.HIRING_COMMITMENT, M.ENROLLED, M.GRADUATED, M.HIRED)
 
 
 def orders_table(figures: FigureTable, labels: Labels) -> ReportTable:
     """K9 by occupation, then all orders of the year."""
-    keys = by_name(labels, "occupation", ordered_keys(figures, "orders", "ordered", "occupation"))
+    occupation = D.OCCUPATION
+    keys = by_name(labels, occupation, ordered_keys(figures, KpiId.ORDERS, M.ORDERED, occupation))
 
-    def cells(dim: str, key: str) -> list[Cell]:
+    def cells(dim: Dimension, key: str) -> list[Cell]:
         return [
-            *(count(figures.value("orders", m, dim, key) or 0) for m in ORDER_MEASURES),
-            share(figures.value("orders", "fill", dim, key)),
-            share(figures.value("orders", "commitment_met", dim, key)),
-            money(figures.value("orders", "cost_per_placed", dim, key)),
+            *(count(figures.value(KpiId.ORDERS, m, dim, key) or 0) for m in ORDER_MEASURES),
+            share(figures.value(KpiId.ORDERS, M.FILL, dim, key)),
+            share(figures.value(KpiId.ORDERS, M.COMMITMENT_MET, dim, key)),
+            money(figures.value(KpiId.ORDERS, M.COST_PER_PLACED, dim, key)),
         ]
 
-    rows = [(key_cell(labels, "occupation", k), *cells("occupation", k)) for k in keys]
-    rows.append((label(N_("All orders")), *cells("", "")))
+    rows = [(key_cell(labels, occupation, k), *cells(occupation, k)) for k in keys]
+    rows.append((label(N_("All orders")), *cells(D.TOTAL, "")))
     columns = (
         N_("Occupation"),
         N_("Workers ordered"),
@@ -157,20 +159,20 @@ def orders_table(figures: FigureTable, labels: Labels) -> ReportTable:
 
 
 def vacancies_table(figures: FigureTable, labels: Labels) -> ReportTable:
-    keys = ordered_keys(figures, "vacancies", "posted", "month")
+    keys = ordered_keys(figures, KpiId.VACANCIES, M.POSTED, D.MONTH)
 
-    def cells(dim: str, key: str) -> list[Cell]:
+    def cells(dim: Dimension, key: str) -> list[Cell]:
         return [
             *(
-                count(figures.value("vacancies", m, dim, key) or 0)
-                for m in ("posted", "places_offered", "places_filled")
+                count(figures.value(KpiId.VACANCIES, m, dim, key) or 0)
+                for m in (M.POSTED, M.PLACES_OFFERED, M.PLACES_FILLED)
             ),
-            share(figures.value("vacancies", "fill", dim, key)),
-            decimal(figures.value("vacancies", "median_days_to_fill", dim, key)),
+            share(figures.value(KpiId.VACANCIES, M.FILL, dim, key)),
+            decimal(figures.value(KpiId.VACANCIES, M.MEDIAN_DAYS_TO_FILL, dim, key)),
         ]
 
-    rows = [(key_cell(labels, "month", k), *cells("month", k)) for k in keys]
-    rows.append((label(N_("Total")), *cells("", "")))
+    rows = [(key_cell(labels, D.MONTH, k), *cells(D.MONTH, k)) for k in keys]
+    rows.append((label(N_("Total")), *cells(D.TOTAL, "")))
     columns = (
         N_("Month posted"),
         N_("Vacancies posted"),
@@ -197,8 +199,8 @@ def labour_force_table(
         msgid, kpi_id, measure, _ = INDICATORS[indicator]
         imported = figures.get(kpi_id, measure)
         recorded = (
-            share(figures.value("new_job_structure", measure))
-            if kpi_id == "labour_structure"
+            share(figures.value(KpiId.NEW_JOB_STRUCTURE, measure))
+            if kpi_id == KpiId.LABOUR_STRUCTURE
             else share(None)
         )
         rows.append(
@@ -210,7 +212,7 @@ def labour_force_table(
                 target_cells(targets.get(indicator), True)[0],
             )
         )
-    unknown = figures.value("new_job_structure", "unknown") or 0
+    unknown = figures.value(KpiId.NEW_JOB_STRUCTURE, M.UNKNOWN) or 0
     columns = (
         N_("Indicator"),
         N_("Labour force (imported figures)"),

@@ -9,36 +9,52 @@ from collections.abc import Mapping
 from datetime import date
 
 from matching import kpi
+from matching.kpi import KpiId, Measure
 from models.enums import TargetIndicator
 from models.monitoring.read import FigureTable
 from models.monitoring.report_cells import N_, Cell, Note, ReportTable, count, label, share
 
 T = TargetIndicator
 # Indicator -> (msgid, kpi, measure, is a share). Shares are the imported labour-force figures.
-INDICATORS: dict[str, tuple[str, str, str, bool]] = {
-    T.TRAINED: (N_("Trained people (all levels)"), "trained", "trained", False),
-    T.NEW_JOBS: (N_("New jobs created"), "new_jobs", "people", False),
-    T.TRAINED_SHARE: (N_("Trained share of the labour force"), "trained_share", "share", True),
+INDICATORS: dict[str, tuple[str, KpiId, Measure, bool]] = {
+    T.TRAINED: (N_("Trained people (all levels)"), KpiId.TRAINED, Measure.TRAINED, False),
+    T.NEW_JOBS: (N_("New jobs created"), KpiId.NEW_JOBS, Measure.PEOPLE, False),
+    T.TRAINED_SHARE: (
+        N_("Trained share of the labour force"),
+        KpiId.TRAINED_SHARE,
+        Measure.SHARE,
+        True,
+    ),
     T.CERTIFIED_SHARE: (
         N_("Share trained 3 months or more with a certificate"),
-        "certified_share",
-        "share",
+        KpiId.CERTIFIED_SHARE,
+        Measure.SHARE,
         True,
     ),
     T.STRUCTURE_AGRICULTURE: (
         N_("Labour structure: agriculture, forestry and fishery"),
-        "labour_structure",
-        "nlts",
+        KpiId.LABOUR_STRUCTURE,
+        Measure.AGRICULTURE,
         True,
     ),
     T.STRUCTURE_INDUSTRY: (
         N_("Labour structure: industry and construction"),
-        "labour_structure",
-        "cnxd",
+        KpiId.LABOUR_STRUCTURE,
+        Measure.INDUSTRY,
         True,
     ),
-    T.STRUCTURE_SERVICES: (N_("Labour structure: services"), "labour_structure", "dv", True),
-    T.ABROAD: (N_("Workers leaving to work abroad under contract"), "abroad", "people", False),
+    T.STRUCTURE_SERVICES: (
+        N_("Labour structure: services"),
+        KpiId.LABOUR_STRUCTURE,
+        Measure.SERVICES,
+        True,
+    ),
+    T.ABROAD: (
+        N_("Workers leaving to work abroad under contract"),
+        KpiId.ABROAD,
+        Measure.PEOPLE,
+        False,
+    ),
 }
 LOWER_IS_BETTER = frozenset({T.STRUCTURE_AGRICULTURE.value})
 STATUS_LABELS = {

@@ -8,7 +8,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from matching.kpi import CHANNELS, LEVELS, PRIORITY_GROUPS
+from matching.kpi import (
+    AFTER_COUNTS,
+    CHANNELS,
+    LEVELS,
+    PRIORITY_GROUPS,
+    TRAINED_MEASURES,
+    Dimension,
+    KpiId,
+    Measure,
+)
 from matching.text import search_key
 from models.monitoring.figures import NONE_KEY
 from models.monitoring.read import FigureTable
@@ -25,30 +34,33 @@ from models.monitoring.report_cells import (
 from models.queries.labels import Labels
 
 TOTAL_LABEL = N_("Total")
-TRAINED_MEASURES = ("trained", "started", "finished", "certified")
 TRAINED_COLUMNS = (
     N_("People trained"),
     N_("Started training"),
     N_("Finished training"),
     N_("Certified"),
 )
+D, M = Dimension, Measure
 REPORT_WINDOW = 6  # the window of the after-training tables by level and occupation
+REPORT_KPI = KpiId.after_training(REPORT_WINDOW)
 
 
-def key_cell(labels: Labels, dimension: str, key: str) -> Cell:
-    if dimension == "month" and len(key) == 7:
+def key_cell(labels: Labels, dimension: Dimension, key: str) -> Cell:
+    if dimension == D.MONTH and len(key) == 7:
         return text(f"{key[5:]}/{key[:4]}")
     found = labels.label(dimension, key)
     return label(found.text) if found.msgid else text(found.text)
 
 
-def ordered_keys(figures: FigureTable, kpi_id: str, measure: str, dimension: str) -> list[str]:
+def ordered_keys(
+    figures: FigureTable, kpi_id: KpiId, measure: Measure, dimension: Dimension
+) -> list[str]:
     """The dimension's keys in report order, the unrecorded group last."""
     keys = [f.group_key for f in figures.groups(kpi_id, measure, dimension)]
     fixed: tuple[str, ...] = ()
-    if dimension == "level":
+    if dimension == D.LEVEL:
         fixed = tuple(reversed(LEVELS))
-    elif dimension == "channel":
+    elif dimension == D.CHANNEL:
         fixed = CHANNELS
     if fixed:
         extra = sorted(k for k in keys if k not in fixed and k != NONE_KEY)
@@ -58,7 +70,7 @@ def ordered_keys(figures: FigureTable, kpi_id: str, measure: str, dimension: str
     return ordered + ([NONE_KEY] if NONE_KEY in keys else [])
 
 
-def by_name(labels: Labels, dimension: str, keys: list[str]) -> list[str]:
+def by_name(labels: Labels, dimension: Dimension, keys: list[str]) -> list[str]:
     """Keys of a register sorted by their names (diacritics folded), the unrecorded last."""
     named = sorted(
         (k for k in keys if k != NONE_KEY),
@@ -70,31 +82,36 @@ def by_name(labels: Labels, dimension: str, keys: list[str]) -> list[str]:
 def _group_rows(
     figures: FigureTable,
     labels: Labels,
-    dimension: str,
+    dimension: Dimension,
     keys: Iterable[str],
-    cells: Callable[[str, str], list[Cell]],
+    cells: Callable[[Dimension, str], list[Cell]],
 ) -> list[tuple[Cell, ...]]:
     rows = [(key_cell(labels, dimension, key), *cells(dimension, key)) for key in keys]
-    rows.append((label(TOTAL_LABEL), *cells("", "")))
+    rows.append((label(TOTAL_LABEL), *cells(D.TOTAL, "")))
     return rows
 
 
 def trained_table(
-    figures: FigureTable, labels: Labels, dimension: str, table_id: str, title: str, sheet: str
+    figures: FigureTable,
+    labels: Labels,
+    dimension: Dimension,
+    table_id: str,
+    title: str,
+    sheet: str,
 ) -> ReportTable:
     """K1 by one dimension: trained, started, finished, certified."""
     head = {
-        "level": N_("Level"),
-        "commune": N_("Commune"),
-        "occupation": N_("Occupation"),
-        "institution": N_("Institution"),
+        D.LEVEL: N_("Level"),
+        D.COMMUNE: N_("Commune"),
+        D.OCCUPATION: N_("Occupation"),
+        D.INSTITUTION: N_("Institution"),
     }[dimension]
-    keys = ordered_keys(figures, "trained", "trained", dimension)
-    if dimension in ("commune", "occupation", "institution"):
+    keys = ordered_keys(figures, KpiId.TRAINED, M.TRAINED, dimension)
+    if dimension in (D.COMMUNE, D.OCCUPATION, D.INSTITUTION):
         keys = by_name(labels, dimension, keys)
 
-    def cells(dim: str, key: str) -> list[Cell]:
-        return [count(figures.value("trained", m, dim, key) or 0) for m in TRAINED_MEASURES]
+    def cells(dim: Dimension, key: str) -> list[Cell]:
+        return [count(figures.value(KpiId.TRAINED, m, dim, key) or 0) for m in TRAINED_MEASURES]
 
     rows = _group_rows(figures, labels, dimension, keys, cells)
     return ReportTable(
@@ -105,20 +122,20 @@ def trained_table(
 def people_table(
     figures: FigureTable,
     labels: Labels,
-    kpi_id: str,
-    dimension: str,
+    kpi_id: KpiId,
+    dimension: Dimension,
     spec: tuple[str, str, str, str],
     notes: tuple[Note, ...] = (),
 ) -> ReportTable:
     """One count of people (new jobs, departures) by one dimension; spec = (id, title, sheet,
     header of the group column)."""
     table_id, title, sheet, head = spec
-    keys = ordered_keys(figures, kpi_id, "people", dimension)
-    if dimension in ("commune", "country"):
+    keys = ordered_keys(figures, kpi_id, M.PEOPLE, dimension)
+    if dimension in (D.COMMUNE, D.COUNTRY):
         keys = by_name(labels, dimension, keys)
 
-    def cells(dim: str, key: str) -> list[Cell]:
-        return [count(figures.value(kpi_id, "people", dim, key) or 0)]
+    def cells(dim: Dimension, key: str) -> list[Cell]:
+        return [count(figures.value(kpi_id, M.PEOPLE, dim, key) or 0)]
 
     rows = _group_rows(figures, labels, dimension, keys, cells)
     columns = (head, N_("People"))
@@ -139,26 +156,23 @@ AFTER_COLUMNS = (
 )
 
 
-def after_cells(figures: FigureTable, window: int, dimension: str, key: str) -> list[Cell]:
-    kpi_id = f"after_training_{window}"
-    response = figures.get(kpi_id, "response", dimension, key)
-    employed = figures.get(kpi_id, "employed", dimension, key)
+def after_cells(figures: FigureTable, window: int, dimension: Dimension, key: str) -> list[Cell]:
+    kpi_id = KpiId.after_training(window)
+    response = figures.get(kpi_id, M.RESPONSE, dimension, key)
+    employed = figures.get(kpi_id, M.EMPLOYED, dimension, key)
     return [
         count(response.denominator if response else 0),
         count(response.numerator if response else 0),
         share(response.value if response else None),
         count(employed.numerator if employed else 0),
         share(employed.value if employed else None),
-        share(figures.value(kpi_id, "in_trained_occupation", dimension, key)),
-        *(
-            count(figures.value(kpi_id, m, dimension, key) or 0)
-            for m in ("not_reached", "studying", "military", "unobserved")
-        ),
+        share(figures.value(kpi_id, M.IN_TRAINED_OCCUPATION, dimension, key)),
+        *(count(figures.value(kpi_id, m, dimension, key) or 0) for m in AFTER_COUNTS),
     ]
 
 
 def after_training_windows(figures: FigureTable, windows: Iterable[int]) -> ReportTable:
-    rows = [(count(w), *after_cells(figures, w, "", "")) for w in windows]
+    rows = [(count(w), *after_cells(figures, w, D.TOTAL, "")) for w in windows]
     return ReportTable(
         "after-training",
         N_("Employment after training by window"),
@@ -178,12 +192,11 @@ def after_training_windows(figures: FigureTable, windows: Iterable[int]) -> Repo
 
 
 def after_training_by(
-    figures: FigureTable, labels: Labels, dimension: str, spec: tuple[str, str, str, str]
+    figures: FigureTable, labels: Labels, dimension: Dimension, spec: tuple[str, str, str, str]
 ) -> ReportTable:
     table_id, title, sheet, head = spec
-    kpi_id = f"after_training_{REPORT_WINDOW}"
-    keys = ordered_keys(figures, kpi_id, "response", dimension)
-    if dimension == "occupation":
+    keys = ordered_keys(figures, REPORT_KPI, M.RESPONSE, dimension)
+    if dimension == D.OCCUPATION:
         keys = by_name(labels, dimension, keys)
     rows = _group_rows(
         figures,
@@ -200,18 +213,17 @@ def after_training_by(
 def priority_table(figures: FigureTable, labels: Labels) -> ReportTable:
     """K8: each priority group's people and share in trained, new jobs and employed after
     training (6 months); the groups overlap, so the shares do not add up."""
-    after = f"after_training_{REPORT_WINDOW}"
-    populations = (
-        ("trained", "trained", lambda d, k: figures.value("trained", "trained", d, k)),
-        ("new_jobs", "people", lambda d, k: figures.value("new_jobs", "people", d, k)),
-        ("employed", "employed", lambda d, k: _numerator(figures, after, "employed", d, k)),
+    populations: tuple[Callable[[Dimension, str], Any], ...] = (
+        lambda d, k: figures.value(KpiId.TRAINED, M.TRAINED, d, k),
+        lambda d, k: figures.value(KpiId.NEW_JOBS, M.PEOPLE, d, k),
+        lambda d, k: _numerator(figures, REPORT_KPI, M.EMPLOYED, d, k),
     )
-    totals = [value("", "") or 0 for _, _, value in populations]
+    totals = [value(D.TOTAL, "") or 0 for value in populations]
     rows = []
     for group in PRIORITY_GROUPS:
-        cells: list[Cell] = [key_cell(labels, "priority_group", group)]
-        for (_, _, value), total in zip(populations, totals, strict=True):
-            people = value("priority_group", group) or 0
+        cells: list[Cell] = [key_cell(labels, D.PRIORITY_GROUP, group)]
+        for value, total in zip(populations, totals, strict=True):
+            people = value(D.PRIORITY_GROUP, group) or 0
             cells += [count(people), share(people / total if total else None)]
         rows.append(tuple(cells))
     rows.append((label(N_("All people")), *(c for t in totals for c in (count(t), share(None)))))
@@ -242,6 +254,8 @@ def priority_table(figures: FigureTable, labels: Labels) -> ReportTable:
     )
 
 
-def _numerator(figures: FigureTable, kpi_id: str, measure: str, dim: str, key: str) -> Any:
+def _numerator(
+    figures: FigureTable, kpi_id: KpiId, measure: Measure, dim: Dimension, key: str
+) -> Any:
     figure = figures.get(kpi_id, measure, dim, key)
     return None if figure is None else figure.numerator

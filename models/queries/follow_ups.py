@@ -28,12 +28,12 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
+from matching.kpi import FOLLOW_UP_WINDOWS
 from matching.kpi.dates import add_months
 from models.enums import EnrolmentStatus
 from models.queries.due_dates import last_graduation_due_by, months_later
 from models.tables import Course, EmploymentSpell, Enrolment, FollowUp, Institution, Person
 
-WINDOWS: tuple[int, ...] = (3, 6, 12)  # months after graduation (the KPI's 0 needs no visit)
 OVERDUE_AFTER_DAYS = 30
 LISTED_FOR_DAYS = 365  # after its day a follow-up is asked for this long, then dropped
 GRADUATED = EnrolmentStatus.GRADUATED.value
@@ -94,7 +94,7 @@ class DuePage:
 
 
 def _windows(filters: DueFilters) -> tuple[int, ...]:
-    return (filters.window,) if filters.window in WINDOWS else WINDOWS
+    return (filters.window,) if filters.window in FOLLOW_UP_WINDOWS else FOLLOW_UP_WINDOWS
 
 
 def _overdue_day(today: date) -> date:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import insert
@@ -12,10 +13,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from matching import kpi
+from matching.kpi import Dimension, KpiId, Measure
 from models.monitoring import records as load
-from models.monitoring.read import figure_ids, figure_table, snapshot_info
+from models.monitoring.read import figure_by_id, figure_ids, figure_table, snapshot_info
 from models.monitoring.store import decode_ids, encode_ids, refresh_year
-from models.tables import Enrolment
+from models.tables import Enrolment, KpiFigure
 from tests import factories
 
 AS_OF = date(2026, 11, 27)
@@ -221,3 +223,32 @@ def test_a_figure_keeps_its_id_across_refreshes_so_open_links_still_work(engine:
         after = figure_table(session, 2025).get("trained", "trained")
         assert after is not None and after.id == before.id and after.value == 4
         assert enrolment_id in figure_ids(session, before.id).tolist()
+
+
+def test_stored_figures_are_read_in_the_kpi_vocabulary(engine: Engine) -> None:
+    with Session(engine) as session:
+        _world(session)
+    refresh_year(engine, 2025, as_of=AS_OF)
+    with Session(engine) as session:
+        table = figure_table(session, 2025)
+        figure = table.get(KpiId.after_training(6), Measure.EMPLOYED)
+        assert figure is not None and figure.kpi is KpiId.AFTER_TRAINING_6
+        assert {type(f.kpi) for f in table} == {KpiId}
+        assert {type(f.dimension) for f in table} == {Dimension}
+
+
+def test_a_stored_row_of_an_unknown_kpi_is_an_error_not_an_empty_figure(engine: Engine) -> None:
+    with Session(engine) as session:
+        _world(session)
+    refresh_year(engine, 2025, as_of=AS_OF)
+    with Session(engine) as session:
+        figure = figure_table(session, 2025).get(KpiId.TRAINED, Measure.TRAINED)
+        assert figure is not None
+        row = session.get(KpiFigure, figure.id)
+        assert row is not None
+        row.kpi = "after_training_5"
+        session.commit()
+        with pytest.raises(ValueError, match="after_training_5"):
+            figure_table(session, 2025)
+        with pytest.raises(ValueError, match="after_training_5"):
+            figure_by_id(session, figure.id)

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from matching import kpi
+from matching.kpi import Dimension, KpiFamily, KpiId, Measure
 from models.clock import today
 from models.i18n import catalogue
 from models.monitoring import drill_rows
@@ -28,7 +29,7 @@ from models.monitoring.figures import group_key
 from models.monitoring.read import figure_table, snapshot_info
 from models.monitoring.store import read_year, refresh_year
 from models.queries.reference import Option, commune_options
-from models.tables import AuditEntry
+from models.tables import AuditEntry, KpiFigure
 from seed.reference import load_reference_data
 from tests import factories
 from tests.html import attr, attrs, data_attrs, find_all, first, one, parse, text
@@ -286,6 +287,21 @@ def test_other_roles_cannot_open_the_dashboard_or_a_drill_down(world, client, se
         assert client.get(path).status_code == 403
 
 
+def test_a_stored_figure_of_no_known_kpi_is_not_found(world, official, session) -> None:
+    figure = figure_table(session, YEAR).get(KpiId.TRAINED, Measure.TRAINED)
+    assert figure is not None
+    row = session.get(KpiFigure, figure.id)
+    assert row is not None
+    row.kpi = "nonsense"
+    session.commit()
+    for path in (f"/dashboard/figures/{figure.id}", f"/dashboard/figures/{figure.id}.csv"):
+        response = official.get(path)
+        assert response.status_code == 404
+        assert text(one(parse(response.text), ".error-message")) == (
+            "Số này không thuộc chỉ tiêu nào đã biết."
+        )
+
+
 def test_a_visitor_is_sent_to_sign_in(world, client) -> None:
     response = client.get("/dashboard", follow_redirects=False)
     assert response.status_code == 303
@@ -344,7 +360,7 @@ def test_progress_cards_say_their_status_in_words(world, official) -> None:
 
 def test_bad_choices_fall_back_or_are_refused(world, official) -> None:
     assert official.get("/dashboard?year=1999").status_code == 400
-    html = _dashboard(official, "&window=5&cut=nonsense")
+    html = _dashboard(official, "&window=5&cut=")
     page = parse(html)
     assert attr(page, "#after-training", "data-window") == "6"
     cut = data_attrs(one(page, "#cut-table"))
@@ -352,15 +368,27 @@ def test_bad_choices_fall_back_or_are_refused(world, official) -> None:
 
 
 @pytest.mark.parametrize(
+    "cut", ["nonsense", "nonsense:commune", "trained:nonsense", "after_training_6:sex", "orders:"]
+)
+def test_a_cut_of_no_stored_kpi_is_refused(world, official, cut) -> None:
+    response = official.get(f"/dashboard?year={YEAR}&cut={cut}")
+    assert response.status_code == 400
+    page = parse(response.text)
+    assert "#cut-table" not in response.text and find_all(page, "tr[data-key]") == []
+    assert text(one(page, ".error-message")).startswith("Không có bảng chỉ tiêu nào như vậy")
+
+
+@pytest.mark.parametrize(
     "cut", ["after_training:priority_group", "orders:order", "vacancies:month", "abroad:country"]
 )
 def test_any_stored_cut_is_one_table(world, official, session, cut) -> None:
     html = _dashboard(official, f"&cut={cut}&window=6")
-    kpi_id, dimension = cut.split(":")
-    stored = "after_training_6" if kpi_id == "after_training" else kpi_id
+    name, by = cut.split(":")
+    family, dimension = KpiFamily(name), Dimension(by)
+    stored = family.at(6)
     table = figure_table(session, YEAR, kpis=[stored], dimensions=[dimension])
     session.rollback()
-    first = CUTS[kpi_id][1][0]
+    first = CUTS[family][1][0]
     keys = {f.group_key for f in table.groups(stored, first, dimension)}
     rows = {data_attrs(tr)["key"] for tr in find_all(parse(html), "tr[data-key]")}
     assert rows == keys and keys

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from matching.kpi import FOLLOW_UP_WINDOWS
 from models.clock import today
 from models.enums import FollowUpStatus
 from models.errors import InvalidError
@@ -19,7 +20,6 @@ from models.i18n import translate
 from models.queries.follow_ups import (
     LISTED_FOR_DAYS,
     OVERDUE_AFTER_DAYS,
-    WINDOWS,
     DueFilters,
     DueState,
 )
@@ -63,7 +63,7 @@ def _filters(raw: dict[str, str]) -> DueFilters:
     return DueFilters(
         institution_id=whole_or_none(raw.get("institution", "")),
         course_id=whole_or_none(raw.get("course", "")),
-        window=window if window in WINDOWS else None,
+        window=window if window in FOLLOW_UP_WINDOWS else None,
         state=DueState(state) if state in set(DueState) else None,
     )
 
@@ -84,7 +84,7 @@ def _context(lang: str) -> dict[str, Any]:
         "source_labels": {code: SOURCE_LABELS[code] for code in RECORDABLE_SOURCES},
         "occupation_labels": OCCUPATION_LABELS,
         "state_labels": STATE_LABELS,
-        "windows": WINDOWS,
+        "windows": FOLLOW_UP_WINDOWS,
         "overdue_after": OVERDUE_AFTER_DAYS,
         "listed_for": LISTED_FOR_DAYS,
         "cell": service.outcome_field,

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from matching.kpi import FOLLOW_UP_WINDOWS
 from models import audit
 from models.clock import today
 from models.errors import ConflictError, ForbiddenError, InvalidError
@@ -219,7 +220,7 @@ def _checked(
     for row in rows:
         key = (row.enrolment_id, row.months_after)
         graduation = found.get(row.enrolment_id)
-        wrong_window = row.months_after not in queries.WINDOWS or key in seen
+        wrong_window = row.months_after not in FOLLOW_UP_WINDOWS or key in seen
         seen.add(key)
         graduated_on = graduation.graduated_on if graduation else None
         if graduation is None or graduated_on is None or wrong_window:

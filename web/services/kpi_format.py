@@ -5,28 +5,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from matching.kpi import Dimension, KpiId, Measure
 from models.formatting import format_vnd
 from models.monitoring.read import StoredFigure
 
 COUNT, RATE, MONEY, DAYS = "count", "rate", "money", "days"
+M = Measure
 _FORMATS = {
-    "fill": RATE,
-    "commitment_met": RATE,
-    "employed": RATE,
-    "in_trained_occupation": RATE,
-    "response": RATE,
-    "share": RATE,
-    "nlts": RATE,
-    "cnxd": RATE,
-    "dv": RATE,
-    "cost": MONEY,
-    "cost_per_placed": MONEY,
-    "median_days_to_fill": DAYS,
+    M.FILL: RATE,
+    M.COMMITMENT_MET: RATE,
+    M.EMPLOYED: RATE,
+    M.IN_TRAINED_OCCUPATION: RATE,
+    M.RESPONSE: RATE,
+    M.SHARE: RATE,
+    M.AGRICULTURE: RATE,
+    M.INDUSTRY: RATE,
+    M.SERVICES: RATE,
+    M.COST: MONEY,
+    M.COST_PER_PLACED: MONEY,
+    M.MEDIAN_DAYS_TO_FILL: DAYS,
 }
 EMPTY = "—"
 
 
-def format_of(measure: str) -> str:
+def format_of(measure: Measure) -> str:
     return _FORMATS.get(measure, COUNT)
 
 
@@ -35,9 +37,9 @@ class Shown:
     """One number on a page. ``figure_id`` is set when the records behind it can be listed;
     ``has_base`` when, for a rate, those behind its denominator can too."""
 
-    kpi: str
-    measure: str
-    dimension: str
+    kpi: KpiId
+    measure: Measure
+    dimension: Dimension
     key: str
     value: float | None
     text: str
@@ -92,9 +94,9 @@ def shown(
     figure: StoredFigure | None,
     lang: str,
     *,
-    kpi: str,
-    measure: str,
-    dimension: str = "",
+    kpi: KpiId,
+    measure: Measure,
+    dimension: Dimension = Dimension.TOTAL,
     key: str = "",
     zero: bool = True,
 ) -> Shown:
@@ -122,7 +124,7 @@ def shown(
     )
 
 
-def plain(kpi: str, measure: str, value: float | None, lang: str, key: str = "") -> Shown:
+def plain(kpi: KpiId, measure: Measure, value: float | None, lang: str, key: str = "") -> Shown:
     """A number computed on the page (a sum of groups): shown, but with no records of its own."""
     kind = format_of(measure)
-    return Shown(kpi, measure, "", key, value, format_value(value, kind, lang), kind)
+    return Shown(kpi, measure, Dimension.TOTAL, key, value, format_value(value, kind, lang), kind)

@@ -17,9 +17,9 @@ from fastapi import BackgroundTasks
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from matching.kpi import WINDOWS
 from matching.kpi.dates import add_months
 from models.clock import today
-from models.monitoring.figures import WINDOWS
 from models.monitoring.read import SnapshotInfo, snapshot_info
 from models.monitoring.store import refresh_year
 

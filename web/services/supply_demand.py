@@ -17,6 +17,7 @@ from fastapi import BackgroundTasks
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from matching.kpi import Dimension, KpiId, Measure
 from models.clock import today
 from models.errors import InvalidError
 from models.i18n import translate
@@ -66,7 +67,9 @@ class Choice:
 def after_training_by_occupation(session: Session, year: int) -> list[tuple[Any, int, int]]:
     """(occupation key, employed, denominator) of the year's graduates at the 6-month window
     (the tracer studies' standard), from the KPI snapshot."""
-    rows = group_figures(session, year, "after_training_6", "employed", "occupation")
+    rows = group_figures(
+        session, year, KpiId.after_training(6), Measure.EMPLOYED, Dimension.OCCUPATION
+    )
     return [
         (
             None if row.group_key == NONE_KEY else row.group_key,

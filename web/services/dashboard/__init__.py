@@ -14,11 +14,10 @@ from fastapi import BackgroundTasks
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from matching.kpi import TargetRecord, progress
+from matching.kpi import WINDOWS, Dimension, KpiFamily, KpiId, Measure, TargetRecord, progress
 from models.clock import local_time, today
 from models.enums import TargetIndicator
 from models.formatting import format_date
-from models.monitoring.figures import WINDOWS
 from models.monitoring.read import FigureTable, SnapshotInfo, figure_table, targets
 from models.years import PICKER_FIRST_YEAR, parse_year
 from web.auth import Principal
@@ -29,13 +28,14 @@ from web.services.monitoring import fresh_year, needs_refresh
 
 DEFAULT_WINDOW = 6
 T = TargetIndicator
+M = Measure
 
 
 @dataclass(frozen=True, slots=True)
 class Indicator:
     indicator: str
-    kpi: str
-    measure: str
+    kpi: KpiId
+    measure: Measure
     label: str  # msgid
     cumulative: bool = True
     higher_is_better: bool = True
@@ -43,20 +43,20 @@ class Indicator:
 
 
 INDICATORS = (
-    Indicator(T.TRAINED, "trained", "trained", "Trained people (all levels)", always=True),
-    Indicator(T.NEW_JOBS, "new_jobs", "people", "New jobs created", always=True),
-    Indicator(T.TRAINED_SHARE, "trained_share", "share", "Trained share of the labour force",
+    Indicator(T.TRAINED, KpiId.TRAINED, M.TRAINED, "Trained people (all levels)", always=True),
+    Indicator(T.NEW_JOBS, KpiId.NEW_JOBS, M.PEOPLE, "New jobs created", always=True),
+    Indicator(T.TRAINED_SHARE, KpiId.TRAINED_SHARE, M.SHARE, "Trained share of the labour force",
               cumulative=False),
-    Indicator(T.CERTIFIED_SHARE, "certified_share", "share",
+    Indicator(T.CERTIFIED_SHARE, KpiId.CERTIFIED_SHARE, M.SHARE,
               "Share trained 3 months or more with a certificate", cumulative=False),
-    Indicator(T.STRUCTURE_AGRICULTURE, "labour_structure", "nlts",
+    Indicator(T.STRUCTURE_AGRICULTURE, KpiId.LABOUR_STRUCTURE, M.AGRICULTURE,
               "Labour structure: agriculture, forestry and fishery", cumulative=False,
               higher_is_better=False),
-    Indicator(T.STRUCTURE_INDUSTRY, "labour_structure", "cnxd",
+    Indicator(T.STRUCTURE_INDUSTRY, KpiId.LABOUR_STRUCTURE, M.INDUSTRY,
               "Labour structure: industry and construction", cumulative=False),
-    Indicator(T.STRUCTURE_SERVICES, "labour_structure", "dv", "Labour structure: services",
-              cumulative=False),
-    Indicator(T.ABROAD, "abroad", "people", "Workers leaving to work abroad under contract",
+    Indicator(T.STRUCTURE_SERVICES, KpiId.LABOUR_STRUCTURE, M.SERVICES,
+              "Labour structure: services", cumulative=False),
+    Indicator(T.ABROAD, KpiId.ABROAD, M.PEOPLE, "Workers leaving to work abroad under contract",
               always=True),
 )  # fmt: skip
 STATUS_LABELS = {
@@ -78,8 +78,8 @@ class Choice:
     year: int
     window: int
     cohort: int
-    cut_kpi: str
-    cut_by: str
+    cut_kpi: KpiFamily
+    cut_by: Dimension
 
     @property
     def cut(self) -> str:
@@ -88,7 +88,7 @@ class Choice:
 
 def parse_choice(year: str, window: str, cohort: str, cut: str) -> Choice:
     """Year and cohort between 2016 and this year (this year when not given); a window of
-    0, 3, 6 or 12 months (6 otherwise); a stored cut (trained by commune otherwise)."""
+    0, 3, 6 or 12 months (6 otherwise); a stored cut (trained by commune when not given)."""
     chosen_year = _year(year, today().year)
     months = int(window) if window.strip().isdigit() else DEFAULT_WINDOW
     cut_kpi, cut_by = sections.parse_cut(cut)
@@ -165,17 +165,23 @@ def dashboard_page(
     as_of = info.as_of if info is not None else today()
     labeller = Labeller(session, lang)
     year_targets = targets(session, choice.year)
-    main = figure_table(session, choice.year, dimensions=[""])
+    main = figure_table(session, choice.year, dimensions=[Dimension.TOTAL])
     by_group = figure_table(
-        session, choice.year, kpis=["trained", "new_jobs"], dimensions=charts.CHART_DIMENSIONS
+        session,
+        choice.year,
+        kpis=[KpiId.TRAINED, KpiId.NEW_JOBS],
+        dimensions=charts.CHART_DIMENSIONS,
     )
-    after_kpi = sections.stored_kpi("after_training", choice.window)
+    after_kpi = KpiId.after_training(choice.window)
     cohort = main
     if choice.cohort != choice.year:
-        cohort = figure_table(session, choice.cohort, kpis=[after_kpi], dimensions=[""])
-    cut_year = choice.cohort if choice.cut_kpi == "after_training" else choice.year
-    cut_kpi = sections.stored_kpi(choice.cut_kpi, choice.window)
-    cut = figure_table(session, cut_year, kpis=[cut_kpi], dimensions=["", choice.cut_by])
+        cohort = figure_table(
+            session, choice.cohort, kpis=[after_kpi], dimensions=[Dimension.TOTAL]
+        )
+    cut_year = choice.cohort if choice.cut_kpi is KpiFamily.AFTER_TRAINING else choice.year
+    cut_kpi = choice.cut_kpi.at(choice.window)
+    dimensions = [Dimension.TOTAL, choice.cut_by]
+    cut = figure_table(session, cut_year, kpis=[cut_kpi], dimensions=dimensions)
     page = DashboardPage(
         choice=choice,
         years=list(range(today().year, PICKER_FIRST_YEAR - 1, -1)),
@@ -190,8 +196,8 @@ def dashboard_page(
         ],
         bars=[charts.bars(by_group, spec, labeller, lang, href) for spec in charts.BAR_SPECS],
         after=sections.after_training(cohort, choice.window, choice.cohort, labeller, lang),
-        orders=sections.totals(main, "orders", sections.ORDER_MEASURES, labeller, lang),
-        vacancies=sections.totals(main, "vacancies", sections.VACANCY_MEASURES, labeller, lang),
+        orders=sections.totals(main, KpiId.ORDERS, sections.ORDER_MEASURES, labeller, lang),
+        vacancies=sections.totals(main, KpiId.VACANCIES, sections.VACANCY_MEASURES, labeller, lang),
         labour=sections.labour_force(main, year_targets, labeller, lang),
         cut=sections.cut_table(cut, choice.cut_kpi, choice.cut_by, choice.window, labeller, lang),
         cut_options=sections.cut_options(labeller),

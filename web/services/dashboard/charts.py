@@ -10,44 +10,46 @@ from datetime import date
 
 from markupsafe import Markup
 
-from matching.kpi import TargetRecord
+from matching.kpi import Dimension, KpiId, Measure, TargetRecord
 from models.monitoring.read import FigureTable
 from web.services.charts import BarRow, Href, LinePoint, bar_chart, line_chart
 from web.services.dashboard.groups import fixed_keys, ordered_keys
 from web.services.kpi_format import Shown, plain, shown, whole
 from web.services.kpi_labels import Labeller
 
-TRAINED = ("trained", "trained", "Trained people")
-NEW_JOBS = ("new_jobs", "people", "New jobs")
+D = Dimension
+Series = tuple[KpiId, Measure, str]  # (kpi, measure, label msgid)
+TRAINED: Series = (KpiId.TRAINED, Measure.TRAINED, "Trained people")
+NEW_JOBS: Series = (KpiId.NEW_JOBS, Measure.PEOPLE, "New jobs")
 
 
 @dataclass(frozen=True, slots=True)
 class BarSpec:
     id: str
     heading: str  # msgid
-    dimension: str
-    series: tuple[tuple[str, str, str], ...]  # (kpi, measure, label msgid)
+    dimension: Dimension
+    series: tuple[Series, ...]
     top: int | None = None  # keep the largest groups; the rest is one plain sum
     note: str = ""  # msgid
 
 
 BAR_SPECS = (
-    BarSpec("commune", "By commune", "commune", (TRAINED, NEW_JOBS)),
-    BarSpec("occupation", "By occupation trained", "occupation", (TRAINED,), top=15),
-    BarSpec("institution", "By institution", "institution", (TRAINED,)),
-    BarSpec("sex", "By sex", "sex", (TRAINED, NEW_JOBS)),
-    BarSpec("ethnicity", "By ethnic group", "ethnicity", (TRAINED, NEW_JOBS)),
+    BarSpec("commune", "By commune", D.COMMUNE, (TRAINED, NEW_JOBS)),
+    BarSpec("occupation", "By occupation trained", D.OCCUPATION, (TRAINED,), top=15),
+    BarSpec("institution", "By institution", D.INSTITUTION, (TRAINED,)),
+    BarSpec("sex", "By sex", D.SEX, (TRAINED, NEW_JOBS)),
+    BarSpec("ethnicity", "By ethnic group", D.ETHNICITY, (TRAINED, NEW_JOBS)),
     BarSpec(
         "priority_group",
         "By priority group",
-        "priority_group",
+        D.PRIORITY_GROUP,
         (TRAINED, NEW_JOBS),
         note="A person can be in several priority groups, so these do not add up to the total.",
     ),
-    BarSpec("level", "By level of training", "level", (TRAINED, NEW_JOBS)),
-    BarSpec("channel", "New jobs by channel", "channel", (NEW_JOBS,)),
+    BarSpec("level", "By level of training", D.LEVEL, (TRAINED, NEW_JOBS)),
+    BarSpec("channel", "New jobs by channel", D.CHANNEL, (NEW_JOBS,)),
 )
-CHART_DIMENSIONS = (*(spec.dimension for spec in BAR_SPECS), "month")
+CHART_DIMENSIONS = (*(spec.dimension for spec in BAR_SPECS), D.MONTH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +87,7 @@ def bars(table: FigureTable, spec: BarSpec, labeller: Labeller, lang: str, href:
     return BarsView(spec.id, heading, note, chart, not rows)
 
 
-def _cell(
-    table: FigureTable, series: tuple[str, str, str], dimension: str, key: str, lang: str
-) -> Shown:
+def _cell(table: FigureTable, series: Series, dimension: Dimension, key: str, lang: str) -> Shown:
     kpi, measure, _ = series
     figure = table.get(kpi, measure, dimension, key)
     return shown(figure, lang, kpi=kpi, measure=measure, dimension=dimension, key=key)
@@ -121,7 +121,7 @@ class SeriesView:
 
 def monthly(
     table: FigureTable,
-    series: tuple[str, str, str],
+    series: Series,
     year: int,
     as_of: date,
     target: TargetRecord | None,
@@ -136,11 +136,11 @@ def monthly(
     for month in range(1, 13):
         key = f"{year}-{month:02d}"
         number = shown(
-            table.get(kpi, measure, "month", key),
+            table.get(kpi, measure, D.MONTH, key),
             lang,
             kpi=kpi,
             measure=measure,
-            dimension="month",
+            dimension=D.MONTH,
             key=key,
         )
         running += number.value or 0

@@ -25,8 +25,6 @@ from web.auth import Principal
 from web.services.kpi_format import Shown, shown
 from web.services.kpi_labels import DIMENSION_LABELS, KPI_LABELS, MEASURE_LABELS, Labeller
 
-AFTER_PREFIX = "after_training_"
-
 
 @dataclass(frozen=True)
 class Drill:
@@ -101,14 +99,16 @@ def _stream(engine: Engine, drill: Drill, ids: np.ndarray[Any, Any], lang: str) 
 
 
 def _drill(session: Session, principal: Principal, figure_id: int, base: bool, lang: str) -> Drill:
-    found = figure_by_id(session, figure_id)
+    try:
+        found = figure_by_id(session, figure_id)
+    except ValueError:  # a stored row whose KPI, measure or dimension is not in the vocabulary
+        raise NotFoundError(None, "This number is not a known KPI figure.") from None
     if found is None or not found[0].record_kind:
         raise NotFoundError(None, "This number has no records behind it.")
     figure, year = found
     labeller = Labeller(session, lang)
-    kpi = figure.kpi
-    window = int(kpi.removeprefix(AFTER_PREFIX)) if kpi.startswith(AFTER_PREFIX) else None
-    kpi_label = labeller.text(KPI_LABELS["after_training" if window is not None else kpi])
+    window = figure.kpi.window
+    kpi_label = labeller.text(KPI_LABELS[figure.kpi.family])
     group = ""
     if figure.dimension:
         name = labeller.group(figure.dimension, figure.group_key)
@@ -125,7 +125,7 @@ def _drill(session: Session, principal: Principal, figure_id: int, base: bool, l
         figure=figure,
         year=year,
         kpi_label=kpi_label,
-        measure_label=labeller.text(MEASURE_LABELS.get(figure.measure, figure.measure)),
+        measure_label=labeller.text(MEASURE_LABELS[figure.measure]),
         group_label=group,
         number=number,
         base=base and figure.denominator is not None,

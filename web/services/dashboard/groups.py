@@ -6,24 +6,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from matching.kpi import CHANNELS, LEVELS, PRIORITY_GROUPS
+from matching.kpi import CHANNELS, LEVELS, PRIORITY_GROUPS, Dimension, KpiId, Measure
 from matching.text import search_key
 from models.monitoring.figures import NONE_KEY
 from models.monitoring.read import FigureTable, StoredFigure
 from models.queries.kpi_names import NAMED_DIMENSIONS
 from web.services.kpi_labels import Labeller
 
-_FIXED_ORDER: dict[str, Sequence[str]] = {
-    "level": LEVELS,
-    "channel": CHANNELS,
-    "priority_group": (*PRIORITY_GROUPS, "none"),
-    "sex": ("nam", "nu"),
-    "zone": ("I", "II", "III"),
+_FIXED_ORDER: dict[Dimension, Sequence[str]] = {
+    Dimension.LEVEL: LEVELS,
+    Dimension.CHANNEL: CHANNELS,
+    Dimension.PRIORITY_GROUP: (*PRIORITY_GROUPS, "none"),
+    Dimension.SEX: ("nam", "nu"),
+    Dimension.ZONE: ("I", "II", "III"),
 }
 
 
 def ordered_groups(
-    table: FigureTable, kpi: str, measure: str, dimension: str, labeller: Labeller
+    table: FigureTable, kpi: KpiId, measure: Measure, dimension: Dimension, labeller: Labeller
 ) -> list[tuple[StoredFigure, str]]:
     """(figure, label) of each group of a measure, in reading order."""
     figures = {figure.group_key: figure for figure in table.groups(kpi, measure, dimension)}
@@ -32,7 +32,9 @@ def ordered_groups(
     ]
 
 
-def ordered_keys(dimension: str, keys: Sequence[str], labeller: Labeller) -> list[tuple[str, str]]:
+def ordered_keys(
+    dimension: Dimension, keys: Sequence[str], labeller: Labeller
+) -> list[tuple[str, str]]:
     """(key, label) of groups of a dimension, in reading order."""
     labeller.load(dimension, keys)
     labelled = [(key, labeller.group(dimension, key)) for key in keys]
@@ -44,6 +46,6 @@ def ordered_keys(dimension: str, keys: Sequence[str], labeller: Labeller) -> lis
     return labelled
 
 
-def fixed_keys(dimension: str) -> Sequence[str]:
+def fixed_keys(dimension: Dimension) -> Sequence[str]:
     """Groups always shown for a dimension, zeros included (the six channels)."""
-    return CHANNELS if dimension == "channel" else ()
+    return CHANNELS if dimension == Dimension.CHANNEL else ()

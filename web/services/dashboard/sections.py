@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matching.kpi import TargetRecord
+from matching.kpi import (
+    AFTER_COUNTS,
+    SECTORS,
+    TRAINED_MEASURES,
+    Dimension,
+    KpiFamily,
+    KpiId,
+    Measure,
+    TargetRecord,
+)
+from models.errors import InvalidError
 from models.monitoring.figures import (
     ABROAD_DIMENSIONS,
     AFTER_DIMENSIONS,
@@ -21,35 +31,31 @@ from web.services.dashboard.groups import ordered_keys
 from web.services.kpi_format import DAYS, Shown, format_value, shown
 from web.services.kpi_labels import DIMENSION_LABELS, KPI_LABELS, MEASURE_LABELS, Labeller
 
-AFTER_COUNTS = ("not_reached", "studying", "military", "unobserved")
+F, M, D = KpiFamily, Measure, Dimension
 ORDER_MEASURES = (
-    "ordered",
-    "hiring_commitment",
-    "enrolled",
-    "graduated",
-    "hired",
-    "fill",
-    "commitment_met",
-    "cost_per_placed",
+    M.ORDERED,
+    M.HIRING_COMMITMENT,
+    M.ENROLLED,
+    M.GRADUATED,
+    M.HIRED,
+    M.FILL,
+    M.COMMITMENT_MET,
+    M.COST_PER_PLACED,
 )
-VACANCY_MEASURES = ("posted", "places_offered", "places_filled", "fill", "median_days_to_fill")
+VACANCY_MEASURES = (M.POSTED, M.PLACES_OFFERED, M.PLACES_FILLED, M.FILL, M.MEDIAN_DAYS_TO_FILL)
 # KPI of the cut table -> (its stored dimensions, the measures shown as columns).
-CUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "trained": (TRAINED_DIMENSIONS, ("trained", "started", "finished", "certified")),
-    "new_jobs": (NEW_JOB_DIMENSIONS, ("people",)),
-    "abroad": (ABROAD_DIMENSIONS, ("people",)),
-    "after_training": (
+CUTS: dict[KpiFamily, tuple[tuple[Dimension, ...], tuple[Measure, ...]]] = {
+    F.TRAINED: (TRAINED_DIMENSIONS, TRAINED_MEASURES),
+    F.NEW_JOBS: (NEW_JOB_DIMENSIONS, (M.PEOPLE,)),
+    F.ABROAD: (ABROAD_DIMENSIONS, (M.PEOPLE,)),
+    F.AFTER_TRAINING: (
         AFTER_DIMENSIONS,
-        ("employed", "in_trained_occupation", "response", *AFTER_COUNTS),
+        (M.EMPLOYED, M.IN_TRAINED_OCCUPATION, M.RESPONSE, *AFTER_COUNTS),
     ),
-    "orders": (("order", *ORDER_DIMENSIONS), ORDER_MEASURES),
-    "vacancies": (VACANCY_DIMENSIONS, VACANCY_MEASURES),
+    F.ORDERS: ((D.ORDER, *ORDER_DIMENSIONS), ORDER_MEASURES),
+    F.VACANCIES: (VACANCY_DIMENSIONS, VACANCY_MEASURES),
 }
-DEFAULT_CUT = ("trained", "commune")
-
-
-def stored_kpi(kpi: str, window: int) -> str:
-    return f"after_training_{window}" if kpi == "after_training" else kpi
+DEFAULT_CUT = (F.TRAINED, D.COMMUNE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,24 +77,24 @@ class AfterTrainingView:
 def after_training(
     table: FigureTable, window: int, cohort: int, labeller: Labeller, lang: str
 ) -> AfterTrainingView:
-    kpi = stored_kpi("after_training", window)
+    kpi = KpiId.after_training(window)
 
-    def number(measure: str) -> Shown:
+    def number(measure: Measure) -> Shown:
         return shown(table.get(kpi, measure), lang, kpi=kpi, measure=measure)
 
     counts = [Labelled(labeller.text(MEASURE_LABELS[m]), number(m)) for m in AFTER_COUNTS]
     return AfterTrainingView(
         window,
         cohort,
-        number("employed"),
-        number("in_trained_occupation"),
-        number("response"),
+        number(M.EMPLOYED),
+        number(M.IN_TRAINED_OCCUPATION),
+        number(M.RESPONSE),
         counts,
     )
 
 
 def totals(
-    table: FigureTable, kpi: str, measures: tuple[str, ...], labeller: Labeller, lang: str
+    table: FigureTable, kpi: KpiId, measures: tuple[Measure, ...], labeller: Labeller, lang: str
 ) -> list[Labelled]:
     """A KPI's totals, labelled."""
     return [
@@ -122,37 +128,36 @@ def labour_force(
 ) -> LabourView:
     """Imported shares and structure, with their source, and the recorded new jobs' sectors."""
 
-    def imported(kpi: str, measure: str) -> Shown:
+    def imported(kpi: KpiId, measure: Measure) -> Shown:
         return shown(table.get(kpi, measure), lang, kpi=kpi, measure=measure, zero=False)
 
     shares = [
         StructureRow(
-            labeller.text(KPI_LABELS[kpi]),
-            imported(kpi, "share"),
-            imported(kpi, "share"),
+            labeller.text(KPI_LABELS[kpi.family]),
+            imported(kpi, M.SHARE),
+            imported(kpi, M.SHARE),
             target_text(targets.get(indicator), lang),
         )
         for kpi, indicator in (
-            ("trained_share", "trained_share_pct"),
-            ("certified_share", "certified_share_pct"),
+            (KpiId.TRAINED_SHARE, "trained_share_pct"),
+            (KpiId.CERTIFIED_SHARE, "certified_share_pct"),
         )
     ]
     structure = [
         StructureRow(
             labeller.text(MEASURE_LABELS[sector]),
-            imported("labour_structure", sector),
-            imported("new_job_structure", sector),
+            imported(KpiId.LABOUR_STRUCTURE, sector),
+            imported(KpiId.NEW_JOB_STRUCTURE, sector),
             target_text(targets.get(f"structure_{sector}_pct"), lang),
         )
-        for sector in ("nlts", "cnxd", "dv")
+        for sector in SECTORS
     ]
-    figures = [table.get(kpi, "share") for kpi in ("trained_share", "certified_share")]
-    figures += [table.get("labour_structure", sector) for sector in ("nlts", "cnxd", "dv")]
+    figures = [table.get(kpi, M.SHARE) for kpi in (KpiId.TRAINED_SHARE, KpiId.CERTIFIED_SHARE)]
+    figures += [table.get(KpiId.LABOUR_STRUCTURE, sector) for sector in SECTORS]
     present = [figure for figure in figures if figure is not None and figure.value is not None]
     source = next((figure.note for figure in present if figure.note), "")
-    unknown = shown(
-        table.get("new_job_structure", "unknown"), lang, kpi="new_job_structure", measure="unknown"
-    )
+    recorded = KpiId.NEW_JOB_STRUCTURE
+    unknown = shown(table.get(recorded, M.UNKNOWN), lang, kpi=recorded, measure=M.UNKNOWN)
     return LabourView(bool(present), source, shares, structure, unknown)
 
 
@@ -182,9 +187,9 @@ class CutRow:
 
 @dataclass(frozen=True, slots=True)
 class CutTable:
-    kpi: str
-    stored_kpi: str
-    dimension: str
+    kpi: KpiFamily
+    stored_kpi: KpiId
+    dimension: Dimension
     dimension_label: str
     heading: str
     columns: list[str]
@@ -192,25 +197,35 @@ class CutTable:
     total: CutRow
 
 
-def parse_cut(raw: str) -> tuple[str, str]:
-    """'kpi:dimension' checked against what is stored; anything else is the default."""
-    kpi, _, dimension = raw.partition(":")
-    if kpi in CUTS and dimension in CUTS[kpi][0]:
-        return kpi, dimension
-    return DEFAULT_CUT
+def parse_cut(raw: str) -> tuple[KpiFamily, Dimension]:
+    """'kpi:dimension' checked against what is stored (empty: the default); InvalidError for
+    a KPI or a dimension that is not stored."""
+    if not raw.strip():
+        return DEFAULT_CUT
+    name, _, by = raw.strip().partition(":")
+    family = next((f for f in CUTS if f.value == name), None)
+    dimension = next((d for d in CUTS[family][0] if d.value == by), None) if family else None
+    if family is None or dimension is None:
+        raise InvalidError("cut", "There is no such table of the KPIs: {cut}.", cut=raw[:60])
+    return family, dimension
 
 
 def cut_table(
-    table: FigureTable, kpi: str, dimension: str, window: int, labeller: Labeller, lang: str
+    table: FigureTable,
+    kpi: KpiFamily,
+    dimension: Dimension,
+    window: int,
+    labeller: Labeller,
+    lang: str,
 ) -> CutTable:
     """One row per group of the dimension, one column per measure of the KPI."""
     measures = CUTS[kpi][1]
-    stored = stored_kpi(kpi, window)
+    stored = kpi.at(window)
     keys = list(
         dict.fromkeys(f.group_key for m in measures for f in table.groups(stored, m, dimension))
     )
 
-    def cells(dim: str, key: str) -> list[Shown]:
+    def cells(dim: Dimension, key: str) -> list[Shown]:
         return [
             shown(
                 table.get(stored, m, dim, key), lang, kpi=stored, measure=m, dimension=dim, key=key
@@ -223,7 +238,7 @@ def cut_table(
     dimension_label = labeller.text(DIMENSION_LABELS[dimension])
     heading = f"{labeller.text(KPI_LABELS[kpi])} — {dimension_label}"
     columns = [labeller.text(MEASURE_LABELS[m]) for m in measures]
-    total = CutRow(labeller.text("Total"), "", cells("", ""))
+    total = CutRow(labeller.text("Total"), "", cells(D.TOTAL, ""))
     return CutTable(kpi, stored, dimension, dimension_label, heading, columns, rows, total)
 
 

@@ -15,13 +15,14 @@ from datetime import date
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from matching.kpi import FOLLOW_UP_WINDOWS
 from models.clock import today as clock_today
 from models.clock import utcnow
 from models.errors import InvalidError
 from models.excel import CellValue, SheetRow
 from models.follow_up_values import Outcome, OutcomeCells, check_outcome
 from models.queries.course_rosters import course_enrolments
-from models.queries.follow_ups import GRADUATED, WINDOWS, Graduation, graduations
+from models.queries.follow_ups import GRADUATED, Graduation, graduations
 from models.queries.follow_ups import recorded_follow_ups as stored_follow_ups
 from models.tables import Course, FollowUp
 from models.validation import ErrorCollector
@@ -56,7 +57,7 @@ def _months(value: CellValue) -> int:
     text = cell_text(value)
     if not text:
         raise InvalidError("months_after", "This field is required.")
-    if not text.isdigit() or int(text) not in WINDOWS:
+    if not text.isdigit() or int(text) not in FOLLOW_UP_WINDOWS:
         raise InvalidError(
             "months_after", "Write 3, 6 or 12 (months after graduation), not “{value}”.", value=text
         )
