@@ -12,7 +12,6 @@ every pair) and the speed-up; and the plan's total score against the greedy assi
 from __future__ import annotations
 
 import argparse
-import os
 import random
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -21,7 +20,7 @@ from typing import Any
 from harness import (
     MB,
     Part,
-    current_rss,
+    announce_and_generate,
     format_parts,
     peak_rss,
     timed,
@@ -31,7 +30,6 @@ from harness import (
 )
 from rapidfuzz import fuzz
 
-from matching.evaluation.synthetic import synthetic_profiles
 from matching.profiles import GraduateProfile, VacancyProfile, level_rank
 from matching.text import search_key
 
@@ -108,15 +106,7 @@ def compare_with_greedy(matcher: Any, plan: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> None:
-    print(
-        f"bench_matching: {args.graduates:,} graduates × {args.vacancies:,} vacancies, "
-        f"{args.places:,} places; {os.cpu_count()} CPUs; seed {args.seed}; "
-        f"load average {os.getloadavg()[0]:.1f} (other processes share the CPUs)"
-    )
-    seconds, (graduates, vacancies) = timed(
-        lambda: synthetic_profiles(args.graduates, args.vacancies, args.places, args.seed)
-    )
-    print(f"generated profiles in {seconds:.1f} s (not counted); RSS {current_rss() / MB:.0f} MB")
+    graduates, vacancies = announce_and_generate("bench_matching", args)
     state: dict[str, Any] = {}
     parts, results = [], []
     for name, step in engine_parts(graduates, vacancies, state):

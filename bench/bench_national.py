@@ -7,13 +7,19 @@ python bench/bench_national.py --quick    # 2,000 × 200, a smoke run
 from __future__ import annotations
 
 import argparse
-import os
 from datetime import date
 from typing import Any
 
-from harness import MB, Part, current_rss, format_parts, peak_rss, timed, timed_cpu, traced, verdict
-
-from matching.evaluation.synthetic import synthetic_profiles
+from harness import (
+    MB,
+    Part,
+    announce_and_generate,
+    format_parts,
+    peak_rss,
+    timed_cpu,
+    traced,
+    verdict,
+)
 
 GOAL_SECONDS, GOAL_BYTES = 60.0, 4096 * MB
 TOP_K = 10
@@ -22,15 +28,7 @@ TOP_K = 10
 def run(args: argparse.Namespace) -> None:
     from matching.engine import Matcher
 
-    print(
-        f"bench_national: {args.graduates:,} graduates × {args.vacancies:,} vacancies, "
-        f"{args.places:,} places; {os.cpu_count()} CPUs; seed {args.seed}; "
-        f"load average {os.getloadavg()[0]:.1f} (other processes share the CPUs)"
-    )
-    seconds, (graduates, vacancies) = timed(
-        lambda: synthetic_profiles(args.graduates, args.vacancies, args.places, args.seed)
-    )
-    print(f"generated profiles in {seconds:.1f} s (not counted); RSS {current_rss() / MB:.0f} MB")
+    graduates, vacancies = announce_and_generate("bench_national", args)
     state: dict[str, Any] = {}
 
     def fit() -> None:

@@ -9,6 +9,7 @@ that bypass Python's allocator are not seen). The process-wide peak resident set
 from __future__ import annotations
 
 import gc
+import os
 import resource
 import sys
 import time
@@ -94,3 +95,20 @@ def verdict(label: str, value: float, limit: float, unit: str) -> str:
     status = "met" if value < limit else "MISSED"
     digits = 2 if unit == "s" else 0
     return f"goal {label} < {limit:g} {unit}: {value:.{digits}f} {unit} -> {status}"
+
+
+def announce_and_generate(name: str, args: Any) -> tuple[Any, Any]:
+    """Print the run's size and the machine's load, then build the synthetic profiles (their
+    time is printed but not counted)."""
+    from matching.evaluation.synthetic import synthetic_profiles
+
+    print(
+        f"{name}: {args.graduates:,} graduates × {args.vacancies:,} vacancies, "
+        f"{args.places:,} places; {os.cpu_count()} CPUs; seed {args.seed}; "
+        f"load average {os.getloadavg()[0]:.1f} (other processes share the CPUs)"
+    )
+    seconds, (graduates, vacancies) = timed(
+        lambda: synthetic_profiles(args.graduates, args.vacancies, args.places, args.seed)
+    )
+    print(f"generated profiles in {seconds:.1f} s (not counted); RSS {current_rss() / MB:.0f} MB")
+    return graduates, vacancies

@@ -21,6 +21,7 @@ from models.excel.read import (
     IGNORED_HEADERS,
     MAX_ROWS,
     cell_value,
+    check_row_limit,
     raise_header_problems,
 )
 from models.excel.types import CellValue, Column, SheetRow, SheetTable, column_list, header_key
@@ -113,12 +114,7 @@ def read_csv_table(
         )
         if all(value is None for value in values.values()):
             continue
-        if len(rows) >= max_rows:
-            raise InvalidError(
-                FIELD,
-                "The file has more than {max} rows of data: split it into several files.",
-                max=max_rows,
-            )
+        check_row_limit(rows, max_rows)
         rows.append(SheetRow(number, values))
     if not rows:
         raise InvalidError(

@@ -244,30 +244,39 @@ def _observation(
         return _from_follow_up(graduate, asked)
     hire = _hire_at(graduate, due, jobs.get(graduate.person_id, ()))
     if hire is not None:
-        employed = counts_as_employed(hire.kind, graduate.level)
-        return Observation(
-            graduate.enrolment_id,
-            graduate.person_id,
-            hire.kind,
-            employed,
-            employed and hire.in_trained_occupation is True,
-            spell_id=hire.spell_id,
-        )
+        return _observed(graduate, hire.kind, hire.in_trained_occupation, spell_id=hire.spell_id)
     if asked is not None:
         return _from_follow_up(graduate, asked)
     return None
 
 
 def _from_follow_up(graduate: EnrolmentRecord, row: FollowUpRecord) -> Observation:
-    employed = counts_as_employed(row.status, graduate.level)
+    return _observed(
+        graduate,
+        row.status,
+        row.in_trained_occupation,
+        follow_up_id=row.follow_up_id,
+        spell_id=row.employment_spell_id,
+    )
+
+
+def _observed(
+    graduate: EnrolmentRecord,
+    status: str,
+    in_trained_occupation: bool | None,
+    *,
+    follow_up_id: int | None = None,
+    spell_id: int | None = None,
+) -> Observation:
+    employed = counts_as_employed(status, graduate.level)
     return Observation(
         graduate.enrolment_id,
         graduate.person_id,
-        row.status,
+        status,
         employed,
-        employed and row.in_trained_occupation is True,
-        follow_up_id=row.follow_up_id,
-        spell_id=row.employment_spell_id,
+        employed and in_trained_occupation is True,
+        follow_up_id=follow_up_id,
+        spell_id=spell_id,
     )
 
 

@@ -29,6 +29,16 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003) and oth
 ZIP_MAGIC = b"PK\x03\x04"
 
 
+def check_row_limit(rows: Sequence[object], max_rows: int) -> None:
+    """Refuse a file before it holds one row more than a sheet may."""
+    if len(rows) >= max_rows:
+        raise InvalidError(
+            FIELD,
+            "The file has more than {max} rows of data: split it into several files.",
+            max=max_rows,
+        )
+
+
 def _sniff(data: bytes) -> None:
     """Refuse, with the reason, what is not an .xlsx workbook before openpyxl sees it."""
     if not data.strip():
@@ -249,12 +259,7 @@ def _data_rows(
     for number, cells in _rows(sheet):
         if number <= header_row or not any(_at(cells, i) is not None for i in watched):
             continue
-        if len(rows) >= max_rows:
-            raise InvalidError(
-                FIELD,
-                "The file has more than {max} rows of data: split it into several files.",
-                max=max_rows,
-            )
+        check_row_limit(rows, max_rows)
         headless.update(i for i in blank if _at(cells, i) is not None)
         values: dict[str, CellValue] = dict.fromkeys(keys)
         values.update({column.key: _at(cells, i) for i, column in positions.items()})
