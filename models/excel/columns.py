@@ -16,6 +16,8 @@ from models.excel.values import (
     STATUS_LABELS,
     YES,
 )
+from models.tables.training import Enrolment, PersonCreate
+from models.validation.rules import max_length
 
 COMMUNE_LIST = "Xã, phường"
 ETHNICITY_LIST = "Dân tộc"
@@ -91,6 +93,7 @@ VILLAGE = Column(
     aliases=("Thôn, bản", "Bản", "Thôn"),
     note="Không bắt buộc.",
     width=16,
+    max_length=max_length(PersonCreate, "village"),
 )
 HOUSEHOLD = Column(
     "household",
@@ -188,6 +191,7 @@ CERTIFICATE_NUMBER = Column(
     note="Không bắt buộc. Mỗi số hiệu chỉ dùng một lần trong cơ sở đào tạo.",
     kind="code",
     width=16,
+    max_length=max_length(Enrolment, "certificate_number"),
 )
 RESULT_NAME = Column(
     "full_name", FULL_NAME.header, aliases=FULL_NAME.aliases, note="Cần khi không có số định danh."

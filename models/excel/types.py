@@ -9,6 +9,7 @@ from datetime import date
 from typing import Literal
 
 from matching.text import search_key
+from models.validation.rules import check_length
 
 CellValue = str | int | float | bool | date | None
 ColumnKind = Literal["text", "code", "date"]
@@ -36,6 +37,11 @@ class Column:
     list_name: str | None = None  # a list on the lists sheet (communes, ethnic groups)
     kind: ColumnKind = "text"  # "code" keeps leading zeros (written as text)
     width: float = 18
+    max_length: int | None = None  # read from the model field the column fills
+
+    def check_length(self, text: str) -> str:
+        """The text if it fits the field the column fills; else InvalidError on the column."""
+        return text if self.max_length is None else check_length(text, self.max_length, self.key)
 
     def header_keys(self) -> set[str]:
         return {header_key(self.header), *(header_key(alias) for alias in self.aliases)}

@@ -8,27 +8,27 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from models import tables
 from models.queries.reference import COMMUNE_LEVELS
-
-AdminUnit: Any = tables.AdminUnit
-Country: Any = tables.Country
-Employer: Any = tables.Employer
-Ethnicity: Any = tables.Ethnicity
-Institution: Any = tables.Institution
-TrainingLevel: Any = tables.TrainingLevel
-TrainingOccupation: Any = tables.TrainingOccupation
-TrainingOrder: Any = tables.TrainingOrder
+from models.tables import (
+    AdminUnit,
+    Country,
+    Employer,
+    Ethnicity,
+    Institution,
+    TrainingLevel,
+    TrainingOccupation,
+    TrainingOrder,
+)
 
 
 def _communes(session: Session, keys: list[str]) -> dict[str, str]:
     """The newest name of each commune code (codes of former communes keep their name)."""
     query = (
-        select(AdminUnit.code, AdminUnit.name)
-        .where(AdminUnit.code.in_(keys), AdminUnit.level.in_(COMMUNE_LEVELS))
-        .order_by(AdminUnit.valid_from)
+        select(col(AdminUnit.code), col(AdminUnit.name))
+        .where(col(AdminUnit.code).in_(keys), col(AdminUnit.level).in_(COMMUNE_LEVELS))
+        .order_by(col(AdminUnit.valid_from))
     )
     return {code: name for code, name in session.execute(query)}  # the newest wins
 
@@ -53,10 +53,12 @@ def _by_id(column: Any, name: Any) -> Callable[[Session, list[str]], dict[str, s
 def _orders(session: Session, keys: list[str]) -> dict[str, str]:
     ids = [int(key) for key in keys if key.isdigit()]
     query = (
-        select(TrainingOrder.id, Employer.name, TrainingOccupation.name)
-        .join(Employer, Employer.id == TrainingOrder.employer_id)
-        .outerjoin(TrainingOccupation, TrainingOccupation.id == TrainingOrder.occupation_id)
-        .where(TrainingOrder.id.in_(ids))
+        select(col(TrainingOrder.id), col(Employer.name), col(TrainingOccupation.name))
+        .join(Employer, col(Employer.id) == col(TrainingOrder.employer_id))
+        .outerjoin(
+            TrainingOccupation, col(TrainingOccupation.id) == col(TrainingOrder.occupation_id)
+        )
+        .where(col(TrainingOrder.id).in_(ids))
     )
     return {
         str(order_id): f"{employer}: {occupation}" if occupation else employer
@@ -67,12 +69,12 @@ def _orders(session: Session, keys: list[str]) -> dict[str, str]:
 _NAMES: dict[str, Callable[[Session, list[str]], dict[str, str]]] = {
     "commune": _communes,
     "work_commune": _communes,
-    "occupation": _by_code(TrainingOccupation.key, TrainingOccupation.name),
-    "institution": _by_id(Institution.id, Institution.name),
-    "employer": _by_id(Employer.id, Employer.name),
-    "ethnicity": _by_code(Ethnicity.code, Ethnicity.name),
-    "level": _by_code(TrainingLevel.code, TrainingLevel.name),
-    "country": _by_code(Country.code, Country.name),
+    "occupation": _by_code(col(TrainingOccupation.key), col(TrainingOccupation.name)),
+    "institution": _by_id(col(Institution.id), col(Institution.name)),
+    "employer": _by_id(col(Employer.id), col(Employer.name)),
+    "ethnicity": _by_code(col(Ethnicity.code), col(Ethnicity.name)),
+    "level": _by_code(col(TrainingLevel.code), col(TrainingLevel.name)),
+    "country": _by_code(col(Country.code), col(Country.name)),
     "order": _orders,
 }
 NAMED_DIMENSIONS = frozenset(_NAMES)

@@ -10,17 +10,7 @@ from sqlmodel import Field, SQLModel
 from models.clock import utcnow
 
 
-class UserAccountBase(SQLModel):
-    username: str = Field(max_length=60, unique=True)
-    full_name: str = Field(max_length=120)
-    role: str = Field(max_length=12)
-    institution_id: int | None = Field(default=None, foreign_key="institution.id")
-    employer_id: int | None = Field(default=None, foreign_key="employer.id")
-    language: str = Field(default="vi", max_length=2)
-    is_active: bool = True
-
-
-class UserAccount(UserAccountBase, table=True):
+class UserAccount(SQLModel, table=True):
     """Someone who signs in: an administrator, an official, or staff bound to one institution
     or one employer (the CHECKs make a staff account without its organisation impossible)."""
 
@@ -32,6 +22,13 @@ class UserAccount(UserAccountBase, table=True):
         ),
         CheckConstraint("(role = 'employer') = (employer_id IS NOT NULL)", name="employer_bound"),
     )
+    username: str = Field(max_length=60, unique=True)
+    full_name: str = Field(max_length=120)
+    role: str = Field(max_length=12)
+    institution_id: int | None = Field(default=None, foreign_key="institution.id")
+    employer_id: int | None = Field(default=None, foreign_key="employer.id")
+    language: str = Field(default="vi", max_length=2)
+    is_active: bool = True
     id: int | None = Field(default=None, primary_key=True)
     password_hash: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow)

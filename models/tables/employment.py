@@ -4,7 +4,9 @@ and follow-up observations after training."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
+from pydantic import StringConstraints
 from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
@@ -20,7 +22,11 @@ class WorkPlace(SQLModel):
     country_code: str | None = Field(default=None, max_length=2)
 
 
-class EmployerBase(WorkPlace):
+class Employer(WorkPlace, table=True):
+    """An enterprise, public body or licensed labour-export company that hires."""
+
+    __tablename__ = "employer"
+    __table_args__ = (UniqueConstraint("tax_code", name="uq_employer_tax_code"),)
     name: str = Field(max_length=200)
     tax_code: str | None = Field(default=None, max_length=14)
     sector_code: str = Field(foreign_key="economic_sector.code", max_length=2)
@@ -29,13 +35,6 @@ class EmployerBase(WorkPlace):
     email: str | None = Field(default=None, max_length=120)
     is_labour_export_company: bool = False
     is_active: bool = True
-
-
-class Employer(EmployerBase, table=True):
-    """An enterprise, public body or licensed labour-export company that hires."""
-
-    __tablename__ = "employer"
-    __table_args__ = (UniqueConstraint("tax_code", name="uq_employer_tax_code"),)
     id: int | None = Field(default=None, primary_key=True)
     name_key: str = Field(max_length=200, index=True)
     created_at: datetime = Field(default_factory=utcnow)
@@ -84,6 +83,17 @@ class Vacancy(VacancyBase, table=True):
     filled_at: datetime | None = None
 
 
+class VacancyCreate(VacancyBase):
+    """A vacancy as its form checks it: the table's columns, and limits of the columns the
+    table leaves open (text, a JSON list, a count)."""
+
+    description: str = Field(default="", max_length=4000)
+    skills: list[Annotated[str, StringConstraints(max_length=80)]] = Field(
+        default_factory=list, max_length=30
+    )
+    quantity: int = Field(ge=1, le=10_000)
+
+
 class TrainingOrderBase(WorkPlace):
     employer_id: int = Field(foreign_key="employer.id", index=True)
     institution_id: int | None = Field(default=None, foreign_key="institution.id", index=True)
@@ -112,6 +122,14 @@ class TrainingOrder(TrainingOrderBase, table=True):
     requested_at: datetime = Field(default_factory=utcnow)
     decided_at: datetime | None = None
     closed_at: datetime | None = None
+
+
+class TrainingOrderCreate(TrainingOrderBase):
+    """A training order as its form checks it: the table's columns, a count's bounds and the
+    length of the note."""
+
+    quantity: int = Field(ge=1, le=10_000)
+    note: str = Field(default="", max_length=2000)
 
 
 class Referral(SQLModel, table=True):

@@ -9,7 +9,12 @@ from sqlalchemy import JSON, CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
-class AdminUnitBase(SQLModel):
+class AdminUnit(SQLModel, table=True):
+    """A province, ward or commune as it was between valid_from and valid_to. Codes are reused
+    after the 2025 reform, so (code, valid_from) identifies a unit."""
+
+    __tablename__ = "admin_unit"
+    __table_args__ = (UniqueConstraint("code", "level", "valid_from"),)
     code: str = Field(max_length=5, index=True)
     name: str = Field(max_length=120)
     name_key: str = Field(max_length=120, index=True)
@@ -18,14 +23,6 @@ class AdminUnitBase(SQLModel):
     district_name: str | None = Field(default=None, max_length=120)  # former units only
     valid_from: date
     valid_to: date | None = None
-
-
-class AdminUnit(AdminUnitBase, table=True):
-    """A province, ward or commune as it was between valid_from and valid_to. Codes are reused
-    after the 2025 reform, so (code, valid_from) identifies a unit."""
-
-    __tablename__ = "admin_unit"
-    __table_args__ = (UniqueConstraint("code", "level", "valid_from"),)
     id: int | None = Field(default=None, primary_key=True)
 
 

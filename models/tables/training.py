@@ -10,7 +10,10 @@ from sqlmodel import Field, SQLModel
 from models.clock import utcnow
 
 
-class InstitutionBase(SQLModel):
+class Institution(SQLModel, table=True):
+    """A vocational training institution: college, centre, or an enterprise that trains."""
+
+    __tablename__ = "institution"
     code: str = Field(max_length=20, unique=True)
     name: str = Field(max_length=200)
     kind: str = Field(max_length=30)
@@ -19,12 +22,6 @@ class InstitutionBase(SQLModel):
     address: str = Field(default="", max_length=300)
     phone: str | None = Field(default=None, max_length=16)
     is_active: bool = True
-
-
-class Institution(InstitutionBase, table=True):
-    """A vocational training institution: college, centre, or an enterprise that trains."""
-
-    __tablename__ = "institution"
     id: int | None = Field(default=None, primary_key=True)
     name_key: str = Field(max_length=200, index=True)
 
@@ -58,6 +55,13 @@ class Course(CourseBase, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class CourseCreate(CourseBase):
+    """A course as its form checks it: the table's columns, and the bounds of its numbers."""
+
+    hours: int | None = Field(default=None, ge=1, le=5000)
+    capacity: int = Field(ge=1, le=500)
 
 
 class PersonBase(SQLModel):
@@ -101,7 +105,15 @@ class Person(PersonBase, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class EnrolmentBase(SQLModel):
+class PersonCreate(PersonBase):
+    """A person as the enrol form and the trainee import check them: the table's columns."""
+
+
+class Enrolment(SQLModel, table=True):
+    """A person in a course: status, result, graduation and the credential earned."""
+
+    __tablename__ = "enrolment"
+    __table_args__ = (UniqueConstraint("person_id", "course_id"),)
     person_id: int = Field(foreign_key="person.id", index=True)
     course_id: int = Field(foreign_key="course.id", index=True)
     enrolled_on: date
@@ -111,12 +123,5 @@ class EnrolmentBase(SQLModel):
     certificate_kind: str | None = Field(default=None, max_length=30)
     certificate_number: str | None = Field(default=None, max_length=40)
     support_amount: int = 0  # VND of learner support received (QĐ 46/2015)
-
-
-class Enrolment(EnrolmentBase, table=True):
-    """A person in a course: status, result, graduation and the credential earned."""
-
-    __tablename__ = "enrolment"
-    __table_args__ = (UniqueConstraint("person_id", "course_id"),)
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)

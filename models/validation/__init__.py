@@ -34,6 +34,7 @@ from models.validation.ids import (
     validate_tax_code,
 )
 from models.validation.phone import display_phone, mask_phone, normalise_phone
+from models.validation.rules import bounds, check_length, item_max_length, max_length
 from models.validation.values import (
     validate_age_range,
     validate_full_name,
@@ -47,12 +48,16 @@ __all__ = [
     "ErrorCollector",
     "FieldWarning",
     "age_on",
+    "bounds",
     "check_citizen_id",
+    "check_length",
     "clean_text",
     "collect",
     "display_phone",
+    "item_max_length",
     "mask_citizen_id",
     "mask_phone",
+    "max_length",
     "normalise_phone",
     "parse_date",
     "require_text",

@@ -7,9 +7,10 @@ import unicodedata
 
 from models.errors import InvalidError
 from models.formatting import Vnd
+from models.tables.training import PersonCreate
 from models.validation.base import clean_text, require_text
+from models.validation.rules import check_length, max_length
 
-NAME_MAX_LENGTH = 120  # Person.full_name and UserAccount.full_name columns
 LEGAL_WORKING_AGE = 15
 HIGHEST_AGE_LIMIT = 65
 # Typographic apostrophes typed on phones ("H’Mông") are stored as the plain one, so the
@@ -35,9 +36,8 @@ def validate_full_name(value: object, field: str = "full_name") -> str:
             )
     if sum(_is_letter(character) for character in name) < 2:
         raise InvalidError(field, "A name must have at least 2 letters.")
-    if len(name) > NAME_MAX_LENGTH:
-        raise InvalidError(field, "A name may have at most {max} characters.", max=NAME_MAX_LENGTH)
-    return name
+    limit = max_length(PersonCreate, "full_name")
+    return check_length(name, limit, field, "A name may have at most {max} characters.")
 
 
 def _is_letter(character: str) -> bool:

@@ -88,7 +88,7 @@ class World:
 
 @pytest.fixture
 def app(engine, tmp_path):
-    settings = Settings(database_url=str(engine.url), extra={"import_dir": str(tmp_path / "imp")})
+    settings = Settings(database_url=str(engine.url), import_dir=tmp_path / "imp")
     return create_app(settings, engine=engine)
 
 

@@ -19,18 +19,17 @@ from models.tables import (
     TrainingOccupation,
     TrainingOrder,
 )
+from models.tables.training import CourseCreate
 from models.validation import (
     ErrorCollector,
+    bounds,
+    check_length,
     clean_text,
+    max_length,
     require_text,
     validate_date_range,
     validate_quantity,
 )
-
-MAX_CAPACITY = 500
-
-
-MAX_HOURS = 5000
 
 
 @dataclass
@@ -154,22 +153,24 @@ def validated_course(
     in `errors`)."""
     errors = errors or ErrorCollector()
     code = errors.check(require_text, form.code, "code")
-    if code and len(code) > 40:
-        errors.add(InvalidError("code", "At most {max} characters.", max=40))
+    if code:
+        errors.check(check_length, code, max_length(CourseCreate, "code"), "code")
     name = errors.check(require_text, form.name, "name")
-    if name and len(name) > 200:
-        errors.add(InvalidError("name", "At most {max} characters.", max=200))
+    if name:
+        errors.check(check_length, name, max_length(CourseCreate, "name"), "name")
     occupation_id, level_code = _occupation_and_level(session, errors, form)
     hours = errors.check(_whole, form.hours, "hours")
-    if hours is not None and not 1 <= hours <= MAX_HOURS:
-        errors.add(InvalidError("hours", "Between {low} and {high}.", low=1, high=MAX_HOURS))
+    low, high = bounds(CourseCreate, "hours")
+    if hours is not None and not low <= hours <= high:
+        errors.add(InvalidError("hours", "Between {low} and {high}.", low=low, high=high))
     dates = errors.check(validate_date_range, form.start_date, form.end_date)
     start, end = dates or (None, None)
     if dates is not None and start is None:
         errors.add(InvalidError("start_date", "This field is required."))
     if dates is not None and end is None:
         errors.add(InvalidError("end_date", "This field is required."))
-    capacity = errors.check(validate_quantity, form.capacity, "capacity", maximum=MAX_CAPACITY)
+    most = bounds(CourseCreate, "capacity")[1]
+    capacity = errors.check(validate_quantity, form.capacity, "capacity", maximum=most)
     if capacity is not None and course is not None:
         _check_capacity_not_below_enrolled(session, errors, course, capacity)
     venue = clean_text(form.venue_commune_code) or None

@@ -24,6 +24,7 @@ from models.tables import (
 from models.validation import (
     ErrorCollector,
     clean_text,
+    max_length,
     parse_date,
 )
 from web.auth import Principal
@@ -44,6 +45,7 @@ RESULTS = ("dat", "khong_dat")
 
 
 FINISHED = {EnrolmentStatus.COMPLETED.value, EnrolmentStatus.GRADUATED.value}
+CERTIFICATE_NUMBER_MAX = max_length(Enrolment, "certificate_number")  # the column's limit
 
 
 def default_certificate(level_code: str) -> str:
@@ -93,8 +95,8 @@ def _row_values(row: ResultInput, course: Course, errors: ErrorCollector) -> dic
         bad("certificate_number", "A graduate needs a certificate number.")
     elif not graduated and number is not None:
         bad("certificate_number", "Only a graduate has a certificate number.")
-    elif number is not None and len(number) > 40:
-        bad("certificate_number", "At most {max} characters.", max=40)
+    elif number is not None and len(number) > CERTIFICATE_NUMBER_MAX:
+        bad("certificate_number", "At most {max} characters.", max=CERTIFICATE_NUMBER_MAX)
     return {
         "status": status,
         "result": "dat" if graduated else result,

@@ -16,15 +16,18 @@ from models.queries.reference import WorkPlaceInput, validate_work_place
 from models.queries.training_orders import (
     institution_options,
 )
-from models.validation import ErrorCollector, clean_text, parse_date, validate_quantity
+from models.tables.employment import TrainingOrderCreate
+from models.validation import (
+    ErrorCollector,
+    bounds,
+    check_length,
+    clean_text,
+    max_length,
+    parse_date,
+    validate_quantity,
+)
 from models.wages import check_vacancy_wage
 from web.services.vacancy_form import level_code_from, occupation_id_from
-
-QUANTITY_MAX = 10_000
-
-
-NOTE_MAX = 2000
-
 
 _MONEY_NOISE = re.compile(r"(?i)[\s.,]|₫|vnđ|vnd|đồng|đ")
 
@@ -117,9 +120,8 @@ def _funding(raw: str) -> str | None:
 
 def _note(raw: str) -> str:
     note = (raw or "").strip()
-    if len(note) > NOTE_MAX:
-        raise InvalidError("note", "The note may have at most {max} characters.", max=NOTE_MAX)
-    return note
+    limit = max_length(TrainingOrderCreate, "note")
+    return check_length(note, limit, "note", "The note may have at most {max} characters.")
 
 
 def _check_wage(session: Session, wage: int, place: WorkPlaceInput, on: date) -> None:
@@ -148,7 +150,8 @@ def parse_order(session: Session, form: OrderForm, *, on: date) -> OrderInput:
     level = errors.check(
         level_code_from, session, form.level_code, field_name="level_code", required=True
     )
-    quantity = errors.check(validate_quantity, form.quantity, maximum=QUANTITY_MAX)
+    most = bounds(TrainingOrderCreate, "quantity")[1]
+    quantity = errors.check(validate_quantity, form.quantity, maximum=most)
     needed_by = errors.check(_needed_by, form.needed_by, on)
     unit_cost = errors.check(_amount, form.unit_cost, "unit_cost")
     commitment = errors.check(_commitment, form.hiring_commitment, quantity)

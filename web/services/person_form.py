@@ -14,9 +14,12 @@ from models.errors import InvalidError
 from models.people import derived_flags, name_fields
 from models.queries.reference import commune_options
 from models.tables import Ethnicity, Person
+from models.tables.training import PersonCreate
 from models.validation import (
     ErrorCollector,
+    check_length,
     clean_text,
+    max_length,
     normalise_phone,
     validate_birth_date,
     validate_citizen_id,
@@ -71,10 +74,7 @@ def _household(value: str) -> str | None:
 
 
 def _village(value: str) -> str:
-    village = clean_text(value)
-    if len(village) > 120:
-        raise InvalidError("village", "At most {max} characters.", max=120)
-    return village
+    return check_length(clean_text(value), max_length(PersonCreate, "village"), "village")
 
 
 def new_person(session: Session, form: PersonForm) -> Person:

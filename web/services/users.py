@@ -17,7 +17,7 @@ from models.queries import users as user_queries
 from models.queries.courses import institution_choices
 from models.rows import get_or_404
 from models.tables import Employer, Institution, UserAccount
-from models.validation import ErrorCollector, clean_text, require_text
+from models.validation import ErrorCollector, check_length, clean_text, max_length, require_text
 from web.auth import Principal
 from web.services.auth import revoke_all_sessions
 
@@ -69,9 +69,7 @@ def _username(session: Session, value: str) -> str:
 
 def _full_name(value: str) -> str:
     name = require_text(value, "full_name")
-    if len(name) > 120:
-        raise InvalidError("full_name", "At most {max} characters.", max=120)
-    return name
+    return check_length(name, max_length(UserAccount, "full_name"), "full_name")
 
 
 def _role(value: str) -> str:

@@ -14,9 +14,14 @@ from models.errors import InvalidError
 from models.queries import reference
 from models.queries.reference import WorkPlaceInput, validate_work_place
 from models.tables import TrainingLevel, Vacancy
+from models.tables.employment import VacancyCreate
 from models.validation import (
     ErrorCollector,
+    bounds,
+    check_length,
     clean_text,
+    item_max_length,
+    max_length,
     parse_date,
     require_text,
     validate_age_range,
@@ -24,18 +29,6 @@ from models.validation import (
     validate_wage_range,
 )
 from models.wages import check_vacancy_wage
-
-TITLE_MAX = 200
-
-
-DESCRIPTION_MAX = 4000
-
-
-SKILL_MAX, SKILLS_MAX = 80, 30
-
-
-QUANTITY_MAX = 10_000
-
 
 NO_OCCUPATION = "none"  # the employer saw the suggestions and chose none of them
 
@@ -124,30 +117,26 @@ def parse_skills(text: str) -> list[str]:
 
 def _skills(text: str) -> list[str]:
     skills = parse_skills(text)
-    if len(skills) > SKILLS_MAX:
-        raise InvalidError("skills", "List at most {max} skills.", max=SKILLS_MAX)
+    most = max_length(VacancyCreate, "skills")
+    if len(skills) > most:
+        raise InvalidError("skills", "List at most {max} skills.", max=most)
+    longest = item_max_length(VacancyCreate, "skills")
     for skill in skills:
-        if len(skill) > SKILL_MAX:
-            raise InvalidError(
-                "skills", "A skill may have at most {max} characters.", max=SKILL_MAX
-            )
+        check_length(skill, longest, "skills", "A skill may have at most {max} characters.")
     return skills
 
 
 def _title(value: str) -> str:
     title = require_text(value, "title")
-    if len(title) > TITLE_MAX:
-        raise InvalidError("title", "A title may have at most {max} characters.", max=TITLE_MAX)
-    return title
+    limit = max_length(VacancyCreate, "title")
+    return check_length(title, limit, "title", "A title may have at most {max} characters.")
 
 
 def _description(value: str) -> str:
     text = (value or "").strip()
-    if len(text) > DESCRIPTION_MAX:
-        raise InvalidError(
-            "description", "The description may have at most {max} characters.", max=DESCRIPTION_MAX
-        )
-    return text
+    limit = max_length(VacancyCreate, "description")
+    msgid = "The description may have at most {max} characters."
+    return check_length(text, limit, "description", msgid)
 
 
 def occupation_id_from(session: Session, raw: str, *, on: date, field_name: str) -> int:
@@ -188,7 +177,8 @@ def parse_vacancy(
     occupation = errors.check(_occupation, session, form.occupation_id, on)
     description = errors.check(_description, form.description)
     skills = errors.check(_skills, form.skills)
-    quantity = errors.check(validate_quantity, form.quantity, maximum=QUANTITY_MAX)
+    most = bounds(VacancyCreate, "quantity")[1]
+    quantity = errors.check(validate_quantity, form.quantity, maximum=most)
     level = errors.check(
         level_code_from,
         session,

@@ -20,6 +20,7 @@ from models.clock import today as clock_today
 from models.enums import EnrolmentStatus
 from models.errors import InvalidError
 from models.excel import CellValue, SheetRow
+from models.excel.columns import CERTIFICATE_NUMBER
 from models.excel.values import (
     CERTIFICATE_BY_LEVEL,
     parse_certificate_kind,
@@ -38,7 +39,6 @@ from web.services.imports.rows import Progress, RowChecks, cell_text, citizen_id
 GRADUATED = EnrolmentStatus.GRADUATED.value
 COMPLETED = EnrolmentStatus.COMPLETED.value
 NO_RESULT_STATUSES = (EnrolmentStatus.STUDYING.value, EnrolmentStatus.DROPPED.value)
-CERTIFICATE_NUMBER_MAX = 40
 
 
 @dataclass
@@ -143,12 +143,7 @@ def _graduation(
 
 
 def _certificate_number(value: CellValue) -> str | None:
-    number = cell_text(value)
-    if len(number) > CERTIFICATE_NUMBER_MAX:
-        raise InvalidError(
-            "certificate_number", "At most {max} characters.", max=CERTIFICATE_NUMBER_MAX
-        )
-    return number or None
+    return CERTIFICATE_NUMBER.check_length(cell_text(value)) or None
 
 
 def _parse_row(

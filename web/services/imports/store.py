@@ -1,5 +1,5 @@
 """Pending imports kept on the server between upload, preview and confirmation: JSON files in
-a folder (settings.extra["import_dir"], by default var/imports), named by a random token
+a folder (settings.import_dir, by default var/imports), named by a random token
 and bound to the user who uploaded the file.
 
 Each import has a small state file (status, progress, summary) that the progress page polls,
@@ -24,7 +24,6 @@ from typing import Any
 from models.clock import utcnow
 from models.settings import Settings
 
-DEFAULT_DIR = Path("var") / "imports"
 KEEP_FOR = timedelta(days=7)  # finished and abandoned imports are deleted after this
 PREVIEW_VALID_FOR = timedelta(hours=24)  # a preview older than this must be uploaded again
 STALLED_AFTER = timedelta(minutes=15)  # a job without progress this long was interrupted
@@ -181,4 +180,4 @@ class ImportStore:
 
 
 def store_for(settings: Settings) -> ImportStore:
-    return ImportStore(Path(settings.extra.get("import_dir") or DEFAULT_DIR))
+    return ImportStore(settings.import_dir)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from models.errors import InvalidError
 from models.excel import CellValue
+from models.excel.columns import VILLAGE
 from models.queries.admin_units import CommuneIndex
 from models.queries.course_rosters import EthnicGroups
 from models.tables import Course
@@ -22,7 +23,6 @@ from web.services.imports.rows import cell_text, citizen_id_text
 
 MIN_AGE, MAX_AGE = 15, 65
 EARLY_ENROLMENT = timedelta(days=183)  # enrolment may open up to 6 months before the start
-VILLAGE_MAX = 120
 
 
 def ethnicity_code(value: CellValue, groups: EthnicGroups) -> str:
@@ -86,10 +86,7 @@ def optional_phone(value: CellValue) -> str | None:
 
 
 def village(value: CellValue) -> str:
-    text = clean_text(value)
-    if len(text) > VILLAGE_MAX:
-        raise InvalidError("village", "At most {max} characters.", max=VILLAGE_MAX)
-    return text
+    return VILLAGE.check_length(clean_text(value))
 
 
 def enrolled_on(value: CellValue, course: Course) -> date:
