@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from cli.core import ACCOUNTS, Cli, command
-from models.accounts import create_user
+from models.accounts import create_user, hash_password
+from models.db import end_read, unit_of_work
 from models.enums import Role
 from models.errors import ConflictError
 from models.tables import Employer, Institution, UserAccount
@@ -42,18 +43,21 @@ def create_user_command(
         check_username_free(session, username)
         institution_id = find_institution(cli, session, institution_code)
         employer_id = find_employer(cli, session, employer_tax_code)
+        end_read(session)  # no transaction waits while the password is typed and hashed
         password = read_password(cli, from_stdin=password_stdin)
-        user = create_user(
-            session,
-            username=username,
-            password=password,
-            full_name=full_name.strip(),
-            role=role,
-            institution_id=institution_id,
-            employer_id=employer_id,
-            language=cli.lang,
-        )
-        session.commit()
+        password_hash = hash_password(password)
+        with unit_of_work(session):
+            user = create_user(
+                session,
+                username=username,
+                password=password,
+                password_hash=password_hash,
+                full_name=full_name.strip(),
+                role=role,
+                institution_id=institution_id,
+                employer_id=employer_id,
+                language=cli.lang,
+            )
     cli.say("Created the account {username} ({role}).", username=user.username, role=user.role)
 
 

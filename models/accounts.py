@@ -36,9 +36,11 @@ def create_user(
     institution_id: int | None = None,
     employer_id: int | None = None,
     language: str = "vi",
+    password_hash: str | None = None,
 ) -> UserAccount:
     """Add an account (no commit). Refuses a taken username, a short password, or a staff
-    role without the institution or employer it belongs to."""
+    role without the institution or employer it belongs to. ``password_hash`` is the password
+    already hashed, by a caller that hashes before its unit of work (argon2 is slow)."""
     username = username.strip().lower()
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidError(
@@ -61,7 +63,7 @@ def create_user(
         institution_id=institution_id,
         employer_id=employer_id if role == "employer" else None,
         language=language,
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
     )
     if role != "institution":
         user.institution_id = None

@@ -1,4 +1,10 @@
-"""Engine and session construction for SQLite (default) and PostgreSQL."""
+"""Engine and session construction for SQLite (default) and PostgreSQL, and the unit of work:
+one transaction per use case.
+
+Reads live in query functions that never commit; a read runs in a plain (deferred) transaction
+that takes no write lock. Writes live in service functions inside ``with unit_of_work(session):``,
+which begins a writing transaction (``BEGIN IMMEDIATE`` on SQLite, so two writers queue for the
+lock instead of failing), commits on success and rolls back on any exception."""
 
 from __future__ import annotations
 
@@ -20,8 +26,9 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Build an engine. SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE,
-    so that a conditional UPDATE that claims a vacancy place is serialised between writers."""
+    """Build an engine. SQLite gets WAL, foreign keys, a busy timeout, BEGIN DEFERRED for reads
+    and BEGIN IMMEDIATE for a unit of work, so that a conditional UPDATE that claims a vacancy
+    place is serialised between writers while readers never wait for them."""
     import models.monitoring.watch  # noqa: F401  (registers the KPI staleness listeners)
 
     url = normalise_url(url)
@@ -51,14 +58,88 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # A long read (the KPI refresh) asks for a deferred transaction: a consistent view
-        # that does not hold the write lock.
-        deferred = connection.get_execution_options().get("sqlite_deferred", False)
-        connection.exec_driver_sql("BEGIN DEFERRED" if deferred else "BEGIN IMMEDIATE")
+        # Reads begin deferred: a consistent view that takes no write lock. Only a unit of work
+        # asks for the write lock up front; a deferred transaction that later writes would be
+        # refused with SQLITE_BUSY (without waiting) if another writer committed in between.
+        immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN DEFERRED")
+
+
+# The execution option a unit of work begins its connection with (SQLite: BEGIN IMMEDIATE).
+WRITE_OPTION = "sqlite_immediate"
+_UNIT_OF_WORK = "unit_of_work"  # key in Session.info while a unit of work is open
+_CONNECTED = "in_database_transaction"  # key in Session.info while a transaction is open
+
+
+# A session "begins" when an object is added, before it talks to the database; what matters
+# here is whether the database has a transaction open for it.
+@event.listens_for(Session, "after_begin")
+def _on_session_begin(session: Session, _transaction: Any, _connection: Any) -> None:
+    session.info[_CONNECTED] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _on_session_end(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_CONNECTED, None)
+
+
+@contextmanager
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """One writing transaction for one use case: commit on success, roll back on any exception
+    (and re-raise it).
+
+    A read transaction the session still has open (the request's sign-in lookup, the reads
+    before a slow step) is ended first, so the write transaction begins fresh with the write
+    lock; objects already loaded stay loaded. Changes made before the unit of work with such a
+    read open would have to upgrade it to a write, so they are refused. Inside another unit of
+    work on the same session it joins the outer one: the outer one commits or rolls back."""
+    if session.info.get(_UNIT_OF_WORK):
+        yield session
+        return
+    end_read(session)
+    session.info[_UNIT_OF_WORK] = True
+    try:
+        session.connection(execution_options={WRITE_OPTION: True})
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info.pop(_UNIT_OF_WORK, None)
+
+
+def end_read(session: Session) -> None:
+    """End the session's read transaction, if one is open, keeping the objects it loaded (a
+    rollback would expire them). Call it before waiting for anything slow; inside a unit of
+    work it does nothing."""
+    if session.info.get(_UNIT_OF_WORK) or not session.info.get(_CONNECTED):
+        return
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("changes were made outside a unit of work")
+    keep = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()  # nothing to write: ends the read and returns the connection
+    finally:
+        session.expire_on_commit = keep
+
+
+def end_transaction(session: Session) -> None:
+    """End whatever transaction the session has open outside a unit of work: a read is ended
+    keeping what it loaded; changes never made inside a unit of work are discarded."""
+    if session.info.get(_UNIT_OF_WORK) or not session.info.get(_CONNECTED):
+        return
+    if session.new or session.dirty or session.deleted:
+        session.rollback()
+    else:
+        end_read(session)
 
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session for one use case; the caller commits, anything unfinished is rolled back."""
+    """A session for one use case (writes inside ``unit_of_work``); anything unfinished is
+    rolled back when it closes."""
     with Session(engine, expire_on_commit=False) as session:
         yield session

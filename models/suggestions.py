@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 from matching.engine import Matcher
 from matching.profiles import GraduateProfile, VacancyProfile
 from models.clock import today, utcnow
+from models.db import end_read, unit_of_work
 from models.i18n import translate
 from models.profiles import graduate_profiles, vacancy_profiles
 from models.queries.candidates import Training, order_linked
@@ -41,20 +42,17 @@ def compute_suggestions(
         raise ValueError("top_k must be at least 1")
     graduates = graduate_profiles(session)
     vacancies = vacancy_profiles(session, vacancy_ids)
+    end_read(session)  # ranking is slow: no transaction stays open while it runs
     if report is not None:
         report(len(graduates), len(vacancies))
     rows = _rank(graduates, vacancies, top_k, on or today())
-    try:
+    with unit_of_work(session):
         stale = delete(VacancySuggestion)
         if vacancy_ids is not None:
             stale = stale.where(col(VacancySuggestion.vacancy_id).in_(list(vacancy_ids)))
         session.execute(stale)
         if rows:
             session.execute(insert(VacancySuggestion), rows)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return len(rows)
 
 

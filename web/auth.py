@@ -41,6 +41,11 @@ def optional_principal(request: Request, session: SessionDep) -> Principal | Non
         return cached
     found = resolve_session(session, request.cookies.get(SESSION_COOKIE, ""))
     principal = Principal(user=found[0], auth=found[1]) if found else None
+    if principal is not None:
+        # Who is asking, as of the start of the request: detached, so that a use case that
+        # fails and rolls back does not expire it before the error page shows the user.
+        session.expunge(principal.user)
+        session.expunge(principal.auth)
     request.state.principal = principal
     return principal
 

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from models.db import end_transaction
 from models.i18n import SUPPORTED_LANGUAGES, normalise_language
 from models.settings import Settings
 
@@ -26,9 +27,19 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request; services commit, anything left unfinished rolls back."""
+    """One session per request, closed once the response is sent (an error page rendered
+    after the route may still read through it); services write in units of work."""
     with Session(get_engine(request), expire_on_commit=False) as session:
         yield session
+
+
+def route_session(session: Annotated[Session, Depends(get_session)]) -> Iterator[Session]:
+    """The request's session as routes see it: the transaction a route leaves open (its
+    reads) ends as soon as the route returns, not after the response is sent."""
+    try:
+        yield session
+    finally:
+        end_transaction(session)
 
 
 def current_language(request: Request) -> str:
@@ -41,6 +52,6 @@ def current_language(request: Request) -> str:
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(route_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 LanguageDep = Annotated[str, Depends(current_language)]

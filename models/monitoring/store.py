@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from models import tables
 from models.clock import today, utcnow
+from models.db import unit_of_work
 from models.locking import locked_row
 from models.monitoring import records as load
 from models.monitoring.figures import Figure, YearInput, year_figures
@@ -102,25 +103,22 @@ def refresh_year(engine: Engine, year: int, *, as_of: date | None = None) -> Ref
     replacement itself."""
     as_of = as_of or today()
     started = time.perf_counter()
-    with Session(engine) as session:
+    with Session(engine) as session, unit_of_work(session):
         claim_snapshot(session, year)
-        session.commit()
     with Session(reading_engine(engine)) as reader:
         data = read_year(reader, year, as_of)
-        reader.rollback()
     figures = list(year_figures(data))
     records = len(data.enrolments) + len(data.spells) + len(data.follow_ups) + len(data.vacancies)
-    with Session(engine) as session:
+    with Session(engine) as session, unit_of_work(session):
         store_figures(session, year, as_of, figures, records, time.perf_counter() - started)
-        session.commit()
     return RefreshReport(year, len(figures), records, time.perf_counter() - started)
 
 
 def reading_engine(engine: Engine) -> Engine:
     """The engine for a long read: one consistent view of the database that takes no write
-    lock (a deferred transaction on SQLite, REPEATABLE READ on PostgreSQL)."""
+    lock (every read on SQLite is a deferred transaction; REPEATABLE READ on PostgreSQL)."""
     if engine.dialect.name == "sqlite":
-        return engine.execution_options(sqlite_deferred=True)
+        return engine
     return engine.execution_options(isolation_level="REPEATABLE READ")
 
 

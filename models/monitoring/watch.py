@@ -95,7 +95,7 @@ def _flag_after_commit(session: Session) -> None:
             connection.execute(
                 update(KpiSnapshot).where(KpiSnapshot.stale.is_(False)).values(stale=True)
             )
-            connection.commit()
+            connection.commit()  # its own connection, after the writer's commit (see above)
 
 
 @event.listens_for(Session, "after_rollback")

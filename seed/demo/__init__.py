@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from models.db import unit_of_work
 from models.errors import ConflictError, InvalidError
 from models.tables import AdminUnit, TrainingOccupation
 from models.years import YEAR_MAX, YEAR_MIN
@@ -81,16 +82,12 @@ def generate_demo(
                 seed=marker.get("seed"),
                 years=", ".join(str(y) for y in marker.get("years", [])),
             )
-        try:
+        with unit_of_work(session):
             if marker is not None:
                 delete_demo(session, marker)
             refuse_taken_usernames(session)
             with _bulk_mode(session):
                 summary = _generate(session, seed, years, scale, today, report)
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
     summary.replaced = marker is not None
     return summary
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from models.db import unit_of_work
 from models.queries.admin_units import name_keys
 from models.tables import AdminUnit, AdminUnitLineage
 from seed.reference.admin import PROVINCE_CODE, load_admin_units, read_admin_source
@@ -32,17 +33,13 @@ def load_reference_data(session: Session) -> dict[str, int]:
     - lists officials own (commune zones, wage-region assignments, targets, minimum wages)
       only get their missing rows: a row an administrator edited is never overwritten.
 
-    All or nothing: on any error the session is rolled back and the error re-raised.
+    All or nothing: one unit of work; on any error it is rolled back and the error re-raised.
     """
-    try:
-        admin = read_admin_source()
+    admin = read_admin_source()
+    with unit_of_work(session):
         counts = load_admin_units(session, admin)
         counts |= load_policy(session)
         counts |= load_lists(session)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return counts
 
 

@@ -213,7 +213,6 @@ def _again_with_errors(
     error: InvalidError,
 ) -> Response:
     """The page the form was on, again, with the error next to that candidate's field."""
-    session.rollback()  # the page view below commits its audit entry: nothing else
     target = urlsplit(safe_local_path(back) or "")
     raw = dict(parse_qsl(target.query))
     errors = {f"{step}-{person_id}": form_errors(error, lang)}

@@ -153,7 +153,6 @@ def course_create(
     try:
         course = course_service.create_course(session, principal=principal, form=form)
     except InvalidError as error:
-        session.rollback()
         choices = course_service.course_choices(session, principal=principal)
         errors = form_errors(error, lang)
         return _render_form(request, lang, form=form, choices=choices, errors=errors)
@@ -203,7 +202,6 @@ def course_update(
     try:
         course_service.update_course(session, principal=principal, course_id=course_id, form=form)
     except InvalidError as error:
-        session.rollback()
         course = course_service.editable_course(session, principal=principal, course_id=course_id)
         choices = course_service.course_choices(session, principal=principal, course=course)
         errors = form_errors(error, lang)
@@ -297,7 +295,6 @@ def course_results_submit(
     try:
         results_service.record_results(session, principal=principal, course_id=course_id, rows=rows)
     except InvalidError as error:
-        session.rollback()
         data = results_service.results_sheet(session, principal=principal, course_id=course_id)
 
         def typed(enrolment_id: int, name: str) -> str:

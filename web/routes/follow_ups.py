@@ -173,7 +173,6 @@ def follow_ups_record(
     try:
         count = service.record_follow_ups(session, principal=principal, rows=rows)
     except InvalidError as error:
-        session.rollback()
         data = service.refused_page(session, principal=principal, filters=filters, rows=rows)
 
         def typed(enrolment_id: int, months: int, name: str) -> str:

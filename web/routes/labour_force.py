@@ -100,7 +100,6 @@ def labour_force_import(
             session, principal=principal, filename=filename, data=data, source_raw=source
         )
     except InvalidError as error:
-        session.rollback()
         return _page(request, session, principal, lang, source=source, error=error)
     path = request.url_for("labour_force").path
     query = f"?rows={outcome.rows}&replaced={outcome.replaced}"

@@ -99,7 +99,6 @@ def target_update(
     try:
         result = service.update_target(session, principal=principal, target_id=target_id, form=form)
     except (InvalidError, ConflictError) as error:
-        session.rollback()
         detail = service.editable_target(session, principal=principal, target_id=target_id)
         if isinstance(error, ConflictError):
             form = form.reloaded(detail.target)  # the next save is made knowing the new values
@@ -122,7 +121,6 @@ def target_year_create(
             session, principal=principal, year_raw=year_form["year"], reason_raw=year_form["reason"]
         )
     except (InvalidError, ConflictError) as error:
-        session.rollback()
         return _year_error(request, session, principal, lang, error, year_form)
     return _year_link(request, year)
 

@@ -213,13 +213,11 @@ def course_enrol_submit(
     try:
         result = trainee_service.enrol(session, principal=principal, course_id=course_id, form=form)
     except InvalidError as error:
-        session.rollback()
         errors = form_errors(error, lang)
         return _render_enrol(
             request, session, principal, lang, course_id, form=form, errors=errors, status_code=400
         )
     except ConflictError as error:  # already enrolled, course full or cancelled
-        session.rollback()
         conflict = message_for(error, lang)
         return _render_enrol(
             request,

@@ -70,7 +70,6 @@ def user_create(
     try:
         user_service.create_account(session, principal=principal, form=form)
     except InvalidError as error:
-        session.rollback()
         form.password = form.password_repeat = ""  # never sent back to the browser
         return _render_form(request, session, principal, lang, form, form_errors(error, lang))
     return redirect_to(request, "users")

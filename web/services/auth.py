@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 from models import audit
 from models.accounts import hash_password, verify_password
 from models.clock import utcnow
+from models.db import end_read, unit_of_work
 from models.errors import InvalidError, ThrottledError
 from models.tables import AuthSession, LoginAttempt, UserAccount
 
@@ -36,29 +37,38 @@ def sign_in(
     username = username.strip().lower()
     _refuse_if_throttled(session, username, now)
     user = session.exec(select(UserAccount).where(col(UserAccount.username) == username)).first()
+    end_read(session)  # verifying the password is slow: no transaction waits for it
     valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or user.id is None or not valid or not user.is_active:
-        session.add(LoginAttempt(username=username, at=now))
-        session.commit()
+        with unit_of_work(session):
+            session.add(LoginAttempt(username=username, at=now))
         raise InvalidError("password", "Wrong username or password.")
+    with unit_of_work(session):
+        # Failures recorded while the password was being verified count too.
+        _refuse_if_throttled(session, username, now)
+        token = _open_session(session, user.id, username, now)
+        user.last_login_at = now
+        session.add(user)
+        audit.record(
+            session, user_id=user.id, action="sign_in", entity="user_account", entity_id=user.id
+        )
+    return token, user
+
+
+def _open_session(session: Session, user_id: int, username: str, now: datetime) -> str:
+    """A new session row, the failed sign-ins forgotten; the token is for the cookie."""
     session.execute(delete(LoginAttempt).where(col(LoginAttempt.username) == username))
     token = secrets.token_urlsafe(32)
     session.add(
         AuthSession(
             token_hash=token_digest(token),
-            user_id=user.id,
+            user_id=user_id,
             csrf_token=secrets.token_urlsafe(32),
             created_at=now,
             expires_at=now + SESSION_LIFETIME,
         )
     )
-    user.last_login_at = now
-    session.add(user)
-    audit.record(
-        session, user_id=user.id, action="sign_in", entity="user_account", entity_id=user.id
-    )
-    session.commit()
-    return token, user
+    return token
 
 
 def _refuse_if_throttled(session: Session, username: str, now: datetime) -> None:
@@ -101,13 +111,13 @@ def resolve_session(
 
 def sign_out(session: Session, *, token: str) -> None:
     """End the session behind the cookie (idempotent)."""
-    session.execute(
-        update(AuthSession)
-        .where(col(AuthSession.token_hash) == token_digest(token))
-        .where(col(AuthSession.revoked_at).is_(None))
-        .values(revoked_at=utcnow())
-    )
-    session.commit()
+    with unit_of_work(session):
+        session.execute(
+            update(AuthSession)
+            .where(col(AuthSession.token_hash) == token_digest(token))
+            .where(col(AuthSession.revoked_at).is_(None))
+            .values(revoked_at=utcnow())
+        )
 
 
 def revoke_all_sessions(session: Session, *, user_id: int) -> None:

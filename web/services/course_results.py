@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from models import audit
 from models.clock import today
+from models.db import unit_of_work
 from models.enums import CertificateKind, EnrolmentStatus
 from models.errors import InvalidError
 from models.queries import courses as course_queries
@@ -162,35 +163,37 @@ def record_results(
 ) -> int:
     """Save the results of a whole course in one transaction, or nothing at all when any
     cell is wrong (ValidationErrors naming each cell). Returns how many rows changed."""
-    course = get_or_404(session, Course, course_id, "There is no such course.")
-    require_institution(principal, course.institution_id)
-    # Held until commit, so two courses of one institution cannot hand out the same number
-    # at the same moment (PostgreSQL; SQLite transactions begin IMMEDIATE).
-    session.exec(
-        select(Institution).where(col(Institution.id) == course.institution_id).with_for_update()
-    ).one()
-    enrolments = {
-        enrolment.id: enrolment
-        for enrolment in session.exec(
-            select(Enrolment).where(col(Enrolment.course_id) == course_id)
-        )
-    }
-    errors = ErrorCollector()
-    planned: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        if row.enrolment_id not in enrolments:
-            errors.add(
-                InvalidError(None, "The table no longer matches the course: reload the page.")
+    with unit_of_work(session):
+        course = get_or_404(session, Course, course_id, "There is no such course.")
+        require_institution(principal, course.institution_id)
+        # Held until commit, so two courses of one institution cannot hand out the same number
+        # at the same moment (PostgreSQL; SQLite transactions begin IMMEDIATE).
+        session.exec(
+            select(Institution)
+            .where(col(Institution.id) == course.institution_id)
+            .with_for_update()
+        ).one()
+        enrolments = {
+            enrolment.id: enrolment
+            for enrolment in session.exec(
+                select(Enrolment).where(col(Enrolment.course_id) == course_id)
             )
-            continue
-        planned[row.enrolment_id] = _row_values(row, course, errors)
-    _certificate_clashes(session, course, planned, errors)
-    errors.raise_if_any()
-    changed = 0
-    for enrolment_id, values in planned.items():
-        changed += _apply(session, principal, enrolments[enrolment_id], values)
-    session.commit()
-    return changed
+        }
+        errors = ErrorCollector()
+        planned: dict[int, dict[str, Any]] = {}
+        for row in rows:
+            if row.enrolment_id not in enrolments:
+                errors.add(
+                    InvalidError(None, "The table no longer matches the course: reload the page.")
+                )
+                continue
+            planned[row.enrolment_id] = _row_values(row, course, errors)
+        _certificate_clashes(session, course, planned, errors)
+        errors.raise_if_any()
+        changed = 0
+        for enrolment_id, values in planned.items():
+            changed += _apply(session, principal, enrolments[enrolment_id], values)
+        return changed
 
 
 def _apply(

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models import audit
+from models.db import unit_of_work
 from models.errors import ConflictError, InvalidError, NotFoundError
 from models.queries import courses as course_queries
 from models.rows import get_or_404
@@ -43,30 +44,33 @@ def _institution_for_new_course(session: Session, principal: Principal, raw: str
 
 def create_course(session: Session, *, principal: Principal, form: CourseForm) -> Course:
     """Register a course. A second submit of the same form finds the code taken."""
-    institution_id = _institution_for_new_course(session, principal, form.institution_id)
-    errors = ErrorCollector()
-    if institution_id is None:
-        errors.add(InvalidError("institution_id", "Choose an institution."))
-    values = validated_course(
-        session, form, institution_id=institution_id, course=None, errors=errors
-    )
-    assert institution_id is not None  # else validated_course raised
-    course = Course(institution_id=institution_id, **values)
-    session.add(course)
-    _flush_or_conflict(session, values["code"])
-    audit.record(
-        session, user_id=principal.user.id, action="create", entity="course", entity_id=course.id
-    )
-    session.commit()
-    return course
+    with unit_of_work(session):
+        institution_id = _institution_for_new_course(session, principal, form.institution_id)
+        errors = ErrorCollector()
+        if institution_id is None:
+            errors.add(InvalidError("institution_id", "Choose an institution."))
+        values = validated_course(
+            session, form, institution_id=institution_id, course=None, errors=errors
+        )
+        assert institution_id is not None  # else validated_course raised
+        course = Course(institution_id=institution_id, **values)
+        session.add(course)
+        _flush_or_conflict(session, values["code"])
+        audit.record(
+            session,
+            user_id=principal.user.id,
+            action="create",
+            entity="course",
+            entity_id=course.id,
+        )
+        return course
 
 
 def _flush_or_conflict(session: Session, code: str) -> None:
     """The unique (institution, code) index catches a double submit that raced the check."""
     try:
         session.flush()
-    except IntegrityError as error:
-        session.rollback()
+    except IntegrityError as error:  # the unit of work rolls back
         raise ConflictError(
             "code", "The institution already has a course with the code {code}.", code=code
         ) from error
@@ -82,23 +86,25 @@ def editable_course(session: Session, *, principal: Principal, course_id: int) -
 def update_course(
     session: Session, *, principal: Principal, course_id: int, form: CourseForm
 ) -> Course:
-    course = editable_course(session, principal=principal, course_id=course_id)
-    values = validated_course(session, form, institution_id=course.institution_id, course=course)
-    changed = sorted(name for name, value in values.items() if getattr(course, name) != value)
-    for name, value in values.items():
-        setattr(course, name, value)
-    session.add(course)
-    _flush_or_conflict(session, values["code"])
-    audit.record(
-        session,
-        user_id=principal.user.id,
-        action="update",
-        entity="course",
-        entity_id=course.id,
-        fields=changed,
-    )
-    session.commit()
-    return course
+    with unit_of_work(session):
+        course = editable_course(session, principal=principal, course_id=course_id)
+        values = validated_course(
+            session, form, institution_id=course.institution_id, course=course
+        )
+        changed = sorted(name for name, value in values.items() if getattr(course, name) != value)
+        for name, value in values.items():
+            setattr(course, name, value)
+        session.add(course)
+        _flush_or_conflict(session, values["code"])
+        audit.record(
+            session,
+            user_id=principal.user.id,
+            action="update",
+            entity="course",
+            entity_id=course.id,
+            fields=changed,
+        )
+        return course
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -146,15 +152,15 @@ def _course_page(
     require_institution(principal, view.course.institution_id)
     roster = course_queries.course_roster(session, course_id) if with_roster else []
     if roster:
-        audit.record(
-            session,
-            user_id=principal.user.id,
-            action="view_personal_data",
-            entity="course",
-            entity_id=course_id,
-            person_ids=[row.person.id for row in roster],
-        )
-        session.commit()
+        with unit_of_work(session):
+            audit.record(
+                session,
+                user_id=principal.user.id,
+                action="view_personal_data",
+                entity="course",
+                entity_id=course_id,
+                person_ids=[row.person.id for row in roster],
+            )
     return CoursePageData(
         view=view,
         counts=course_queries.course_counts(session, view.course),

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from matching.kpi import FOLLOW_UP_WINDOWS
 from models import audit
 from models.clock import today
+from models.db import unit_of_work
 from models.errors import ConflictError, ForbiddenError, InvalidError
 from models.follow_up_values import UNKNOWN, Outcome, OutcomeCells, check_outcome
 from models.queries import follow_ups as queries
@@ -139,7 +140,9 @@ def refused_page(
 
 
 def _audit_shown(session: Session, principal: Principal, rows: list[queries.DueFollowUp]) -> None:
-    if rows:
+    if not rows:
+        return
+    with unit_of_work(session):
         audit.record(
             session,
             user_id=principal.user.id,
@@ -147,7 +150,6 @@ def _audit_shown(session: Session, principal: Principal, rows: list[queries.DueF
             entity="follow_up_list",
             person_ids=sorted({row.person.id for row in rows if row.person.id}),
         )
-    session.commit()
 
 
 def record_follow_ups(session: Session, *, principal: Principal, rows: list[OutcomeInput]) -> int:
@@ -161,46 +163,44 @@ def record_follow_ups(session: Session, *, principal: Principal, rows: list[Outc
         return _record(session, principal, filled)
     except IntegrityError:
         # Someone stored one of these follow-ups meanwhile (the same form sent twice at
-        # once): check again against what is stored now.
-        session.rollback()
+        # once): its unit of work rolled back; check again against what is stored now.
         try:
             return _record(session, principal, filled)
         except IntegrityError as error:
-            session.rollback()
             raise ConflictError(None, RELOAD) from error
 
 
 def _record(session: Session, principal: Principal, rows: list[OutcomeInput]) -> int:
-    planned = _checked(session, principal, rows)
-    stored = []
-    for row, outcome, person_id in planned:
-        follow_up = FollowUp(
-            enrolment_id=row.enrolment_id,
-            person_id=person_id,
-            months_after=row.months_after,
-            observed_on=outcome.observed_on,
-            status=outcome.status,
-            in_trained_occupation=outcome.in_trained_occupation,
-            income=outcome.income,
-            source=outcome.source,
-            recorded_by_id=principal.user.id,
-        )
-        session.add(follow_up)
-        stored.append(follow_up)
-    session.flush()
-    for follow_up in stored:
-        audit.record(
-            session,
-            user_id=principal.user.id,
-            action="create",
-            entity="follow_up",
-            entity_id=follow_up.id,
-            person_id=follow_up.person_id,
-            enrolment_id=follow_up.enrolment_id,
-            months_after=follow_up.months_after,
-        )
-    session.commit()
-    return len(stored)
+    with unit_of_work(session):
+        planned = _checked(session, principal, rows)
+        stored = []
+        for row, outcome, person_id in planned:
+            follow_up = FollowUp(
+                enrolment_id=row.enrolment_id,
+                person_id=person_id,
+                months_after=row.months_after,
+                observed_on=outcome.observed_on,
+                status=outcome.status,
+                in_trained_occupation=outcome.in_trained_occupation,
+                income=outcome.income,
+                source=outcome.source,
+                recorded_by_id=principal.user.id,
+            )
+            session.add(follow_up)
+            stored.append(follow_up)
+        session.flush()
+        for follow_up in stored:
+            audit.record(
+                session,
+                user_id=principal.user.id,
+                action="create",
+                entity="follow_up",
+                entity_id=follow_up.id,
+                person_id=follow_up.person_id,
+                enrolment_id=follow_up.enrolment_id,
+                months_after=follow_up.months_after,
+            )
+        return len(stored)
 
 
 def _checked(

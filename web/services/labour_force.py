@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 from models import audit
 from models.clock import utcnow
 from models.csv_read import read_csv_table
+from models.db import unit_of_work
 from models.errors import InvalidError
 from models.excel import SheetTable, read_table, template_workbook
 from models.excel.columns import COMMUNE_LIST
@@ -108,40 +109,40 @@ def import_figures(
     if problems:
         raise RowErrors(problems)
     years = sorted({figure.year for figure in figures})
-    _one_import_at_a_time(session)
-    deleted = session.execute(
-        delete(LabourForceFigure).where(
-            col(LabourForceFigure.year).in_(years), col(LabourForceFigure.source) == source
+    with unit_of_work(session):  # the file was read and checked before
+        _one_import_at_a_time(session)
+        deleted = session.execute(
+            delete(LabourForceFigure).where(
+                col(LabourForceFigure.year).in_(years), col(LabourForceFigure.source) == source
+            )
         )
-    )
-    now = utcnow()
-    session.add_all(
-        LabourForceFigure(
-            year=figure.year,
-            commune_code=figure.commune_code,
-            labour_force=figure.labour_force,
-            trained=figure.trained,
-            trained_certified=figure.trained_certified,
-            employed=figure.employed,
-            employed_nlts=figure.employed_nlts,
-            employed_cnxd=figure.employed_cnxd,
-            employed_dv=figure.employed_dv,
+        now = utcnow()
+        session.add_all(
+            LabourForceFigure(
+                year=figure.year,
+                commune_code=figure.commune_code,
+                labour_force=figure.labour_force,
+                trained=figure.trained,
+                trained_certified=figure.trained_certified,
+                employed=figure.employed,
+                employed_nlts=figure.employed_nlts,
+                employed_cnxd=figure.employed_cnxd,
+                employed_dv=figure.employed_dv,
+                source=source,
+                imported_at=now,
+            )
+            for figure in figures
+        )
+        replaced = cast(CursorResult[Any], deleted).rowcount or 0
+        audit.record(
+            session,
+            user_id=principal.user.id,
+            action="import",
+            entity="labour_force_figure",
+            years=years,
             source=source,
-            imported_at=now,
+            rows=len(figures),
+            replaced=replaced,
+            filename=filename,
         )
-        for figure in figures
-    )
-    replaced = cast(CursorResult[Any], deleted).rowcount or 0
-    audit.record(
-        session,
-        user_id=principal.user.id,
-        action="import",
-        entity="labour_force_figure",
-        years=years,
-        source=source,
-        rows=len(figures),
-        replaced=replaced,
-        filename=filename,
-    )
-    session.commit()
     return ImportOutcome(years, source, len(figures), replaced)

@@ -20,6 +20,7 @@ from sqlmodel import Session
 from matching.kpi import WINDOWS
 from matching.kpi.dates import add_months
 from models.clock import today
+from models.db import end_read
 from models.monitoring.read import SnapshotInfo, snapshot_info
 from models.monitoring.store import refresh_year
 
@@ -48,9 +49,9 @@ def fresh_year(
     if info is not None and not needs_refresh(info):
         return info
     if info is None or background is None:
-        session.rollback()  # on SQLite the read holds the write lock the refresh needs
+        end_read(session)  # no transaction of this request stays open while it waits
         refresh_once(engine, year)
-        session.rollback()  # end the read transaction so the new figures are visible
+        session.expire_all()  # read the new snapshot, not the one the session loaded
         return snapshot_info(session, year)
     background.add_task(refresh_once, engine, year)
     return info

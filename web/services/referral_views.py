@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models import audit
+from models.db import unit_of_work
 from models.enums import (
     VacancyStatus,
 )
@@ -54,7 +55,6 @@ def view_candidates(
     shown = [each for each in listed if filters.keeps(each.candidate, vacancy)]
     ids = [each.view.person_id for each in shown]
     _audit_view(session, principal, "vacancy_candidates", vacancy_id, ids)
-    session.commit()
     communes = {each.candidate.person.commune_code: each.candidate.commune_name for each in listed}
     computed = min((each.candidate.suggestion.computed_at for each in listed), default=None)
     return CandidatesView(vacancy, shown, communes, computed)
@@ -67,7 +67,8 @@ def _refresh_suggestions(session: Session, vacancy: Vacancy) -> None:
         return
     if not suggestions_stale(session, vacancy, suggestions_for(session, vacancy.id)):
         return
-    # Rolled back by compute_suggestions on a clash: the other reader's rows stand.
+    # Rolled back by compute_suggestions' unit of work on a clash: the other reader's rows
+    # stand.
     with suppress(IntegrityError):
         compute_suggestions(session, vacancy_ids=[vacancy.id])
 
@@ -87,14 +88,15 @@ def _audit_view(
     session: Session, principal: Principal, entity: str, vacancy_id: int, ids: list[int]
 ) -> None:
     """One entry per page view, naming the people whose data it showed."""
-    audit.record(
-        session,
-        user_id=principal.user.id,
-        action="view_personal_data",
-        entity=entity,
-        entity_id=vacancy_id,
-        person_ids=ids,
-    )
+    with unit_of_work(session):
+        audit.record(
+            session,
+            user_id=principal.user.id,
+            action="view_personal_data",
+            entity=entity,
+            entity_id=vacancy_id,
+            person_ids=ids,
+        )
 
 
 @dataclass(frozen=True)
@@ -115,5 +117,4 @@ def view_referrals(session: Session, *, principal: Principal, vacancy_id: int) -
             rows.append((row, None))
     ids = [view.person_id for _, view in rows if view is not None]
     _audit_view(session, principal, "vacancy_referrals", vacancy_id, ids)
-    session.commit()
     return ReferralsView(vacancy, rows)

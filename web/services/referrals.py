@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from models import audit
 from models.clock import today, utcnow
+from models.db import unit_of_work
 from models.enums import (
     EmploymentKind,
     EmploymentSource,
@@ -81,24 +82,26 @@ def _suggested_score(session: Session, vacancy_id: int, person_id: int) -> float
 def refer(session: Session, *, principal: Principal, vacancy_id: int, person_id: int) -> Referral:
     """Propose a graduate to the employer. A second referral while the first is in progress
     (a double click) is refused by the partial unique index, and said so."""
-    vacancy = vacancy_for(session, principal, vacancy_id, Permission.REFER_CANDIDATES)
-    if vacancy.status != VacancyStatus.OPEN:
-        raise ConflictError("vacancy", "This vacancy is not open: nobody can be referred to it.")
-    _person(session, principal, person_id, lock=False)
-    _refuse_if_employed(session, person_id, vacancy_id)
-    if active_referral(session, vacancy_id, person_id) is not None:
-        raise _already_referred()
-    referral = Referral(
-        person_id=person_id,
-        vacancy_id=vacancy_id,
-        status=ReferralStatus.REFERRED,
-        score=_suggested_score(session, vacancy_id, person_id),
-        created_by_id=principal.user.id,
-    )
-    _insert_referral(session, referral)
-    _audit_referral(session, principal, referral, "create")
-    session.commit()
-    return referral
+    with unit_of_work(session):
+        vacancy = vacancy_for(session, principal, vacancy_id, Permission.REFER_CANDIDATES)
+        if vacancy.status != VacancyStatus.OPEN:
+            raise ConflictError(
+                "vacancy", "This vacancy is not open: nobody can be referred to it."
+            )
+        _person(session, principal, person_id, lock=False)
+        _refuse_if_employed(session, person_id, vacancy_id)
+        if active_referral(session, vacancy_id, person_id) is not None:
+            raise _already_referred()
+        referral = Referral(
+            person_id=person_id,
+            vacancy_id=vacancy_id,
+            status=ReferralStatus.REFERRED,
+            score=_suggested_score(session, vacancy_id, person_id),
+            created_by_id=principal.user.id,
+        )
+        _insert_referral(session, referral)
+        _audit_referral(session, principal, referral, "create")
+        return referral
 
 
 def _already_referred() -> ConflictError:
@@ -162,17 +165,17 @@ def _move(
 def record_interview(
     session: Session, *, principal: Principal, vacancy_id: int, person_id: int
 ) -> Referral:
-    vacancy_for(session, principal, vacancy_id, Permission.HIRE)
-    referral = _move(
-        session,
-        vacancy_id,
-        person_id,
-        ReferralStatus.INTERVIEW,
-        allowed_from=(ReferralStatus.PROPOSED, ReferralStatus.REFERRED),
-    )
-    _audit_referral(session, principal, referral, "update")
-    session.commit()
-    return referral
+    with unit_of_work(session):
+        vacancy_for(session, principal, vacancy_id, Permission.HIRE)
+        referral = _move(
+            session,
+            vacancy_id,
+            person_id,
+            ReferralStatus.INTERVIEW,
+            allowed_from=(ReferralStatus.PROPOSED, ReferralStatus.REFERRED),
+        )
+        _audit_referral(session, principal, referral, "update")
+        return referral
 
 
 def _reason(text: str, *, required: bool, msgid: str) -> str:
@@ -190,24 +193,24 @@ def reject(
     session: Session, *, principal: Principal, vacancy_id: int, person_id: int, reason: str
 ) -> Referral:
     """The employer turns a candidate down; the reason is required."""
-    vacancy_for(session, principal, vacancy_id, Permission.HIRE)
-    text = _reason(reason, required=True, msgid="Give the reason for the rejection.")
-    referral = _move(session, vacancy_id, person_id, ReferralStatus.REJECTED, reason=text)
-    _audit_referral(session, principal, referral, "update")
-    session.commit()
-    return referral
+    with unit_of_work(session):
+        vacancy_for(session, principal, vacancy_id, Permission.HIRE)
+        text = _reason(reason, required=True, msgid="Give the reason for the rejection.")
+        referral = _move(session, vacancy_id, person_id, ReferralStatus.REJECTED, reason=text)
+        _audit_referral(session, principal, referral, "update")
+        return referral
 
 
 def withdraw(
     session: Session, *, principal: Principal, vacancy_id: int, person_id: int, reason: str = ""
 ) -> Referral:
     """The referral is called off (the candidate declined, or was referred by mistake)."""
-    vacancy_for(session, principal, vacancy_id, Permission.REFER_CANDIDATES)
-    text = _reason(reason, required=False, msgid="Give the reason.")
-    referral = _move(session, vacancy_id, person_id, ReferralStatus.WITHDRAWN, reason=text)
-    _audit_referral(session, principal, referral, "update")
-    session.commit()
-    return referral
+    with unit_of_work(session):
+        vacancy_for(session, principal, vacancy_id, Permission.REFER_CANDIDATES)
+        text = _reason(reason, required=False, msgid="Give the reason.")
+        referral = _move(session, vacancy_id, person_id, ReferralStatus.WITHDRAWN, reason=text)
+        _audit_referral(session, principal, referral, "update")
+        return referral
 
 
 def hire(
@@ -215,15 +218,15 @@ def hire(
 ) -> EmploymentSpell:
     """Hire a candidate: the referral (made now if there was none) becomes hired, one place
     is claimed, and the job is recorded as an employment spell, all in one transaction."""
-    vacancy = vacancy_for(session, principal, vacancy_id, Permission.HIRE)
-    _person(session, principal, person_id, lock=True)
-    _refuse_if_employed(session, person_id, vacancy_id)
-    referral = _hired_referral(session, principal, vacancy_id, person_id)
-    claim_place(session, vacancy_id)
-    spell = _spell(session, vacancy, referral)
-    _audit_referral(session, principal, referral, "hire", employment_spell_id=spell.id)
-    session.commit()
-    return spell
+    with unit_of_work(session):
+        vacancy = vacancy_for(session, principal, vacancy_id, Permission.HIRE)
+        _person(session, principal, person_id, lock=True)
+        _refuse_if_employed(session, person_id, vacancy_id)
+        referral = _hired_referral(session, principal, vacancy_id, person_id)
+        claim_place(session, vacancy_id)
+        spell = _spell(session, vacancy, referral)
+        _audit_referral(session, principal, referral, "hire", employment_spell_id=spell.id)
+        return spell
 
 
 def _hired_referral(

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from models import audit
 from models.clock import local_time, today
+from models.db import unit_of_work
 from models.formatting import format_date, format_number
 from models.i18n import translate
 from models.monitoring.read import FigureTable, figure_table, targets
@@ -89,16 +90,16 @@ def _audited(
     table: str | None = None,
 ) -> Report:
     report = yearly_report(engine, session, year)
-    audit.record(
-        session,
-        user_id=principal.user.id,
-        action="export",
-        entity="report",
-        entity_id=year,
-        export_kind=kind,
-        table=table,
-    )
-    session.commit()
+    with unit_of_work(session):
+        audit.record(
+            session,
+            user_id=principal.user.id,
+            action="export",
+            entity="report",
+            entity_id=year,
+            export_kind=kind,
+            table=table,
+        )
     return report
 
 

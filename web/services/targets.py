@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from models import audit
 from models.clock import today
+from models.db import unit_of_work
 from models.errors import ConflictError, InvalidError, NotFoundError
 from models.queries.targets import TargetDetail, YearTargets, target_detail, target_years
 from models.queries.targets import year_targets as read_year_targets
@@ -181,25 +182,24 @@ def update_target(
     """Save a change of one target (`changed` False when the form changed nothing).
     Raises ValidationErrors for bad values or a missing reason, ConflictError when the target
     changed since the form was loaded."""
-    target = get_or_404(session, Target, target_id, "There is no such target.", lock=True)
-    errors = ErrorCollector()
-    values = parse_values(form, target.unit, errors)
-    year = target.year
-    if values is not None and values == _current(target):
-        session.rollback()  # nothing to write: end the transaction and its lock
-        return TargetUpdate(year, changed=False)
-    reason = errors.check(_bounded_text, form.reason, "reason", MAX_REASON)
-    errors.raise_if_any()
-    assert values is not None and reason is not None
-    if not _loaded_matches(form, target):
-        raise ConflictError(
-            None,
-            "Someone else changed this target while you were editing it. Nothing was saved: "
-            "the page now shows the current values; check them and save again.",
-        )
-    _write_change(session, principal, target, values, reason)
-    session.commit()
-    return TargetUpdate(year, changed=True)
+    with unit_of_work(session):
+        target = get_or_404(session, Target, target_id, "There is no such target.", lock=True)
+        errors = ErrorCollector()
+        values = parse_values(form, target.unit, errors)
+        year = target.year
+        if values is not None and values == _current(target):
+            return TargetUpdate(year, changed=False)  # nothing to write
+        reason = errors.check(_bounded_text, form.reason, "reason", MAX_REASON)
+        errors.raise_if_any()
+        assert values is not None and reason is not None
+        if not _loaded_matches(form, target):
+            raise ConflictError(
+                None,
+                "Someone else changed this target while you were editing it. Nothing was saved: "
+                "the page now shows the current values; check them and save again.",
+            )
+        _write_change(session, principal, target, values, reason)
+        return TargetUpdate(year, changed=True)
 
 
 def _write_change(
@@ -269,18 +269,17 @@ def add_year(session: Session, *, principal: Principal, year_raw: str, reason_ra
     if not missing:
         raise InvalidError("year", "There are no targets of an earlier year to copy.")
     try:
-        for model in missing:
-            target = Target(
-                indicator=model.indicator,
-                year=year,
-                value_min=0,
-                unit=model.unit,
-                source_document=model.source_document,
-            )
-            _write_change(session, principal, target, _current(model), reason, created=True)
-        session.commit()
+        with unit_of_work(session):
+            for model in missing:
+                target = Target(
+                    indicator=model.indicator,
+                    year=year,
+                    value_min=0,
+                    unit=model.unit,
+                    source_document=model.source_document,
+                )
+                _write_change(session, principal, target, _current(model), reason, created=True)
     except IntegrityError as error:  # the same year opened at the same moment elsewhere
-        session.rollback()
         raise ConflictError(
             "year", "The targets of {year} already exist: edit them in the list.", year=year
         ) from error

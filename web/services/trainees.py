@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from models import audit
 from models.clock import today, utcnow
+from models.db import unit_of_work
 from models.enums import CourseStatus
 from models.errors import ConflictError, InvalidError, NotFoundError
 from models.queries import courses as course_queries
@@ -70,34 +71,35 @@ def enrol(
     session: Session, *, principal: Principal, course_id: int, form: EnrolForm
 ) -> EnrolResult:
     """Enrol the chosen person, or a new one once no registered person matches."""
-    course = course_for_enrolment(session, principal=principal, course_id=course_id)
-    enrolled_on = _enrolment_date(form.enrolled_on)
-    if form.person_id.strip():
-        person = _existing_person(session, form.person_id)
-        return _enrol_person(session, principal, course, person, enrolled_on, created=False)
-    same_id = people_queries.find_by_citizen_id(session, form.person.citizen_id)
-    if same_id is not None:
-        _audit_shown(session, principal, [same_id], "enrol_lookup")
-        return EnrolResult(same_id=same_id)
-    person = new_person(session, form.person)
-    if not form.confirmed_new:
-        same_name = people_queries.find_by_name_and_birth_date(
-            session, person.full_name, person.birth_date
+    with unit_of_work(session):
+        course = course_for_enrolment(session, principal=principal, course_id=course_id)
+        enrolled_on = _enrolment_date(form.enrolled_on)
+        if form.person_id.strip():
+            person = _existing_person(session, form.person_id)
+            return _enrol_person(session, principal, course, person, enrolled_on, created=False)
+        same_id = people_queries.find_by_citizen_id(session, form.person.citizen_id)
+        if same_id is not None:
+            _audit_shown(session, principal, [same_id], "enrol_lookup")
+            return EnrolResult(same_id=same_id)
+        person = new_person(session, form.person)
+        if not form.confirmed_new:
+            same_name = people_queries.find_by_name_and_birth_date(
+                session, person.full_name, person.birth_date
+            )
+            if same_name:
+                _audit_shown(session, principal, same_name, "enrol_lookup")
+                return EnrolResult(same_name=same_name)
+        session.add(person)
+        _flush_or_conflict(session, "citizen_id", "This citizen ID is already registered")
+        audit.record(
+            session,
+            user_id=principal.user.id,
+            action="create",
+            entity="person",
+            entity_id=person.id,
+            person_id=person.id,
         )
-        if same_name:
-            _audit_shown(session, principal, same_name, "enrol_lookup")
-            return EnrolResult(same_name=same_name)
-    session.add(person)
-    _flush_or_conflict(session, "citizen_id", "This citizen ID is already registered")
-    audit.record(
-        session,
-        user_id=principal.user.id,
-        action="create",
-        entity="person",
-        entity_id=person.id,
-        person_id=person.id,
-    )
-    return _enrol_person(session, principal, course, person, enrolled_on, created=True)
+        return _enrol_person(session, principal, course, person, enrolled_on, created=True)
 
 
 def _enrolment_date(raw: str) -> date:
@@ -121,7 +123,8 @@ def _enrol_person(
     created: bool,
 ) -> EnrolResult:
     """Add the enrolment while holding the course row, so two clerks cannot both take the
-    last place (PostgreSQL row lock; SQLite transactions begin IMMEDIATE)."""
+    last place (PostgreSQL row lock; on SQLite the unit of work began IMMEDIATE). Runs inside
+    the caller's unit of work."""
     locked = session.exec(select(Course).where(col(Course.id) == course.id).with_for_update()).one()
     if locked.status == CourseStatus.CANCELLED:
         raise ConflictError("course", "This course was cancelled: no one can be enrolled.")
@@ -152,7 +155,6 @@ def _enrol_person(
         person_id=person.id,
         new_person=created,
     )
-    session.commit()
     return EnrolResult(enrolment=enrolment, person=person)
 
 
@@ -161,8 +163,7 @@ def _flush_or_conflict(session: Session, field_name: str, msgid: str) -> None:
     try:
         session.flush()
     except IntegrityError as error:
-        session.rollback()
-        raise ConflictError(field_name, msgid) from error
+        raise ConflictError(field_name, msgid) from error  # the unit of work rolls back
 
 
 def _audit_shown(
@@ -171,16 +172,16 @@ def _audit_shown(
     """One entry for a page that shows these people's personal data."""
     if not people:
         return
-    audit.record(
-        session,
-        user_id=principal.user.id,
-        action="view_personal_data",
-        entity=entity,
-        person_id=people[0].id if len(people) == 1 else None,
-        person_ids=[person.id for person in people],
-        **details,
-    )
-    session.commit()
+    with unit_of_work(session):
+        audit.record(
+            session,
+            user_id=principal.user.id,
+            action="view_personal_data",
+            entity=entity,
+            person_id=people[0].id if len(people) == 1 else None,
+            person_ids=[person.id for person in people],
+            **details,
+        )
 
 
 def look_up(
@@ -245,25 +246,25 @@ def open_person(
 
 def set_consent(session: Session, *, principal: Principal, person_id: int, consent: bool) -> None:
     """Record whether the person agrees to be shown to employers, and when they agreed."""
-    record = people_queries.person_record(session, person_id)
-    if record is None:
-        raise NotFoundError(None, "There is no such person.")
-    require_person(principal, {row.institution.id or 0 for row in record.enrolments})
-    person = record.person
-    if person.consent_to_employers == consent:
-        return
-    person.consent_to_employers = consent
-    person.consent_at = utcnow() if consent else None
-    person.updated_at = utcnow()
-    session.add(person)
-    audit.record(
-        session,
-        user_id=principal.user.id,
-        action="update",
-        entity="person",
-        entity_id=person.id,
-        person_id=person.id,
-        fields=["consent_to_employers"],
-        consent=consent,
-    )
-    session.commit()
+    with unit_of_work(session):
+        record = people_queries.person_record(session, person_id)
+        if record is None:
+            raise NotFoundError(None, "There is no such person.")
+        require_person(principal, {row.institution.id or 0 for row in record.enrolments})
+        person = record.person
+        if person.consent_to_employers == consent:
+            return
+        person.consent_to_employers = consent
+        person.consent_at = utcnow() if consent else None
+        person.updated_at = utcnow()
+        session.add(person)
+        audit.record(
+            session,
+            user_id=principal.user.id,
+            action="update",
+            entity="person",
+            entity_id=person.id,
+            person_id=person.id,
+            fields=["consent_to_employers"],
+            consent=consent,
+        )

@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 
 from models import audit
 from models.clock import today, utcnow
+from models.db import unit_of_work
 from models.enums import Role
 from models.enums import TrainingOrderStatus as Status
 from models.errors import ConflictError, InvalidError
@@ -50,39 +51,39 @@ def request_order(
     form_token: str,
 ) -> TrainingOrder:
     """The employer's request. A form sent twice (same token) gives the first order."""
-    errors = ErrorCollector()
-    employer_id = errors.check(acting_employer, session, principal, employer_id_raw)
-    data = errors.check(parse_order, session, form, on=today())
-    errors.raise_if_any()
-    assert data is not None and employer_id is not None
-    locked_employer(session, employer_id)
-    earlier = created_with_token(
-        session, entity="training_order", user_id=principal.user.id, token=form_token
-    )
-    if earlier is not None:
-        return get_order(session, earlier)
-    order = TrainingOrder(
-        employer_id=employer_id,
-        institution_id=data.institution_id,
-        occupation_id=data.occupation_id,
-        level_code=data.level_code,
-        quantity=data.quantity,
-        needed_by=data.needed_by,
-        unit_cost=data.unit_cost,
-        hiring_commitment=data.hiring_commitment,
-        committed_wage=data.committed_wage,
-        funding_source=data.funding_source,
-        note=data.note,
-        location_kind=data.place.location_kind,
-        commune_code=data.place.commune_code,
-        province_code=data.place.province_code,
-        country_code=data.place.country_code,
-    )
-    session.add(order)
-    session.flush()
-    _audit(session, principal, "create", order, form_token=form_token)
-    session.commit()
-    return order
+    with unit_of_work(session):
+        errors = ErrorCollector()
+        employer_id = errors.check(acting_employer, session, principal, employer_id_raw)
+        data = errors.check(parse_order, session, form, on=today())
+        errors.raise_if_any()
+        assert data is not None and employer_id is not None
+        locked_employer(session, employer_id)
+        earlier = created_with_token(
+            session, entity="training_order", user_id=principal.user.id, token=form_token
+        )
+        if earlier is not None:
+            return get_order(session, earlier)
+        order = TrainingOrder(
+            employer_id=employer_id,
+            institution_id=data.institution_id,
+            occupation_id=data.occupation_id,
+            level_code=data.level_code,
+            quantity=data.quantity,
+            needed_by=data.needed_by,
+            unit_cost=data.unit_cost,
+            hiring_commitment=data.hiring_commitment,
+            committed_wage=data.committed_wage,
+            funding_source=data.funding_source,
+            note=data.note,
+            location_kind=data.place.location_kind,
+            commune_code=data.place.commune_code,
+            province_code=data.place.province_code,
+            country_code=data.place.country_code,
+        )
+        session.add(order)
+        session.flush()
+        _audit(session, principal, "create", order, form_token=form_token)
+        return order
 
 
 def _locked_order(session: Session, order_id: int) -> TrainingOrder:
@@ -127,18 +128,18 @@ def _audit(
 def _move(
     session: Session, principal: Principal, order: TrainingOrder, status: Status, reason: str = ""
 ) -> TrainingOrder:
-    action = status.value
-    order.status = status.value
-    if reason:
-        order.status_reason = reason
-    if status in (Status.ACCEPTED, Status.DECLINED):
-        order.decided_at = utcnow()
-    if status in (Status.CLOSED, Status.FULFILLED):
-        order.closed_at = utcnow()
-    session.add(order)
-    _audit(session, principal, action, order)
-    session.commit()
-    return order
+    with unit_of_work(session):
+        action = status.value
+        order.status = status.value
+        if reason:
+            order.status_reason = reason
+        if status in (Status.ACCEPTED, Status.DECLINED):
+            order.decided_at = utcnow()
+        if status in (Status.CLOSED, Status.FULFILLED):
+            order.closed_at = utcnow()
+        session.add(order)
+        _audit(session, principal, action, order)
+        return order
 
 
 def _reason(raw: str, msgid: str) -> str:
@@ -188,23 +189,23 @@ def link_course(
 ) -> TrainingOrder:
     """The course that trains the cohort; the order is then in training. One conditional
     write claims the course, so two orders can never share it."""
-    order = _locked_order(session, order_id)
-    _as_institution(principal, order)
-    if order.status not in (Status.ACCEPTED, Status.IN_TRAINING):
-        raise ConflictError(None, "A course can be linked only to an accepted order.")
-    course = _linkable_course(session, order, course_id)
-    claimed = session.execute(
-        update(Course)
-        .where(col(Course.id) == course.id, col(Course.training_order_id).is_(None))
-        .values(training_order_id=order.id)
-    )
-    if cast(CursorResult[Any], claimed).rowcount != 1:
-        raise ConflictError("course_id", "This course already trains an order.")
-    order.status = Status.IN_TRAINING.value
-    session.add(order)
-    _audit(session, principal, "link_course", order, course_id=course.id)
-    session.commit()
-    return order
+    with unit_of_work(session):
+        order = _locked_order(session, order_id)
+        _as_institution(principal, order)
+        if order.status not in (Status.ACCEPTED, Status.IN_TRAINING):
+            raise ConflictError(None, "A course can be linked only to an accepted order.")
+        course = _linkable_course(session, order, course_id)
+        claimed = session.execute(
+            update(Course)
+            .where(col(Course.id) == course.id, col(Course.training_order_id).is_(None))
+            .values(training_order_id=order.id)
+        )
+        if cast(CursorResult[Any], claimed).rowcount != 1:
+            raise ConflictError("course_id", "This course already trains an order.")
+        order.status = Status.IN_TRAINING.value
+        session.add(order)
+        _audit(session, principal, "link_course", order, course_id=course.id)
+        return order
 
 
 def mark_trained(session: Session, *, principal: Principal, order_id: int) -> TrainingOrder:

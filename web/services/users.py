@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from models import audit
-from models.accounts import MIN_PASSWORD_LENGTH, create_user
+from models.accounts import MIN_PASSWORD_LENGTH, create_user, hash_password
+from models.db import end_read, unit_of_work
 from models.enums import Role
 from models.errors import InvalidError
 from models.i18n import SUPPORTED_LANGUAGES
@@ -124,45 +125,48 @@ def create_account(session: Session, *, principal: Principal, form: UserForm) ->
         )
     password = errors.check(_password, form.password, form.password_repeat)
     errors.raise_if_any()
-    user = create_user(
-        session,
-        username=username or "",
-        password=password or "",
-        full_name=full_name or "",
-        role=role or "",
-        institution_id=institution_id,
-        employer_id=employer_id,
-        language=form.language if form.language in SUPPORTED_LANGUAGES else "vi",
-    )
-    audit.record(
-        session,
-        user_id=principal.user.id,
-        action="create",
-        entity="user_account",
-        entity_id=user.id,
-        role=user.role,
-    )
-    session.commit()
+    end_read(session)  # hashing is slow: no transaction waits for it
+    password_hash = hash_password(password or "")
+    with unit_of_work(session):
+        user = create_user(
+            session,
+            username=username or "",
+            password=password or "",
+            password_hash=password_hash,
+            full_name=full_name or "",
+            role=role or "",
+            institution_id=institution_id,
+            employer_id=employer_id,
+            language=form.language if form.language in SUPPORTED_LANGUAGES else "vi",
+        )
+        audit.record(
+            session,
+            user_id=principal.user.id,
+            action="create",
+            entity="user_account",
+            entity_id=user.id,
+            role=user.role,
+        )
     return user
 
 
 def set_active(session: Session, *, principal: Principal, user_id: int, active: bool) -> None:
     """Disable an account (its sessions end at once) or enable it again. An administrator
     cannot disable their own account, so the site always keeps one who can undo it."""
-    user = get_or_404(session, UserAccount, user_id, "There is no such account.")
-    if not active and user.id == principal.user.id:
-        raise InvalidError(None, "You cannot disable your own account.")
-    if user.is_active == active:
-        return
-    user.is_active = active
-    session.add(user)
-    if not active:
-        revoke_all_sessions(session, user_id=user_id)
-    audit.record(
-        session,
-        user_id=principal.user.id,
-        action="enable" if active else "disable",
-        entity="user_account",
-        entity_id=user_id,
-    )
-    session.commit()
+    with unit_of_work(session):
+        user = get_or_404(session, UserAccount, user_id, "There is no such account.")
+        if not active and user.id == principal.user.id:
+            raise InvalidError(None, "You cannot disable your own account.")
+        if user.is_active == active:
+            return
+        user.is_active = active
+        session.add(user)
+        if not active:
+            revoke_all_sessions(session, user_id=user_id)
+        audit.record(
+            session,
+            user_id=principal.user.id,
+            action="enable" if active else "disable",
+            entity="user_account",
+            entity_id=user_id,
+        )

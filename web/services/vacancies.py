@@ -17,6 +17,7 @@ from matching.normalise import OccupationNormaliser
 from matching.text import search_key
 from models import audit
 from models.clock import today
+from models.db import unit_of_work
 from models.enums import VacancyStatus
 from models.errors import ConflictError, InvalidError, NotFoundError
 from models.queries import reference
@@ -128,34 +129,34 @@ def create_vacancy(
 ) -> Vacancy | OccupationChoice:
     """Post a vacancy, or, when the occupation is not chosen yet, return the suggestions for
     the typed title and write nothing. A form sent twice (same token) gives the first one."""
-    on = today()
-    errors = ErrorCollector()
-    employer_id = errors.check(acting_employer, session, principal, employer_id_raw)
-    data = errors.check(parse_vacancy, session, form, on=on)
-    errors.raise_if_any()
-    assert data is not None and employer_id is not None
-    if not data.occupation_chosen:
-        return OccupationChoice(suggest_occupations(session, data.title, on=on))
-    locked_employer(session, employer_id)
-    earlier = created_with_token(
-        session, entity="vacancy", user_id=principal.user.id, token=form_token
-    )
-    if earlier is not None:
-        return get_vacancy(session, earlier)
-    vacancy = Vacancy(employer_id=employer_id, title=data.title, title_key="", quantity=1)
-    _apply(vacancy, data)
-    session.add(vacancy)
-    session.flush()
-    audit.record(
-        session,
-        user_id=principal.user.id,
-        action="create",
-        entity="vacancy",
-        entity_id=vacancy.id,
-        form_token=form_token,
-    )
-    session.commit()
-    return vacancy
+    with unit_of_work(session):
+        on = today()
+        errors = ErrorCollector()
+        employer_id = errors.check(acting_employer, session, principal, employer_id_raw)
+        data = errors.check(parse_vacancy, session, form, on=on)
+        errors.raise_if_any()
+        assert data is not None and employer_id is not None
+        if not data.occupation_chosen:
+            return OccupationChoice(suggest_occupations(session, data.title, on=on))
+        locked_employer(session, employer_id)
+        earlier = created_with_token(
+            session, entity="vacancy", user_id=principal.user.id, token=form_token
+        )
+        if earlier is not None:
+            return get_vacancy(session, earlier)
+        vacancy = Vacancy(employer_id=employer_id, title=data.title, title_key="", quantity=1)
+        _apply(vacancy, data)
+        session.add(vacancy)
+        session.flush()
+        audit.record(
+            session,
+            user_id=principal.user.id,
+            action="create",
+            entity="vacancy",
+            entity_id=vacancy.id,
+            form_token=form_token,
+        )
+        return vacancy
 
 
 def _locked_vacancy(session: Session, vacancy_id: int) -> Vacancy:
@@ -175,33 +176,41 @@ def editable_vacancy(session: Session, *, principal: Principal, vacancy_id: int)
 def update_vacancy(
     session: Session, *, principal: Principal, vacancy_id: int, form: VacancyForm
 ) -> Vacancy | OccupationChoice:
-    editable_vacancy(session, principal=principal, vacancy_id=vacancy_id)
-    vacancy = _locked_vacancy(session, vacancy_id)
-    data = parse_vacancy(session, form, on=today(), previous=vacancy)
-    if not data.occupation_chosen:
-        return OccupationChoice(suggest_occupations(session, data.title, on=today()))
-    _apply(vacancy, data)
-    if vacancy.status in (VacancyStatus.OPEN, VacancyStatus.FILLED):
-        full = vacancy.filled >= vacancy.quantity
-        vacancy.status = VacancyStatus.FILLED if full else VacancyStatus.OPEN
-    session.add(vacancy)
-    audit.record(
-        session, user_id=principal.user.id, action="update", entity="vacancy", entity_id=vacancy_id
-    )
-    session.commit()
-    return vacancy
+    with unit_of_work(session):
+        editable_vacancy(session, principal=principal, vacancy_id=vacancy_id)
+        vacancy = _locked_vacancy(session, vacancy_id)
+        data = parse_vacancy(session, form, on=today(), previous=vacancy)
+        if not data.occupation_chosen:
+            return OccupationChoice(suggest_occupations(session, data.title, on=today()))
+        _apply(vacancy, data)
+        if vacancy.status in (VacancyStatus.OPEN, VacancyStatus.FILLED):
+            full = vacancy.filled >= vacancy.quantity
+            vacancy.status = VacancyStatus.FILLED if full else VacancyStatus.OPEN
+        session.add(vacancy)
+        audit.record(
+            session,
+            user_id=principal.user.id,
+            action="update",
+            entity="vacancy",
+            entity_id=vacancy_id,
+        )
+        return vacancy
 
 
 def close_vacancy(session: Session, *, principal: Principal, vacancy_id: int) -> Vacancy:
     """Stop taking people. Closing a closed vacancy again (a double click) changes nothing."""
-    vacancy = _locked_vacancy(session, vacancy_id)
-    require_employer(principal, vacancy.employer_id)
-    if vacancy.status == VacancyStatus.CLOSED:
+    with unit_of_work(session):
+        vacancy = _locked_vacancy(session, vacancy_id)
+        require_employer(principal, vacancy.employer_id)
+        if vacancy.status == VacancyStatus.CLOSED:
+            return vacancy
+        vacancy.status = VacancyStatus.CLOSED
+        session.add(vacancy)
+        audit.record(
+            session,
+            user_id=principal.user.id,
+            action="close",
+            entity="vacancy",
+            entity_id=vacancy_id,
+        )
         return vacancy
-    vacancy.status = VacancyStatus.CLOSED
-    session.add(vacancy)
-    audit.record(
-        session, user_id=principal.user.id, action="close", entity="vacancy", entity_id=vacancy_id
-    )
-    session.commit()
-    return vacancy

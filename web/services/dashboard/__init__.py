@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from matching.kpi import WINDOWS, Dimension, KpiFamily, KpiId, Measure, TargetRecord, progress
 from models.clock import local_time, today
+from models.db import end_read
 from models.enums import TargetIndicator
 from models.formatting import format_date
 from models.monitoring.read import FigureTable, SnapshotInfo, figure_table, targets
@@ -202,9 +203,7 @@ def dashboard_page(
         cut=sections.cut_table(cut, choice.cut_kpi, choice.cut_by, choice.window, labeller, lang),
         cut_options=sections.cut_options(labeller),
     )
-    # End the read (on SQLite it holds the lock the refresh after the response needs); a
-    # commit, not a rollback, so the signed-in user's rows stay loaded for the page.
-    session.commit()
+    end_read(session)  # nothing stays open while the page renders and the refresh runs
     return page
 
 

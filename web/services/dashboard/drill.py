@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models import audit
+from models.db import unit_of_work
 from models.errors import NotFoundError
 from models.formatting import format_date, format_number
 from models.monitoring.drill import RecordPage, csv_lines, records_page
@@ -59,8 +60,8 @@ def drill_page(
         [cell_text(column, row.get(column.name), labeller) for column in records.columns]
         for row in records.rows
     ]
-    _audit(session, principal, figure_id, drill.base, "page", page=records.page)
-    session.commit()
+    with unit_of_work(session):
+        _audit(session, principal, figure_id, drill.base, "page", page=records.page)
     return DrillPage(drill, records, cells)
 
 
@@ -77,8 +78,8 @@ def drill_csv(
     of a thousand records read in a session of their own)."""
     drill = _drill(session, principal, figure_id, base, lang)
     ids = figure_ids(session, figure_id, base=drill.base)
-    _audit(session, principal, figure_id, drill.base, "csv", records=len(ids))
-    session.commit()
+    with unit_of_work(session):
+        _audit(session, principal, figure_id, drill.base, "csv", records=len(ids))
     return _filename(drill), _stream(engine, drill, ids, lang)
 
 
@@ -95,7 +96,6 @@ def _stream(engine: Engine, drill: Drill, ids: np.ndarray[Any, Any], lang: str) 
             window=drill.window,
         ):
             yield text.encode("utf-8")
-        reader.rollback()
 
 
 def _drill(session: Session, principal: Principal, figure_id: int, base: bool, lang: str) -> Drill:

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from models import audit
 from models.clock import utcnow
+from models.db import end_read, unit_of_work
 from models.enums import CourseStatus
 from models.errors import AppError, InvalidError, NotFoundError
 from models.excel import check_layout, read_table
@@ -90,7 +91,7 @@ def start_import(
     store.purge()
     store.save_upload(state.token, data)
     store.save(state)
-    session.rollback()  # reads only; on SQLite the checking's own transaction must not wait
+    end_read(session)  # the rows are checked next: no transaction stays open meanwhile
     return state
 
 
@@ -132,13 +133,12 @@ def validate_import(engine: Engine, store: ImportStore, token: str) -> None:
         with Session(engine, expire_on_commit=False) as session:
             prepared = spec.prepare(session)
             course = _course(session, state.course_id)
-            # End the read before the long loop: on SQLite every transaction holds the write
-            # lock, and the rows are checked in Python; the database is asked again at the end.
-            session.commit()
+            # End the read before the long loop: the rows are checked in Python, and the
+            # database is asked again at the end, in a read of its own.
+            end_read(session)
             checks = spec.check(
                 session, course, rows, prepared, progress=_progress(store, token, "checking")
             )
-            session.rollback()
         _save_report(store, token, checks, ready=Status.READY)
     except AppError as error:
         file_errors = [_message(e) for e in getattr(error, "errors", [error])]
@@ -201,7 +201,7 @@ def claim_import(
     second click, or a confirmation of something not ready, gets the import as it stands."""
     state = own_import(store, principal, token)
     course_for_import(session, principal, state.course_id)  # still allowed to import there
-    session.rollback()  # reads only: release SQLite's lock before the writing transaction
+    end_read(session)  # the import is written by a transaction of its own
     if state.is_expired():
         raise InvalidError(None, "This preview is more than a day old: upload the file again.")
     if state.status != Status.READY or not store.claim(token):
@@ -218,26 +218,26 @@ def write_import(engine: Engine, store: ImportStore, token: str) -> None:
         return
     spec = import_kind(state.kind)
     rows = rows_from_json(store.load_part(token, "rows") or [])
+    summary: dict[str, int] | None = None
     try:
         with Session(engine, expire_on_commit=False) as session:
-            prepared = spec.prepare(session)
-            session.commit()  # reference lists: nothing to hold a lock for
-            # Locked: two imports into one course take turns, so its places are counted once.
-            course = _course(session, state.course_id, lock=True)
-            checks = spec.check(
-                session, course, rows, prepared, progress=_progress(store, token, "checking")
-            )
-            if checks.errors:
-                session.rollback()
-                _save_report(store, token, checks, ready=Status.INVALID)
-                store.update(token, message=CHANGED_MESSAGE)
-                return
-            uploader = {"user_id": state.user_id} if spec.records_user else {}
-            summary = spec.write(
-                session, course, checks, progress=_progress(store, token, "writing"), **uploader
-            )
-            _audit(session, state, len(rows), summary)
-            session.commit()
+            prepared = spec.prepare(session)  # reference lists, read before the write lock
+            with unit_of_work(session):
+                # Locked: two imports into one course take turns, so its places count once.
+                course = _course(session, state.course_id, lock=True)
+                checks = spec.check(
+                    session, course, rows, prepared, progress=_progress(store, token, "checking")
+                )
+                if not checks.errors:  # else nothing is written
+                    uploader = {"user_id": state.user_id} if spec.records_user else {}
+                    summary = spec.write(
+                        session,
+                        course,
+                        checks,
+                        progress=_progress(store, token, "writing"),
+                        **uploader,
+                    )
+                    _audit(session, state, len(rows), summary)
     except IntegrityError:
         logger.warning("Import %s conflicted with a concurrent change", token)
         store.update(token, status=Status.FAILED, message=CHANGED_MESSAGE)
@@ -245,6 +245,10 @@ def write_import(engine: Engine, store: ImportStore, token: str) -> None:
     except Exception:
         logger.exception("Writing import %s failed", token)
         store.update(token, status=Status.FAILED, message=FAILED_MESSAGE)
+        return
+    if summary is None:  # rows that became wrong since the preview
+        _save_report(store, token, checks, ready=Status.INVALID)
+        store.update(token, message=CHANGED_MESSAGE)
         return
     store.update(token, status=Status.DONE, summary=summary, done=len(rows), total=len(rows))
 

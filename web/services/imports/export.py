@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from matching.text import search_key
 from models import audit
+from models.db import unit_of_work
 from models.errors import InvalidError, NotFoundError
 from models.excel import Column, table_workbook, template_workbook
 from models.excel.columns import RESULT_EXPORT_COLUMNS, TRAINEE_EXPORT_COLUMNS
@@ -78,17 +79,17 @@ def _finish(
 ) -> bytes:
     """The workbook, and its audit entry naming every person in it."""
     content = table_workbook(sheet.columns, found.rows, sheet_title=sheet.sheet_title)
-    audit.record(
-        session,
-        user_id=principal.user.id,
-        action="export",
-        entity=entity,
-        entity_id=entity_id,
-        export_kind=sheet.name,
-        rows=len(found.rows),
-        person_ids=found.person_ids,
-    )
-    session.commit()
+    with unit_of_work(session):  # after the workbook is built: no lock waits for it
+        audit.record(
+            session,
+            user_id=principal.user.id,
+            action="export",
+            entity=entity,
+            entity_id=entity_id,
+            export_kind=sheet.name,
+            rows=len(found.rows),
+            person_ids=found.person_ids,
+        )
     return content
 
 
