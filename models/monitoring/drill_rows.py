@@ -13,25 +13,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, extract, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from models import tables
-from models.monitoring.records import local_date
+from models.monitoring.records import RowsSelect, local_date
 from models.queries.reference import PlaceNames
-
-# SQLModel types a column as its Python value; here the columns are SQL expressions.
-Course: Any = tables.Course
-Employer: Any = tables.Employer
-EmploymentSpell: Any = tables.EmploymentSpell
-Enrolment: Any = tables.Enrolment
-Ethnicity: Any = tables.Ethnicity
-FollowUp: Any = tables.FollowUp
-Institution: Any = tables.Institution
-Person: Any = tables.Person
-TrainingLevel: Any = tables.TrainingLevel
-TrainingOccupation: Any = tables.TrainingOccupation
-TrainingOrder: Any = tables.TrainingOrder
-Vacancy: Any = tables.Vacancy
+from models.tables import (
+    Course,
+    Employer,
+    EmploymentSpell,
+    Enrolment,
+    Ethnicity,
+    FollowUp,
+    Institution,
+    Person,
+    TrainingLevel,
+    TrainingOccupation,
+    TrainingOrder,
+    Vacancy,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,36 +107,40 @@ def columns_of(kind: str, *, window: int | None = None) -> tuple[Column, ...]:
 def enrolment_rows(
     session: Session, ids: Sequence[int], places: PlaceNames, window: int | None
 ) -> list[Row]:
-    query = (
+    query: RowsSelect = (
         select(
-            Enrolment.id,
-            Person.full_name.label("person"),
-            Person.sex,
-            extract("year", Person.birth_date).label("birth_year"),
-            Ethnicity.name.label("ethnicity"),
-            Person.commune_code,
-            Course.code.label("course_code"),
-            Course.name.label("course_name"),
-            Institution.name.label("institution"),
-            TrainingOccupation.name.label("occupation"),
-            TrainingLevel.name.label("level"),
-            Enrolment.enrolled_on,
-            Enrolment.status,
-            Enrolment.graduated_on,
-            Enrolment.certificate_kind.label("certificate"),
+            col(Enrolment.id),
+            col(Person.full_name).label("person"),
+            col(Person.sex),
+            extract("year", col(Person.birth_date)).label("birth_year"),
+            col(Ethnicity.name).label("ethnicity"),
+            col(Person.commune_code),
+            col(Course.code).label("course_code"),
+            col(Course.name).label("course_name"),
+            col(Institution.name).label("institution"),
+            col(TrainingOccupation.name).label("occupation"),
+            col(TrainingLevel.name).label("level"),
+            col(Enrolment.enrolled_on),
+            col(Enrolment.status),
+            col(Enrolment.graduated_on),
+            col(Enrolment.certificate_kind).label("certificate"),
         )
-        .join(Person, Person.id == Enrolment.person_id)
-        .join(Course, Course.id == Enrolment.course_id)
-        .outerjoin(Institution, Institution.id == Course.institution_id)
-        .outerjoin(TrainingOccupation, TrainingOccupation.id == Course.occupation_id)
-        .outerjoin(TrainingLevel, TrainingLevel.code == Course.level_code)
-        .outerjoin(Ethnicity, Ethnicity.code == Person.ethnicity_code)
-        .where(Enrolment.id.in_(list(ids)))
-        .order_by(Enrolment.id)
+        .join(Person, col(Person.id) == col(Enrolment.person_id))
+        .join(Course, col(Course.id) == col(Enrolment.course_id))
+        .outerjoin(Institution, col(Institution.id) == col(Course.institution_id))
+        .outerjoin(TrainingOccupation, col(TrainingOccupation.id) == col(Course.occupation_id))
+        .outerjoin(TrainingLevel, col(TrainingLevel.code) == col(Course.level_code))
+        .outerjoin(Ethnicity, col(Ethnicity.code) == col(Person.ethnicity_code))
+        .where(col(Enrolment.id).in_(list(ids)))
+        .order_by(col(Enrolment.id))
     )
     if window is not None:
-        at_window = and_(FollowUp.enrolment_id == Enrolment.id, FollowUp.months_after == window)
-        query = query.add_columns(FollowUp.status.label("follow_up")).outerjoin(FollowUp, at_window)
+        at_window = and_(
+            col(FollowUp.enrolment_id) == col(Enrolment.id), col(FollowUp.months_after) == window
+        )
+        query = query.add_columns(col(FollowUp.status).label("follow_up")).outerjoin(
+            FollowUp, at_window
+        )
     rows = []
     for row in session.execute(query):
         values = dict(row._mapping)
@@ -151,26 +154,28 @@ def enrolment_rows(
 def spell_rows(
     session: Session, ids: Sequence[int], places: PlaceNames, _: int | None
 ) -> list[Row]:
-    query = (
+    query: RowsSelect = (
         select(
-            EmploymentSpell.id,
-            Person.full_name.label("person"),
-            Employer.name.label("employer"),
-            EmploymentSpell.start_date,
-            EmploymentSpell.channel,
-            EmploymentSpell.kind,
-            EmploymentSpell.location_kind,
-            EmploymentSpell.commune_code,
-            EmploymentSpell.province_code,
-            EmploymentSpell.country_code,
-            TrainingOccupation.name.label("occupation"),
-            EmploymentSpell.source,
+            col(EmploymentSpell.id),
+            col(Person.full_name).label("person"),
+            col(Employer.name).label("employer"),
+            col(EmploymentSpell.start_date),
+            col(EmploymentSpell.channel),
+            col(EmploymentSpell.kind),
+            col(EmploymentSpell.location_kind),
+            col(EmploymentSpell.commune_code),
+            col(EmploymentSpell.province_code),
+            col(EmploymentSpell.country_code),
+            col(TrainingOccupation.name).label("occupation"),
+            col(EmploymentSpell.source),
         )
-        .join(Person, Person.id == EmploymentSpell.person_id)
-        .outerjoin(Employer, Employer.id == EmploymentSpell.employer_id)
-        .outerjoin(TrainingOccupation, TrainingOccupation.id == EmploymentSpell.occupation_id)
-        .where(EmploymentSpell.id.in_(list(ids)))
-        .order_by(EmploymentSpell.id)
+        .join(Person, col(Person.id) == col(EmploymentSpell.person_id))
+        .outerjoin(Employer, col(Employer.id) == col(EmploymentSpell.employer_id))
+        .outerjoin(
+            TrainingOccupation, col(TrainingOccupation.id) == col(EmploymentSpell.occupation_id)
+        )
+        .where(col(EmploymentSpell.id).in_(list(ids)))
+        .order_by(col(EmploymentSpell.id))
     )
     rows = []
     for row in session.execute(query):
@@ -183,22 +188,24 @@ def spell_rows(
 
 
 def order_rows(session: Session, ids: Sequence[int], _: PlaceNames, __: int | None) -> list[Row]:
-    query = (
+    query: RowsSelect = (
         select(
-            TrainingOrder.id,
-            Employer.name.label("employer"),
-            Institution.name.label("institution"),
-            TrainingOccupation.name.label("occupation"),
-            TrainingOrder.quantity,
-            TrainingOrder.hiring_commitment,
-            TrainingOrder.status,
-            TrainingOrder.requested_at,
+            col(TrainingOrder.id),
+            col(Employer.name).label("employer"),
+            col(Institution.name).label("institution"),
+            col(TrainingOccupation.name).label("occupation"),
+            col(TrainingOrder.quantity),
+            col(TrainingOrder.hiring_commitment),
+            col(TrainingOrder.status),
+            col(TrainingOrder.requested_at),
         )
-        .join(Employer, Employer.id == TrainingOrder.employer_id)
-        .outerjoin(Institution, Institution.id == TrainingOrder.institution_id)
-        .outerjoin(TrainingOccupation, TrainingOccupation.id == TrainingOrder.occupation_id)
-        .where(TrainingOrder.id.in_(list(ids)))
-        .order_by(TrainingOrder.id)
+        .join(Employer, col(Employer.id) == col(TrainingOrder.employer_id))
+        .outerjoin(Institution, col(Institution.id) == col(TrainingOrder.institution_id))
+        .outerjoin(
+            TrainingOccupation, col(TrainingOccupation.id) == col(TrainingOrder.occupation_id)
+        )
+        .where(col(TrainingOrder.id).in_(list(ids)))
+        .order_by(col(TrainingOrder.id))
     )
     rows = []
     for row in session.execute(query):
@@ -209,19 +216,19 @@ def order_rows(session: Session, ids: Sequence[int], _: PlaceNames, __: int | No
 
 
 def vacancy_rows(session: Session, ids: Sequence[int], _: PlaceNames, __: int | None) -> list[Row]:
-    query = (
+    query: RowsSelect = (
         select(
-            Vacancy.id,
-            Employer.name.label("employer"),
-            Vacancy.title,
-            Vacancy.quantity,
-            Vacancy.filled,
-            Vacancy.created_at,
-            Vacancy.filled_at,
+            col(Vacancy.id),
+            col(Employer.name).label("employer"),
+            col(Vacancy.title),
+            col(Vacancy.quantity),
+            col(Vacancy.filled),
+            col(Vacancy.created_at),
+            col(Vacancy.filled_at),
         )
-        .join(Employer, Employer.id == Vacancy.employer_id)
-        .where(Vacancy.id.in_(list(ids)))
-        .order_by(Vacancy.id)
+        .join(Employer, col(Employer.id) == col(Vacancy.employer_id))
+        .where(col(Vacancy.id).in_(list(ids)))
+        .order_by(col(Vacancy.id))
     )
     rows = []
     for row in session.execute(query):

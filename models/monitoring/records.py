@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
-from sqlalchemy import ColumnElement, and_, extract, or_, select
-from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, Select, and_, extract, or_, select
+from sqlalchemy.orm import Mapped, aliased
+from sqlmodel import Session, col
 
 from matching.kpi import (
     EmploymentRecord,
@@ -25,66 +25,70 @@ from matching.kpi import (
     TargetRecord,
     VacancyRecord,
 )
-from models import tables
 from models.clock import local_time
+from models.tables import (
+    CommuneZone,
+    Course,
+    EconomicSector,
+    EmploymentSpell,
+    Enrolment,
+    FollowUp,
+    LabourForceFigure,
+    Person,
+    Target,
+    TrainingOccupation,
+    TrainingOrder,
+    Vacancy,
+)
 
-# SQLModel types a column as its Python value; the query builders here use the columns as SQL
-# expressions, so the table classes are taken untyped.
-CommuneZone: Any = tables.CommuneZone
-Course: Any = tables.Course
-EconomicSector: Any = tables.EconomicSector
-EmploymentSpell: Any = tables.EmploymentSpell
-Enrolment: Any = tables.Enrolment
-FollowUp: Any = tables.FollowUp
-LabourForceFigure: Any = tables.LabourForceFigure
-Person: Any = tables.Person
-Target: Any = tables.Target
-TrainingOccupation: Any = tables.TrainingOccupation
-TrainingOrder: Any = tables.TrainingOrder
-Vacancy: Any = tables.Vacancy
+# A select of any columns (SQLAlchemy infers no row type for a select of many labelled columns).
+RowsSelect: TypeAlias = Select[*tuple[Any, ...]]
 
 CHUNK = 5000  # ids per IN (...) list: well under SQLite's and PostgreSQL's limits
 
 
 def _person_columns() -> list[Any]:
     return [
-        Person.sex,
-        Person.ethnicity_code,
-        Person.is_ethnic_minority,
-        Person.household_status,
-        Person.has_disability,
-        Person.in_zone_iii,
-        Person.in_difficult_village,
-        Person.commune_code,
-        CommuneZone.zone,
-        extract("year", Person.birth_date).label("birth_year"),
+        col(Person.sex),
+        col(Person.ethnicity_code),
+        col(Person.is_ethnic_minority),
+        col(Person.household_status),
+        col(Person.has_disability),
+        col(Person.in_zone_iii),
+        col(Person.in_difficult_village),
+        col(Person.commune_code),
+        col(CommuneZone.zone),
+        extract("year", col(Person.birth_date)).label("birth_year"),
     ]
 
 
-def _current_zone() -> Any:
-    return and_(CommuneZone.commune_code == Person.commune_code, CommuneZone.valid_to.is_(None))
+def _current_zone() -> ColumnElement[bool]:
+    return and_(
+        col(CommuneZone.commune_code) == col(Person.commune_code),
+        col(CommuneZone.valid_to).is_(None),
+    )
 
 
-def _enrolment_select() -> Any:
+def _enrolment_select() -> RowsSelect:
     return (
         select(
             *_person_columns(),
-            Enrolment.person_id,
-            Enrolment.id.label("enrolment_id"),
-            Enrolment.course_id,
-            Course.institution_id,
-            TrainingOccupation.key.label("occupation_key"),
-            Course.level_code.label("level"),
-            Enrolment.enrolled_on.label("started_on"),
-            Course.end_date.label("ended_on"),
-            Enrolment.status,
-            Enrolment.graduated_on,
-            Enrolment.certificate_kind,
-            Course.training_order_id,
+            col(Enrolment.person_id),
+            col(Enrolment.id).label("enrolment_id"),
+            col(Enrolment.course_id),
+            col(Course.institution_id),
+            col(TrainingOccupation.key).label("occupation_key"),
+            col(Course.level_code).label("level"),
+            col(Enrolment.enrolled_on).label("started_on"),
+            col(Course.end_date).label("ended_on"),
+            col(Enrolment.status),
+            col(Enrolment.graduated_on),
+            col(Enrolment.certificate_kind),
+            col(Course.training_order_id),
         )
-        .join(Person, Person.id == Enrolment.person_id)
-        .join(Course, Course.id == Enrolment.course_id)
-        .join(TrainingOccupation, TrainingOccupation.id == Course.occupation_id)
+        .join(Person, col(Person.id) == col(Enrolment.person_id))
+        .join(Course, col(Course.id) == col(Enrolment.course_id))
+        .join(TrainingOccupation, col(TrainingOccupation.id) == col(Course.occupation_id))
         .outerjoin(CommuneZone, _current_zone())
     )
 
@@ -93,9 +97,9 @@ def enrolments_in(session: Session, first: date, last: date) -> list[EnrolmentRe
     """Enrolments that started, ended or graduated between ``first`` and ``last`` (K1, K7)."""
     query = _enrolment_select().where(
         or_(
-            Enrolment.enrolled_on.between(first, last),
-            Enrolment.graduated_on.between(first, last),
-            Course.end_date.between(first, last),
+            col(Enrolment.enrolled_on).between(first, last),
+            col(Enrolment.graduated_on).between(first, last),
+            col(Course.end_date).between(first, last),
         )
     )
     return [EnrolmentRecord(**row._mapping) for row in session.execute(query)]
@@ -106,61 +110,61 @@ def enrolments_of_orders(session: Session, order_ids: Iterable[int]) -> list[Enr
     return _in_chunks(
         session,
         _enrolment_select(),
-        Course.training_order_id,
+        col(Course.training_order_id),
         order_ids,
         EnrolmentRecord,
     )
 
 
-def _spell_select() -> Any:
+def _spell_select() -> RowsSelect:
     job = aliased(TrainingOccupation)
     trained = aliased(Enrolment)
     trained_course = aliased(Course)
     return (
         select(
             *_person_columns(),
-            EmploymentSpell.person_id,
-            EmploymentSpell.id.label("spell_id"),
-            EmploymentSpell.start_date,
-            EmploymentSpell.end_date,
-            EmploymentSpell.kind,
-            EmploymentSpell.channel,
-            EmploymentSpell.is_new_job,
-            EmploymentSpell.location_kind,
-            EmploymentSpell.commune_code.label("work_commune_code"),
-            EmploymentSpell.country_code,
-            EmploymentSpell.abroad_programme,
-            EmploymentSpell.employer_id,
-            EmploymentSpell.vacancy_id,
-            EmploymentSpell.referral_id,
-            EmploymentSpell.enrolment_id,
-            EmploymentSpell.in_trained_occupation,
-            EconomicSector.sector_group,
-            EmploymentSpell.wage,
-            EmploymentSpell.source,
-            job.key.label("occupation_key"),
-            trained_course.level_code.label("level"),
-            trained_course.institution_id,
+            col(EmploymentSpell.person_id),
+            col(EmploymentSpell.id).label("spell_id"),
+            col(EmploymentSpell.start_date),
+            col(EmploymentSpell.end_date),
+            col(EmploymentSpell.kind),
+            col(EmploymentSpell.channel),
+            col(EmploymentSpell.is_new_job),
+            col(EmploymentSpell.location_kind),
+            col(EmploymentSpell.commune_code).label("work_commune_code"),
+            col(EmploymentSpell.country_code),
+            col(EmploymentSpell.abroad_programme),
+            col(EmploymentSpell.employer_id),
+            col(EmploymentSpell.vacancy_id),
+            col(EmploymentSpell.referral_id),
+            col(EmploymentSpell.enrolment_id),
+            col(EmploymentSpell.in_trained_occupation),
+            col(EconomicSector.sector_group),
+            col(EmploymentSpell.wage),
+            col(EmploymentSpell.source),
+            col(job.key).label("occupation_key"),
+            col(trained_course.level_code).label("level"),
+            col(trained_course.institution_id),
         )
-        .join(Person, Person.id == EmploymentSpell.person_id)
+        .join(Person, col(Person.id) == col(EmploymentSpell.person_id))
         .outerjoin(CommuneZone, _current_zone())
-        .outerjoin(EconomicSector, EconomicSector.code == EmploymentSpell.sector_code)
-        .outerjoin(job, job.id == EmploymentSpell.occupation_id)
-        .outerjoin(trained, trained.id == EmploymentSpell.enrolment_id)
-        .outerjoin(trained_course, trained_course.id == trained.course_id)
+        .outerjoin(EconomicSector, col(EconomicSector.code) == col(EmploymentSpell.sector_code))
+        .outerjoin(job, col(job.id) == col(EmploymentSpell.occupation_id))
+        .outerjoin(trained, col(trained.id) == col(EmploymentSpell.enrolment_id))
+        .outerjoin(trained_course, col(trained_course.id) == col(trained.course_id))
     )
 
 
 def spells_starting(session: Session, first: date, last: date) -> list[EmploymentRecord]:
     """Employment spells that started between ``first`` and ``last`` (K2, K3, K6)."""
-    query = _spell_select().where(EmploymentSpell.start_date.between(first, last))
+    query = _spell_select().where(col(EmploymentSpell.start_date).between(first, last))
     return [EmploymentRecord(**row._mapping) for row in session.execute(query)]
 
 
 def spells_of_people(session: Session, person_ids: Iterable[int]) -> list[EmploymentRecord]:
     """Every spell of these people (hires that count as observations after training, K7, K9)."""
     return _in_chunks(
-        session, _spell_select(), EmploymentSpell.person_id, person_ids, EmploymentRecord
+        session, _spell_select(), col(EmploymentSpell.person_id), person_ids, EmploymentRecord
     )
 
 
@@ -169,49 +173,49 @@ def follow_ups_of(session: Session, enrolment_ids: Iterable[int]) -> list[Follow
     query = (
         select(
             *_person_columns(),
-            FollowUp.id.label("follow_up_id"),
-            FollowUp.enrolment_id,
-            FollowUp.person_id,
-            FollowUp.months_after,
-            FollowUp.observed_on,
-            FollowUp.status,
-            FollowUp.in_trained_occupation,
-            FollowUp.source,
-            FollowUp.employment_spell_id,
-            Enrolment.course_id,
-            Course.institution_id,
-            TrainingOccupation.key.label("occupation_key"),
-            Course.level_code.label("level"),
-            Enrolment.graduated_on,
-            Course.training_order_id,
+            col(FollowUp.id).label("follow_up_id"),
+            col(FollowUp.enrolment_id),
+            col(FollowUp.person_id),
+            col(FollowUp.months_after),
+            col(FollowUp.observed_on),
+            col(FollowUp.status),
+            col(FollowUp.in_trained_occupation),
+            col(FollowUp.source),
+            col(FollowUp.employment_spell_id),
+            col(Enrolment.course_id),
+            col(Course.institution_id),
+            col(TrainingOccupation.key).label("occupation_key"),
+            col(Course.level_code).label("level"),
+            col(Enrolment.graduated_on),
+            col(Course.training_order_id),
         )
-        .join(Enrolment, Enrolment.id == FollowUp.enrolment_id)
-        .join(Person, Person.id == FollowUp.person_id)
-        .join(Course, Course.id == Enrolment.course_id)
-        .join(TrainingOccupation, TrainingOccupation.id == Course.occupation_id)
+        .join(Enrolment, col(Enrolment.id) == col(FollowUp.enrolment_id))
+        .join(Person, col(Person.id) == col(FollowUp.person_id))
+        .join(Course, col(Course.id) == col(Enrolment.course_id))
+        .join(TrainingOccupation, col(TrainingOccupation.id) == col(Course.occupation_id))
         .outerjoin(CommuneZone, _current_zone())
     )
-    return _in_chunks(session, query, FollowUp.enrolment_id, enrolment_ids, FollowUpRecord)
+    return _in_chunks(session, query, col(FollowUp.enrolment_id), enrolment_ids, FollowUpRecord)
 
 
 def orders_requested(session: Session, first: date, last: date) -> list[OrderRecord]:
     """Training orders requested between ``first`` and ``last`` (by the province's calendar)."""
-    query = select(
-        TrainingOrder.id,
-        TrainingOrder.employer_id,
-        TrainingOrder.institution_id,
-        TrainingOccupation.key.label("occupation_key"),
-        TrainingOrder.level_code.label("level"),
-        TrainingOrder.quantity,
-        TrainingOrder.hiring_commitment,
-        TrainingOrder.unit_cost,
-        TrainingOrder.status,
-        TrainingOrder.requested_at,
-        TrainingOrder.needed_by,
-        TrainingOrder.location_kind,
-        TrainingOrder.commune_code,
-    ).join(TrainingOccupation, TrainingOccupation.id == TrainingOrder.occupation_id)
-    query = query.where(_local_day_between(TrainingOrder.requested_at, first, last))
+    query: RowsSelect = select(
+        col(TrainingOrder.id),
+        col(TrainingOrder.employer_id),
+        col(TrainingOrder.institution_id),
+        col(TrainingOccupation.key).label("occupation_key"),
+        col(TrainingOrder.level_code).label("level"),
+        col(TrainingOrder.quantity),
+        col(TrainingOrder.hiring_commitment),
+        col(TrainingOrder.unit_cost),
+        col(TrainingOrder.status),
+        col(TrainingOrder.requested_at),
+        col(TrainingOrder.needed_by),
+        col(TrainingOrder.location_kind),
+        col(TrainingOrder.commune_code),
+    ).join(TrainingOccupation, col(TrainingOccupation.id) == col(TrainingOrder.occupation_id))
+    query = query.where(_local_day_between(col(TrainingOrder.requested_at), first, last))
     records: list[Any] = []
     for row in session.execute(query):
         values = dict(row._mapping)
@@ -222,21 +226,21 @@ def orders_requested(session: Session, first: date, last: date) -> list[OrderRec
 
 def vacancies_posted(session: Session, first: date, last: date) -> list[VacancyRecord]:
     """Vacancies posted between ``first`` and ``last`` (by the province's calendar)."""
-    query = (
+    query: RowsSelect = (
         select(
-            Vacancy.id,
-            Vacancy.employer_id,
-            TrainingOccupation.key.label("occupation_key"),
-            Vacancy.location_kind,
-            Vacancy.commune_code,
-            Vacancy.quantity,
-            Vacancy.filled,
-            Vacancy.created_at,
-            Vacancy.filled_at,
-            Vacancy.status,
+            col(Vacancy.id),
+            col(Vacancy.employer_id),
+            col(TrainingOccupation.key).label("occupation_key"),
+            col(Vacancy.location_kind),
+            col(Vacancy.commune_code),
+            col(Vacancy.quantity),
+            col(Vacancy.filled),
+            col(Vacancy.created_at),
+            col(Vacancy.filled_at),
+            col(Vacancy.status),
         )
-        .outerjoin(TrainingOccupation, TrainingOccupation.id == Vacancy.occupation_id)
-        .where(_local_day_between(Vacancy.created_at, first, last))
+        .outerjoin(TrainingOccupation, col(TrainingOccupation.id) == col(Vacancy.occupation_id))
+        .where(_local_day_between(col(Vacancy.created_at), first, last))
     )
     records: list[Any] = []
     for row in session.execute(query):
@@ -250,14 +254,14 @@ def vacancies_posted(session: Session, first: date, last: date) -> list[VacancyR
 
 def labour_force_of(session: Session, year: int) -> list[LabourForceRecord]:
     """The labour-force figures imported for ``year``, every source."""
-    query = select(LabourForceFigure).where(LabourForceFigure.year == year)
+    query = select(LabourForceFigure).where(col(LabourForceFigure.year) == year)
     rows = session.execute(query).scalars()
     return [LabourForceRecord(**row.model_dump(exclude={"imported_at"})) for row in rows]
 
 
 def targets_of(session: Session, year: int) -> dict[str, TargetRecord]:
     """The year's targets by indicator."""
-    query = select(Target).where(Target.year == year)
+    query = select(Target).where(col(Target.year) == year)
     return {
         row.indicator: TargetRecord(
             indicator=row.indicator,
@@ -275,7 +279,7 @@ def local_date(moment: datetime) -> date:
     return local_time(moment).date()
 
 
-def _local_day_between(column: Any, first: date, last: date) -> ColumnElement[bool]:
+def _local_day_between(column: Mapped[datetime], first: date, last: date) -> ColumnElement[bool]:
     # A day wider on each side in UTC; the exact local day is checked in Python.
     start = datetime(first.year, first.month, first.day, tzinfo=UTC)
     end = datetime(last.year, last.month, last.day, 23, 59, 59, tzinfo=UTC)
@@ -283,7 +287,11 @@ def _local_day_between(column: Any, first: date, last: date) -> ColumnElement[bo
 
 
 def _in_chunks(
-    session: Session, query: Any, column: Any, ids: Iterable[int], record_type: Any
+    session: Session,
+    query: RowsSelect,
+    column: Mapped[int] | Mapped[int | None],
+    ids: Iterable[int],
+    record_type: Any,
 ) -> list[Any]:
     unique: Sequence[int] = sorted(set(ids))
     records: list[Any] = []
