@@ -11,18 +11,14 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from matching import kpi
 from matching.kpi import Dimension, KpiId, Measure
-from models import tables
 from models.monitoring.figures import TOTAL
 from models.monitoring.records import targets_of
 from models.monitoring.store import decode_ids
-
-# SQLModel types a column as its Python value; here the columns are SQL expressions.
-KpiFigure: Any = tables.KpiFigure
-KpiSnapshot: Any = tables.KpiSnapshot
+from models.tables import KpiFigure, KpiSnapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +102,7 @@ class FigureTable:
 
 
 def snapshot_info(session: Session, year: int) -> SnapshotInfo | None:
-    row = session.execute(select(KpiSnapshot).where(KpiSnapshot.year == year)).scalar()
+    row = session.execute(select(KpiSnapshot).where(col(KpiSnapshot.year) == year)).scalar()
     if row is None:
         return None
     return SnapshotInfo(row.year, row.as_of, row.computed_at, row.stale, row.seconds, row.records)
@@ -114,21 +110,21 @@ def snapshot_info(session: Session, year: int) -> SnapshotInfo | None:
 
 def snapshot_years(session: Session) -> list[int]:
     """Years that have stored figures, newest first."""
-    query = select(KpiSnapshot.year).order_by(KpiSnapshot.year.desc())
+    query = select(col(KpiSnapshot.year)).order_by(col(KpiSnapshot.year).desc())
     return list(session.execute(query).scalars())
 
 
 _COLUMNS = (
-    KpiFigure.id,
-    KpiFigure.kpi,
-    KpiFigure.measure,
-    KpiFigure.dimension,
-    KpiFigure.group_key,
-    KpiFigure.value,
-    KpiFigure.numerator,
-    KpiFigure.denominator,
-    KpiFigure.record_kind,
-    KpiFigure.note,
+    col(KpiFigure.id),
+    col(KpiFigure.kpi),
+    col(KpiFigure.measure),
+    col(KpiFigure.dimension),
+    col(KpiFigure.group_key),
+    col(KpiFigure.value),
+    col(KpiFigure.numerator),
+    col(KpiFigure.denominator),
+    col(KpiFigure.record_kind),
+    col(KpiFigure.note),
 )
 
 
@@ -142,14 +138,14 @@ def figure_table(
     """The year's stored figures, optionally only some KPIs and dimensions ('' is the total)."""
     query = (
         select(*_COLUMNS)
-        .join(KpiSnapshot, KpiSnapshot.id == KpiFigure.snapshot_id)
-        .where(KpiSnapshot.year == year)
+        .join(KpiSnapshot, col(KpiSnapshot.id) == col(KpiFigure.snapshot_id))
+        .where(col(KpiSnapshot.year) == year)
     )
     if kpis is not None:
-        query = query.where(KpiFigure.kpi.in_(list(kpis)))
+        query = query.where(col(KpiFigure.kpi).in_(list(kpis)))
     if dimensions is not None:
-        query = query.where(KpiFigure.dimension.in_(list(dimensions)))
-    query = query.order_by(KpiFigure.id)
+        query = query.where(col(KpiFigure.dimension).in_(list(dimensions)))
+    query = query.order_by(col(KpiFigure.id))
     return FigureTable(stored_figure(row) for row in session.execute(query))
 
 
@@ -164,9 +160,9 @@ def group_figures(
 def figure_by_id(session: Session, figure_id: int) -> tuple[StoredFigure, int] | None:
     """A stored figure and its year."""
     row = session.execute(
-        select(*_COLUMNS, KpiSnapshot.year)
-        .join(KpiSnapshot, KpiSnapshot.id == KpiFigure.snapshot_id)
-        .where(KpiFigure.id == figure_id)
+        select(*_COLUMNS, col(KpiSnapshot.year))
+        .join(KpiSnapshot, col(KpiSnapshot.id) == col(KpiFigure.snapshot_id))
+        .where(col(KpiFigure.id) == figure_id)
     ).first()
     if row is None:
         return None
@@ -177,8 +173,8 @@ def figure_ids(
     session: Session, figure_id: int, *, base: bool = False
 ) -> np.ndarray[Any, np.dtype[np.int64]]:
     """The sorted ids of the records behind a figure (``base``: behind its denominator)."""
-    column = KpiFigure.base_ids if base else KpiFigure.ids
-    blob = session.execute(select(column).where(KpiFigure.id == figure_id)).scalar()
+    column = col(KpiFigure.base_ids) if base else col(KpiFigure.ids)
+    blob = session.execute(select(column).where(col(KpiFigure.id) == figure_id)).scalar()
     return decode_ids(blob)
 
 

@@ -17,19 +17,14 @@ from typing import Any
 import numpy as np
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from models import tables
 from models.clock import today, utcnow
 from models.db import unit_of_work
 from models.locking import locked_row
 from models.monitoring import records as load
 from models.monitoring.figures import Figure, YearInput, year_figures
-
-# SQLModel types a column as its Python value; here the columns are SQL expressions.
-KpiFigure: Any = tables.KpiFigure
-KpiSnapshot: Any = tables.KpiSnapshot
-LabourForceFigure: Any = tables.LabourForceFigure
+from models.tables import KpiFigure, KpiSnapshot, LabourForceFigure
 
 INSERT_CHUNK = 2000
 
@@ -79,9 +74,9 @@ def read_year(session: Session, year: int, as_of: date) -> YearInput:
 def latest_source(session: Session, year: int) -> str | None:
     """The source of the year's most recently imported labour-force figures."""
     return session.execute(
-        select(LabourForceFigure.source)
-        .where(LabourForceFigure.year == year)
-        .order_by(LabourForceFigure.imported_at.desc(), LabourForceFigure.id.desc())
+        select(col(LabourForceFigure.source))
+        .where(col(LabourForceFigure.year) == year)
+        .order_by(col(LabourForceFigure.imported_at).desc(), col(LabourForceFigure.id).desc())
         .limit(1)
     ).scalar_one_or_none()
 
@@ -143,6 +138,7 @@ def store_figures(
     snapshot.seconds, snapshot.records = round(seconds, 3), records
     session.add(snapshot)
     session.flush()
+    assert snapshot.id is not None  # the flush gave a new snapshot its id
     stored = _stored_ids(session, snapshot.id)
     updates, inserts = [], []
     for figure in figures:
@@ -157,7 +153,7 @@ def store_figures(
     for start in range(0, max(len(gone), len(updates), len(inserts)), INSERT_CHUNK):
         chunk = slice(start, start + INSERT_CHUNK)
         if gone[chunk]:
-            session.execute(delete(KpiFigure).where(KpiFigure.id.in_(gone[chunk])))
+            session.execute(delete(KpiFigure).where(col(KpiFigure.id).in_(gone[chunk])))
         if updates[chunk]:
             session.execute(update(KpiFigure), updates[chunk])
         if inserts[chunk]:
@@ -168,13 +164,19 @@ def store_figures(
 def _stored_ids(session: Session, snapshot_id: int) -> dict[tuple[str, str, str, str], int]:
     """The ids of a snapshot's stored figures by (kpi, measure, dimension, group)."""
     query = select(
-        KpiFigure.id, KpiFigure.kpi, KpiFigure.measure, KpiFigure.dimension, KpiFigure.group_key
-    ).where(KpiFigure.snapshot_id == snapshot_id)
+        col(KpiFigure.id),
+        col(KpiFigure.kpi),
+        col(KpiFigure.measure),
+        col(KpiFigure.dimension),
+        col(KpiFigure.group_key),
+    ).where(col(KpiFigure.snapshot_id) == snapshot_id)
     return {(kpi, measure, dim, key): id_ for id_, kpi, measure, dim, key in session.execute(query)}
 
 
 def _snapshot_for_update(session: Session, year: int) -> KpiSnapshot:
-    found = session.execute(select(KpiSnapshot.id).where(KpiSnapshot.year == year)).scalar()
+    found = session.execute(
+        select(col(KpiSnapshot.id)).where(col(KpiSnapshot.year) == year)
+    ).scalar()
     if found is not None:
         snapshot = locked_row(session, KpiSnapshot, found)
         if snapshot is not None:

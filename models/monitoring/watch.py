@@ -8,21 +8,19 @@ from typing import Any
 
 from sqlalchemy import event, update
 from sqlalchemy.orm import ORMExecuteState
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from models import tables
 from models.tables import (
     Course,
     EmploymentSpell,
     Enrolment,
     FollowUp,
+    KpiSnapshot,
     LabourForceFigure,
     Person,
     TrainingOrder,
     Vacancy,
 )
-
-KpiSnapshot: Any = tables.KpiSnapshot  # its columns are SQL expressions here
 
 # Tables whose rows the KPIs read: a write to any of them makes every snapshot stale.
 WATCHED = frozenset(
@@ -42,7 +40,7 @@ WATCHED = frozenset(
 
 def mark_stale(session: Session) -> None:
     """Flag every snapshot as out of date (inside the caller's transaction)."""
-    session.execute(update(KpiSnapshot).where(KpiSnapshot.stale.is_(False)).values(stale=True))
+    session.execute(update(KpiSnapshot).where(col(KpiSnapshot.stale).is_(False)).values(stale=True))
 
 
 def _touches_watched(session: Session) -> bool:
@@ -93,7 +91,7 @@ def _flag_after_commit(session: Session) -> None:
     if session.info.pop("kpi_stale", False):
         with session.get_bind().connect() as connection:  # type: ignore[union-attr]
             connection.execute(
-                update(KpiSnapshot).where(KpiSnapshot.stale.is_(False)).values(stale=True)
+                update(KpiSnapshot).where(col(KpiSnapshot.stale).is_(False)).values(stale=True)
             )
             connection.commit()  # its own connection, after the writer's commit (see above)
 
