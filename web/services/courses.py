@@ -29,6 +29,7 @@ from web.permissions import (
     require_institution,
 )
 from web.services.course_form import CourseForm, validated_course
+from web.services.personal_data import audit_view
 
 
 def _institution_for_new_course(session: Session, principal: Principal, raw: str) -> int | None:
@@ -152,15 +153,8 @@ def _course_page(
     require_institution(principal, view.course.institution_id)
     roster = course_queries.course_roster(session, course_id) if with_roster else []
     if roster:
-        with unit_of_work(session):
-            audit.record(
-                session,
-                user_id=principal.user.id,
-                action="view_personal_data",
-                entity="course",
-                entity_id=course_id,
-                person_ids=[row.person.id for row in roster],
-            )
+        person_ids = [row.person.id for row in roster]
+        audit_view(session, principal, "course", entity_id=course_id, person_ids=person_ids)
     return CoursePageData(
         view=view,
         counts=course_queries.course_counts(session, view.course),

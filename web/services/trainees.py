@@ -33,6 +33,7 @@ from web.permissions import (
     require_person,
 )
 from web.services.person_form import PersonForm, new_person
+from web.services.personal_data import audit_view
 
 
 @dataclass
@@ -170,17 +171,11 @@ def _audit_shown(
     session: Session, principal: Principal, people: list[Person], entity: str, **details: Any
 ) -> None:
     """One entry for a page that shows these people's personal data."""
-    if not people:
-        return
-    with unit_of_work(session):
-        audit.record(
-            session,
-            user_id=principal.user.id,
-            action="view_personal_data",
-            entity=entity,
-            person_id=people[0].id if len(people) == 1 else None,
-            person_ids=[person.id for person in people],
-            **details,
+    if people:
+        person_id = people[0].id if len(people) == 1 else None
+        person_ids = [person.id for person in people]
+        audit_view(
+            session, principal, entity, person_id=person_id, person_ids=person_ids, **details
         )
 
 
