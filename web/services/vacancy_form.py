@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlmodel import Session
 
 from matching.text import nfc, search_key
+from models.clock import today
 from models.errors import InvalidError
 from models.queries import reference
 from models.queries.reference import WorkPlaceInput, validate_work_place
@@ -59,6 +60,19 @@ def checked_work_place(
         form.country_code,
         on=on,
     )
+
+
+def work_choices(session: Session) -> dict[str, list[Any]]:
+    """The lists the vacancy and the training order forms both offer: the occupation, its
+    level, and where the work is (the registers as of today)."""
+    on = today()
+    return {
+        "occupations": reference.occupation_options(session, on=on),
+        "levels": reference.level_options(session, on=on),
+        "communes": reference.commune_options(session, on=on),
+        "provinces": reference.province_options(session, on=on),
+        "countries": reference.country_options(session),
+    }
 
 
 @dataclass
