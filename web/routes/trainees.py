@@ -167,7 +167,7 @@ def course_enrol(
     lang: LanguageDep,
     course_id: int,
 ) -> Response:
-    trainee_service.course_for_enrolment(session, principal=principal, course_id=course_id)
+    course_service.institution_course(session, principal=principal, course_id=course_id)
     return _render_enrol(request, session, principal, lang, course_id)
 
 
