@@ -12,10 +12,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from models.errors import AppError, NotSignedInError, ValidationErrors
 from models.i18n import message_for, translate
+from web.asgi import HttpMiddleware
 from web.deps import current_language
 from web.security import RequestTooLarge
 from web.templating import render
@@ -134,18 +135,12 @@ def server_error_response(request: Request) -> Response:
         return PlainTextResponse(LAST_RESORT_MESSAGE, status_code=500)
 
 
-class UnexpectedErrorMiddleware:
+class UnexpectedErrorMiddleware(HttpMiddleware):
     """Catches what no handler did: an HTTPException raised by a middleware (a body too
     large) and any unexpected exception. Sits inside the security headers middleware so
     these pages carry the headers too."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def tracking_send(message: Message) -> None:

@@ -88,6 +88,14 @@ def _unit(code: str, name: str, level: str, valid_from: date, **extra: Any) -> R
     }
 
 
+def _ward_unit(ward: sqlite3.Row, valid_from: date, **extra: Any) -> Row:
+    """A commune of Điện Biên, from a row of either table (after or before the reform)."""
+    level = _LEVELS[ward["wardType"]]
+    return _unit(
+        ward["wardCode"], ward["ward"], level, valid_from, province_code=PROVINCE_CODE, **extra
+    )
+
+
 def _read_current(db: sqlite3.Connection, source: AdminSource) -> str:
     provinces = db.execute(
         "SELECT DISTINCT provinceCode, province FROM admin_units ORDER BY provinceCode"
@@ -99,15 +107,7 @@ def _read_current(db: sqlite3.Connection, source: AdminSource) -> str:
         (PROVINCE_CODE,),
     ).fetchall()
     for ward in wards:
-        source.units.append(
-            _unit(
-                ward["wardCode"],
-                ward["ward"],
-                _LEVELS[ward["wardType"]],
-                REFORM_FROM,
-                province_code=PROVINCE_CODE,
-            )
-        )
+        source.units.append(_ward_unit(ward, REFORM_FROM))
         source.current_codes[ward["wardKey"]] = ward["wardCode"]
     return str(wards[0]["provinceKey"])
 
@@ -125,16 +125,9 @@ def _read_legacy(db: sqlite3.Connection, source: AdminSource) -> None:
         (PROVINCE_CODE,),
     )
     for ward in wards:
+        district_name = _district_name(ward["district"])
         source.units.append(
-            _unit(
-                ward["wardCode"],
-                ward["ward"],
-                _LEVELS[ward["wardType"]],
-                LEGACY_FROM,
-                province_code=PROVINCE_CODE,
-                district_name=_district_name(ward["district"]),
-                valid_to=LEGACY_TO,
-            )
+            _ward_unit(ward, LEGACY_FROM, district_name=district_name, valid_to=LEGACY_TO)
         )
         key = f"{ward['provinceKey']}_{ward['districtKey']}_{ward['wardKey']}"
         source.former_codes[key] = ward["wardCode"]

@@ -183,7 +183,7 @@ def course_edit(
     lang: LanguageDep,
     course_id: int,
 ) -> Response:
-    course = course_service.editable_course(session, principal=principal, course_id=course_id)
+    course = course_service.institution_course(session, principal=principal, course_id=course_id)
     choices = course_service.course_choices(session, principal=principal, course=course)
     form = CourseForm.from_course(course)
     return _render_form(request, lang, form=form, choices=choices, course=course)
@@ -202,7 +202,9 @@ def course_update(
     try:
         course_service.update_course(session, principal=principal, course_id=course_id, form=form)
     except InvalidError as error:
-        course = course_service.editable_course(session, principal=principal, course_id=course_id)
+        course = course_service.institution_course(
+            session, principal=principal, course_id=course_id
+        )
         choices = course_service.course_choices(session, principal=principal, course=course)
         errors = form_errors(error, lang)
         return _render_form(request, lang, form=form, choices=choices, course=course, errors=errors)

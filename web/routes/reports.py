@@ -4,25 +4,28 @@ out the same tables (web/services/reports.py), read from the figures the dashboa
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from models.clock import today
 from models.errors import InvalidError, NotFoundError
 from models.monitoring.read import snapshot_years
 from models.years import parse_year
 from web.auth import Principal
-from web.deps import LanguageDep, SessionDep, get_engine
+from web.deps import EngineDep, LanguageDep, SessionDep
 from web.permissions import Permission, allow
 from web.services import reports as service
 from web.templating import render
 
 router = APIRouter()
 
-EngineDep = Annotated[Engine, Depends(get_engine)]
 YEARS_OFFERED = 6  # this year and the five before it, plus any year with figures
 
 
@@ -34,7 +37,32 @@ def _year(text: str) -> int:
         raise NotFoundError(None, "There is no page at this address.") from None
 
 
-def _download(download: service.Download) -> Response:
+@dataclass(frozen=True)
+class _Asked:
+    """What every report of one year reads: the year in the path, and where its figures are."""
+
+    engine: Engine
+    session: Session
+    lang: str
+    year: int
+
+
+def _asked(engine: EngineDep, session: SessionDep, lang: LanguageDep, year: str) -> _Asked:
+    return _Asked(engine, session, lang, _year(year))
+
+
+AskedDep = Annotated[_Asked, Depends(_asked)]
+
+
+def _export(
+    export: Callable[..., service.Download | None], principal: Principal, asked: _Asked
+) -> Response:
+    """The file, or no page when the export has no such table."""
+    download = export(
+        asked.engine, asked.session, principal=principal, year=asked.year, lang=asked.lang
+    )
+    if download is None:
+        raise NotFoundError(None, "There is no page at this address.")
     return Response(
         download.content,
         media_type=download.media_type,
@@ -62,57 +90,35 @@ def reports(
 
 @router.get("/reports/{year}.xlsx", name="report_xlsx")
 def report_xlsx(
-    engine: EngineDep,
-    session: SessionDep,
-    principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))],
-    lang: LanguageDep,
-    year: str,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))], asked: AskedDep
 ) -> Response:
-    download = service.export_workbook(
-        engine, session, principal=principal, year=_year(year), lang=lang
-    )
-    return _download(download)
+    return _export(service.export_workbook, principal, asked)
 
 
 @router.get("/reports/{year}.zip", name="report_zip")
 def report_zip(
-    engine: EngineDep,
-    session: SessionDep,
-    principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))],
-    lang: LanguageDep,
-    year: str,
+    principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))], asked: AskedDep
 ) -> Response:
-    download = service.export_zip(engine, session, principal=principal, year=_year(year), lang=lang)
-    return _download(download)
+    return _export(service.export_zip, principal, asked)
 
 
 @router.get("/reports/{year}/{table_id}.csv", name="report_csv")
 def report_csv(
-    engine: EngineDep,
-    session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))],
-    lang: LanguageDep,
-    year: str,
+    asked: AskedDep,
     table_id: str,
 ) -> Response:
-    download = service.export_csv(
-        engine, session, principal=principal, year=_year(year), table_id=table_id, lang=lang
-    )
-    if download is None:
-        raise NotFoundError(None, "There is no page at this address.")
-    return _download(download)
+    return _export(partial(service.export_csv, table_id=table_id), principal, asked)
 
 
 @router.get("/reports/{year}/print", response_class=HTMLResponse, name="report_print")
 def report_print(
     request: Request,
-    engine: EngineDep,
-    session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))],
-    lang: LanguageDep,
-    year: str,
+    asked: AskedDep,
 ) -> Response:
-    report = service.print_view(engine, session, principal=principal, year=_year(year))
+    report = service.print_view(asked.engine, asked.session, principal=principal, year=asked.year)
+    lang = asked.lang
     context = {
         "report": report,
         "shown": lambda cell: service.shown(cell, lang),

@@ -27,20 +27,9 @@ def supply_demand(
     background: BackgroundTasks,
     lang: LanguageDep,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_SUPPLY_DEMAND))],
-    year: str = "",
-    commune: str = "",
-    occupation: str = "",
+    asked: Annotated[service.Asked, Depends()],
 ) -> Response:
-    choice, context = service.page(
-        engine,
-        session,
-        background,
-        principal,
-        year=year,
-        commune=commune,
-        occupation=occupation,
-        lang=lang,
-    )
+    choice, context = service.page(engine, session, background, principal, asked, lang=lang)
     csv_path = str(request.url_for("supply_demand_csv").path)
     context["csv_url"] = csv_path + service.query_string(choice)
     return render(request, "supply_demand.html", context, lang=lang)
@@ -51,14 +40,10 @@ def supply_demand_csv(
     session: SessionDep,
     lang: LanguageDep,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_SUPPLY_DEMAND))],
-    year: str = "",
-    commune: str = "",
-    occupation: str = "",
+    asked: Annotated[service.Asked, Depends()],
 ) -> Response:
     """The page's table as CSV, with a byte-order mark so Excel reads the Vietnamese."""
-    body, filename = service.csv_export(
-        session, principal, year=year, commune=commune, occupation=occupation, lang=lang
-    )
+    body, filename = service.csv_export(session, principal, asked, lang=lang)
     return Response(
         body,
         media_type="text/csv; charset=utf-8",

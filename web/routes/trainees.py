@@ -167,7 +167,7 @@ def course_enrol(
     lang: LanguageDep,
     course_id: int,
 ) -> Response:
-    trainee_service.course_for_enrolment(session, principal=principal, course_id=course_id)
+    course_service.institution_course(session, principal=principal, course_id=course_id)
     return _render_enrol(request, session, principal, lang, course_id)
 
 
@@ -210,34 +210,16 @@ def course_enrol_submit(
     fields: FormDep,
 ) -> Response:
     form = _enrol_form(fields)
+    page: dict[str, Any]
     try:
         result = trainee_service.enrol(session, principal=principal, course_id=course_id, form=form)
     except InvalidError as error:
-        errors = form_errors(error, lang)
-        return _render_enrol(
-            request, session, principal, lang, course_id, form=form, errors=errors, status_code=400
-        )
+        page = {"errors": form_errors(error, lang), "status_code": 400}
     except ConflictError as error:  # already enrolled, course full or cancelled
-        conflict = message_for(error, lang)
-        return _render_enrol(
-            request,
-            session,
-            principal,
-            lang,
-            course_id,
-            form=form,
-            conflict=conflict,
-            status_code=409,
-        )
-    if result.enrolment is None:  # people already registered match: ask before creating
-        return _render_enrol(
-            request,
-            session,
-            principal,
-            lang,
-            course_id,
-            form=form,
-            same_id=result.same_id,
-            same_name=result.same_name,
-        )
-    return redirect_to(request, "course_detail", course_id=course_id)
+        page = {"conflict": message_for(error, lang), "status_code": 409}
+    else:
+        if result.enrolment is not None:
+            return redirect_to(request, "course_detail", course_id=course_id)
+        # people already registered match: ask before creating
+        page = {"same_id": result.same_id, "same_name": result.same_name}
+    return _render_enrol(request, session, principal, lang, course_id, form=form, **page)

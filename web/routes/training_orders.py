@@ -34,6 +34,7 @@ from web.paging import page_links
 from web.permissions import Permission, allow, allowed, employer_scope, institution_scope
 from web.services import training_orders as service
 from web.services.order_form import OrderForm
+from web.services.vacancy_form import work_choices
 from web.templating import render
 
 router = APIRouter()
@@ -87,7 +88,6 @@ def _form_page(
     errors: dict[str, list[str]] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    on = today()
     context = {
         "form": form,
         "form_token": form_token,
@@ -95,12 +95,8 @@ def _form_page(
         "errors": errors or {},
         "employers": employer_options(session) if employer_scope(principal) is None else [],
         "institutions": institution_options(session),
-        "occupations": reference.occupation_options(session, on=on),
-        "levels": reference.level_options(session, on=on),
         "funding_sources": [source.value for source in FundingSource],
-        "communes": reference.commune_options(session, on=on),
-        "provinces": reference.province_options(session, on=on),
-        "countries": reference.country_options(session),
+        **work_choices(session),
     }
     return render_page(request, "training_order_form.html", context, lang, status_code)
 

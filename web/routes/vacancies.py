@@ -5,7 +5,9 @@ administrators see every employer's; employer staff only their own."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import fields
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -26,7 +28,7 @@ from web.forms import FormFields, form_errors, known_value, redirect_to
 from web.paging import page_links
 from web.permissions import Permission, allow, allowed, employer_scope, require_employer
 from web.services import vacancies as service
-from web.services.vacancy_form import NO_OCCUPATION, VacancyForm
+from web.services.vacancy_form import NO_OCCUPATION, VacancyForm, work_choices
 from web.templating import render
 
 router = APIRouter()
@@ -89,7 +91,6 @@ def _form_page(
     employer_id: str = "",
     status_code: int = 200,
 ) -> HTMLResponse:
-    on = today()
     context: dict[str, Any] = {
         "form": form,
         "form_token": form_token,
@@ -103,13 +104,47 @@ def _form_page(
             if vacancy is None and employer_scope(principal) is None
             else []
         ),
-        "occupations": reference.occupation_options(session, on=on),
-        "levels": reference.level_options(session, on=on),
-        "communes": reference.commune_options(session, on=on),
-        "provinces": reference.province_options(session, on=on),
-        "countries": reference.country_options(session),
+        **work_choices(session),
     }
     return render(request, "vacancy_form.html", context, lang=lang, status_code=status_code)
+
+
+def _saved_or_form(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    lang: str,
+    form: VacancyForm,
+    save: Callable[[], Vacancy | service.OccupationChoice],
+    *,
+    vacancy_id: int | None = None,
+    **page: Any,
+) -> Response:
+    """Save the vacancy and show it; or the form again, with its errors (400) or with the
+    occupations suggested for the title to choose from (200). `vacancy_id` when editing."""
+    try:
+        result = save()
+    except InvalidError as error:
+        errors, choice, status_code = form_errors(error, lang), None, 400
+    else:
+        if isinstance(result, Vacancy):
+            return redirect_to(request, "vacancy_detail", vacancy_id=result.id)
+        errors, choice, status_code = {}, result, 200
+    vacancy = None
+    if vacancy_id is not None:
+        vacancy = service.editable_vacancy(session, principal=principal, vacancy_id=vacancy_id)
+    return _form_page(
+        request,
+        session,
+        principal,
+        lang,
+        form=form,
+        vacancy=vacancy,
+        errors=errors,
+        choice=choice,
+        status_code=status_code,
+        **page,
+    )
 
 
 @router.get("/vacancies/new", response_class=HTMLResponse, name="vacancy_new")
@@ -133,27 +168,16 @@ def vacancy_create(
 ) -> Response:
     form = vacancy_form_from(posted)
     token, employer_id = posted.get("form_token", ""), posted.get("employer_id", "")
-    try:
-        result = service.create_vacancy(
-            session, principal=principal, employer_id_raw=employer_id, form=form, form_token=token
-        )
-    except InvalidError as error:
-        errors, choice, status_code = form_errors(error, lang), None, 400
-    else:
-        if isinstance(result, Vacancy):
-            return redirect_to(request, "vacancy_detail", vacancy_id=result.id)
-        errors, choice, status_code = {}, result, 200
-    return _form_page(
-        request,
+    save = partial(
+        service.create_vacancy,
         session,
-        principal,
-        lang,
+        principal=principal,
+        employer_id_raw=employer_id,
         form=form,
         form_token=token,
-        employer_id=employer_id,
-        errors=errors,
-        choice=choice,
-        status_code=status_code,
+    )
+    return _saved_or_form(
+        request, session, principal, lang, form, save, form_token=token, employer_id=employer_id
     )
 
 
@@ -216,28 +240,10 @@ def vacancy_update(
     vacancy_id: int,
 ) -> Response:
     form = vacancy_form_from(posted)
-    try:
-        result = service.update_vacancy(
-            session, principal=principal, vacancy_id=vacancy_id, form=form
-        )
-    except InvalidError as error:
-        errors, choice, status_code = form_errors(error, lang), None, 400
-    else:
-        if not isinstance(result, service.OccupationChoice):
-            return redirect_to(request, "vacancy_detail", vacancy_id=vacancy_id)
-        errors, choice, status_code = {}, result, 200
-    vacancy = service.editable_vacancy(session, principal=principal, vacancy_id=vacancy_id)
-    return _form_page(
-        request,
-        session,
-        principal,
-        lang,
-        form=form,
-        vacancy=vacancy,
-        errors=errors,
-        choice=choice,
-        status_code=status_code,
+    save = partial(
+        service.update_vacancy, session, principal=principal, vacancy_id=vacancy_id, form=form
     )
+    return _saved_or_form(request, session, principal, lang, form, save, vacancy_id=vacancy_id)
 
 
 @router.post("/vacancies/{vacancy_id}/close", name="vacancy_close")

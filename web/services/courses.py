@@ -4,6 +4,7 @@ courses only; officials read every course; administrators read and edit any."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -29,6 +30,7 @@ from web.permissions import (
     require_institution,
 )
 from web.services.course_form import CourseForm, validated_course
+from web.services.personal_data import audit_view
 
 
 def _institution_for_new_course(session: Session, principal: Principal, raw: str) -> int | None:
@@ -54,30 +56,35 @@ def create_course(session: Session, *, principal: Principal, form: CourseForm) -
         )
         assert institution_id is not None  # else validated_course raised
         course = Course(institution_id=institution_id, **values)
-        session.add(course)
-        _flush_or_conflict(session, values["code"])
-        audit.record(
-            session,
-            user_id=principal.user.id,
-            action="create",
-            entity="course",
-            entity_id=course.id,
-        )
+        _store(session, principal, course, "create")
         return course
 
 
-def _flush_or_conflict(session: Session, code: str) -> None:
-    """The unique (institution, code) index catches a double submit that raced the check."""
+def _store(
+    session: Session, principal: Principal, course: Course, action: str, **details: Any
+) -> None:
+    """Write the course and who did what to it. The unique (institution, code) index catches
+    a double submit that raced the check."""
+    code = course.code  # read now: a failed flush expires the course
+    session.add(course)
     try:
         session.flush()
     except IntegrityError as error:  # the unit of work rolls back
         raise ConflictError(
             "code", "The institution already has a course with the code {code}.", code=code
         ) from error
+    audit.record(
+        session,
+        user_id=principal.user.id,
+        action=action,
+        entity="course",
+        entity_id=course.id,
+        **details,
+    )
 
 
-def editable_course(session: Session, *, principal: Principal, course_id: int) -> Course:
-    """The course, if this user may edit it."""
+def institution_course(session: Session, *, principal: Principal, course_id: int) -> Course:
+    """The course, if this user acts for its institution (to edit it or enrol people into it)."""
     course = get_or_404(session, Course, course_id, "There is no such course.")
     require_institution(principal, course.institution_id)
     return course
@@ -87,23 +94,14 @@ def update_course(
     session: Session, *, principal: Principal, course_id: int, form: CourseForm
 ) -> Course:
     with unit_of_work(session):
-        course = editable_course(session, principal=principal, course_id=course_id)
+        course = institution_course(session, principal=principal, course_id=course_id)
         values = validated_course(
             session, form, institution_id=course.institution_id, course=course
         )
         changed = sorted(name for name, value in values.items() if getattr(course, name) != value)
         for name, value in values.items():
             setattr(course, name, value)
-        session.add(course)
-        _flush_or_conflict(session, values["code"])
-        audit.record(
-            session,
-            user_id=principal.user.id,
-            action="update",
-            entity="course",
-            entity_id=course.id,
-            fields=changed,
-        )
+        _store(session, principal, course, "update", fields=changed)
         return course
 
 
@@ -152,15 +150,8 @@ def _course_page(
     require_institution(principal, view.course.institution_id)
     roster = course_queries.course_roster(session, course_id) if with_roster else []
     if roster:
-        with unit_of_work(session):
-            audit.record(
-                session,
-                user_id=principal.user.id,
-                action="view_personal_data",
-                entity="course",
-                entity_id=course_id,
-                person_ids=[row.person.id for row in roster],
-            )
+        person_ids = [row.person.id for row in roster]
+        audit_view(session, principal, "course", entity_id=course_id, person_ids=person_ids)
     return CoursePageData(
         view=view,
         counts=course_queries.course_counts(session, view.course),

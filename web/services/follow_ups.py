@@ -28,6 +28,7 @@ from models.tables import FollowUp
 from models.validation import ErrorCollector
 from web.auth import Principal
 from web.permissions import institution_scope
+from web.services.personal_data import audit_view
 
 PER_PAGE = 25
 RELOAD = "This graduate is no longer on the list: reload the page."
@@ -140,16 +141,9 @@ def refused_page(
 
 
 def _audit_shown(session: Session, principal: Principal, rows: list[queries.DueFollowUp]) -> None:
-    if not rows:
-        return
-    with unit_of_work(session):
-        audit.record(
-            session,
-            user_id=principal.user.id,
-            action="view_personal_data",
-            entity="follow_up_list",
-            person_ids=sorted({row.person.id for row in rows if row.person.id}),
-        )
+    if rows:
+        person_ids = sorted({row.person.id for row in rows if row.person.id})
+        audit_view(session, principal, "follow_up_list", person_ids=person_ids)
 
 
 def record_follow_ups(session: Session, *, principal: Principal, rows: list[OutcomeInput]) -> int:

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from models.enums import FundingSource
 from models.errors import InvalidError
-from models.queries.reference import WorkPlaceInput, validate_work_place
+from models.queries.reference import WorkPlaceInput
 from models.queries.training_orders import (
     institution_options,
 )
@@ -27,7 +27,7 @@ from models.validation import (
     validate_quantity,
 )
 from models.wages import check_vacancy_wage
-from web.services.vacancy_form import level_code_from, occupation_id_from
+from web.services.vacancy_form import checked_work_place, level_code_from, occupation_id_from
 
 _MONEY_NOISE = re.compile(r"(?i)[\s.,]|₫|vnđ|vnd|đồng|đ")
 
@@ -158,15 +158,7 @@ def parse_order(session: Session, form: OrderForm, *, on: date) -> OrderInput:
     wage = errors.check(_amount, form.committed_wage, "committed_wage")
     funding = errors.check(_funding, form.funding_source)
     note = errors.check(_note, form.note)
-    place = errors.check(
-        validate_work_place,
-        session,
-        form.location_kind,
-        form.commune_code,
-        form.province_code,
-        form.country_code,
-        on=on,
-    )
+    place = checked_work_place(errors, session, form, on)
     if wage is not None and place is not None:
         errors.check(_check_wage, session, wage, place, needed_by or on)
     errors.raise_if_any()

@@ -10,8 +10,6 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from models import audit
-from models.db import unit_of_work
 from models.enums import (
     VacancyStatus,
 )
@@ -27,6 +25,7 @@ from models.suggestions import compute_suggestions, suggestions_for, suggestions
 from models.tables import Vacancy
 from web.auth import Principal
 from web.permissions import Permission, PersonView, person_view
+from web.services.personal_data import audit_view
 from web.services.referrals import vacancy_for
 
 
@@ -54,7 +53,7 @@ def view_candidates(
     listed = _visible(principal, candidates_for(session, vacancy))
     shown = [each for each in listed if filters.keeps(each.candidate, vacancy)]
     ids = [each.view.person_id for each in shown]
-    _audit_view(session, principal, "vacancy_candidates", vacancy_id, ids)
+    audit_view(session, principal, "vacancy_candidates", entity_id=vacancy_id, person_ids=ids)
     communes = {each.candidate.person.commune_code: each.candidate.commune_name for each in listed}
     computed = min((each.candidate.suggestion.computed_at for each in listed), default=None)
     return CandidatesView(vacancy, shown, communes, computed)
@@ -84,21 +83,6 @@ def _visible(principal: Principal, candidates: list[Candidate]) -> list[ShownCan
     return shown
 
 
-def _audit_view(
-    session: Session, principal: Principal, entity: str, vacancy_id: int, ids: list[int]
-) -> None:
-    """One entry per page view, naming the people whose data it showed."""
-    with unit_of_work(session):
-        audit.record(
-            session,
-            user_id=principal.user.id,
-            action="view_personal_data",
-            entity=entity,
-            entity_id=vacancy_id,
-            person_ids=ids,
-        )
-
-
 @dataclass(frozen=True)
 class ReferralsView:
     vacancy: Vacancy
@@ -116,5 +100,5 @@ def view_referrals(session: Session, *, principal: Principal, vacancy_id: int) -
         except ForbiddenError:
             rows.append((row, None))
     ids = [view.person_id for _, view in rows if view is not None]
-    _audit_view(session, principal, "vacancy_referrals", vacancy_id, ids)
+    audit_view(session, principal, "vacancy_referrals", entity_id=vacancy_id, person_ids=ids)
     return ReferralsView(vacancy, rows)

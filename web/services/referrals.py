@@ -92,14 +92,7 @@ def refer(session: Session, *, principal: Principal, vacancy_id: int, person_id:
         _refuse_if_employed(session, person_id, vacancy_id)
         if active_referral(session, vacancy_id, person_id) is not None:
             raise _already_referred()
-        referral = Referral(
-            person_id=person_id,
-            vacancy_id=vacancy_id,
-            status=ReferralStatus.REFERRED,
-            score=_suggested_score(session, vacancy_id, person_id),
-            created_by_id=principal.user.id,
-        )
-        _insert_referral(session, referral)
+        referral = _new_referral(session, principal, vacancy_id, person_id, ReferralStatus.REFERRED)
         _audit_referral(session, principal, referral, "create")
         return referral
 
@@ -108,12 +101,27 @@ def _already_referred() -> ConflictError:
     return ConflictError("person", "This person has already been referred to this vacancy.")
 
 
-def _insert_referral(session: Session, referral: Referral) -> None:
+def _new_referral(
+    session: Session,
+    principal: Principal,
+    vacancy_id: int,
+    person_id: int,
+    status: ReferralStatus,
+) -> Referral:
+    """A referral made now by this user, scored as the matching engine suggested it."""
+    referral = Referral(
+        person_id=person_id,
+        vacancy_id=vacancy_id,
+        status=status,
+        score=_suggested_score(session, vacancy_id, person_id),
+        created_by_id=principal.user.id,
+    )
     session.add(referral)
     try:
         session.flush()
     except IntegrityError as error:
         raise _already_referred() from error
+    return referral
 
 
 def _audit_referral(
@@ -193,22 +201,35 @@ def reject(
     session: Session, *, principal: Principal, vacancy_id: int, person_id: int, reason: str
 ) -> Referral:
     """The employer turns a candidate down; the reason is required."""
-    with unit_of_work(session):
-        vacancy_for(session, principal, vacancy_id, Permission.HIRE)
-        text = _reason(reason, required=True, msgid="Give the reason for the rejection.")
-        referral = _move(session, vacancy_id, person_id, ReferralStatus.REJECTED, reason=text)
-        _audit_referral(session, principal, referral, "update")
-        return referral
+    ending = (ReferralStatus.REJECTED, Permission.HIRE, "Give the reason for the rejection.")
+    return _end(session, principal, vacancy_id, person_id, ending, reason, required=True)
 
 
 def withdraw(
     session: Session, *, principal: Principal, vacancy_id: int, person_id: int, reason: str = ""
 ) -> Referral:
     """The referral is called off (the candidate declined, or was referred by mistake)."""
+    ending = (ReferralStatus.WITHDRAWN, Permission.REFER_CANDIDATES, "Give the reason.")
+    return _end(session, principal, vacancy_id, person_id, ending, reason, required=False)
+
+
+def _end(
+    session: Session,
+    principal: Principal,
+    vacancy_id: int,
+    person_id: int,
+    ending: tuple[ReferralStatus, Permission, str],
+    reason: str,
+    *,
+    required: bool,
+) -> Referral:
+    """The referral ends (rejected or withdrawn) for a reason: `ending` is the status, the
+    permission it takes and the message when a required reason is missing."""
+    status, permission, msgid = ending
     with unit_of_work(session):
-        vacancy_for(session, principal, vacancy_id, Permission.REFER_CANDIDATES)
-        text = _reason(reason, required=False, msgid="Give the reason.")
-        referral = _move(session, vacancy_id, person_id, ReferralStatus.WITHDRAWN, reason=text)
+        vacancy_for(session, principal, vacancy_id, permission)
+        text = _reason(reason, required=required, msgid=msgid)
+        referral = _move(session, vacancy_id, person_id, status, reason=text)
         _audit_referral(session, principal, referral, "update")
         return referral
 
@@ -234,15 +255,7 @@ def _hired_referral(
 ) -> Referral:
     if active_referral(session, vacancy_id, person_id) is not None:
         return _move(session, vacancy_id, person_id, ReferralStatus.HIRED)
-    referral = Referral(
-        person_id=person_id,
-        vacancy_id=vacancy_id,
-        status=ReferralStatus.HIRED,
-        score=_suggested_score(session, vacancy_id, person_id),
-        created_by_id=principal.user.id,
-    )
-    _insert_referral(session, referral)
-    return referral
+    return _new_referral(session, principal, vacancy_id, person_id, ReferralStatus.HIRED)
 
 
 _CHANNEL: dict[str, NewJobChannel] = {

@@ -55,6 +55,15 @@ FIGURES = (
 
 
 @dataclass(frozen=True)
+class Asked:
+    """The page's filters as typed in the address (the page and its CSV read the same)."""
+
+    year: str = ""
+    commune: str = ""
+    occupation: str = ""
+
+
+@dataclass(frozen=True)
 class Choice:
     """What the reader asked for, checked."""
 
@@ -80,9 +89,9 @@ def after_training_by_occupation(session: Session, year: int) -> list[tuple[Any,
     ]
 
 
-def _choice(session: Session, year: str, commune: str, occupation: str) -> Choice:
+def _choice(session: Session, asked: Asked) -> Choice:
     """The period (a year, or the 12 months from today), a known place and an occupation id."""
-    year = year.strip()
+    year = asked.year.strip()
     if not year:
         period = Period.coming_twelve_months(today())
     elif year.isdigit() and YEAR_MIN <= int(year) <= YEAR_MAX:
@@ -92,11 +101,11 @@ def _choice(session: Session, year: str, commune: str, occupation: str) -> Choic
             "year", "The year must be between {first} and {last}.", first=YEAR_MIN, last=YEAR_MAX
         )
     places = {option.value for option in _place_options(session, "vi")}
-    occupation = occupation.strip()
+    occupation = asked.occupation.strip()
     return Choice(
         period=period,
         year=year,
-        commune=commune if commune in places else None,
+        commune=asked.commune if asked.commune in places else None,
         occupation_id=int(occupation) if occupation.isdigit() else None,
     )
 
@@ -162,14 +171,12 @@ def page(
     session: Session,
     background: BackgroundTasks | None,
     principal: Principal,
+    asked: Asked,
     *,
-    year: str,
-    commune: str,
-    occupation: str,
     lang: str,
 ) -> tuple[Choice, dict[str, Any]]:
     """The page's choice and what its template shows (all but the CSV link)."""
-    choice = _choice(session, year, commune, occupation)
+    choice = _choice(session, asked)
     rows = _rows(session, choice)
     names = reference.place_names(session, on=today())
     after_year, after_rows = _after_training(engine, session, choice.period, background)
@@ -193,11 +200,11 @@ def page(
 
 
 def csv_export(
-    session: Session, principal: Principal, *, year: str, commune: str, occupation: str, lang: str
+    session: Session, principal: Principal, asked: Asked, *, lang: str
 ) -> tuple[bytes, str]:
     """The page's table as CSV (with a byte-order mark so Excel reads the Vietnamese) and its
     file name."""
-    choice = _choice(session, year, commune, occupation)
+    choice = _choice(session, asked)
     rows = _rows(session, choice)
     by_place = choice.occupation_id is not None
     names = reference.place_names(session, on=today())

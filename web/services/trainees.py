@@ -21,7 +21,6 @@ from models.enums import CourseStatus
 from models.errors import ConflictError, InvalidError, NotFoundError
 from models.queries import courses as course_queries
 from models.queries import people as people_queries
-from models.rows import get_or_404
 from models.tables import Course, Enrolment, Ethnicity, Person
 from models.validation import (
     parse_date,
@@ -29,10 +28,11 @@ from models.validation import (
 from web.auth import Principal
 from web.permissions import (
     institution_scope,
-    require_institution,
     require_person,
 )
+from web.services.courses import institution_course
 from web.services.person_form import PersonForm, new_person
+from web.services.personal_data import audit_view
 
 
 @dataclass
@@ -60,19 +60,12 @@ def ethnicity_choices(session: Session) -> list[Ethnicity]:
     return people_queries.ethnicity_choices(session)
 
 
-def course_for_enrolment(session: Session, *, principal: Principal, course_id: int) -> Course:
-    """The course, if this user may enrol people into it."""
-    course = get_or_404(session, Course, course_id, "There is no such course.")
-    require_institution(principal, course.institution_id)
-    return course
-
-
 def enrol(
     session: Session, *, principal: Principal, course_id: int, form: EnrolForm
 ) -> EnrolResult:
     """Enrol the chosen person, or a new one once no registered person matches."""
     with unit_of_work(session):
-        course = course_for_enrolment(session, principal=principal, course_id=course_id)
+        course = institution_course(session, principal=principal, course_id=course_id)
         enrolled_on = _enrolment_date(form.enrolled_on)
         if form.person_id.strip():
             person = _existing_person(session, form.person_id)
@@ -170,17 +163,11 @@ def _audit_shown(
     session: Session, principal: Principal, people: list[Person], entity: str, **details: Any
 ) -> None:
     """One entry for a page that shows these people's personal data."""
-    if not people:
-        return
-    with unit_of_work(session):
-        audit.record(
-            session,
-            user_id=principal.user.id,
-            action="view_personal_data",
-            entity=entity,
-            person_id=people[0].id if len(people) == 1 else None,
-            person_ids=[person.id for person in people],
-            **details,
+    if people:
+        person_id = people[0].id if len(people) == 1 else None
+        person_ids = [person.id for person in people]
+        audit_view(
+            session, principal, entity, person_id=person_id, person_ids=person_ids, **details
         )
 
 
@@ -195,7 +182,7 @@ def look_up(
 ) -> list[Person]:
     """Registered people matching a full citizen ID, or a name (with or without diacritics)
     together with a birth date: narrow enough not to browse other institutions' trainees."""
-    course_for_enrolment(session, principal=principal, course_id=course_id)
+    institution_course(session, principal=principal, course_id=course_id)
     number = people_queries.compact_citizen_id(citizen_id)
     found: list[Person] = []
     if number and (len(number) != people_queries.CITIZEN_ID_LENGTH or not number.isdigit()):

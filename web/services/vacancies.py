@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -146,16 +147,7 @@ def create_vacancy(
             return get_vacancy(session, earlier)
         vacancy = Vacancy(employer_id=employer_id, title=data.title, title_key="", quantity=1)
         _apply(vacancy, data)
-        session.add(vacancy)
-        session.flush()
-        audit.record(
-            session,
-            user_id=principal.user.id,
-            action="create",
-            entity="vacancy",
-            entity_id=vacancy.id,
-            form_token=form_token,
-        )
+        _store(session, principal, vacancy, "create", form_token=form_token)
         return vacancy
 
 
@@ -186,14 +178,7 @@ def update_vacancy(
         if vacancy.status in (VacancyStatus.OPEN, VacancyStatus.FILLED):
             full = vacancy.filled >= vacancy.quantity
             vacancy.status = VacancyStatus.FILLED if full else VacancyStatus.OPEN
-        session.add(vacancy)
-        audit.record(
-            session,
-            user_id=principal.user.id,
-            action="update",
-            entity="vacancy",
-            entity_id=vacancy_id,
-        )
+        _store(session, principal, vacancy, "update")
         return vacancy
 
 
@@ -205,12 +190,22 @@ def close_vacancy(session: Session, *, principal: Principal, vacancy_id: int) ->
         if vacancy.status == VacancyStatus.CLOSED:
             return vacancy
         vacancy.status = VacancyStatus.CLOSED
-        session.add(vacancy)
-        audit.record(
-            session,
-            user_id=principal.user.id,
-            action="close",
-            entity="vacancy",
-            entity_id=vacancy_id,
-        )
+        _store(session, principal, vacancy, "close")
         return vacancy
+
+
+def _store(
+    session: Session, principal: Principal, vacancy: Vacancy, action: str, **details: Any
+) -> None:
+    """Write the vacancy (a new one gets its id) and who did what to it."""
+    session.add(vacancy)
+    if vacancy.id is None:
+        session.flush()
+    audit.record(
+        session,
+        user_id=principal.user.id,
+        action=action,
+        entity="vacancy",
+        entity_id=vacancy.id,
+        **details,
+    )

@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Protocol
 
 from sqlmodel import Session
 
 from matching.text import nfc, search_key
+from models.clock import today
 from models.errors import InvalidError
 from models.queries import reference
 from models.queries.reference import WorkPlaceInput, validate_work_place
@@ -34,6 +36,43 @@ NO_OCCUPATION = "none"  # the employer saw the suggestions and chose none of the
 
 
 _SKILL_SEPARATORS = re.compile(r"[,;\n\r]+")
+
+
+class WorkPlaceFields(Protocol):
+    """The fields of a form (vacancy, training order) that say where the work is."""
+
+    location_kind: str
+    commune_code: str
+    province_code: str
+    country_code: str
+
+
+def checked_work_place(
+    errors: ErrorCollector, session: Session, form: WorkPlaceFields, on: date
+) -> WorkPlaceInput | None:
+    """The work place the form names, or None after recording why it is not one."""
+    return errors.check(
+        validate_work_place,
+        session,
+        form.location_kind,
+        form.commune_code,
+        form.province_code,
+        form.country_code,
+        on=on,
+    )
+
+
+def work_choices(session: Session) -> dict[str, list[Any]]:
+    """The lists the vacancy and the training order forms both offer: the occupation, its
+    level, and where the work is (the registers as of today)."""
+    on = today()
+    return {
+        "occupations": reference.occupation_options(session, on=on),
+        "levels": reference.level_options(session, on=on),
+        "communes": reference.commune_options(session, on=on),
+        "provinces": reference.province_options(session, on=on),
+        "countries": reference.country_options(session),
+    }
 
 
 @dataclass
@@ -188,15 +227,7 @@ def parse_vacancy(
     )
     wages = errors.check(validate_wage_range, form.wage_min, form.wage_max)
     ages = errors.check(validate_age_range, form.age_min, form.age_max)
-    place = errors.check(
-        validate_work_place,
-        session,
-        form.location_kind,
-        form.commune_code,
-        form.province_code,
-        form.country_code,
-        on=on,
-    )
+    place = checked_work_place(errors, session, form, on)
     start_date = errors.check(_optional_date, form.start_date, "start_date")
     deadline = errors.check(_optional_date, form.deadline, "deadline")
     if deadline and deadline < on and (previous is None or previous.deadline != deadline):
