@@ -41,6 +41,16 @@ def pytest_configure(config: pytest.Config) -> None:
         time_machine.travel(_morning_of(FAKE_TODAY), tick=True).start()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that runs on PostgreSQL carries the `postgres` marker, so a SQLite-only run
+    is `-m "not postgres"` (the runs under a moved clock in .ci/run)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        uses_postgres = "postgres_engine" in getattr(item, "fixturenames", ())
+        if uses_postgres or (callspec is not None and "postgres" in callspec.params.values()):
+            item.add_marker(pytest.mark.postgres)
+
+
 def pytest_report_header(config: pytest.Config) -> str | None:
     return f"clock moved to {FAKE_TODAY} (TEST_FAKE_TODAY)" if FAKE_TODAY else None
 

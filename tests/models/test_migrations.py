@@ -83,6 +83,7 @@ def test_migrations_match_the_models(empty_database_url: str) -> None:
     assert diff == [], f"models changed without a migration: {diff}"
 
 
+@pytest.mark.postgres
 def test_migrations_build_the_same_schema_on_both_databases(tmp_path) -> None:
     if not POSTGRES_URL:
         _missing_postgres()
