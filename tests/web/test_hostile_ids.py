@@ -41,6 +41,11 @@ QUERY_URLS = {
     f"/courses?year={HUGE}": 200,
     "/targets?year=0": 200,
     f"/courses?page={HUGE}": 200,
+    f"/board?page={HUGE}": 200,
+    f"/vacancies?page={HUGE}": 200,
+    f"/training-orders?page={HUGE}": 200,
+    f"/trainees?page={HUGE}": 200,
+    f"/dashboard?page={HUGE}": 200,
     f"/follow-ups?course={HUGE}&institution={HUGE}": 200,
 }
 
