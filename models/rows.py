@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import Session
 
 from models.errors import NotFoundError
+from models.ids import out_of_range
 from models.locking import Row, locked_row
 
 
@@ -20,7 +21,10 @@ def get_or_404(
     lock: bool = False,
 ) -> Row:
     """The row with this primary key (locked until the transaction ends when `lock`, see
-    `locked_row`); NotFoundError(field, msgid) when there is none."""
+    `locked_row`); NotFoundError(field, msgid) when there is none, as for an id beyond any
+    stored key (the database would refuse to convert it)."""
+    if out_of_range(row_id):
+        raise NotFoundError(field, msgid)
     row = locked_row(session, model, row_id) if lock else session.get(model, row_id)
     if row is None:
         raise NotFoundError(field, msgid)

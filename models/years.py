@@ -31,3 +31,12 @@ def parse_year(
             field, "The year must be between {first} and {last}.", first=first, last=last
         )
     return check_year(int(text), field=field, first=first, last=last)
+
+
+def year_or_none(raw: str) -> int | None:
+    """A year filter from the query string: a typed year in the accepted range, or None for
+    junk, which a list ignores like any other junk filter."""
+    try:
+        return parse_year(raw)
+    except InvalidError:
+        return None

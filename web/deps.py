@@ -1,16 +1,18 @@
-"""Typed dependencies shared by the routes: the database session and the reader's language."""
+"""Typed dependencies shared by the routes: the database session, the reader's language and
+the record id a path carries."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models.db import end_transaction
 from models.i18n import SUPPORTED_LANGUAGES, normalise_language
+from models.ids import MAX_ID
 from models.settings import Settings
 
 LANGUAGE_COOKIE = "lang"
@@ -55,3 +57,7 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(route_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 LanguageDep = Annotated[str, Depends(current_language)]
+
+# A record id in a path. One beyond any stored id is answered like an id with no row: 404
+# (web/errors.py reads a path that does not parse as an address with no page).
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -110,9 +110,13 @@ def http_error_handler(request: Request, exc: Exception) -> Response:
 
 
 def validation_error_handler(request: Request, exc: Exception) -> Response:
-    """Bad query or body parameters: name the first offending field, in the reader's words."""
+    """Bad query or body parameters: name the first offending field, in the reader's words.
+    A path that does not parse (`/courses/abc`, an id beyond any stored one) names no page:
+    404, as an id without a row gets."""
     assert isinstance(exc, RequestValidationError)
     lang = current_language(request)
+    if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+        return error_response(request, 404, translate(MESSAGES[404], lang))
     first = exc.errors()[0] if exc.errors() else {}
     field = str(first.get("loc", ("",))[-1]) or None
     message = translate("The value of {field} is not valid.", lang, field=field or "?")

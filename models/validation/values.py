@@ -7,6 +7,7 @@ import unicodedata
 
 from models.errors import InvalidError
 from models.formatting import Vnd
+from models.ids import INT_MAX
 from models.tables.training import PersonCreate
 from models.validation.base import clean_text, require_text
 from models.validation.rules import check_length, max_length
@@ -88,6 +89,8 @@ def _wage(value: object, field: str) -> int | None:
         )
     if amount <= 0:
         raise InvalidError(field, "A wage must be more than zero.")
+    if amount > INT_MAX:
+        raise InvalidError(field, "A wage may be at most {max}.", max=Vnd(INT_MAX))
     return amount
 
 

@@ -9,10 +9,11 @@ from fastapi.responses import HTMLResponse, Response
 from models.clock import today
 from models.errors import InvalidError
 from models.i18n import message_for
+from models.ids import parse_id
 from models.queries import reference
 from models.queries.board import PLACE_FILTERS, BoardFilters, board_page, board_vacancy
 from models.validation import clean_text, validate_wage_range
-from web.deps import LanguageDep, SessionDep
+from web.deps import LanguageDep, RecordId, SessionDep
 from web.display import display_helpers
 from web.paging import page_links
 from web.templating import render
@@ -33,7 +34,7 @@ def _filters(
     occupation = clean_text(occupation)
     filters = BoardFilters(
         text=clean_text(q)[:100],
-        occupation_id=int(occupation) if occupation.isdigit() else None,
+        occupation_id=parse_id(occupation),
         place=place if place in PLACE_FILTERS else "",
         commune_code=clean_text(commune)[:5],
         min_wage=wage,
@@ -78,7 +79,7 @@ def board(
 
 @router.get("/board/{vacancy_id}", response_class=HTMLResponse, name="board_vacancy")
 def board_detail(
-    request: Request, session: SessionDep, lang: LanguageDep, vacancy_id: int
+    request: Request, session: SessionDep, lang: LanguageDep, vacancy_id: RecordId
 ) -> Response:
     on = today()
     advert = board_vacancy(session, vacancy_id, on=on)

@@ -19,7 +19,7 @@ from models.i18n import translate
 from models.queries.candidates import CandidateFilters, training_levels
 from models.tables import TrainingLevel
 from web.auth import Principal
-from web.deps import LanguageDep, SessionDep
+from web.deps import LanguageDep, RecordId, SessionDep
 from web.forms import form_errors
 from web.paths import safe_local_path
 from web.permissions import Permission, allow
@@ -142,7 +142,7 @@ def vacancy_candidates(
     session: SessionDep,
     lang: LanguageDep,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_CANDIDATES))],
-    vacancy_id: int,
+    vacancy_id: RecordId,
 ) -> Response:
     raw = {key: value for key, value in request.query_params.items()}
     return _candidates_page(request, session, principal, lang, vacancy_id, raw)
@@ -179,7 +179,7 @@ def vacancy_referrals(
     session: SessionDep,
     lang: LanguageDep,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_CANDIDATES))],
-    vacancy_id: int,
+    vacancy_id: RecordId,
 ) -> Response:
     raw = {key: value for key, value in request.query_params.items()}
     return _referrals_page(request, session, principal, lang, vacancy_id, raw)
@@ -261,8 +261,8 @@ def candidate_step(
     session: SessionDep,
     lang: LanguageDep,
     principal: Annotated[Principal, Depends(allow(Permission.REFER_CANDIDATES, Permission.HIRE))],
-    vacancy_id: int,
-    person_id: int,
+    vacancy_id: RecordId,
+    person_id: RecordId,
     step: str,
     reason: Annotated[str, Form()] = "",
     back: Annotated[str, Form()] = "",

@@ -14,10 +14,12 @@ from starlette.datastructures import FormData
 from models.clock import today
 from models.errors import InvalidError
 from models.i18n import translate
+from models.ids import parse_id
 from models.queries.courses import CourseChoices, CourseFilters, OrderChoice
 from models.tables import Course, TrainingOccupation
+from models.years import year_or_none
 from web.auth import Principal
-from web.deps import LanguageDep, SessionDep
+from web.deps import LanguageDep, RecordId, SessionDep
 from web.forms import FormDep, field, form_errors, redirect_to
 from web.labels import LABELS, page_tools
 from web.paging import pager, whole_or_none
@@ -48,7 +50,7 @@ def courses(
     filters = CourseFilters(
         occupation_id=whole_or_none(occupation),
         level_code=level.strip() or None,
-        year=whole_or_none(year),
+        year=year_or_none(year),
         status=status.strip() or None,
     )
     result = course_service.course_list(
@@ -165,7 +167,7 @@ def course_detail(
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_COURSES))],
     lang: LanguageDep,
-    course_id: int,
+    course_id: RecordId,
 ) -> Response:
     data = course_service.open_course(session, principal=principal, course_id=course_id)
     can_enrol = acts_for_institution(
@@ -181,7 +183,7 @@ def course_edit(
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.MANAGE_COURSES))],
     lang: LanguageDep,
-    course_id: int,
+    course_id: RecordId,
 ) -> Response:
     course = course_service.institution_course(session, principal=principal, course_id=course_id)
     choices = course_service.course_choices(session, principal=principal, course=course)
@@ -195,7 +197,7 @@ def course_update(
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.MANAGE_COURSES))],
     lang: LanguageDep,
-    course_id: int,
+    course_id: RecordId,
     fields: FormDep,
 ) -> Response:
     form = _course_form(fields)
@@ -217,9 +219,9 @@ def course_update(
 def _result_rows(fields: FormData) -> list[results_service.ResultInput]:
     rows = []
     for raw_id in fields.getlist("rows"):
-        if not isinstance(raw_id, str) or not raw_id.isdigit():
+        enrolment_id = parse_id(raw_id) if isinstance(raw_id, str) else None
+        if enrolment_id is None:
             continue
-        enrolment_id = int(raw_id)
 
         def cell(name: str, enrolment_id: int = enrolment_id) -> str:
             return field(fields, results_service.result_field(enrolment_id, name))
@@ -278,7 +280,7 @@ def course_results(
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.MANAGE_TRAINEES))],
     lang: LanguageDep,
-    course_id: int,
+    course_id: RecordId,
 ) -> Response:
     data = results_service.results_sheet(session, principal=principal, course_id=course_id)
     return _render_results(request, lang, data, values=_stored_values(data))
@@ -290,7 +292,7 @@ def course_results_submit(
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.MANAGE_TRAINEES))],
     lang: LanguageDep,
-    course_id: int,
+    course_id: RecordId,
     fields: FormDep,
 ) -> Response:
     rows = _result_rows(fields)

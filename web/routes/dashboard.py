@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import NoMatchFound
 
 from web.auth import Principal
-from web.deps import EngineDep, LanguageDep, SessionDep
+from web.deps import EngineDep, LanguageDep, RecordId, SessionDep
 from web.labels import page_tools
 from web.paging import pager, whole_or_none
 from web.permissions import Permission, allow
@@ -79,7 +79,7 @@ def dashboard_drill_csv(
     engine: EngineDep,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))],
     lang: LanguageDep,
-    figure_id: int,
+    figure_id: RecordId,
     base: str = "",
 ) -> Response:
     filename, body = drill.drill_csv(
@@ -98,7 +98,7 @@ def dashboard_drill(
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))],
     lang: LanguageDep,
-    figure_id: int,
+    figure_id: RecordId,
     base: str = "",
     page: str = "1",
 ) -> Response:

@@ -17,6 +17,7 @@ from models.enums import FollowUpStatus
 from models.errors import InvalidError
 from models.follow_up_values import DEFAULT_SOURCE, RECORDABLE_SOURCES, UNKNOWN
 from models.i18n import translate
+from models.ids import parse_id
 from models.queries.follow_ups import (
     LISTED_FOR_DAYS,
     OVERDUE_AFTER_DAYS,
@@ -140,9 +141,10 @@ def _typed_rows(fields: FormData) -> list[service.OutcomeInput]:
     rows = []
     for raw_key in fields.getlist("rows"):
         enrolment, _, months = str(raw_key).partition(":")
-        if not (enrolment.isdigit() and months.isdigit()):
+        enrolment_id = parse_id(enrolment)
+        if enrolment_id is None or not months.isdigit() or len(months) > 3:
             continue
-        key = (int(enrolment), int(months))
+        key = (enrolment_id, int(months))
 
         def cell(name: str, key: tuple[int, int] = key) -> str:
             return field(fields, service.outcome_field(*key, name))

@@ -14,6 +14,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, Up
 from fastapi.responses import HTMLResponse, Response
 
 from models.errors import InvalidError
+from models.ids import parse_id
 from web.auth import Principal
 from web.deps import EngineDep, LanguageDep, SessionDep, SettingsDep
 from web.forms import form_errors, redirect_to
@@ -91,7 +92,7 @@ def import_upload(
             principal=principal,
             store=store,
             kind=kind,
-            course_id=int(course_id) if course_id.isdigit() else None,
+            course_id=parse_id(course_id),
             filename=file.filename,
             data=data,
         )
@@ -180,11 +181,13 @@ def _download(download: Download) -> Response:
 
 
 def _optional_id(value: str | None, field: str) -> int | None:
+    """An id filter: blank is none; junk, or a number beyond any id, is refused."""
     if value is None or value == "":
         return None
-    if not value.isdigit():
+    chosen = parse_id(value)
+    if chosen is None:
         raise InvalidError(field, "The value of {field} is not valid.", field=field)
-    return int(value)
+    return chosen
 
 
 @router.get("/exports/trainees", name="export_trainees")

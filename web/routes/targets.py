@@ -11,11 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from models.errors import AppError, ConflictError, InvalidError
 from models.i18n import messages_by_field
 from models.queries.targets import TargetDetail
+from models.years import year_or_none
 from web.auth import Principal
-from web.deps import LanguageDep, SessionDep
+from web.deps import LanguageDep, RecordId, SessionDep
 from web.display import display_tools
 from web.forms import FormDep, field
-from web.paging import whole_or_none
 from web.permissions import Permission, allow
 from web.services import targets as service
 from web.templating import render
@@ -52,7 +52,7 @@ def targets(
     lang: LanguageDep,
     year: str = "",
 ) -> Response:
-    return _list_page(request, session, principal, lang, year=whole_or_none(year))
+    return _list_page(request, session, principal, lang, year=year_or_none(year))
 
 
 def _form_page(
@@ -74,7 +74,7 @@ def target_edit(
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.EDIT_TARGETS))],
     lang: LanguageDep,
-    target_id: int,
+    target_id: RecordId,
 ) -> Response:
     detail = service.editable_target(session, principal=principal, target_id=target_id)
     return _form_page(request, lang, detail, service.TargetForm.of(detail.target))
@@ -91,7 +91,7 @@ def target_update(
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.EDIT_TARGETS))],
     lang: LanguageDep,
-    target_id: int,
+    target_id: RecordId,
     fields: FormDep,
 ) -> Response:
     names = service.TargetForm.__dataclass_fields__

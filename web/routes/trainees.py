@@ -16,7 +16,7 @@ from models.i18n import message_for
 from models.queries.reference import commune_options
 from models.validation import display_phone, mask_citizen_id
 from web.auth import Principal
-from web.deps import LanguageDep, SessionDep
+from web.deps import LanguageDep, RecordId, SessionDep
 from web.forms import FormDep, field, form_errors, redirect_to
 from web.labels import page_tools
 from web.paging import pager
@@ -74,7 +74,7 @@ def trainee_detail(
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_TRAINEES))],
     lang: LanguageDep,
-    person_id: int,
+    person_id: RecordId,
 ) -> Response:
     record = trainee_service.open_person(session, principal=principal, person_id=person_id)
     institutions = {row.institution.id for row in record.enrolments}
@@ -92,7 +92,7 @@ def trainee_consent(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.MANAGE_TRAINEES))],
-    person_id: int,
+    person_id: RecordId,
     fields: FormDep,
 ) -> Response:
     consent = field(fields, "consent") == "1"
@@ -165,7 +165,7 @@ def course_enrol(
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.MANAGE_TRAINEES))],
     lang: LanguageDep,
-    course_id: int,
+    course_id: RecordId,
 ) -> Response:
     course_service.institution_course(session, principal=principal, course_id=course_id)
     return _render_enrol(request, session, principal, lang, course_id)
@@ -177,7 +177,7 @@ def course_enrol_lookup(
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.MANAGE_TRAINEES))],
     lang: LanguageDep,
-    course_id: int,
+    course_id: RecordId,
     fields: FormDep,
 ) -> Response:
     """The people already registered that match a citizen ID, or a name and a birth date
@@ -206,7 +206,7 @@ def course_enrol_submit(
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.MANAGE_TRAINEES))],
     lang: LanguageDep,
-    course_id: int,
+    course_id: RecordId,
     fields: FormDep,
 ) -> Response:
     form = _enrol_form(fields)

@@ -27,7 +27,7 @@ from models.queries.training_orders import (
 )
 from models.queries.vacancies import employer_options
 from web.auth import Principal
-from web.deps import LanguageDep, SessionDep
+from web.deps import LanguageDep, RecordId, SessionDep
 from web.display import display_helpers
 from web.forms import FormFields, form_errors, known_value, redirect_to
 from web.paging import page_links
@@ -196,7 +196,7 @@ def order_show(
     session: SessionDep,
     lang: LanguageDep,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_ORDERS))],
-    order_id: int,
+    order_id: RecordId,
 ) -> Response:
     return _detail_page(request, session, principal, lang, order_id)
 
@@ -231,7 +231,7 @@ def order_accept(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.DECIDE_ORDERS))],
-    order_id: int,
+    order_id: RecordId,
 ) -> Response:
     service.accept_order(session, principal=principal, order_id=order_id)
     return redirect_to(request, "training_order_detail", order_id=order_id)
@@ -243,7 +243,7 @@ def order_decline(
     session: SessionDep,
     lang: LanguageDep,
     principal: Annotated[Principal, Depends(allow(Permission.DECIDE_ORDERS))],
-    order_id: int,
+    order_id: RecordId,
     reason: Annotated[str, Form(alias="decline_reason")] = "",
 ) -> Response:
     take = partial(
@@ -258,7 +258,7 @@ def order_link_course(
     session: SessionDep,
     lang: LanguageDep,
     principal: Annotated[Principal, Depends(allow(Permission.DECIDE_ORDERS))],
-    order_id: int,
+    order_id: RecordId,
     course_id: Annotated[str, Form()] = "",
 ) -> Response:
     take = partial(
@@ -272,7 +272,7 @@ def order_mark_trained(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.DECIDE_ORDERS))],
-    order_id: int,
+    order_id: RecordId,
 ) -> Response:
     service.mark_trained(session, principal=principal, order_id=order_id)
     return redirect_to(request, "training_order_detail", order_id=order_id)
@@ -283,7 +283,7 @@ def order_mark_fulfilled(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.REQUEST_ORDERS))],
-    order_id: int,
+    order_id: RecordId,
 ) -> Response:
     service.mark_fulfilled(session, principal=principal, order_id=order_id)
     return redirect_to(request, "training_order_detail", order_id=order_id)
@@ -297,7 +297,7 @@ def order_close(
     principal: Annotated[
         Principal, Depends(allow(Permission.DECIDE_ORDERS, Permission.REQUEST_ORDERS))
     ],
-    order_id: int,
+    order_id: RecordId,
     reason: Annotated[str, Form(alias="close_reason")] = "",
 ) -> Response:
     take = partial(

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from models.errors import InvalidError
 from web.auth import Principal
-from web.deps import LanguageDep, SessionDep
+from web.deps import LanguageDep, RecordId, SessionDep
 from web.forms import FormDep, field, form_errors, redirect_to
 from web.labels import page_tools
 from web.permissions import Permission, allow
@@ -80,7 +80,7 @@ def user_set_active(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.MANAGE_USERS))],
-    user_id: int,
+    user_id: RecordId,
     fields: FormDep,
 ) -> Response:
     active = field(fields, "active") == "1"

@@ -22,7 +22,7 @@ from models.queries import reference
 from models.queries.vacancies import employer_options, list_vacancies, vacancy_detail
 from models.tables import Vacancy
 from web.auth import Principal
-from web.deps import LanguageDep, SessionDep
+from web.deps import LanguageDep, RecordId, SessionDep
 from web.display import display_helpers
 from web.forms import FormFields, form_errors, known_value, redirect_to
 from web.paging import page_links
@@ -187,7 +187,7 @@ def vacancy_show(
     session: SessionDep,
     lang: LanguageDep,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_VACANCIES))],
-    vacancy_id: int,
+    vacancy_id: RecordId,
 ) -> Response:
     detail = vacancy_detail(session, vacancy_id)
     require_employer(principal, detail.vacancy.employer_id)
@@ -223,7 +223,7 @@ def vacancy_edit(
     session: SessionDep,
     lang: LanguageDep,
     principal: Annotated[Principal, Depends(allow(Permission.MANAGE_VACANCIES))],
-    vacancy_id: int,
+    vacancy_id: RecordId,
 ) -> Response:
     vacancy = service.editable_vacancy(session, principal=principal, vacancy_id=vacancy_id)
     form = VacancyForm.from_vacancy(vacancy)
@@ -237,7 +237,7 @@ def vacancy_update(
     lang: LanguageDep,
     principal: Annotated[Principal, Depends(allow(Permission.MANAGE_VACANCIES))],
     posted: FormFields,
-    vacancy_id: int,
+    vacancy_id: RecordId,
 ) -> Response:
     form = vacancy_form_from(posted)
     save = partial(
@@ -251,7 +251,7 @@ def vacancy_close(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.MANAGE_VACANCIES))],
-    vacancy_id: int,
+    vacancy_id: RecordId,
 ) -> Response:
     service.close_vacancy(session, principal=principal, vacancy_id=vacancy_id)
     return redirect_to(request, "vacancy_detail", vacancy_id=vacancy_id)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from models import audit
 from models.db import unit_of_work
 from models.errors import ConflictError, InvalidError, NotFoundError
+from models.ids import parse_id
 from models.queries import courses as course_queries
 from models.rows import get_or_404
 from models.tables import (
@@ -38,9 +39,9 @@ def _institution_for_new_course(session: Session, principal: Principal, raw: str
     own = institution_scope(principal)
     if own is not None:
         return own
-    chosen = clean_text(raw)
-    if chosen.isdigit() and session.get(Institution, int(chosen)) is not None:
-        return int(chosen)
+    chosen = parse_id(clean_text(raw))
+    if chosen is not None and session.get(Institution, chosen) is not None:
+        return chosen
     return None
 
 

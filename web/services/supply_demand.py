@@ -21,6 +21,7 @@ from matching.kpi import Dimension, KpiId, Measure
 from models.clock import today
 from models.errors import InvalidError
 from models.i18n import translate
+from models.ids import parse_id
 from models.monitoring.figures import NONE_KEY
 from models.monitoring.read import group_figures
 from models.queries import reference
@@ -101,12 +102,11 @@ def _choice(session: Session, asked: Asked) -> Choice:
             "year", "The year must be between {first} and {last}.", first=YEAR_MIN, last=YEAR_MAX
         )
     places = {option.value for option in _place_options(session, "vi")}
-    occupation = asked.occupation.strip()
     return Choice(
         period=period,
         year=year,
         commune=asked.commune if asked.commune in places else None,
-        occupation_id=int(occupation) if occupation.isdigit() else None,
+        occupation_id=parse_id(asked.occupation),
     )
 
 

@@ -19,6 +19,7 @@ from models.clock import today, utcnow
 from models.db import unit_of_work
 from models.enums import CourseStatus
 from models.errors import ConflictError, InvalidError, NotFoundError
+from models.ids import parse_id
 from models.queries import courses as course_queries
 from models.queries import people as people_queries
 from models.tables import Course, Enrolment, Ethnicity, Person
@@ -100,7 +101,8 @@ def _enrolment_date(raw: str) -> date:
 
 
 def _existing_person(session: Session, raw_id: str) -> Person:
-    person = session.get(Person, int(raw_id)) if raw_id.strip().isdigit() else None
+    chosen = parse_id(raw_id)
+    person = session.get(Person, chosen) if chosen is not None else None
     if person is None:
         raise NotFoundError("person_id", "There is no such person.")
     return person

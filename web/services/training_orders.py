@@ -23,6 +23,7 @@ from models.db import unit_of_work
 from models.enums import Role
 from models.enums import TrainingOrderStatus as Status
 from models.errors import ConflictError, InvalidError
+from models.ids import parse_id
 from models.queries.training_orders import (
     course_finished,
     get_order,
@@ -171,8 +172,8 @@ def decline_order(
 
 
 def _linkable_course(session: Session, order: TrainingOrder, raw: str) -> Course:
-    text = clean_text(raw)
-    course = session.get(Course, int(text)) if text.isdigit() else None
+    chosen = parse_id(clean_text(raw))
+    course = session.get(Course, chosen) if chosen is not None else None
     if course is None:
         raise InvalidError("course_id", "Choose a course from the list.")
     if course.institution_id != order.institution_id:

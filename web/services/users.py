@@ -14,6 +14,7 @@ from models.db import end_read, unit_of_work
 from models.enums import Role
 from models.errors import InvalidError
 from models.i18n import SUPPORTED_LANGUAGES
+from models.ids import parse_id
 from models.queries import users as user_queries
 from models.queries.courses import institution_choices
 from models.rows import get_or_404
@@ -80,10 +81,10 @@ def _role(value: str) -> str:
 
 
 def _organisation(session: Session, model: type, raw: str, field_name: str, msgid: str) -> int:
-    text = clean_text(raw)
-    if not text.isdigit() or session.get(model, int(text)) is None:
+    chosen = parse_id(clean_text(raw))
+    if chosen is None or session.get(model, chosen) is None:
         raise InvalidError(field_name, msgid)
-    return int(text)
+    return chosen
 
 
 def _password(password: str, repeat: str) -> str:

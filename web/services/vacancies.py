@@ -21,6 +21,7 @@ from models.clock import today
 from models.db import unit_of_work
 from models.enums import VacancyStatus
 from models.errors import ConflictError, InvalidError, NotFoundError
+from models.ids import parse_id
 from models.queries import reference
 from models.queries.vacancies import created_with_token, get_vacancy
 from models.rows import get_or_404
@@ -102,8 +103,8 @@ def acting_employer(session: Session, principal: Principal, raw_employer_id: str
     scope = employer_scope(principal)
     if scope is not None:
         return scope
-    text = clean_text(raw_employer_id)
-    employer = session.get(Employer, int(text)) if text.isdigit() else None
+    chosen = parse_id(clean_text(raw_employer_id))
+    employer = session.get(Employer, chosen) if chosen is not None else None
     if employer is None:
         raise InvalidError("employer_id", "Choose an employer from the list.")
     return employer.id or 0
