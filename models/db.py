@@ -13,10 +13,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
+
+from models.writer_queue import WriterQueue
 
 
 def normalise_url(url: str) -> str:
@@ -60,6 +63,7 @@ def make_engine(url: str, *, echo: bool = False, limits: DatabaseLimits | None =
         connect = {"check_same_thread": False, "timeout": limits.wait_seconds}
         engine = create_engine(url, echo=echo, connect_args=connect, **pool)
         _configure_sqlite(engine, limits)
+        _WRITERS[engine] = WriterQueue(limits.wait_seconds)
         return engine
     # A statement waiting for a row lock gives up after the same time (SQLSTATE 55P03).
     options = {"options": f"-c lock_timeout={round(limits.wait_seconds * 1000)}"}
@@ -109,6 +113,8 @@ def _configure_sqlite(engine: Engine, limits: DatabaseLimits) -> None:
 
 # The execution option a unit of work begins its connection with (SQLite: BEGIN IMMEDIATE).
 WRITE_OPTION = "sqlite_immediate"
+# Units of work on a SQLite engine queue in arrival order for its write lock.
+_WRITERS: WeakKeyDictionary[Engine, WriterQueue] = WeakKeyDictionary()
 _UNIT_OF_WORK = "unit_of_work"  # key in Session.info while a unit of work is open
 _CONNECTED = "in_database_transaction"  # key in Session.info while a transaction is open
 
@@ -140,6 +146,9 @@ def unit_of_work(session: Session) -> Iterator[Session]:
         yield session
         return
     end_read(session)
+    writers = _WRITERS.get(session.get_bind())  # type: ignore[arg-type]
+    if writers is not None:
+        writers.acquire()  # SQLite: the writers of this process take turns, first come first
     session.info[_UNIT_OF_WORK] = True
     try:
         session.connection(execution_options={WRITE_OPTION: True})
@@ -150,6 +159,8 @@ def unit_of_work(session: Session) -> Iterator[Session]:
         raise
     finally:
         session.info.pop(_UNIT_OF_WORK, None)
+        if writers is not None:
+            writers.release()
 
 
 def end_read(session: Session) -> None:
