@@ -13,7 +13,7 @@ T = TypeVar("T", int, float)
 
 DEFAULT_SQLITE_PATH = Path("var") / "dienbien.sqlite3"
 DEFAULT_IMPORT_DIR = Path("var") / "imports"
-DEFAULT_REQUEST_THREADS = 20
+DEFAULT_REQUEST_THREADS = 10
 DEFAULT_DB_WAIT_SECONDS = 5.0
 
 
