@@ -18,7 +18,7 @@ from fastapi import Request
 from starlette.responses import HTMLResponse
 
 from models.changes import writes_to
-from models.clock import steady_seconds, today
+from models import clock
 from web.auth import csrf_token_for, set_pending_csrf_cookie
 
 VISITOR_PAGE_SECONDS = 3.0
@@ -31,6 +31,10 @@ class _Kept:
     body: bytes
     media_type: str | None
     status_code: int
+
+
+def _seconds() -> float:
+    return clock.steady_seconds()  # looked up at each call, so tests can move it
 
 
 Pages = TTLCache[tuple[object, ...], "_Kept"]
@@ -56,7 +60,7 @@ class VisitorPages:
         with self._lock:
             pages = self._by_app.get(app)
             if pages is None:
-                pages = TTLCache(maxsize=KEPT_PAGES, ttl=self.seconds, timer=steady_seconds)
+                pages = TTLCache(maxsize=KEPT_PAGES, ttl=self.seconds, timer=_seconds)
                 self._by_app[app] = pages
             pages[key] = kept
 
@@ -69,7 +73,7 @@ class VisitorPages:
         query = request.url.query
         if len(query) > LONGEST_KEPT_QUERY:
             return render(csrf_token_for(request))
-        key = (request.url.path, query, lang, today(), writes_to(self.tables))
+        key = (request.url.path, query, lang, clock.today(), writes_to(self.tables))
         kept = self._get(request.app, key)
         if kept is None:
             fresh = render(self._placeholder)
