@@ -17,8 +17,8 @@ from cachetools import TTLCache
 from fastapi import Request
 from starlette.responses import HTMLResponse
 
-from models.changes import writes_to
 from models import clock
+from models.changes import writes_to
 from web.auth import csrf_token_for, set_pending_csrf_cookie
 
 VISITOR_PAGE_SECONDS = 3.0
