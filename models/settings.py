@@ -67,7 +67,7 @@ class Settings:
         return self.request_threads * IN_FLIGHT_PER_THREAD
 
 
-IN_FLIGHT_PER_THREAD = 16
+IN_FLIGHT_PER_THREAD = 32
 
 
 def _positive(raw: str | None, default: T) -> T:
