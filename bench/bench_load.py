@@ -558,11 +558,8 @@ def main() -> int:
     hiring = prepare_hiring(url, HIRE_VACANCIES)
     print(f"checkout {args.checkout}; database {url}; workers {args.workers}")
     print(f"hiring on vacancies {[v for v, _ in hiring]}; {machine_load()}")
-    log = (
-        Path(url.split("///", 1)[1]).with_suffix(".log")
-        if url.startswith("sqlite")
-        else (REPO_ROOT / "var" / "bench" / "load-postgres.log")
-    )
+    kind = "sqlite" if url.startswith("sqlite") else "postgres"
+    log = REPO_ROOT / "var" / "bench" / f"load-{args.checkout.resolve().name}-{kind}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     failures = []
     with server(args.checkout, url, args.port, args.workers, log) as base:
