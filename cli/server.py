@@ -14,6 +14,7 @@ from models.settings import Settings
 from web.app import create_app
 
 APP_FACTORY = "web.app:app_from_environment"
+WORKER_START_SECONDS = 60
 
 
 @command("serve", help="Run the web application with uvicorn.", panel=WEB)
@@ -45,6 +46,16 @@ def run_server(cli: Cli, host: str, port: int, *, workers: int = 1) -> None:
             "time. Run `dbjobs serve` without --workers, or set DATABASE_URL to a PostgreSQL "
             "database."
         )
-    # Each process imports the app factory and builds its own app, engine and pool.
+    # Each process imports the app factory and builds its own app, engine and pool. A new
+    # process imports the whole command line (scikit-learn, OR-Tools) before it can answer
+    # uvicorn's health check: give it a minute, not uvicorn's 5 s, or a busy host restarts
+    # workers forever.
     os.environ["DATABASE_URL"] = settings.database_url
-    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
+    )
