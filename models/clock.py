@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -25,3 +26,9 @@ def local_time(moment: datetime) -> datetime:
 def today() -> date:
     """Today's date in Vietnam (UTC+7), which decides "this year" and "this month"."""
     return datetime.now(VIETNAM).date()
+
+
+def steady_seconds() -> float:
+    """Seconds on a clock that only moves forward, for how long something has been kept (a
+    cached page); not a moment or a date."""
+    return time.monotonic()

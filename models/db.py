@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
+
+from models.writer_queue import WriterQueue
 
 
 def normalise_url(url: str) -> str:
@@ -25,26 +29,68 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+@dataclass(frozen=True)
+class DatabaseLimits:
+    """How many connections an engine keeps and how long a caller waits for one, or for a
+    lock (SQLite's busy timeout, PostgreSQL's lock_timeout), before giving up with an error
+    that `is_busy_error` recognises. The web app sizes them from its settings; commands and
+    tests keep these patient defaults."""
+
+    pool_size: int = 5
+    max_overflow: int = 10
+    wait_seconds: float = 30.0
+
+
+def make_engine(url: str, *, echo: bool = False, limits: DatabaseLimits | None = None) -> Engine:
     """Build an engine. SQLite gets WAL, foreign keys, a busy timeout, BEGIN DEFERRED for reads
     and BEGIN IMMEDIATE for a unit of work, so that a conditional UPDATE that claims a vacancy
     place is serialised between writers while readers never wait for them."""
     import models.monitoring.watch  # noqa: F401  (registers the KPI staleness listeners)
 
+    limits = limits or DatabaseLimits()
+    pool = {
+        "pool_size": limits.pool_size,
+        "max_overflow": limits.max_overflow,
+        "pool_timeout": limits.wait_seconds,
+    }
     url = normalise_url(url)
     if url.startswith("sqlite"):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
-        )
-        _configure_sqlite(engine)
+        else:
+            pool = {}  # an in-memory database keeps SQLAlchemy's single-connection pool
+        connect = {"check_same_thread": False, "timeout": limits.wait_seconds}
+        engine = create_engine(url, echo=echo, connect_args=connect, **pool)
+        _configure_sqlite(engine, limits)
+        _WRITERS[engine] = WriterQueue(limits.wait_seconds)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    # A statement waiting for a row lock gives up after the same time (SQLSTATE 55P03).
+    options = {"options": f"-c lock_timeout={round(limits.wait_seconds * 1000)}"}
+    return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=options, **pool)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+# PostgreSQL's ways of saying "too busy now, try again": lock_not_available (lock_timeout),
+# serialization_failure, deadlock_detected, too_many_connections.
+_BUSY_SQLSTATES = frozenset({"55P03", "40001", "40P01", "53300"})
+# SQLite's: the busy timeout passed while another connection held the lock.
+_BUSY_SQLITE = ("database is locked", "database table is locked", "database is busy")
+
+
+def is_busy_error(error: BaseException) -> bool:
+    """True when the database could not serve the request in time because of load (no free
+    connection, a lock held too long), not because of a fault: worth trying again later."""
+    if isinstance(error, exc.TimeoutError):  # no connection free in the pool in time
+        return True
+    if not isinstance(error, exc.DBAPIError):
+        return False
+    original = error.orig
+    if getattr(original, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    return isinstance(error, exc.OperationalError) and str(original).startswith(_BUSY_SQLITE)
+
+
+def _configure_sqlite(engine: Engine, limits: DatabaseLimits) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control away from the sqlite3 module so BEGIN is ours.
@@ -53,7 +99,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={round(limits.wait_seconds * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -67,6 +113,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
 # The execution option a unit of work begins its connection with (SQLite: BEGIN IMMEDIATE).
 WRITE_OPTION = "sqlite_immediate"
+# Units of work on a SQLite engine queue in arrival order for its write lock.
+_WRITERS: WeakKeyDictionary[Engine, WriterQueue] = WeakKeyDictionary()
 _UNIT_OF_WORK = "unit_of_work"  # key in Session.info while a unit of work is open
 _CONNECTED = "in_database_transaction"  # key in Session.info while a transaction is open
 
@@ -98,6 +146,9 @@ def unit_of_work(session: Session) -> Iterator[Session]:
         yield session
         return
     end_read(session)
+    writers = _WRITERS.get(session.get_bind())  # type: ignore[arg-type]
+    if writers is not None:
+        writers.acquire()  # SQLite: the writers of this process take turns, first come first
     session.info[_UNIT_OF_WORK] = True
     try:
         session.connection(execution_options={WRITE_OPTION: True})
@@ -108,6 +159,8 @@ def unit_of_work(session: Session) -> Iterator[Session]:
         raise
     finally:
         session.info.pop(_UNIT_OF_WORK, None)
+        if writers is not None:
+            writers.release()
 
 
 def end_read(session: Session) -> None:

@@ -5,9 +5,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+from models.db import DatabaseLimits
+
+T = TypeVar("T", int, float)
 
 DEFAULT_SQLITE_PATH = Path("var") / "dienbien.sqlite3"
 DEFAULT_IMPORT_DIR = Path("var") / "imports"
+DEFAULT_REQUEST_THREADS = 10
+DEFAULT_DB_WAIT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -19,17 +26,54 @@ class Settings:
     echo_sql: bool = False
     secure_cookies: bool = False  # set SECURE_COOKIES=1 behind HTTPS
     import_dir: Path = DEFAULT_IMPORT_DIR  # uploaded sheets waiting to be confirmed
+    # How many requests one server process works on at once: the worker threads that run the
+    # routes, and as many database connections (docs/deploy.md, "Sizing").
+    request_threads: int = DEFAULT_REQUEST_THREADS
+    # How long a request waits for a connection or a lock before it is answered 503.
+    db_wait_seconds: float = DEFAULT_DB_WAIT_SECONDS
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Read DATABASE_URL, DEFAULT_LANGUAGE, ECHO_SQL and SECURE_COOKIES from the environment."""
+        """Read DATABASE_URL, DEFAULT_LANGUAGE, ECHO_SQL, SECURE_COOKIES, REQUEST_THREADS and
+        DB_WAIT_SECONDS from the environment."""
         return cls(
             database_url=os.environ.get("DATABASE_URL") or cls.database_url,
             default_language=os.environ.get("DEFAULT_LANGUAGE") or cls.default_language,
             echo_sql=os.environ.get("ECHO_SQL") == "1",
             secure_cookies=os.environ.get("SECURE_COOKIES") == "1",
+            request_threads=_positive(os.environ.get("REQUEST_THREADS"), cls.request_threads),
+            db_wait_seconds=_positive(os.environ.get("DB_WAIT_SECONDS"), cls.db_wait_seconds),
         )
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def db_limits(self) -> DatabaseLimits:
+        """The connection pool sized to the request threads: every thread that runs a route
+        finds a connection without waiting; a few more serve the background work that follows
+        a response and the KPI staleness mark that PostgreSQL writes after a commit."""
+        return DatabaseLimits(
+            pool_size=self.request_threads,
+            max_overflow=max(2, self.request_threads // 4),
+            wait_seconds=self.db_wait_seconds,
+        )
+
+    @property
+    def max_requests_in_flight(self) -> int:
+        """Past this many requests at once in a process, a new one is answered 503 at once
+        rather than queued behind minutes of work."""
+        return self.request_threads * IN_FLIGHT_PER_THREAD
+
+
+IN_FLIGHT_PER_THREAD = 32
+
+
+def _positive(raw: str | None, default: T) -> T:
+    """A positive number from the environment, else the default (a typo never means 0)."""
+    try:
+        value = type(default)(raw) if raw else default
+    except ValueError:
+        return default
+    return value if value > 0 else default

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from models.db import make_engine
 from models.settings import Settings
 from web.auth import csrf_protect
+from web.capacity import InFlightLimitMiddleware, set_worker_threads
 from web.errors import UnexpectedErrorMiddleware, install_error_handlers
 from web.routes import all_routers
 from web.security import DEFAULT_MAX_BODY_BYTES, BodySizeLimitMiddleware, SecurityHeadersMiddleware
@@ -27,12 +28,16 @@ def create_app(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> FastAPI:
     """Build the app. With `engine` given (tests), the caller keeps ownership of it;
-    otherwise the app makes one from the settings and disposes of it at shutdown."""
+    otherwise the app makes one from the settings, its pool sized to the worker threads, and
+    disposes of it at shutdown."""
     owns_engine = engine is None
-    app_engine = engine or make_engine(settings.database_url, echo=settings.echo_sql)
+    app_engine = engine or make_engine(
+        settings.database_url, echo=settings.echo_sql, limits=settings.db_limits
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        set_worker_threads(settings)
         yield
         if owns_engine:
             app_engine.dispose()
@@ -51,6 +56,7 @@ def create_app(
     # Added innermost first: the headers middleware wraps everything, error pages included.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(UnexpectedErrorMiddleware)
+    app.add_middleware(InFlightLimitMiddleware, limit=settings.max_requests_in_flight)
     app.add_middleware(SecurityHeadersMiddleware)
     # Outermost: pages shrink about 5x on the slow mobile links of the mountain communes
     # (the job board with 20 jobs: 15.9 KB -> 2.8 KB); small responses are left alone.
@@ -61,3 +67,10 @@ def create_app(
     for router in all_routers():
         app.include_router(router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for `uvicorn --factory web.app:app_from_environment`: settings from the
+    environment (DATABASE_URL, ...). Each server process (`dbjobs serve --workers N`) builds
+    its own, with its own engine and pool."""
+    return create_app(Settings.from_env())

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.responses import Response
 
+from models.db import end_read
 from models.errors import ForbiddenError, NotSignedInError
 from models.tables import AuthSession, UserAccount
 from web.deps import SessionDep, get_settings
@@ -46,6 +47,9 @@ def optional_principal(request: Request, session: SessionDep) -> Principal | Non
         # fails and rolls back does not expire it before the error page shows the user.
         session.expunge(principal.user)
         session.expunge(principal.auth)
+    # The connection goes back to the pool before this request waits for its next worker
+    # thread: a request holding one while it waits could starve the threads that need one.
+    end_read(session)
     request.state.principal = principal
     return principal
 

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse,
 from starlette.exceptions import HTTPException
 from starlette.types import Message, Receive, Scope, Send
 
+from models.db import is_busy_error
 from models.errors import AppError, NotSignedInError, ValidationErrors
 from models.i18n import message_for, translate
 from web.asgi import HttpMiddleware
@@ -33,6 +34,7 @@ TITLES = {
     413: "Request too large",
     429: "Too many attempts",
     500: "Server error",
+    503: "Busy",
 }
 MESSAGES = {
     400: "The request is not valid.",
@@ -41,7 +43,10 @@ MESSAGES = {
     405: "This address does not accept this kind of request.",
     413: "The request is too large: at most {megabytes} MB is accepted.",
     500: "Something went wrong on our side. It has been recorded; please try again later.",
+    503: "The site is busy right now. Please try again in a few seconds.",
 }
+# Past capacity (every worker busy, a lock held too long): how long a client should wait.
+RETRY_AFTER_SECONDS = 5
 GENERIC_TITLE = "Error"
 GENERIC_MESSAGE = "The request could not be handled."
 
@@ -139,10 +144,19 @@ def server_error_response(request: Request) -> Response:
         return PlainTextResponse(LAST_RESORT_MESSAGE, status_code=500)
 
 
+def busy_response(request: Request) -> Response:
+    """503 with Retry-After: the request was not served because the server is past its
+    capacity, not because of a fault; nothing was changed and it can be sent again."""
+    message = translate(MESSAGES[503], current_language(request))
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return error_response(request, 503, message, headers=headers)
+
+
 class UnexpectedErrorMiddleware(HttpMiddleware):
     """Catches what no handler did: an HTTPException raised by a middleware (a body too
-    large) and any unexpected exception. Sits inside the security headers middleware so
-    these pages carry the headers too."""
+    large), the database being too busy (503, see `busy_response`) and any unexpected
+    exception. Sits inside the security headers middleware so these pages carry the headers
+    too."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
@@ -162,6 +176,10 @@ class UnexpectedErrorMiddleware(HttpMiddleware):
             request = Request(scope)
             if isinstance(exc, HTTPException):
                 response = http_error_handler(request, exc)
+            elif is_busy_error(exc):
+                reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]  # no parameters
+                logger.warning("Busy: 503 on %s %s (%s)", scope["method"], scope["path"], reason)
+                response = busy_response(request)
             else:
                 logger.exception("Unhandled error on %s %s", scope["method"], scope["path"])
                 response = server_error_response(request)

@@ -13,8 +13,10 @@ from models.ids import parse_id
 from models.queries import reference
 from models.queries.board import PLACE_FILTERS, BoardFilters, board_page, board_vacancy
 from models.validation import clean_text, validate_wage_range
+from web.auth import OptionalUser, csrf_token_for
 from web.deps import LanguageDep, RecordId, SessionDep
 from web.display import display_helpers
+from web.page_cache import VisitorPages
 from web.paging import page_links
 from web.templating import render
 
@@ -43,11 +45,20 @@ def _filters(
     return filters, error
 
 
+# What the board shows: a write to any of these drops the kept pages at once.
+BOARD_TABLES = frozenset(
+    {"vacancy", "employer", "training_occupation", "training_level", "admin_unit", "country"}
+)
+# Visitors' board pages, kept VISITOR_PAGE_SECONDS (web/page_cache.py; docs/deploy.md, "Load").
+visitor_boards = VisitorPages(BOARD_TABLES)
+
+
 @router.get("/board", response_class=HTMLResponse, name="board")
 def board(
     request: Request,
     session: SessionDep,
     lang: LanguageDep,
+    principal: OptionalUser,
     q: str = "",
     occupation: str = "",
     place: str = "",
@@ -55,8 +66,6 @@ def board(
     min_wage: str = "",
     page: int = 1,
 ) -> Response:
-    filters, wage_error = _filters(q, occupation, place, commune, min_wage, page, lang)
-    on = today()
     params = {
         "q": q,
         "occupation": occupation,
@@ -64,17 +73,27 @@ def board(
         "commune": commune,
         "min_wage": min_wage,
     }
-    context = {
-        "result": board_page(session, filters, on=on),
-        "params": params,
-        "wage_error": wage_error,
-        "place_names": reference.place_names(session, on=on),
-        "occupations": reference.occupation_options(session, on=on),
-        "communes": reference.commune_options(session, on=on),
-        "page_url": page_links(request, "board", params),
-        **display_helpers(lang),
-    }
-    return render(request, "board.html", context, lang=lang, status_code=400 if wage_error else 200)
+
+    def render_board(csrf_token: str) -> HTMLResponse:
+        filters, wage_error = _filters(q, occupation, place, commune, min_wage, page, lang)
+        on = today()
+        context = {
+            "result": board_page(session, filters, on=on),
+            "params": params,
+            "wage_error": wage_error,
+            "place_names": reference.place_names(session, on=on),
+            "occupations": reference.occupation_options(session, on=on),
+            "communes": reference.commune_options(session, on=on),
+            "page_url": page_links(request, "board", params),
+            "csrf_token": csrf_token,
+            **display_helpers(lang),
+        }
+        status = 400 if wage_error else 200
+        return render(request, "board.html", context, lang=lang, status_code=status)
+
+    if principal is not None:  # the menu and the forms are the user's own
+        return render_board(csrf_token_for(request))
+    return visitor_boards.page(request, lang, render_board)
 
 
 @router.get("/board/{vacancy_id}", response_class=HTMLResponse, name="board_vacancy")
