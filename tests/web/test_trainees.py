@@ -359,7 +359,7 @@ def test_the_register_searches_without_diacritics_and_by_citizen_id(client, worl
     minh = _enrolled_at_a(world, full_name="Lò Văn Minh", citizen_id=MINH_ID)
     anh = _enrolled_at_a(world, full_name="Quàng Thị Ánh")
     other_course = factories.course(world.session, institution_id=world.institution_b)
-    elsewhere = _registered(world, full_name="Lò Văn Mạnh")
+    elsewhere = _registered(world, full_name="Lò Văn Mạnh", citizen_id="011201000999")
     factories.enrolment(world.session, person_id=elsewhere, course_id=other_course.id)
     _registered(world, full_name="Lò Văn Minh Không Học")  # never enrolled: not a trainee
     world.session.commit()
@@ -379,6 +379,7 @@ def test_the_register_searches_without_diacritics_and_by_citizen_id(client, worl
     assert search("LÒ VĂN minh") == [str(minh)]
     assert search("011 201 000 123") == [str(minh)]
     assert search("nobody") == []
+    assert search("011201000999") == []  # Mạnh's full ID: still B's trainee, not A's
     views = (
         fresh(world.session)
         .exec(select(AuditEntry).where(col(AuditEntry.entity) == "person_list"))
