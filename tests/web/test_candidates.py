@@ -689,7 +689,8 @@ def test_admins_may_do_everything(client, session, world):
 
 
 def test_nobody_is_referred_without_their_consent(client, session, world):
-    compute_suggestions(session)  # Tú is ranked; only the employer's page hides him
+    # Tú, who never agreed, is related to the vacancy: an earlier referral was withdrawn.
+    refer_directly(session, world.vacancy_id, world.people["tu"], status="withdrawn")
     make_account(session, "official", "can.bo")
     sign_in(client, "can.bo")
     refused = post(client, world.vacancy_id, world.people["tu"], "refer")
@@ -697,7 +698,7 @@ def test_nobody_is_referred_without_their_consent(client, session, world):
     assert error_message(refused) == translate(
         "This person has not agreed to be shown to employers.", "vi"
     )
-    assert referrals(session, world.vacancy_id) == []
+    assert [r.status for r in referrals(session, world.vacancy_id)] == ["withdrawn"]
 
 
 def test_an_unknown_step_is_a_404_page(client, session, world):

@@ -498,6 +498,8 @@ ENROL_GUESSED = {
 }
 # The old form: a raw person id, which the server no longer reads (nothing to enrol: 400).
 ENROL_BY_ID = ENROL_GUESSED | {"admin": 400, "institution_own": 400}
+# The lookup with the stranger's ID number and a guessed birth date: "nobody found" (200).
+LOOKUP_GUESSED = ENROL_GUESSED | {"admin": 200, "institution_own": 200}
 
 
 def _enrolled(session: Session, person_id: int) -> int:
@@ -514,6 +516,7 @@ def test_people_outside_the_relation_are_missing_for_every_role(app, session: Se
     clients = {role: _client(app, role, world) for role in ROLES}
     vacancy, course = world.params["vacancy_id"], world.params["course_id"]
     guessed = {"existing": "1", "citizen_id": STRANGER_ID, "birth_date": "1999-02-04"}
+    lookup = {"find_id": STRANGER_ID, "find_birth": "1999-02-04"}
     cases = [
         ("GET", f"/trainees/{people.stranger}", None, TRAINEE_PAGE),
         ("POST", f"/trainees/{people.stranger}/consent", {"consent": "1"}, CONSENT),
@@ -521,6 +524,7 @@ def test_people_outside_the_relation_are_missing_for_every_role(app, session: Se
         ("POST", f"/vacancies/{vacancy}/candidates/{people.stranger}/hire", {}, HIRE),
         ("POST", f"/courses/{course}/enrol", guessed, ENROL_GUESSED),
         ("POST", f"/courses/{course}/enrol", {"person_id": str(people.stranger)}, ENROL_BY_ID),
+        ("POST", f"/courses/{course}/enrol/lookup", lookup, LOOKUP_GUESSED),
     ]
     wrong: list[str] = []
     for method, url, data, expected in cases:
@@ -536,8 +540,12 @@ def test_people_outside_the_relation_are_missing_for_every_role(app, session: Se
                 )
             if _row_counts(session) != before:
                 wrong.append(f"{method} {url} as {role} changed the database")
-            if response.status_code != 200 and "Bí Mật" in response.text:
+            if "Bí Mật" in response.text and expected is not TRAINEE_PAGE:
                 wrong.append(f"{method} {url} as {role} shows the stranger's name")
+            if expected is LOOKUP_GUESSED and response.status_code == 200:
+                answer = parse(response.text)
+                if find_all(answer, "#found-none") == [] or find_all(answer, "#enrol-found"):
+                    wrong.append(f"{method} {url} as {role} did not answer 'nobody found'")
     assert wrong == [], "\n".join(wrong)
     assert _enrolled(session, people.stranger) == 1
 
