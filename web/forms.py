@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from models.errors import InvalidError
+from models.errors import AppError
 from models.i18n import messages_by_field
 
 
@@ -37,7 +37,7 @@ def field(fields: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def form_errors(error: InvalidError, lang: str) -> dict[str, list[str]]:
+def form_errors(error: AppError, lang: str) -> dict[str, list[str]]:
     return messages_by_field(error, lang)
 
 

@@ -1,9 +1,12 @@
 """What each role may see and do, decided here and nowhere else.
 
 Two questions are asked of every request: may this role do this kind of thing at all (each
-route declares it in its signature with `allow`), and does the record belong to the user's own
-institution or employer (the services ask `require_institution`, `require_employer`). Personal
-data shown to employers is masked and limited to graduates who consented (`person_view`).
+route declares it in its signature with `allow`; refused: 403), and does the record belong to
+the user's own institution or employer, or the person to its trainees or candidates (the
+services ask `require_institution`, `require_employer`, `require_person`). A record outside that
+relation is answered exactly like one that does not exist (404, same message), so ids cannot
+be probed. Personal data shown to employers is masked and limited to graduates who consented
+(`person_view`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from models.enums import Role
-from models.errors import ForbiddenError
+from models.errors import ForbiddenError, NotFoundError
 from models.tables import Person
 from models.validation import mask_citizen_id, mask_phone
 from web.auth import Principal, current_principal
@@ -134,18 +137,37 @@ def employer_scope(principal: Principal) -> int | None:
     return principal.user.employer_id if principal.role == Role.EMPLOYER else None
 
 
-def require_institution(principal: Principal, institution_id: int | None) -> None:
-    """Institution staff act only on their own institution's records."""
+NO_SUCH_PAGE = "There is no page at this address."
+
+
+def owns_institution_record(principal: Principal, institution_id: int | None) -> bool:
+    """Whether the user may act on a record of this institution (staff: their own only)."""
     scope = institution_scope(principal)
-    if principal.role == Role.EMPLOYER or (scope is not None and scope != institution_id):
-        raise ForbiddenError(None, "You are not allowed to do this.")
+    return principal.role != Role.EMPLOYER and (scope is None or scope == institution_id)
 
 
-def require_employer(principal: Principal, employer_id: int | None) -> None:
-    """Employer staff act only on their own employer's records."""
+def owns_employer_record(principal: Principal, employer_id: int | None) -> bool:
+    """Whether the user may act on a record of this employer (staff: their own only)."""
     scope = employer_scope(principal)
-    if principal.role == Role.INSTITUTION or (scope is not None and scope != employer_id):
-        raise ForbiddenError(None, "You are not allowed to do this.")
+    return principal.role != Role.INSTITUTION and (scope is None or scope == employer_id)
+
+
+def require_institution(
+    principal: Principal, institution_id: int | None, missing: str = NO_SUCH_PAGE
+) -> None:
+    """Institution staff act only on their own institution's records; another one's record
+    is answered as missing (`missing`: the message a record that does not exist gets)."""
+    if not owns_institution_record(principal, institution_id):
+        raise NotFoundError(None, missing)
+
+
+def require_employer(
+    principal: Principal, employer_id: int | None, missing: str = NO_SUCH_PAGE
+) -> None:
+    """Employer staff act only on their own employer's records; another one's record is
+    answered as missing (`missing`: the message a record that does not exist gets)."""
+    if not owns_employer_record(principal, employer_id):
+        raise NotFoundError(None, missing)
 
 
 def acts_for_institution(
@@ -154,22 +176,21 @@ def acts_for_institution(
     """Whether the user holds `permission` on this institution's records (to show a link
     or a form; the route itself declares `allow(permission)` and the use case calls
     require_institution)."""
-    scope = institution_scope(principal)
-    return (
-        allowed(principal, permission)
-        and principal.role != Role.EMPLOYER
-        and (scope is None or scope == institution_id)
-    )
+    return allowed(principal, permission) and owns_institution_record(principal, institution_id)
+
+
+NO_SUCH_PERSON = "There is no such person."
 
 
 def require_person(principal: Principal, enrolled_at: set[int]) -> None:
     """A person's full record: institution staff only for people enrolled at their own
-    institution (`enrolled_at` holds the person's institutions); officials and administrators
-    for anyone. Employers meet people only as candidates, through person_view."""
+    institution (`enrolled_at` holds the person's institutions), anyone else's answered as
+    missing; officials and administrators for anyone. Employers meet people only as
+    candidates, through person_view."""
     require(principal, Permission.VIEW_TRAINEES)
     scope = institution_scope(principal)
     if scope is not None and scope not in enrolled_at:
-        raise ForbiddenError(None, "You are not allowed to do this.")
+        raise NotFoundError(None, NO_SUCH_PERSON)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from models.tables import (
     Referral,
     TrainingLevel,
     TrainingOccupation,
+    TrainingOrder,
     Vacancy,
     VacancySuggestion,
 )
@@ -230,6 +231,28 @@ def referrals_for(session: Session, vacancy_id: int) -> list[ReferralRow]:
         ReferralRow(referral, person, trainings.get(person.id or 0), person.id in elsewhere)
         for referral, person in rows
     ]
+
+
+def related_to_vacancy(session: Session, vacancy: Vacancy, person_id: int) -> bool:
+    """Whether an employer may act on this person for this vacancy: the platform ranked them
+    for it (a stored suggestion), they were already referred to it (any status), or they
+    were enrolled in a course trained for one of the vacancy's employer's training orders
+    (its cohort). Anyone else is, to the employer, nobody: ids cannot be tried in turn."""
+    ranked = exists().where(
+        col(VacancySuggestion.vacancy_id) == vacancy.id,
+        col(VacancySuggestion.person_id) == person_id,
+    )
+    referred = exists().where(
+        col(Referral.vacancy_id) == vacancy.id, col(Referral.person_id) == person_id
+    )
+    cohort = (
+        exists()
+        .where(col(Enrolment.person_id) == person_id)
+        .where(col(Course.id) == col(Enrolment.course_id))
+        .where(col(TrainingOrder.id) == col(Course.training_order_id))
+        .where(col(TrainingOrder.employer_id) == vacancy.employer_id)
+    )
+    return bool(session.execute(select(or_(ranked, referred, cohort))).scalar())
 
 
 def active_referral(session: Session, vacancy_id: int, person_id: int) -> Referral | None:

@@ -58,6 +58,13 @@ def find_by_citizen_id(session: Session, citizen_id: str | None) -> Person | Non
     return session.exec(select(Person).where(col(Person.citizen_id) == number)).first()
 
 
+def find_registered(session: Session, citizen_id: str | None, birth_date: date) -> Person | None:
+    """The registered person whose full citizen ID and birth date are both these, or None:
+    what an institution must know of a person to enrol someone it has never trained."""
+    person = find_by_citizen_id(session, citizen_id)
+    return person if person is not None and person.birth_date == birth_date else None
+
+
 def find_by_name_and_birth_date(session: Session, full_name: str, birth_date: date) -> list[Person]:
     """People whose name matches without diacritics ("Lo Van Minh" finds "Lò Văn Minh") and
     who were born that day: the likely duplicates of a new registration."""

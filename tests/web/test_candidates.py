@@ -402,6 +402,7 @@ def test_an_unknown_vacancy_is_a_404_page(client, session, world):
 
 
 def test_refer_twice_makes_one_referral_and_says_so(client, session, world):
+    compute_suggestions(session)  # the ranking a referral is made from
     sign_in(client, EMPLOYER)
     mai = world.people["mai"]
     back = candidates_url(world.vacancy_id)
@@ -500,6 +501,7 @@ def test_a_hire_abroad_counts_in_the_abroad_channel(client, session, world):
     vacancy.location_kind, vacancy.commune_code, vacancy.country_code = "abroad", None, "KR"
     session.add(vacancy)
     session.commit()
+    compute_suggestions(session)  # Hùng is ranked for the vacancy
     sign_in(client, EMPLOYER)
     assert post(client, vacancy.id, world.people["hung"], "hire").status_code == 303
     spell = session.execute(select(EmploymentSpell)).scalars().one()
@@ -512,6 +514,7 @@ def test_a_hire_abroad_counts_in_the_abroad_channel(client, session, world):
 
 def test_no_place_left_is_refused_clearly(client, session):
     world = build_world(session, quantity=1)
+    compute_suggestions(session)  # Mai and Hùng are ranked for the vacancy
     sign_in(client, EMPLOYER)
     first = post(client, world.vacancy_id, world.people["mai"], "hire")
     second = post(client, world.vacancy_id, world.people["hung"], "hire")
@@ -526,6 +529,7 @@ def test_no_place_left_is_refused_clearly(client, session):
 
 
 def test_hiring_the_same_person_twice_is_refused(client, session, world):
+    compute_suggestions(session)
     sign_in(client, EMPLOYER)
     mai = world.people["mai"]
     assert post(client, world.vacancy_id, mai, "hire").status_code == 303
@@ -570,15 +574,16 @@ def test_a_person_employed_elsewhere_is_shown_and_refused(client, session, world
 # --- who may do what -----------------------------------------------------------------------
 
 ROLES = ("anonymous", "institution", "other_employer", "employer", "official", "admin")
-# What each role gets on each route: 200/303 allowed, 403 refused, "login" sent to sign in.
+# What each role gets on each route: 200/303 allowed, 403 refused for the role, 404 for
+# another employer's vacancy (as if it did not exist), "login" sent to sign in.
 EXPECTED = {
-    "list": {"institution": 403, "other_employer": 403, "employer": 200, "official": 200},
-    "referrals": {"institution": 403, "other_employer": 403, "employer": 200, "official": 200},
-    "refer": {"institution": 403, "other_employer": 403, "employer": 303, "official": 303},
-    "interview": {"institution": 403, "other_employer": 403, "employer": 303, "official": 403},
-    "hire": {"institution": 403, "other_employer": 403, "employer": 303, "official": 403},
-    "reject": {"institution": 403, "other_employer": 403, "employer": 303, "official": 403},
-    "withdraw": {"institution": 403, "other_employer": 403, "employer": 303, "official": 303},
+    "list": {"institution": 403, "other_employer": 404, "employer": 200, "official": 200},
+    "referrals": {"institution": 403, "other_employer": 404, "employer": 200, "official": 200},
+    "refer": {"institution": 403, "other_employer": 404, "employer": 303, "official": 303},
+    "interview": {"institution": 403, "other_employer": 404, "employer": 303, "official": 403},
+    "hire": {"institution": 403, "other_employer": 404, "employer": 303, "official": 403},
+    "reject": {"institution": 403, "other_employer": 404, "employer": 303, "official": 403},
+    "withdraw": {"institution": 403, "other_employer": 404, "employer": 303, "official": 303},
 }
 
 
@@ -605,6 +610,8 @@ def test_permission_matrix(client, session, world, route, role):
     mai = world.people["mai"]
     if route not in ("list", "referrals", "refer"):
         refer_directly(session, world.vacancy_id, mai)
+    if route == "refer":
+        compute_suggestions(session)  # Mai is ranked for the vacancy
     _sign_in_as(client, session, role)
     before = _state(session, world)
 
@@ -619,8 +626,8 @@ def test_permission_matrix(client, session, world, route, role):
         assert response.status_code == 303
         assert response.headers["location"].startswith("/login")
         assert _state(session, world) == before
-    elif expected == 403:
-        assert response.status_code == 403
+    elif expected in (403, 404):
+        assert response.status_code == expected
         assert _state(session, world) == before
     else:
         assert response.status_code == expected, response.text[:300]
@@ -682,6 +689,8 @@ def test_admins_may_do_everything(client, session, world):
 
 
 def test_nobody_is_referred_without_their_consent(client, session, world):
+    # Tú, who never agreed, is related to the vacancy: an earlier referral was withdrawn.
+    refer_directly(session, world.vacancy_id, world.people["tu"], status="withdrawn")
     make_account(session, "official", "can.bo")
     sign_in(client, "can.bo")
     refused = post(client, world.vacancy_id, world.people["tu"], "refer")
@@ -689,7 +698,7 @@ def test_nobody_is_referred_without_their_consent(client, session, world):
     assert error_message(refused) == translate(
         "This person has not agreed to be shown to employers.", "vi"
     )
-    assert referrals(session, world.vacancy_id) == []
+    assert [r.status for r in referrals(session, world.vacancy_id)] == ["withdrawn"]
 
 
 def test_an_unknown_step_is_a_404_page(client, session, world):
@@ -718,3 +727,36 @@ def test_a_referral_whose_person_withdrew_consent_stays_listed_without_data(clie
         select(AuditEntry).where(col(AuditEntry.entity) == "vacancy_referrals")
     ).scalar_one()
     assert entry.details["person_ids"] == []
+
+
+# --- only people related to the vacancy -----------------------------------------------------
+
+
+@pytest.mark.parametrize("step", ["refer", "hire"])
+def test_a_person_never_ranked_referred_or_trained_for_the_employer_is_missing(
+    client, session, world, step
+):
+    """The reproduction: an employer hires a consenting person by raw id. Sơn is in
+    training (never ranked), never referred, and not in a course for this employer's order;
+    the answer is the one for a person who does not exist."""
+    compute_suggestions(session)
+    son = world.people["son"]
+    assert son not in {row.person_id for row in suggestions_for(session, world.vacancy_id)}
+    sign_in(client, EMPLOYER)
+    response = post(client, world.vacancy_id, son, step)
+    missing = post(client, world.vacancy_id, 2_000_000, step)
+    assert (response.status_code, missing.status_code) == (404, 404)
+    assert error_message(response) == error_message(missing)
+    assert referrals(session, world.vacancy_id) == []
+    assert count(session, EmploymentSpell) == 0
+
+
+def test_the_cohort_of_the_employers_training_order_may_be_hired(client, session, world):
+    vacancy = session.get(Vacancy, world.vacancy_id)
+    order = factories.training_order(session, employer_id=vacancy.employer_id)
+    course = factories.course(session, training_order_id=order.id)
+    factories.enrolment(session, person_id=world.people["son"], course_id=course.id)
+    session.commit()
+    sign_in(client, EMPLOYER)
+    assert post(client, world.vacancy_id, world.people["son"], "hire").status_code == 303
+    assert [r.person_id for r in referrals(session, world.vacancy_id)] == [world.people["son"]]

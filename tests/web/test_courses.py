@@ -180,7 +180,7 @@ EXPECTED = {  # role -> status per page, in ACCESS order
     "admin": (200, 200, 200, 200, 200),
     "official": (200, 403, 200, 403, 403),
     "staff_a": (200, 200, 200, 200, 200),
-    "staff_b": (200, 200, 403, 403, 403),
+    "staff_b": (200, 200, 404, 404, 404),  # another institution's course: as if missing
     "employer": (403, 403, 403, 403, 403),
     "anonymous": (303, 303, 303, 303, 303),
 }
@@ -196,11 +196,14 @@ def test_course_pages_answer_each_role_as_the_policy_says(client, world, role):
             assert response.headers["location"].startswith("/login?next=")
         if expected == 403:
             assert text(one(parse(response.text), "h1")) == vi("Not allowed")
+        if expected == 404:
+            missing = client.get(path(world).replace(f"/{world.course}", "/999999"))
+            assert text(one(parse(response.text), "main")) == text(one(parse(missing.text), "main"))
 
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("admin", 303), ("staff_a", 303), ("official", 403), ("staff_b", 403), ("employer", 403)],
+    [("admin", 303), ("staff_a", 303), ("official", 403), ("staff_b", 404), ("employer", 403)],
 )
 def test_only_the_owning_institution_and_admins_edit_a_course(client, world, role, expected):
     signed_in(client, world, role)
@@ -637,7 +640,7 @@ def test_results_of_another_institutions_course_are_refused(client, world):
     world.session.commit()
     signed_in(client, world, "staff_b")
     form = _results_form({enrolment.id: _graduate("CC-1")})
-    assert client.post(f"/courses/{world.course}/results", data=form).status_code == 403
+    assert client.post(f"/courses/{world.course}/results", data=form).status_code == 404
     fresh(world.session)
     assert world.session.get(Enrolment, enrolment.id).status == "dang_hoc"  # type: ignore[union-attr]
 

@@ -29,7 +29,17 @@ from models.i18n import translate
 from models.settings import Settings
 from models.tables import AuditEntry, EmploymentSpell, Enrolment, FollowUp, UserAccount
 from tests import factories
-from tests.html import attr, attrs, data_attrs, find_all, one, parse, selected, table_rows, text
+from tests.html import (
+    attr,
+    attrs,
+    data_attrs,
+    find_all,
+    one,
+    parse,
+    selected,
+    table_rows,
+    text,
+)
 from tests.web.helpers import make_account, sign_in
 from web.app import create_app
 from web.services import follow_ups as follow_up_service
@@ -329,10 +339,14 @@ def test_nothing_filled_in_is_an_error_not_a_success(client, session, world):
 
 
 def test_another_institutions_graduate_is_not_writable(client, session, world):
+    """Answered like an enrolment that does not exist: nothing tells the two apart."""
     as_user(client, session, world, "centre")
     response = post(client, outcome(world.due), outcome(world.elsewhere))
-    assert response.status_code == 403
+    assert response.status_code == 400
     assert stored(session) == []
+    unknown = post(client, outcome(world.due), outcome(Graduate(id=99_999_999, person_id=0)))
+    assert unknown.status_code == 400
+    assert text(one(parse(response.text), "main")) == text(one(parse(unknown.text), "main"))
 
 
 def test_employers_and_visitors_are_refused(client, session, world):

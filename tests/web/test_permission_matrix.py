@@ -1,10 +1,18 @@
 """The permission matrix: every route of the site tried by every role and by a visitor.
 
-Each GET row lists the roles that get the page (200); every other signed-in role gets 403,
-and a visitor is sent to sign in (303) unless the page is public. Each POST is tried by the
-roles that may NOT use it: they are refused (403, or 303 to sign in for a visitor) and the
-database is unchanged. A route missing from these tables fails the test, so a new page
-cannot ship without its row.
+Each GET row lists the roles that get the page (200). Every other signed-in role is refused:
+with 403 when its role may not do this kind of thing at all, and with 404 when it may but the
+record belongs to another organisation (so ids cannot be probed: another's record looks like
+one that does not exist). A visitor is sent to sign in (303) unless the page is public. Each
+POST is tried by the roles that may NOT use it: they are refused the same way (403 or 404,
+303 to sign in for a visitor) and the database is unchanged. A route missing from these
+tables fails the test, so a new page cannot ship without its row.
+
+The object-level cases at the end try people outside each role's relation: a trainee of
+another institution, a person never ranked for, referred to or trained for an employer's
+vacancy. Their pages, forms and posts answer 404 and change nothing, while the people the
+relation does include (the institution's own trainees, the vacancy's ranking, its
+referrals, the cohort of the employer's training order) are served.
 
 Every route but the public ones also declares the permission it needs in its signature
 (`Depends(allow(Permission.X))`); the tables must agree with POLICY on the roles that
@@ -20,15 +28,17 @@ from datetime import date
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session, SQLModel
 
 from models.enums import Role
 from models.monitoring.read import figure_table
 from models.monitoring.store import refresh_year
-from models.tables import Target
+from models.suggestions import compute_suggestions, suggestions_for
+from models.tables import Course, Enrolment, Referral, Target, VacancySuggestion
 from seed.reference import load_reference_data
 from tests import factories
+from tests.html import body_rows, find_all, one, parse, text
 from tests.web.conftest import VISITOR_TOKEN
 from tests.web.helpers import make_account, sign_in
 from web.auth import ANONYMOUS_CSRF_COOKIE, CSRF_HEADER
@@ -174,6 +184,8 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
 class World:
     params: dict[str, object]
     usernames: dict[str, str]
+    other_institution_id: int = 0
+    order_id: int = 0
 
 
 def _world(session: Session) -> World:
@@ -231,7 +243,9 @@ def _world(session: Session) -> World:
         "table_id": "progress",
         "figure_id": _figure_id(session),
     }
-    return World(params=params, usernames=usernames)
+    return World(
+        params, usernames, other_institution_id=other_institution.id or 0, order_id=order.id or 0
+    )
 
 
 def _figure_id(session: Session) -> int:
@@ -347,34 +361,259 @@ def test_the_matrix_follows_each_routes_declared_permission(app) -> None:
     assert wrong == [], "\n".join(wrong)
 
 
+def _granted(app) -> dict[tuple[str, str], frozenset[str]]:
+    """(method, route name) -> the matrix roles whose role the route's declared permission
+    lets in (all of them for the undeclared, public routes)."""
+    granted = {}
+    for (method, name), declarations in _declared(app).items():
+        permissions = declarations[0].permissions if declarations else frozenset()
+        granted[(method, name)] = frozenset(
+            role for role, each in ROLE_OF.items() if not permissions or permissions & POLICY[each]
+        )
+    return granted
+
+
+def _refusal(granted: frozenset[str], role: str) -> int:
+    """How a refused role is answered: a visitor is sent to sign in; a role that may do
+    this kind of thing gets 404 (the record is another organisation's); any other 403."""
+    if role == "anonymous":
+        return 303
+    return 404 if role in granted else 403
+
+
 def test_every_role_gets_what_the_matrix_says(app, session: Session) -> None:
     world = _world(session)
     clients = {role: _client(app, role, world) for role in ROLES}
+    granted = _granted(app)
     wrong: list[str] = []
     for method, path, name in _routes(app):
         url = (path + QUERY.get(name, "")).format(**world.params)
+        roles = granted.get((method, name), PUBLIC)
         for role, client in clients.items():
             if method == "GET":
                 got = client.get(url, follow_redirects=False).status_code
-                wrong += _check_get(name, role, got)
+                wrong += _check_get(name, role, got, roles)
             elif role not in POST_ALLOWED.get(name, frozenset()):
                 before = _row_counts(session)
                 got = client.post(url, data={}, follow_redirects=False).status_code
-                expected = 303 if role == "anonymous" else 403
+                expected = _refusal(roles, role)
                 if got != expected or _row_counts(session) != before:
                     wrong.append(f"POST {name} as {role}: {got}, expected {expected}")
     assert wrong == [], "\n".join(wrong)
 
 
-def _check_get(name: str, role: str, got: int) -> list[str]:
-    allowed = GET_ALLOWED[name]
-    if role in allowed:
+def _check_get(name: str, role: str, got: int, granted: frozenset[str]) -> list[str]:
+    if role in GET_ALLOWED[name]:
         ok = got == 200 or (name == "login" and got == 303)
-        expected = "200"
-    elif role == "anonymous":
-        ok, expected = got == 303, "303 to sign in"
-    elif role in NOT_FOUND.get(name, frozenset()):
-        ok, expected = got == 404, "404"
+        expected = 200
     else:
-        ok, expected = got == 403, "403"
+        expected = _refusal(granted, role)
+        ok = got == expected
     return [] if ok else [f"GET {name} as {role}: {got}, expected {expected}"]
+
+
+# --- object-level cases: people outside each role's relation -------------------------------
+
+
+@dataclass
+class People:
+    """The world's people as each role stands to them."""
+
+    ranked: int  # graduated at the own institution; ranked for the own vacancy
+    stranger: int  # consenting, in training at the other institution: nothing to the others
+    cohort: int  # in training at the own institution for the own employer's training order
+    stranger_id_number: str
+
+
+STRANGER_ID = "011199000777"  # a woman born in 1999 (century and sex digit 1)
+
+
+def _people(session: Session, world: World) -> People:
+    stranger = factories.person(
+        session,
+        full_name="Quàng Thị Bí Mật",
+        citizen_id=STRANGER_ID,
+        birth_date=date(1999, 2, 3),
+        sex="nu",
+        phone="+84911222333",
+        consent_to_employers=True,
+    )
+    elsewhere = factories.course(session, institution_id=world.other_institution_id)
+    factories.enrolment(session, person_id=stranger.id, course_id=elsewhere.id)
+    cohort = factories.person(session, citizen_id="011200000888", consent_to_employers=True)
+    ordered = factories.course(
+        session,
+        institution_id=session.get(Course, world.params["course_id"]).institution_id,  # type: ignore[union-attr]
+        training_order_id=world.order_id,
+    )
+    factories.enrolment(session, person_id=cohort.id, course_id=ordered.id)
+    session.commit()
+    people = People(
+        ranked=int(str(world.params["person_id"])),
+        stranger=stranger.id or 0,
+        cohort=cohort.id or 0,
+        stranger_id_number=STRANGER_ID,
+    )
+    vacancy_id = int(str(world.params["vacancy_id"]))
+    compute_suggestions(session, vacancy_ids=[vacancy_id])
+    ranked = {row.person_id for row in suggestions_for(session, vacancy_id)}
+    session.rollback()  # read nothing after this: a read would keep its snapshot open
+    # Only graduates are ranked: the world's graduate is, the two in training are not.
+    assert ranked == {people.ranked}
+    return people
+
+
+# route -> role -> status, for a person outside the relation of every role that is refused
+# (officials and administrators watch every trainee; referring and hiring take only people
+# related to the vacancy, whoever does it).
+TRAINEE_PAGE = {
+    "admin": 200,
+    "official": 200,
+    "institution_own": 404,
+    "institution_other": 200,  # the stranger's own institution
+    "employer_own": 403,
+    "employer_other": 403,
+    "anonymous": 303,
+}
+CONSENT = TRAINEE_PAGE | {"admin": 303, "official": 403, "institution_other": 303}
+REFER = {
+    "admin": 404,
+    "official": 404,
+    "institution_own": 403,
+    "institution_other": 403,
+    "employer_own": 404,
+    "employer_other": 404,
+    "anonymous": 303,
+}
+HIRE = REFER | {"official": 403}
+# Enrolling the stranger with their ID number but another birth date into the own course.
+ENROL_GUESSED = {
+    "admin": 404,
+    "official": 403,
+    "institution_own": 404,
+    "institution_other": 404,  # not its course
+    "employer_own": 403,
+    "employer_other": 403,
+    "anonymous": 303,
+}
+# The old form: a raw person id, which the server no longer reads (nothing to enrol: 400).
+ENROL_BY_ID = ENROL_GUESSED | {"admin": 400, "institution_own": 400}
+# The lookup with the stranger's ID number and a guessed birth date: "nobody found" (200).
+LOOKUP_GUESSED = ENROL_GUESSED | {"admin": 200, "institution_own": 200}
+
+
+def _enrolled(session: Session, person_id: int) -> int:
+    found = session.execute(
+        select(func.count()).select_from(Enrolment).where(Enrolment.person_id == person_id)  # type: ignore[arg-type]
+    ).scalar_one()
+    session.rollback()
+    return int(found)
+
+
+def test_people_outside_the_relation_are_missing_for_every_role(app, session: Session) -> None:
+    world = _world(session)
+    people = _people(session, world)
+    clients = {role: _client(app, role, world) for role in ROLES}
+    vacancy, course = world.params["vacancy_id"], world.params["course_id"]
+    guessed = {"existing": "1", "citizen_id": STRANGER_ID, "birth_date": "1999-02-04"}
+    lookup = {"find_id": STRANGER_ID, "find_birth": "1999-02-04"}
+    cases = [
+        ("GET", f"/trainees/{people.stranger}", None, TRAINEE_PAGE),
+        ("POST", f"/trainees/{people.stranger}/consent", {"consent": "1"}, CONSENT),
+        ("POST", f"/vacancies/{vacancy}/candidates/{people.stranger}/refer", {}, REFER),
+        ("POST", f"/vacancies/{vacancy}/candidates/{people.stranger}/hire", {}, HIRE),
+        ("POST", f"/courses/{course}/enrol", guessed, ENROL_GUESSED),
+        ("POST", f"/courses/{course}/enrol", {"person_id": str(people.stranger)}, ENROL_BY_ID),
+        ("POST", f"/courses/{course}/enrol/lookup", lookup, LOOKUP_GUESSED),
+    ]
+    wrong: list[str] = []
+    for method, url, data, expected in cases:
+        for role, client in clients.items():
+            before = _row_counts(session)
+            if method == "GET":
+                response = client.get(url, follow_redirects=False)
+            else:
+                response = client.post(url, data=data, follow_redirects=False)
+            if response.status_code != expected[role]:
+                wrong.append(
+                    f"{method} {url} as {role}: {response.status_code}, expected {expected[role]}"
+                )
+            if _row_counts(session) != before:
+                wrong.append(f"{method} {url} as {role} changed the database")
+            if "Bí Mật" in response.text and expected is not TRAINEE_PAGE:
+                wrong.append(f"{method} {url} as {role} shows the stranger's name")
+            if expected is LOOKUP_GUESSED and response.status_code == 200:
+                answer = parse(response.text)
+                if find_all(answer, "#found-none") == [] or find_all(answer, "#enrol-found"):
+                    wrong.append(f"{method} {url} as {role} did not answer 'nobody found'")
+    assert wrong == [], "\n".join(wrong)
+    assert _enrolled(session, people.stranger) == 1
+
+
+def _form(page_html: str, selector: str) -> tuple[str, dict[str, str]]:
+    """The action and the hidden and filled-in fields of the one form `selector` names."""
+    form = one(parse(page_html), selector)
+    fields = {
+        node.attributes["name"] or "": node.attributes.get("value") or ""
+        for node in find_all(form, "input")
+        if node.attributes.get("name")
+    }
+    return form.attributes["action"] or "", fields
+
+
+def test_an_institution_enrols_a_stranger_only_through_the_id_and_birth_date(
+    app, session: Session
+) -> None:
+    world = _world(session)
+    people = _people(session, world)
+    client = _client(app, "institution_own", world)
+    course = world.params["course_id"]
+    action, fields = _form(client.get(f"/courses/{course}/enrol").text, 'form[role="search"]')
+    fields |= {"find_id": STRANGER_ID, "find_birth": "03/02/1999"}
+    answer = client.post(action, data=fields)
+    assert answer.status_code == 200
+    # The answer is "found" and what was typed: nothing of the person.
+    assert "Bí Mật" not in answer.text and "911" not in answer.text
+    assert find_all(parse(answer.text), "[data-person-id]") == []
+    action, fields = _form(answer.text, "form#enrol-found")
+    assert "person_id" not in fields
+    enrolled = client.post(action, data=fields, follow_redirects=False)
+    assert (enrolled.status_code, enrolled.headers["location"]) == (303, f"/courses/{course}"), (
+        fields
+    )
+    assert _enrolled(session, people.stranger) == 2
+    # Now the institution's trainee: their data, its own enrolment, a count of the others.
+    page = parse(client.get(f"/trainees/{people.stranger}").text)
+    assert text(one(page, 'dd[data-field="citizen_id"]')) == STRANGER_ID
+    assert [row.attributes["data-course-id"] for row in body_rows(page, "table#enrolments")] == [
+        str(course)
+    ]
+    assert one(page, "#enrolled-elsewhere").attributes["data-count"] == "1"
+
+
+def test_an_employer_refers_and_hires_its_ranking_its_referrals_and_its_cohort(
+    app, session: Session
+) -> None:
+    world = _world(session)
+    people = _people(session, world)
+    client = _client(app, "employer_own", world)
+    vacancy = world.params["vacancy_id"]
+    page = client.get(f"/vacancies/{vacancy}/candidates").text
+    listed = {node.attributes["data-person"] for node in find_all(parse(page), "li.candidate")}
+    assert listed == {str(people.ranked)}
+    refer_url = f"/vacancies/{vacancy}/candidates/{people.ranked}/refer"
+    action, fields = _form(page, f'form[action="{refer_url}"]')
+    assert client.post(action, data=fields, follow_redirects=False).status_code == 303
+    session.execute(delete(VacancySuggestion))  # a referral stays related once unranked
+    session.commit()
+    for person_id in (people.ranked, people.cohort):
+        url = f"/vacancies/{vacancy}/candidates/{person_id}/hire"
+        assert client.post(url, data={}, follow_redirects=False).status_code == 303, person_id
+    hired = session.execute(
+        select(Referral.person_id).where(Referral.status == "hired")  # type: ignore[arg-type]
+    ).scalars()
+    assert sorted(hired) == sorted([people.ranked, people.cohort])
+    session.rollback()
+    other = _client(app, "employer_other", world)
+    url = f"/vacancies/{vacancy}/candidates/{people.ranked}/withdraw"
+    assert other.post(url, data={}).status_code == 404

@@ -1,7 +1,8 @@
-"""Trainees: enrolling finds a registered person first (by citizen ID, or by name without
-diacritics and birth date), a new person is validated and gets their derived fields, a full
-course or a second enrolment is refused with the database unchanged, and every view of
-personal data is audited."""
+"""Trainees: enrolling finds a registered person first, by their full citizen ID and birth
+date and nothing else, without showing anything of them; a new person is validated and gets
+their derived fields; a full course or a second enrolment is refused with the database
+unchanged; another institution's person or course is answered as missing (404); every view
+of personal data is audited."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from models.clock import utcnow
 from models.errors import ConflictError
 from models.tables import AuditEntry, AuthSession, Course, Enrolment, Person, UserAccount
 from tests import factories
-from tests.html import attr, body_rows, field_errors, find_all, one, parse, text, texts
+from tests.html import attr, body_rows, field_errors, find_all, one, parse, text
 from tests.web import test_courses as shared
 from tests.web.test_courses import ROLES, World, count, fresh, signed_in, vi
 from web.auth import Principal
@@ -62,7 +63,7 @@ EXPECTED = {  # role -> (trainee list, person enrolled at A, enrol page of A's c
     "admin": (200, 200, 200),
     "official": (200, 200, 403),
     "staff_a": (200, 200, 200),
-    "staff_b": (200, 403, 403),
+    "staff_b": (200, 404, 404),  # another institution's person and course: as if missing
     "employer": (403, 403, 403),
     "anonymous": (303, 303, 303),
 }
@@ -89,7 +90,7 @@ def test_a_search_by_those_without_access_is_refused(client, world, role, expect
     assert "Lò Văn Minh" not in response.text
 
 
-@pytest.mark.parametrize(("role", "expected"), [("official", 403), ("staff_b", 403)])
+@pytest.mark.parametrize(("role", "expected"), [("official", 403), ("staff_b", 404)])
 def test_those_who_may_not_enrol_change_nothing(client, world, role, expected):
     signed_in(client, world, role)
     response = client.post(f"/courses/{world.course}/enrol", data=person_form())
@@ -174,34 +175,70 @@ def test_a_bad_person_is_refused_next_to_the_field_and_nothing_is_written(
 # --- finding the person already registered ------------------------------------------------
 
 
-def test_a_registered_citizen_id_offers_that_person_instead_of_a_new_one(client, world):
-    existing = _registered(world, full_name="Lò Văn Minh", citizen_id=MINH_ID)
+def _page_text(response) -> str:
+    return text(one(parse(response.text), "main"))
+
+
+def test_a_registered_citizen_id_and_birth_date_offer_that_person_and_show_nothing_of_them(
+    client, world
+):
+    existing = _registered(world, full_name="Lò Văn Minh", citizen_id=MINH_ID, phone="+84987654321")
     signed_in(client, world, "staff_a")
     form = person_form(full_name="Lo Van Minh", phone="")
     response = client.post(f"/courses/{world.course}/enrol", data=form)
     assert response.status_code == 200
-    rows = body_rows(parse(response.text), "table#same-id-people")
-    assert [row.attributes["data-person-id"] for row in rows] == [str(existing)]
-    assert texts(rows[0], "td")[0] == "Lò Văn Minh"
-    assert count(world.session, Person) == 1
-    assert count(world.session, Enrolment) == 0
+    page = parse(response.text)
+    found = one(page, "#found")
+    assert text(found).startswith(
+        vi(
+            "A person with citizen ID {citizen_id}, born {birth_date}, is registered. Nobody is "
+            "registered twice: enrol this person.",
+            citizen_id=MINH_ID,
+            birth_date="2001-05-04",
+        )
+    )
+    # Nothing of the registered person is shown: their name, phone or id.
+    shown = response.text
+    assert "Lò Văn Minh" not in shown and "0987" not in shown
+    assert find_all(page, "[data-person-id]") == [] and "person_id" not in shown
+    assert (count(world.session, Person), count(world.session, Enrolment)) == (1, 0)
 
-    chosen = {"person_id": str(existing), "enrolled_on": "2026-03-02"}
-    response = client.post(f"/courses/{world.course}/enrol", data=chosen, follow_redirects=False)
+    hidden = {
+        i.attributes["name"]: i.attributes["value"]
+        for i in find_all(one(page, "form#enrol-found"), "input")
+    }
+    assert (hidden["existing"], hidden["citizen_id"], hidden["birth_date"]) == (
+        "1",
+        MINH_ID,
+        "2001-05-04",
+    )
+    response = client.post(f"/courses/{world.course}/enrol", data=hidden, follow_redirects=False)
     assert response.status_code == 303
     enrolment = fresh(world.session).exec(select(Enrolment)).one()
     assert (enrolment.person_id, count(world.session, Person)) == (existing, 1)
 
 
-def test_a_name_typed_without_diacritics_and_the_birth_date_find_the_person(client, world):
-    existing = _registered(world, full_name="Lò Văn Minh", birth_date=date(2001, 5, 4))
+def test_a_registered_citizen_id_with_another_birth_date_is_refused(client, world):
+    _registered(world, citizen_id=MINH_ID, birth_date=date(2001, 5, 4))
+    signed_in(client, world, "staff_a")
+    # 4 May 2001 in the ID's century and sex, but another day: the same ID, another person?
+    response = client.post(
+        f"/courses/{world.course}/enrol", data=person_form(birth_date="2001-05-05")
+    )
+    assert response.status_code == 400
+    assert field_errors(parse(response.text))["birth_date"] == vi(trainee_service.OTHER_BIRTH_DATE)
+    assert (count(world.session, Person), count(world.session, Enrolment)) == (1, 0)
+
+
+def test_the_same_name_and_birth_date_asks_for_confirmation_without_listing_anyone(client, world):
+    _registered(world, full_name="Lò Văn Minh", birth_date=date(2001, 5, 4), phone="+8498")
     signed_in(client, world, "staff_a")
     form = person_form(full_name="lo van minh")
     response = client.post(f"/courses/{world.course}/enrol", data=form)
     assert response.status_code == 200
     page = parse(response.text)
-    rows = body_rows(page, "table#same-name-people")
-    assert [row.attributes["data-person-id"] for row in rows] == [str(existing)]
+    assert one(page, "#same-name")
+    assert find_all(page, "table") == [] and "Lò Văn Minh" not in response.text
     # The form comes back with the confirmation that this is someone else.
     assert attr(page, 'input[name="confirmed_new"]', "value") == "1"
     assert count(world.session, Person) == 1
@@ -212,28 +249,56 @@ def test_a_name_typed_without_diacritics_and_the_birth_date_find_the_person(clie
     assert count(world.session, Person) == 2
 
 
-def test_looking_up_by_id_or_by_name_and_birth_date_lists_matches(client, world):
-    existing = _registered(world, full_name="Lò Văn Minh", citizen_id=MINH_ID)
-    _registered(world, full_name="Lò Văn Minh", birth_date=date(1999, 1, 1))
+def test_the_lookup_needs_the_full_id_and_the_birth_date_and_answers_only_yes_or_no(client, world):
+    existing = _registered(world, full_name="Lò Văn Minh", citizen_id=MINH_ID, phone="+8491")
     signed_in(client, world, "staff_a")
-    lookup = f"/courses/{world.course}/enrol/lookup"  # posted: no ID or name in an address
-    for query in ({"find_id": MINH_ID}, {"find_name": "LO VAN MINH", "find_birth": "04/05/2001"}):
-        rows = body_rows(parse(client.post(lookup, data=query).text), "table#found-people")
-        assert [row.attributes["data-person-id"] for row in rows] == [str(existing)]
-        assert texts(rows[0], "td")[3] == "011******123"
-    nobody = parse(client.post(lookup, data={"find_id": "011201999999"}).text)
-    assert one(nobody, "#found-none")
-    too_broad = client.post(lookup, data={"find_name": "minh"})  # a name alone lists no one
-    assert too_broad.status_code == 400
-    assert field_errors(parse(too_broad.text))["find"] == vi(
-        "Type a full 12-digit citizen ID, or a name together with a birth date."
+    lookup = f"/courses/{world.course}/enrol/lookup"  # posted: no ID in an address
+    for birth in ("2001-05-04", "04/05/2001"):
+        response = client.post(lookup, data={"find_id": "011 201 000 123", "find_birth": birth})
+        page = parse(response.text)
+        assert one(page, "form#enrol-found")
+        assert "Lò Văn Minh" not in response.text and "0491" not in response.text
+    wrong_day = parse(
+        client.post(lookup, data={"find_id": MINH_ID, "find_birth": "05/05/2001"}).text
     )
+    assert one(wrong_day, "#found-none") and find_all(wrong_day, "#enrol-found") == []
+    # Not found: the new-person form starts with what was typed.
+    assert attr(wrong_day, 'input[name="citizen_id"]', "value") == MINH_ID
+    unknown = parse(
+        client.post(lookup, data={"find_id": "011201999999", "find_birth": "2001-05-04"}).text
+    )
+    assert one(unknown, "#found-none")
+    for half in ({"find_id": MINH_ID}, {"find_id": "0112010", "find_birth": "2001-05-04"}):
+        refused = client.post(lookup, data=half)
+        assert refused.status_code == 400
+        assert field_errors(parse(refused.text))["find"] == vi(trainee_service.FIND_BOTH)
     lookups = (
         fresh(world.session)
         .exec(select(AuditEntry).where(col(AuditEntry.entity) == "enrol_lookup"))
         .all()
     )
-    assert [entry.details["person_ids"] for entry in lookups] == [[existing], [existing]]
+    assert [entry.person_id for entry in lookups] == [existing, existing]
+
+
+def test_an_institution_cannot_enrol_someone_by_a_raw_person_id(client, world):
+    """The reproduction: a person trained at A, enrolled into B's course by their id."""
+    course_b = factories.course(world.session, institution_id=world.institution_b).id
+    person_id = _enrolled_at_a(world, citizen_id=MINH_ID, phone="+84912345678")
+    signed_in(client, world, "staff_b")
+    url = f"/courses/{course_b}/enrol"
+    by_id = client.post(url, data={"person_id": str(person_id), "enrolled_on": ""})
+    assert by_id.status_code == 400  # read as a new person with nothing filled in
+    as_existing = {"person_id": str(person_id), "existing": "1"}
+    assert client.post(url, data=as_existing).status_code == 400  # no ID nor birth date
+    wrong_day = {"existing": "1", "citizen_id": MINH_ID, "birth_date": "2001-05-05"}
+    refused = client.post(url, data=wrong_day)
+    assert refused.status_code == 404
+    assert field_errors(parse(refused.text))["find"] == vi(trainee_service.NOT_REGISTERED)
+    assert count(world.session, Enrolment) == 1
+    assert client.get(f"/trainees/{person_id}").status_code == 404
+    known = {"existing": "1", "citizen_id": MINH_ID, "birth_date": "04/05/2001"}
+    assert client.post(url, data=known, follow_redirects=False).status_code == 303
+    assert count(world.session, Enrolment) == 2
 
 
 # --- refusals that leave the database unchanged -------------------------------------------
@@ -265,11 +330,10 @@ def test_a_trainee_who_dropped_out_frees_a_place(client, world):
 
 
 def test_the_same_person_twice_in_a_course_is_refused(client, world):
-    person_id = _enrolled_at_a(world)
+    _enrolled_at_a(world, citizen_id=MINH_ID)
     signed_in(client, world, "staff_a")
-    response = client.post(
-        f"/courses/{world.course}/enrol", data={"person_id": str(person_id), "enrolled_on": ""}
-    )
+    again = {"existing": "1", "citizen_id": MINH_ID, "birth_date": "2001-05-04"}
+    response = client.post(f"/courses/{world.course}/enrol", data=again)
     assert response.status_code == 409
     assert text(one(parse(response.text), "#conflict")) == vi(
         "This person is already enrolled in this course."
@@ -295,7 +359,7 @@ def test_the_register_searches_without_diacritics_and_by_citizen_id(client, worl
     minh = _enrolled_at_a(world, full_name="Lò Văn Minh", citizen_id=MINH_ID)
     anh = _enrolled_at_a(world, full_name="Quàng Thị Ánh")
     other_course = factories.course(world.session, institution_id=world.institution_b)
-    elsewhere = _registered(world, full_name="Lò Văn Mạnh")
+    elsewhere = _registered(world, full_name="Lò Văn Mạnh", citizen_id="011201000999")
     factories.enrolment(world.session, person_id=elsewhere, course_id=other_course.id)
     _registered(world, full_name="Lò Văn Minh Không Học")  # never enrolled: not a trainee
     world.session.commit()
@@ -315,6 +379,7 @@ def test_the_register_searches_without_diacritics_and_by_citizen_id(client, worl
     assert search("LÒ VĂN minh") == [str(minh)]
     assert search("011 201 000 123") == [str(minh)]
     assert search("nobody") == []
+    assert search("011201000999") == []  # Mạnh's full ID: still B's trainee, not A's
     views = (
         fresh(world.session)
         .exec(select(AuditEntry).where(col(AuditEntry.entity) == "person_list"))
@@ -380,11 +445,33 @@ def test_a_persons_record_shows_full_data_to_their_institution_and_is_audited(cl
     assert (entry.entity, entry.person_id) == ("person", person_id)
 
 
+def test_a_persons_record_shows_an_institution_only_its_own_enrolments(client, world):
+    person_id = _enrolled_at_a(world)
+    course_b = factories.course(
+        world.session, institution_id=world.institution_b, name="Hàn điện Tuần Giáo", code="HAN-9"
+    )
+    factories.enrolment(world.session, person_id=person_id, course_id=course_b.id)
+    world.session.commit()
+    signed_in(client, world, "staff_a")
+    page = parse(client.get(f"/trainees/{person_id}").text)
+    rows = body_rows(page, "table#enrolments")
+    assert [row.attributes["data-course-id"] for row in rows] == [str(world.course)]
+    assert attr(page, "#enrolled-elsewhere", "data-count") == "1"
+    shown = text(page.body)
+    assert "GDNN-GDTX" not in shown and "HAN-9" not in shown and "Hàn điện" not in shown
+    signed_in(client, world, "official")  # officials see every enrolment
+    page = parse(client.get(f"/trainees/{person_id}").text)
+    assert len(body_rows(page, "table#enrolments")) == 2
+    assert find_all(page, "#enrolled-elsewhere") == []
+
+
 def test_staff_of_another_institution_cannot_open_the_person_nor_leave_a_trace(client, world):
     person_id = _enrolled_at_a(world)
     signed_in(client, world, "staff_b")
-    assert client.get(f"/trainees/{person_id}").status_code == 403
-    assert client.get("/trainees/999999").status_code == 404
+    missing = client.get("/trainees/999999")
+    other = client.get(f"/trainees/{person_id}")
+    assert (other.status_code, missing.status_code) == (404, 404)
+    assert _page_text(other) == _page_text(missing)  # nothing tells the two apart
     viewed = (
         fresh(world.session)
         .exec(select(AuditEntry).where(col(AuditEntry.action) == "view_personal_data"))
@@ -417,12 +504,14 @@ def test_consent_is_recorded_with_its_time_and_can_be_withdrawn(client, world):
     assert [entry.details["consent"] for entry in changes] == [True, False]
 
 
-@pytest.mark.parametrize("role", ["official", "staff_b", "employer"])
-def test_consent_is_changed_only_by_the_persons_institution(client, world, role):
+@pytest.mark.parametrize(
+    ("role", "expected"), [("official", 403), ("staff_b", 404), ("employer", 403)]
+)
+def test_consent_is_changed_only_by_the_persons_institution(client, world, role, expected):
     person_id = _enrolled_at_a(world)
     signed_in(client, world, role)
     response = client.post(f"/trainees/{person_id}/consent", data={"consent": "1"})
-    assert response.status_code == 403
+    assert response.status_code == expected
     person = fresh(world.session).get(Person, person_id)
     assert person is not None and not person.consent_to_employers
 

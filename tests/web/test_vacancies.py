@@ -113,10 +113,11 @@ ROLES = ("admin", "official", "emp_a", "emp_b", "inst", None)
 MATRIX = {
     ("/vacancies", "get"): (200, 200, 200, 200, 403, 303),
     ("/vacancies/new", "get"): (200, 403, 200, 200, 403, 303),
-    ("/vacancies/{a}", "get"): (200, 200, 200, 403, 403, 303),
-    ("/vacancies/{a}/edit", "get"): (200, 403, 200, 403, 403, 303),
-    ("/vacancies/{a}/edit", "post"): (303, 403, 303, 403, 403, 303),
-    ("/vacancies/{a}/close", "post"): (303, 403, 303, 403, 403, 303),
+    # Another employer's vacancy is answered as missing (404).
+    ("/vacancies/{a}", "get"): (200, 200, 200, 404, 403, 303),
+    ("/vacancies/{a}/edit", "get"): (200, 403, 200, 404, 403, 303),
+    ("/vacancies/{a}/edit", "post"): (303, 403, 303, 404, 403, 303),
+    ("/vacancies/{a}/close", "post"): (303, 403, 303, 404, 403, 303),
 }
 
 

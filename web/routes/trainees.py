@@ -11,10 +11,10 @@ from starlette.datastructures import FormData
 
 from models.clock import today
 from models.enums import HouseholdStatus, Sex
-from models.errors import ConflictError, InvalidError
+from models.errors import ConflictError, InvalidError, NotFoundError
 from models.i18n import message_for
 from models.queries.reference import commune_options
-from models.validation import display_phone, mask_citizen_id
+from models.validation import display_phone
 from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
 from web.forms import FormDep, field, form_errors, redirect_to
@@ -76,14 +76,21 @@ def trainee_detail(
     lang: LanguageDep,
     person_id: RecordId,
 ) -> Response:
-    record = trainee_service.open_person(session, principal=principal, person_id=person_id)
+    shown = trainee_service.open_person(session, principal=principal, person_id=person_id)
+    record = shown.record
     institutions = {row.institution.id for row in record.enrolments}
     can_manage = any(
         acts_for_institution(principal, Permission.MANAGE_TRAINEES, institution_id)
         for institution_id in institutions
     )
     phone = display_phone(record.person.phone) if record.person.phone else ""
-    context = {"record": record, "phone": phone, "can_manage": can_manage, **page_tools(lang)}
+    context = {
+        "record": record,
+        "enrolled_elsewhere": shown.enrolled_elsewhere,
+        "phone": phone,
+        "can_manage": can_manage,
+        **page_tools(lang),
+    }
     return render(request, "trainees_detail.html", context, lang=lang)
 
 
@@ -123,7 +130,7 @@ def _enrol_form(fields: FormData) -> trainee_service.EnrolForm:
     )
     return trainee_service.EnrolForm(
         person=person,
-        person_id=text("person_id"),
+        existing=text("existing") == "1",
         enrolled_on=text("enrolled_on"),
         confirmed_new=bool(text("confirmed_new")),
     )
@@ -143,15 +150,14 @@ def _render_enrol(
         "data": data,
         "form": trainee_service.EnrolForm(enrolled_on=today().isoformat()),
         "errors": {},
-        "found": None,
-        "find": {"id": "", "name": "", "birth": ""},
-        "same_id": None,
-        "same_name": [],
+        "found": None,  # the lookup's answer: True, False, or None before any lookup
+        "find": {"id": "", "birth": ""},
+        "registered": False,
+        "same_name": False,
         "ethnicities": trainee_service.ethnicity_choices(session),
         "communes": commune_options(session, on=today()),
         "sexes": [sex.value for sex in Sex],
         "households": [status.value for status in HouseholdStatus],
-        "masked": mask_citizen_id,
         "conflict": None,
         **page_tools(lang),
         **context,
@@ -180,16 +186,15 @@ def course_enrol_lookup(
     course_id: RecordId,
     fields: FormDep,
 ) -> Response:
-    """The people already registered that match a citizen ID, or a name and a birth date
-    (posted, so that no ID number or name appears in an address)."""
-    find = {name: field(fields, f"find_{name}") for name in ("id", "name", "birth")}
+    """Whether a registered person has this full citizen ID and birth date (posted, so that
+    no ID number appears in an address); the answer shows only what was typed."""
+    find = {name: field(fields, f"find_{name}") for name in ("id", "birth")}
     try:
         found = trainee_service.look_up(
             session,
             principal=principal,
             course_id=course_id,
             citizen_id=find["id"],
-            full_name=find["name"],
             birth_date=find["birth"],
         )
     except InvalidError as error:
@@ -197,7 +202,12 @@ def course_enrol_lookup(
         return _render_enrol(
             request, session, principal, lang, course_id, find=find, errors=errors, status_code=400
         )
-    return _render_enrol(request, session, principal, lang, course_id, find=find, found=found)
+    # Not found: the new-person form starts with what was typed.
+    typed = PersonForm(citizen_id=find["id"], birth_date=find["birth"])
+    form = trainee_service.EnrolForm(person=typed, enrolled_on=today().isoformat())
+    return _render_enrol(
+        request, session, principal, lang, course_id, find=find, found=found, form=form
+    )
 
 
 @router.post("/courses/{course_id}/enrol", name="course_enrol_submit")
@@ -211,15 +221,22 @@ def course_enrol_submit(
 ) -> Response:
     form = _enrol_form(fields)
     page: dict[str, Any]
+    find = {"id": form.person.citizen_id, "birth": form.person.birth_date}
     try:
         result = trainee_service.enrol(session, principal=principal, course_id=course_id, form=form)
+    except NotFoundError as error:  # no registered person with this ID and birth date
+        page = {"errors": form_errors(error, lang), "find": find, "status_code": 404}
     except InvalidError as error:
         page = {"errors": form_errors(error, lang), "status_code": 400}
+        if form.existing:
+            page["find"] = find
     except ConflictError as error:  # already enrolled, course full or cancelled
         page = {"conflict": message_for(error, lang), "status_code": 409}
     else:
         if result.enrolment is not None:
             return redirect_to(request, "course_detail", course_id=course_id)
-        # people already registered match: ask before creating
-        page = {"same_id": result.same_id, "same_name": result.same_name}
+        # a registered person matches: enrol them, or confirm someone else
+        page = {"registered": result.registered, "same_name": result.same_name}
+        if result.registered:
+            page |= {"found": True, "find": find}
     return _render_enrol(request, session, principal, lang, course_id, form=form, **page)

@@ -190,7 +190,7 @@ def vacancy_show(
     vacancy_id: RecordId,
 ) -> Response:
     detail = vacancy_detail(session, vacancy_id)
-    require_employer(principal, detail.vacancy.employer_id)
+    require_employer(principal, detail.vacancy.employer_id, "This vacancy does not exist.")
     vacancy = detail.vacancy
     context = {
         "detail": detail,

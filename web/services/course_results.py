@@ -165,7 +165,7 @@ def record_results(
     cell is wrong (ValidationErrors naming each cell). Returns how many rows changed."""
     with unit_of_work(session):
         course = get_or_404(session, Course, course_id, "There is no such course.")
-        require_institution(principal, course.institution_id)
+        require_institution(principal, course.institution_id, "There is no such course.")
         # Held until commit, so two courses of one institution cannot hand out the same number
         # at the same moment (PostgreSQL; SQLite transactions begin IMMEDIATE).
         session.exec(

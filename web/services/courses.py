@@ -87,7 +87,7 @@ def _store(
 def institution_course(session: Session, *, principal: Principal, course_id: int) -> Course:
     """The course, if this user acts for its institution (to edit it or enrol people into it)."""
     course = get_or_404(session, Course, course_id, "There is no such course.")
-    require_institution(principal, course.institution_id)
+    require_institution(principal, course.institution_id, "There is no such course.")
     return course
 
 
@@ -148,7 +148,7 @@ def _course_page(
     view = course_queries.course_view(session, course_id)
     if view is None:
         raise NotFoundError(None, "There is no such course.")
-    require_institution(principal, view.course.institution_id)
+    require_institution(principal, view.course.institution_id, "There is no such course.")
     roster = course_queries.course_roster(session, course_id) if with_roster else []
     if roster:
         person_ids = [row.person.id for row in roster]

@@ -20,7 +20,7 @@ from matching.kpi import FOLLOW_UP_WINDOWS
 from models import audit
 from models.clock import today
 from models.db import unit_of_work
-from models.errors import ConflictError, ForbiddenError, InvalidError
+from models.errors import ConflictError, InvalidError
 from models.follow_up_values import UNKNOWN, Outcome, OutcomeCells, check_outcome
 from models.queries import follow_ups as queries
 from models.queries.course_rosters import CourseChoice, course_choices, institution_choices
@@ -200,12 +200,16 @@ def _record(session: Session, principal: Principal, rows: list[OutcomeInput]) ->
 def _checked(
     session: Session, principal: Principal, rows: list[OutcomeInput]
 ) -> list[tuple[OutcomeInput, Outcome, int]]:
-    """Each row to store with its outcome and person; raises ForbiddenError for another
-    institution's graduate and ValidationErrors for every bad row."""
-    found = queries.graduations(session, {row.enrolment_id for row in rows})
+    """Each row to store with its outcome and person; raises ValidationErrors for every bad
+    row. Another institution's graduate is treated like an enrolment that does not exist."""
     scope = institution_scope(principal)
-    if scope is not None and any(g.institution_id != scope for g in found.values()):
-        raise ForbiddenError(None, "You are not allowed to do this.")
+    found = {
+        enrolment_id: graduation
+        for enrolment_id, graduation in queries.graduations(
+            session, {row.enrolment_id for row in rows}
+        ).items()
+        if scope is None or graduation.institution_id == scope
+    }
     stored = queries.recorded_follow_ups(session, [(r.enrolment_id, r.months_after) for r in rows])
     errors = ErrorCollector()
     planned: list[tuple[OutcomeInput, Outcome, int]] = []

@@ -33,6 +33,7 @@ from models.queries.candidates import (
     active_referral,
     employed_elsewhere,
     latest_trainings,
+    related_to_vacancy,
 )
 from models.queries.vacancies import get_vacancy
 from models.tables import Employer, EmploymentSpell, Person, Referral, Vacancy, VacancySuggestion
@@ -49,17 +50,22 @@ def vacancy_for(
     """The vacancy, if this user may do `permission` on it (employers: their own only)."""
     require(principal, permission)
     vacancy = get_vacancy(session, vacancy_id)
-    require_employer(principal, vacancy.employer_id)
+    require_employer(principal, vacancy.employer_id, "This vacancy does not exist.")
     return vacancy
 
 
-def _person(session: Session, principal: Principal, person_id: int, *, lock: bool) -> Person:
-    """The person (row-locked on PostgreSQL when `lock`), if they may meet employers."""
+def _person(
+    session: Session, principal: Principal, vacancy: Vacancy, person_id: int, *, lock: bool
+) -> Person:
+    """The person (row-locked on PostgreSQL when `lock`), if they may meet employers. Only
+    people related to the vacancy (ranked for it, referred to it, or trained for its
+    employer's orders) are referred or hired, whoever does it: anyone else is answered
+    exactly like a person who does not exist, so ids cannot be tried in turn."""
     query = select(Person).where(col(Person.id) == person_id)
     if lock:
         query = query.with_for_update()
     person = session.exec(query).first()
-    if person is None:
+    if person is None or not related_to_vacancy(session, vacancy, person_id):
         raise NotFoundError("person", "This person does not exist.")
     # Referring or hiring shows the person to the employer, whoever does it.
     if not person.consent_to_employers:
@@ -88,7 +94,7 @@ def refer(session: Session, *, principal: Principal, vacancy_id: int, person_id:
             raise ConflictError(
                 "vacancy", "This vacancy is not open: nobody can be referred to it."
             )
-        _person(session, principal, person_id, lock=False)
+        _person(session, principal, vacancy, person_id, lock=False)
         _refuse_if_employed(session, person_id, vacancy_id)
         if active_referral(session, vacancy_id, person_id) is not None:
             raise _already_referred()
@@ -241,7 +247,7 @@ def hire(
     is claimed, and the job is recorded as an employment spell, all in one transaction."""
     with unit_of_work(session):
         vacancy = vacancy_for(session, principal, vacancy_id, Permission.HIRE)
-        _person(session, principal, person_id, lock=True)
+        _person(session, principal, vacancy, person_id, lock=True)
         _refuse_if_employed(session, person_id, vacancy_id)
         referral = _hired_referral(session, principal, vacancy_id, person_id)
         claim_place(session, vacancy_id)

@@ -1,13 +1,17 @@
 """Trainees: find a person before registering them, enrol them into a course, open a person's
 record and change their consent. Every view of personal data is audited.
 
-Nobody is registered twice: an enrolment first looks for the person by citizen ID, then by
-name (without diacritics) and birth date, and offers those found before creating anyone.
+An institution reaches a person it has not trained only through what its own enrolment
+needs: the full citizen ID and the birth date, both matching exactly. The lookup answers
+"found, enrol this person" or "not found", nothing more, and the enrol form sends the ID and
+the date again (never a person id the server would trust). Nobody is registered twice: a new
+person whose ID is registered is offered as that person; one whose name and birth date are
+registered is confirmed as someone else first.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -19,7 +23,6 @@ from models.clock import today, utcnow
 from models.db import unit_of_work
 from models.enums import CourseStatus
 from models.errors import ConflictError, InvalidError, NotFoundError
-from models.ids import parse_id
 from models.queries import courses as course_queries
 from models.queries import people as people_queries
 from models.tables import Course, Enrolment, Ethnicity, Person
@@ -27,10 +30,7 @@ from models.validation import (
     parse_date,
 )
 from web.auth import Principal
-from web.permissions import (
-    institution_scope,
-    require_person,
-)
+from web.permissions import NO_SUCH_PERSON, institution_scope, require_person
 from web.services.courses import institution_course
 from web.services.person_form import PersonForm, new_person
 from web.services.personal_data import audit_view
@@ -38,23 +38,34 @@ from web.services.personal_data import audit_view
 
 @dataclass
 class EnrolForm:
-    """What the enrol page sends: an existing person chosen (`person_id`), or a new one."""
+    """What the enrol page sends: a registered person named by their full citizen ID and
+    birth date (`existing`), or a new one. No person id is ever taken from the form."""
 
     person: PersonForm = field(default_factory=PersonForm)
-    person_id: str = ""
+    existing: bool = False  # enrol the registered person with this citizen ID and birth date
     enrolled_on: str = ""
-    confirmed_new: bool = False  # the user saw the likely duplicates: this is someone else
+    confirmed_new: bool = False  # the user was told of a same name and birth date: someone else
 
 
 @dataclass(frozen=True)
 class EnrolResult:
-    """Either the enrolment made, or the people already registered that the form matched,
-    offered as "this is the same person" (nothing was written then but the audit)."""
+    """Either the enrolment made, or why nothing was written (but the audit): the citizen
+    ID and birth date typed for a new person are those of a registered one (`registered`),
+    or people with the same name and birth date are registered (`same_name`). Neither
+    shows anything of those people beyond what the clerk typed."""
 
     enrolment: Enrolment | None = None
     person: Person | None = None
-    same_id: Person | None = None  # the citizen ID is already registered
-    same_name: list[Person] = field(default_factory=list)  # same name and birth date
+    registered: bool = False
+    same_name: bool = False
+
+
+NOT_REGISTERED = "No registered person has this citizen ID and date of birth."
+OTHER_BIRTH_DATE = (
+    "A person with this ID number is already registered with another date of birth: check "
+    "the number and the date."
+)
+FIND_BOTH = "Type the full 12-digit citizen ID and the date of birth."
 
 
 def ethnicity_choices(session: Session) -> list[Ethnicity]:
@@ -64,25 +75,25 @@ def ethnicity_choices(session: Session) -> list[Ethnicity]:
 def enrol(
     session: Session, *, principal: Principal, course_id: int, form: EnrolForm
 ) -> EnrolResult:
-    """Enrol the chosen person, or a new one once no registered person matches."""
+    """Enrol the registered person the citizen ID and birth date name, or a new one once no
+    registered person matches."""
     with unit_of_work(session):
         course = institution_course(session, principal=principal, course_id=course_id)
         enrolled_on = _enrolment_date(form.enrolled_on)
-        if form.person_id.strip():
-            person = _existing_person(session, form.person_id)
+        if form.existing:
+            person = _registered_person(session, principal, form.person, course_id)
             return _enrol_person(session, principal, course, person, enrolled_on, created=False)
-        same_id = people_queries.find_by_citizen_id(session, form.person.citizen_id)
-        if same_id is not None:
-            _audit_shown(session, principal, [same_id], "enrol_lookup")
-            return EnrolResult(same_id=same_id)
         person = new_person(session, form.person)
-        if not form.confirmed_new:
-            same_name = people_queries.find_by_name_and_birth_date(
-                session, person.full_name, person.birth_date
-            )
-            if same_name:
-                _audit_shown(session, principal, same_name, "enrol_lookup")
-                return EnrolResult(same_name=same_name)
+        registered = people_queries.find_by_citizen_id(session, person.citizen_id)
+        if registered is not None:
+            if registered.birth_date != person.birth_date:
+                raise InvalidError("birth_date", OTHER_BIRTH_DATE)
+            _audit_found(session, principal, registered, course_id)
+            return EnrolResult(registered=True)
+        if not form.confirmed_new and people_queries.find_by_name_and_birth_date(
+            session, person.full_name, person.birth_date
+        ):
+            return EnrolResult(same_name=True)
         session.add(person)
         _flush_or_conflict(session, "citizen_id", "This citizen ID is already registered")
         audit.record(
@@ -100,11 +111,26 @@ def _enrolment_date(raw: str) -> date:
     return parse_date(raw, "enrolled_on") if raw.strip() else today()
 
 
-def _existing_person(session: Session, raw_id: str) -> Person:
-    chosen = parse_id(raw_id)
-    person = session.get(Person, chosen) if chosen is not None else None
+def _identity(citizen_id: str, birth_date: str) -> tuple[str, date]:
+    """The full citizen ID and the birth date a lookup needs, both required."""
+    number = people_queries.compact_citizen_id(citizen_id)
+    if len(number) != people_queries.CITIZEN_ID_LENGTH or not number.isdigit():
+        raise InvalidError("find", FIND_BOTH)
+    if not birth_date.strip():
+        raise InvalidError("find", FIND_BOTH)
+    return number, parse_date(birth_date, "find_birth_date")
+
+
+def _registered_person(
+    session: Session, principal: Principal, typed: PersonForm, course_id: int
+) -> Person:
+    """The registered person with exactly this citizen ID and birth date; anything else is
+    answered as not found, whether the ID is unknown or the date differs."""
+    number, born = _identity(typed.citizen_id, typed.birth_date)
+    person = people_queries.find_registered(session, number, born)
     if person is None:
-        raise NotFoundError("person_id", "There is no such person.")
+        raise NotFoundError("find", NOT_REGISTERED)
+    _audit_found(session, principal, person, course_id)
     return person
 
 
@@ -174,35 +200,21 @@ def _audit_shown(
 
 
 def look_up(
-    session: Session,
-    *,
-    principal: Principal,
-    course_id: int,
-    citizen_id: str = "",
-    full_name: str = "",
-    birth_date: str = "",
-) -> list[Person]:
-    """Registered people matching a full citizen ID, or a name (with or without diacritics)
-    together with a birth date: narrow enough not to browse other institutions' trainees."""
+    session: Session, *, principal: Principal, course_id: int, citizen_id: str, birth_date: str
+) -> bool:
+    """Whether a registered person has exactly this full citizen ID and birth date. The
+    answer is yes or no and nothing else: before an enrolment the institution reads nothing
+    of a person it has not trained. A person found is audited."""
     institution_course(session, principal=principal, course_id=course_id)
-    number = people_queries.compact_citizen_id(citizen_id)
-    found: list[Person] = []
-    if number and (len(number) != people_queries.CITIZEN_ID_LENGTH or not number.isdigit()):
-        raise InvalidError(
-            "find", "Type a full 12-digit citizen ID, or a name together with a birth date."
-        )
-    if number:
-        by_id = people_queries.find_by_citizen_id(session, number)
-        found = [by_id] if by_id else []
-    elif full_name.strip() and birth_date.strip():
-        born = parse_date(birth_date, "find_birth_date")
-        found = people_queries.find_by_name_and_birth_date(session, full_name, born)
-    else:
-        raise InvalidError(
-            "find", "Type a full 12-digit citizen ID, or a name together with a birth date."
-        )
-    _audit_shown(session, principal, found, "enrol_lookup", course_id=course_id)
-    return found
+    number, born = _identity(citizen_id, birth_date)
+    person = people_queries.find_registered(session, number, born)
+    if person is not None:
+        _audit_found(session, principal, person, course_id)
+    return person is not None
+
+
+def _audit_found(session: Session, principal: Principal, person: Person, course_id: int) -> None:
+    audit_view(session, principal, "enrol_lookup", person_id=person.id, course_id=course_id)
 
 
 # --- the trainee register and a person's record --------------------------------------------
@@ -220,17 +232,30 @@ def trainee_list(
     return result
 
 
-def open_person(
-    session: Session, *, principal: Principal, person_id: int
-) -> people_queries.PersonRecord:
-    """A person's full record for staff of an institution where they are enrolled, officials
-    and administrators; audited."""
+@dataclass(frozen=True)
+class PersonPage:
+    """A person's record as this user may see it: institution staff see their own
+    institution's enrolments, and of the person's training elsewhere only how many
+    enrolments (no institution, course or result); officials and administrators see all."""
+
+    record: people_queries.PersonRecord
+    enrolled_elsewhere: int
+
+
+def open_person(session: Session, *, principal: Principal, person_id: int) -> PersonPage:
+    """A person's record for staff of an institution where they are enrolled, officials
+    and administrators (anyone else: as if there were no such person); audited."""
     record = people_queries.person_record(session, person_id)
     if record is None:
-        raise NotFoundError(None, "There is no such person.")
+        raise NotFoundError(None, NO_SUCH_PERSON)
     require_person(principal, {row.institution.id or 0 for row in record.enrolments})
     _audit_shown(session, principal, [record.person], "person")
-    return record
+    scope = institution_scope(principal)
+    if scope is None:
+        return PersonPage(record, 0)
+    own = [row for row in record.enrolments if row.institution.id == scope]
+    elsewhere = len(record.enrolments) - len(own)
+    return PersonPage(replace(record, enrolments=own), elsewhere)
 
 
 def set_consent(session: Session, *, principal: Principal, person_id: int, consent: bool) -> None:
@@ -238,7 +263,7 @@ def set_consent(session: Session, *, principal: Principal, person_id: int, conse
     with unit_of_work(session):
         record = people_queries.person_record(session, person_id)
         if record is None:
-            raise NotFoundError(None, "There is no such person.")
+            raise NotFoundError(None, NO_SUCH_PERSON)
         require_person(principal, {row.institution.id or 0 for row in record.enrolments})
         person = record.person
         if person.consent_to_employers == consent:

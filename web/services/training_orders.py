@@ -87,29 +87,30 @@ def request_order(
         return order
 
 
+MISSING = "This training order does not exist."
+
+
 def _locked_order(session: Session, order_id: int) -> TrainingOrder:
-    return get_or_404(
-        session, TrainingOrder, order_id, "This training order does not exist.", lock=True
-    )
+    return get_or_404(session, TrainingOrder, order_id, MISSING, lock=True)
 
 
 def require_order_view(principal: Principal, order: TrainingOrder) -> None:
     """Employer staff see their employer's orders, institution staff those addressed to their
     institution; officials and administrators every order."""
     if principal.role == Role.EMPLOYER:
-        require_employer(principal, order.employer_id)
+        require_employer(principal, order.employer_id, MISSING)
     elif principal.role == Role.INSTITUTION:
-        require_institution(principal, order.institution_id)
+        require_institution(principal, order.institution_id, MISSING)
 
 
 def _as_institution(principal: Principal, order: TrainingOrder) -> None:
     require(principal, Permission.DECIDE_ORDERS)
-    require_institution(principal, order.institution_id)
+    require_institution(principal, order.institution_id, MISSING)
 
 
 def _as_employer(principal: Principal, order: TrainingOrder) -> None:
     require(principal, Permission.REQUEST_ORDERS)
-    require_employer(principal, order.employer_id)
+    require_employer(principal, order.employer_id, MISSING)
 
 
 def _audit(

@@ -160,7 +160,7 @@ def _locked_vacancy(session: Session, vacancy_id: int) -> Vacancy:
 def editable_vacancy(session: Session, *, principal: Principal, vacancy_id: int) -> Vacancy:
     """The vacancy if this user may change it (and it is not closed)."""
     vacancy = get_vacancy(session, vacancy_id)
-    require_employer(principal, vacancy.employer_id)
+    require_employer(principal, vacancy.employer_id, "This vacancy does not exist.")
     if vacancy.status == VacancyStatus.CLOSED:
         raise ConflictError(None, "This vacancy is closed and can no longer be changed.")
     return vacancy
@@ -187,7 +187,7 @@ def close_vacancy(session: Session, *, principal: Principal, vacancy_id: int) ->
     """Stop taking people. Closing a closed vacancy again (a double click) changes nothing."""
     with unit_of_work(session):
         vacancy = _locked_vacancy(session, vacancy_id)
-        require_employer(principal, vacancy.employer_id)
+        require_employer(principal, vacancy.employer_id, "This vacancy does not exist.")
         if vacancy.status == VacancyStatus.CLOSED:
             return vacancy
         vacancy.status = VacancyStatus.CLOSED

@@ -26,7 +26,7 @@ from models.errors import AppError, InvalidError, NotFoundError
 from models.excel import check_layout, read_table
 from models.tables import Course
 from web.auth import Principal
-from web.permissions import require, require_institution
+from web.permissions import owns_institution_record, require
 from web.services.imports.kinds import import_kind
 from web.services.imports.rows import RowChecks, rows_from_json, rows_to_json
 from web.services.imports.store import ImportState, ImportStore, Status
@@ -49,9 +49,9 @@ def course_for_import(session: Session, principal: Principal, course_id: int | N
     if not course_id:
         raise InvalidError("course_id", "Choose the course.")
     course = session.get(Course, course_id)
-    if course is None:
+    # Another institution's course is answered like one that does not exist.
+    if course is None or not owns_institution_record(principal, course.institution_id):
         raise InvalidError("course_id", "This course does not exist.")
-    require_institution(principal, course.institution_id)
     if course.status == CourseStatus.CANCELLED.value:
         raise InvalidError(
             "course_id", "This course was cancelled: nothing can be imported into it."

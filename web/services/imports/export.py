@@ -42,7 +42,7 @@ def _course(session: Session, principal: Principal, course_id: int) -> Course:
     course = get_or_404(
         session, Course, course_id, "This course does not exist.", field="course_id"
     )
-    require_institution(principal, course.institution_id)
+    require_institution(principal, course.institution_id, "This course does not exist.")
     return course
 
 
@@ -52,7 +52,7 @@ def _institution(session: Session, principal: Principal, institution_id: int | N
     chosen = institution_id if institution_id is not None else scope
     if chosen is None:
         raise InvalidError("institution_id", "Choose a course or an institution to export.")
-    require_institution(principal, chosen)
+    require_institution(principal, chosen, "This institution does not exist.")
     if session.get(Institution, chosen) is None:
         raise NotFoundError("institution_id", "This institution does not exist.")
     return chosen
