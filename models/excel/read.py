@@ -1,8 +1,10 @@
 """Reading an uploaded workbook into rows, or saying in plain words why it cannot be read.
 
 openpyxl's read-only mode streams the sheet, so a 10,000-row file is read in about a second
-without holding its whole XML tree in memory. File-level problems are raised as
-`InvalidError`s on the field "file" (several at once as `ValidationErrors`).
+without holding its whole XML tree in memory. Before openpyxl sees the file, its archive is
+checked against the limits of `excel.bounds` (nothing decompressed), and a sheet's declared
+size when it is opened; rows and text are counted as they stream. File-level problems are
+raised as `InvalidError`s on the field "file" (several at once as `ValidationErrors`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,15 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from models.errors import AppError, InvalidError, ValidationErrors
+from models.excel.bounds import (
+    MAX_SHEET_ROWS,
+    TextBudget,
+    check_archive,
+    check_dimension,
+    too_many_rows,
+)
 from models.excel.types import CellValue, Column, SheetRow, SheetTable, column_list, header_key
+from models.formula_guard import restore
 
 FIELD = "file"
 MAX_ROWS = 20_000
@@ -65,7 +75,11 @@ def _sniff(data: bytes) -> None:
             "This is a text (CSV) file, not an Excel workbook: open it in Excel, save it as an "
             "Excel Workbook (.xlsx) and upload that file.",
         )
-    raise InvalidError(FIELD, "The file is not an Excel workbook (.xlsx), or it is damaged.")
+    raise damaged()
+
+
+def damaged() -> InvalidError:
+    return InvalidError(FIELD, "The file is not an Excel workbook (.xlsx), or it is damaged.")
 
 
 def _is_opendocument(data: bytes) -> bool:
@@ -95,17 +109,17 @@ def _looks_like_text(data: bytes) -> bool:
 
 def _open(data: bytes) -> Any:
     _sniff(data)
+    check_archive(data)  # before anything is decompressed
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged or foreign zip
-        raise InvalidError(
-            FIELD, "The file is not an Excel workbook (.xlsx), or it is damaged."
-        ) from error
+        raise damaged() from error
 
 
 def cell_value(value: Any) -> CellValue:
     """What a cell holds, in plain types: text in NFC without outer spaces (blank is None),
-    whole numbers as int, dates without their time of day."""
+    whole numbers as int, dates without their time of day. The quote our exports put in front
+    of text that could run as a formula is taken off again (`formula_guard.restore`)."""
     if value is None or isinstance(value, bool | int):
         return value
     if isinstance(value, float):
@@ -116,13 +130,23 @@ def cell_value(value: Any) -> CellValue:
         return value
     if isinstance(value, time):
         return value.isoformat()
-    text = unicodedata.normalize("NFC", str(value)).strip()
+    text = restore(unicodedata.normalize("NFC", str(value)).strip())
     return text or None
 
 
 def _rows(sheet: Any) -> Iterator[tuple[int, tuple[CellValue, ...]]]:
-    for number, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
-        yield number, tuple(cell_value(value) for value in row)
+    """The sheet's rows as a stream, refused past `MAX_SHEET_ROWS` whether its dimension
+    says so or the count finds it."""
+    check_dimension(sheet.title, sheet.max_row, sheet.max_column)
+    try:
+        for number, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
+            if number > MAX_SHEET_ROWS:
+                raise too_many_rows(sheet.title)
+            yield number, tuple(cell_value(value) for value in row)
+    except AppError:
+        raise
+    except Exception as error:  # damaged XML, or a DTD that defusedxml forbids
+        raise damaged() from error
 
 
 def _at(cells: tuple[CellValue, ...], index: int) -> CellValue:
@@ -256,6 +280,7 @@ def _data_rows(
     rows: list[SheetRow] = []
     headless: set[int] = set()
     watched = [*positions, *blank]
+    budget = TextBudget()
     for number, cells in _rows(sheet):
         if number <= header_row or not any(_at(cells, i) is not None for i in watched):
             continue
@@ -263,6 +288,7 @@ def _data_rows(
         headless.update(i for i in blank if _at(cells, i) is not None)
         values: dict[str, CellValue] = dict.fromkeys(keys)
         values.update({column.key: _at(cells, i) for i, column in positions.items()})
+        budget.spend(values.values())
         rows.append(SheetRow(number, values))
         if on_progress and len(rows) % 500 == 0:
             on_progress(len(rows))
