@@ -7,6 +7,10 @@ The text may be UTF-8 (with or without a byte-order mark, as Excel writes "CSV U
 Windows-1258, the Vietnamese code page older Excel versions use; the separator is a comma,
 a semicolon (Excel where the decimal mark is a comma) or a tab.
 
+The quote our CSV exports put in front of text that could run as a formula is taken off
+again (`formula_guard.restore`), so an exported line reads back as the same text. (Workbooks
+need nothing: there the text is stored as it is, with Excel's quote-prefix style.)
+
 Lines are read as a stream under the same limits as a sheet (`excel.bounds`): rows, columns
 and characters of text kept.
 """
@@ -36,6 +40,7 @@ from models.excel.read import (
     raise_header_problems,
 )
 from models.excel.types import CellValue, Column, SheetRow, SheetTable, column_list, header_key
+from models.formula_guard import restore
 
 SEPARATORS = ",;\t"
 SHEET_NAME = "CSV"
@@ -129,7 +134,11 @@ def read_csv_table(
     for number, cells in enumerate(itertools.chain(first[header + 1 :], lines), header + 2):
         values: dict[str, CellValue] = dict.fromkeys(keys)
         values.update(
-            {column.key: cell_value(cells[i]) for i, column in positions.items() if i < len(cells)}
+            {
+                column.key: cell_value(restore(cells[i]))
+                for i, column in positions.items()
+                if i < len(cells)
+            }
         )
         if all(value is None for value in values.values()):
             continue

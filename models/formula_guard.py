@@ -11,9 +11,10 @@ writer of a CSV file or a workbook passes its cells through here:
   starting with `=` into one), and text with such a start carries Excel's "quote prefix"
   style, so Excel keeps it as text even when the cell is edited, without showing a quote.
 
-The platform's own readers call `restore` on every text cell, so what we export imports back
-as the same text. A text that already starts with quotes before such a start gets one more
-quote, so `restore(neutralise(text)) == text` for every text.
+The platform's CSV reader calls `restore` on every cell, so what we export imports back as the
+same text; a workbook stores the text itself, so it reads back unchanged. A text that already
+starts with quotes before such a start gets one more quote, so `restore(neutralise(text)) ==
+text` for every text.
 
 Machine exchange files (read by programs, not people) are exempt and say so in their
 manifest; see docs/web.md.

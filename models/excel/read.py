@@ -28,7 +28,6 @@ from models.excel.bounds import (
     too_many_rows,
 )
 from models.excel.types import CellValue, Column, SheetRow, SheetTable, column_list, header_key
-from models.formula_guard import restore
 
 FIELD = "file"
 MAX_ROWS = 20_000
@@ -118,8 +117,7 @@ def _open(data: bytes) -> Any:
 
 def cell_value(value: Any) -> CellValue:
     """What a cell holds, in plain types: text in NFC without outer spaces (blank is None),
-    whole numbers as int, dates without their time of day. The quote our exports put in front
-    of text that could run as a formula is taken off again (`formula_guard.restore`)."""
+    whole numbers as int, dates without their time of day."""
     if value is None or isinstance(value, bool | int):
         return value
     if isinstance(value, float):
@@ -130,7 +128,7 @@ def cell_value(value: Any) -> CellValue:
         return value
     if isinstance(value, time):
         return value.isoformat()
-    text = restore(unicodedata.normalize("NFC", str(value)).strip())
+    text = unicodedata.normalize("NFC", str(value)).strip()
     return text or None
 
 
