@@ -27,7 +27,7 @@ FIELD = "file"
 MAX_PARTS = 1_000  # an .xlsx saved by Excel has a dozen or two
 MAX_PART_BYTES = 64 * 1024 * 1024  # 50,000 rows of 14 columns take about 40 MB of XML
 MAX_TOTAL_BYTES = 128 * 1024 * 1024
-MAX_RATIO = 100  # sheets expand 15-20 times; a bomb about 1,000 times
+MAX_RATIO = 250  # sheets expand 15-20 times (130 for one long text repeated); a bomb 1,000
 RATIO_FROM_BYTES = 1024 * 1024  # small parts (styles, a theme) may compress better
 MAX_SHEET_ROWS = 50_000  # rows of a sheet, blank ones included
 MAX_SHEET_COLUMNS = 100  # a template has about a dozen
@@ -104,9 +104,9 @@ def too_many_columns(sheet: str, columns: int) -> InvalidError:
 class TextBudget:
     """Characters of text kept from one file, refused past `MAX_TEXT_MILLIONS` million."""
 
-    def __init__(self, millions: int = MAX_TEXT_MILLIONS) -> None:
-        self.millions = millions
-        self.left = millions * 1_000_000
+    def __init__(self) -> None:
+        self.millions = MAX_TEXT_MILLIONS
+        self.left = MAX_TEXT_MILLIONS * 1_000_000
 
     def spend(self, values: Iterable[object]) -> None:
         self.left -= sum(len(value) for value in values if isinstance(value, str))
