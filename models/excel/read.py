@@ -83,8 +83,11 @@ def damaged() -> InvalidError:
 
 def _is_opendocument(data: bytes) -> bool:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument")
+        with (
+            zipfile.ZipFile(io.BytesIO(data)) as archive,
+            archive.open("mimetype") as mimetype,
+        ):
+            return mimetype.read(64).startswith(b"application/vnd.oasis.opendocument")
     except (zipfile.BadZipFile, KeyError):
         return False
 
@@ -107,8 +110,8 @@ def _looks_like_text(data: bytes) -> bool:
 
 
 def _open(data: bytes) -> Any:
+    check_archive(data)  # before anything is decompressed, even to tell an .ods
     _sniff(data)
-    check_archive(data)  # before anything is decompressed
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged or foreign zip

@@ -117,6 +117,24 @@ def test_a_part_that_expands_too_much_is_refused_by_its_ratio(tmp_path, opened) 
     assert SHEET not in opened
 
 
+def test_a_bomb_in_any_part_is_refused_before_the_file_type_is_told(
+    tmp_path, monkeypatch, opened
+) -> None:
+    """An .ods is told by its `mimetype` part: a bomb there is refused before it is read."""
+    monkeypatch.setattr(bounds, "MAX_PART_BYTES", 1024 * 1024)
+    path = tmp_path / "mimetype-bomb.ods"
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("mimetype", "w") as part,
+    ):
+        for _ in range(4):
+            part.write(b"application/vnd.oasis.opendocument" + b" " * 1024 * 1024)
+    opened.clear()
+    error = _refusal(path.read_bytes())
+    assert error.msgid == TOO_BIG
+    assert opened == []
+
+
 def test_an_honest_file_over_the_row_limit_is_refused_from_its_dimension(tmp_path) -> None:
     rows = bounds.MAX_SHEET_ROWS + 1
     path = write_xlsx(tmp_path / "long.xlsx", honest_rows(rows - 1), dimension=f"A1:C{rows}")
