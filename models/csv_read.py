@@ -6,15 +6,30 @@ number people see in a spreadsheet. Problems are InvalidErrors on the field "fil
 The text may be UTF-8 (with or without a byte-order mark, as Excel writes "CSV UTF-8") or
 Windows-1258, the Vietnamese code page older Excel versions use; the separator is a comma,
 a semicolon (Excel where the decimal mark is a comma) or a tab.
+
+The quote our CSV exports put in front of text that could run as a formula is taken off
+again (`formula_guard.restore`), so an exported line reads back as the same text. (Workbooks
+need nothing: there the text is stored as it is, with Excel's quote-prefix style.)
+
+Lines are read as a stream under the same limits as a sheet (`excel.bounds`): rows, columns
+and characters of text kept.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
 
 from models.errors import AppError, InvalidError
+from models.excel.bounds import (
+    MAX_SHEET_COLUMNS,
+    MAX_SHEET_ROWS,
+    TextBudget,
+    too_many_columns,
+    too_many_rows,
+)
 from models.excel.read import (
     FIELD,
     HEADER_SEARCH_ROWS,
@@ -25,6 +40,7 @@ from models.excel.read import (
     raise_header_problems,
 )
 from models.excel.types import CellValue, Column, SheetRow, SheetTable, column_list, header_key
+from models.formula_guard import restore
 
 SEPARATORS = ",;\t"
 SHEET_NAME = "CSV"
@@ -42,14 +58,20 @@ def decode(data: bytes) -> str:
     raise InvalidError(FIELD, "The CSV file cannot be read: save it again as CSV UTF-8.")
 
 
-def _lines(text: str) -> list[list[str]]:
+def _lines(text: str) -> Iterator[list[str]]:
+    """The file's lines as a stream, refused past the rows and columns a sheet may have."""
     sample = text[:8192]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, SEPARATORS)
     except csv.Error:
         dialect = csv.excel  # one column, or nothing to tell the separator by
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), dialect))
+        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), 1):
+            if number > MAX_SHEET_ROWS:
+                raise too_many_rows(SHEET_NAME)
+            if len(cells) > MAX_SHEET_COLUMNS:
+                raise too_many_columns(SHEET_NAME, len(cells))
+            yield cells
     except csv.Error as error:
         raise InvalidError(
             FIELD, "The CSV file cannot be read: save it again as CSV UTF-8."
@@ -103,18 +125,25 @@ def read_csv_table(
     """The data rows laid out as `columns` (every key present, None for a blank cell), each
     with its line number; blank lines are skipped."""
     lines = _lines(decode(data))
-    header = _header(lines, columns)
-    positions = _positions(lines[header], columns)
+    first = list(itertools.islice(lines, HEADER_SEARCH_ROWS))
+    header = _header(first, columns)
+    positions = _positions(first[header], columns)
     keys = [column.key for column in columns]
     rows: list[SheetRow] = []
-    for number, cells in enumerate(lines[header + 1 :], header + 2):
+    budget = TextBudget()
+    for number, cells in enumerate(itertools.chain(first[header + 1 :], lines), header + 2):
         values: dict[str, CellValue] = dict.fromkeys(keys)
         values.update(
-            {column.key: cell_value(cells[i]) for i, column in positions.items() if i < len(cells)}
+            {
+                column.key: cell_value(restore(cells[i]))
+                for i, column in positions.items()
+                if i < len(cells)
+            }
         )
         if all(value is None for value in values.values()):
             continue
         check_row_limit(rows, max_rows)
+        budget.spend(values.values())
         rows.append(SheetRow(number, values))
     if not rows:
         raise InvalidError(

@@ -1,8 +1,10 @@
 """Reading an uploaded workbook into rows, or saying in plain words why it cannot be read.
 
 openpyxl's read-only mode streams the sheet, so a 10,000-row file is read in about a second
-without holding its whole XML tree in memory. File-level problems are raised as
-`InvalidError`s on the field "file" (several at once as `ValidationErrors`).
+without holding its whole XML tree in memory. Before openpyxl sees the file, its archive is
+checked against the limits of `excel.bounds` (nothing decompressed), and a sheet's declared
+size when it is opened; rows and text are counted as they stream. File-level problems are
+raised as `InvalidError`s on the field "file" (several at once as `ValidationErrors`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,13 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from models.errors import AppError, InvalidError, ValidationErrors
+from models.excel.bounds import (
+    MAX_SHEET_ROWS,
+    TextBudget,
+    check_archive,
+    check_dimension,
+    too_many_rows,
+)
 from models.excel.types import CellValue, Column, SheetRow, SheetTable, column_list, header_key
 
 FIELD = "file"
@@ -65,13 +74,20 @@ def _sniff(data: bytes) -> None:
             "This is a text (CSV) file, not an Excel workbook: open it in Excel, save it as an "
             "Excel Workbook (.xlsx) and upload that file.",
         )
-    raise InvalidError(FIELD, "The file is not an Excel workbook (.xlsx), or it is damaged.")
+    raise damaged()
+
+
+def damaged() -> InvalidError:
+    return InvalidError(FIELD, "The file is not an Excel workbook (.xlsx), or it is damaged.")
 
 
 def _is_opendocument(data: bytes) -> bool:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument")
+        with (
+            zipfile.ZipFile(io.BytesIO(data)) as archive,
+            archive.open("mimetype") as mimetype,
+        ):
+            return mimetype.read(64).startswith(b"application/vnd.oasis.opendocument")
     except (zipfile.BadZipFile, KeyError):
         return False
 
@@ -94,13 +110,12 @@ def _looks_like_text(data: bytes) -> bool:
 
 
 def _open(data: bytes) -> Any:
+    check_archive(data)  # before anything is decompressed, even to tell an .ods
     _sniff(data)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged or foreign zip
-        raise InvalidError(
-            FIELD, "The file is not an Excel workbook (.xlsx), or it is damaged."
-        ) from error
+        raise damaged() from error
 
 
 def cell_value(value: Any) -> CellValue:
@@ -121,8 +136,18 @@ def cell_value(value: Any) -> CellValue:
 
 
 def _rows(sheet: Any) -> Iterator[tuple[int, tuple[CellValue, ...]]]:
-    for number, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
-        yield number, tuple(cell_value(value) for value in row)
+    """The sheet's rows as a stream, refused past `MAX_SHEET_ROWS` whether its dimension
+    says so or the count finds it."""
+    check_dimension(sheet.title, sheet.max_row, sheet.max_column)
+    try:
+        for number, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
+            if number > MAX_SHEET_ROWS:
+                raise too_many_rows(sheet.title)
+            yield number, tuple(cell_value(value) for value in row)
+    except AppError:
+        raise
+    except Exception as error:  # damaged XML, or a DTD that defusedxml forbids
+        raise damaged() from error
 
 
 def _at(cells: tuple[CellValue, ...], index: int) -> CellValue:
@@ -256,6 +281,7 @@ def _data_rows(
     rows: list[SheetRow] = []
     headless: set[int] = set()
     watched = [*positions, *blank]
+    budget = TextBudget()
     for number, cells in _rows(sheet):
         if number <= header_row or not any(_at(cells, i) is not None for i in watched):
             continue
@@ -263,6 +289,7 @@ def _data_rows(
         headless.update(i for i in blank if _at(cells, i) is not None)
         values: dict[str, CellValue] = dict.fromkeys(keys)
         values.update({column.key: _at(cells, i) for i, column in positions.items()})
+        budget.spend(values.values())
         rows.append(SheetRow(number, values))
         if on_progress and len(rows) % 500 == 0:
             on_progress(len(rows))

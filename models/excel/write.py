@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from models.excel.types import CellValue, Column
+from models.formula_guard import guard_workbook, write_only_value
 
 DATE_FORMAT = "DD/MM/YYYY"
 TEXT_FORMAT = "@"
@@ -147,17 +148,19 @@ def template_workbook(
     _notes_sheet(workbook, columns, intro)
     ranges = _lists_sheet(workbook, lists) if lists else {}
     _validations(sheet, columns, TEMPLATE_ROWS, ranges)
+    guard_workbook(workbook)  # reference names are data: text stays text
     return _to_bytes(workbook)
 
 
 def _cell(sheet: Any, value: CellValue) -> Any:
-    """Only dates need a styled cell; text (codes included) is stored as text anyway, and a
-    plain value costs a tenth of a styled one."""
+    """Only dates and text that could run as a formula need a styled cell; other text
+    (codes included) is stored as text anyway, and a plain value costs a tenth of a styled
+    one."""
     if isinstance(value, date):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = DATE_FORMAT
         return cell
-    return value
+    return write_only_value(sheet, value)
 
 
 def table_workbook(

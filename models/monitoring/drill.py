@@ -9,7 +9,6 @@ stays flat whatever the size. Reads only; nothing commits.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import numpy as np
 from sqlmodel import Session
 
 from models.clock import today
+from models.formula_guard import CsvWriter
 from models.monitoring.drill_rows import READERS, Column, Row, columns_of
 from models.queries.reference import PlaceNames, place_names
 
@@ -94,17 +94,18 @@ def csv_lines(
     ids: Ids,
     *,
     header: Callable[[Column], str],
-    cell: Callable[[Column, Any], str],
+    cell: Callable[[Column, Any], str | int | float],
     window: int | None = None,
     chunk: int = CSV_CHUNK,
 ) -> Iterator[str]:
     """The records as CSV text, the header line first then one piece per chunk of records.
-    ``header`` and ``cell`` put a column's label and a value in the reader's language."""
+    ``header`` and ``cell`` put a column's label and a value in the reader's language (a
+    number stays a number; text is neutralised so that it can't run as a formula)."""
     columns = columns_of(record_kind, window=window)
     yield _line([header(column) for column in columns])
     for rows in record_chunks(session, record_kind, ids, window=window, chunk=chunk):
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = CsvWriter(buffer)
         for row in rows:
             writer.writerow([cell(column, row.get(column.name)) for column in columns])
         yield buffer.getvalue()
@@ -112,7 +113,7 @@ def csv_lines(
 
 def _line(cells: list[str]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(cells)
+    CsvWriter(buffer).writerow(cells)
     return buffer.getvalue()
 
 

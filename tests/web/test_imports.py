@@ -87,6 +87,10 @@ def workbook(headers: list[str], rows: list[list[Any]], *, title_row: str | None
     sheet.append(headers)
     for row in rows:
         sheet.append(row)
+    for line in sheet.iter_rows():
+        for cell in line:  # typed text stays text, as in Excel ('=...): never a formula
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -726,8 +730,15 @@ def test_bad_result_rows_are_reported_and_nothing_changes(client, session, world
 
 def test_an_export_reads_back_as_the_rows_imported(client, session, world):
     as_user(client, session, world, "centre")
-    chu = trainee(citizen_id="011201000777", commune="Nà Tòng, Tuần Giáo", full_name="Vừ A Chứ")
+    hostile = '=HYPERLINK("x")'  # text that a spreadsheet would run, were it not neutralised
+    chu = trainee(
+        citizen_id="011201000777",
+        commune="Nà Tòng, Tuần Giáo",
+        full_name="Vừ A Chứ",
+        village=hostile,
+    )
     rows = [*several(4), chu]
+    rows[0]["village"] = "-5 hộ"
     client.post(upload(client, world, trainee_file(rows)).headers["location"] + "/confirm")
     response = client.get(f"/exports/trainees?course_id={world.course_id}")
     assert response.status_code == 200
@@ -747,6 +758,12 @@ def test_an_export_reads_back_as_the_rows_imported(client, session, world):
         expected.name,
     )
     assert (chu["course_code"], chu["status"], chu["consent"]) == ("MAY-01", "Đang học", "Có")
+    villages = {row.values["citizen_id"]: row.values["village"] for row in exported}
+    assert (villages["011201000777"], villages[rows[0]["citizen_id"]]) == (hostile, "-5 hộ")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    cell = next(c for line in sheet.iter_rows() for c in line if c.value == hostile)
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)  # text, shown without a quote
     # Vietnamese order: by given name (Chứ, Dính, Hùng, Mai, Minh).
     given_names = [row.values["full_name"].split()[-1] for row in exported]
     assert given_names == ["Chứ", "Dính", "Hùng", "Mai", "Xuân"]
@@ -765,6 +782,10 @@ def test_an_export_reads_back_as_the_rows_imported(client, session, world):
     again = workbook([HEADERS[k] for k in keys], [[r.values[k] for k in keys] for r in exported])
     preview = client.get(upload(client, world, again, course_id=course.id).headers["location"])
     assert attr(parse(preview.text), "dd[data-field=status]", "data-status") == Status.READY
+    client.post(preview.url.path + "/confirm")
+    session.expire_all()
+    stored = session.exec(select(Person.village).where(Person.citizen_id == "011201000777")).one()
+    assert stored == hostile
 
 
 def test_the_result_export_can_be_filled_in_and_imported_back(client, session, world):

@@ -7,7 +7,6 @@ recomputed first (synchronously), so an export never carries older numbers than 
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from models import audit
 from models.clock import local_time, today
 from models.db import unit_of_work
 from models.formatting import format_date, format_number
+from models.formula_guard import CsvWriter
 from models.i18n import translate
 from models.monitoring.read import FigureTable, figure_table, targets
 from models.monitoring.report import build_report, grouped_keys
@@ -137,26 +137,27 @@ def csv_name(year: int, table_id: str) -> str:
     return f"{file_stem(year)}-{table_id}.csv"
 
 
-def csv_value(cell: Cell, lang: str) -> str:
-    """A cell in a CSV file: numbers plain (a share as a fraction), labels translated."""
+def csv_value(cell: Cell, lang: str) -> str | int | float:
+    """A cell in a CSV file: numbers plain and as numbers (a share as a fraction), labels
+    translated."""
     value = cell.value
     if value is None:
         return ""
     if cell.kind == LABEL:
         return translate(str(value), lang)
     if cell.kind in (COUNT, MONEY):
-        return str(int(value))
+        return int(value)
     if cell.kind == SHARE:
-        return repr(round(float(value), SHARE_DECIMALS))
+        return round(float(value), SHARE_DECIMALS)
     if cell.kind == DECIMAL:
-        return repr(round(float(value), 1))
+        return round(float(value), 1)
     return str(value)
 
 
 def csv_bytes(table: ReportTable, lang: str) -> bytes:
     """UTF-8 with a byte-order mark (so Excel reads the Vietnamese), commas, a header row."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = CsvWriter(buffer, lineterminator="\r\n")
     writer.writerow([translate(column, lang) for column in table.columns])
     for row in table.rows:
         writer.writerow([csv_value(cell, lang) for cell in row])

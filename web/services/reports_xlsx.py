@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from models.clock import local_time
+from models.formula_guard import guard_workbook
 from models.i18n import translate
 from models.monitoring.report import INDICATORS
 from models.monitoring.report_cells import COUNT, DECIMAL, LABEL, MONEY, SHARE, Report, ReportTable
@@ -53,6 +54,7 @@ def workbook_bytes(report: Report, lang: str) -> bytes:
     _cover(cover, report, names, lang)
     for table, name in zip(report.tables, names, strict=True):
         _table_sheet(workbook.create_sheet(name), table, lang)
+    guard_workbook(workbook)  # names of places, occupations and sources stay text
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -5,7 +5,6 @@ found work least often. The page and its CSV read the same rows (models/queries/
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +19,7 @@ from sqlmodel import Session
 from matching.kpi import Dimension, KpiId, Measure
 from models.clock import today
 from models.errors import InvalidError
+from models.formula_guard import CsvWriter
 from models.i18n import translate
 from models.ids import parse_id
 from models.monitoring.figures import NONE_KEY
@@ -209,7 +209,7 @@ def csv_export(
     by_place = choice.occupation_id is not None
     names = reference.place_names(session, on=today())
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = CsvWriter(buffer)
     heads = ["Location"] if by_place else ["Occupation", "Group"]
     writer.writerow([translate(label, lang) for label in heads + [f[1] for f in FIGURES]])
     for row in rows:

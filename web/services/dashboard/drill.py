@@ -92,7 +92,7 @@ def _stream(engine: Engine, drill: Drill, ids: np.ndarray[Any, Any], lang: str) 
             drill.figure.record_kind,
             ids,
             header=lambda column: labeller.text(column.label),
-            cell=lambda column, value: cell_text(column, value, labeller, raw=True),
+            cell=lambda column, value: csv_value(column, value, labeller),
             window=drill.window,
         ):
             yield text.encode("utf-8")
@@ -159,6 +159,14 @@ def cell_text(column: Column, value: Any, labeller: Labeller, *, raw: bool = Fal
     if column.kind == "int" and not raw:
         return format_number(int(value), labeller.lang)
     return str(value)
+
+
+def csv_value(column: Column, value: Any, labeller: Labeller) -> str | int:
+    """A value in the CSV file: a whole number as a number, anything else as the list
+    shows it."""
+    if column.kind == "int" and isinstance(value, int):
+        return value
+    return cell_text(column, value, labeller, raw=True)
 
 
 def _filename(drill: Drill) -> str:
