@@ -9,7 +9,7 @@ from models.errors import InvalidError
 from models.formatting import Vnd
 from models.ids import INT_MAX
 from models.tables.training import PersonCreate
-from models.validation.base import clean_text, require_text
+from models.validation.base import clean_text, require_text, stored_whole
 from models.validation.rules import check_length, max_length
 
 LEGAL_WORKING_AGE = 15
@@ -18,7 +18,7 @@ HIGHEST_AGE_LIMIT = 65
 # same name is spelled one way in the database.
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 _CURRENCY = re.compile(r"(?i)(₫|vnđ|vnd|đồng|đ)")
-_GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})?(?:\1\d{3})*$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:([.,])[0-9]{3})?(?:\1[0-9]{3})*$")
 
 
 def validate_full_name(value: object, field: str = "full_name") -> str:
@@ -45,31 +45,32 @@ def _is_letter(character: str) -> bool:
     return unicodedata.category(character)[0] in "LM"
 
 
-def _whole_number(value: object) -> int | None:
-    """An int from an int, an integral float (a spreadsheet cell) or digit text; else None."""
+def _whole_number(value: object, field: str) -> int | None:
+    """An int from an int, an integral float (a spreadsheet cell) or digit text; else None.
+    One beyond what a column holds is refused as too large."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
+        return stored_whole(value, field)
     if isinstance(value, float):
-        return int(value) if value.is_integer() else None
+        return stored_whole(int(value), field) if value.is_integer() else None
     text = clean_text(value).replace(" ", "")
-    if re.fullmatch(r"-?\d+", text):
-        return int(text)
+    if re.fullmatch(r"-?[0-9]+", text):
+        return stored_whole(text, field)
     return None
 
 
-def _amount(value: object) -> int | None:
+def _amount(value: object, field: str) -> int | None:
     """Đồng from 5310000, "5.310.000", "5,310,000 đ" or "5 310 000 VND"; else None."""
     if isinstance(value, (int, float)):
-        return _whole_number(value)
+        return _whole_number(value, field)
     text = _CURRENCY.sub("", clean_text(value)).replace(" ", "")
-    if re.fullmatch(r"-?\d+", text):
-        return int(text)
+    if re.fullmatch(r"-?[0-9]+", text):
+        return stored_whole(text, field)
     sign = -1 if text.startswith("-") else 1
     digits = text.removeprefix("-")
     if _GROUPED.match(digits):
-        return sign * int(re.sub(r"[.,]", "", digits))
+        return sign * stored_whole(re.sub(r"[.,]", "", digits), field)
     return None
 
 
@@ -80,7 +81,7 @@ def _is_blank(value: object) -> bool:
 def _wage(value: object, field: str) -> int | None:
     if _is_blank(value):
         return None
-    amount = _amount(value)
+    amount = _amount(value, field)
     if amount is None:
         raise InvalidError(
             field,
@@ -118,7 +119,7 @@ def validate_wage_range(
 def _age(value: object, field: str, lowest: int, highest: int) -> int | None:
     if _is_blank(value):
         return None
-    age = _whole_number(value)
+    age = _whole_number(value, field)
     if age is None:
         raise InvalidError(field, "{value} is not a whole number.", value=clean_text(value))
     if age < lowest:
@@ -155,7 +156,7 @@ def validate_age_range(
 def validate_quantity(value: object, field: str = "quantity", *, maximum: int | None = None) -> int:
     """A count of places or learners: a whole number of at least 1."""
     text = require_text(value, field) if not isinstance(value, (int, float)) else value
-    quantity = _whole_number(text)
+    quantity = _whole_number(text, field)
     if quantity is None:
         raise InvalidError(field, "{value} is not a whole number.", value=clean_text(value))
     if quantity < 1:

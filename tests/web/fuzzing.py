@@ -91,10 +91,11 @@ HOSTILE: tuple[str, ...] = (
     "👩\u200d🌾🇻🇳" * 3,
     "\u0661\u0662",  # Arabic-Indic digits
     "１２３",  # full-width digits
+    "²",  # a digit to str.isdigit(), not to int()
     "Nguyễn\u0301",  # a combining mark on an accented letter
     "' OR 1=1 --",
     "<script>alert(1)</script>",
-    "=HYPERLINK(\"http://x\")",
+    '=HYPERLINK("http://x")',
     "../../etc/passwd",
     "2026-02-30",
     "9999-12-31",
@@ -137,9 +138,7 @@ def _walk(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
     for route in routes:
         if hasattr(route, "original_router"):  # an included router (FastAPI >= 0.130)
             yield from _walk(route.original_router.routes, prefix)
-        elif isinstance(route, Mount):
-            yield prefix, route
-        elif isinstance(route, (APIRoute, Route)):
+        elif isinstance(route, (Mount, APIRoute, Route)):
             yield prefix, route
 
 
@@ -350,8 +349,8 @@ def restore_accounts(world: World) -> None:
 
 
 def _start_an_import(world: World) -> None:
-    """The results of a course of the college exported and uploaded again: an import waiting to be confirmed,
-    and a well-formed workbook to upload while fuzzing."""
+    """A course's results exported by the college and uploaded again: an import waiting to
+    be confirmed, and a well-formed workbook to upload while fuzzing."""
     college = world.clients["institution"]
     courses = [s for s in _links_of(college, "/courses") if re.fullmatch(r"/courses/\d+", s)]
     assert courses, "the demo college has no course to export"
@@ -539,7 +538,9 @@ class Generator:
         sample = rng.choice(samples)
         role = sample.role if rng.random() < 0.85 else rng.choice(ROLES)
         path = self._path(spec, sample)
-        given = list(sample.query) + [(n, "") for n in spec.query_params if n not in dict(sample.query)]
+        given = list(sample.query) + [
+            (n, "") for n in spec.query_params if n not in dict(sample.query)
+        ]
         query = [(k, v[:URL_VALUE_MAX]) for k, v in self._pairs(given, 0.5)]
         form = None
         files: tuple[tuple[str, str, bytes], ...] = ()
