@@ -445,7 +445,7 @@ def fill_the_rest(world: World) -> None:
         if not all(seen.get(name) for name in spec.path_params):
             continue
         values = {name: sorted(seen[name])[0] for name in spec.path_params}
-        roles = set.intersection(*(seen[n][values[n]] for n in spec.path_params), set(ROLES))
+        roles = set(world.clients).intersection(*(seen[n][values[n]] for n in spec.path_params))
         path = spec.template
         for name, value in values.items():
             path = path.replace("{" + name + "}", value)
@@ -536,7 +536,7 @@ class Generator:
         rng = self.rng
         samples = self.world.samples[spec.key]
         sample = rng.choice(samples)
-        role = sample.role if rng.random() < 0.85 else rng.choice(ROLES)
+        role = sample.role if rng.random() < 0.85 else rng.choice(sorted(self.world.clients))
         path = self._path(spec, sample)
         given = list(sample.query) + [
             (n, "") for n in spec.query_params if n not in dict(sample.query)
