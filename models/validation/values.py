@@ -9,7 +9,7 @@ from models.errors import InvalidError
 from models.formatting import Vnd
 from models.ids import INT_MAX
 from models.tables.training import PersonCreate
-from models.validation.base import clean_text, require_text, stored_whole
+from models.validation.base import clean_text, require_text
 from models.validation.rules import check_length, max_length
 
 LEGAL_WORKING_AGE = 15
@@ -45,32 +45,40 @@ def _is_letter(character: str) -> bool:
     return unicodedata.category(character)[0] in "LM"
 
 
-def _whole_number(value: object, field: str) -> int | None:
-    """An int from an int, an integral float (a spreadsheet cell) or digit text; else None.
-    One beyond what a column holds is refused as too large."""
+def _capped(digits: str) -> int:
+    """int() of ASCII digits (a leading minus allowed); text too long for any column is read
+    as one beyond INT_MAX, so the caller's range check refuses it (int() itself refuses more
+    than 4300 digits, and is slow long before)."""
+    if len(digits.lstrip("-").lstrip("0")) > len(str(INT_MAX)):
+        return -(INT_MAX + 1) if digits.startswith("-") else INT_MAX + 1
+    return int(digits)
+
+
+def _whole_number(value: object) -> int | None:
+    """An int from an int, an integral float (a spreadsheet cell) or digit text; else None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return stored_whole(value, field)
+        return value
     if isinstance(value, float):
-        return stored_whole(int(value), field) if value.is_integer() else None
+        return int(value) if value.is_integer() else None
     text = clean_text(value).replace(" ", "")
     if re.fullmatch(r"-?[0-9]+", text):
-        return stored_whole(text, field)
+        return _capped(text)
     return None
 
 
-def _amount(value: object, field: str) -> int | None:
+def _amount(value: object) -> int | None:
     """Đồng from 5310000, "5.310.000", "5,310,000 đ" or "5 310 000 VND"; else None."""
     if isinstance(value, (int, float)):
-        return _whole_number(value, field)
+        return _whole_number(value)
     text = _CURRENCY.sub("", clean_text(value)).replace(" ", "")
     if re.fullmatch(r"-?[0-9]+", text):
-        return stored_whole(text, field)
+        return _capped(text)
     sign = -1 if text.startswith("-") else 1
     digits = text.removeprefix("-")
     if _GROUPED.match(digits):
-        return sign * stored_whole(re.sub(r"[.,]", "", digits), field)
+        return sign * _capped(re.sub(r"[.,]", "", digits))
     return None
 
 
@@ -81,7 +89,7 @@ def _is_blank(value: object) -> bool:
 def _wage(value: object, field: str) -> int | None:
     if _is_blank(value):
         return None
-    amount = _amount(value, field)
+    amount = _amount(value)
     if amount is None:
         raise InvalidError(
             field,
@@ -119,7 +127,7 @@ def validate_wage_range(
 def _age(value: object, field: str, lowest: int, highest: int) -> int | None:
     if _is_blank(value):
         return None
-    age = _whole_number(value, field)
+    age = _whole_number(value)
     if age is None:
         raise InvalidError(field, "{value} is not a whole number.", value=clean_text(value))
     if age < lowest:
@@ -156,11 +164,12 @@ def validate_age_range(
 def validate_quantity(value: object, field: str = "quantity", *, maximum: int | None = None) -> int:
     """A count of places or learners: a whole number of at least 1."""
     text = require_text(value, field) if not isinstance(value, (int, float)) else value
-    quantity = _whole_number(text, field)
+    quantity = _whole_number(text)
     if quantity is None:
         raise InvalidError(field, "{value} is not a whole number.", value=clean_text(value))
     if quantity < 1:
         raise InvalidError(field, "The quantity must be at least 1.")
-    if maximum is not None and quantity > maximum:
+    maximum = INT_MAX if maximum is None else min(maximum, INT_MAX)  # what a column holds
+    if quantity > maximum:
         raise InvalidError(field, "The quantity may not be more than {maximum}.", maximum=maximum)
     return quantity

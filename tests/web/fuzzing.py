@@ -291,7 +291,7 @@ class World:
 
     def close(self) -> None:
         for client in self.clients.values():
-            client.close()
+            client.__exit__(None, None, None)  # ends the lifespan _client started
 
 
 def build_world(engine: Engine, import_dir: Path) -> World:
@@ -552,6 +552,9 @@ class Generator:
             form = tuple(self._pairs(given, 0.25, sample.fields))
             file_names = {f.name for f in sample.fields if f.kind == "file"} | set(spec.file_params)
             files = tuple(self._file(name) for name in sorted(file_names))
+            if form and rng.random() < 0.03:  # a text field sent as a file
+                name, value = rng.choice(form)
+                files += ((name, "field.txt", value.encode("utf-8", "replace")),)
             if rng.random() < 0.03:
                 json_body, form, files = self._json(form), None, ()
         csrf = None

@@ -42,6 +42,7 @@ def test_no_request_gets_a_server_error(engine: Engine, tmp_path) -> None:
 
 def _visitor_world(app, engine: Engine) -> World:
     client = TestClient(app, raise_server_exceptions=False)
+    client.__enter__()  # World.close() ends it
     world = World(app, engine, {"visitor": client}, fuzzing.route_specs(app))
     world.undeclared_forms = fuzzing.reads_undeclared_form(app)
     fuzzing.crawl(world)

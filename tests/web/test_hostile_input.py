@@ -16,7 +16,8 @@ from models.errors import InvalidError
 from models.follow_up_values import parse_income
 from models.i18n import message_for, translate
 from models.ids import INT_MAX, whole_or_none
-from models.validation import stored_whole, validate_quantity, validate_wage_range
+from models.tables.employment import TrainingOrderCreate
+from models.validation import bounds, stored_whole, validate_quantity, validate_wage_range
 from models.years import parse_year
 from tests.html import field_errors, parse
 from tests.web.helpers import make_account, sign_in
@@ -120,9 +121,11 @@ def test_a_huge_order_quantity_and_commitment_are_field_errors(
     got = admin.post("/training-orders/new", data=form)
     assert got.status_code == 400
     errors = field_errors(parse(got.text))
-    too_large = translate(TOO_LARGE, "vi", max=INT_MAX)
-    assert too_large in errors["quantity"]
-    assert too_large in errors["unit_cost"]
+    most = bounds(TrainingOrderCreate, "quantity")[1]
+    assert errors["quantity"] == translate(
+        "The quantity may not be more than {maximum}.", "vi", maximum=most
+    )
+    assert errors["unit_cost"] == translate(TOO_LARGE, "vi", max=INT_MAX)
 
 
 # --- the parsers each of those forms and sheets use ---------------------------------------
