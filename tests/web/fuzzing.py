@@ -392,8 +392,11 @@ def hostile_workbook(content: bytes) -> bytes:
 
 def crawl(world: World) -> None:
     """Each role opens the pages it reaches from the parameterless GET routes, at most
-    PAGES_PER_ROUTE URLs of each route, and keeps every link and form as a sample."""
+    PAGES_PER_ROUTE URLs of each route, and keeps every link and form as a sample. A file
+    (a workbook, a CSV) is downloaded by the first role only: building it is slow, and it
+    holds no links or forms."""
     starts = [s.template for s in world.specs if s.method == "GET" and not s.path_params]
+    files: set[str] = set()  # keys of the routes that answered with a file
     for role, client in world.clients.items():
         queue = list(starts)
         seen: set[str] = set()
@@ -405,13 +408,17 @@ def crawl(world: World) -> None:
                 continue
             seen.add(url)
             opened[spec.key] += 1
+            target = urlsplit(url)
+            if spec.key in files:
+                sample = Sample(role, "GET", target.path, tuple(parse_qsl(target.query, True)))
+                world.samples[spec.key].append(sample)
+                continue
             response = client.get(url, follow_redirects=False)
             world.crawled[response.status_code] += 1
             if response.status_code >= 500:
                 raise AssertionError(f"crawling as {role}: GET {url} gave {response.status_code}")
             if response.status_code >= 400:
                 continue
-            target = urlsplit(url)
             world.samples.setdefault(spec.key, []).append(
                 Sample(role, "GET", target.path, tuple(parse_qsl(target.query, True)))
             )
@@ -419,6 +426,7 @@ def crawl(world: World) -> None:
                 queue.append(response.headers["location"])
                 continue
             if "html" not in response.headers.get("content-type", ""):
+                files.add(spec.key)
                 continue
             forms, links = read_page(role, url, response.text)
             for sample in forms:
