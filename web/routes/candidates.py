@@ -55,9 +55,9 @@ def parse_filters(raw: dict[str, str], levels: list[TrainingLevel]) -> Candidate
     text = raw.get("min_score", "").strip().rstrip("%").strip()
     min_score = None
     if text:
-        if (whole_or_none(text) or 0) > 100 or whole_or_none(text) is None:
+        min_score = whole_or_none(text, maximum=100)
+        if min_score is None:
             raise InvalidError("min_score", "The minimum score is a whole number from 0 to 100.")
-        min_score = int(text)
     ranks = {level.code: level.rank for level in levels}
     level = raw.get("level", "").strip()
     if level and level not in ranks:

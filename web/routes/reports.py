@@ -84,7 +84,8 @@ def reports(
         {*range(current - YEARS_OFFERED + 1, current + 1), *snapshot_years(session)},
         reverse=True,
     )
-    chosen = whole_or_none(year) if whole_or_none(year) in years else current
+    asked = whole_or_none(year)
+    chosen = asked if asked is not None and asked in years else current
     context = {"years": years, "year": chosen, "tables": service.table_index()}
     return render(request, "reports.html", context, lang=lang)
 

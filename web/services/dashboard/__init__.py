@@ -92,7 +92,8 @@ def parse_choice(year: str, window: str, cohort: str, cut: str) -> Choice:
     """Year and cohort between 2016 and this year (this year when not given); a window of
     0, 3, 6 or 12 months (6 otherwise); a stored cut (trained by commune when not given)."""
     chosen_year = _year(year, today().year)
-    months = whole_or_none(window) or DEFAULT_WINDOW
+    asked = whole_or_none(window)
+    months = DEFAULT_WINDOW if asked is None else asked
     cut_kpi, cut_by = sections.parse_cut(cut)
     return Choice(
         year=chosen_year,
