@@ -546,10 +546,12 @@ class Generator:
         sample = rng.choice(samples)
         role = sample.role if rng.random() < 0.85 else rng.choice(sorted(self.world.clients))
         path = self._path(spec, sample)
-        given = list(sample.query) + [
-            (n, "") for n in spec.query_params if n not in dict(sample.query)
-        ]
-        query = [(k, v[:URL_VALUE_MAX]) for k, v in self._pairs(given, 0.5)]
+        given = list(sample.query)
+        if spec.method == "GET":  # a search form's fields go in the query string
+            given += [(f.name, f.value) for f in sample.fields if f.name != CSRF_FIELD]
+        given += [(n, "") for n in spec.query_params if n not in dict(given)]
+        chosen = self._pairs(given, 0.5, sample.fields if spec.method == "GET" else ())
+        query = [(k, v[:URL_VALUE_MAX]) for k, v in chosen]
         form = None
         files: tuple[tuple[str, str, bytes], ...] = ()
         json_body = None
