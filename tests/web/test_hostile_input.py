@@ -105,6 +105,14 @@ def test_a_csrf_token_beyond_ascii_is_refused_not_a_crash(bare_client: TestClien
     assert bare_client.post("/login", data={"username": "a"}).status_code == 400
 
 
+def test_a_sign_in_with_a_name_longer_than_any_is_refused(client: TestClient) -> None:
+    """PostgreSQL refused to record the failed attempt (a 500) for a name beyond the column."""
+    for _ in range(2):
+        got = client.post("/login", data={"username": "9" * 5000, "password": "x"})
+        assert got.status_code == 400
+        assert translate("Wrong username or password.", "vi") in got.text
+
+
 def test_a_huge_capacity_is_a_field_error(client: TestClient, session: Session) -> None:
     admin = _admin(client, session)
     for capacity in (DIGITS, str(INT_MAX + 1), "99999999999999999999"):
