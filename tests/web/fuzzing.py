@@ -86,6 +86,7 @@ HOSTILE: tuple[str, ...] = (
     " ",
     "x" * 100_000,
     "9" * 100_000,
+    "ab " * 20_000,  # many words
     "\u202egnp.exe",  # right-to-left override
     "\u200f\u0645\u0631\u062d\u0628\u0627",  # right-to-left mark and Arabic
     "👩\u200d🌾🇻🇳" * 3,
