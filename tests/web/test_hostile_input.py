@@ -122,6 +122,13 @@ def test_a_sign_in_with_a_name_longer_than_any_is_refused(client: TestClient) ->
         assert translate("Wrong username or password.", "vi") in got.text
 
 
+def test_a_vacancy_search_of_thousands_of_words_finds_none(
+    client: TestClient, session: Session
+) -> None:
+    got = _admin(client, session).get("/vacancies", params={"q": "ab " * 2500})
+    assert got.status_code == 200
+
+
 def test_a_huge_capacity_is_a_field_error(client: TestClient, session: Session) -> None:
     admin = _admin(client, session)
     for capacity in (DIGITS, str(INT_MAX + 1), "99999999999999999999"):
