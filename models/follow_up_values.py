@@ -21,6 +21,7 @@ from models.excel.types import CellValue
 from models.excel.values import NOT_ALLOWED, is_blank
 from models.tables import FollowUp
 from models.validation import ErrorCollector, clean_text, parse_date
+from models.validation.base import stored_whole
 
 # The words of the Excel sheet (a file format offices share: Vietnamese in every language).
 STATUS_LABELS = {
@@ -106,13 +107,14 @@ def parse_income(value: CellValue, field: str = "income") -> int | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = _CURRENCY.sub("", clean_text(value)).replace(" ", "")
-    if isinstance(value, bool) or not (text.isdigit() or _GROUPED.match(text)):
+    digits = text.isascii() and (text.isdigit() or _GROUPED.match(text))
+    if isinstance(value, bool) or not digits:
         raise InvalidError(
             field,
             "{value} is not an amount of money: write it in VND, for example 5000000.",
             value=clean_text(value),
         )
-    amount = int(re.sub(r"[.,]", "", text))
+    amount = stored_whole(re.sub(r"[.,]", "", text), field)
     if amount > INCOME_MAX:
         raise InvalidError(field, "The monthly income is too large: write it in VND a month.")
     return amount

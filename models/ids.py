@@ -19,11 +19,8 @@ def is_record_id(value: object) -> bool:
 def parse_id(text: str | None) -> int | None:
     """An id typed in a query string or form ("12", spaces around allowed); None for junk,
     zero or a number beyond any id, which callers treat like any other unknown id."""
-    digits = (text or "").strip()
-    if not digits.isascii() or not digits.isdigit() or len(digits) > len(str(MAX_ID)):
-        return None
-    value = int(digits)
-    return value if is_record_id(value) else None
+    value = whole_or_none(text, MAX_ID)
+    return value if value is not None and is_record_id(value) else None
 
 
 def out_of_range(key: Any) -> bool:
@@ -31,3 +28,14 @@ def out_of_range(key: Any) -> bool:
     such a key names no row, and the database drivers refuse to even convert it."""
     parts = key if isinstance(key, tuple) else (key,)
     return any(isinstance(part, int) and not -INT_MAX - 1 <= part <= INT_MAX for part in parts)
+
+
+def whole_or_none(text: str | None, maximum: int = INT_MAX) -> int | None:
+    """ASCII digits ("2026", spaces around allowed) as an int of at most `maximum`; None for
+    anything else. Digits of other scripts ("²", "١٢") and numbers longer than `maximum` are
+    refused before `int()`, which fails on some of them and on more than 4300 digits."""
+    digits = (text or "").strip()
+    if not digits.isascii() or not digits.isdigit() or len(digits) > len(str(maximum)):
+        return None
+    value = int(digits)
+    return value if value <= maximum else None

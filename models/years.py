@@ -26,7 +26,7 @@ def parse_year(
 ) -> int:
     """A typed year ("2025", spaces around allowed) between `first` and `last`."""
     text = raw.strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(last)):
         raise InvalidError(
             field, "The year must be between {first} and {last}.", first=first, last=last
         )

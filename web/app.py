@@ -16,8 +16,14 @@ from models.settings import Settings
 from web.auth import csrf_protect
 from web.capacity import InFlightLimitMiddleware, set_worker_threads
 from web.errors import UnexpectedErrorMiddleware, install_error_handlers
+from web.forms import refuse_nul_in_form
 from web.routes import all_routers
-from web.security import DEFAULT_MAX_BODY_BYTES, BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from web.security import (
+    DEFAULT_MAX_BODY_BYTES,
+    BodySizeLimitMiddleware,
+    NulRefusingMiddleware,
+    SecurityHeadersMiddleware,
+)
 from web.templating import STATIC_DIR, build_templates
 
 
@@ -44,7 +50,7 @@ def create_app(
 
     app = FastAPI(
         title="Điện Biên: training to jobs",
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(csrf_protect), Depends(refuse_nul_in_form)],
         lifespan=lifespan,
         docs_url=None,  # the interactive docs load scripts from a CDN, which the CSP forbids
         redoc_url=None,
@@ -54,6 +60,7 @@ def create_app(
     app.state.templates = build_templates()
 
     # Added innermost first: the headers middleware wraps everything, error pages included.
+    app.add_middleware(NulRefusingMiddleware)  # reads JSON bodies: inside the size limit
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(InFlightLimitMiddleware, limit=settings.max_requests_in_flight)

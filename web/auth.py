@@ -109,11 +109,16 @@ async def csrf_protect(
         expected = principal.auth.csrf_token
     else:
         expected = request.cookies.get(ANONYMOUS_CSRF_COOKIE, "")
-    if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
+    if not expected or not isinstance(sent, str) or not _same(sent, expected):
         raise ForbiddenError(
             None,
             "This form has expired or did not come from this site. Reload the page and try again.",
         )
+
+
+def _same(sent: str, expected: str) -> bool:
+    """compare_digest on bytes: on str it raises for characters beyond ASCII."""
+    return secrets.compare_digest(sent.encode("utf-8", "replace"), expected.encode("utf-8"))
 
 
 def _has_form_body(request: Request) -> bool:

@@ -19,7 +19,7 @@ from models.errors import AppError, NotSignedInError, ValidationErrors
 from models.i18n import message_for, translate
 from web.asgi import HttpMiddleware
 from web.deps import current_language
-from web.security import RequestTooLarge
+from web.security import NUL_MESSAGE, NulInRequest, RequestTooLarge
 from web.templating import render
 
 logger = logging.getLogger(__name__)
@@ -110,6 +110,8 @@ def http_error_handler(request: Request, exc: Exception) -> Response:
     if isinstance(exc, RequestTooLarge):
         params["megabytes"] = exc.max_bytes // (1024 * 1024)
     msgid = MESSAGES.get(exc.status_code, GENERIC_MESSAGE)
+    if isinstance(exc, NulInRequest):
+        msgid = NUL_MESSAGE
     message = translate(msgid, current_language(request), **params)
     return error_response(request, exc.status_code, message, headers=exc.headers)
 

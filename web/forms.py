@@ -12,6 +12,21 @@ from starlette.datastructures import FormData
 
 from models.errors import AppError
 from models.i18n import messages_by_field
+from web.security import NUL, NUL_MESSAGE
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def refuse_nul_in_form(request: Request) -> None:
+    """A posted form with a NUL character in a field's name or value, or in a file's name,
+    is refused (400) before any route reads it; applied to every route by the app. The
+    path, the query string and JSON bodies are checked earlier (web/security.py)."""
+    if not request.headers.get("content-type", "").startswith(FORM_TYPES):
+        return
+    for name, value in (await request.form()).multi_items():
+        text = value if isinstance(value, str) else (value.filename or "")
+        if NUL in name or NUL in text:
+            raise InvalidError(None, NUL_MESSAGE)
 
 
 async def _form_data(request: Request) -> FormData:

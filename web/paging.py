@@ -8,11 +8,12 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
+from models import ids
+
 
 def whole_or_none(text: str) -> int | None:
     """A filter or page number from the query string; junk is ignored, not an error."""
-    text = text.strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return ids.whole_or_none(text)
 
 
 def pager(request: Request, page: int, pages: int) -> dict[str, str | int | None]:

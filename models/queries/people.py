@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import false, func
 from sqlalchemy import select as sa_select  # sqlmodel's select takes at most 4 columns
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from matching.text import cached_search_key, search_key
 from models.tables import AdminUnit, Course, Enrolment, Ethnicity, Institution, Person
+from models.validation.rules import max_length
 
 _ID_SEPARATORS = re.compile(r"[\s.\-]+")
 CITIZEN_ID_LENGTH = 12
@@ -89,15 +90,24 @@ def enrolled_at(institution_id: int) -> SelectOfScalar[int]:
     )
 
 
+NAME_KEY_MAX = max_length(Person, "name_key")
+
+
 def _matching(text: str) -> list[Any]:
     """WHERE conditions for a search text: digits search the citizen ID (exactly when all 12
     are given), anything else the diacritics-free name, every word in any order."""
     number = compact_citizen_id(text)
     if number.isdigit():
+        if len(number) > CITIZEN_ID_LENGTH:
+            return [false()]  # no ID is longer
         if len(number) == CITIZEN_ID_LENGTH:
             return [col(Person.citizen_id) == number]
         return [col(Person.citizen_id).contains(number, autoescape=True)]
-    words = search_key(text).split()
+    words = sorted(set(search_key(text).split()))
+    if any(len(word) > NAME_KEY_MAX for word in words) or len(words) > NAME_KEY_MAX // 2:
+        # No stored name holds a longer word, or that many words (and SQLite refuses LIKE
+        # patterns over 50,000 bytes and deep expressions): such a search finds no one.
+        return [false()]
     return [col(Person.name_key).contains(word, autoescape=True) for word in words]
 
 

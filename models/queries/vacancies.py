@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Generic, TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import false, func
 from sqlmodel import Session, col, select
 
 from matching.text import search_key
@@ -15,9 +15,12 @@ from models.clock import utcnow
 from models.queries.reference import Option
 from models.rows import get_or_404
 from models.tables import AuditEntry, Employer, TrainingLevel, TrainingOccupation, Vacancy
+from models.validation.rules import max_length
 
 T = TypeVar("T")
 PER_PAGE = 25
+
+TITLE_KEY_MAX = max_length(Vacancy, "title_key")
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,10 @@ def list_vacancies(
         query = query.where(Vacancy.employer_id == employer_id)
     if status:
         query = query.where(Vacancy.status == status)
-    for word in search_key(text).split():
+    words = sorted(set(search_key(text).split()))
+    if any(len(word) > TITLE_KEY_MAX for word in words) or len(words) > TITLE_KEY_MAX // 2:
+        query = query.where(false())  # no title holds that (SQLite refuses so deep a query)
+    for word in words[: TITLE_KEY_MAX // 2]:
         query = query.where(col(Vacancy.title_key).like(like_pattern(word), escape="\\"))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     page = clamp_page(page)

@@ -18,6 +18,7 @@ from models.validation.base import (
     clean_text,
     collect,
     require_text,
+    stored_whole,
 )
 from models.validation.dates import (
     age_on,
@@ -61,6 +62,7 @@ __all__ = [
     "normalise_phone",
     "parse_date",
     "require_text",
+    "stored_whole",
     "validate_age_range",
     "validate_birth_date",
     "validate_citizen_id",

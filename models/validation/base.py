@@ -11,6 +11,7 @@ from dataclasses import field as dataclass_field
 from typing import Any, ParamSpec, TypeVar
 
 from models.errors import AppError, InvalidError, ValidationErrors
+from models.ids import INT_MAX
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -77,3 +78,18 @@ def require_text(value: object, field_name: str) -> str:
     if not text:
         raise InvalidError(field_name, "This field is required.")
     return text
+
+
+def stored_whole(value: int | str, field_name: str, maximum: int = INT_MAX) -> int:
+    """A whole number a form or sheet gave (an int, or text of ASCII digits with an optional
+    minus, checked by the caller) as an int an integer column can keep. Beyond it, however
+    many digits: "too large", naming the field (text is measured before `int()`, which
+    refuses more than 4300 digits)."""
+    if isinstance(value, str):
+        digits = value.strip().removeprefix("-")
+        if len(digits.lstrip("0")) > len(str(maximum)):
+            raise InvalidError(field_name, "This number is too large: at most {max}.", max=maximum)
+        value = int(value)
+    if not -maximum <= value <= maximum:
+        raise InvalidError(field_name, "This number is too large: at most {max}.", max=maximum)
+    return value

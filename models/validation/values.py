@@ -18,7 +18,7 @@ HIGHEST_AGE_LIMIT = 65
 # same name is spelled one way in the database.
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 _CURRENCY = re.compile(r"(?i)(₫|vnđ|vnd|đồng|đ)")
-_GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})?(?:\1\d{3})*$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:([.,])[0-9]{3})?(?:\1[0-9]{3})*$")
 
 
 def validate_full_name(value: object, field: str = "full_name") -> str:
@@ -45,6 +45,15 @@ def _is_letter(character: str) -> bool:
     return unicodedata.category(character)[0] in "LM"
 
 
+def _capped(digits: str) -> int:
+    """int() of ASCII digits (a leading minus allowed); text too long for any column is read
+    as one beyond INT_MAX, so the caller's range check refuses it (int() itself refuses more
+    than 4300 digits, and is slow long before)."""
+    if len(digits.lstrip("-").lstrip("0")) > len(str(INT_MAX)):
+        return -(INT_MAX + 1) if digits.startswith("-") else INT_MAX + 1
+    return int(digits)
+
+
 def _whole_number(value: object) -> int | None:
     """An int from an int, an integral float (a spreadsheet cell) or digit text; else None."""
     if isinstance(value, bool):
@@ -54,8 +63,8 @@ def _whole_number(value: object) -> int | None:
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
     text = clean_text(value).replace(" ", "")
-    if re.fullmatch(r"-?\d+", text):
-        return int(text)
+    if re.fullmatch(r"-?[0-9]+", text):
+        return _capped(text)
     return None
 
 
@@ -64,12 +73,12 @@ def _amount(value: object) -> int | None:
     if isinstance(value, (int, float)):
         return _whole_number(value)
     text = _CURRENCY.sub("", clean_text(value)).replace(" ", "")
-    if re.fullmatch(r"-?\d+", text):
-        return int(text)
+    if re.fullmatch(r"-?[0-9]+", text):
+        return _capped(text)
     sign = -1 if text.startswith("-") else 1
     digits = text.removeprefix("-")
     if _GROUPED.match(digits):
-        return sign * int(re.sub(r"[.,]", "", digits))
+        return sign * _capped(re.sub(r"[.,]", "", digits))
     return None
 
 
@@ -160,6 +169,7 @@ def validate_quantity(value: object, field: str = "quantity", *, maximum: int | 
         raise InvalidError(field, "{value} is not a whole number.", value=clean_text(value))
     if quantity < 1:
         raise InvalidError(field, "The quantity must be at least 1.")
-    if maximum is not None and quantity > maximum:
+    maximum = INT_MAX if maximum is None else min(maximum, INT_MAX)  # what a column holds
+    if quantity > maximum:
         raise InvalidError(field, "The quantity may not be more than {maximum}.", maximum=maximum)
     return quantity

@@ -16,6 +16,7 @@ from models.enums import ReferralStatus
 from models.errors import InvalidError, NotFoundError
 from models.formatting import format_date
 from models.i18n import translate
+from models.ids import whole_or_none
 from models.queries.candidates import CandidateFilters, training_levels
 from models.tables import TrainingLevel
 from web.auth import Principal
@@ -54,9 +55,9 @@ def parse_filters(raw: dict[str, str], levels: list[TrainingLevel]) -> Candidate
     text = raw.get("min_score", "").strip().rstrip("%").strip()
     min_score = None
     if text:
-        if not text.isdigit() or int(text) > 100:
+        min_score = whole_or_none(text, maximum=100)
+        if min_score is None:
             raise InvalidError("min_score", "The minimum score is a whole number from 0 to 100.")
-        min_score = int(text)
     ranks = {level.code: level.rank for level in levels}
     level = raw.get("level", "").strip()
     if level and level not in ranks:

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from models.clock import today
 from models.errors import InvalidError, NotFoundError
+from models.ids import whole_or_none
 from models.monitoring.read import snapshot_years
 from models.years import parse_year
 from web.auth import Principal
@@ -83,7 +84,8 @@ def reports(
         {*range(current - YEARS_OFFERED + 1, current + 1), *snapshot_years(session)},
         reverse=True,
     )
-    chosen = int(year) if year.isdigit() and int(year) in years else current
+    asked = whole_or_none(year)
+    chosen = asked if asked is not None and asked in years else current
     context = {"years": years, "year": chosen, "tables": service.table_index()}
     return render(request, "reports.html", context, lang=lang)
 

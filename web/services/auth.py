@@ -15,12 +15,16 @@ from models.clock import utcnow
 from models.db import end_read, unit_of_work
 from models.errors import InvalidError, ThrottledError
 from models.tables import AuthSession, LoginAttempt, UserAccount
+from models.validation import max_length
 
 SESSION_LIFETIME = timedelta(hours=12)
 MAX_FAILED_SIGN_INS = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 # Verified against when the username does not exist, so both cases take the same time.
 _DUMMY_HASH = hash_password("not a real password")
+# Failures are counted under the typed name cut to the column: a longer one names no account,
+# and PostgreSQL refuses to store it.
+ATTEMPT_KEY_MAX = max_length(LoginAttempt, "username")
 
 
 def token_digest(token: str) -> str:
@@ -35,17 +39,18 @@ def sign_in(
     until the window passes, whatever the password."""
     now = now or utcnow()
     username = username.strip().lower()
-    _refuse_if_throttled(session, username, now)
+    attempt_key = username[:ATTEMPT_KEY_MAX]
+    _refuse_if_throttled(session, attempt_key, now)
     user = session.exec(select(UserAccount).where(col(UserAccount.username) == username)).first()
     end_read(session)  # verifying the password is slow: no transaction waits for it
     valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or user.id is None or not valid or not user.is_active:
         with unit_of_work(session):
-            session.add(LoginAttempt(username=username, at=now))
+            session.add(LoginAttempt(username=attempt_key, at=now))
         raise InvalidError("password", "Wrong username or password.")
     with unit_of_work(session):
         # Failures recorded while the password was being verified count too.
-        _refuse_if_throttled(session, username, now)
+        _refuse_if_throttled(session, attempt_key, now)
         token = _open_session(session, user.id, username, now)
         user.last_login_at = now
         session.add(user)

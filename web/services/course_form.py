@@ -30,6 +30,7 @@ from models.validation import (
     validate_date_range,
     validate_quantity,
 )
+from models.validation.base import stored_whole
 
 
 @dataclass
@@ -75,9 +76,9 @@ def _whole(value: str, field_name: str) -> int | None:
     text = clean_text(value)
     if not text:
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise InvalidError(field_name, "{value} is not a whole number.", value=text)
-    return int(text)
+    return stored_whole(text, field_name)
 
 
 def _occupation_and_level(

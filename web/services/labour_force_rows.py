@@ -18,6 +18,7 @@ from models.errors import AppError, InvalidError
 from models.excel import CellValue, Column, SheetRow
 from models.excel.columns import COMMUNE_LIST
 from models.queries.admin_units import CommuneIndex
+from models.validation.base import stored_whole
 from models.years import check_year
 from web.services.imports.rows import cell_text
 from web.services.imports.trainee_fields import commune_code
@@ -142,14 +143,14 @@ def whole_number(value: CellValue, field: str) -> int:
         text = value.replace("\u00a0", "").replace(" ", "")
         sign = -1 if text.startswith("-") else 1
         digits = text.lstrip("-")
-        if not (digits.isdigit() or _GROUPED.fullmatch(digits)):
+        if not (digits.isascii() and (digits.isdigit() or _GROUPED.fullmatch(digits))):
             raise InvalidError(field, "Write a whole number, such as 370000.")
-        value = sign * int(re.sub(r"[.,]", "", digits))
+        value = sign * stored_whole(re.sub(r"[.,]", "", digits), field)
     if not isinstance(value, int):
         raise InvalidError(field, "Write a whole number, such as 370000.")
     if value < 0:
         raise InvalidError(field, "A figure cannot be negative.")
-    return value
+    return stored_whole(value, field)
 
 
 def _year(value: CellValue) -> int:

@@ -26,6 +26,7 @@ from models.validation import (
     parse_date,
     validate_quantity,
 )
+from models.validation.base import stored_whole
 from models.wages import check_vacancy_wage
 from web.services.vacancy_form import checked_work_place, level_code_from, occupation_id_from
 
@@ -77,13 +78,13 @@ def _amount(raw: str, field_name: str) -> int | None:
     text = _MONEY_NOISE.sub("", clean_text(raw))
     if not clean_text(raw):
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise InvalidError(
             field_name,
             "{value} is not an amount of money: write it in VND, for example 5000000.",
             value=clean_text(raw),
         )
-    return int(text)
+    return stored_whole(text, field_name)
 
 
 def _needed_by(raw: str, on: date) -> date:
@@ -97,9 +98,9 @@ def _commitment(raw: str, quantity: int | None) -> int:
     text = clean_text(raw)
     if not text:
         return 0
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise InvalidError("hiring_commitment", "{value} is not a whole number.", value=text)
-    commitment = int(text)
+    commitment = stored_whole(text, "hiring_commitment")
     if quantity is not None and commitment > quantity:
         raise InvalidError(
             "hiring_commitment",

@@ -21,7 +21,7 @@ from models.clock import today
 from models.errors import InvalidError
 from models.formula_guard import CsvWriter
 from models.i18n import translate
-from models.ids import parse_id
+from models.ids import parse_id, whole_or_none
 from models.monitoring.figures import NONE_KEY
 from models.monitoring.read import group_figures
 from models.queries import reference
@@ -95,7 +95,7 @@ def _choice(session: Session, asked: Asked) -> Choice:
     year = asked.year.strip()
     if not year:
         period = Period.coming_twelve_months(today())
-    elif year.isdigit() and YEAR_MIN <= int(year) <= YEAR_MAX:
+    elif YEAR_MIN <= (whole_or_none(year) or 0) <= YEAR_MAX:
         period = Period.calendar_year(int(year))
     else:
         raise InvalidError(

@@ -25,6 +25,7 @@ from models.queries.targets import year_targets as read_year_targets
 from models.rows import get_or_404
 from models.tables import Target, TargetChange
 from models.validation import ErrorCollector, clean_text, require_text
+from models.validation.base import stored_whole
 from models.years import parse_year
 from web.auth import Principal
 from web.permissions import Permission, allowed
@@ -33,8 +34,8 @@ MAX_SOURCE, MAX_REASON = 300, 500
 PEOPLE = "people"
 PERCENT = "percent"
 VALUE_FIELDS = ("value_min", "value_max", "source_document")
-_WHOLE = re.compile(r"-?(\d{1,3}([.,]\d{3})+|\d+)")  # 8300, 8.300, 8,300
-_DECIMAL = re.compile(r"-?\d+([.,]\d+)?")  # 62.5, 62,5
+_WHOLE = re.compile(r"-?([0-9]{1,3}([.,][0-9]{3})+|[0-9]+)")  # 8300, 8.300, 8,300
+_DECIMAL = re.compile(r"-?[0-9]{1,12}([.,][0-9]{1,12})?")  # 62.5, 62,5
 
 
 @dataclass
@@ -132,7 +133,7 @@ def _number(raw: str, field: str, unit: str, *, required: bool) -> float | None:
     if unit == PEOPLE:
         if not _WHOLE.fullmatch(text):
             raise InvalidError(field, "A number of people is a whole number, such as 8300.")
-        value = float(int(re.sub(r"[.,]", "", text)))
+        value = float(stored_whole(re.sub(r"[.,]", "", text), field))
     elif _DECIMAL.fullmatch(text):
         value = float(text.replace(",", "."))
     else:

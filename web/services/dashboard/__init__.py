@@ -19,6 +19,7 @@ from models.clock import local_time, today
 from models.db import end_read
 from models.enums import TargetIndicator
 from models.formatting import format_date
+from models.ids import whole_or_none
 from models.monitoring.read import FigureTable, SnapshotInfo, figure_table, targets
 from models.years import PICKER_FIRST_YEAR, parse_year
 from web.auth import Principal
@@ -91,7 +92,8 @@ def parse_choice(year: str, window: str, cohort: str, cut: str) -> Choice:
     """Year and cohort between 2016 and this year (this year when not given); a window of
     0, 3, 6 or 12 months (6 otherwise); a stored cut (trained by commune when not given)."""
     chosen_year = _year(year, today().year)
-    months = int(window) if window.strip().isdigit() else DEFAULT_WINDOW
+    asked = whole_or_none(window)
+    months = DEFAULT_WINDOW if asked is None else asked
     cut_kpi, cut_by = sections.parse_cut(cut)
     return Choice(
         year=chosen_year,

@@ -21,6 +21,7 @@ from models.clock import utcnow
 from models.errors import InvalidError
 from models.excel import CellValue, SheetRow
 from models.follow_up_values import Outcome, OutcomeCells, check_outcome
+from models.ids import whole_or_none
 from models.queries.course_rosters import course_enrolments
 from models.queries.follow_ups import GRADUATED, Graduation, graduations
 from models.queries.follow_ups import recorded_follow_ups as stored_follow_ups
@@ -57,7 +58,7 @@ def _months(value: CellValue) -> int:
     text = cell_text(value)
     if not text:
         raise InvalidError("months_after", "This field is required.")
-    if not text.isdigit() or int(text) not in FOLLOW_UP_WINDOWS:
+    if whole_or_none(text) not in FOLLOW_UP_WINDOWS:
         raise InvalidError(
             "months_after", "Write 3, 6 or 12 (months after graduation), not “{value}”.", value=text
         )
