@@ -18,16 +18,22 @@ class Settings:
     default_language: str = "vi"
     echo_sql: bool = False
     secure_cookies: bool = False  # set SECURE_COOKIES=1 behind HTTPS
-    import_dir: Path = DEFAULT_IMPORT_DIR  # uploaded sheets waiting to be confirmed
+    # Imports live in the database now (models/tables/jobs.py); nothing is written here.
+    import_dir: Path = DEFAULT_IMPORT_DIR
+    # Run the background jobs in a thread of the web process. Turn off (EMBEDDED_WORKER=0)
+    # when `dbjobs worker` runs them beside the server.
+    embedded_worker: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Read DATABASE_URL, DEFAULT_LANGUAGE, ECHO_SQL and SECURE_COOKIES from the environment."""
+        """Read DATABASE_URL, DEFAULT_LANGUAGE, ECHO_SQL, SECURE_COOKIES and EMBEDDED_WORKER
+        from the environment."""
         return cls(
             database_url=os.environ.get("DATABASE_URL") or cls.database_url,
             default_language=os.environ.get("DEFAULT_LANGUAGE") or cls.default_language,
             echo_sql=os.environ.get("ECHO_SQL") == "1",
             secure_cookies=os.environ.get("SECURE_COOKIES") == "1",
+            embedded_worker=os.environ.get("EMBEDDED_WORKER", "1") != "0",
         )
 
     @property

@@ -12,11 +12,13 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
 from models.db import make_engine
+from models.jobs.worker import WorkerThread
 from models.settings import Settings
 from web.auth import csrf_protect
 from web.errors import UnexpectedErrorMiddleware, install_error_handlers
 from web.routes import all_routers
 from web.security import DEFAULT_MAX_BODY_BYTES, BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from web.services.jobs import make_worker
 from web.templating import STATIC_DIR, build_templates
 
 
@@ -33,7 +35,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # The embedded default: imports, KPI refreshes and suggestions run in this process.
+        worker = WorkerThread(make_worker(app_engine)).start() if settings.embedded_worker else None
         yield
+        if worker is not None:
+            worker.stop()
         if owns_engine:
             app_engine.dispose()
 

@@ -88,7 +88,9 @@ class World:
 
 @pytest.fixture
 def app(engine, tmp_path):
-    settings = Settings(database_url=str(engine.url), import_dir=tmp_path / "imp")
+    settings = Settings(
+        database_url=str(engine.url), import_dir=tmp_path / "imp", embedded_worker=False
+    )
     return create_app(settings, engine=engine)
 
 
