@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
@@ -39,7 +40,7 @@ def create_app(
         worker = WorkerThread(make_worker(app_engine)).start() if settings.embedded_worker else None
         yield
         if worker is not None:
-            worker.stop()
+            await anyio.to_thread.run_sync(worker.stop)  # lets the running job finish
         if owns_engine:
             app_engine.dispose()
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from models.clock import utcnow
@@ -51,7 +52,10 @@ class JobContext:
         if moment - self._last < PROGRESS_EVERY and done < total:
             return
         self._last = moment
-        queue.report_progress(self.engine, self.job, done, total)
+        try:
+            queue.report_progress(self.engine, self.job, done, total)
+        except OperationalError:  # busy: progress is worth no failed attempt
+            log.warning("Progress of job %s not recorded", self.job.id, exc_info=True)
 
 
 Run = Callable[[Engine, Mapping[str, Any], JobContext], None]

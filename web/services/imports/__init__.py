@@ -22,7 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from models import audit
@@ -132,7 +132,10 @@ def _progress(
     engine: Engine, import_id: int, phase: str, context: JobContext | None
 ) -> Callable[[int, int], None]:
     def report(done: int, total: int) -> None:
-        store.update_now(engine, import_id, phase=phase, done=done, total=total)
+        try:
+            store.update_now(engine, import_id, phase=phase, done=done, total=total)
+        except OperationalError:  # busy: progress is worth no failed attempt
+            logger.warning("Progress of import %s not recorded", import_id, exc_info=True)
         if context is not None:
             context.progress(done, total)
 
