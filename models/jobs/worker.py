@@ -149,10 +149,12 @@ class Worker:
             ran += 1
         return ran
 
-    def run_forever(self, stop: threading.Event) -> None:
-        """Poll and run until ``stop`` is set. Errors of the database (it restarts, it is
-        locked) are logged and the loop goes on."""
-        self._schedule_periodic()
+    def run_forever(self, stop: threading.Event, *, schedule: bool = True) -> None:
+        """Poll and run until ``stop`` is set (queueing the periodic jobs first, unless
+        ``schedule`` is False). Errors of the database (it restarts, it is locked) are logged
+        and the loop goes on."""
+        if schedule:
+            self.schedule_periodic()
         while not stop.is_set():
             try:
                 if queue.has_work(self.engine, list(self.handlers)) and self.run_one():
@@ -206,7 +208,8 @@ class Worker:
         if handler.every is not None:
             self._enqueue_periodic(job.kind, handler, handler.every)
 
-    def _schedule_periodic(self) -> None:
+    def schedule_periodic(self) -> None:
+        """Queue the next run of each periodic kind that has none pending."""
         for kind, handler in self.handlers.items():
             if handler.every is not None:
                 try:
@@ -238,10 +241,17 @@ class WorkerThread:
         self.worker = worker
         self.stop_event = threading.Event()
         self.thread = threading.Thread(
-            target=worker.run_forever, args=(self.stop_event,), name="job-worker", daemon=True
+            target=worker.run_forever,
+            args=(self.stop_event,),
+            kwargs={"schedule": False},
+            name="job-worker",
+            daemon=True,
         )
 
     def start(self) -> WorkerThread:
+        """Queue the periodic jobs now (before the server takes requests, so this write never
+        races the first ones), then run the loop in the thread."""
+        self.worker.schedule_periodic()
         self.thread.start()
         return self
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -165,13 +165,21 @@ def kept(session: Session) -> set[int]:
 def test_the_purge_is_a_periodic_job_a_worker_queues(engine):
     from web.services.jobs import HANDLERS
 
-    worker = Worker(engine, HANDLERS, poll_seconds=0.05)
-    worker._schedule_periodic()
+    Worker(engine, HANDLERS).schedule_periodic()
+    Worker(engine, HANDLERS).schedule_periodic()  # a second worker starting adds nothing
     with Session(engine) as session:
         queued = session.exec(select(Job.kind, Job.run_after).where(Job.status == "queued")).all()
-    kinds = {kind for kind, _ in queued}
-    assert kinds == {JobKind.PURGE, JobKind.SUGGESTIONS}
-    assert run_jobs(engine) == 1  # the purge, at once; the suggestions are due tomorrow
+    due_in = {kind: aware(run_after) - utcnow() for kind, run_after in queued}
+    assert len(queued) == 2 and set(due_in) == {JobKind.PURGE, JobKind.SUGGESTIONS}
+    assert timedelta(minutes=4) < due_in[JobKind.PURGE] <= timedelta(minutes=5)
+    assert timedelta(hours=23) < due_in[JobKind.SUGGESTIONS] <= timedelta(days=1)
+    assert run_jobs(engine) == 0  # neither is due yet
+    with time_machine.travel(utcnow() + timedelta(minutes=6)):
+        assert run_jobs(engine) == 1  # the purge; the next one is queued an hour later
+
+
+def aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # --- what administrators see ------------------------------------------------------------------

@@ -64,7 +64,8 @@ HANDLERS: dict[str, Handler] = {
     JobKind.SUGGESTIONS: Handler(
         _suggestions, every=timedelta(days=1), first_after=timedelta(days=1)
     ),
-    JobKind.PURGE: Handler(_purge, every=timedelta(hours=1)),
+    # First a few minutes after a start, so that a starting server is left alone.
+    JobKind.PURGE: Handler(_purge, every=timedelta(hours=1), first_after=timedelta(minutes=5)),
 }
 
 
