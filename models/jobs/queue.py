@@ -251,6 +251,30 @@ def pending(session: Session, key: str) -> bool:
     return session.execute(query.limit(1)).first() is not None
 
 
+def due_pending(session: Session, key: str) -> bool:
+    """Whether a job of this key is running, or queued and due (a read)."""
+    now = utcnow()
+    query = select(col(Job.id)).where(
+        col(Job.dedupe_key) == key,
+        or_(col(Job.status) == RUNNING, and_(col(Job.status) == QUEUED, col(Job.run_after) <= now)),
+    )
+    return session.execute(query.limit(1)).first() is not None
+
+
+def hurry(session: Session, key: str) -> bool:
+    """Make the queued job of this key due now (in the caller's unit of work); whether there
+    was one."""
+    result = session.execute(
+        update(Job)
+        .where(col(Job.dedupe_key) == key, col(Job.status) == QUEUED)
+        .values(run_after=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:  # type: ignore[attr-defined]
+        session.info[_ENQUEUED] = True
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 def latest(session: Session, key: str) -> Job | None:
     """The newest job of this key (a read)."""
     query = select(Job).where(col(Job.dedupe_key) == key).order_by(col(Job.id).desc()).limit(1)

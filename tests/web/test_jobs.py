@@ -254,3 +254,23 @@ def test_dbjobs_jobs_lists_jobs_with_their_errors_and_worker_runs_the_queue(engi
         (JobKind.PURGE, "done"),
         (JobKind.PURGE, "queued"),
     ]
+
+
+def test_a_write_refreshes_this_year_at_once_and_other_years_a_little_later(engine, session):
+    from tests import factories
+    from web.services.monitoring import queue_refresh
+
+    this_year, last_year = today().year, today().year - 1
+    refresh_year(engine, this_year)
+    refresh_year(engine, last_year)
+    factories.person(session)
+    session.commit()  # a write to a table the KPIs read: both years are stale
+    due_in = {job.payload["year"]: aware(job.run_after) - utcnow() for job in jobs(engine)}
+    assert set(due_in) == {this_year, last_year}
+    assert due_in[this_year] <= timedelta(0)
+    assert timedelta(seconds=25) < due_in[last_year] <= timedelta(seconds=30)
+    assert run_jobs(engine) == 1  # this year's
+    queue_refresh(session, last_year)  # a page shows last year: it is wanted now
+    assert len(jobs(engine)) == 2  # the queued refresh was made due, not doubled
+    assert run_jobs(engine) == 1
+    assert {job.status for job in jobs(engine)} == {"done"}

@@ -57,9 +57,12 @@ def fresh_year(
 
 
 def queue_refresh(session: Session, year: int) -> None:
-    """Queue a refresh of ``year`` unless one is queued or running already (checked by a
-    read first, so a page takes no write lock in the usual case)."""
-    if queue.pending(session, kpi_refresh_key(year)):
+    """Have ``year`` refreshed now: nothing to do when its refresh is running or due (checked
+    by a read first, so a page takes no write lock in the usual case); a refresh queued for
+    later is made due; else one is queued."""
+    key = kpi_refresh_key(year)
+    if queue.due_pending(session, key):
         return
     with unit_of_work(session):
-        enqueue_refreshes(session, [year])
+        if not queue.hurry(session, key):
+            enqueue_refreshes(session, [year], at_once=True)
