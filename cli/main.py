@@ -7,9 +7,19 @@ Each command module declares its commands; they are added to the app here, once.
 
 from __future__ import annotations
 
-from cli import accounts, backup, data, demo, monitoring, server, suggestions
+from cli import accounts, backup, data, demo, jobs, monitoring, server, suggestions
 from cli.core import app, register_commands
 
 register_commands()
 
-__all__ = ["accounts", "app", "backup", "data", "demo", "monitoring", "server", "suggestions"]
+__all__ = [
+    "accounts",
+    "app",
+    "backup",
+    "data",
+    "demo",
+    "jobs",
+    "monitoring",
+    "server",
+    "suggestions",
+]

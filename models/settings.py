@@ -25,17 +25,21 @@ class Settings:
     default_language: str = "vi"
     echo_sql: bool = False
     secure_cookies: bool = False  # set SECURE_COOKIES=1 behind HTTPS
-    import_dir: Path = DEFAULT_IMPORT_DIR  # uploaded sheets waiting to be confirmed
     # How many requests one server process works on at once: the worker threads that run the
     # routes, and as many database connections (docs/deploy.md, "Sizing").
     request_threads: int = DEFAULT_REQUEST_THREADS
     # How long a request waits for a connection or a lock before it is answered 503.
     db_wait_seconds: float = DEFAULT_DB_WAIT_SECONDS
+    # Imports live in the database now (models/tables/jobs.py); nothing is written here.
+    import_dir: Path = DEFAULT_IMPORT_DIR
+    # Run the background jobs in a thread of the web process. Turn off (EMBEDDED_WORKER=0)
+    # when `dbjobs worker` runs them beside the server.
+    embedded_worker: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Read DATABASE_URL, DEFAULT_LANGUAGE, ECHO_SQL, SECURE_COOKIES, REQUEST_THREADS and
-        DB_WAIT_SECONDS from the environment."""
+        """Read DATABASE_URL, DEFAULT_LANGUAGE, ECHO_SQL, SECURE_COOKIES, REQUEST_THREADS,
+        DB_WAIT_SECONDS and EMBEDDED_WORKER from the environment."""
         return cls(
             database_url=os.environ.get("DATABASE_URL") or cls.database_url,
             default_language=os.environ.get("DEFAULT_LANGUAGE") or cls.default_language,
@@ -43,6 +47,7 @@ class Settings:
             secure_cookies=os.environ.get("SECURE_COOKIES") == "1",
             request_threads=_positive(os.environ.get("REQUEST_THREADS"), cls.request_threads),
             db_wait_seconds=_positive(os.environ.get("DB_WAIT_SECONDS"), cls.db_wait_seconds),
+            embedded_worker=os.environ.get("EMBEDDED_WORKER", "1") != "0",
         )
 
     @property

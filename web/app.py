@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
 from models.db import make_engine
+from models.jobs.worker import WorkerThread
 from models.settings import Settings
 from web.auth import csrf_protect
 from web.capacity import InFlightLimitMiddleware, set_worker_threads
@@ -24,6 +26,7 @@ from web.security import (
     NulRefusingMiddleware,
     SecurityHeadersMiddleware,
 )
+from web.services.jobs import make_worker
 from web.templating import STATIC_DIR, build_templates
 
 
@@ -44,7 +47,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         set_worker_threads(settings)
+        # The embedded default: imports, KPI refreshes and suggestions run in this process.
+        worker = WorkerThread(make_worker(app_engine)).start() if settings.embedded_worker else None
         yield
+        if worker is not None:
+            await anyio.to_thread.run_sync(worker.stop)  # lets the running job finish
         if owns_engine:
             app_engine.dispose()
 

@@ -32,6 +32,7 @@ MENU = (
     NavEntry("targets", "Targets", Permission.VIEW_DASHBOARD),
     NavEntry("labour_force", "Labour-force figures", Permission.IMPORT_LABOUR_FORCE),
     NavEntry("users", "Users", Permission.MANAGE_USERS),
+    NavEntry("jobs", "Background jobs", Permission.VIEW_JOBS),
 )
 
 

@@ -45,6 +45,7 @@ class Permission(StrEnum):
     IMPORT_LABOUR_FORCE = "import_labour_force"
     VIEW_AUDIT = "view_audit"
     VIEW_SUPPLY_DEMAND = "view_supply_demand"
+    VIEW_JOBS = "view_jobs"  # the background jobs and their errors (administrators)
 
 
 P = Permission

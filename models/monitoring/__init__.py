@@ -5,6 +5,6 @@ functions of ``matching.kpi`` over the database's rows (``records``), flattened 
 (``figures``) and stored per year (``store``, tables ``kpi_snapshot`` and ``kpi_figure``), so
 pages read stored numbers in milliseconds and the numbers are the KPI functions' numbers.
 Any write to the rows the KPIs read marks the snapshots stale (``watch``); a refresh
-(``store.refresh_year``, ``dbjobs refresh-kpi``, or the web app in the background) recomputes a
+(``store.refresh_year``, ``dbjobs refresh-kpi``, or a queued job that a write made) recomputes a
 year. ``read`` is the API for pages; ``drill`` lists the records behind a figure.
 """

@@ -10,6 +10,8 @@ from sqlalchemy import event, update
 from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session, col
 
+from models.jobs.queue import WAKE
+from models.monitoring.refresh_jobs import enqueue_refreshes
 from models.tables import (
     Course,
     EmploymentSpell,
@@ -39,8 +41,20 @@ WATCHED = frozenset(
 
 
 def mark_stale(session: Session) -> None:
-    """Flag every snapshot as out of date (inside the caller's transaction)."""
-    session.execute(update(KpiSnapshot).where(col(KpiSnapshot.stale).is_(False)).values(stale=True))
+    """Flag every snapshot as out of date and queue a refresh of each year that was current
+    (inside the caller's transaction)."""
+    years = session.execute(_MARK_STALE).scalars().all()
+    enqueue_refreshes(session, years)
+
+
+# The years whose snapshot this write made stale (a year already stale has its refresh queued).
+_MARK_STALE = (
+    update(KpiSnapshot)
+    .where(col(KpiSnapshot.stale).is_(False))
+    .values(stale=True)
+    .returning(col(KpiSnapshot.year))
+    .execution_options(synchronize_session=False)
+)
 
 
 def _touches_watched(session: Session) -> bool:
@@ -90,10 +104,11 @@ def _flag_before_commit(session: Session) -> None:
 def _flag_after_commit(session: Session) -> None:
     if session.info.pop("kpi_stale", False):
         with session.get_bind().connect() as connection:  # type: ignore[union-attr]
-            connection.execute(
-                update(KpiSnapshot).where(col(KpiSnapshot.stale).is_(False)).values(stale=True)
-            )
+            years = connection.execute(_MARK_STALE).scalars().all()
+            enqueue_refreshes(connection, years)
             connection.commit()  # its own connection, after the writer's commit (see above)
+        if years:
+            WAKE.set()
 
 
 @event.listens_for(Session, "after_rollback")

@@ -25,6 +25,7 @@ from models.tables.employment import (
     Vacancy,
     VacancySuggestion,
 )
+from models.tables.jobs import ExcelImport, ImportPart, Job
 from models.tables.monitoring import KpiFigure, KpiSnapshot
 from models.tables.monitoring_admin import TargetChange
 from models.tables.reference import (
@@ -55,8 +56,11 @@ __all__ = [
     "EmploymentSpell",
     "Enrolment",
     "Ethnicity",
+    "ExcelImport",
     "FollowUp",
+    "ImportPart",
     "Institution",
+    "Job",
     "KpiFigure",
     "KpiSnapshot",
     "LabourForceFigure",

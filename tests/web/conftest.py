@@ -20,7 +20,10 @@ VISITOR_TOKEN = "visitor-token-for-tests"
 
 @pytest.fixture
 def app(engine: Engine):
-    return create_app(Settings(database_url=str(engine.url)), engine=engine)
+    # No worker thread: tests run the queued jobs themselves (tests/web/jobs.py), so they
+    # know when the work is done; tests/web/test_jobs.py runs the embedded worker.
+    settings = Settings(database_url=str(engine.url), embedded_worker=False)
+    return create_app(settings, engine=engine)
 
 
 @pytest.fixture

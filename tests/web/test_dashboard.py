@@ -35,6 +35,7 @@ from tests import factories
 from tests.html import attr, attrs, data_attrs, find_all, first, one, parse, text
 from tests.web.dashboard_world import YEAR, build_world
 from tests.web.helpers import make_account, sign_in
+from tests.web.jobs import jobs, run_jobs
 from web.services import dashboard, kpi_labels
 from web.services.dashboard import charts as dashboard_charts
 from web.services.dashboard.sections import CUTS
@@ -307,7 +308,7 @@ def test_a_visitor_is_sent_to_sign_in(world, client) -> None:
     assert response.status_code == 303
 
 
-def test_a_stale_year_is_shown_as_stored_then_refreshed(world, official, session) -> None:
+def test_a_stale_year_is_shown_as_stored_then_refreshed(world, official, session, engine) -> None:
     person = factories.person(session, full_name="Lò Văn Mới", citizen_id="011201000099")
     course = factories.course(session, start_date=date(2025, 8, 1), end_date=date(2025, 9, 1))
     factories.enrolment(
@@ -315,9 +316,11 @@ def test_a_stale_year_is_shown_as_stored_then_refreshed(world, official, session
     )
     session.commit()
 
-    first = _dashboard(official)  # served as stored; the refresh runs after the response
+    first = _dashboard(official)  # served as stored; the write queued a refresh
     assert _freshness(first) == "true"
     assert _total(first) == "6"
+    assert [job.payload for job in jobs(engine) if job.kind == "kpi_refresh"] == [{"year": YEAR}]
+    assert run_jobs(engine) == 1  # a worker refreshes the year
     info = snapshot_info(session, YEAR)
     session.rollback()
     assert info is not None and not info.stale

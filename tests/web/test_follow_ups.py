@@ -23,11 +23,22 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from matching.kpi.dates import add_months
+from matching.kpi.ids import KpiId
 from models.clock import today
 from models.excel.follow_ups import FOLLOW_UP_COLUMNS
 from models.i18n import translate
+from models.monitoring.read import snapshot_info
+from models.monitoring.store import refresh_year
 from models.settings import Settings
-from models.tables import AuditEntry, EmploymentSpell, Enrolment, FollowUp, UserAccount
+from models.tables import (
+    AuditEntry,
+    EmploymentSpell,
+    Enrolment,
+    FollowUp,
+    KpiFigure,
+    KpiSnapshot,
+    UserAccount,
+)
 from tests import factories
 from tests.html import (
     attr,
@@ -41,6 +52,7 @@ from tests.html import (
     text,
 )
 from tests.web.helpers import make_account, sign_in
+from tests.web.jobs import jobs, run_jobs
 from web.app import create_app
 from web.services import follow_ups as follow_up_service
 from web.services.follow_ups import outcome_field
@@ -98,7 +110,9 @@ class World:
 
 @pytest.fixture
 def app(engine, tmp_path):
-    settings = Settings(database_url=str(engine.url), import_dir=tmp_path / "imp")
+    settings = Settings(
+        database_url=str(engine.url), import_dir=tmp_path / "imp", embedded_worker=False
+    )
     return create_app(settings, engine=engine)
 
 
@@ -461,3 +475,42 @@ def test_the_follow_up_template_downloads_with_its_columns(client, session, worl
 def test_graduations_stay_when_a_follow_up_is_stored(session, world):
     # Sanity of the world: recording touches follow_up only.
     assert session.exec(select(func.count()).select_from(Enrolment)).one() == 5
+
+
+# --- the KPI figures follow a save -----------------------------------------------------------
+
+
+def response_count(session: Session, year: int) -> int | None:
+    """How many graduates of ``year`` answered their 3-month follow-up, as stored."""
+    query = (
+        select(KpiFigure.numerator)
+        .join(KpiSnapshot, col(KpiSnapshot.id) == col(KpiFigure.snapshot_id))
+        .where(
+            col(KpiSnapshot.year) == year,
+            col(KpiFigure.kpi) == KpiId.AFTER_TRAINING_3,
+            col(KpiFigure.measure) == "response",
+            col(KpiFigure.dimension) == "",
+        )
+    )
+    found = session.exec(query).first()
+    session.rollback()
+    return found
+
+
+def test_a_saved_follow_up_queues_a_refresh_of_its_year_and_the_figures_follow(
+    client, engine, session, world
+):
+    year = session.get(Enrolment, world.due.id).graduated_on.year  # type: ignore[union-attr]
+    session.rollback()
+    refresh_year(engine, year)
+    before = response_count(session, year)
+    assert [job for job in jobs(engine) if job.kind == "kpi_refresh"] == []
+    as_user(client, session, world, "centre")
+    assert post(client, outcome(world.due)).status_code == 303
+    refreshes = [job for job in jobs(engine) if job.kind == "kpi_refresh"]
+    assert [(job.payload, job.status) for job in refreshes] == [({"year": year}, "queued")]
+    # Nobody opened a page: the worker refreshes the year (another year's half a minute later).
+    assert run_jobs(engine, within=timedelta(minutes=1)) == 1
+    assert response_count(session, year) == (before or 0) + 1
+    assert not snapshot_info(session, year).stale  # type: ignore[union-attr]
+    session.rollback()

@@ -21,7 +21,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from models.clock import today, utcnow
+from models.clock import today
+from models.db import unit_of_work
 from models.excel import read_table
 from models.excel.columns import (
     RESULT_COLUMNS,
@@ -29,9 +30,11 @@ from models.excel.columns import (
     TRAINEE_EXPORT_COLUMNS,
 )
 from models.i18n import translate
+from models.jobs import queue
+from models.jobs.kinds import JobKind, import_key
 from models.queries.admin_units import resolve_commune
 from models.settings import Settings
-from models.tables import AuditEntry, Course, Enrolment, Person, UserAccount
+from models.tables import AuditEntry, Course, Enrolment, ImportPart, Person, UserAccount
 from seed.reference import load_reference_data
 from tests import factories
 from tests.html import attr, body_rows, data_attrs, find_all, one, parse, table_rows, text, texts
@@ -40,9 +43,12 @@ from tests.web.helpers import make_account, sign_in
 from web.app import create_app
 from web.auth import ANONYMOUS_CSRF_COOKIE, CSRF_HEADER
 from web.services import imports as import_service
-from web.services.imports.store import ImportState, ImportStore, Status
+from web.services.imports import store
+from web.services.imports.store import Status
+from web.services.jobs import run_now
 
 from .conftest import VISITOR_TOKEN
+from .jobs import jobs, run_jobs
 
 HEADERS = {column.key: column.header for column in TRAINEE_COLUMNS}
 RESULT_HEADERS = {column.key: column.header for column in RESULT_COLUMNS}
@@ -151,13 +157,10 @@ class World:
 
 @pytest.fixture
 def app(engine, tmp_path):
-    settings = Settings(database_url=str(engine.url), import_dir=tmp_path / "imp")
+    settings = Settings(
+        database_url=str(engine.url), import_dir=tmp_path / "imp", embedded_worker=False
+    )
     return create_app(settings, engine=engine)
-
-
-@pytest.fixture
-def store(tmp_path) -> ImportStore:
-    return ImportStore(tmp_path / "imp")
 
 
 @pytest.fixture
@@ -285,23 +288,36 @@ def test_a_second_confirmation_does_not_import_twice(client, session, world):
     assert counts(session)[1:] == (3, 1)
 
 
-def test_only_one_of_two_simultaneous_claims_wins(store):
-    state = ImportState(
-        token=store.new_token(),
-        user_id=1,
-        kind="trainees",
-        course_id=1,
-        institution_id=1,
-        filename="x.xlsx",
-        file_sha256="0",
-        created_at="2026-01-01T00:00:00+00:00",
-        status=Status.READY,
-    )
-    store.save(state)
+def new_import(session: Session, world: World, user_id: int = 1, **fields: Any):
+    """An import row as an upload leaves it (status and progress overridable)."""
+    with unit_of_work(session):
+        state = store.create(
+            session,
+            upload=b"PK",
+            user_id=user_id,
+            kind="trainees",
+            course_id=world.course_id,
+            institution_id=world.institution_id,
+            filename="x.xlsx",
+            file_sha256="0",
+        )
+        if fields:
+            store.set_fields(session, state.id, **fields)
+    return state
+
+
+def test_only_one_of_eight_simultaneous_claims_wins(engine, session, world):
+    state = new_import(session, world, status=Status.READY)
     results: list[bool] = []
-    threads = [
-        threading.Thread(target=lambda: results.append(store.claim(state.token))) for _ in range(8)
-    ]
+    ready = threading.Barrier(8)
+
+    def confirm() -> None:
+        with Session(engine) as own:
+            ready.wait()
+            with unit_of_work(own):
+                results.append(store.claim(own, state.id))
+
+    threads = [threading.Thread(target=confirm) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -595,7 +611,7 @@ def test_the_form_asks_for_what_is_missing(client, session, world):
 
 
 def test_a_big_file_is_checked_and_written_in_the_background_with_progress(
-    client, session, world, monkeypatch
+    client, engine, session, world, monkeypatch, tmp_path
 ):
     as_user(client, session, world, "centre")
     monkeypatch.setattr(import_service, "INLINE_MAX_BYTES", 1000)
@@ -607,43 +623,52 @@ def test_a_big_file_is_checked_and_written_in_the_background_with_progress(
     session.commit()
     response = upload(client, world, trainee_file(several(1200)))
     assert response.headers["location"].endswith("/progress")
-    # The test client runs the background task before answering; the job is done.
+    waiting = parse(client.get(response.headers["location"]).text)
+    assert attr(waiting, "#import-job", "data-job") == "waiting"  # queued, no worker yet
+    assert run_jobs(engine) == 1  # a worker checks the file
     preview = client.get(response.headers["location"], follow_redirects=True)
     doc = parse(preview.text)
     assert attr(doc, "dd[data-field=status]", "data-status") == Status.READY
     assert text(one(doc, "dd[data-field=rows]")) == "1.200"
     confirm = client.post(attr(doc, "form#confirm-form", "action"), follow_redirects=False)
     assert confirm.headers["location"].endswith("/progress")
+    assert counts(session) == (0, 0, 0)  # nothing written until a worker takes the job
+    assert run_jobs(engine) == 1  # ... and writes it
+    done = client.get(confirm.headers["location"], follow_redirects=True)
+    assert attr(parse(done.text), "dd[data-field=status]", "data-status") == Status.DONE
     assert counts(session) == (1200, 1200, 1)
+    assert [(job.kind, job.status) for job in jobs(engine) if job.kind.startswith("import")] == [
+        ("import_check", "done"),
+        ("import_write", "done"),
+    ]
+    # Everything lived in the database: no file was written, and the rows read from the
+    # file are gone once written (the summary stays).
+    assert not (tmp_path / "imp").exists()
+    session.expire_all()
+    assert session.exec(select(func.count()).select_from(ImportPart)).one() == 0
+    session.rollback()
 
 
-def test_the_progress_page_refreshes_itself_until_the_work_is_done(client, session, world, store):
+def test_the_progress_page_refreshes_itself_until_the_work_is_done(client, session, world):
     as_user(client, session, world, "centre")
     user = session.exec(select(UserAccount).where(UserAccount.username == "centre")).one()
     user_id = user.id or 0
     session.rollback()
-    state = ImportState(
-        token=store.new_token(),
-        user_id=user_id,
-        kind="trainees",
-        course_id=world.course_id,
-        institution_id=world.institution_id,
-        filename="x.xlsx",
-        file_sha256="0",
-        created_at=utcnow().isoformat(),
-        status=Status.VALIDATING,
-        phase="checking",
-        done=250,
-        total=1000,
+    state = new_import(
+        session, world, user_id, status=Status.VALIDATING, phase="checking", done=250, total=1000
     )
-    store.save(state)
+    with unit_of_work(session):
+        queue.enqueue(
+            session, JobKind.IMPORT_CHECK, {"import_id": state.id}, key=import_key(state.id)
+        )
     response = client.get(f"/imports/{state.token}/progress")
     assert response.status_code == 200 and response.headers["refresh"] == "2"
     doc = parse(response.text)
     assert attr(doc, "meta[http-equiv=refresh]", "content") == "2"
     assert attr(doc, "progress#import-progress", "value") == "25"
     assert client.get(f"/imports/{state.token}", follow_redirects=False).status_code == 303
-    store.update(state.token, status=Status.READY)
+    with unit_of_work(session):
+        store.set_fields(session, state.id, status=Status.READY)
     finished = client.get(f"/imports/{state.token}/progress", follow_redirects=False)
     assert finished.headers["location"] == f"/imports/{state.token}"
 
@@ -903,7 +928,7 @@ def test_the_pages_are_in_english_when_chosen(client, session, world):
 
 
 @pytest.mark.bench
-def test_ten_thousand_rows_are_checked_and_written_in_reasonable_time(session, world, store):
+def test_ten_thousand_rows_are_checked_and_written_in_reasonable_time(engine, session, world):
     """Run with `-m bench`: the 10,000-row file of the brief, through the same use cases the
     pages call (the background task's), each part well under 30 s."""
     import time
@@ -920,22 +945,22 @@ def test_ten_thousand_rows_are_checked_and_written_in_reasonable_time(session, w
     user = session.exec(select(UserAccount).where(UserAccount.username == "centre")).one()
     principal = Principal(user=user, auth=None)  # type: ignore[arg-type]
     data = build_workbook(trainee_rows(10_000))
-    state = import_service.start_import(
+    state, check_job = import_service.start_import(
         session,
         principal=principal,
-        store=store,
         kind="trainees",
         course_id=world.course_id,
         filename="big.xlsx",
         data=data,
     )
     started = time.perf_counter()
-    import_service.validate_import(session.get_bind(), store, state.token)
+    assert run_now(engine, check_job)
     checked = time.perf_counter() - started
-    assert store.load(state.token).status == Status.READY  # type: ignore[union-attr]
-    import_service.claim_import(session, principal=principal, store=store, token=state.token)
+    assert store.get(session, state.id).status == Status.READY  # type: ignore[union-attr]
+    _, write_job = import_service.claim_import(session, principal=principal, token=state.token)
+    assert write_job is not None
     started = time.perf_counter()
-    import_service.write_import(session.get_bind(), store, state.token)
+    assert run_now(engine, write_job)
     written = time.perf_counter() - started
     print(f"10,000 rows: checked in {checked:.1f} s, written in {written:.1f} s")
     assert counts(session) == (10_000, 10_000, 1)

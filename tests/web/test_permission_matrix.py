@@ -88,6 +88,7 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "training_order_new": frozenset({"admin"}) | EMPLOYERS,
     "training_order_detail": STAFF_VIEW | {"institution_own", "employer_own"},
     "users": frozenset({"admin"}),
+    "jobs": frozenset({"admin"}),
     "user_new": frozenset({"admin"}),
     "imports": STAFF_VIEW | INSTITUTIONS,  # officials use its export forms
     "import_template": frozenset({"admin"}) | INSTITUTIONS,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import NoMatchFound
 
@@ -45,7 +45,6 @@ def dashboard(
     request: Request,
     session: SessionDep,
     engine: EngineDep,
-    background: BackgroundTasks,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_DASHBOARD))],
     lang: LanguageDep,
     year: str = "",
@@ -57,7 +56,7 @@ def dashboard(
     page = service.dashboard_page(
         session,
         engine,
-        background,
+        True,
         principal=principal,
         query={"year": year, "window": window, "cohort": cohort, "cut": cut},
         lang=lang,

@@ -1,8 +1,8 @@
 """Excel import and export pages: the form and history, template downloads, the preview with
 an error per row and column, the confirmation, the progress of a big file, and exports.
 
-Checking and writing a big file run in a background task after the response, so the user
-gets the progress page at once; small files are handled while the user waits.
+Checking and writing are queued jobs: a big file's are run by a worker and the user gets the
+progress page at once; a small file's are run by the request itself while the user waits.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from models.errors import InvalidError
 from models.ids import parse_id
 from web.auth import Principal
-from web.deps import EngineDep, LanguageDep, SessionDep, SettingsDep
+from web.deps import EngineDep, LanguageDep, SessionDep
 from web.forms import form_errors, redirect_to
 from web.permissions import Permission, allow
 from web.services import imports as service
@@ -27,33 +27,26 @@ from web.services.imports.export import (
     export_trainees,
     import_template,
 )
-from web.services.imports.preview import import_page, preview_view
-from web.services.imports.store import IN_PROGRESS, ImportStore, Status, store_for
+from web.services.imports.preview import import_page, preview_view, progress_view
+from web.services.imports.store import Status
+from web.services.jobs import run_now
 from web.templating import render
 
 router = APIRouter()
 REFRESH_SECONDS = 2
 
 
-def _store(settings: SettingsDep) -> ImportStore:
-    return store_for(settings)
-
-
-StoreDep = Annotated[ImportStore, Depends(_store)]
-
-
 def _page(
     request: Request,
     session: SessionDep,
     principal: Principal,
-    store: ImportStore,
     lang: str,
     *,
     errors: dict[str, list[str]] | None = None,
     chosen: Mapping[str, object] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    page = import_page(session, principal=principal, store=store)
+    page = import_page(session, principal=principal)
     context = {"page": page, "errors": errors or {}, "chosen": chosen or {}}
     return render(request, "imports.html", context, lang=lang, status_code=status_code)
 
@@ -63,20 +56,17 @@ def imports(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_TRAINEES))],
-    store: StoreDep,
     lang: LanguageDep,
 ) -> HTMLResponse:
-    return _page(request, session, principal, store, lang)
+    return _page(request, session, principal, lang)
 
 
 @router.post("/imports", name="import_upload")
 def import_upload(
     request: Request,
-    background: BackgroundTasks,
     session: SessionDep,
     engine: EngineDep,
     principal: Annotated[Principal, Depends(allow(Permission.IMPORT_TRAINEES))],
-    store: StoreDep,
     lang: LanguageDep,
     kind: Annotated[str, Form()] = "",
     course_id: Annotated[str, Form()] = "",
@@ -87,10 +77,9 @@ def import_upload(
     try:
         if file is None or not file.filename:
             raise InvalidError("file", "Choose the Excel file to upload.")
-        state = service.start_import(
+        state, job_id = service.start_import(
             session,
             principal=principal,
-            store=store,
             kind=kind,
             course_id=parse_id(course_id),
             filename=file.filename,
@@ -99,12 +88,10 @@ def import_upload(
     except InvalidError as error:
         errors = form_errors(error, lang)
         return _page(
-            request, session, principal, store, lang, errors=errors, chosen=chosen, status_code=400
+            request, session, principal, lang, errors=errors, chosen=chosen, status_code=400
         )
-    if service.is_small(data):
-        service.validate_import(engine, store, state.token)
+    if service.is_small(data) and run_now(engine, job_id):
         return redirect_to(request, "import_preview", token=state.token)
-    background.add_task(service.validate_import, engine, store, state.token)
     return redirect_to(request, "import_progress", token=state.token)
 
 
@@ -123,11 +110,10 @@ def import_preview(
     token: str,
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.IMPORT_TRAINEES))],
-    store: StoreDep,
     lang: LanguageDep,
 ) -> Response:
-    view = preview_view(session, principal=principal, store=store, token=token, lang=lang)
-    if view.state.status in IN_PROGRESS and not view.state.is_stalled():
+    view = preview_view(session, principal=principal, token=token, lang=lang)
+    if view.in_progress:
         return redirect_to(request, "import_progress", token=token)
     return render(request, "imports_preview.html", {"view": view, "Status": Status}, lang=lang)
 
@@ -136,19 +122,15 @@ def import_preview(
 def import_confirm(
     request: Request,
     token: str,
-    background: BackgroundTasks,
     session: SessionDep,
     engine: EngineDep,
     principal: Annotated[Principal, Depends(allow(Permission.IMPORT_TRAINEES))],
-    store: StoreDep,
 ) -> Response:
-    state, claimed = service.claim_import(session, principal=principal, store=store, token=token)
-    if not claimed:
+    state, job_id = service.claim_import(session, principal=principal, token=token)
+    if job_id is None:
         return redirect_to(request, "import_preview", token=token)
-    if state.rows <= service.INLINE_MAX_ROWS:
-        service.write_import(engine, store, token)
+    if state.rows <= service.INLINE_MAX_ROWS and run_now(engine, job_id):
         return redirect_to(request, "import_preview", token=token)
-    background.add_task(service.write_import, engine, store, token)
     return redirect_to(request, "import_progress", token=token)
 
 
@@ -156,16 +138,15 @@ def import_confirm(
 def import_progress(
     request: Request,
     token: str,
+    session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.IMPORT_TRAINEES))],
-    store: StoreDep,
     lang: LanguageDep,
 ) -> Response:
     """Reloads itself every two seconds (no JavaScript needed) until the work is done."""
-    state = service.own_import(store, principal, token)
-    if state.status not in IN_PROGRESS or state.is_stalled():
+    view = progress_view(session, principal=principal, token=token)
+    if not view.in_progress:
         return redirect_to(request, "import_preview", token=token)
-    percent = int(100 * state.done / state.total) if state.total else 0
-    context = {"state": state, "percent": percent, "refresh": REFRESH_SECONDS}
+    context = {"view": view, "state": view.state, "refresh": REFRESH_SECONDS}
     response = render(request, "imports_progress.html", context, lang=lang)
     response.headers["Refresh"] = str(REFRESH_SECONDS)
     response.headers["Cache-Control"] = "no-store"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from web.auth import Principal
@@ -24,12 +24,11 @@ def supply_demand(
     request: Request,
     engine: EngineDep,
     session: SessionDep,
-    background: BackgroundTasks,
     lang: LanguageDep,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_SUPPLY_DEMAND))],
     asked: Annotated[service.Asked, Depends()],
 ) -> Response:
-    choice, context = service.page(engine, session, background, principal, asked, lang=lang)
+    choice, context = service.page(engine, session, True, principal, asked, lang=lang)
     csv_path = str(request.url_for("supply_demand_csv").path)
     context["csv_url"] = csv_path + service.query_string(choice)
     return render(request, "supply_demand.html", context, lang=lang)

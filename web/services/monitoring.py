@@ -2,32 +2,30 @@
 
 A page asks for a year's figures with ``fresh_year``. A year never computed is computed at
 once (the page waits). A year that a write made stale, or that was computed before today (the
-after-training windows move with the calendar), is shown as stored while a refresh runs after
-the response; the page says when its figures were computed. One refresh per year runs at a time
-in a process.
+after-training windows move with the calendar), is shown as stored while a queued job
+refreshes it (models/monitoring/refresh_jobs.py); the page says when its figures were
+computed. Writes queue that job themselves, so the page usually finds it queued already.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import date
 
-from fastapi import BackgroundTasks
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from matching.kpi import WINDOWS
 from matching.kpi.dates import add_months
 from models.clock import today
-from models.db import end_read
+from models.db import end_read, unit_of_work
+from models.jobs import queue
+from models.jobs.kinds import kpi_refresh_key
 from models.monitoring.read import SnapshotInfo, snapshot_info
+from models.monitoring.refresh_jobs import enqueue_refreshes
 from models.monitoring.store import refresh_year
 
 log = logging.getLogger(__name__)
-
-_running: set[int] = set()
-_lock = threading.Lock()
 
 
 def needs_refresh(info: SnapshotInfo | None) -> bool:
@@ -41,31 +39,30 @@ def needs_refresh(info: SnapshotInfo | None) -> bool:
 
 
 def fresh_year(
-    engine: Engine, session: Session, year: int, background: BackgroundTasks | None
+    engine: Engine, session: Session, year: int, *, in_background: bool
 ) -> SnapshotInfo | None:
-    """The year's snapshot, computed now when there is none, refreshed after the response
-    when it is out of date (at once when no ``background`` is given)."""
+    """The year's snapshot, computed now when there is none; when it is out of date, a
+    refresh is queued (``in_background``) or run at once."""
     info = snapshot_info(session, year)
     if info is not None and not needs_refresh(info):
         return info
-    if info is None or background is None:
+    if info is None or not in_background:
         end_read(session)  # no transaction of this request stays open while it waits
-        refresh_once(engine, year)
+        report = refresh_year(engine, year)
+        log.info("KPI figures for %s computed in %.1f s", year, report.seconds)
         session.expire_all()  # read the new snapshot, not the one the session loaded
         return snapshot_info(session, year)
-    background.add_task(refresh_once, engine, year)
+    queue_refresh(session, year)
     return info
 
 
-def refresh_once(engine: Engine, year: int) -> None:
-    """Refresh ``year`` unless this process is already refreshing it."""
-    with _lock:
-        if year in _running:
-            return
-        _running.add(year)
-    try:
-        report = refresh_year(engine, year)
-        log.info("KPI figures for %s refreshed in %.1f s", year, report.seconds)
-    finally:
-        with _lock:
-            _running.discard(year)
+def queue_refresh(session: Session, year: int) -> None:
+    """Have ``year`` refreshed now: nothing to do when its refresh is running or due (checked
+    by a read first, so a page takes no write lock in the usual case); a refresh queued for
+    later is made due; else one is queued."""
+    key = kpi_refresh_key(year)
+    if queue.due_pending(session, key):
+        return
+    with unit_of_work(session):
+        if not queue.hurry(session, key):
+            enqueue_refreshes(session, [year], at_once=True)

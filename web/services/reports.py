@@ -67,7 +67,7 @@ def table_index() -> tuple[tuple[str, str], ...]:
 
 def yearly_report(engine: Engine, session: Session, year: int) -> Report:
     """The year's report from a current snapshot (computed now if missing or out of date)."""
-    info = fresh_year(engine, session, year, None)
+    info = fresh_year(engine, session, year, in_background=False)
     assert info is not None  # fresh_year computes a missing year
     figures = figure_table(session, year)
     return build_report(

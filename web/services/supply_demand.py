@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from babel.numbers import format_decimal
-from fastapi import BackgroundTasks
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -157,19 +156,19 @@ def query_string(choice: Choice) -> str:
 
 
 def _after_training(
-    engine: Engine, session: Session, period: Period, background: BackgroundTasks | None
+    engine: Engine, session: Session, period: Period, in_background: bool
 ) -> tuple[int, list[AfterTrainingRow]]:
     """The last full year before the period: its graduates' employment, lowest first (the
-    year's KPI figures computed first when missing, refreshed after the response when stale)."""
+    year's KPI figures computed first when missing, refreshed by a queued job when stale)."""
     year = period.first.year - 1
-    fresh_year(engine, session, year, background)
+    fresh_year(engine, session, year, in_background=in_background)
     return year, lowest_employment(session, after_training_by_occupation(session, year))
 
 
 def page(
     engine: Engine,
     session: Session,
-    background: BackgroundTasks | None,
+    in_background: bool,
     principal: Principal,
     asked: Asked,
     *,
@@ -179,7 +178,7 @@ def page(
     choice = _choice(session, asked)
     rows = _rows(session, choice)
     names = reference.place_names(session, on=today())
-    after_year, after_rows = _after_training(engine, session, choice.period, background)
+    after_year, after_rows = _after_training(engine, session, choice.period, in_background)
     context = {
         "choice": choice,
         "rows": rows,

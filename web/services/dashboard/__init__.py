@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from fastapi import BackgroundTasks
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -151,7 +150,7 @@ class DashboardPage:
 def dashboard_page(
     session: Session,
     engine: Engine,
-    background: BackgroundTasks | None,
+    in_background: bool,
     *,
     principal: Principal,
     query: dict[str, str],
@@ -159,12 +158,12 @@ def dashboard_page(
     href: Callable[[Shown], str | None],
 ) -> DashboardPage:
     """Everything the dashboard shows for the reader's choice (``query``: year, window,
-    cohort, cut); years never computed are computed now, stale ones after the response
+    cohort, cut); years never computed are computed now, stale ones by a queued job
     (the page says so)."""
     choice = parse_choice(*(query.get(name, "") for name in ("year", "window", "cohort", "cut")))
-    info = fresh_year(engine, session, choice.year, background)
+    info = fresh_year(engine, session, choice.year, in_background=in_background)
     if choice.cohort != choice.year:
-        fresh_year(engine, session, choice.cohort, background)
+        fresh_year(engine, session, choice.cohort, in_background=in_background)
     as_of = info.as_of if info is not None else today()
     labeller = Labeller(session, lang)
     year_targets = targets(session, choice.year)

@@ -5,22 +5,23 @@ message already in the reader's language."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from models.clock import VIETNAM
+from models.clock import local_time
 from models.excel import Column
 from models.formatting import format_date
 from models.i18n import translate
+from models.jobs import queue
+from models.jobs.kinds import FAILED, QUEUED, import_key
 from models.queries.course_rosters import CourseChoice, course_choices, institution_choices
-from models.tables import Course
+from models.tables import Course, Job
 from web.auth import Principal
 from web.permissions import Permission, allowed, institution_scope
-from web.services.imports import own_import
+from web.services.imports import own_import, store
 from web.services.imports.kinds import KINDS, ImportKind, import_kind
 from web.services.imports.rows import ROW_WIDE, RowChecks, RowIssue, display_cell
-from web.services.imports.store import ImportState, ImportStore, Status
+from web.services.imports.store import IN_PROGRESS, ImportState, Status
 
 FIRST_ROWS = 20  # valid rows shown to let the user see the file was read right
 MAX_ROWS_SHOWN = 200
@@ -75,6 +76,7 @@ class PreviewView:
     warnings: list[IssueLine] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     message: str = ""
+    in_progress: bool = False  # a job is checking or writing it: the progress page shows it
 
     @property
     def can_confirm(self) -> bool:
@@ -123,26 +125,67 @@ def _rows(
     return rows, hidden
 
 
-def preview_view(
-    session: Session, *, principal: Principal, store: ImportStore, token: str, lang: str
-) -> PreviewView:
-    state = own_import(store, principal, token)
+def preview_view(session: Session, *, principal: Principal, token: str, lang: str) -> PreviewView:
+    state = own_import(session, principal, token)
     kind = import_kind(state.kind)
     view = PreviewView(state=state, kind=kind, course=session.get(Course, state.course_id))
     view.file_errors = [translate(e["msgid"], lang, **e["params"]) for e in state.file_errors]
+    view.in_progress = _job_of(session, state) is not None
     if state.message:
         view.message = translate(state.message["msgid"], lang, **state.message["params"])
-    elif state.is_stalled():
+    elif state.status in IN_PROGRESS and not view.in_progress:
         view.message = translate(INTERRUPTED, lang)
-    report = store.load_part(token, "report")
+    report = store.load_part(session, state.id, store.REPORT)
     if report is None:
         return view
     checks = RowChecks.from_json(report)
     view.error_count = len(checks.errors)
     view.errors = _lines(checks.errors, kind, lang)
     view.warnings = _lines(checks.warnings, kind, lang)
-    view.rows, view.rows_hidden = _rows(store.load_part(token, "rows") or [], checks, kind, lang)
+    rows = store.load_part(session, state.id, store.ROWS) or []
+    view.rows, view.rows_hidden = _rows(rows, checks, kind, lang)
     return view
+
+
+def _job_of(session: Session, state: ImportState) -> Job | None:
+    """The job checking or writing an import in progress (None when it is not in progress,
+    or when its job failed for good or is gone)."""
+    if state.status not in IN_PROGRESS:
+        return None
+    job = queue.latest(session, import_key(state.id))
+    return None if job is None or job.status == FAILED else job
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    """An import being checked or written, and how its job stands."""
+
+    state: ImportState
+    job: Job | None
+
+    @property
+    def in_progress(self) -> bool:
+        return self.job is not None
+
+    @property
+    def percent(self) -> int:
+        total = self.state.total
+        return min(100, int(100 * self.state.done / total)) if total else 0
+
+    @property
+    def waiting(self) -> bool:
+        """Queued and never started: no worker has taken it yet."""
+        return self.job is not None and self.job.status == QUEUED and self.job.attempts == 0
+
+    @property
+    def retrying(self) -> bool:
+        """An attempt failed; it waits for the next one."""
+        return self.job is not None and self.job.status == QUEUED and self.job.attempts > 0
+
+
+def progress_view(session: Session, *, principal: Principal, token: str) -> ProgressView:
+    state = own_import(session, principal, token)
+    return ProgressView(state, _job_of(session, state))
 
 
 @dataclass(frozen=True)
@@ -154,7 +197,7 @@ class HistoryEntry:
     @property
     def uploaded(self) -> str:
         """dd/mm/yyyy hh:mm in Vietnam time."""
-        moment = datetime.fromisoformat(self.state.created_at).astimezone(VIETNAM)
+        moment = local_time(self.state.created_at)
         return f"{format_date(moment.date())} {moment:%H:%M}"
 
 
@@ -169,10 +212,10 @@ class ImportPage:
     kinds: list[ImportKind] = field(default_factory=lambda: list(KINDS.values()))
 
 
-def import_page(session: Session, *, principal: Principal, store: ImportStore) -> ImportPage:
+def import_page(session: Session, *, principal: Principal) -> ImportPage:
     scope = institution_scope(principal)
     courses = course_choices(session, scope)
-    history_states = store.for_user(principal.user.id or 0)
+    history_states = store.for_user(session, principal.user.id or 0)
     names = _course_labels(session, {state.course_id for state in history_states})
     history = [
         HistoryEntry(state, import_kind(state.kind).label, names.get(state.course_id, ""))

@@ -1,34 +1,37 @@
-"""Pending imports kept on the server between upload, preview and confirmation: JSON files in
-a folder (settings.import_dir, by default var/imports), named by a random token
-and bound to the user who uploaded the file.
+"""Imports kept in the database between upload, preview, confirmation and writing, so that a
+worker in any process or on any host can carry one on (models/tables/jobs.py).
 
-Each import has a small state file (status, progress, summary) that the progress page polls,
-and larger files beside it: the uploaded workbook until it is read, the rows read from it,
-and the validation report. A confirmation claims the import by creating a lock file with
-O_EXCL, which exactly one request can do, so a double submit never writes twice.
+An import is a small row (``ExcelImport``: status, progress, counts, messages) that the pages
+poll, and its bulky parts (``ImportPart``): the uploaded workbook until its rows are read,
+the rows, and the check's report. A confirmation claims the import with one conditional
+UPDATE (``ready`` -> ``writing``), which exactly one request can make, so a double submit
+never writes twice. The parts go when the import is written; an import never confirmed is
+deleted with its parts after a day (``purge``, run by a periodic job).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import threading
-import time
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
-from pathlib import Path
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from models.clock import utcnow
-from models.settings import Settings
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col
 
-KEEP_FOR = timedelta(days=7)  # finished and abandoned imports are deleted after this
+from models.clock import utcnow
+from models.db import unit_of_work
+from models.tables import ExcelImport, ImportPart
+
 PREVIEW_VALID_FOR = timedelta(hours=24)  # a preview older than this must be uploaded again
-STALLED_AFTER = timedelta(minutes=15)  # a job without progress this long was interrupted
+ABANDONED_AFTER = timedelta(days=1)  # an import never written is deleted after this
+KEEP_FINISHED_FOR = timedelta(days=30)  # a written import's summary stays in the history
+UPLOAD, ROWS, REPORT = "upload", "rows", "report"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-_update_lock = threading.Lock()
 
 
 class Status:
@@ -47,15 +50,16 @@ IN_PROGRESS = (Status.VALIDATING, Status.WRITING)
 class ImportState:
     """What the pages need to know about one import; no personal data."""
 
+    id: int
     token: str
     user_id: int
-    kind: str  # trainees | results
+    kind: str  # trainees | results | follow_ups
     course_id: int
     institution_id: int
     filename: str
     file_sha256: str
-    created_at: str
-    updated_at: str = ""
+    created_at: datetime
+    updated_at: datetime
     status: str = Status.VALIDATING
     phase: str = "reading"  # reading | checking | writing
     done: int = 0
@@ -67,117 +71,155 @@ class ImportState:
     message: dict[str, Any] | None = None  # why it failed: {msgid, params}
     duplicate_of: str | None = None  # token of an earlier, finished import of the same file
 
-    def is_stalled(self, now: datetime | None = None) -> bool:
-        if self.status not in IN_PROGRESS:
-            return False
-        updated = datetime.fromisoformat(self.updated_at or self.created_at)
-        return (now or utcnow()) - updated > STALLED_AFTER
+    @classmethod
+    def of(cls, row: ExcelImport) -> ImportState:
+        values = {name: getattr(row, name) for name in cls.__dataclass_fields__}
+        return cls(**values)
 
     def is_expired(self, now: datetime | None = None) -> bool:
-        created = datetime.fromisoformat(self.created_at)
-        return self.status == Status.READY and (now or utcnow()) - created > PREVIEW_VALID_FOR
+        age = (now or utcnow()) - _aware(self.created_at)
+        return self.status == Status.READY and age > PREVIEW_VALID_FOR
 
 
-class ImportStore:
-    """The folder of pending and finished imports."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def _path(self, token: str, suffix: str) -> Path:
-        if not _TOKEN.match(token):
-            raise ValueError("not an import token")
-        return self.root / f"{token}.{suffix}"
-
-    def _write_json(self, path: Path, value: Any) -> None:
-        """Write beside the target and rename over it: a reader never sees half a file."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{secrets.token_hex(4)}.part")
-        partial.write_text(json.dumps(value, ensure_ascii=False, default=str), "utf-8")
-        os.replace(partial, path)
-
-    def new_token(self) -> str:
-        return secrets.token_urlsafe(24)
-
-    def save(self, state: ImportState) -> None:
-        state.updated_at = utcnow().isoformat()
-        self._write_json(self._path(state.token, "json"), asdict(state))
-
-    def load(self, token: str) -> ImportState | None:
-        try:
-            path = self._path(token, "json")
-            return ImportState(**json.loads(path.read_text("utf-8")))
-        except (ValueError, OSError, TypeError):
-            return None
-
-    def update(self, token: str, **changes: Any) -> ImportState | None:
-        """Change some fields of a state (threads of this process take turns)."""
-        with _update_lock:
-            state = self.load(token)
-            if state is None:
-                return None
-            for name, value in changes.items():
-                setattr(state, name, value)
-            self.save(state)
-            return state
-
-    def save_part(self, token: str, part: str, value: Any) -> None:
-        self._write_json(self._path(token, f"{part}.json"), value)
-
-    def load_part(self, token: str, part: str) -> Any:
-        try:
-            return json.loads(self._path(token, f"{part}.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
-
-    def save_upload(self, token: str, data: bytes) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        self._path(token, "xlsx").write_bytes(data)
-
-    def take_upload(self, token: str) -> bytes:
-        """The uploaded workbook, removed from the folder once read."""
-        path = self._path(token, "xlsx")
-        data = path.read_bytes()
-        path.unlink(missing_ok=True)
-        return data
-
-    def claim(self, token: str) -> bool:
-        """True for the one caller that creates the lock file; False for every other."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        try:
-            handle = os.open(self._path(token, "lock"), os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            return False
-        os.close(handle)
-        return True
-
-    def for_user(self, user_id: int, limit: int = 20) -> list[ImportState]:
-        """The user's imports still kept, newest first."""
-        if not self.root.exists():
-            return []
-        found = []
-        for path in self.root.glob("*.json"):
-            if path.name.count(".") != 1:
-                continue  # a part file (rows, report), not a state
-            state = self.load(path.stem)
-            if state is not None and state.user_id == user_id:
-                found.append(state)
-        found.sort(key=lambda state: state.created_at, reverse=True)
-        return found[:limit]
-
-    def purge(self, older_than: timedelta = KEEP_FOR) -> int:
-        """Delete the files of imports untouched for `older_than`; returns how many files."""
-        if not self.root.exists():
-            return 0
-        # Compared with the files' modification times, so on the file system's clock.
-        cutoff = time.time() - older_than.total_seconds()  # clock: file times
-        removed = 0
-        for path in self.root.iterdir():
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-                removed += 1
-        return removed
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives stored moments back without their zone; they are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def store_for(settings: Settings) -> ImportStore:
-    return ImportStore(settings.import_dir)
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def create(session: Session, *, upload: bytes, **fields: Any) -> ImportState:
+    """A new import with its uploaded file (in the caller's unit of work)."""
+    now = utcnow()
+    row = ExcelImport(token=new_token(), created_at=now, updated_at=now, **fields)
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    session.add(ImportPart(import_id=row.id, part=UPLOAD, content=upload))
+    session.flush()
+    return ImportState.of(row)
+
+
+def find(session: Session, token: str) -> ImportState | None:
+    if not _TOKEN.match(token or ""):
+        return None
+    row = session.execute(select(ExcelImport).where(col(ExcelImport.token) == token)).scalar()
+    return None if row is None else ImportState.of(row)
+
+
+def get(session: Session, import_id: int) -> ImportState | None:
+    row = session.get(ExcelImport, import_id, populate_existing=True)
+    return None if row is None else ImportState.of(row)
+
+
+def set_fields(session: Session, import_id: int, **changes: Any) -> None:
+    """Change some fields of an import in the caller's transaction."""
+    session.execute(
+        update(ExcelImport)
+        .where(col(ExcelImport.id) == import_id)
+        .values(updated_at=utcnow(), **changes)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def update_now(engine: Engine, import_id: int, **changes: Any) -> None:
+    """Change some fields of an import in a short transaction of its own (progress)."""
+    with Session(engine) as session, unit_of_work(session):
+        set_fields(session, import_id, **changes)
+
+
+def claim(session: Session, import_id: int) -> bool:
+    """Move a checked import from ready to writing; True for the one caller that does it (in
+    the caller's unit of work: on PostgreSQL a second caller waits for the row, then finds
+    it no longer ready; on SQLite the write lock serialises them)."""
+    result = session.execute(
+        update(ExcelImport)
+        .where(col(ExcelImport.id) == import_id, col(ExcelImport.status) == Status.READY)
+        .values(status=Status.WRITING, phase="checking", done=0, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def save_part(session: Session, import_id: int, part: str, value: Any) -> None:
+    """Keep rows or a report as compressed JSON, replacing an earlier one."""
+    text = json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+    drop_parts(session, import_id, part)
+    session.add(ImportPart(import_id=import_id, part=part, content=zlib.compress(text, 6)))
+    session.flush()
+
+
+def load_part(session: Session, import_id: int, part: str) -> Any:
+    content = _content(session, import_id, part)
+    return None if content is None else json.loads(zlib.decompress(content))
+
+
+def load_upload(session: Session, import_id: int) -> bytes | None:
+    """The uploaded workbook, until its rows have been read."""
+    return _content(session, import_id, UPLOAD)
+
+
+def _content(session: Session, import_id: int, part: str) -> bytes | None:
+    query = select(col(ImportPart.content)).where(
+        col(ImportPart.import_id) == import_id, col(ImportPart.part) == part
+    )
+    found = session.execute(query).scalar()
+    return None if found is None else bytes(found)
+
+
+def drop_parts(session: Session, import_id: int, *parts: str) -> None:
+    """Delete some parts of an import (every part when none is named)."""
+    statement = delete(ImportPart).where(col(ImportPart.import_id) == import_id)
+    if parts:
+        statement = statement.where(col(ImportPart.part).in_(parts))
+    session.execute(statement.execution_options(synchronize_session=False))
+
+
+def for_user(session: Session, user_id: int, limit: int = 20) -> list[ImportState]:
+    """The user's imports still kept, newest first."""
+    query = (
+        select(ExcelImport)
+        .where(col(ExcelImport.user_id) == user_id)
+        .order_by(col(ExcelImport.created_at).desc(), col(ExcelImport.id).desc())
+        .limit(limit)
+    )
+    return [ImportState.of(row) for row in session.execute(query).scalars()]
+
+
+def earlier_import(session: Session, user_id: int, digest: str, course_id: int) -> str | None:
+    """The token of this user's written import of the same file into the same course."""
+    query = select(col(ExcelImport.token)).where(
+        col(ExcelImport.user_id) == user_id,
+        col(ExcelImport.file_sha256) == digest,
+        col(ExcelImport.course_id) == course_id,
+        col(ExcelImport.status) == Status.DONE,
+    )
+    return session.execute(query.limit(1)).scalar()
+
+
+def purge(session: Session, now: datetime | None = None) -> int:
+    """Delete imports never written (abandoned, invalid, failed) a day after their upload,
+    with their file and rows, and written imports' summaries after KEEP_FINISHED_FOR; an
+    import being written is left to its job. Returns how many imports were deleted (in the
+    caller's unit of work)."""
+    now = now or utcnow()
+    gone = or_(
+        and_(
+            col(ExcelImport.status).in_(
+                (Status.VALIDATING, Status.INVALID, Status.READY, Status.FAILED)
+            ),
+            col(ExcelImport.created_at) < now - ABANDONED_AFTER,
+        ),
+        and_(
+            col(ExcelImport.status) == Status.DONE,
+            col(ExcelImport.created_at) < now - KEEP_FINISHED_FOR,
+        ),
+    )
+    ids = list(session.execute(select(col(ExcelImport.id)).where(gone)).scalars())
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        session.execute(delete(ImportPart).where(col(ImportPart.import_id).in_(chunk)))
+        session.execute(delete(ExcelImport).where(col(ExcelImport.id).in_(chunk)))
+    return len(ids)
