@@ -25,7 +25,7 @@ from models.tables.employment import (
     Vacancy,
     VacancySuggestion,
 )
-from models.tables.monitoring import KpiFigure, KpiSnapshot
+from models.tables.monitoring import KpiFigure, KpiFigureValue, KpiSnapshot
 from models.tables.monitoring_admin import TargetChange
 from models.tables.reference import (
     AdminUnit,
@@ -58,6 +58,7 @@ __all__ = [
     "FollowUp",
     "Institution",
     "KpiFigure",
+    "KpiFigureValue",
     "KpiSnapshot",
     "LabourForceFigure",
     "LoginAttempt",

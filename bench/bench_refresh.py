@@ -1,0 +1,115 @@
+"""How long a KPI refresh takes, and how long it makes others wait (docs/kpi.md, "Refreshing
+without freezing the pages").
+
+Refreshes one year of an existing database (build one with `dbjobs generate-demo`) while a
+writer thread takes the write lock every 0.2 s (a unit of work that marks the snapshots stale,
+as a saved follow-up does) and a reader thread reads the year's figures every 0.2 s. Prints the
+time of each step of the refresh, the longest write transaction the refresh held, and the
+longest wait of the writer and of the reader.
+
+    .venv/bin/python bench/bench_refresh.py --url sqlite:////tmp/b10.sqlite3 --year 2025
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+
+def _timed(name: str, steps: dict[str, float], function: Callable[..., Any]) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            steps[name] = steps.get(name, 0.0) + time.perf_counter() - started
+
+    return wrapper
+
+
+def _write_spans(engine: Engine) -> list[float]:
+    """Durations of the transactions that wrote, filled in as they commit."""
+    spans: list[float] = []
+    opened: dict[int, list[Any]] = {}
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        opened[id(conn)] = [time.perf_counter(), False]
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _statement(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip()[:6].upper() in {"INSERT", "UPDATE", "DELETE"} and id(conn) in opened:
+            opened[id(conn)][1] = True
+
+    @event.listens_for(engine, "commit")
+    def _commit(conn: Any) -> None:
+        started, wrote = opened.pop(id(conn), (None, False))
+        if started is not None and wrote:
+            spans.append(time.perf_counter() - started)
+
+    return spans
+
+
+def _probe(engine: Engine, year: int, stop: threading.Event, waits: dict[str, list[float]]) -> None:
+    from models.db import unit_of_work
+    from models.monitoring.read import figure_table
+    from models.monitoring.watch import mark_stale
+
+    while not stop.is_set():
+        with Session(engine) as session:
+            started = time.perf_counter()
+            with unit_of_work(session):
+                mark_stale(session)
+            waits["writer"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            figure_table(session, year)
+            waits["reader"].append(time.perf_counter() - started)
+            session.rollback()
+        time.sleep(0.2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--as-of", default="2026-12-06")
+    args = parser.parse_args()
+
+    from models.db import make_engine
+    from models.monitoring import generations, store
+
+    engine = make_engine(args.url)
+    steps: dict[str, float] = {}
+    store.read_year = _timed("read rows", steps, store.read_year)  # type: ignore[assignment]
+    store.year_figures = _timed("compute", steps, store.year_figures)  # type: ignore[assignment]
+    for name in ("write_generation", "switch_generation", "drop_old_generations"):
+        setattr(store, name, _timed(name, steps, getattr(generations, name)))
+    spans = _write_spans(engine)
+    waits: dict[str, list[float]] = {"writer": [], "reader": []}
+    stop = threading.Event()
+    probe = threading.Thread(target=_probe, args=(engine, args.year, stop, waits))
+    probe.start()
+    try:
+        report = store.refresh_year(engine, args.year, as_of=date.fromisoformat(args.as_of))
+    finally:
+        stop.set()
+        probe.join()
+    print(f"refresh {args.year}: {report.figures} figures from {report.records} records")
+    print(
+        f"  total {report.seconds:.1f} s; " + "; ".join(f"{k} {v:.1f} s" for k, v in steps.items())
+    )
+    print(f"  write transactions: {len(spans)}, longest {max(spans, default=0) * 1000:.0f} ms")
+    for who, times in waits.items():
+        print(f"  {who}: {len(times)} probes, longest wait {max(times, default=0) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
