@@ -35,9 +35,6 @@ def read_year(session: Session, year: int, as_of: date) -> YearInput:
     """Every record the year's figures need, read in the caller's transaction."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     enrolments = load.enrolments_in(session, first, last)
-    graduates = [
-        e for e in enrolments if e.graduated_on is not None and first <= e.graduated_on <= last
-    ]
     orders = load.orders_requested(session, first, last)
     order_enrolments = load.enrolments_of_orders(session, [o.id for o in orders])
     return YearInput(
@@ -45,8 +42,8 @@ def read_year(session: Session, year: int, as_of: date) -> YearInput:
         as_of=as_of,
         enrolments=enrolments,
         spells=load.spells_starting(session, first, last),
-        graduate_spells=load.spells_of_people(session, [e.person_id for e in graduates]),
-        follow_ups=load.follow_ups_of(session, [e.enrolment_id for e in graduates]),
+        graduate_spells=load.spells_of_graduates(session, first, last),
+        follow_ups=load.follow_ups_of_graduates(session, first, last),
         orders=orders,
         order_enrolments=order_enrolments,
         order_spells=load.spells_of_people(session, [e.person_id for e in order_enrolments]),
