@@ -17,7 +17,9 @@ def encode_ids(ids: Iterable[int]) -> bytes | None:
         return None
     array.sort()
     deltas = np.diff(array, prepend=0).astype(np.int64)
-    return zlib.compress(deltas.tobytes(), 6)
+    # Level 1: a quarter of level 6's time for blobs about a third larger (measured on a year
+    # at 10x); the refresh compresses tens of millions of ids.
+    return zlib.compress(deltas.tobytes(), 1)
 
 
 def decode_ids(blob: bytes | None) -> np.ndarray[Any, np.dtype[np.int64]]:

@@ -34,11 +34,11 @@ from models.monitoring.figures import Figure
 from models.tables import KpiFigure, KpiFigureValue, KpiSnapshot
 
 BATCH_ROWS = 1000  # rows written in one transaction
-BATCH_BYTES = 1_000_000  # about this many bytes of compressed ids in one transaction
+BATCH_BYTES = 500_000  # about this many bytes of compressed ids in one transaction
 # On SQLite, the pause after each batch: a writer waiting for the lock polls at most every
 # 100 ms (SQLite's busy handler), and the lock is not handed over in order, so without a pause
 # back-to-back batches could keep it from the lock for seconds.
-SQLITE_PAUSE = 0.1
+SQLITE_PAUSE = 0.05
 
 FigureKey = tuple[str, str, str, str]  # kpi, measure, dimension, group key
 
@@ -93,9 +93,10 @@ def write_generation(engine: Engine, claim: Claim, figures: Sequence[Figure]) ->
     for chunk in _batches(engine, new_keys, lambda _key: 0):
         known.update(_insert_figures(engine, claim.snapshot_id, chunk))
     values = [{"figure_id": known[key], **row} for key, row in _unique(rows)]
+    table = KpiFigureValue.__table__  # type: ignore[attr-defined]
     for chunk in _batches(engine, values, _row_bytes):
         with Session(engine) as session, unit_of_work(session):
-            session.execute(insert(KpiFigureValue), chunk)
+            session.connection().execute(insert(table), chunk)  # no ORM work under the lock
 
 
 def switch_generation(
