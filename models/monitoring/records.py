@@ -53,7 +53,8 @@ def _records(session: Session, query: RowsSelect, record_type: Any) -> list[Any]
     query itself."""
     result = session.connection().execute(query)
     names = tuple(result.keys())
-    return [record_type(**dict(zip(names, row, strict=True))) for row in result]
+    rows = result.all()  # one fetch: iterating would fetch row by row
+    return [record_type(**dict(zip(names, row, strict=True))) for row in rows]
 
 
 def _person_columns() -> list[Any]:
