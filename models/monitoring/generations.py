@@ -33,8 +33,8 @@ from models.monitoring.codec import encode_ids
 from models.monitoring.figures import Figure
 from models.tables import KpiFigure, KpiFigureValue, KpiSnapshot
 
-BATCH_ROWS = 1000  # rows written in one transaction
-BATCH_BYTES = 500_000  # about this many bytes of compressed ids in one transaction
+BATCH_ROWS = 500  # rows written in one transaction
+BATCH_BYTES = 250_000  # about this many bytes of compressed ids in one transaction
 # On SQLite, the pause after each batch: a writer waiting for the lock polls at most every
 # 100 ms (SQLite's busy handler), and the lock is not handed over in order, so without a pause
 # back-to-back batches could keep it from the lock for seconds.
