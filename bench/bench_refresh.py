@@ -24,6 +24,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+BASELINE = 6.0  # seconds the probe runs before the refresh starts (the first ~1 s: imports)
+
 
 def _timed(name: str, steps: dict[str, list[float]], function: Callable[..., Any]) -> Any:
     """``function``, adding its wall and CPU seconds to ``steps[name]``."""
@@ -69,17 +71,17 @@ def _probe(url: str, year: int, stop: Any, results: Any) -> None:
     from models.monitoring.watch import mark_stale
 
     engine = make_engine(url)
-    waits: dict[str, list[float]] = {"writer": [], "reader": []}
+    waits: dict[str, list[tuple[float, float]]] = {"writer": [], "reader": []}
 
     while not stop.is_set():
         with Session(engine) as session:
             started = time.perf_counter()
             with unit_of_work(session):
                 mark_stale(session)
-            waits["writer"].append(time.perf_counter() - started)
+            waits["writer"].append((time.time(), time.perf_counter() - started))
             started = time.perf_counter()
             figure_table(session, year)
-            waits["reader"].append(time.perf_counter() - started)
+            waits["reader"].append((time.time(), time.perf_counter() - started))
             session.rollback()
         time.sleep(0.2)
     results.put(waits)
@@ -106,15 +108,15 @@ def main() -> None:
     stop, results = multiprocessing.Event(), multiprocessing.Queue()
     probe = multiprocessing.Process(target=_probe, args=(args.url, args.year, stop, results))
     probe.start()
-    time.sleep(1.0)  # the probe's imports
-    cpu = time.thread_time()
+    time.sleep(BASELINE)  # the probe's imports, then its waits without a refresh
+    began, cpu = time.time(), time.thread_time()
     try:
         report = store.refresh_year(engine, args.year, as_of=date.fromisoformat(args.as_of))
     finally:
         stop.set()
         waits = results.get()
         probe.join()
-    cpu = time.thread_time() - cpu
+    cpu, ended = time.thread_time() - cpu, time.time()
     print(f"refresh {args.year}: {report.figures} figures from {report.records} records")
     print(
         f"  total {report.seconds:.1f} s ({cpu:.1f} s CPU); "
@@ -122,7 +124,12 @@ def main() -> None:
     )
     print(f"  write transactions: {len(spans)}, longest {max(spans, default=0) * 1000:.0f} ms")
     for who, times in waits.items():
-        print(f"  {who}: {len(times)} probes, longest wait {max(times, default=0) * 1000:.0f} ms")
+        during = [wait for at, wait in times if began <= at <= ended]
+        before = [wait for at, wait in times if at < began]
+        print(
+            f"  {who}: {len(during)} probes during the refresh, longest {max(during) * 1000:.0f} ms"
+            f" (before it: {len(before)} probes, longest {max(before, default=0) * 1000:.0f} ms)"
+        )
 
 
 if __name__ == "__main__":
