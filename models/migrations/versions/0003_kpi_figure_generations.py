@@ -24,13 +24,24 @@ depends_on: str | Sequence[str] | None = None
 VALUE_COLUMNS = "value, numerator, denominator, record_kind, note, ids, base_ids"
 
 
-def _value_columns() -> list[sa.Column[object]]:
+def _value_columns(text_default: str | None = None) -> list[sa.Column[object]]:
+    """The number's columns; ``text_default`` fills the two text columns of existing rows."""
     return [
         sa.Column("value", sa.Float(), nullable=True),
         sa.Column("numerator", sa.Integer(), nullable=True),
         sa.Column("denominator", sa.Integer(), nullable=True),
-        sa.Column("record_kind", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
-        sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column(
+            "record_kind",
+            sqlmodel.sql.sqltypes.AutoString(length=12),
+            nullable=False,
+            server_default=text_default,
+        ),
+        sa.Column(
+            "note",
+            sqlmodel.sql.sqltypes.AutoString(length=200),
+            nullable=False,
+            server_default=text_default,
+        ),
         sa.Column("ids", sa.LargeBinary(), nullable=True),
         sa.Column("base_ids", sa.LargeBinary(), nullable=True),
     ]
@@ -61,16 +72,22 @@ def upgrade() -> None:
         f"SELECT id, 1, {VALUE_COLUMNS} FROM kpi_figure"
     )
     op.execute("UPDATE kpi_snapshot SET generation = 1, last_generation = 1")
-    with op.batch_alter_table("kpi_figure", schema=None) as batch_op:
-        for name in VALUE_COLUMNS.split(", "):
-            batch_op.drop_column(name)
+    _drop_columns("kpi_figure", VALUE_COLUMNS.split(", "))
+
+
+def _drop_columns(table: str, names: list[str]) -> None:
+    for name in names:
+        if op.get_bind().dialect.name == "sqlite":
+            # SQLite >= 3.35 drops a plain column in place. Alembic's batch mode would copy the
+            # table and drop the old one, which other tables' rows reference.
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {name}")
+        else:
+            op.drop_column(table, name)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("kpi_figure", schema=None) as batch_op:
-        for column in _value_columns():
-            if not column.nullable:
-                column.server_default = sa.text("''")
+        for column in _value_columns(text_default=""):
             batch_op.add_column(column)
     current = (
         "(SELECT v.{name} FROM kpi_figure_value v JOIN kpi_snapshot s"
@@ -86,6 +103,4 @@ def downgrade() -> None:
     ]
     op.execute("UPDATE kpi_figure SET " + ", ".join(settings))
     op.drop_table("kpi_figure_value")
-    with op.batch_alter_table("kpi_snapshot", schema=None) as batch_op:
-        batch_op.drop_column("last_generation")
-        batch_op.drop_column("generation")
+    _drop_columns("kpi_snapshot", ["last_generation", "generation"])
