@@ -10,15 +10,15 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlmodel import Session, col
 
 from matching import kpi
 from matching.kpi import Dimension, KpiId, Measure
+from models.monitoring.codec import decode_ids
 from models.monitoring.figures import TOTAL
 from models.monitoring.records import targets_of
-from models.monitoring.store import decode_ids
-from models.tables import KpiFigure, KpiSnapshot
+from models.tables import KpiFigure, KpiFigureValue, KpiSnapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +120,25 @@ _COLUMNS = (
     col(KpiFigure.measure),
     col(KpiFigure.dimension),
     col(KpiFigure.group_key),
-    col(KpiFigure.value),
-    col(KpiFigure.numerator),
-    col(KpiFigure.denominator),
-    col(KpiFigure.record_kind),
-    col(KpiFigure.note),
+    col(KpiFigureValue.value),
+    col(KpiFigureValue.numerator),
+    col(KpiFigureValue.denominator),
+    col(KpiFigureValue.record_kind),
+    col(KpiFigureValue.note),
 )
+
+
+def _current(query: Any) -> Any:
+    """``query`` over figures, joined to their snapshot and to the values of the snapshot's
+    current generation: one statement, so it sees one generation whole (a refresh writes the
+    next one beside it and switches in one tiny transaction)."""
+    return query.join(KpiSnapshot, col(KpiSnapshot.id) == col(KpiFigure.snapshot_id)).join(
+        KpiFigureValue,
+        and_(
+            col(KpiFigureValue.figure_id) == col(KpiFigure.id),
+            col(KpiFigureValue.generation) == col(KpiSnapshot.generation),
+        ),
+    )
 
 
 def figure_table(
@@ -136,11 +149,7 @@ def figure_table(
     dimensions: Iterable[Dimension] | None = None,
 ) -> FigureTable:
     """The year's stored figures, optionally only some KPIs and dimensions ('' is the total)."""
-    query = (
-        select(*_COLUMNS)
-        .join(KpiSnapshot, col(KpiSnapshot.id) == col(KpiFigure.snapshot_id))
-        .where(col(KpiSnapshot.year) == year)
-    )
+    query = _current(select(*_COLUMNS).select_from(KpiFigure)).where(col(KpiSnapshot.year) == year)
     if kpis is not None:
         query = query.where(col(KpiFigure.kpi).in_(list(kpis)))
     if dimensions is not None:
@@ -160,9 +169,9 @@ def group_figures(
 def figure_by_id(session: Session, figure_id: int) -> tuple[StoredFigure, int] | None:
     """A stored figure and its year."""
     row = session.execute(
-        select(*_COLUMNS, col(KpiSnapshot.year))
-        .join(KpiSnapshot, col(KpiSnapshot.id) == col(KpiFigure.snapshot_id))
-        .where(col(KpiFigure.id) == figure_id)
+        _current(select(*_COLUMNS, col(KpiSnapshot.year)).select_from(KpiFigure)).where(
+            col(KpiFigure.id) == figure_id
+        )
     ).first()
     if row is None:
         return None
@@ -173,8 +182,9 @@ def figure_ids(
     session: Session, figure_id: int, *, base: bool = False
 ) -> np.ndarray[Any, np.dtype[np.int64]]:
     """The sorted ids of the records behind a figure (``base``: behind its denominator)."""
-    column = col(KpiFigure.base_ids) if base else col(KpiFigure.ids)
-    blob = session.execute(select(column).where(col(KpiFigure.id) == figure_id)).scalar()
+    column = col(KpiFigureValue.base_ids) if base else col(KpiFigureValue.ids)
+    query = _current(select(column).select_from(KpiFigure)).where(col(KpiFigure.id) == figure_id)
+    blob = session.execute(query).scalar()
     return decode_ids(blob)
 
 

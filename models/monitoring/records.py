@@ -47,6 +47,16 @@ RowsSelect: TypeAlias = Select[*tuple[Any, ...]]
 CHUNK = 5000  # ids per IN (...) list: well under SQLite's and PostgreSQL's limits
 
 
+def _records(session: Session, query: RowsSelect, record_type: Any) -> list[Any]:
+    """The query's rows as records. Plain tuples through the session's connection: building
+    an ORM row and its mapping for each of a few hundred thousand rows cost more than the
+    query itself."""
+    result = session.connection().execute(query)
+    names = tuple(result.keys())
+    rows = result.all()  # one fetch: iterating would fetch row by row
+    return [record_type(**dict(zip(names, row, strict=True))) for row in rows]
+
+
 def _person_columns() -> list[Any]:
     return [
         col(Person.sex),
@@ -102,7 +112,7 @@ def enrolments_in(session: Session, first: date, last: date) -> list[EnrolmentRe
             col(Course.end_date).between(first, last),
         )
     )
-    return [EnrolmentRecord(**row._mapping) for row in session.execute(query)]
+    return _records(session, query, EnrolmentRecord)
 
 
 def enrolments_of_orders(session: Session, order_ids: Iterable[int]) -> list[EnrolmentRecord]:
@@ -158,7 +168,17 @@ def _spell_select() -> RowsSelect:
 def spells_starting(session: Session, first: date, last: date) -> list[EmploymentRecord]:
     """Employment spells that started between ``first`` and ``last`` (K2, K3, K6)."""
     query = _spell_select().where(col(EmploymentSpell.start_date).between(first, last))
-    return [EmploymentRecord(**row._mapping) for row in session.execute(query)]
+    return _records(session, query, EmploymentRecord)
+
+
+def spells_of_graduates(session: Session, first: date, last: date) -> list[EmploymentRecord]:
+    """Every spell of the people who graduated between ``first`` and ``last`` (K7): one query
+    rather than a list of their ids."""
+    graduates = select(col(Enrolment.person_id)).where(
+        col(Enrolment.graduated_on).between(first, last)
+    )
+    query = _spell_select().where(col(EmploymentSpell.person_id).in_(graduates))
+    return _records(session, query, EmploymentRecord)
 
 
 def spells_of_people(session: Session, person_ids: Iterable[int]) -> list[EmploymentRecord]:
@@ -170,7 +190,18 @@ def spells_of_people(session: Session, person_ids: Iterable[int]) -> list[Employ
 
 def follow_ups_of(session: Session, enrolment_ids: Iterable[int]) -> list[FollowUpRecord]:
     """The follow-up rows of these enrolments, with the enrolment's dimensions (K7)."""
-    query = (
+    query = _follow_up_select()
+    return _in_chunks(session, query, col(FollowUp.enrolment_id), enrolment_ids, FollowUpRecord)
+
+
+def follow_ups_of_graduates(session: Session, first: date, last: date) -> list[FollowUpRecord]:
+    """The follow-up rows of the graduations between ``first`` and ``last`` (K7)."""
+    query = _follow_up_select().where(col(Enrolment.graduated_on).between(first, last))
+    return _records(session, query, FollowUpRecord)
+
+
+def _follow_up_select() -> RowsSelect:
+    return (
         select(
             *_person_columns(),
             col(FollowUp.id).label("follow_up_id"),
@@ -195,7 +226,6 @@ def follow_ups_of(session: Session, enrolment_ids: Iterable[int]) -> list[Follow
         .join(TrainingOccupation, col(TrainingOccupation.id) == col(Course.occupation_id))
         .outerjoin(CommuneZone, _current_zone())
     )
-    return _in_chunks(session, query, col(FollowUp.enrolment_id), enrolment_ids, FollowUpRecord)
 
 
 def orders_requested(session: Session, first: date, last: date) -> list[OrderRecord]:
@@ -297,6 +327,5 @@ def _in_chunks(
     records: list[Any] = []
     for start in range(0, len(unique), CHUNK):
         chunk = unique[start : start + CHUNK]
-        rows = session.execute(query.where(column.in_(chunk)))
-        records.extend(record_type(**row._mapping) for row in rows)
+        records.extend(_records(session, query.where(column.in_(chunk)), record_type))
     return records

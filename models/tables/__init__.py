@@ -26,7 +26,7 @@ from models.tables.employment import (
     VacancySuggestion,
 )
 from models.tables.jobs import ExcelImport, ImportPart, Job
-from models.tables.monitoring import KpiFigure, KpiSnapshot
+from models.tables.monitoring import KpiFigure, KpiFigureValue, KpiSnapshot
 from models.tables.monitoring_admin import TargetChange
 from models.tables.reference import (
     AdminUnit,
@@ -62,6 +62,7 @@ __all__ = [
     "Institution",
     "Job",
     "KpiFigure",
+    "KpiFigureValue",
     "KpiSnapshot",
     "LabourForceFigure",
     "LoginAttempt",

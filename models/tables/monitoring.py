@@ -1,6 +1,10 @@
 """The KPI snapshot: every figure of the officials' dashboard for one year, computed by the pure
 functions of ``matching.kpi`` and stored so that pages read them in milliseconds. The ids behind
-each figure are kept (compressed) so that every number opens its records."""
+each figure are kept (compressed) so that every number opens its records.
+
+A refresh writes a year's new figures as a new *generation* in small transactions, then makes
+it the snapshot's current generation in one tiny transaction, then deletes the old one: readers
+join on the current generation, so they see the old figures or the new ones, never a mix."""
 
 from __future__ import annotations
 
@@ -14,7 +18,8 @@ from models.clock import utcnow
 
 class KpiSnapshot(SQLModel, table=True):
     """One year's figures as of a day. ``stale`` is set by any write to the rows the KPIs read;
-    a refresh recomputes the year and clears it."""
+    a refresh recomputes the year and clears it. ``generation`` is the generation of figure
+    values readers see (0: none stored yet); ``last_generation`` the last one a refresh took."""
 
     __tablename__ = "kpi_snapshot"
     id: int | None = Field(default=None, primary_key=True)
@@ -24,12 +29,14 @@ class KpiSnapshot(SQLModel, table=True):
     stale: bool = False
     seconds: float = 0.0  # how long the last computation took
     records: int = 0  # how many input records it read
+    generation: int = 0
+    last_generation: int = 0
 
 
 class KpiFigure(SQLModel, table=True):
-    """One number: a KPI's measure for one group of one dimension ('' and '' for the total).
-    ``ids`` are the records behind the number (``base_ids`` those behind a rate's denominator),
-    sorted and compressed; ``record_kind`` says which table they are ids of."""
+    """Which number: a KPI's measure for one group of one dimension ('' and '' for the total).
+    The row and its id outlive refreshes, so a link to a figure's drill-down still opens after
+    one; the number itself is in ``KpiFigureValue``, one row per generation."""
 
     __tablename__ = "kpi_figure"
     __table_args__ = (Index("ix_kpi_figure_lookup", "snapshot_id", "kpi", "dimension"),)
@@ -39,6 +46,16 @@ class KpiFigure(SQLModel, table=True):
     measure: str = Field(max_length=30)
     dimension: str = Field(default="", max_length=30)
     group_key: str = Field(default="", max_length=60)
+
+
+class KpiFigureValue(SQLModel, table=True):
+    """A figure's number in one generation. ``ids`` are the records behind the number
+    (``base_ids`` those behind a rate's denominator), sorted and compressed; ``record_kind``
+    says which table they are ids of."""
+
+    __tablename__ = "kpi_figure_value"
+    figure_id: int = Field(foreign_key="kpi_figure.id", primary_key=True)
+    generation: int = Field(primary_key=True)
     value: float | None = None
     numerator: int | None = None
     denominator: int | None = None
