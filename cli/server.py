@@ -24,4 +24,6 @@ def serve(
 
 def run_server(cli: Cli, host: str, port: int) -> None:
     settings = replace(Settings.from_env(), database_url=cli.database_url)
-    uvicorn.run(create_app(settings), host=host, port=port)
+    # The app itself believes X-Forwarded-* from TRUSTED_PROXIES only (web/app.py); uvicorn's
+    # own handling would trust 127.0.0.1 whatever the settings say.
+    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=False)

@@ -9,7 +9,8 @@ from models.tables import AuditEntry, UserAccount
 from tests.html import links, one, parse, text, texts
 from tests.web.helpers import PASSWORD, csrf_token, make_account, sign_in
 from web.auth import SESSION_COOKIE
-from web.services.auth import MAX_FAILED_SIGN_INS, revoke_all_sessions
+from web.services.auth import revoke_all_sessions
+from web.services.sign_in_guard import PER_ACCOUNT
 
 
 def _post_login(client, username, password):
@@ -54,12 +55,19 @@ def test_an_unknown_user_gets_the_same_answer_as_a_wrong_password(bare_client, s
     ]
 
 
-def test_repeated_failures_lock_the_account_for_a_while(bare_client, session):
+def test_repeated_failures_from_a_new_place_are_slowed_down_not_locked(bare_client, session):
+    """From an address and a browser that never signed in to the account, the right password
+    waits too once the free tries are spent; the refusal says for how long."""
     make_account(session, "official", "can.bo")
-    for _ in range(MAX_FAILED_SIGN_INS):
+    for _ in range(PER_ACCOUNT.free):
         assert _post_login(bare_client, "can.bo", "sai").status_code == 400
     response = _post_login(bare_client, "can.bo", PASSWORD)  # even the right password
     assert response.status_code == 429
+    seconds = int(response.headers["retry-after"])
+    assert 0 < seconds <= PER_ACCOUNT.base_seconds
+    assert texts(parse(response.text), "[role=alert]") == [
+        translate("Too many failed sign-ins. Try again in {seconds} seconds.", "vi", seconds=seconds)
+    ]
     assert SESSION_COOKIE not in bare_client.cookies
 
 
