@@ -66,7 +66,9 @@ def test_repeated_failures_from_a_new_place_are_slowed_down_not_locked(bare_clie
     seconds = int(response.headers["retry-after"])
     assert 0 < seconds <= PER_ACCOUNT.base_seconds
     assert texts(parse(response.text), "[role=alert]") == [
-        translate("Too many failed sign-ins. Try again in {seconds} seconds.", "vi", seconds=seconds)
+        translate(
+            "Too many failed sign-ins. Try again in {seconds} seconds.", "vi", seconds=seconds
+        )
     ]
     assert SESSION_COOKIE not in bare_client.cookies
 

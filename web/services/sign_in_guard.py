@@ -44,14 +44,16 @@ PRUNE_EVERY = 100  # attempts; successes always prune
 
 @dataclass(frozen=True)
 class Backoff:
-    """`free` failures cost nothing; each one after them doubles the wait, up to `cap`."""
+    """`free` attempts may fail back to back; after that, the next attempt waits
+    `base_seconds` after the latest failure, and each further failure doubles it, up to
+    `cap_seconds`."""
 
     free: int
     base_seconds: float
     cap_seconds: float
 
     def seconds_after_last(self, failures: int) -> float:
-        if failures < self.free or failures == 0:
+        if failures < self.free:
             return 0.0
         return min(self.base_seconds * 2 ** (failures - self.free), self.cap_seconds)
 
@@ -59,7 +61,7 @@ class Backoff:
 PER_ADDRESS = Backoff(free=5, base_seconds=2, cap_seconds=900)
 PER_ACCOUNT = Backoff(free=5, base_seconds=2, cap_seconds=900)
 USUAL_SOURCE = Backoff(free=5, base_seconds=1, cap_seconds=300)
-UNDER_ATTACK = Backoff(free=0, base_seconds=2, cap_seconds=900)
+UNDER_ATTACK = Backoff(free=1, base_seconds=2, cap_seconds=900)  # a first try still goes
 
 
 @dataclass(frozen=True)
