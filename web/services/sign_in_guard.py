@@ -181,7 +181,7 @@ def _usual_match(
             .where(condition)
         ).one()
         if latest is not None:
-            return condition & (col(LoginAttempt.at) > _aware(latest))
+            return condition & (col(LoginAttempt.at) >= _aware(latest))
     return None
 
 
