@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from models.accounts import hash_password
 from models.i18n import translate
 from models.tables import AuditEntry, UserAccount
 from tests.html import links, one, parse, text, texts
@@ -135,3 +136,17 @@ def test_the_menu_shows_each_role_its_own_areas(client, session):
     links = _menu_routes(client.get("/").text)
     assert "/vacancies" in links and "/board" in links
     assert "/courses" not in links and "/users" not in links
+
+
+def test_an_older_short_password_still_signs_in(bare_client, session):
+    """The 12-character rule applies when a password is set, not to accounts made before."""
+    session.add(
+        UserAccount(
+            username="can.bo.cu",
+            full_name="Cán bộ cũ",
+            role="official",
+            password_hash=hash_password("8-ky-tu!"),
+        )
+    )
+    session.commit()
+    assert _post_login(bare_client, "can.bo.cu", "8-ky-tu!").status_code == 303

@@ -5,6 +5,7 @@ across the site raises an alert without locking anyone. State lives in the datab
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -181,3 +182,22 @@ def test_old_attempts_are_pruned(app, session):
     left = {row.username for row in session.exec(select(LoginAttempt))}
     assert left == {"moi", "can.bo"}
     assert session.exec(select(LoginAttempt).where(col(LoginAttempt.username) == "can.bo")).one()
+
+
+@pytest.mark.today("2026-12-10")
+def test_parallel_guesses_are_counted_before_any_password_is_checked(app, session, time_machine):
+    """Twelve guesses sent at once from one address: only the free ones get a password
+    checked; the attempt is recorded before the check, under a lock per address."""
+    time_machine.move_to(datetime(2026, 12, 10, 2, 0, tzinfo=UTC), tick=False)
+    make_account(session, "official", "can.bo")
+    browsers = [client_at(app, ATTACKER) for _ in range(12)]
+    tokens = [csrf_token(browser, "/login") for browser in browsers]
+
+    def guess(n: int) -> int:
+        data = {"username": "can.bo", "password": f"doan-{n}", "csrf_token": tokens[n]}
+        return browsers[n].post("/login", data=data, follow_redirects=False).status_code
+
+    with ThreadPoolExecutor(max_workers=len(browsers)) as pool:
+        answers = sorted(pool.map(guess, range(len(browsers))))
+    free = PER_ADDRESS.free
+    assert answers == [400] * free + [429] * (len(browsers) - free)
