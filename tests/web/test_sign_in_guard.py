@@ -145,9 +145,11 @@ def _fail_many(session: Session, count: int, now: datetime) -> None:
     session.commit()
 
 
+@pytest.mark.today("2026-12-10")
 def test_many_failures_across_the_site_raise_an_alert_and_slow_only_unknown_addresses(
-    app, session, caplog
+    app, session, caplog, time_machine
 ):
+    time_machine.move_to(datetime(2026, 12, 10, 2, 0, tzinfo=UTC), tick=False)
     make_account(session, "official", "can.bo")
     make_account(session, "employer", "tuyen.dung")
     known = client_at(app, OWNER_HOME)
