@@ -37,8 +37,10 @@ def serve(
 
 def run_server(cli: Cli, host: str, port: int, *, workers: int = 1) -> None:
     settings = replace(Settings.from_env(), database_url=cli.database_url)
+    # The app itself believes X-Forwarded-* from TRUSTED_PROXIES only (web/app.py); uvicorn's
+    # own handling would trust 127.0.0.1 whatever the settings say.
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port)
+        uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=False)
         return
     if settings.is_sqlite:
         cli.fail(
@@ -58,4 +60,5 @@ def run_server(cli: Cli, host: str, port: int, *, workers: int = 1) -> None:
         port=port,
         workers=workers,
         timeout_worker_healthcheck=WORKER_START_SECONDS,
+        proxy_headers=False,
     )

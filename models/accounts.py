@@ -7,11 +7,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from models.errors import ConflictError, InvalidError
+from models.passwords import check_new_password
 from models.tables import UserAccount
 
 _hasher = PasswordHasher()  # argon2id with the library's current defaults
-
-MIN_PASSWORD_LENGTH = 8
 
 
 def hash_password(password: str) -> str:
@@ -38,14 +37,12 @@ def create_user(
     language: str = "vi",
     password_hash: str | None = None,
 ) -> UserAccount:
-    """Add an account (no commit). Refuses a taken username, a short password, or a staff
-    role without the institution or employer it belongs to. ``password_hash`` is the password
-    already hashed, by a caller that hashes before its unit of work (argon2 is slow)."""
+    """Add an account (no commit). Refuses a taken username, a password that breaks the rule
+    of models/passwords (too short, or a common one), or a staff role without the institution
+    or employer it belongs to. ``password_hash`` is the password already hashed, by a caller
+    that hashes before its unit of work (argon2 is slow)."""
     username = username.strip().lower()
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidError(
-            "password", "Password must have at least {n} characters.", n=MIN_PASSWORD_LENGTH
-        )
+    check_new_password(password)
     if role == "institution" and institution_id is None:
         raise InvalidError("institution_id", "Institution staff must belong to an institution.")
     if role == "employer" and employer_id is None:

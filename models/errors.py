@@ -57,3 +57,7 @@ class ThrottledError(AppError):
     """Too many attempts in a short time (failed sign-ins)."""
 
     status_code = 429
+
+
+class PasswordChangeRequiredError(ForbiddenError):
+    """The account's password was reset: pages lead to choosing a new one first."""

@@ -24,7 +24,10 @@ class Settings:
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
     default_language: str = "vi"
     echo_sql: bool = False
-    secure_cookies: bool = False  # set SECURE_COOKIES=1 behind HTTPS
+    secure_cookies: bool = False  # SECURE_COOKIES=1: cookies always Secure, whatever the scheme
+    # TRUSTED_PROXIES: addresses or networks (comma-separated) of the reverse proxies whose
+    # X-Forwarded-Proto and X-Forwarded-For are believed; nobody's by default.
+    trusted_proxies: tuple[str, ...] = ()
     # How many requests one server process works on at once: the worker threads that run the
     # routes, and as many database connections (docs/deploy.md, "Sizing").
     request_threads: int = DEFAULT_REQUEST_THREADS
@@ -38,8 +41,8 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Read DATABASE_URL, DEFAULT_LANGUAGE, ECHO_SQL, SECURE_COOKIES, REQUEST_THREADS,
-        DB_WAIT_SECONDS and EMBEDDED_WORKER from the environment."""
+        """Read DATABASE_URL, DEFAULT_LANGUAGE, ECHO_SQL, SECURE_COOKIES, TRUSTED_PROXIES,
+        REQUEST_THREADS, DB_WAIT_SECONDS and EMBEDDED_WORKER from the environment."""
         return cls(
             database_url=os.environ.get("DATABASE_URL") or cls.database_url,
             default_language=os.environ.get("DEFAULT_LANGUAGE") or cls.default_language,
@@ -48,6 +51,7 @@ class Settings:
             request_threads=_positive(os.environ.get("REQUEST_THREADS"), cls.request_threads),
             db_wait_seconds=_positive(os.environ.get("DB_WAIT_SECONDS"), cls.db_wait_seconds),
             embedded_worker=os.environ.get("EMBEDDED_WORKER", "1") != "0",
+            trusted_proxies=_address_list(os.environ.get("TRUSTED_PROXIES", "")),
         )
 
     @property
@@ -82,3 +86,7 @@ def _positive(raw: str | None, default: T) -> T:
     except ValueError:
         return default
     return value if value > 0 else default
+
+
+def _address_list(value: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in value.split(",") if item.strip())

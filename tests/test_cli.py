@@ -113,7 +113,12 @@ REFUSALS = {
     "short password": (
         ["--username", "moi", "--role", "admin"],
         "ngan\nngan\n",
-        ("Password must have at least {n} characters.", {"n": 8}),
+        ("Password must have at least {n} characters.", {"n": 12}),
+    ),
+    "common password": (
+        ["--username", "moi", "--role", "admin"],
+        "1q2w3e4r5t6y\n1q2w3e4r5t6y\n",
+        ("This password is on a list of commonly used passwords. Choose another one.", {}),
     ),
     "passwords differ": (
         ["--username", "moi", "--role", "admin"],

@@ -11,6 +11,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from models.db import make_engine
 from models.jobs.worker import WorkerThread
@@ -75,6 +76,11 @@ def create_app(
     # Outermost: pages shrink about 5x on the slow mobile links of the mountain communes
     # (the job board with 20 jobs: 15.9 KB -> 2.8 KB); small responses are left alone.
     app.add_middleware(GZipMiddleware, minimum_size=1000)
+    # Outermost of all: behind a proxy listed in TRUSTED_PROXIES, the scheme and the client
+    # address come from its X-Forwarded-Proto/-For (the Secure cookie, HSTS and the sign-in
+    # throttle rely on them); from any other peer those headers are ignored. The server is
+    # run with uvicorn's own proxy handling off (cli/server.py), so this is the only one.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     install_error_handlers(app)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -3,6 +3,7 @@ every form. Decisions about what a user may do live in web/permissions.py."""
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from typing import Annotated
@@ -11,12 +12,19 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from models.db import end_read
-from models.errors import ForbiddenError, NotSignedInError
+from models.errors import ForbiddenError, NotSignedInError, PasswordChangeRequiredError
 from models.tables import AuthSession, UserAccount
 from web.deps import SessionDep, get_settings
 from web.services.auth import SESSION_LIFETIME, resolve_session
+from web.services.sign_in_guard import USUAL_FOR, Source, device_digest
 
 SESSION_COOKIE = "sid"
+# Long-lived and random, set at each successful sign-in; the server keeps only its hash.
+# It makes this browser "usual" for the account, so guesses from elsewhere never slow its
+# owner down (web/services/sign_in_guard.py).
+DEVICE_COOKIE = "device"
+# The pages a user whose password was reset may still open.
+PASSWORD_CHANGE_ROUTES = frozenset({"account_password", "account_password_submit"})
 ANONYMOUS_CSRF_COOKIE = "csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -55,10 +63,16 @@ def optional_principal(request: Request, session: SessionDep) -> Principal | Non
 
 
 def current_principal(
+    request: Request,
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> Principal:
     if principal is None:
         raise NotSignedInError(None, "Please sign in to continue.")
+    route = getattr(request.scope.get("route"), "name", None)
+    if principal.user.must_change_password and route not in PASSWORD_CHANGE_ROUTES:
+        raise PasswordChangeRequiredError(
+            None, "Your password was reset. Choose a new password to continue."
+        )
     return principal
 
 
@@ -127,7 +141,41 @@ def _has_form_body(request: Request) -> bool:
 
 
 def _secure(request: Request) -> bool:
+    """Served over HTTPS: by this server, or by a proxy listed in TRUSTED_PROXIES that says so
+    in X-Forwarded-Proto (uvicorn's ProxyHeadersMiddleware rewrites the scheme, web/app.py).
+    SECURE_COOKIES=1 forces it."""
     return request.url.scheme == "https" or get_settings(request).secure_cookies
+
+
+def client_address(request: Request) -> str:
+    """The client's address: from X-Forwarded-For only when the peer is a trusted proxy
+    (ProxyHeadersMiddleware has already put it in the scope), else the peer itself.
+    Normalised, so one IPv6 address is not counted under several spellings."""
+    host = request.client.host if request.client else ""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return host[:64] or "unknown"
+
+
+def request_source(request: Request) -> Source:
+    """Where a sign-in attempt comes from, for the guard."""
+    device = request.cookies.get(DEVICE_COOKIE, "")
+    return Source(
+        address=client_address(request), device_hash=device_digest(device) if device else None
+    )
+
+
+def set_device_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(
+        DEVICE_COOKIE,
+        token,
+        max_age=int(USUAL_FOR.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        path="/",
+    )
 
 
 def set_session_cookie(request: Request, response: Response, token: str) -> None:

@@ -15,7 +15,13 @@ from starlette.exceptions import HTTPException
 from starlette.types import Message, Receive, Scope, Send
 
 from models.db import is_busy_error
-from models.errors import AppError, NotSignedInError, ValidationErrors
+from models.errors import (
+    AppError,
+    NotSignedInError,
+    PasswordChangeRequiredError,
+    ThrottledError,
+    ValidationErrors,
+)
 from models.i18n import message_for, translate
 from web.asgi import HttpMiddleware
 from web.deps import current_language
@@ -88,12 +94,27 @@ def app_error_handler(request: Request, exc: Exception) -> Response:
     if isinstance(exc, NotSignedInError) and not is_api(request):
         target = quote(_local_target(request), safe="")
         return RedirectResponse(f"{request.url_for('login').path}?next={target}", status_code=303)
+    if isinstance(exc, PasswordChangeRequiredError) and not is_api(request):
+        return RedirectResponse(request.url_for("account_password").path, status_code=303)
     lang = current_language(request)
     details = None
     if isinstance(exc, ValidationErrors):
         details = [{"field": each.field, "message": message_for(each, lang)} for each in exc.errors]
     message = message_for(exc, lang)
-    return error_response(request, exc.status_code, message, field=exc.field, details=details)
+    return error_response(
+        request,
+        exc.status_code,
+        message,
+        field=exc.field,
+        details=details,
+        headers=retry_after(exc),
+    )
+
+
+def retry_after(exc: AppError) -> dict[str, str] | None:
+    """`Retry-After` for a refusal that says how long to wait."""
+    seconds = exc.params.get("seconds") if isinstance(exc, ThrottledError) else None
+    return {"Retry-After": str(seconds)} if isinstance(seconds, int) else None
 
 
 def _local_target(request: Request) -> str:

@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from models.errors import AppError
+from models.errors import AppError, InvalidError
 from models.i18n import messages_by_field
 from web.security import NUL, NUL_MESSAGE
 

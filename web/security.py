@@ -1,6 +1,6 @@
-"""What FastAPI does not do by itself: security headers on every response, a limit on the
-size of request bodies, and no NUL characters in a request. Plain ASGI middleware (no
-BaseHTTPMiddleware), so streaming works."""
+"""What FastAPI does not do by itself: security headers on every response (HSTS on those
+served over HTTPS), a limit on the size of request bodies, and no NUL characters in a request.
+Plain ASGI middleware (no BaseHTTPMiddleware), so streaming works."""
 
 from __future__ import annotations
 
@@ -37,18 +37,27 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
+# Sent only on responses served over HTTPS (browsers ignore it over HTTP): a year, and no
+# includeSubDomains, since other sites of the province may live under the same domain.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000"
+
 DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024  # room for a spreadsheet import
 
 
 class SecurityHeadersMiddleware(HttpMiddleware):
-    """Adds the headers to every HTTP response, error pages included."""
+    """Adds the headers to every HTTP response, error pages included. Over HTTPS (this
+    server's own, or a trusted proxy's: the scheme is already rewritten) also HSTS."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        https = scope.get("scheme") == "https"
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
+                if https:
+                    headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

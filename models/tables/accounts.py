@@ -29,6 +29,8 @@ class UserAccount(SQLModel, table=True):
     employer_id: int | None = Field(default=None, foreign_key="employer.id")
     language: str = Field(default="vi", max_length=2)
     is_active: bool = True
+    # Set by an administrator's reset: the temporary password must be replaced at once.
+    must_change_password: bool = False
     id: int | None = Field(default=None, primary_key=True)
     password_hash: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
@@ -49,12 +51,24 @@ class AuthSession(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    """Failed sign-ins, counted to slow down guessing."""
+    """One sign-in attempt, written before the password is checked (so parallel guesses
+    count) as a failure and turned into a success when the password was right. Failures slow
+    down guessing (web/services/sign_in_guard.py); successes make an address or a device
+    "usual" for the account for 30 days. Only the hash of the device cookie is kept; old rows
+    are pruned."""
 
     __tablename__ = "login_attempt"
-    __table_args__ = (Index("ix_login_attempt_username_at", "username", "at"),)
+    __table_args__ = (
+        Index("ix_login_attempt_username_at", "username", "at"),
+        Index("ix_login_attempt_address_at", "address", "at"),
+        Index("ix_login_attempt_device_hash", "device_hash"),
+        Index("ix_login_attempt_at", "at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=60)
+    address: str = Field(default="", max_length=64)
+    device_hash: str | None = Field(default=None, max_length=64)
+    succeeded: bool = False
     at: datetime = Field(default_factory=utcnow)
 
 

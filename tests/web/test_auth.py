@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pytest
 from sqlmodel import Session, select
 
+from models.accounts import hash_password
 from models.i18n import translate
 from models.tables import AuditEntry, UserAccount
 from tests.html import links, one, parse, text, texts
 from tests.web.helpers import PASSWORD, csrf_token, make_account, sign_in
 from web.auth import SESSION_COOKIE
-from web.services.auth import MAX_FAILED_SIGN_INS, revoke_all_sessions
+from web.services.auth import revoke_all_sessions
+from web.services.sign_in_guard import PER_ACCOUNT
 
 
 def _post_login(client, username, password):
@@ -54,12 +59,25 @@ def test_an_unknown_user_gets_the_same_answer_as_a_wrong_password(bare_client, s
     ]
 
 
-def test_repeated_failures_lock_the_account_for_a_while(bare_client, session):
+@pytest.mark.today("2026-12-10")
+def test_repeated_failures_from_a_new_place_are_slowed_down_not_locked(
+    bare_client, session, time_machine
+):
+    """From an address and a browser that never signed in to the account, the right password
+    waits too once the free tries are spent; the refusal says for how long."""
+    time_machine.move_to(datetime(2026, 12, 10, 2, 0, tzinfo=UTC), tick=False)
     make_account(session, "official", "can.bo")
-    for _ in range(MAX_FAILED_SIGN_INS):
+    for _ in range(PER_ACCOUNT.free):
         assert _post_login(bare_client, "can.bo", "sai").status_code == 400
     response = _post_login(bare_client, "can.bo", PASSWORD)  # even the right password
     assert response.status_code == 429
+    seconds = int(response.headers["retry-after"])
+    assert seconds == PER_ACCOUNT.base_seconds
+    assert texts(parse(response.text), "[role=alert]") == [
+        translate(
+            "Too many failed sign-ins. Try again in {seconds} seconds.", "vi", seconds=seconds
+        )
+    ]
     assert SESSION_COOKIE not in bare_client.cookies
 
 
@@ -125,3 +143,17 @@ def test_the_menu_shows_each_role_its_own_areas(client, session):
     links = _menu_routes(client.get("/").text)
     assert "/vacancies" in links and "/board" in links
     assert "/courses" not in links and "/users" not in links
+
+
+def test_an_older_short_password_still_signs_in(bare_client, session):
+    """The 12-character rule applies when a password is set, not to accounts made before."""
+    session.add(
+        UserAccount(
+            username="can.bo.cu",
+            full_name="Cán bộ cũ",
+            role="official",
+            password_hash=hash_password("8-ky-tu!"),
+        )
+    )
+    session.commit()
+    assert _post_login(bare_client, "can.bo.cu", "8-ky-tu!").status_code == 303

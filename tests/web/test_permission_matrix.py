@@ -70,6 +70,7 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "openapi": PUBLIC,
     "login": PUBLIC,
     "account": ALL_SIGNED_IN,
+    "account_password": ALL_SIGNED_IN,
     "courses": STAFF_VIEW | INSTITUTIONS,
     "course_new": frozenset({"admin"}) | INSTITUTIONS,
     "course_detail": STAFF_VIEW | {"institution_own"},
@@ -151,6 +152,7 @@ QUERY = {"export_trainees": "?course_id={course_id}", "export_results": "?course
 POST_ALLOWED: dict[str, frozenset[str]] = {
     "login_submit": PUBLIC,
     "logout": ALL_SIGNED_IN,
+    "account_password_submit": ALL_SIGNED_IN,
     "set_language": PUBLIC,
     "course_create": frozenset({"admin"}) | INSTITUTIONS,
     "course_update": frozenset({"admin", "institution_own"}),
@@ -172,6 +174,7 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "training_order_close": frozenset({"admin", "institution_own", "employer_own"}),
     "user_create": frozenset({"admin"}),
     "user_set_active": frozenset({"admin"}),
+    "user_reset_password": frozenset({"admin"}),
     "import_upload": frozenset({"admin"}) | INSTITUTIONS,
     "import_confirm": frozenset({"admin"}) | INSTITUTIONS,
     "follow_ups_record": STAFF_VIEW | INSTITUTIONS,

@@ -101,7 +101,11 @@ def test_a_new_account_is_created_and_can_sign_in(client, world):
     ("overrides", "field", "msgid", "params"),
     [
         ({"password": "ngan", "password_repeat": "ngan"}, "password",
-         "Password must have at least {n} characters.", {"n": 8}),
+         "Password must have at least {n} characters.", {"n": 12}),
+        ({"password": "mật-khẩu-11", "password_repeat": "mật-khẩu-11"}, "password",
+         "Password must have at least {n} characters.", {"n": 12}),
+        ({"password": "QWERTY123456", "password_repeat": "QWERTY123456"}, "password",
+         "This password is on a list of commonly used passwords. Choose another one.", {}),
         ({"password_repeat": "khác-hẳn-mật-khẩu"}, "password_repeat",
          "The two passwords are not the same.", {}),
         ({"institution_id": ""}, "institution_id",

@@ -1,4 +1,5 @@
-"""The administrator's account pages: the list, a new account, disabling and enabling."""
+"""The administrator's account pages: the list, a new account, disabling and enabling, and
+resetting a password."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from web.deps import LanguageDep, RecordId, SessionDep
 from web.forms import FormDep, field, form_errors, redirect_to
 from web.labels import page_tools
 from web.permissions import Permission, allow
+from web.services import passwords as password_service
 from web.services import users as user_service
 from web.templating import render
 
@@ -86,3 +88,21 @@ def user_set_active(
     active = field(fields, "active") == "1"
     user_service.set_active(session, principal=principal, user_id=user_id, active=active)
     return redirect_to(request, "users")
+
+
+@router.post("/users/{user_id}/password", name="user_reset_password")
+def user_reset_password(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_USERS))],
+    lang: LanguageDep,
+    user_id: RecordId,
+) -> Response:
+    """Shows the temporary password once, in this response (never in a URL, never stored),
+    so no redirect: a reload asks to post again rather than showing it twice."""
+    password = password_service.reset_password(session, principal=principal, user_id=user_id)
+    user = user_service.account(session, principal=principal, user_id=user_id)
+    context = {"user": user, "temporary_password": password}
+    response = render(request, "users_password_reset.html", context, lang=lang)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -4,65 +4,78 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
-from sqlmodel import Session, col, func, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from models import audit
 from models.accounts import hash_password, verify_password
 from models.clock import utcnow
 from models.db import end_read, unit_of_work
-from models.errors import InvalidError, ThrottledError
-from models.tables import AuthSession, LoginAttempt, UserAccount
+from models.errors import InvalidError
+from models.tables import AuthSession, UserAccount
 from models.validation import max_length
+from web.services import sign_in_guard
+from web.services.sign_in_guard import Source
 
 SESSION_LIFETIME = timedelta(hours=12)
-MAX_FAILED_SIGN_INS = 5
-FAILURE_WINDOW = timedelta(minutes=15)
 # Verified against when the username does not exist, so both cases take the same time.
 _DUMMY_HASH = hash_password("not a real password")
-# Failures are counted under the typed name cut to the column: a longer one names no account,
-# and PostgreSQL refuses to store it.
-ATTEMPT_KEY_MAX = max_length(LoginAttempt, "username")
 
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    """A successful sign-in: the session token and a new device token, both for cookies."""
+
+    token: str
+    device_token: str
+    user: UserAccount
+
+
 def sign_in(
-    session: Session, *, username: str, password: str, now: datetime | None = None
-) -> tuple[str, UserAccount]:
-    """Check the password and open a new session; return its token (for the cookie) and the
-    user. After MAX_FAILED_SIGN_INS failures within FAILURE_WINDOW the username is refused
-    until the window passes, whatever the password."""
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    source: Source,
+    now: datetime | None = None,
+) -> SignedIn:
+    """Check the password and open a new session. The attempt is first let through or
+    refused by the guard (web/services/sign_in_guard.py): a refusal raises ThrottledError
+    with the seconds to wait, and checks no password."""
     now = now or utcnow()
-    username = username.strip().lower()
-    attempt_key = username[:ATTEMPT_KEY_MAX]
-    _refuse_if_throttled(session, attempt_key, now)
+    username = username.replace("\x00", "").strip().lower()[: max_length(UserAccount, "username")]
+    with unit_of_work(session):
+        attempt_id = sign_in_guard.claim_attempt(session, username=username, source=source, now=now)
     user = session.exec(select(UserAccount).where(col(UserAccount.username) == username)).first()
     end_read(session)  # verifying the password is slow: no transaction waits for it
     valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or user.id is None or not valid or not user.is_active:
-        with unit_of_work(session):
-            session.add(LoginAttempt(username=attempt_key, at=now))
+        sign_in_guard.note_failure(session, now)
+        end_read(session)
         raise InvalidError("password", "Wrong username or password.")
+    device_token = secrets.token_urlsafe(32)
     with unit_of_work(session):
-        # Failures recorded while the password was being verified count too.
-        _refuse_if_throttled(session, attempt_key, now)
-        token = _open_session(session, user.id, username, now)
+        sign_in_guard.mark_succeeded(
+            session, attempt_id, device_hash=sign_in_guard.device_digest(device_token), now=now
+        )
+        token = _open_session(session, user.id, now)
         user.last_login_at = now
         session.add(user)
         audit.record(
             session, user_id=user.id, action="sign_in", entity="user_account", entity_id=user.id
         )
-    return token, user
+    return SignedIn(token=token, device_token=device_token, user=user)
 
 
-def _open_session(session: Session, user_id: int, username: str, now: datetime) -> str:
-    """A new session row, the failed sign-ins forgotten; the token is for the cookie."""
-    session.execute(delete(LoginAttempt).where(col(LoginAttempt.username) == username))
+def _open_session(session: Session, user_id: int, now: datetime) -> str:
+    """A new session row; the token is for the cookie."""
     token = secrets.token_urlsafe(32)
     session.add(
         AuthSession(
@@ -74,22 +87,6 @@ def _open_session(session: Session, user_id: int, username: str, now: datetime) 
         )
     )
     return token
-
-
-def _refuse_if_throttled(session: Session, username: str, now: datetime) -> None:
-    failures = session.exec(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(col(LoginAttempt.username) == username)
-        .where(col(LoginAttempt.at) > now - FAILURE_WINDOW)
-    ).one()
-    if failures >= MAX_FAILED_SIGN_INS:
-        minutes = int(FAILURE_WINDOW.total_seconds() // 60)
-        raise ThrottledError(
-            "username",
-            "Too many failed sign-ins for this account. Wait {minutes} minutes and try again.",
-            minutes=minutes,
-        )
 
 
 def resolve_session(
@@ -125,11 +122,14 @@ def sign_out(session: Session, *, token: str) -> None:
         )
 
 
-def revoke_all_sessions(session: Session, *, user_id: int) -> None:
-    """End every session of a user (no commit: part of disabling the account)."""
-    session.execute(
+def revoke_all_sessions(session: Session, *, user_id: int, keep: int | None = None) -> None:
+    """End every session of a user but `keep` (the one a user changing their own password
+    signed in with). No commit: part of a use case's unit of work."""
+    query = (
         update(AuthSession)
         .where(col(AuthSession.user_id) == user_id)
         .where(col(AuthSession.revoked_at).is_(None))
-        .values(revoked_at=utcnow())
     )
+    if keep is not None:
+        query = query.where(col(AuthSession.id) != keep)
+    session.execute(query.values(revoked_at=utcnow()))

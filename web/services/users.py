@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from models import audit
-from models.accounts import MIN_PASSWORD_LENGTH, create_user, hash_password
+from models.accounts import create_user, hash_password
 from models.db import end_read, unit_of_work
 from models.enums import Role
 from models.errors import InvalidError
 from models.i18n import SUPPORTED_LANGUAGES
 from models.ids import parse_id
+from models.passwords import check_new_password
 from models.queries import users as user_queries
 from models.queries.courses import institution_choices
 from models.rows import get_or_404
@@ -54,6 +55,10 @@ def user_choices(session: Session, *, principal: Principal) -> UserChoices:
     return UserChoices(institution_choices(session), user_queries.employer_choices(session))
 
 
+def account(session: Session, *, principal: Principal, user_id: int) -> UserAccount:
+    return get_or_404(session, UserAccount, user_id, "There is no such account.")
+
+
 def _username(session: Session, value: str) -> str:
     username = require_text(value, "username").lower()
     if not USERNAME.match(username):
@@ -88,10 +93,7 @@ def _organisation(session: Session, model: type, raw: str, field_name: str, msgi
 
 
 def _password(password: str, repeat: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidError(
-            "password", "Password must have at least {n} characters.", n=MIN_PASSWORD_LENGTH
-        )
+    check_new_password(password)
     if password != repeat:
         raise InvalidError("password_repeat", "The two passwords are not the same.")
     return password
