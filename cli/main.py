@@ -7,9 +7,9 @@ Each command module declares its commands; they are added to the app here, once.
 
 from __future__ import annotations
 
-from cli import accounts, data, demo, monitoring, server, suggestions
+from cli import accounts, data, demo, keys, monitoring, server, suggestions
 from cli.core import app, register_commands
 
 register_commands()
 
-__all__ = ["accounts", "app", "data", "demo", "monitoring", "server", "suggestions"]
+__all__ = ["accounts", "app", "data", "demo", "keys", "monitoring", "server", "suggestions"]

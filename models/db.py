@@ -28,7 +28,10 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Build an engine. SQLite gets WAL, foreign keys, a busy timeout, BEGIN DEFERRED for reads
     and BEGIN IMMEDIATE for a unit of work, so that a conditional UPDATE that claims a vacancy
-    place is serialised between writers while readers never wait for them."""
+    place is serialised between writers while readers never wait for them.
+
+    Query parameters never reach a log or an error message (`hide_parameters`): they carry
+    personal data (names, birth dates, and the values sealed or hashed at rest)."""
     import models.monitoring.watch  # noqa: F401  (registers the KPI staleness listeners)
 
     url = normalise_url(url)
@@ -37,11 +40,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+            url,
+            echo=echo,
+            hide_parameters=True,
+            connect_args={"check_same_thread": False, "timeout": 30},
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:

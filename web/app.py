@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
 from models.db import make_engine
+from models.encryption import installed_keys, use_keys
 from models.settings import Settings
 from web.auth import csrf_protect
 from web.errors import UnexpectedErrorMiddleware, install_error_handlers
@@ -26,9 +27,12 @@ def create_app(
     engine: Engine | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> FastAPI:
-    """Build the app. With `engine` given (tests), the caller keeps ownership of it;
-    otherwise the app makes one from the settings and disposes of it at shutdown."""
+    """Build the app. With `engine` given (tests), the caller keeps ownership of it (and has
+    loaded the personal data keys); otherwise the app makes one from the settings, disposes of
+    it at shutdown, and loads the keys first: a missing key stops it here, with a message."""
     owns_engine = engine is None
+    if owns_engine or installed_keys() is None:
+        use_keys(settings)
     app_engine = engine or make_engine(settings.database_url, echo=settings.echo_sql)
 
     @asynccontextmanager
