@@ -21,6 +21,7 @@ import argparse
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from harness import REPO_ROOT  # noqa: F401  (puts the repository on sys.path)
@@ -111,10 +112,12 @@ def main() -> None:
     from sqlmodel import Session
 
     from models.db import make_engine
+    from models.encryption import use_keys
     from models.settings import Settings
     from models.tables import Enrolment, KpiFigure
     from web.app import create_app
 
+    use_keys(replace(Settings.from_env(), database_url=args.url))  # the database's own keys
     engine = make_engine(args.url)
     with Session(engine) as session:
         enrolments = session.execute(select(func.count()).select_from(Enrolment)).scalar_one()

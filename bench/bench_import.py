@@ -83,7 +83,9 @@ def _database(postgres: str | None, folder: Path):  # type: ignore[no-untyped-de
 
     import models.tables  # noqa: F401
     from models.db import make_engine, normalise_url
+    from models.encryption import Keyring, install_keys
 
+    install_keys(Keyring.generate())  # a throwaway database: throwaway personal data keys
     if not postgres:
         engine = make_engine(f"sqlite:///{folder / 'bench.sqlite3'}")
         SQLModel.metadata.create_all(engine)

@@ -38,9 +38,11 @@ def child(url: str, years: tuple[int, ...], scale: float, seed: int, trace: bool
 
     import models.tables  # noqa: F401
     from models.db import make_engine
+    from models.encryption import Keyring, install_keys
     from seed.demo import generate_demo
     from seed.reference import load_reference_data
 
+    install_keys(Keyring.generate())  # a throwaway database: throwaway personal data keys
     engine = make_engine(url)
     SQLModel.metadata.create_all(engine)
     started = time.perf_counter()

@@ -8,7 +8,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, ProgrammingError
 
 from models.db import make_engine
+from models.encryption import use_keys
 from models.errors import AppError
 from models.i18n import message_for, normalise_language, translate
 from models.settings import Settings
@@ -67,8 +68,16 @@ class Cli:
         except ArgumentError:
             return self.database_url
 
+    def settings(self) -> Settings:
+        return replace(Settings.from_env(), database_url=self.database_url)
+
+    def use_keys(self) -> None:
+        """Load the personal data keys for this database (a clear refusal when missing)."""
+        use_keys(self.settings())
+
     @contextmanager
     def engine(self) -> Iterator[Engine]:
+        self.use_keys()
         engine = make_engine(self.database_url)
         try:
             yield engine

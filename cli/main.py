@@ -7,7 +7,7 @@ Each command module declares its commands; they are added to the app here, once.
 
 from __future__ import annotations
 
-from cli import accounts, backup, data, demo, jobs, monitoring, server, suggestions
+from cli import accounts, backup, data, demo, jobs, keys, monitoring, server, suggestions
 from cli.core import app, register_commands
 
 register_commands()
@@ -19,6 +19,7 @@ __all__ = [
     "data",
     "demo",
     "jobs",
+    "keys",
     "monitoring",
     "server",
     "suggestions",

@@ -44,7 +44,10 @@ class DatabaseLimits:
 def make_engine(url: str, *, echo: bool = False, limits: DatabaseLimits | None = None) -> Engine:
     """Build an engine. SQLite gets WAL, foreign keys, a busy timeout, BEGIN DEFERRED for reads
     and BEGIN IMMEDIATE for a unit of work, so that a conditional UPDATE that claims a vacancy
-    place is serialised between writers while readers never wait for them."""
+    place is serialised between writers while readers never wait for them.
+
+    Query parameters never reach a log or an error message (`hide_parameters`): they carry
+    personal data (names, birth dates, and the values sealed or hashed at rest)."""
     import models.monitoring.watch  # noqa: F401  (registers the KPI staleness listeners)
 
     limits = limits or DatabaseLimits()
@@ -61,13 +64,15 @@ def make_engine(url: str, *, echo: bool = False, limits: DatabaseLimits | None =
         else:
             pool = {}  # an in-memory database keeps SQLAlchemy's single-connection pool
         connect = {"check_same_thread": False, "timeout": limits.wait_seconds}
-        engine = create_engine(url, echo=echo, connect_args=connect, **pool)
+        engine = create_engine(url, echo=echo, hide_parameters=True, connect_args=connect, **pool)
         _configure_sqlite(engine, limits)
         _WRITERS[engine] = WriterQueue(limits.wait_seconds)
         return engine
     # A statement waiting for a row lock gives up after the same time (SQLSTATE 55P03).
     options = {"options": f"-c lock_timeout={round(limits.wait_seconds * 1000)}"}
-    return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=options, **pool)
+    return create_engine(
+        url, echo=echo, pool_pre_ping=True, hide_parameters=True, connect_args=options, **pool
+    )
 
 
 # PostgreSQL's ways of saying "too busy now, try again": lock_not_available (lock_timeout),

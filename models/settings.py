@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -15,6 +15,8 @@ DEFAULT_SQLITE_PATH = Path("var") / "dienbien.sqlite3"
 DEFAULT_IMPORT_DIR = Path("var") / "imports"
 DEFAULT_REQUEST_THREADS = 10
 DEFAULT_DB_WAIT_SECONDS = 5.0
+# The embedded default's personal data keys, created on first run (models/encryption/config.py).
+DEFAULT_KEY_FILE = Path("var") / "personal-data-keys.json"
 
 
 @dataclass(frozen=True)
@@ -38,11 +40,17 @@ class Settings:
     # Run the background jobs in a thread of the web process. Turn off (EMBEDDED_WORKER=0)
     # when `dbjobs worker` runs them beside the server.
     embedded_worker: bool = True
+    # Keys of the personal data encrypted at rest: PERSONAL_DATA_KEYS (the key file's JSON)
+    # or PERSONAL_DATA_KEY_FILE; neither on SQLite: DEFAULT_KEY_FILE, generated on first run.
+    personal_data_keys: str = field(default="", repr=False)  # never printed with the settings
+    personal_data_key_file: Path | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
         """Read DATABASE_URL, DEFAULT_LANGUAGE, ECHO_SQL, SECURE_COOKIES, TRUSTED_PROXIES,
-        REQUEST_THREADS, DB_WAIT_SECONDS and EMBEDDED_WORKER from the environment."""
+        REQUEST_THREADS, DB_WAIT_SECONDS, EMBEDDED_WORKER, PERSONAL_DATA_KEYS and
+        PERSONAL_DATA_KEY_FILE from the environment."""
+        key_file = os.environ.get("PERSONAL_DATA_KEY_FILE")
         return cls(
             database_url=os.environ.get("DATABASE_URL") or cls.database_url,
             default_language=os.environ.get("DEFAULT_LANGUAGE") or cls.default_language,
@@ -52,6 +60,8 @@ class Settings:
             db_wait_seconds=_positive(os.environ.get("DB_WAIT_SECONDS"), cls.db_wait_seconds),
             embedded_worker=os.environ.get("EMBEDDED_WORKER", "1") != "0",
             trusted_proxies=_address_list(os.environ.get("TRUSTED_PROXIES", "")),
+            personal_data_keys=os.environ.get("PERSONAL_DATA_KEYS", ""),
+            personal_data_key_file=Path(key_file) if key_file else None,
         )
 
     @property

@@ -8,6 +8,7 @@ skipping them.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -23,12 +24,18 @@ from sqlmodel import Session, SQLModel
 import models.tables  # noqa: F401  (registers every table)
 from models.clock import VIETNAM
 from models.db import make_engine, normalise_url
+from models.encryption import Keyring, install_keys
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 # CI runs the whole suite again with the platform's clock moved to far-apart dates, to show that
 # no test depends on the day it runs (tests that need a date set it with @pytest.mark.today).
 FAKE_TODAY = os.environ.get("TEST_FAKE_TODAY", "")
 POSTGRES_REQUIRED = os.environ.get("CI") == "true" or os.environ.get("REQUIRE_POSTGRES") == "1"
+# The personal data keys of every test: fixed, so a failure reproduces; never a real key.
+TEST_KEYS = Keyring(
+    {1: hashlib.sha256(b"test personal data encryption key 1").digest()},
+    {1: hashlib.sha256(b"test personal data hash key 1").digest()},
+)
 
 
 def _morning_of(day: str) -> datetime:
@@ -36,6 +43,11 @@ def _morning_of(day: str) -> datetime:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # The test keys, in this process and in the commands tests start (never a generated
+    # file under var/).
+    install_keys(TEST_KEYS)
+    os.environ["PERSONAL_DATA_KEYS"] = TEST_KEYS.to_json()
+    os.environ.pop("PERSONAL_DATA_KEY_FILE", None)
     if FAKE_TODAY:
         # Started before any test module is imported; every xdist worker runs this hook too.
         time_machine.travel(_morning_of(FAKE_TODAY), tick=True).start()

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from models.db import make_engine
+from models.encryption import installed_keys, use_keys
 from models.jobs.worker import WorkerThread
 from models.settings import Settings
 from web.auth import csrf_protect
@@ -37,10 +38,13 @@ def create_app(
     engine: Engine | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> FastAPI:
-    """Build the app. With `engine` given (tests), the caller keeps ownership of it;
-    otherwise the app makes one from the settings, its pool sized to the worker threads, and
-    disposes of it at shutdown."""
+    """Build the app. With `engine` given (tests), the caller keeps ownership of it (and has
+    loaded the personal data keys); otherwise the app makes one from the settings, its pool
+    sized to the worker threads, disposes of it at shutdown, and loads the keys first: a
+    missing key stops it here, with a message."""
     owns_engine = engine is None
+    if owns_engine or installed_keys() is None:
+        use_keys(settings)
     app_engine = engine or make_engine(
         settings.database_url, echo=settings.echo_sql, limits=settings.db_limits
     )

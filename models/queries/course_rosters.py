@@ -26,6 +26,7 @@ from models.excel.values import (
     STATUS_LABELS,
     yes_no,
 )
+from models.queries.people import citizen_id_hashes
 from models.tables import (
     AdminUnit,
     CommuneZone,
@@ -102,16 +103,26 @@ class KnownPerson:
 
 
 def people_by_citizen_id(session: Session, numbers: Iterable[str]) -> dict[str, KnownPerson]:
-    wanted = sorted(set(numbers))
+    """The people already registered under these full IDs, by ID: found through the keyed
+    hashes of the IDs (the IDs themselves are encrypted), in chunks."""
+    by_hash: dict[str, str] = {}
+    for number in set(numbers):
+        for digest in citizen_id_hashes(number):
+            by_hash[digest] = number
     found: dict[str, KnownPerson] = {}
-    for chunk in _chunks(wanted):
+    for chunk in _chunks(sorted(by_hash)):
         rows = session.exec(
             select(
-                col(Person.id), col(Person.citizen_id), col(Person.birth_date), col(Person.name_key)
-            ).where(col(Person.citizen_id).in_(chunk))
+                col(Person.id),
+                col(Person.citizen_id_hash),
+                col(Person.birth_date),
+                col(Person.name_key),
+            ).where(col(Person.citizen_id_hash).in_(chunk))
         ).all()
-        for person_id, number, birth_date, name_key in rows:
-            found[str(number)] = KnownPerson(int(person_id or 0), birth_date, name_key)
+        for person_id, stored_hash, birth_date, name_key in rows:
+            found[by_hash[stored_hash or ""]] = KnownPerson(
+                int(person_id or 0), birth_date, name_key
+            )
     return found
 
 

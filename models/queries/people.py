@@ -1,6 +1,9 @@
 """Finding people: by citizen ID, by name typed with or without diacritics, and the people an
 institution has enrolled. Reads only; nothing here commits.
 
+Citizen IDs are stored encrypted: a person is found by the keyed hash of the whole ID
+(`citizen_id_hash`), so only a full 12-digit ID finds anyone, and part of one finds no one.
+
 `find_by_citizen_id` and `search_people` are used by the Excel import as well: keep their
 signatures stable.
 """
@@ -18,6 +21,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from matching.text import cached_search_key, search_key
+from models.encryption import PERSON_CITIZEN_ID, keys
 from models.tables import AdminUnit, Course, Enrolment, Ethnicity, Institution, Person
 from models.validation.rules import max_length
 
@@ -51,12 +55,23 @@ def compact_citizen_id(text: str | None) -> str:
     return _ID_SEPARATORS.sub("", text or "")
 
 
+def citizen_id_hashes(number: str) -> list[str]:
+    """The keyed hashes a stored ID can carry: under the current hash key, and under an older
+    one while `dbjobs rotate-key` has not yet re-hashed every row."""
+    return keys().blind_indexes(number, PERSON_CITIZEN_ID)
+
+
+def is_full_citizen_id(number: str) -> bool:
+    return len(number) == CITIZEN_ID_LENGTH and number.isdigit()
+
+
 def find_by_citizen_id(session: Session, citizen_id: str | None) -> Person | None:
     """The person holding this 12-digit ID (spaces, dots and hyphens ignored), or None."""
     number = compact_citizen_id(citizen_id)
-    if len(number) != CITIZEN_ID_LENGTH or not number.isdigit():
+    if not is_full_citizen_id(number):
         return None
-    return session.exec(select(Person).where(col(Person.citizen_id) == number)).first()
+    hashes = citizen_id_hashes(number)
+    return session.exec(select(Person).where(col(Person.citizen_id_hash).in_(hashes))).first()
 
 
 def find_registered(session: Session, citizen_id: str | None, birth_date: date) -> Person | None:
@@ -94,15 +109,14 @@ NAME_KEY_MAX = max_length(Person, "name_key")
 
 
 def _matching(text: str) -> list[Any]:
-    """WHERE conditions for a search text: digits search the citizen ID (exactly when all 12
-    are given), anything else the diacritics-free name, every word in any order."""
+    """WHERE conditions for a search text: digits find the person holding exactly that full
+    citizen ID (part of an ID finds no one: only its keyed hash is searchable), anything else
+    the diacritics-free name, every word in any order."""
     number = compact_citizen_id(text)
     if number.isdigit():
-        if len(number) > CITIZEN_ID_LENGTH:
-            return [false()]  # no ID is longer
-        if len(number) == CITIZEN_ID_LENGTH:
-            return [col(Person.citizen_id) == number]
-        return [col(Person.citizen_id).contains(number, autoescape=True)]
+        if is_full_citizen_id(number):
+            return [col(Person.citizen_id_hash).in_(citizen_id_hashes(number))]
+        return [false()]
     words = sorted(set(search_key(text).split()))
     if any(len(word) > NAME_KEY_MAX for word in words) or len(words) > NAME_KEY_MAX // 2:
         # No stored name holds a longer word, or that many words (and SQLite refuses LIKE

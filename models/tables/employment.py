@@ -11,6 +11,7 @@ from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.clock import utcnow
+from models.encryption import EMPLOYER_PHONE, SealedString
 
 
 class WorkPlace(SQLModel):
@@ -31,7 +32,7 @@ class Employer(WorkPlace, table=True):
     tax_code: str | None = Field(default=None, max_length=14)
     sector_code: str = Field(foreign_key="economic_sector.code", max_length=2)
     address: str = Field(default="", max_length=300)
-    phone: str | None = Field(default=None, max_length=16)
+    phone: str | None = Field(default=None, max_length=16, sa_type=SealedString(EMPLOYER_PHONE))
     email: str | None = Field(default=None, max_length=120)
     is_labour_export_company: bool = False
     is_active: bool = True

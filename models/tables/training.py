@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, event, inspect
 from sqlmodel import Field, SQLModel
 
 from models.clock import utcnow
+from models.encryption import (
+    HASH_LENGTH,
+    INSTITUTION_PHONE,
+    PERSON_CITIZEN_ID,
+    PERSON_PHONE,
+    SealedString,
+    hash_of,
+    keys,
+)
 
 
 class Institution(SQLModel, table=True):
@@ -20,7 +30,7 @@ class Institution(SQLModel, table=True):
     managing_agency: str = Field(default="", max_length=200)
     commune_code: str | None = Field(default=None, max_length=5)
     address: str = Field(default="", max_length=300)
-    phone: str | None = Field(default=None, max_length=16)
+    phone: str | None = Field(default=None, max_length=16, sa_type=SealedString(INSTITUTION_PHONE))
     is_active: bool = True
     id: int | None = Field(default=None, primary_key=True)
     name_key: str = Field(max_length=200, index=True)
@@ -71,8 +81,11 @@ class PersonBase(SQLModel):
     ethnicity_code: str = Field(foreign_key="ethnicity.code", max_length=2, index=True)
     commune_code: str = Field(max_length=5, index=True)
     village: str = Field(default="", max_length=120)
-    phone: str | None = Field(default=None, max_length=16)  # E.164
-    citizen_id: str | None = Field(default=None, max_length=12)
+    # Encrypted at rest (models/encryption); found through citizen_id_hash.
+    phone: str | None = Field(default=None, max_length=16, sa_type=SealedString(PERSON_PHONE))
+    citizen_id: str | None = Field(
+        default=None, max_length=12, sa_type=SealedString(PERSON_CITIZEN_ID)
+    )
     household_status: str | None = Field(default=None, max_length=10)  # ngheo | can_ngheo
     has_disability: bool = False
     in_difficult_village: bool = False  # thôn/bản đặc biệt khó khăn
@@ -85,15 +98,25 @@ class PersonBase(SQLModel):
 
 
 class Person(PersonBase, table=True):
-    """A trainee, graduate or worker. One row per citizen ID; the name is stored in NFC with a
+    """A trainee, graduate or worker. One row per citizen ID, kept unique through its keyed
+    hash (the ID and the phone are encrypted); the name is stored in NFC with a
     diacritics-free key. Derived flags are kept on the row so KPIs never recompute them."""
 
     __tablename__ = "person"
     __table_args__ = (
-        UniqueConstraint("citizen_id", name="uq_person_citizen_id"),
+        UniqueConstraint("citizen_id_hash", name="uq_person_citizen_id_hash"),
         CheckConstraint("sex IN ('nam','nu')", name="sex_value"),
+        CheckConstraint(
+            "(citizen_id IS NULL) = (citizen_id_hash IS NULL)", name="citizen_id_hashed"
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
+    # HMAC-SHA256 of the citizen ID: computed on insert, by the ORM and by bulk inserts alike.
+    citizen_id_hash: str | None = Field(
+        default=None,
+        max_length=HASH_LENGTH,
+        sa_column_kwargs={"default": hash_of("citizen_id", PERSON_CITIZEN_ID)},
+    )
     family_name: str = Field(default="", max_length=40)
     middle_name: str = Field(default="", max_length=60)
     given_name: str = Field(default="", max_length=40)
@@ -103,6 +126,16 @@ class Person(PersonBase, table=True):
     consent_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+@event.listens_for(Person, "before_update")
+def _rehash_changed_citizen_id(_mapper: Any, _connection: Any, person: Person) -> None:
+    """An ID changed through the ORM gets its new hash (an insert computes it as a default)."""
+    if inspect(person).attrs.citizen_id.history.has_changes():
+        number = person.citizen_id
+        person.citizen_id_hash = (
+            None if number is None else keys().blind_index(number, PERSON_CITIZEN_ID)
+        )
 
 
 class PersonCreate(PersonBase):

@@ -378,6 +378,8 @@ def test_the_register_searches_without_diacritics_and_by_citizen_id(client, worl
     assert search("lo van") == [str(minh)]  # Mạnh studies at B
     assert search("LÒ VĂN minh") == [str(minh)]
     assert search("011 201 000 123") == [str(minh)]
+    # IDs are encrypted: only a whole ID is searchable, and the page says so.
+    assert search("011 201 000 12") == [] and search("000123") == []
     assert search("nobody") == []
     assert search("011201000999") == []  # Mạnh's full ID: still B's trainee, not A's
     views = (
@@ -391,6 +393,9 @@ def test_the_register_searches_without_diacritics_and_by_citizen_id(client, worl
         [minh],
         [minh],
     ]
+    hint = one(parse(client.get("/trainees").text), "p#q-hint")
+    assert attr(parse(client.get("/trainees").text), "input#q", "aria-describedby") == "q-hint"
+    assert "12" in text(hint)
 
 
 def test_a_long_search_result_pages_without_putting_the_search_in_the_address(client, world):
