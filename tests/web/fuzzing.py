@@ -38,13 +38,14 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from httpx import Response
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 from starlette.routing import Mount, Route
 
+from models.accounts import hash_password
 from models.settings import Settings
-from models.tables import UserAccount
+from models.tables import LoginAttempt, UserAccount
 from tests.html import field_errors, find_all, parse
 from web.app import create_app
 from web.auth import ANONYMOUS_CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
@@ -342,10 +343,20 @@ def sign_in(client: TestClient, role: str) -> bool:
 
 
 def restore_accounts(world: World) -> None:
-    """Fuzzed forms may deactivate a demo account: switch them all back on."""
+    """Fuzzed forms may deactivate a demo account or reset its password (an administrator's
+    reset, or the account's own change), and fuzzed sign-ins with wrong passwords make the
+    next sign-in wait (the guard's back-off): switch the accounts back on with the demo
+    password and forget the failed attempts, as the back-off's wait would."""
     with Session(world.engine) as session:
         query = update(UserAccount).where(UserAccount.username.in_(ACCOUNTS.values()))  # type: ignore[attr-defined]
-        session.execute(query.values(is_active=True))
+        session.execute(
+            query.values(
+                is_active=True,
+                must_change_password=False,
+                password_hash=hash_password(DEMO_PASSWORD),
+            )
+        )
+        session.execute(delete(LoginAttempt).where(col(LoginAttempt.succeeded).is_(False)))
         session.commit()
 
 

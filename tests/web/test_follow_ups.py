@@ -36,6 +36,7 @@ from models.tables import (
     Enrolment,
     FollowUp,
     KpiFigure,
+    KpiFigureValue,
     KpiSnapshot,
     UserAccount,
 )
@@ -483,9 +484,11 @@ def test_graduations_stay_when_a_follow_up_is_stored(session, world):
 def response_count(session: Session, year: int) -> int | None:
     """How many graduates of ``year`` answered their 3-month follow-up, as stored."""
     query = (
-        select(KpiFigure.numerator)
+        select(KpiFigureValue.numerator)
+        .join(KpiFigure, col(KpiFigure.id) == col(KpiFigureValue.figure_id))
         .join(KpiSnapshot, col(KpiSnapshot.id) == col(KpiFigure.snapshot_id))
         .where(
+            col(KpiFigureValue.generation) == col(KpiSnapshot.generation),
             col(KpiSnapshot.year) == year,
             col(KpiFigure.kpi) == KpiId.AFTER_TRAINING_3,
             col(KpiFigure.measure) == "response",

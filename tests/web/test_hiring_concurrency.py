@@ -17,7 +17,14 @@ from sqlmodel import Session, col
 
 from models.clock import utcnow
 from models.errors import AppError
-from models.tables import AuthSession, EmploymentSpell, Referral, UserAccount, Vacancy
+from models.tables import (
+    AuthSession,
+    EmploymentSpell,
+    Referral,
+    UserAccount,
+    Vacancy,
+    VacancySuggestion,
+)
 from tests import factories
 from tests.web.conftest import VISITOR_TOKEN
 from tests.web.helpers import make_account, sign_in
@@ -49,11 +56,19 @@ def _setup(
             graduated_on=date(2026, 6, 30),
         )
         session.add(Referral(person_id=person.id, vacancy_id=vacancy.id, status="referred"))
+        _rank(session, vacancy.id, person.id)
         person_ids.append(person.id)
     session.commit()
     if employer is not None:
         make_account(session, "employer", EMPLOYER, employer_id=employer.id)
     return vacancy.id, person_ids
+
+
+def _rank(session: Session, vacancy_id: int | None, person_id: int | None) -> None:
+    """Store the engine's suggestion of this person for this vacancy: only people the
+    platform ranked, referred or trained for the employer may be referred or hired."""
+    assert vacancy_id is not None and person_id is not None
+    session.add(VacancySuggestion(vacancy_id=vacancy_id, person_id=person_id, rank=1, score=0.8))
 
 
 def _principal(session: Session) -> Principal:
@@ -156,6 +171,7 @@ def test_one_person_hired_into_two_jobs_at_once_takes_only_one(engine, session):
     first = session.get(Vacancy, vacancy_id)
     assert first is not None
     second = factories.vacancy(session, employer_id=first.employer_id, quantity=1)
+    _rank(session, second.id, person_id)
     session.commit()
 
     results = _together(

@@ -29,7 +29,14 @@ from models.jobs.kinds import FAILED, JobKind
 from models.jobs.worker import Handler, Worker, periodic_key
 from models.monitoring.store import refresh_year
 from models.settings import Settings
-from models.tables import ExcelImport, ImportPart, Job, KpiFigure, KpiSnapshot
+from models.tables import (
+    ExcelImport,
+    ImportPart,
+    Job,
+    KpiFigure,
+    KpiFigureValue,
+    KpiSnapshot,
+)
 from tests.html import attr, parse, table_rows
 from tests.web.conftest import VISITOR_TOKEN
 from tests.web.helpers import make_account, sign_in
@@ -60,9 +67,11 @@ def embedded(engine: Engine, tmp_path: Path) -> Iterator[TestClient]:
 
 def new_jobs_this_year(session: Session) -> float | None:
     query = (
-        select(KpiFigure.value)
+        select(KpiFigureValue.value)
+        .join(KpiFigure, col(KpiFigure.id) == col(KpiFigureValue.figure_id))
         .join(KpiSnapshot, col(KpiSnapshot.id) == col(KpiFigure.snapshot_id))
         .where(
+            col(KpiFigureValue.generation) == col(KpiSnapshot.generation),
             col(KpiSnapshot.year) == today().year,
             col(KpiFigure.kpi) == KpiId.NEW_JOBS,
             col(KpiFigure.dimension) == "",
