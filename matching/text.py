@@ -63,6 +63,22 @@ def name_sort_key(full_name: str) -> tuple[str, str, str, str]:
     return (search_key(given), search_key(middle), search_key(family), nfc(full_name))
 
 
+SORT_SEPARATOR = "\x1f"  # below every character a key or a name holds, space included
+
+
+def name_sort_text(given: str, middle: str, family: str, full_name: str) -> str:
+    """:func:`name_sort_key` from the name parts as one string whose plain code-point order
+    (a database's binary collation) is the tuple's order, so a database can sort and page a
+    list of people the Vietnamese way."""
+    parts = (
+        cached_search_key(given),
+        cached_search_key(middle),
+        cached_search_key(family),
+        full_name,
+    )
+    return SORT_SEPARATOR.join(part.replace(SORT_SEPARATOR, " ") for part in parts)
+
+
 @lru_cache(maxsize=200_000)
 def cached_search_key(text: str) -> str:
     """:func:`search_key` with a cache, for batches where the same strings repeat."""

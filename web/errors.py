@@ -25,6 +25,7 @@ from models.errors import (
 from models.i18n import message_for, translate
 from web.asgi import HttpMiddleware
 from web.deps import current_language
+from web.paths import path_for
 from web.security import NUL_MESSAGE, NulInRequest, RequestTooLarge
 from web.templating import render
 
@@ -93,9 +94,9 @@ def app_error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
     if isinstance(exc, NotSignedInError) and not is_api(request):
         target = quote(_local_target(request), safe="")
-        return RedirectResponse(f"{request.url_for('login').path}?next={target}", status_code=303)
+        return RedirectResponse(f"{path_for(request, 'login')}?next={target}", status_code=303)
     if isinstance(exc, PasswordChangeRequiredError) and not is_api(request):
-        return RedirectResponse(request.url_for("account_password").path, status_code=303)
+        return RedirectResponse(path_for(request, "account_password"), status_code=303)
     lang = current_language(request)
     details = None
     if isinstance(exc, ValidationErrors):

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 
 from models.errors import AppError, InvalidError
 from models.i18n import messages_by_field
+from web.paths import path_for
 from web.security import NUL, NUL_MESSAGE
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -63,4 +64,4 @@ def known_value(value: str, choices: type[Enum]) -> str | None:
 
 def redirect_to(request: Request, route: str, **params: Any) -> RedirectResponse:
     """Post/redirect/get: see the named page."""
-    return RedirectResponse(str(request.url_for(route, **params).path), status_code=303)
+    return RedirectResponse(path_for(request, route, **params), status_code=303)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from starlette.routing import NoMatchFound, Router
+from starlette.routing import Router
 
 from web.auth import Principal
+from web.paths import route_index
 from web.permissions import Permission, allowed
 
 
@@ -46,8 +47,4 @@ def menu_for(principal: Principal | None, router: Router) -> list[NavEntry]:
 
 
 def _exists(router: Router, name: str) -> bool:
-    try:
-        router.url_path_for(name)
-    except NoMatchFound:
-        return False
-    return True
+    return route_index(router).exists(name)

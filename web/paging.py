@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 
 from models import ids
+from web.paths import path_for
 
 
 def whole_or_none(text: str) -> int | None:
@@ -30,7 +31,7 @@ def pager(request: Request, page: int, pages: int) -> dict[str, str | int | None
 
 def page_links(request: Request, name: str, params: dict[str, Any]) -> Callable[[int], str]:
     """page number -> the same list's URL with the same filters on that page."""
-    base = str(request.url_for(name).path)
+    base = path_for(request, name)
     kept = {key: value for key, value in params.items() if value not in ("", None)}
 
     def link(page: int) -> str:

@@ -16,6 +16,7 @@ from models.formatting import format_number
 from models.i18n import translate
 from web.auth import csrf_token_for, set_pending_csrf_cookie
 from web.navigation import menu_for
+from web.paths import path_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -36,7 +37,7 @@ def _url_for(context: Context, name: str, /, **path_params: Any) -> str:
     """A site-relative path, not Starlette's absolute URL: behind a TLS proxy an absolute
     http:// link would be wrong, and a path works whatever host the visitor used."""
     request: Request = context["request"]
-    return str(request.url_for(name, **path_params).path)
+    return path_for(request, name, **path_params)
 
 
 def build_templates() -> Jinja2Templates:

@@ -10,7 +10,8 @@ once instead of silently finding nobody; lookups go through the keyed hash colum
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from sqlalchemy import String, Table
 from sqlalchemy.engine import Dialect
@@ -70,7 +71,10 @@ class KeyedHash:
         self.purpose = purpose
 
     def __call__(self, context: DefaultExecutionContext) -> str | None:
-        return self.of(context.get_current_parameters().get(self.source))
+        return self.from_row(context.get_current_parameters())
+
+    def from_row(self, row: Mapping[str, Any]) -> str | None:
+        return self.of(row.get(self.source))
 
     def of(self, value: str | None) -> str | None:
         return None if value is None else keys().blind_index(value, self.purpose)
@@ -95,20 +99,39 @@ def hash_columns(table: Table) -> dict[str, KeyedHash]:
     return found
 
 
+class RowDefault(Protocol):
+    """A column default computed from the other values of the row being inserted (a keyed
+    hash, a sort key): SQLAlchemy calls it with the insert's context, a bulk writer with
+    the row."""
+
+    def from_row(self, row: Mapping[str, Any]) -> Any: ...
+
+
+def row_defaults(table: Table) -> dict[str, RowDefault]:
+    """The table's columns whose default is computed from the row, and how."""
+    found: dict[str, RowDefault] = {}
+    for column in table.c:
+        default = getattr(column.default, "arg", None)
+        if default is not None and callable(getattr(default, "from_row", None)):
+            found[column.name] = default
+    return found
+
+
 def stored_rows(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows as the database stores them (personal data sealed, keyed hashes filled in), for
-    a writer that bypasses SQLAlchemy's column types and defaults: PostgreSQL's COPY."""
+    """Rows as the database stores them (personal data sealed, keyed hashes and other
+    row-computed defaults filled in), for a writer that bypasses SQLAlchemy's column types
+    and defaults: PostgreSQL's COPY."""
     sealed = sealed_columns(table)
-    hashes = hash_columns(table)
-    if not sealed and not hashes:
+    derived = row_defaults(table)
+    if not sealed and not derived:
         return rows
     keyring = keys()
     out = []
     for row in rows:
         stored = dict(row)
-        for name, keyed in hashes.items():
+        for name, default in derived.items():
             if stored.get(name) is None:
-                stored[name] = keyed.of(row.get(keyed.source))
+                stored[name] = default.from_row(row)
         for name, purpose in sealed.items():
             value = stored.get(name)
             if value is not None:

@@ -27,9 +27,6 @@ from models.validation.rules import max_length
 
 _ID_SEPARATORS = re.compile(r"[\s.\-]+")
 CITIZEN_ID_LENGTH = 12
-# A search fetches at most this many matches (in name-key order) before sorting them the
-# Vietnamese way; a narrower search text is the remedy for more.
-SEARCH_FETCH_CAP = 2000
 
 
 def vietnamese_order(given: str, middle: str, family: str, full_name: str) -> tuple[str, ...]:
@@ -142,10 +139,7 @@ def search_people(
     if not search_key(text):
         return []
     query = select(Person).where(*_conditions(text, institution_id, trainees_only=False))
-    people = session.exec(
-        query.order_by(col(Person.name_key), col(Person.id)).limit(SEARCH_FETCH_CAP)
-    )
-    return sorted(people, key=person_order)[:limit]
+    return list(session.exec(query.order_by(col(Person.sort_key), col(Person.id)).limit(limit)))
 
 
 @dataclass(frozen=True)
@@ -174,25 +168,22 @@ def list_trainees(
     per_page: int = 50,
 ) -> TraineePage:
     """People with at least one enrolment (at `institution_id` when given), filtered by the
-    search text, sorted the Vietnamese way (given name first) and cut into pages. The sort
-    reads only ids and names of the matches; whole rows are loaded for one page."""
+    search text, sorted the Vietnamese way (given name first) and cut into pages. The database
+    counts the matches and sorts them by the stored sort key; whole rows are loaded for one
+    page."""
     conditions = _conditions(text, institution_id, trainees_only=True)
-    names = session.execute(
-        sa_select(
-            col(Person.id),
-            col(Person.given_name),
-            col(Person.middle_name),
-            col(Person.family_name),
-            col(Person.full_name),
-        ).where(*conditions)
-    ).all()
-    ordered = [
-        row[0] for row in sorted(names, key=lambda row: vietnamese_order(*row[1:])) if row[0]
-    ]
-    pages = max(1, -(-len(ordered) // per_page))
+    total = session.execute(sa_select(func.count()).select_from(Person).where(*conditions)).scalar()
+    pages = max(1, -(-int(total or 0) // per_page))
     page = min(max(1, page), pages)
-    shown = ordered[(page - 1) * per_page : page * per_page]
-    return TraineePage(_trainee_rows(session, shown, institution_id), len(ordered), page, pages)
+    shown = session.execute(
+        sa_select(col(Person.id))
+        .where(*conditions)
+        .order_by(col(Person.sort_key), col(Person.id))
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).scalars()
+    ids = [person_id for person_id in shown if person_id]
+    return TraineePage(_trainee_rows(session, ids, institution_id), int(total or 0), page, pages)
 
 
 def _trainee_rows(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, event, inspect
+from sqlalchemy import JSON, CheckConstraint, Index, String, UniqueConstraint, event, inspect
 from sqlmodel import Field, SQLModel
 
+from matching.text import name_sort_text
 from models.clock import utcnow
 from models.encryption import (
     HASH_LENGTH,
@@ -97,6 +99,24 @@ class PersonBase(SQLModel):
     skills: list[str] = Field(default_factory=list, sa_type=JSON)
 
 
+SORT_KEY_LENGTH = 270
+SORT_KEY_TYPE = String(SORT_KEY_LENGTH).with_variant(
+    String(SORT_KEY_LENGTH, collation="C"), "postgresql"
+)
+NAME_PARTS = ("given_name", "middle_name", "family_name", "full_name")
+
+
+class SortKeyDefault:
+    """A column default: the sort key of the name parts being inserted (ORM inserts, Core
+    bulk inserts and PostgreSQL's COPY through `stored_rows` alike)."""
+
+    def __call__(self, context: Any) -> str:
+        return self.from_row(context.get_current_parameters())
+
+    def from_row(self, row: Mapping[str, Any]) -> str:
+        return name_sort_text(*(str(row.get(part) or "") for part in NAME_PARTS))
+
+
 class Person(PersonBase, table=True):
     """A trainee, graduate or worker. One row per citizen ID, kept unique through its keyed
     hash (the ID and the phone are encrypted); the name is stored in NFC with a
@@ -121,11 +141,29 @@ class Person(PersonBase, table=True):
     middle_name: str = Field(default="", max_length=60)
     given_name: str = Field(default="", max_length=40)
     name_key: str = Field(max_length=120, index=True)
+    # The Vietnamese list order (given, middle, family name) as one string, compared byte by
+    # byte ("C" collation on PostgreSQL), so lists sort and page in the database.
+    # None until inserted: the column default computes it then (the ORM leaves a None out).
+    sort_key: str | None = Field(
+        default=None,
+        nullable=False,
+        index=True,
+        sa_type=SORT_KEY_TYPE,
+        sa_column_kwargs={"default": SortKeyDefault()},
+    )
     is_ethnic_minority: bool = Field(default=True, index=True)  # derived from ethnicity
     in_zone_iii: bool = False  # derived from the commune's zone when recorded
     consent_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+@event.listens_for(Person, "before_update")
+def _resort_changed_name(_mapper: Any, _connection: Any, person: Person) -> None:
+    """A name changed through the ORM gets its new sort key."""
+    state = inspect(person)
+    if any(state.attrs[part].history.has_changes() for part in NAME_PARTS):
+        person.sort_key = name_sort_text(*(getattr(person, part) or "" for part in NAME_PARTS))
 
 
 @event.listens_for(Person, "before_update")

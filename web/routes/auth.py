@@ -22,7 +22,7 @@ from web.auth import (
 from web.deps import LanguageDep, SessionDep
 from web.errors import retry_after
 from web.forms import FormDep, field, redirect_to
-from web.paths import safe_local_path
+from web.paths import path_for, safe_local_path
 from web.permissions import SignedIn
 from web.services import auth as auth_service
 from web.services import passwords as password_service
@@ -63,7 +63,7 @@ async def login_submit(
         return page
     target = safe_local_path(next) or "/"
     if signed_in.user.must_change_password:
-        target = request.url_for("account_password").path
+        target = path_for(request, "account_password")
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(request, response, signed_in.token)
     set_device_cookie(request, response, signed_in.device_token)
@@ -124,4 +124,4 @@ def account_password_submit(
         response = _password_form(request, lang, messages_by_field(error, lang), error.status_code)
         response.headers.update(retry_after(error) or {})
         return response
-    return RedirectResponse(request.url_for("account").path + "?changed=password", status_code=303)
+    return RedirectResponse(path_for(request, "account") + "?changed=password", status_code=303)

@@ -22,7 +22,7 @@ from models.tables import TrainingLevel
 from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
 from web.forms import form_errors
-from web.paths import safe_local_path
+from web.paths import path_for, safe_local_path
 from web.permissions import Permission, allow
 from web.services import referral_views as views
 from web.services import referrals as service
@@ -191,7 +191,7 @@ def vacancy_referrals(
 
 def _back_to(request: Request, back: str, vacancy_id: int, person_id: int, done: str) -> Response:
     """Back to the page the form was on (only this vacancy's pages), saying what was done."""
-    base = str(request.url_for("vacancy_candidates", vacancy_id=vacancy_id).path)
+    base = path_for(request, "vacancy_candidates", vacancy_id=vacancy_id)
     target = safe_local_path(back) or base
     parts = urlsplit(target)
     own = base.removesuffix("/candidates")

@@ -14,6 +14,7 @@ from web.auth import Principal
 from web.deps import EngineDep, LanguageDep, RecordId, SessionDep
 from web.labels import page_tools
 from web.paging import pager, whole_or_none
+from web.paths import path_for
 from web.permissions import Permission, allow
 from web.services import dashboard as service
 from web.services.dashboard import drill
@@ -25,7 +26,7 @@ router = APIRouter()
 
 def _drill_prefix(request: Request) -> str:
     """'/dashboard/figures/': a figure's id completes the link (built once per page)."""
-    return str(request.url_for("dashboard_drill", figure_id=0).path).removesuffix("0")
+    return path_for(request, "dashboard_drill", figure_id=0).removesuffix("0")
 
 
 def _href(prefix: str) -> Callable[[Shown], str | None]:
@@ -35,7 +36,7 @@ def _href(prefix: str) -> Callable[[Shown], str | None]:
 def _path_or_none(request: Request, name: str, **params: object) -> str | None:
     """The path of a page, or None while that page does not exist yet."""
     try:
-        return str(request.app.router.url_path_for(name, **params))
+        return path_for(request, name, **params)
     except NoMatchFound:
         return None
 

@@ -29,6 +29,7 @@ from web.deps import LanguageDep, SessionDep
 from web.forms import FormDep, field, form_errors
 from web.labels import page_tools
 from web.paging import pager, whole_or_none
+from web.paths import path_for
 from web.permissions import Permission, allow
 from web.services import follow_ups as service
 from web.templating import render
@@ -182,5 +183,5 @@ def follow_ups_record(
 
         return _page(request, lang, data, values=typed, errors=form_errors(error, lang))
     query = _filter_query(filters) | {"recorded": count}
-    path = request.url_for("follow_ups").path
+    path = path_for(request, "follow_ups")
     return RedirectResponse(f"{path}?{urlencode(query)}", status_code=303)

@@ -15,6 +15,7 @@ from web.auth import Principal
 from web.deps import LanguageDep, SessionDep
 from web.display import display_tools
 from web.paging import whole_or_none
+from web.paths import path_for
 from web.permissions import Permission, allow
 from web.services import labour_force as service
 from web.services.imports.export import XLSX
@@ -101,7 +102,7 @@ def labour_force_import(
         )
     except InvalidError as error:
         return _page(request, session, principal, lang, source=source, error=error)
-    path = request.url_for("labour_force").path
+    path = path_for(request, "labour_force")
     query = f"?rows={outcome.rows}&replaced={outcome.replaced}"
     return RedirectResponse(path + query, status_code=303)
 

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from web.auth import Principal
 from web.deps import EngineDep, LanguageDep, SessionDep
+from web.paths import path_for
 from web.permissions import Permission, allow
 from web.services import supply_demand as service
 from web.templating import render
@@ -29,7 +30,7 @@ def supply_demand(
     asked: Annotated[service.Asked, Depends()],
 ) -> Response:
     choice, context = service.page(engine, session, True, principal, asked, lang=lang)
-    csv_path = str(request.url_for("supply_demand_csv").path)
+    csv_path = path_for(request, "supply_demand_csv")
     context["csv_url"] = csv_path + service.query_string(choice)
     return render(request, "supply_demand.html", context, lang=lang)
 

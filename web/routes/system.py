@@ -12,7 +12,7 @@ from sqlalchemy import text
 from models.errors import InvalidError
 from models.i18n import SUPPORTED_LANGUAGES
 from web.deps import LANGUAGE_COOKIE, SessionDep
-from web.paths import safe_local_path
+from web.paths import path_for, safe_local_path
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -27,7 +27,7 @@ def set_language(
     """Remember the chosen language for a year and go back to the page (post/redirect/get)."""
     if code not in SUPPORTED_LANGUAGES:
         raise InvalidError("code", "Unknown language: {code}.", code=code)
-    target = safe_local_path(next_path) or str(request.url_for("home").path)
+    target = safe_local_path(next_path) or path_for(request, "home")
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         LANGUAGE_COOKIE,

@@ -16,6 +16,7 @@ from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
 from web.display import display_tools
 from web.forms import FormDep, field
+from web.paths import path_for
 from web.permissions import Permission, allow
 from web.services import targets as service
 from web.templating import render
@@ -81,7 +82,7 @@ def target_edit(
 
 
 def _year_link(request: Request, year: int) -> RedirectResponse:
-    path = request.url_for("targets").path
+    path = path_for(request, "targets")
     return RedirectResponse(f"{path}?year={year}", status_code=303)
 
 

@@ -26,6 +26,7 @@ from web.deps import LanguageDep, RecordId, SessionDep
 from web.display import display_helpers
 from web.forms import FormFields, form_errors, known_value, redirect_to
 from web.paging import page_links
+from web.paths import path_for
 from web.permissions import Permission, allow, allowed, employer_scope, require_employer
 from web.services import vacancies as service
 from web.services.vacancy_form import NO_OCCUPATION, VacancyForm, work_choices
@@ -212,7 +213,7 @@ def _candidates_url(request: Request, vacancy_id: int) -> str | None:
     """The candidates page of this vacancy, once that page exists (asked of the router by
     name: included routers do not list their routes at the top level)."""
     try:
-        return str(request.url_for(CANDIDATES_ROUTE, vacancy_id=vacancy_id).path)
+        return path_for(request, CANDIDATES_ROUTE, vacancy_id=vacancy_id)
     except NoMatchFound:
         return None
 
