@@ -4,10 +4,8 @@ and one closed by another process leaves it once the kept page expires."""
 
 from __future__ import annotations
 
-import sqlite3
-
-import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
 
 from models import clock
 from models.enums import VacancyStatus
@@ -51,15 +49,19 @@ def test_a_vacancy_closed_here_leaves_the_kept_board_at_once(client, session) ->
 def test_a_vacancy_closed_by_another_process_leaves_once_the_page_expires(
     client, session, engine, monkeypatch
 ) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("another process's write is made with sqlite3 directly")
     vacancy = factories.vacancy(session)
     session.commit()
     moment = [1000.0]
     monkeypatch.setattr(clock, "steady_seconds", lambda: moment[0])
     assert _shown(client.get("/board")) == [str(vacancy.id)]
-    with sqlite3.connect(str(engine.url.database)) as other:  # unseen by this process
-        other.execute("UPDATE vacancy SET status = 'closed' WHERE id = ?", (vacancy.id,))
+    other = create_engine(engine.url.render_as_string(hide_password=False))
+    try:  # a connection of its own, unseen by this process's sessions
+        with other.begin() as conn:
+            conn.execute(
+                text("UPDATE vacancy SET status = 'closed' WHERE id = :id"), {"id": vacancy.id}
+            )
+    finally:
+        other.dispose()
     assert _shown(client.get("/board")) == [str(vacancy.id)]  # still the kept page
     moment[0] += VISITOR_PAGE_SECONDS + 0.1
     assert _shown(client.get("/board")) == []
