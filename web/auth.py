@@ -13,8 +13,9 @@ from fastapi.responses import Response
 
 from models.db import end_read
 from models.errors import ForbiddenError, NotSignedInError, PasswordChangeRequiredError
+from models.settings import Settings
 from models.tables import AuthSession, UserAccount
-from web.deps import SessionDep, get_settings
+from web.deps import SessionDep
 from web.services.auth import SESSION_LIFETIME, resolve_session
 from web.services.sign_in_guard import USUAL_FOR, Source, device_digest
 
@@ -62,7 +63,7 @@ def optional_principal(request: Request, session: SessionDep) -> Principal | Non
     return principal
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> Principal:
@@ -144,7 +145,8 @@ def _secure(request: Request) -> bool:
     """Served over HTTPS: by this server, or by a proxy listed in TRUSTED_PROXIES that says so
     in X-Forwarded-Proto (uvicorn's ProxyHeadersMiddleware rewrites the scheme, web/app.py).
     SECURE_COOKIES=1 forces it."""
-    return request.url.scheme == "https" or get_settings(request).secure_cookies
+    settings: Settings = request.app.state.settings
+    return request.url.scheme == "https" or settings.secure_cookies
 
 
 def client_address(request: Request) -> str:

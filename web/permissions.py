@@ -112,7 +112,9 @@ class Allow:
 
     permissions: frozenset[Permission]
 
-    def __call__(self, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def __call__(
+        self, principal: Annotated[Principal, Depends(current_principal)]
+    ) -> Principal:
         if self.permissions and not any(allowed(principal, each) for each in self.permissions):
             raise ForbiddenError(None, "You are not allowed to do this.")
         return principal

@@ -196,3 +196,16 @@ def test_format_date_and_number():
     assert format_date(date(2026, 12, 31), "en") == "31/12/2026"
     assert format_number(1_234_567) == "1.234.567"
     assert format_number(1_234_567, "en") == "1,234,567"
+
+
+@pytest.mark.parametrize(("lang", "locale"), [("vi", "vi_VN"), ("en", "en_GB"), ("xx", "vi_VN")])
+def test_whole_numbers_are_grouped_as_babel_groups_them(lang, locale):
+    """Whole numbers skip Babel's pattern work for speed; the text must not change."""
+    from babel.numbers import format_decimal
+
+    values = [0, 7, -7, 999, 1000, -1000, 12_345, 999_999, 1_000_000, 10**12, -(10**9) - 1]
+    values += [Vnd(5_310_000), *(n * 7919 for n in range(-300, 300, 7))]
+    assert [format_number(v, lang) for v in values] == [
+        format_decimal(v, locale=locale) for v in values
+    ]
+    assert format_number(12.5, lang) == format_decimal(12.5, locale=locale)  # through Babel
