@@ -47,6 +47,7 @@ def build_templates() -> Jinja2Templates:
         undefined=StrictUndefined,  # a missing variable is a bug, not an empty string
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates change with a release, not while serving: no stat per page
     )
     env.globals["_"] = _gettext
     env.globals["url_for"] = _url_for  # Jinja2Templates keeps a global already set
