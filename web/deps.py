@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Path, Request
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -48,12 +48,14 @@ async def route_session(
     session: Annotated[Session, Depends(get_session)],
 ) -> AsyncIterator[Session]:
     """The request's session as routes see it: the transaction a route leaves open (its
-    reads) ends as soon as the route returns, not after the response is sent (in a worker
-    thread: ending it talks to the database)."""
+    reads) ends as soon as the route returns, not after the response is sent. Ending it
+    talks to the database, so it runs in a thread, but outside the request threads' limit
+    (as FastAPI runs a dependency's exit): waiting there for a thread while holding the
+    connection would deadlock once every thread waits for a connection."""
     try:
         yield session
     finally:
-        await run_in_threadpool(end_transaction, session)
+        await anyio.to_thread.run_sync(end_transaction, session, limiter=anyio.CapacityLimiter(1))
 
 
 def current_language(request: Request) -> str:

@@ -27,8 +27,10 @@ from models.settings import IN_FLIGHT_PER_THREAD, Settings
 from tests.html import one, parse
 from tests.html import text as text_of
 from tests.web.conftest import VISITOR_TOKEN
+from tests.web.helpers import PASSWORD, make_account
 from web.app import create_app
 from web.auth import ANONYMOUS_CSRF_COOKIE, CSRF_HEADER
+from web.capacity import set_worker_threads
 from web.errors import RETRY_AFTER_SECONDS
 
 BUSY = "The site is busy right now. Please try again in a few seconds."
@@ -193,3 +195,38 @@ def test_several_server_processes_on_sqlite_are_refused(tmp_path) -> None:
     )
     assert result.exit_code == 1
     assert "Several server processes need PostgreSQL" in " ".join(result.output.split())
+
+
+def test_many_signed_in_requests_at_once_never_wait_out_the_pool(engine, session) -> None:
+    """Two threads, four connections, forty signed-in pages at once: a request that has its
+    page and still holds its connection must not wait for a thread to give it back while the
+    threads wait for connections (that deadlock lasted until the pool's wait ran out)."""
+    make_account(session, "official", "can.bo")
+    session.commit()
+    settings = Settings(database_url=str(engine.url), request_threads=2, db_wait_seconds=3)
+    busy = make_engine(engine.url.render_as_string(hide_password=False), limits=settings.db_limits)
+    app = create_app(settings, engine=busy)
+
+    async def scenario() -> list[tuple[int, float]]:
+        set_worker_threads(settings)  # the lifespan's job, which ASGITransport does not run
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            client.cookies.set(ANONYMOUS_CSRF_COOKIE, VISITOR_TOKEN)
+            client.headers[CSRF_HEADER] = VISITOR_TOKEN
+            form = {"username": "can.bo", "password": PASSWORD}
+            signed = await client.post("/login", data=form)
+            assert signed.status_code == 303
+
+            async def timed() -> tuple[int, float]:
+                started = time.monotonic()
+                response = await client.get("/vacancies")  # a page that reads
+                return response.status_code, time.monotonic() - started
+
+            return await asyncio.gather(*(timed() for _ in range(40)))
+
+    try:
+        outcomes = asyncio.run(asyncio.wait_for(scenario(), timeout=60))
+    finally:
+        busy.dispose()
+    assert [status for status, _ in outcomes] == [200] * 40
+    assert max(seconds for _, seconds in outcomes) < settings.db_wait_seconds
