@@ -117,9 +117,24 @@ def python_of(checkout: Path) -> list[str]:
     return [sys.executable, "-m", "cli"]
 
 
+BENCH_KEYS = REPO_ROOT / "var" / "bench" / "personal-data-keys.json"
+
+
+def bench_keys() -> Path:
+    """A throwaway key file for the bench's databases (PostgreSQL has no embedded default
+    key), made once with `dbjobs new-keys`."""
+    if not BENCH_KEYS.exists():
+        BENCH_KEYS.parent.mkdir(parents=True, exist_ok=True)
+        command = [*python_of(REPO_ROOT), "new-keys", "--output", str(BENCH_KEYS)]
+        subprocess.run(command, cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL)
+    return BENCH_KEYS
+
+
 def cli_env(checkout: Path, url: str) -> dict[str, str]:
     env = dict(os.environ, PYTHONPATH=str(checkout), DATABASE_URL=url, DBJOBS_LANG="en")
     env.pop("ECHO_SQL", None)
+    if not url.startswith("sqlite") and not env.get("PERSONAL_DATA_KEYS"):
+        env.setdefault("PERSONAL_DATA_KEY_FILE", str(bench_keys()))
     return env
 
 
