@@ -72,10 +72,14 @@ def _person_columns() -> list[Any]:
     ]
 
 
-def _current_zone() -> ColumnElement[bool]:
+def _zone_on(day: Any) -> ColumnElement[bool]:
+    """The zone (khu vực) of the person's commune in force on the record's own date: a
+    decision covers a period (2026-2030 for the current one), so a record dated before its
+    start has no zone ("not recorded") rather than one decided later."""
     return and_(
         col(CommuneZone.commune_code) == col(Person.commune_code),
-        col(CommuneZone.valid_to).is_(None),
+        col(CommuneZone.valid_from) <= day,
+        or_(col(CommuneZone.valid_to).is_(None), col(CommuneZone.valid_to) >= day),
     )
 
 
@@ -99,7 +103,7 @@ def _enrolment_select() -> RowsSelect:
         .join(Person, col(Person.id) == col(Enrolment.person_id))
         .join(Course, col(Course.id) == col(Enrolment.course_id))
         .join(TrainingOccupation, col(TrainingOccupation.id) == col(Course.occupation_id))
-        .outerjoin(CommuneZone, _current_zone())
+        .outerjoin(CommuneZone, _zone_on(col(Enrolment.enrolled_on)))
     )
 
 
@@ -157,7 +161,7 @@ def _spell_select() -> RowsSelect:
             col(trained_course.institution_id),
         )
         .join(Person, col(Person.id) == col(EmploymentSpell.person_id))
-        .outerjoin(CommuneZone, _current_zone())
+        .outerjoin(CommuneZone, _zone_on(col(EmploymentSpell.start_date)))
         .outerjoin(EconomicSector, col(EconomicSector.code) == col(EmploymentSpell.sector_code))
         .outerjoin(job, col(job.id) == col(EmploymentSpell.occupation_id))
         .outerjoin(trained, col(trained.id) == col(EmploymentSpell.enrolment_id))
@@ -224,7 +228,7 @@ def _follow_up_select() -> RowsSelect:
         .join(Person, col(Person.id) == col(FollowUp.person_id))
         .join(Course, col(Course.id) == col(Enrolment.course_id))
         .join(TrainingOccupation, col(TrainingOccupation.id) == col(Course.occupation_id))
-        .outerjoin(CommuneZone, _current_zone())
+        .outerjoin(CommuneZone, _zone_on(col(FollowUp.observed_on)))
     )
 
 

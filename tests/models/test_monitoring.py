@@ -252,3 +252,43 @@ def test_a_stored_row_of_an_unknown_kpi_is_an_error_not_an_empty_figure(engine: 
             figure_table(session, 2025)
         with pytest.raises(ValueError, match="after_training_5"):
             figure_by_id(session, figure.id)
+
+
+def test_a_record_gets_the_zone_of_its_commune_in_force_on_its_own_date(engine: Engine) -> None:
+    """Zones are decided for a period (2026-2030): a 2026 record is cut by its zone, one
+    from before the decision shows "not recorded" (no zone) rather than a later zone."""
+    from models.tables import CommuneZone
+
+    with Session(engine) as session:
+        session.add(
+            CommuneZone(
+                commune_code="03253",
+                zone="II",
+                valid_from=date(2026, 1, 1),
+                valid_to=date(2030, 12, 31),
+            )
+        )
+        person = factories.person(session, commune_code="03253")
+        early = factories.enrolment(
+            session,
+            person_id=person.id,
+            course_id=factories.course(session).id,
+            enrolled_on=date(2025, 9, 1),
+        )
+        later = factories.enrolment(
+            session,
+            person_id=person.id,
+            course_id=factories.course(session).id,
+            enrolled_on=date(2026, 3, 2),
+        )
+        factories.employment_spell(session, person_id=person.id, start_date=date(2026, 7, 1))
+        factories.employment_spell(session, person_id=person.id, start_date=date(2031, 2, 1))
+        session.commit()
+
+        enrolments = load.enrolments_in(session, date(2025, 1, 1), date(2026, 12, 31))
+        spells = load.spells_starting(session, date(2026, 1, 1), date(2031, 12, 31))
+        ids = (early.id, later.id)
+
+    zones = {record.enrolment_id: record.zone for record in enrolments}
+    assert zones == {ids[0]: None, ids[1]: "II"}
+    assert sorted((s.start_date.year, s.zone) for s in spells) == [(2026, "II"), (2031, None)]
