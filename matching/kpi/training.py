@@ -1,16 +1,17 @@
 """K1: people trained in a year (target 8,000–8,300 a year).
 
-A person counts once in the year if they started training in it (whatever happened next, a
-drop-out included) or finished it in it (graduated, or completed the course). A person with
-several such enrolments counts once, by the enrolment at their HIGHEST level that year (ties:
-the earliest date it counts on in the year — its start, else its end — then the smallest
-enrolment id). So "by level" partitions the
-total: a person who took a short course and then a sơ cấp course in one year is one sơ cấp
-trainee, not one of each. The same rule decides every other cut (institution, occupation…);
-pass ``attribution="group"`` to count a person in every group where they trained instead.
+A person counts once in the year if they started training in it, whatever happened next (a
+drop-out included): the resolution counts the people put into training in the year, so a
+two-year course counts once, in its first year. A person with several enrolments started in
+the year counts once, by the enrolment at their HIGHEST level (ties: the earliest start, then
+the smallest enrolment id). So "by level" partitions the total: a person who took a short
+course and then a sơ cấp course in one year is one sơ cấp trainee, not one of each. The same
+rule decides every other cut (institution, occupation…); pass ``attribution="group"`` to count
+a person in every group where they trained instead.
 
-Beside the total: how many started, finished and received a certificate in the year, each
-counted the same way among the enrolments that qualify for it.
+Beside the total: how many finished and received a certificate in the year (whenever their
+course began), each counted the same way among the enrolments that qualify for it; ``started``
+equals the total.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from matching.kpi.results import Count, GroupKey
 
 @dataclass(frozen=True, slots=True)
 class TrainedCounts:
-    """Distinct people trained (started or finished), started, finished and certified."""
+    """Distinct people trained (started in the year), started, finished and certified."""
 
     trained: Count
     started: Count
@@ -59,7 +60,7 @@ def trained(
     by: str | Sequence[str] | None = None,
     attribution: Attribution = "person",
 ) -> Trained:
-    """People who started or finished vocational training in ``year``; see the module doc."""
+    """People who started vocational training in ``year``; see the module doc."""
     enrolments = enrolments if isinstance(enrolments, list | tuple) else list(enrolments)
     deciding = _deciding_all(enrolments, year)
     whens: tuple[When, ...] = (lambda e: training_date(e, year), _start, _end, _end)
@@ -129,7 +130,7 @@ def training_date(enrolment: EnrolmentRecord, year: int) -> date:
 
 
 Key = tuple[int, date, int]
-Flags = tuple[bool, bool, bool, bool]  # trained (started or finished), started, finished, certified
+Flags = tuple[bool, bool, bool, bool]  # trained (= started), started, finished, certified
 PARTS = range(4)
 
 
@@ -144,7 +145,7 @@ def _classify(enrolment: EnrolmentRecord, year: int) -> tuple[Key, Flags] | None
     day: date = enrolment.started_on if started else end  # type: ignore[assignment]
     certified = finished and enrolment.certificate_kind is not None
     key = (-LEVEL_RANK.get(enrolment.level, -1), day, enrolment.enrolment_id)  # type: ignore[arg-type]
-    return key, (True, started, finished, certified and enrolment.graduated_on is not None)
+    return key, (started, started, finished, certified and enrolment.graduated_on is not None)
 
 
 def _deciding_all(
@@ -171,8 +172,8 @@ def _deciding_all(
             continue
         key = (-rank(enrolment.level, -1), day, enrolment.enrolment_id)  # type: ignore[arg-type]
         person = enrolment.person_id
-        _keep(keys[0], chosen[0], person, key, enrolment)
         if started:
+            _keep(keys[0], chosen[0], person, key, enrolment)
             _keep(keys[1], chosen[1], person, key, enrolment)
         if finished:
             _keep(keys[2], chosen[2], person, key, enrolment)

@@ -115,8 +115,12 @@ def test_trained_people_are_distinct_and_cuts_partition_them(records, year, by) 
     assert total.value == len(set(total.person_ids)) <= len({r.person_id for r in records})
     assert total.value <= len(records)
     assert sum(c.trained.value for c in result.groups.values()) == total.value
+    # Trained means started in the year; the finished (a course begun earlier included) and
+    # the certified among them are counted beside, each person once.
+    assert result.total.started.value == total.value
+    assert result.total.certified.value <= result.total.finished.value
+    assert result.total.finished.value <= len({r.person_id for r in records})
     for part in ("started", "finished", "certified"):
-        assert getattr(result.total, part).value <= total.value
         assert (
             sum(getattr(c, part).value for c in result.groups.values())
             == getattr(result.total, part).value

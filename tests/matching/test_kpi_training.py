@@ -32,9 +32,11 @@ def test_a_person_trained_twice_counts_once_at_the_highest_level() -> None:
     assert result.groups["so_cap"].trained.person_ids == (1,)
 
 
-def test_started_or_finished_in_the_year_and_nothing_else() -> None:
+def test_trained_in_a_year_means_started_in_it_finishers_shown_beside() -> None:
+    """The resolution counts the people who started training in the year; finishing a course
+    begun the year before counts among the finished, not again among the trained."""
     records = [
-        graduate(  # started in 2024, graduated in 2025: trained in 2025 (finished)
+        graduate(  # started in 2024, graduated in 2025: finished in 2025, trained in 2024
             enrolment_id=1,
             person_id=1,
             started_on=date(2024, 9, 1),
@@ -56,11 +58,12 @@ def test_started_or_finished_in_the_year_and_nothing_else() -> None:
 
     total = trained(records, 2025).total
 
-    assert set(total.trained.person_ids) == {1, 2, 4}
+    assert set(total.trained.person_ids) == {2}
     assert set(total.started.person_ids) == {2}
     assert set(total.finished.person_ids) == {1, 4}
     assert set(total.certified.person_ids) == {1}
     assert trained(records, 2024).total.started.value == 4
+    assert trained(records, 2024).total.trained.value == 4
 
 
 def test_by_month_uses_the_date_the_enrolment_counts_on() -> None:
@@ -78,7 +81,7 @@ def test_by_month_uses_the_date_the_enrolment_counts_on() -> None:
 
     assert {month: c.trained.value for month, c in result.groups.items()} == {
         "2025-03": 1,
-        "2025-06": 1,
+        "2025-06": 0,  # a finisher of a course begun in 2024: among the finished only
     }
     assert result.groups["2025-06"].finished.value == 1
     assert result.groups["2025-06"].started.value == 0
@@ -139,7 +142,7 @@ def test_cuts_by_person_dimensions_add_up_to_the_total(by: str) -> None:
     if by == "priority_group":  # groups overlap: a Thái woman is in several
         assert total >= result.total.trained.value
     else:
-        assert total == result.total.trained.value == 3
+        assert total == result.total.trained.value == 2  # person 3 only finished in 2025
 
 
 def test_two_dimensions_give_tuple_keys_with_none_last() -> None:

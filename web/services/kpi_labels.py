@@ -33,7 +33,7 @@ KPI_LABELS: dict[KpiFamily, str] = {
     KpiFamily.NEW_JOB_STRUCTURE: "Sector groups of the new jobs recorded",
 }
 MEASURE_LABELS: dict[M, str] = {
-    M.TRAINED: "Trained (started or finished)",
+    M.TRAINED: "Trained (started in the year)",
     M.STARTED: "Started training",
     M.FINISHED: "Finished training",
     M.CERTIFIED: "Certified",
