@@ -36,6 +36,32 @@ PRIORITY_GROUP_LABELS = {
     "disability": "People with a disability",
     "none": "In no priority group",
 }
+# Programmes of work abroad (the spell's abroad_programme); another value is shown as stored.
+PROGRAMME_LABELS = {
+    "jp_tts": "Technical intern training (Japan)",
+    "jp_ssw": "Specified skilled worker (Japan)",
+    "kr_eps": "Employment Permit System (Korea)",
+    "tw_contract": "Contract work (Taiwan)",
+}
+# Occupation groups of the training catalogue (matching/data/occupations.csv, "group").
+OCCUPATION_GROUP_LABELS = {
+    "chan_nuoi": "Livestock",
+    "che_bien": "Food processing",
+    "cntt": "Information technology",
+    "co_khi": "Mechanics",
+    "dich_vu_ca_nhan": "Personal services",
+    "dien": "Electrical work",
+    "du_lich": "Tourism",
+    "kinh_te": "Business and accounting",
+    "lam_nghiep": "Forestry",
+    "may": "Garments",
+    "nau_an": "Cooking",
+    "ngoai_ngu": "Foreign languages",
+    "thu_cong": "Handicrafts",
+    "trong_trot": "Crop farming",
+    "van_tai": "Transport",
+    "xay_dung": "Construction",
+}
 GROUP_VOCABULARIES: dict[str, Mapping[str, str]] = {
     "channel": CHANNEL_LABELS,
     "priority_group": PRIORITY_GROUP_LABELS,
@@ -53,7 +79,17 @@ GROUP_VOCABULARIES: dict[str, Mapping[str, str]] = {
     },
     "zone": {"I": "Zone I", "II": "Zone II", "III": "Zone III"},
     "ethnic_minority": {"true": "Ethnic minority", "false": "Not an ethnic minority"},
+    "programme": PROGRAMME_LABELS,
 }
+
+
+def vocabulary_text(vocabulary: Mapping[str, str], key: str | None, lang: str) -> str:
+    """The reader's name for a key of a fixed vocabulary; an unknown key as stored, no key as
+    an empty string."""
+    if not key:
+        return ""
+    msgid = vocabulary.get(key)
+    return translate(msgid, lang) if msgid else key
 
 
 @dataclass(frozen=True, slots=True)

@@ -157,8 +157,8 @@ def test_lowest_employment_after_training_from_the_snapshot_rows(
     rows = body_rows(page, "table.after-training")
     assert asked == [2026]
     assert [texts(row, "td")[:5] for row in rows] == [
-        ["May công nghiệp", "may", "3", "20", "15,0%"],
-        ["Hàn", "co_khi", "12", "16", "75,0%"],
+        ["May công nghiệp", "May mặc", "3", "20", "15,0%"],  # the group's name, not its code
+        ["Hàn", "Cơ khí", "12", "16", "75,0%"],
     ]
 
 

@@ -24,6 +24,7 @@ from models.ids import parse_id, whole_or_none
 from models.monitoring.figures import NONE_KEY
 from models.monitoring.read import group_figures
 from models.queries import reference
+from models.queries.labels import OCCUPATION_GROUP_LABELS, vocabulary_text
 from models.queries.reference import Option, PlaceNames
 from models.queries.supply_demand import (
     DEFAULT_COMPLETION_RATE,
@@ -193,6 +194,7 @@ def page(
         "after_year": after_year,
         "after_rows": after_rows,
         "place_label": lambda place: place_label(place, names, lang),
+        "group_label": lambda group: vocabulary_text(OCCUPATION_GROUP_LABELS, group, lang),
         "percent": lambda value: _percent(value, lang),
     }
     return choice, context
@@ -230,7 +232,7 @@ def _lead(row: Balance, by_place: bool, names: PlaceNames, lang: str) -> list[st
     if by_place:
         return [place_label(row.place, names, lang)]
     name = row.occupation_name or translate("Occupation not stated", lang)
-    return [name, row.occupation_group or ""]
+    return [name, vocabulary_text(OCCUPATION_GROUP_LABELS, row.occupation_group, lang)]
 
 
 def _numbers(row: Balance) -> list[int]:
