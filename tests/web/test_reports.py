@@ -116,6 +116,9 @@ def test_workbook_formats_and_cover(official: TestClient, session: Session):
     assert isinstance(as_of, datetime) and as_of.date() == info.as_of
     assert cover["Nguồn số liệu nhập"][0] == SOURCE
     assert cover["Số người được đào tạo (mọi trình độ)"][:2] == (8000, 8300)
+    targets = next(row for row in workbook["Thông tin chung"].iter_rows() if row[1].value == 8000)
+    # Whole targets show no trailing decimal separator ("8.000", not "8.000,").
+    assert [c.number_format for c in targets[1:3]] == ["#,##0", "#,##0"]
     cell = next(
         c for row in workbook["Thông tin chung"].iter_rows() for c in row if c.value == as_of
     )
@@ -242,3 +245,14 @@ def test_the_english_workbook_has_english_sheets(official: TestClient):
 
     assert workbook.sheetnames[:3] == ["Cover", "Progress", "Trained by level"]
     assert workbook["Trained by level"]["A2"].value == "Level"
+
+
+def test_a_target_with_a_fraction_keeps_it_and_a_whole_one_has_no_separator() -> None:
+    from web.services.reports_xlsx import target_format
+
+    assert [target_format(v) for v in (8700, 8700.0, 65.5, None)] == [
+        "#,##0",
+        "#,##0",
+        "#,##0.0#",
+        "#,##0",
+    ]

@@ -111,7 +111,8 @@ def _cover(sheet: Worksheet, report: Report, names: list[str], lang: str) -> Non
             ]
         )
         for column in (2, 3):
-            sheet.cell(row=sheet.max_row, column=column).number_format = "#,##0.##"
+            cell = sheet.cell(row=sheet.max_row, column=column)
+            cell.number_format = target_format(cell.value)
     if not report.targets:
         sheet.append([translate("No target set", lang)])
     sheet.append([])
@@ -123,6 +124,14 @@ def _cover(sheet: Worksheet, report: Report, names: list[str], lang: str) -> Non
     sheet.column_dimensions["B"].width = 48
     sheet.column_dimensions["C"].width = 14
     sheet.column_dimensions["D"].width = 10
+
+
+def target_format(value: object) -> str:
+    """A target as written: 8,700 and 65.5, never "8,700." (Excel's "#,##0.##" leaves the
+    decimal separator after a whole number)."""
+    if isinstance(value, float) and not value.is_integer():
+        return "#,##0.0#"
+    return "#,##0"
 
 
 def _header(sheet: Worksheet, row: int, headers: list[str]) -> None:
