@@ -35,7 +35,7 @@ from matching.kpi.labour_force import (
 )
 from matching.kpi.orders import OrderOutcome, Orders, orders
 from matching.kpi.priority import PriorityGroups, PriorityShares, priority_groups
-from matching.kpi.progress import Progress, progress
+from matching.kpi.progress import Progress, progress, settled
 from matching.kpi.records import (
     CHANNELS,
     LEVELS,
@@ -102,6 +102,7 @@ __all__ = [
     "orders",
     "priority_groups",
     "progress",
+    "settled",
     "trained",
     "trained_cuts",
     "trained_share",

@@ -14,7 +14,9 @@ value itself (``cumulative=False``). Shares are fractions (0.62); a TargetRecord
 Status, with ratio = projection ÷ target minimum (target ÷ projection where lower is better,
 as for the share of agriculture): ``ok`` when ratio ≥ 1, ``at_risk`` when ratio ≥ 0.9
 (``at_risk_ratio``), ``behind`` below that. Once the year is over there is no risk left:
-``ok`` or ``behind``. Before anything can be projected (before the year starts, or in its
+``ok`` or ``behind``, shown as ``reached`` or ``missed`` (``settled``). The share reached is
+value ÷ target, or target ÷ value where lower is better, so that it is at least 100 % exactly
+when the target is met. Before anything can be projected (before the year starts, or in its
 first month on the months basis): ``too_early``.
 """
 
@@ -41,7 +43,7 @@ class Progress:
     value: float
     target_min: float
     target_max: float | None
-    share_reached: float | None  # value ÷ target minimum
+    share_reached: float | None  # value ÷ target minimum (target ÷ value where lower is better)
     elapsed: float  # share of the year elapsed, 0 to 1
     projection: float | None  # expected value at the end of the year
     status: str  # ok | at_risk | behind | too_early
@@ -77,11 +79,23 @@ def progress(
         value_to_date,
         low,
         high,
-        ratio(value_to_date, low),
+        ratio(value_to_date, low) if higher_is_better else ratio(low, value_to_date),
         elapsed,
         projection,
         status,
     )
+
+
+REACHED, MISSED = "reached", "missed"
+
+
+def settled(status: str, elapsed: float) -> str:
+    """The status as pages and the report show it: once the year is over, whether the target
+    was reached (``reached`` / ``missed``, "Đạt" / "Không đạt"); during it, the progress
+    (``ok`` / ``at_risk`` / ``behind``, "Đạt tiến độ" / … / "Chậm tiến độ")."""
+    if elapsed >= 1:
+        return {OK: REACHED, BEHIND: MISSED}.get(status, status)
+    return status
 
 
 def elapsed_share(as_of: date, year: int, basis: str = "days") -> float:

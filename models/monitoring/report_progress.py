@@ -57,11 +57,15 @@ INDICATORS: dict[str, tuple[str, KpiId, Measure, bool]] = {
     ),
 }
 LOWER_IS_BETTER = frozenset({T.STRUCTURE_AGRICULTURE.value})
+# The dashboard's vocabulary (web/services/dashboard): "Đạt / Không đạt" for a finished year,
+# "Đạt tiến độ / Chậm tiến độ" during it.
 STATUS_LABELS = {
     "ok": N_("On track"),
     "at_risk": N_("At risk"),
     "behind": N_("Behind"),
     "too_early": N_("Too early to tell"),
+    "reached": N_("Target reached"),
+    "missed": N_("Target missed"),
 }
 NO_TARGET, NO_FIGURES = N_("No target set"), N_("No figures yet")
 
@@ -101,7 +105,7 @@ def progress_table(
             cells += [
                 share(result.share_reached),
                 make(result.projection),
-                label(STATUS_LABELS[result.status]),
+                label(STATUS_LABELS[kpi.settled(result.status, result.elapsed)]),
             ]
         rows.append(tuple(cells))
     columns = (

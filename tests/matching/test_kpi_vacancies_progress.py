@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from matching.kpi import TargetRecord, progress, vacancies
-from matching.kpi.progress import elapsed_share
+from matching.kpi.progress import elapsed_share, settled
 from tests.matching.kpi_factories import vacancy
 
 
@@ -101,3 +101,30 @@ def test_bad_parameters_are_refused() -> None:
         progress(1, 10, date(2025, 1, 1))
     with pytest.raises(ValueError, match="basis"):
         progress(1, 10, date(2025, 1, 1), 2025, basis="weeks")
+
+
+def test_the_share_reached_is_at_least_100_percent_exactly_when_the_target_is_met() -> None:
+    """Agriculture's share of the workforce should fall to 40 %: 40.24 % misses it, and its
+    share reached must not read "100.6 %" beside "behind"."""
+    over = progress(
+        0.4024, 0.40, date(2025, 12, 31), 2025, cumulative=False, higher_is_better=False
+    )
+    under = progress(
+        0.3950, 0.40, date(2025, 12, 31), 2025, cumulative=False, higher_is_better=False
+    )
+
+    assert over.status == "behind" and over.share_reached == pytest.approx(0.40 / 0.4024)
+    assert over.share_reached < 1
+    assert under.status == "ok" and under.share_reached >= 1
+    for value in (3000, 8699, 8700, 9100):
+        people = progress(value, 8700, date(2025, 12, 31), 2025)
+        assert (people.share_reached >= 1) == (people.status == "ok")
+
+
+def test_a_finished_year_says_reached_or_missed_and_a_running_one_says_how_it_goes() -> None:
+    assert settled("ok", 1.0) == "reached"
+    assert settled("behind", 1.0) == "missed"
+    assert settled("ok", 0.5) == "ok"
+    assert settled("behind", 0.5) == "behind"
+    assert settled("at_risk", 0.5) == "at_risk"
+    assert settled("too_early", 0.0) == "too_early"

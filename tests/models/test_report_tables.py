@@ -3,6 +3,7 @@ equal the KPI functions computed straight from the year's records."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -171,3 +172,26 @@ def test_every_label_of_the_report_has_a_vietnamese_entry_and_sheet_names_fit(re
         assert all(len(name) <= 31 for name in names), names
         assert len(set(names)) == len(names)
         assert not any(name.startswith("sheet:") for name in names)
+
+
+def test_the_progress_table_of_a_finished_year_says_reached_or_missed() -> None:
+    """The report speaks the dashboard's vocabulary: "Đạt / Không đạt" once the year is over."""
+    from matching import kpi
+    from models.monitoring.report_progress import progress_table
+
+    class Figures:
+        def value(self, kpi_id: object, measure: object) -> float | None:
+            return 9000.0 if kpi_id == kpi.KpiId.TRAINED else None
+
+    target = kpi.TargetRecord(
+        year=2025, indicator="trained_people", value_min=8000, value_max=8300, unit="people"
+    )
+    finished = progress_table(Figures(), {"trained_people": target}, 2025, date(2026, 1, 15))  # type: ignore[arg-type]
+    running = progress_table(Figures(), {"trained_people": target}, 2025, date(2025, 6, 30))  # type: ignore[arg-type]
+
+    def status(table: ReportTable) -> str:
+        row = next(r for r in table.rows if r[3].value == 9000.0)
+        return translate(str(row[-1].value), "vi")
+
+    assert status(finished) == "Đạt"
+    assert status(running) == "Đạt tiến độ"

@@ -13,7 +13,16 @@ from datetime import date, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from matching.kpi import WINDOWS, Dimension, KpiFamily, KpiId, Measure, TargetRecord, progress
+from matching.kpi import (
+    WINDOWS,
+    Dimension,
+    KpiFamily,
+    KpiId,
+    Measure,
+    TargetRecord,
+    progress,
+    settled,
+)
 from models.clock import local_time, today
 from models.db import end_read
 from models.enums import TargetIndicator
@@ -261,7 +270,7 @@ def _card(
             higher_is_better=spec.higher_is_better,
             basis="days",
         )
-        status = _final(result.status, result.elapsed)
+        status = settled(result.status, result.elapsed)
         if spec.higher_is_better:
             reached = format_value(result.share_reached, RATE, lang)
         if spec.cumulative and result.elapsed < 1:  # once the year is over, the value is all
@@ -277,13 +286,6 @@ def _card(
         status_label=labeller.text(STATUS_LABELS[status]),
         note=figure.note if figure is not None else "",
     )
-
-
-def _final(status: str, elapsed: float) -> str:
-    """Once the year is over, a status says whether the target was reached."""
-    if elapsed >= 1:
-        return {"ok": "reached", "behind": "missed"}.get(status, status)
-    return status
 
 
 def computed_at_text(moment: datetime, lang: str) -> str:
