@@ -428,3 +428,20 @@ def test_every_step_is_in_the_audit_log(client: TestClient, session: Session, or
         .order_by(AuditEntry.id)  # type: ignore[arg-type]
     ).all()
     assert [e.action for e in entries] == ["accepted", "link_course", "trained"]
+
+
+def test_an_order_at_a_level_the_catalogue_does_not_teach_the_occupation_at_is_refused(
+    client: TestClient, session: Session, orders: Orders
+):
+    """As the course form: industrial sewing is taught in short courses and at sơ cấp, not at
+    cao đẳng, so nobody could train the order's cohort."""
+    orders.sign_in(client, session, "emp_a")
+    before = order_count(session)
+
+    response = client.post("/training-orders/new", data=order_form(orders, level_code="cao_dang"))
+
+    assert response.status_code == 400
+    errors = field_errors(parse(response.text))
+    assert set(errors) == {"level_code"}
+    assert "May công nghiệp" in errors["level_code"] and "Cao đẳng" in errors["level_code"]
+    assert order_count(session) == before

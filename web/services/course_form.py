@@ -93,16 +93,21 @@ def _occupation_and_level(
     if level is None:
         errors.add(InvalidError("level_code", "Choose a training level."))
         return occupation_id, None
-    if occupation is not None and level.code not in occupation.levels:
-        errors.add(
-            InvalidError(
-                "level_code",
-                "{occupation} is not taught at the level {level}.",
-                occupation=occupation.name,
-                level=level.name,
-            )
-        )
+    if occupation is not None:
+        errors.check(check_taught_at, occupation, level)
     return occupation_id, level.code
+
+
+def check_taught_at(occupation: TrainingOccupation, level: TrainingLevel) -> None:
+    """The catalogue's pairs only: a course, or a training order, of an occupation at a level
+    the catalogue teaches it at."""
+    if level.code not in occupation.levels:
+        raise InvalidError(
+            "level_code",
+            "{occupation} is not taught at the level {level}.",
+            occupation=occupation.name,
+            level=level.name,
+        )
 
 
 def _order(

@@ -16,6 +16,7 @@ from models.queries.reference import WorkPlaceInput
 from models.queries.training_orders import (
     institution_options,
 )
+from models.tables import TrainingLevel, TrainingOccupation
 from models.tables.employment import TrainingOrderCreate
 from models.validation import (
     ErrorCollector,
@@ -28,6 +29,7 @@ from models.validation import (
 )
 from models.validation.base import stored_whole
 from models.wages import check_vacancy_wage
+from web.services.course_form import check_taught_at
 from web.services.vacancy_form import checked_work_place, level_code_from, occupation_id_from
 
 _MONEY_NOISE = re.compile(r"(?i)[\s.,]|₫|vnđ|vnd|đồng|đ")
@@ -151,6 +153,11 @@ def parse_order(session: Session, form: OrderForm, *, on: date) -> OrderInput:
     level = errors.check(
         level_code_from, session, form.level_code, field_name="level_code", required=True
     )
+    if occupation_id is not None and level is not None:
+        occupation = session.get(TrainingOccupation, occupation_id)
+        level_row = session.get(TrainingLevel, level)
+        if occupation is not None and level_row is not None:
+            errors.check(check_taught_at, occupation, level_row)
     most = bounds(TrainingOrderCreate, "quantity")[1]
     quantity = errors.check(validate_quantity, form.quantity, maximum=most)
     needed_by = errors.check(_needed_by, form.needed_by, on)
