@@ -43,6 +43,7 @@ HOURS = {
     "trung_cap": (1400, 1900),
     "cao_dang": (2200, 2800),
 }
+SO_CAP_MIN_WEEKS = 14  # minus 3 days: 95 days, three months from any start
 LONG_PROGRAMME_YEARS = {"trung_cap": 2, "cao_dang": 3}  # September intake, June graduation
 # Groups taught in the village (lưu động) more often than at the centre.
 VILLAGE_GROUPS = ("trong_trot", "chan_nuoi", "lam_nghiep", "thu_cong", "co_khi")
@@ -251,6 +252,8 @@ class CoursePlanner:
             start = date(year, 9, rng.randint(5, 25))
             return start, date(year + LONG_PROGRAMME_YEARS[level], 6, rng.randint(10, 28))
         weeks = math.ceil(hours / rng.randint(30, 40))
+        if level == "so_cap":  # at least 3 months (the course form's rule)
+            weeks = max(weeks, SO_CAP_MIN_WEEKS)
         latest = date(year, 12, 28) - timedelta(weeks=weeks)
         first = max(earliest or date(year, 2, 20), date(year, 1, 5))
         start = random_date(rng, first, max(first, latest))

@@ -649,3 +649,56 @@ def test_every_label_of_a_stored_code_has_a_vietnamese_translation():
     for kind, labels in LABELS.items():
         for code, msgid in labels.items():
             assert vi(msgid) != msgid, (kind, code)
+
+
+@pytest.mark.parametrize(
+    ("level", "hours", "end", "field", "message"),
+    [
+        (
+            "so_cap",
+            "320",
+            "2026-11-20",  # 7 September to 20 November: under 3 months
+            "end_date",
+            "A sơ cấp course lasts from 3 months to under a year (from {start}: until {earliest} "
+            "at the earliest); a shorter one is a course under 3 months.",
+        ),
+        (
+            "so_cap",
+            "240",
+            "2026-12-18",
+            "hours",
+            "A sơ cấp course has at least {hours} hours; a shorter one is a course under 3 months.",
+        ),
+        (
+            "duoi_3_thang",
+            "200",
+            "2026-12-18",  # over 3 months
+            "end_date",
+            "A course under 3 months ends before {date}; a longer one is a sơ cấp course.",
+        ),
+    ],
+)
+def test_a_course_whose_length_does_not_fit_its_level_is_refused(
+    client, world, level, hours, end, field, message
+):
+    signed_in(client, world, "staff_a")
+    form = course_form(world, level_code=level, hours=hours, end_date=end)
+
+    response = client.post("/courses/new", data=form)
+
+    assert response.status_code == 400
+    params = {"start": date(2026, 9, 7), "earliest": date(2026, 12, 6), "hours": 300}
+    params["date"] = date(2026, 12, 6)
+    assert field_errors(parse(response.text))[field] == vi(message, **params)
+    assert count(world.session, Course) == 1
+
+
+def test_a_course_of_exactly_three_months_is_so_cap_and_a_shorter_one_under_3_months(client, world):
+    signed_in(client, world, "staff_a")
+    so_cap = course_form(world, end_date="2026-12-06")
+    short = course_form(
+        world, code="MAY-03", level_code="duoi_3_thang", hours="200", end_date="2026-12-05"
+    )
+    for form in (so_cap, short):
+        assert client.post("/courses/new", data=form, follow_redirects=False).status_code == 303
+    assert count(world.session, Course) == 3

@@ -4,10 +4,12 @@ institution's orders and the courses it already has."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from matching.kpi.dates import add_months
 from models.clock import today
 from models.enums import CourseStatus, FundingSource
 from models.errors import InvalidError
@@ -98,6 +100,38 @@ def _occupation_and_level(
     return occupation_id, level.code
 
 
+SO_CAP, UNDER_3_MONTHS = "so_cap", "duoi_3_thang"
+SO_CAP_MIN_HOURS = 300
+
+
+def check_length_fits_level(level_code: str, start: date, end: date, hours: int | None) -> None:
+    """A sơ cấp course lasts from 3 months to under a year and at least 300 hours; a course
+    under 3 months ("dưới 3 tháng") is shorter (Law on Vocational Education, art. 32)."""
+    three_months = add_months(start, 3) - timedelta(days=1)  # 1 March to 31 May is 3 months
+    if level_code == SO_CAP:
+        if end < three_months or end >= add_months(start, 12) - timedelta(days=1):
+            raise InvalidError(
+                "end_date",
+                "A sơ cấp course lasts from 3 months to under a year (from {start}: "
+                "until {earliest} at the earliest); a shorter one is a course under 3 months.",
+                start=start,
+                earliest=three_months,
+            )
+        if hours is not None and hours < SO_CAP_MIN_HOURS:
+            raise InvalidError(
+                "hours",
+                "A sơ cấp course has at least {hours} hours; a shorter one is a course under "
+                "3 months.",
+                hours=SO_CAP_MIN_HOURS,
+            )
+    elif level_code == UNDER_3_MONTHS and end >= three_months:
+        raise InvalidError(
+            "end_date",
+            "A course under 3 months ends before {date}; a longer one is a sơ cấp course.",
+            date=three_months,
+        )
+
+
 def check_taught_at(occupation: TrainingOccupation, level: TrainingLevel) -> None:
     """The catalogue's pairs only: a course, or a training order, of an occupation at a level
     the catalogue teaches it at."""
@@ -175,6 +209,8 @@ def validated_course(
         errors.add(InvalidError("start_date", "This field is required."))
     if dates is not None and end is None:
         errors.add(InvalidError("end_date", "This field is required."))
+    if level_code is not None and start is not None and end is not None:
+        errors.check(check_length_fits_level, level_code, start, end, hours)
     most = bounds(CourseCreate, "capacity")[1]
     capacity = errors.check(validate_quantity, form.capacity, "capacity", maximum=most)
     if capacity is not None and course is not None:
