@@ -438,3 +438,19 @@ def test_every_label_has_its_vietnamese() -> None:
     msgids |= {kpi_labels.MEASURE_LABELS[m] for _, measures in CUTS.values() for m in measures}
     vietnamese = catalogue("vi")
     assert sorted(m for m in msgids if vietnamese.get(m, m) == m) == []
+
+
+def test_a_year_without_any_record_says_no_data_not_missed(world, official) -> None:
+    """A year before the platform held anything: no zeros judged against the targets."""
+    empty = YEAR - 3
+    response = official.get(f"/dashboard?year={empty}")
+    assert response.status_code == 200
+    page = parse(response.text)
+    cards = {
+        data_attrs(a)["indicator"]: data_attrs(a)["status"]
+        for a in find_all(page, "[data-indicator]")
+    }
+    assert cards["trained_people"] == "no_data"
+    status = text(one(page, "[data-indicator=trained_people] .card-status"))
+    assert status.endswith("Chưa có số liệu của năm này")
+    assert "Không đạt" not in text(one(page, "[data-indicator=trained_people]"))

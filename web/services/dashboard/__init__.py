@@ -78,6 +78,7 @@ STATUS_LABELS = {
     "missed": "Target missed",
     "no_target": "No target for this year",
     "no_figures": "No figures imported",
+    "no_data": "No data for this year",
 }
 
 
@@ -127,7 +128,8 @@ class ProgressCard:
     target: str  # 8.000–8.300, or 65–70 %
     reached: str  # value ÷ target minimum
     projection: str  # to the year's end, for counts only
-    status: str  # ok | at_risk | behind | too_early | reached | missed | no_target | no_figures
+    # ok | at_risk | behind | too_early | reached | missed | no_target | no_figures | no_data
+    status: str
     status_label: str
     note: str  # the source of imported figures
 
@@ -198,7 +200,7 @@ def dashboard_page(
         years=list(range(today().year, PICKER_FIRST_YEAR - 1, -1)),
         windows=WINDOWS,
         freshness=_freshness(info, lang),
-        cards=_cards(main, year_targets, as_of, choice.year, labeller, lang),
+        cards=_cards(main, year_targets, as_of, choice.year, labeller, lang, _has_data(info)),
         series=[
             charts.monthly(
                 by_group, spec, choice.year, as_of, year_targets.get(indicator), labeller, lang
@@ -227,6 +229,13 @@ def _freshness(info: SnapshotInfo | None, lang: str) -> Freshness | None:
     )
 
 
+def _has_data(info: SnapshotInfo | None) -> bool:
+    """Whether the year has any record behind its figures: a year whose figures were
+    computed from no record at all shows "no data", not zeros judged against the targets
+    (a year not computed yet is judged once it is)."""
+    return info is None or info.records > 0
+
+
 def _cards(
     table: FigureTable,
     year_targets: dict[str, TargetRecord],
@@ -234,13 +243,14 @@ def _cards(
     year: int,
     labeller: Labeller,
     lang: str,
+    has_data: bool = True,
 ) -> list[ProgressCard]:
     cards = []
     for spec in INDICATORS:
         target = year_targets.get(spec.indicator)
         if target is None and not spec.always:
             continue
-        cards.append(_card(spec, table, target, as_of, year, labeller, lang))
+        cards.append(_card(spec, table, target, as_of, year, labeller, lang, has_data))
     return cards
 
 
@@ -252,12 +262,16 @@ def _card(
     year: int,
     labeller: Labeller,
     lang: str,
+    has_data: bool = True,
 ) -> ProgressCard:
     figure = table.get(spec.kpi, spec.measure)
-    number = shown(figure, lang, kpi=spec.kpi, measure=spec.measure, zero=spec.cumulative)
+    zero = spec.cumulative and has_data
+    number = shown(figure, lang, kpi=spec.kpi, measure=spec.measure, zero=zero)
     reached = projection = ""
     if target is None:
         status = "no_target"
+    elif not has_data:
+        status = "no_data"
     elif number.value is None:
         status = "no_figures"
     else:
