@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeAlias
 
-from sqlalchemy import ColumnElement, Select, and_, extract, or_, select
+from sqlalchemy import ColumnElement, Select, and_, extract, literal, or_, select
 from sqlalchemy.orm import Mapped, aliased
 from sqlmodel import Session, col
 
@@ -76,10 +76,21 @@ def _zone_on(day: Any) -> ColumnElement[bool]:
     """The zone (khu vực) of the person's commune in force on the record's own date: a
     decision covers a period (2026-2030 for the current one), so a record dated before its
     start has no zone ("not recorded") rather than one decided later."""
+    later = aliased(CommuneZone)
+    superseded = (
+        select(literal(1))
+        .where(
+            col(later.commune_code) == col(CommuneZone.commune_code),
+            col(later.valid_from) > col(CommuneZone.valid_from),
+            col(later.valid_from) <= day,
+        )
+        .exists()
+    )
     return and_(
         col(CommuneZone.commune_code) == col(Person.commune_code),
         col(CommuneZone.valid_from) <= day,
         or_(col(CommuneZone.valid_to).is_(None), col(CommuneZone.valid_to) >= day),
+        ~superseded,  # where periods touch or overlap, the later decision: one zone a record
     )
 
 

@@ -292,3 +292,36 @@ def test_a_record_gets_the_zone_of_its_commune_in_force_on_its_own_date(engine: 
     zones = {record.enrolment_id: record.zone for record in enrolments}
     assert zones == {ids[0]: None, ids[1]: "II"}
     assert sorted((s.start_date.year, s.zone) for s in spells) == [(2026, "II"), (2031, None)]
+
+
+def test_where_zone_periods_touch_a_record_takes_the_later_decision_once(engine: Engine) -> None:
+    """An old decision left open beside a new one must not repeat the record under two
+    zones: the later decision in force on the record's date wins."""
+    from models.tables import CommuneZone
+
+    with Session(engine) as session:
+        session.add(
+            CommuneZone(
+                commune_code="03253",
+                zone="III",
+                valid_from=date(2021, 1, 1),
+                valid_to=date(2026, 1, 1),
+            )
+        )
+        session.add(CommuneZone(commune_code="03253", zone="II", valid_from=date(2026, 1, 1)))
+        person = factories.person(session, commune_code="03253")
+        for day in (date(2025, 6, 1), date(2026, 1, 1)):
+            factories.enrolment(
+                session,
+                person_id=person.id,
+                course_id=factories.course(session).id,
+                enrolled_on=day,
+            )
+        session.commit()
+
+        enrolments = load.enrolments_in(session, date(2025, 1, 1), date(2026, 12, 31))
+
+    assert sorted((r.started_on, r.zone) for r in enrolments) == [
+        (date(2025, 6, 1), "III"),
+        (date(2026, 1, 1), "II"),
+    ]

@@ -702,3 +702,36 @@ def test_a_course_of_exactly_three_months_is_so_cap_and_a_shorter_one_under_3_mo
     for form in (so_cap, short):
         assert client.post("/courses/new", data=form, follow_redirects=False).status_code == 303
     assert count(world.session, Course) == 3
+
+
+def test_a_course_recorded_before_the_length_rule_can_still_move_on(client, world):
+    """An eight-week sơ cấp course from before the rule: its status can be changed without
+    touching its dates; changing its dates applies the rule."""
+    signed_in(client, world, "staff_a")
+    course = world.session.get(Course, world.course)
+    assert course is not None
+    course.start_date, course.end_date, course.level_code, course.hours = (
+        date(2026, 3, 2),
+        date(2026, 4, 24),
+        "so_cap",
+        320,
+    )
+    world.session.add(course)
+    world.session.commit()
+    form = course_form(
+        world,
+        code=course.code,
+        name=course.name,
+        start_date="2026-03-02",
+        end_date="2026-04-24",
+        hours="320",
+        capacity=str(course.capacity),
+        status="finished",
+    )
+
+    moved = client.post(f"/courses/{world.course}/edit", data=form, follow_redirects=False)
+    longer = client.post(f"/courses/{world.course}/edit", data=form | {"end_date": "2026-05-01"})
+
+    assert moved.status_code == 303, field_errors(parse(moved.text))
+    assert longer.status_code == 400
+    assert "end_date" in field_errors(parse(longer.text))

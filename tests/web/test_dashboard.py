@@ -454,3 +454,18 @@ def test_a_year_without_any_record_says_no_data_not_missed(world, official) -> N
     status = text(one(page, "[data-indicator=trained_people] .card-status"))
     assert status.endswith("Chưa có số liệu của năm này")
     assert "Không đạt" not in text(one(page, "[data-indicator=trained_people]"))
+
+
+def test_imported_shares_show_in_a_year_without_records(world, official, session) -> None:
+    """'No data' is for figures counted from records: an imported share still shows."""
+    empty = YEAR - 3
+    response = official.get(f"/dashboard?year={empty}")
+    page = parse(response.text)
+    statuses = {
+        data_attrs(a)["indicator"]: data_attrs(a)["status"]
+        for a in find_all(page, "[data-indicator]")
+    }
+    assert statuses["trained_people"] == "no_data"
+    assert all(
+        status != "no_data" for indicator, status in statuses.items() if "share" in indicator
+    )

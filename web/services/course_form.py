@@ -209,7 +209,13 @@ def validated_course(
         errors.add(InvalidError("start_date", "This field is required."))
     if dates is not None and end is None:
         errors.add(InvalidError("end_date", "This field is required."))
-    if level_code is not None and start is not None and end is not None:
+    stored = (
+        (course.level_code, course.start_date, course.end_date, course.hours) if course else None
+    )
+    # A course recorded before the rule keeps its length until its level, dates or hours are
+    # changed: its status can still be moved on.
+    changed = stored != (level_code, start, end, hours)
+    if level_code is not None and start is not None and end is not None and changed:
         errors.check(check_length_fits_level, level_code, start, end, hours)
     most = bounds(CourseCreate, "capacity")[1]
     capacity = errors.check(validate_quantity, form.capacity, "capacity", maximum=most)

@@ -265,12 +265,12 @@ def _card(
     has_data: bool = True,
 ) -> ProgressCard:
     figure = table.get(spec.kpi, spec.measure)
-    zero = spec.cumulative and has_data
+    zero = spec.cumulative and has_data  # imported shares are shown whatever the records
     number = shown(figure, lang, kpi=spec.kpi, measure=spec.measure, zero=zero)
     reached = projection = ""
     if target is None:
         status = "no_target"
-    elif not has_data:
+    elif not has_data and spec.cumulative:  # counted from records, and there are none
         status = "no_data"
     elif number.value is None:
         status = "no_figures"
