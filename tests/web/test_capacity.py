@@ -47,7 +47,10 @@ def impatient_engine(engine: Engine) -> Iterator[Engine]:
 
 
 def _client(engine: Engine) -> TestClient:
-    app = create_app(Settings(database_url=str(engine.url)), engine=engine)
+    # No background worker: on a one-connection pool its polling would race the test for the
+    # connection the test means to hold.
+    settings = Settings(database_url=str(engine.url), embedded_worker=False)
+    app = create_app(settings, engine=engine)
     client = TestClient(app)
     client.cookies.set(ANONYMOUS_CSRF_COOKIE, VISITOR_TOKEN)
     client.headers[CSRF_HEADER] = VISITOR_TOKEN
