@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from models.clock import today
 from models.enums import EnrolmentStatus, TrainingOrderStatus
-from models.queries.people import commune_names, person_order
+from models.queries.people import commune_names
 from models.queries.reference import Option, commune_options, level_options, occupation_options
 from models.tables import (
     Course,
@@ -208,14 +208,14 @@ class RosterRow:
 
 
 def course_roster(session: Session, course_id: int) -> list[RosterRow]:
-    """The course's trainees in Vietnamese name order."""
+    """The course's trainees in Vietnamese name order (the stored sort key)."""
     rows = session.exec(
         select(Enrolment, Person)
         .join(Person, col(Person.id) == col(Enrolment.person_id))
         .where(col(Enrolment.course_id) == course_id)
+        .order_by(col(Person.sort_key), col(Person.id))
     ).all()
-    roster = [RosterRow(enrolment, person) for enrolment, person in rows]
-    return sorted(roster, key=lambda row: person_order(row.person))
+    return [RosterRow(enrolment, person) for enrolment, person in rows]
 
 
 def certificate_numbers_taken(

@@ -20,31 +20,13 @@ from sqlalchemy import select as sa_select  # sqlmodel's select takes at most 4 
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from matching.text import cached_search_key, search_key
+from matching.text import search_key
 from models.encryption import PERSON_CITIZEN_ID, keys
 from models.tables import AdminUnit, Course, Enrolment, Ethnicity, Institution, Person
 from models.validation.rules import max_length
 
 _ID_SEPARATORS = re.compile(r"[\s.\-]+")
 CITIZEN_ID_LENGTH = 12
-
-
-def vietnamese_order(given: str, middle: str, family: str, full_name: str) -> tuple[str, ...]:
-    """matching.text.name_sort_key from the name parts already stored on the row (given name,
-    then middle, then family, diacritics folded): splitting 30,000 names and folding each
-    part again took seconds; the parts repeat a lot, so the cached key makes it ~50 ms."""
-    return (
-        cached_search_key(given),
-        cached_search_key(middle),
-        cached_search_key(family),
-        full_name,
-    )
-
-
-def person_order(person: Person) -> tuple[str, ...]:
-    return vietnamese_order(
-        person.given_name, person.middle_name, person.family_name, person.full_name
-    )
 
 
 def compact_citizen_id(text: str | None) -> str:
