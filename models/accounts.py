@@ -6,6 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
+from models.enums import Role
 from models.errors import ConflictError, InvalidError
 from models.passwords import check_new_password
 from models.tables import UserAccount
@@ -34,20 +35,23 @@ def create_user(
     role: str,
     institution_id: int | None = None,
     employer_id: int | None = None,
+    commune_code: str | None = None,
     language: str = "vi",
     password_hash: str | None = None,
 ) -> UserAccount:
     """Add an account (no commit). Refuses a taken username, a password that breaks the rule
-    of models/passwords (too short, or a common one), or a staff role without the institution
-    or employer it belongs to. ``password_hash`` is the password already hashed, by a caller
-    that hashes before its unit of work (argon2 is slow)."""
+    of models/passwords (too short, or a common one), or a staff role without the
+    institution, employer or commune it belongs to. ``password_hash`` is the password already
+    hashed, by a caller that hashes before its unit of work (argon2 is slow)."""
     username = username.strip().lower()
     check_new_password(password)
     if role == "institution" and institution_id is None:
         raise InvalidError("institution_id", "Institution staff must belong to an institution.")
     if role == "employer" and employer_id is None:
         raise InvalidError("employer_id", "Employer staff must belong to an employer.")
-    if role not in ("admin", "official", "institution", "employer"):
+    if role == "commune" and not commune_code:
+        raise InvalidError("commune_code", "A commune officer must belong to a commune.")
+    if role not in set(Role):
         raise InvalidError("role", "Unknown role: {role}.", role=role)
     if session.exec(select(UserAccount).where(UserAccount.username == username)).first():
         raise ConflictError(
@@ -59,6 +63,7 @@ def create_user(
         role=role,
         institution_id=institution_id,
         employer_id=employer_id if role == "employer" else None,
+        commune_code=commune_code if role == "commune" else None,
         language=language,
         password_hash=password_hash or hash_password(password),
     )

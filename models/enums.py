@@ -172,6 +172,8 @@ class Role(StrEnum):
     OFFICIAL = "official"
     INSTITUTION = "institution"
     EMPLOYER = "employer"
+    COMMUNE = "commune"  # a commune officer: the new-jobs register of one commune
+    JOB_CENTRE = "job_centre"  # staff of the Employment Service Centre, province-wide
 
 
 class WillingScope(StrEnum):
@@ -190,3 +192,17 @@ class TargetIndicator(StrEnum):
     STRUCTURE_INDUSTRY = "structure_cnxd_pct"
     STRUCTURE_SERVICES = "structure_dv_pct"
     ABROAD = "abroad_departures"
+
+
+class ReportSource(StrEnum):
+    """Who reported a new job to the register (also the source of the spell it becomes)."""
+
+    COMMUNE = "commune_report"
+    JOB_CENTRE = "centre_report"
+    EMPLOYER = "employer_report"
+    OFFICIAL = "official_report"
+
+
+class ReportFrequency(StrEnum):
+    MONTHLY = "monthly"
+    HALF_YEARLY = "half_yearly"

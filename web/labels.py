@@ -62,6 +62,8 @@ LABELS: dict[str, dict[str, str]] = {
         Role.OFFICIAL: "role:official",
         Role.INSTITUTION: "role:institution",
         Role.EMPLOYER: "role:employer",
+        Role.COMMUNE: "role:commune",
+        Role.JOB_CENTRE: "role:job_centre",
     },
 }
 

@@ -46,6 +46,9 @@ class Permission(StrEnum):
     VIEW_AUDIT = "view_audit"
     VIEW_SUPPLY_DEMAND = "view_supply_demand"
     VIEW_JOBS = "view_jobs"  # the background jobs and their errors (administrators)
+    REPORT_NEW_JOBS = "report_new_jobs"  # the new-jobs register, within the user's scope
+    VIEW_REPORTING_STATUS = "view_reporting_status"  # who has reported, who is late
+    EDIT_SCHEDULES = "edit_schedules"  # when each source must report (administrators)
 
 
 P = Permission
@@ -65,6 +68,8 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.RECORD_FOLLOW_UPS,
             P.IMPORT_LABOUR_FORCE,
             P.VIEW_SUPPLY_DEMAND,
+            P.REPORT_NEW_JOBS,
+            P.VIEW_REPORTING_STATUS,
         }
     ),
     Role.INSTITUTION: frozenset(
@@ -89,6 +94,21 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.HIRE,
             P.REQUEST_ORDERS,
             P.VIEW_ORDERS,
+            P.REPORT_NEW_JOBS,  # hires made outside the platform (Decree 145/2020 report)
+        }
+    ),
+    # A commune officer reports the new jobs of their own commune, and sees nothing else.
+    Role.COMMUNE: frozenset({P.REPORT_NEW_JOBS}),
+    # The Employment Service Centre introduces job seekers to employers province-wide and
+    # reports the jobs it helped create (job introduction, job fairs, counselling).
+    Role.JOB_CENTRE: frozenset(
+        {
+            P.VIEW_VACANCIES,
+            P.VIEW_CANDIDATES,
+            P.REFER_CANDIDATES,
+            P.VIEW_ORDERS,
+            P.VIEW_SUPPLY_DEMAND,
+            P.REPORT_NEW_JOBS,
         }
     ),
 }
@@ -133,6 +153,11 @@ SignedIn = Annotated[Principal, Depends(allow())]
 def institution_scope(principal: Principal) -> int | None:
     """The one institution whose records the user may see, or None for all of them."""
     return principal.user.institution_id if principal.role == Role.INSTITUTION else None
+
+
+def commune_scope(principal: Principal) -> str | None:
+    """The one commune whose register a commune officer keeps, or None for other roles."""
+    return principal.user.commune_code if principal.role == Role.COMMUNE else None
 
 
 def employer_scope(principal: Principal) -> int | None:

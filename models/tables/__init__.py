@@ -41,6 +41,12 @@ from models.tables.reference import (
     TrainingOccupation,
     WageRegionAssignment,
 )
+from models.tables.register import (
+    NewJobAggregate,
+    NewJobLine,
+    NewJobReport,
+    ReportingSchedule,
+)
 from models.tables.training import Course, Enrolment, Institution, Person
 
 __all__ = [
@@ -67,8 +73,12 @@ __all__ = [
     "LabourForceFigure",
     "LoginAttempt",
     "MinimumWage",
+    "NewJobAggregate",
+    "NewJobLine",
+    "NewJobReport",
     "Person",
     "Referral",
+    "ReportingSchedule",
     "Target",
     "TargetChange",
     "TrainingLevel",

@@ -12,21 +12,27 @@ from models.clock import utcnow
 
 class UserAccount(SQLModel, table=True):
     """Someone who signs in: an administrator, an official, or staff bound to one institution
-    or one employer (the CHECKs make a staff account without its organisation impossible)."""
+    or one employer, or a commune officer bound to one commune (the CHECKs make a staff account
+    without its organisation impossible)."""
 
     __tablename__ = "user_account"
     __table_args__ = (
-        CheckConstraint("role IN ('admin','official','institution','employer')", name="role_value"),
+        CheckConstraint(
+            "role IN ('admin','official','institution','employer','commune','job_centre')",
+            name="role_value",
+        ),
         CheckConstraint(
             "(role = 'institution') = (institution_id IS NOT NULL)", name="institution_bound"
         ),
         CheckConstraint("(role = 'employer') = (employer_id IS NOT NULL)", name="employer_bound"),
+        CheckConstraint("(role = 'commune') = (commune_code IS NOT NULL)", name="commune_bound"),
     )
     username: str = Field(max_length=60, unique=True)
     full_name: str = Field(max_length=120)
     role: str = Field(max_length=12)
     institution_id: int | None = Field(default=None, foreign_key="institution.id")
     employer_id: int | None = Field(default=None, foreign_key="employer.id")
+    commune_code: str | None = Field(default=None, max_length=5)  # a commune officer's commune
     language: str = Field(default="vi", max_length=2)
     is_active: bool = True
     # Set by an administrator's reset: the temporary password must be replaced at once.

@@ -13,8 +13,14 @@ from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from matching.text import search_key
-from models.enums import TargetIndicator, Zone
-from models.tables import AdminUnit, CommuneZone, Target, WageRegionAssignment
+from models.enums import ReportFrequency, ReportSource, TargetIndicator, Zone
+from models.tables import (
+    AdminUnit,
+    CommuneZone,
+    ReportingSchedule,
+    Target,
+    WageRegionAssignment,
+)
 from seed.reference.admin import PROVINCE_CODE, REFORM_FROM
 from seed.reference.sync import Row, read_data_csv, sync_rows
 
@@ -132,6 +138,22 @@ def target_rows() -> list[Row]:
     return rows
 
 
+def schedule_rows() -> list[Row]:
+    """When each source reports to the new-jobs register (the defaults an administrator may
+    change afterwards)."""
+    return [
+        {
+            "source": ReportSource(line["source"]).value,
+            "frequency": ReportFrequency(line["frequency"]).value,
+            "first_month": int(line["first_month"]),
+            "due_day": int(line["due_day"]),
+            "grace_days": int(line["grace_days"]),
+            "basis": line["basis"],
+        }
+        for line in read_data_csv("reporting_schedules.csv")
+    ]
+
+
 def load_policy(session: Session) -> dict[str, int]:
     """Insert the zones, wage regions and targets that are missing; never overwrite."""
     units = current_units(session)
@@ -151,4 +173,7 @@ def load_policy(session: Session) -> dict[str, int]:
             overwrite=False,
         ),
         "target": sync_rows(session, Target, ("indicator", "year"), target_rows(), overwrite=False),
+        "reporting_schedule": sync_rows(
+            session, ReportingSchedule, ("source",), schedule_rows(), overwrite=False
+        ),
     }

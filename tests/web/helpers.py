@@ -23,7 +23,9 @@ def csrf_token(client: TestClient, path: str = "/login") -> str:
     return token
 
 
-def make_account(session: Session, role: str, username: str | None = None, **binding: int) -> str:
+def make_account(
+    session: Session, role: str, username: str | None = None, **binding: int | str
+) -> str:
     """An account of the given role (bound to a new institution or employer when it needs
     one); returns its username."""
     username = username or f"{role}_user"

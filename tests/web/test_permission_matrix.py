@@ -53,12 +53,16 @@ ROLES = (
     "institution_other",
     "employer_own",
     "employer_other",
+    "commune_own",
+    "commune_other",
+    "job_centre",
 )
 ALL_SIGNED_IN = frozenset(ROLES) - {"anonymous"}
 PUBLIC = frozenset(ROLES)
 STAFF_VIEW = frozenset({"admin", "official"})
 INSTITUTIONS = frozenset({"institution_own", "institution_other"})
 EMPLOYERS = frozenset({"employer_own", "employer_other"})
+CENTRE = frozenset({"job_centre"})  # the Employment Service Centre: job introduction
 
 # route name -> roles that get 200 (GET). Records in the path belong to "own" organisations.
 GET_ALLOWED: dict[str, frozenset[str]] = {
@@ -79,15 +83,15 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "course_enrol": frozenset({"admin", "institution_own"}),
     "trainees": STAFF_VIEW | INSTITUTIONS,
     "trainee_detail": STAFF_VIEW | {"institution_own"},
-    "vacancies": STAFF_VIEW | EMPLOYERS,
+    "vacancies": STAFF_VIEW | EMPLOYERS | CENTRE,
     "vacancy_new": frozenset({"admin"}) | EMPLOYERS,
-    "vacancy_detail": STAFF_VIEW | {"employer_own"},
+    "vacancy_detail": STAFF_VIEW | {"employer_own"} | CENTRE,
     "vacancy_edit": frozenset({"admin", "employer_own"}),
-    "vacancy_candidates": STAFF_VIEW | {"employer_own"},
-    "vacancy_referrals": STAFF_VIEW | {"employer_own"},
-    "training_orders": STAFF_VIEW | INSTITUTIONS | EMPLOYERS,
+    "vacancy_candidates": STAFF_VIEW | {"employer_own"} | CENTRE,
+    "vacancy_referrals": STAFF_VIEW | {"employer_own"} | CENTRE,
+    "training_orders": STAFF_VIEW | INSTITUTIONS | EMPLOYERS | CENTRE,
     "training_order_new": frozenset({"admin"}) | EMPLOYERS,
-    "training_order_detail": STAFF_VIEW | {"institution_own", "employer_own"},
+    "training_order_detail": STAFF_VIEW | {"institution_own", "employer_own"} | CENTRE,
     "users": frozenset({"admin"}),
     "jobs": frozenset({"admin"}),
     "user_new": frozenset({"admin"}),
@@ -102,8 +106,8 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "target_edit": frozenset({"admin"}),
     "labour_force": STAFF_VIEW,
     "labour_force_template": STAFF_VIEW,
-    "supply_demand": STAFF_VIEW | INSTITUTIONS,  # institutions decide what to train
-    "supply_demand_csv": STAFF_VIEW | INSTITUTIONS,
+    "supply_demand": STAFF_VIEW | INSTITUTIONS | CENTRE,  # institutions decide what to train
+    "supply_demand_csv": STAFF_VIEW | INSTITUTIONS | CENTRE,
     "reports": STAFF_VIEW,
     "report_xlsx": STAFF_VIEW,
     "report_print": STAFF_VIEW,
@@ -143,6 +147,9 @@ ROLE_OF = {
     "institution_other": Role.INSTITUTION,
     "employer_own": Role.EMPLOYER,
     "employer_other": Role.EMPLOYER,
+    "commune_own": Role.COMMUNE,
+    "commune_other": Role.COMMUNE,
+    "job_centre": Role.JOB_CENTRE,
 }
 
 # Query strings a route needs to say which records it is about.
@@ -164,7 +171,7 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "vacancy_create": frozenset({"admin"}) | EMPLOYERS,
     "vacancy_update": frozenset({"admin", "employer_own"}),
     "vacancy_close": frozenset({"admin", "employer_own"}),
-    "candidate_step": frozenset({"admin", "official", "employer_own"}),
+    "candidate_step": frozenset({"admin", "official", "employer_own", "job_centre"}),
     "training_order_create": frozenset({"admin"}) | EMPLOYERS,
     "training_order_accept": frozenset({"admin", "institution_own"}),
     "training_order_decline": frozenset({"admin", "institution_own"}),
@@ -231,6 +238,9 @@ def _world(session: Session) -> World:
         "employer_other": make_account(
             session, "employer", "pm_emp_other", employer_id=other_employer.id
         ),
+        "commune_own": make_account(session, "commune", "pm_commune_own", commune_code="03151"),
+        "commune_other": make_account(session, "commune", "pm_commune_other", commune_code="03154"),
+        "job_centre": make_account(session, "job_centre", "pm_centre"),
     }
     params = {
         "vacancy_id": vacancy.id,
@@ -477,6 +487,9 @@ TRAINEE_PAGE = {
     "institution_other": 200,  # the stranger's own institution
     "employer_own": 403,
     "employer_other": 403,
+    "commune_own": 403,
+    "commune_other": 403,
+    "job_centre": 403,
     "anonymous": 303,
 }
 CONSENT = TRAINEE_PAGE | {"admin": 303, "official": 403, "institution_other": 303}
@@ -487,9 +500,12 @@ REFER = {
     "institution_other": 403,
     "employer_own": 404,
     "employer_other": 404,
+    "commune_own": 403,
+    "commune_other": 403,
+    "job_centre": 404,  # refers people related to the vacancy, like an official
     "anonymous": 303,
 }
-HIRE = REFER | {"official": 403}
+HIRE = REFER | {"official": 403, "job_centre": 403}
 # Enrolling the stranger with their ID number but another birth date into the own course.
 ENROL_GUESSED = {
     "admin": 404,
@@ -498,6 +514,9 @@ ENROL_GUESSED = {
     "institution_other": 404,  # not its course
     "employer_own": 403,
     "employer_other": 403,
+    "commune_own": 403,
+    "commune_other": 403,
+    "job_centre": 403,
     "anonymous": 303,
 }
 # The old form: a raw person id, which the server no longer reads (nothing to enrol: 400).
