@@ -63,6 +63,9 @@ STAFF_VIEW = frozenset({"admin", "official"})
 INSTITUTIONS = frozenset({"institution_own", "institution_other"})
 EMPLOYERS = frozenset({"employer_own", "employer_other"})
 CENTRE = frozenset({"job_centre"})  # the Employment Service Centre: job introduction
+COMMUNES = frozenset({"commune_own", "commune_other"})
+# Who reports to the new-jobs register (each within their own commune, centre or employer).
+REPORTERS = STAFF_VIEW | EMPLOYERS | COMMUNES | CENTRE
 
 # route name -> roles that get 200 (GET). Records in the path belong to "own" organisations.
 GET_ALLOWED: dict[str, frozenset[str]] = {
@@ -116,12 +119,16 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "dashboard": STAFF_VIEW,
     "dashboard_drill": STAFF_VIEW,
     "dashboard_drill_csv": STAFF_VIEW,
+    "new_jobs": REPORTERS,
+    "new_jobs_template": REPORTERS,
+    "new_job_report": frozenset(),  # the world has no report: 404 for every reporter
 }
 
 # Routes whose record does not exist in the world: the roles that may reach it get 404.
 NOT_FOUND: dict[str, frozenset[str]] = {
     "import_preview": frozenset({"admin"}) | INSTITUTIONS,
     "import_progress": frozenset({"admin"}) | INSTITUTIONS,
+    "new_job_report": REPORTERS,
 }
 
 # Routes that declare no permission: open to visitors, or (signing out) working even when
@@ -188,6 +195,11 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "target_update": frozenset({"admin"}),
     "target_year_create": frozenset({"admin"}),
     "labour_force_import": STAFF_VIEW,
+    "new_jobs_import": REPORTERS,
+    "new_job_line_create": REPORTERS,
+    "new_job_aggregate_create": REPORTERS,
+    "new_jobs_nothing": REPORTERS,
+    "new_job_report_withdraw": REPORTERS,
 }
 
 
@@ -256,6 +268,7 @@ def _world(session: Session) -> World:
         "year": 2026,
         "table_id": "progress",
         "figure_id": _figure_id(session),
+        "report_id": 987654,
     }
     return World(
         params, usernames, other_institution_id=other_institution.id or 0, order_id=order.id or 0
