@@ -143,7 +143,7 @@ def report_issue(
         heading = service.heading_from(fields)
         output = fields.get("output", "")
         if output not in OUTPUTS:
-            raise InvalidError("output", "Choose the page to print, Word or Excel.")
+            raise InvalidError(None, "Choose the page to print, Word or Excel.")
     except AppError as error:
         errors = messages_by_field(error, asked.lang)
         form = {name: fields.get(name, "") for name in default_fields(today())}
