@@ -106,6 +106,7 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "supply_demand_csv": STAFF_VIEW | INSTITUTIONS,
     "reports": STAFF_VIEW,
     "report_xlsx": STAFF_VIEW,
+    "report_docx": STAFF_VIEW,
     "report_print": STAFF_VIEW,
     "report_csv": STAFF_VIEW,
     "report_zip": STAFF_VIEW,
@@ -181,6 +182,7 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "target_update": frozenset({"admin"}),
     "target_year_create": frozenset({"admin"}),
     "labour_force_import": STAFF_VIEW,
+    "report_issue": STAFF_VIEW,
 }
 
 
