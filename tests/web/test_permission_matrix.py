@@ -113,6 +113,7 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "supply_demand_csv": STAFF_VIEW | INSTITUTIONS | CENTRE,
     "reports": STAFF_VIEW,
     "report_xlsx": STAFF_VIEW,
+    "report_docx": STAFF_VIEW,
     "report_print": STAFF_VIEW,
     "report_csv": STAFF_VIEW,
     "report_zip": STAFF_VIEW,
@@ -200,6 +201,7 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "new_job_aggregate_create": REPORTERS,
     "new_jobs_nothing": REPORTERS,
     "new_job_report_withdraw": REPORTERS,
+    "report_issue": STAFF_VIEW,
 }
 
 
