@@ -83,7 +83,12 @@ def test_the_due_day_is_clamped_to_a_short_month():
 
 def test_periods_ending_between_two_days_cross_the_year():
     periods = periods_ending_between(MONTHLY, D(2025, 11, 15), D(2026, 2, 28))
-    assert [p.start for p in periods] == [D(2025, 11, 1), D(2025, 12, 1), D(2026, 1, 1), D(2026, 2, 1)]
+    assert [p.start for p in periods] == [
+        D(2025, 11, 1),
+        D(2025, 12, 1),
+        D(2026, 1, 1),
+        D(2026, 2, 1),
+    ]
     halves = periods_ending_between(EMPLOYERS, D(2025, 6, 1), D(2026, 11, 29))
     assert [p.end for p in halves] == [D(2025, 11, 30), D(2026, 5, 31)]
 

@@ -116,6 +116,8 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "dashboard": STAFF_VIEW,
     "dashboard_drill": STAFF_VIEW,
     "dashboard_drill_csv": STAFF_VIEW,
+    "reporting_status": STAFF_VIEW,  # who has reported to the new-jobs register
+    "schedule_edit": frozenset({"admin"}),
 }
 
 # Routes whose record does not exist in the world: the roles that may reach it get 404.
@@ -188,6 +190,7 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "target_update": frozenset({"admin"}),
     "target_year_create": frozenset({"admin"}),
     "labour_force_import": STAFF_VIEW,
+    "schedule_update": frozenset({"admin"}),
 }
 
 
@@ -256,6 +259,7 @@ def _world(session: Session) -> World:
         "year": 2026,
         "table_id": "progress",
         "figure_id": _figure_id(session),
+        "source": "commune_report",
     }
     return World(
         params, usernames, other_institution_id=other_institution.id or 0, order_id=order.id or 0
