@@ -164,6 +164,7 @@ class EmploymentSource(StrEnum):
     PLATFORM = "platform"  # a hire recorded on the platform
     EMPLOYER = "employer"
     COMMUNE_REPORT = "commune_report"
+    CENTRE_REPORT = "centre_report"  # the Employment Service Centre's register lines
     AGENCY_REPORT = "agency_report"
 
 
@@ -195,12 +196,13 @@ class TargetIndicator(StrEnum):
 
 
 class ReportSource(StrEnum):
-    """Who reported a new job to the register (also the source of the spell it becomes)."""
+    """Who reported a new job to the register; the spell a line becomes has the same value
+    as its EmploymentSource."""
 
     COMMUNE = "commune_report"
     JOB_CENTRE = "centre_report"
-    EMPLOYER = "employer_report"
-    OFFICIAL = "official_report"
+    EMPLOYER = "employer"
+    OFFICIAL = "agency_report"
 
 
 class ReportFrequency(StrEnum):

@@ -24,7 +24,14 @@ from matching.kpi.ids import (
     KpiId,
     Measure,
 )
-from matching.kpi.jobs import Departures, NewJobs, abroad, new_jobs, new_jobs_cuts
+from matching.kpi.jobs import (
+    Departures,
+    NewJobs,
+    abroad,
+    aggregate_counts,
+    new_jobs,
+    new_jobs_cuts,
+)
 from matching.kpi.labour_force import (
     ImportedShare,
     LabourStructure,
@@ -39,6 +46,7 @@ from matching.kpi.progress import Progress, progress, settled
 from matching.kpi.records import (
     CHANNELS,
     LEVELS,
+    AggregateRecord,
     EmploymentRecord,
     EnrolmentRecord,
     FollowUpRecord,
@@ -62,6 +70,7 @@ __all__ = [
     "TRAINED_MEASURES",
     "WINDOWS",
     "AfterTrainingStats",
+    "AggregateRecord",
     "Count",
     "Departures",
     "Dimension",
@@ -91,6 +100,7 @@ __all__ = [
     "VacancyRecord",
     "VacancyStats",
     "abroad",
+    "aggregate_counts",
     "certified_share",
     "cut",
     "employment_after_training",

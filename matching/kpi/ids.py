@@ -95,6 +95,7 @@ class Measure(StrEnum):
     CERTIFIED = "certified"
     # new jobs, departures abroad
     PEOPLE = "people"
+    AGGREGATED = "aggregated"  # new jobs reported as counts without names
     # employment after training
     EMPLOYED = "employed"
     IN_TRAINED_OCCUPATION = "in_trained_occupation"

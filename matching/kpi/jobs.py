@@ -22,7 +22,14 @@ from matching.kpi.cuts import (
     dimension_names,
     pick_per_person,
 )
-from matching.kpi.records import ABROAD, CHANNELS, EmploymentRecord, channel_rank, spell_id_of
+from matching.kpi.records import (
+    ABROAD,
+    CHANNELS,
+    AggregateRecord,
+    EmploymentRecord,
+    channel_rank,
+    spell_id_of,
+)
 from matching.kpi.results import Count, GroupKey
 
 
@@ -114,6 +121,23 @@ def abroad(
         record_type=EmploymentRecord,
     )
     return Departures(year, total, dimension_names(by), groups)
+
+
+def aggregate_counts(aggregates: Iterable[AggregateRecord], year: int) -> dict[int, int]:
+    """How many people each aggregate line of ``year`` adds to K2, by id (lines adding none
+    left out). A reporter that gives a count and also names people for the same month,
+    channel and commune has named some of the people it counted: the aggregate adds only the
+    people above the named lines, never a negative number. Named people are counted once a
+    year by ``new_jobs``; people in aggregates cannot be told apart, so each aggregate line
+    counts as it stands beside them."""
+    counted = {}
+    for aggregate in aggregates:
+        if aggregate.month.year != year:
+            continue
+        extra = max(0, aggregate.people - aggregate.named)
+        if extra:
+            counted[aggregate.id] = extra
+    return counted
 
 
 def prefer_channel(spell: EmploymentRecord) -> tuple[int, date, int]:

@@ -122,6 +122,21 @@ class EmploymentRecord(PersonDimensions):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AggregateRecord:
+    """A count of new jobs reported without names (the register's aggregate line), with how
+    many named lines the same reporter gave for the same month, channel and commune
+    (``named``): only the part above those counts (see ``jobs.aggregate_counts``)."""
+
+    id: int
+    source: str
+    commune_code: str | None = None  # where the people live; None: the whole province
+    channel: str
+    month: date  # the first day of the month the jobs started in
+    people: int
+    named: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FollowUpRecord(PersonDimensions):
     """What a graduate was doing ``months_after`` graduation, with the enrolment's dims."""
 

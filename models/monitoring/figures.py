@@ -9,7 +9,7 @@ functions' numbers.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -109,6 +109,7 @@ class YearInput:
     vacancies: list[kpi.VacancyRecord]  # posted in the year
     labour_force: list[kpi.LabourForceRecord]
     labour_force_source: str | None  # the source used when several were imported
+    aggregates: list[kpi.AggregateRecord] = field(default_factory=list)  # counts without names
 
 
 def group_key(key: Any) -> str:
@@ -175,16 +176,72 @@ def _trained(data: YearInput) -> Iterator[Figure]:
             yield from rows(dim, key, counts)
 
 
+# The cuts an aggregate line can be placed in; in every other cut its people are "not recorded".
+AGGREGATE_KEYS = {
+    D.MONTH: lambda a: f"{a.month.year:04d}-{a.month.month:02d}",
+    D.CHANNEL: lambda a: a.channel,
+    D.SOURCE: lambda a: a.source,
+    D.COMMUNE: lambda a: a.commune_code,
+}
+
+
 def _new_jobs(data: YearInput) -> Iterator[Figure]:
+    """K2: people named in spells, once each; plus the people of aggregate lines, added to
+    the total and to the groups they can be placed in, and shown on their own as the
+    measure ``aggregated`` (their ids are aggregate lines, not spells)."""
     total, cuts = kpi.new_jobs_cuts(data.spells, data.year, NEW_JOB_DIMENSIONS)
-    yield _count(KpiId.NEW_JOBS, M.PEOPLE, TOTAL, None, total.total, "spell")
+    counted = kpi.aggregate_counts(data.aggregates, data.year)
+    added = [a for a in data.aggregates if a.id in counted]
+    yield _plus(
+        _count(KpiId.NEW_JOBS, M.PEOPLE, TOTAL, None, total.total, "spell"), sum(counted.values())
+    )
     for dim, groups in zip(NEW_JOB_DIMENSIONS, cuts, strict=True):
+        extra = _aggregate_groups(dim, added, counted)
         for key, count in groups.items():
-            yield _count(KpiId.NEW_JOBS, M.PEOPLE, dim, key, count, "spell")
+            figure = _count(KpiId.NEW_JOBS, M.PEOPLE, dim, key, count, "spell")
+            yield _plus(figure, extra.pop(figure.group_key, 0))
+        for key, people in extra.items():
+            yield Figure(KpiId.NEW_JOBS, M.PEOPLE, dim, key, people, record_kind="spell")
+    yield from _aggregated(added, counted)
     structure = kpi.new_job_structure(data.spells, data.year)
     for sector, rate in structure.shares.items():
         yield _rate(KpiId.NEW_JOB_STRUCTURE, Measure(sector), TOTAL, None, rate, "spell")
     yield Figure(KpiId.NEW_JOB_STRUCTURE, M.UNKNOWN, TOTAL, TOTAL, structure.unknown)
+
+
+def _plus(figure: Figure, people: int) -> Figure:
+    return replace(figure, value=(figure.value or 0) + people) if people else figure
+
+
+def _aggregate_groups(
+    dim: Dimension, added: list[kpi.AggregateRecord], counted: dict[int, int]
+) -> dict[str, int]:
+    key_of = AGGREGATE_KEYS.get(dim, lambda _a: None)
+    groups: dict[str, int] = {}
+    for aggregate in added:
+        key = group_key(key_of(aggregate))
+        groups[key] = groups.get(key, 0) + counted[aggregate.id]
+    return groups
+
+
+def _aggregated(added: list[kpi.AggregateRecord], counted: dict[int, int]) -> Iterator[Figure]:
+    """The people of aggregate lines alone, in total and by the cuts they can be placed in."""
+    ids = tuple(a.id for a in added)
+    yield Figure(
+        KpiId.NEW_JOBS,
+        M.AGGREGATED,
+        TOTAL,
+        TOTAL,
+        sum(counted.values()),
+        record_kind="aggregate",
+        ids=ids,
+    )
+    for dim in AGGREGATE_KEYS:
+        for key, people in _aggregate_groups(dim, added, counted).items():
+            members = tuple(a.id for a in added if group_key(AGGREGATE_KEYS[dim](a)) == key)
+            yield Figure(
+                KpiId.NEW_JOBS, M.AGGREGATED, dim, key, people, record_kind="aggregate", ids=members
+            )
 
 
 def _abroad(data: YearInput) -> Iterator[Figure]:

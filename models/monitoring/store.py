@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 
 from models.clock import today
 from models.monitoring import records as load
+from models.monitoring.aggregates import aggregates_of
 from models.monitoring.codec import decode_ids, encode_ids
 from models.monitoring.figures import YearInput, year_figures
 from models.monitoring.generations import (
@@ -50,6 +51,7 @@ def read_year(session: Session, year: int, as_of: date) -> YearInput:
         vacancies=load.vacancies_posted(session, first, last),
         labour_force=load.labour_force_of(session, year),
         labour_force_source=latest_source(session, year),
+        aggregates=aggregates_of(session, first, last),
     )
 
 

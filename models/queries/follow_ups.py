@@ -161,6 +161,42 @@ def due_counts(session: Session, filters: DueFilters, *, today: date) -> DueCoun
     return DueCounts(due=due, overdue=overdue)
 
 
+@dataclass(frozen=True)
+class OverdueAt:
+    """How many follow-ups an institution has overdue (a count, no one named)."""
+
+    institution_id: int
+    institution_name: str
+    overdue: int
+
+
+def overdue_by_institution(
+    session: Session, *, today: date, institution_id: int | None = None
+) -> list[OverdueAt]:
+    """Overdue follow-ups per institution (only those with some), most overdue first; one
+    statement: each window's overdue graduations counted by institution, then added up. The
+    same rows as the follow-up page's "overdue" filter (``_pending``)."""
+    overdue = DueFilters(institution_id=institution_id, state=DueState.OVERDUE)
+    institution = col(Course.institution_id)
+    branches = [
+        _pending(
+            window, overdue, today, [institution.label("institution_id"), func.count().label("n")]
+        )
+        .join(Course, col(Course.id) == col(Enrolment.course_id))
+        .group_by(institution)
+        for window in FOLLOW_UP_WINDOWS
+    ]
+    counted = union_all(*branches).subquery("counted")
+    total = func.sum(counted.c.n).label("overdue")
+    rows = session.execute(
+        sa_select(counted.c.institution_id, col(Institution.name), total)
+        .join(Institution, col(Institution.id) == counted.c.institution_id)
+        .group_by(counted.c.institution_id, col(Institution.name))
+        .order_by(total.desc(), col(Institution.name), counted.c.institution_id)
+    ).all()
+    return [OverdueAt(int(i), name, int(n)) for i, name, n in rows]
+
+
 def due_follow_ups(
     session: Session, filters: DueFilters, *, today: date, page: int = 1, per_page: int = 50
 ) -> DuePage:

@@ -40,6 +40,7 @@ from models.validation.values import (
     validate_age_range,
     validate_full_name,
     validate_quantity,
+    validate_wage,
     validate_wage_range,
 )
 
@@ -70,5 +71,6 @@ __all__ = [
     "validate_full_name",
     "validate_quantity",
     "validate_tax_code",
+    "validate_wage",
     "validate_wage_range",
 ]

@@ -103,6 +103,11 @@ def _wage(value: object, field: str) -> int | None:
     return amount
 
 
+def validate_wage(value: object, field: str = "wage") -> int | None:
+    """An optional wage in VND: None when blank, a clear message when not an amount."""
+    return _wage(value, field)
+
+
 def validate_wage_range(
     wage_min: object,
     wage_max: object,

@@ -63,6 +63,9 @@ STAFF_VIEW = frozenset({"admin", "official"})
 INSTITUTIONS = frozenset({"institution_own", "institution_other"})
 EMPLOYERS = frozenset({"employer_own", "employer_other"})
 CENTRE = frozenset({"job_centre"})  # the Employment Service Centre: job introduction
+COMMUNES = frozenset({"commune_own", "commune_other"})
+# Who reports to the new-jobs register (each within their own commune, centre or employer).
+REPORTERS = STAFF_VIEW | EMPLOYERS | COMMUNES | CENTRE
 
 # route name -> roles that get 200 (GET). Records in the path belong to "own" organisations.
 GET_ALLOWED: dict[str, frozenset[str]] = {
@@ -110,6 +113,7 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "supply_demand_csv": STAFF_VIEW | INSTITUTIONS | CENTRE,
     "reports": STAFF_VIEW,
     "report_xlsx": STAFF_VIEW,
+    "report_docx": STAFF_VIEW,
     "report_print": STAFF_VIEW,
     "report_csv": STAFF_VIEW,
     "report_zip": STAFF_VIEW,
@@ -118,12 +122,16 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "dashboard_drill_csv": STAFF_VIEW,
     "reporting_status": STAFF_VIEW,  # who has reported to the new-jobs register
     "schedule_edit": frozenset({"admin"}),
+    "new_jobs": REPORTERS,
+    "new_jobs_template": REPORTERS,
+    "new_job_report": frozenset(),  # the world has no report: 404 for every reporter
 }
 
 # Routes whose record does not exist in the world: the roles that may reach it get 404.
 NOT_FOUND: dict[str, frozenset[str]] = {
     "import_preview": frozenset({"admin"}) | INSTITUTIONS,
     "import_progress": frozenset({"admin"}) | INSTITUTIONS,
+    "new_job_report": REPORTERS,
 }
 
 # Routes that declare no permission: open to visitors, or (signing out) working even when
@@ -191,6 +199,12 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "target_year_create": frozenset({"admin"}),
     "labour_force_import": STAFF_VIEW,
     "schedule_update": frozenset({"admin"}),
+    "new_jobs_import": REPORTERS,
+    "new_job_line_create": REPORTERS,
+    "new_job_aggregate_create": REPORTERS,
+    "new_jobs_nothing": REPORTERS,
+    "new_job_report_withdraw": REPORTERS,
+    "report_issue": STAFF_VIEW,
 }
 
 
@@ -260,6 +274,7 @@ def _world(session: Session) -> World:
         "table_id": "progress",
         "figure_id": _figure_id(session),
         "source": "commune_report",
+        "report_id": 987654,
     }
     return World(
         params, usernames, other_institution_id=other_institution.id or 0, order_id=order.id or 0

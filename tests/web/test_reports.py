@@ -87,9 +87,11 @@ def test_workbook_csv_and_kpi_functions_agree(official: TestClient, session: Ses
     assert workbook.sheetnames[0] == "Thông tin chung"
     assert all(len(name) <= 31 for name in workbook.sheetnames)
     kpis = expected(session)
-    for (table_id, title), name in zip(tables, workbook.sheetnames[1:], strict=True):
+    for number, ((table_id, title), name) in enumerate(
+        zip(tables, workbook.sheetnames[1:], strict=True), 1
+    ):
         sheet = workbook[name]
-        assert sheet["A1"].value == translate(title, "vi")
+        assert sheet["A1"].value == f"Biểu {number}. {translate(title, 'vi')}"
         assert sheet.freeze_panes == "A3"
         header, from_csv = csv_rows(official.get(f"/reports/{YEAR}/{table_id}.csv").content)
         assert [cell.value for cell in sheet[2]][: len(header)] == header

@@ -1,7 +1,9 @@
-"""The home page: what the platform holds, for anyone, without signing in."""
+"""The home page: what the platform holds, for anyone, without signing in; and for a signed-in
+user the alerts of what they can act on (web/services/home.py)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -10,7 +12,10 @@ from fastapi.responses import HTMLResponse
 from models.clock import today
 from models.queries.home import HomeFigures, home_figures
 from models.years import check_year
+from web.auth import OptionalUser
 from web.deps import LanguageDep, SessionDep
+from web.paths import path_for
+from web.services.home import home_page
 from web.templating import render
 
 router = APIRouter()
@@ -27,13 +32,17 @@ HOME_CARDS = (
 
 
 @router.get("/", response_class=HTMLResponse, name="home")
-def home(request: Request, session: SessionDep, lang: LanguageDep) -> HTMLResponse:
-    figures = home_figures(session, year=today().year)
+def home(
+    request: Request, session: SessionDep, lang: LanguageDep, principal: OptionalUser
+) -> HTMLResponse:
+    page = home_page(session, principal=principal, lang=lang, path=partial(path_for, request))
+    figures = page.figures
     cards = [
         {"figure": name, "label": label, "hint": hint, "value": getattr(figures, name)}
         for name, label, hint in HOME_CARDS
     ]
-    return render(request, "home.html", {"year": figures.year, "cards": cards}, lang=lang)
+    context = {"year": figures.year, "cards": cards, "page": page}
+    return render(request, "home.html", context, lang=lang)
 
 
 @router.get("/api/home-figures", name="api_home_figures")

@@ -103,6 +103,7 @@ VOCABULARIES: dict[str, Mapping[str, str]] = {
         "platform": "Hire recorded on the platform",
         "employer": "The employer",
         "commune_report": "Commune report",
+        "centre_report": "Employment Service Centre report",
         "agency_report": "Agency report",
     },
     "enrolment_status": {

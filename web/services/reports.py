@@ -1,6 +1,10 @@
 """The yearly report: its tables (models/monitoring/report.py) computed from a current KPI
-snapshot, and laid out as an Excel workbook, a CSV file per table, a ZIP of them all and a
-printable page. Every export and every print view is in the audit log.
+snapshot, and laid out as an Excel workbook, a Word document, a CSV file per table, a ZIP of
+them all and a printable page. The workbook, the document and the page are the filed report:
+the administrative heading and signature block the official gives
+(models/monitoring/report_heading.py), a narrative read off the tables
+(models/monitoring/report_narrative.py) and numbered tables. Every export and every print view
+is in the audit log.
 
 The figures come from the stored snapshot the dashboard reads; a missing or out-of-date year is
 recomputed first (synchronously), so an export never carries older numbers than the page."""
@@ -9,17 +13,17 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from babel.numbers import format_decimal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models import audit
 from models.clock import local_time, today
 from models.db import unit_of_work
-from models.formatting import format_date, format_number
+from models.formatting import format_date
 from models.formula_guard import CsvWriter
 from models.i18n import translate
 from models.monitoring.read import FigureTable, figure_table, targets
@@ -34,16 +38,21 @@ from models.monitoring.report_cells import (
     Report,
     ReportTable,
 )
+from models.monitoring.report_heading import Heading, default_heading, parse_heading
 from models.queries.labels import Labels, key_labels
 from web.auth import Principal
 from web.services.monitoring import fresh_year
+from web.services.report_text import FiledReport, filed, say, shown
+from web.services.reports_docx import document_bytes
 from web.services.reports_xlsx import workbook_bytes
 
+__all__ = ["Download", "FiledReport", "heading_from", "say", "shown"]
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CSV = "text/csv; charset=utf-8"
 ZIP = "application/zip"
 SHARE_DECIMALS = 4  # a share in a CSV file: a fraction to 0.01 percentage point
-_BABEL = {"vi": "vi_VN", "en": "en_GB"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,14 @@ class Download:
     content: bytes
     filename: str
     media_type: str
+
+
+def heading_from(fields: Mapping[str, str] | None) -> Heading:
+    """The heading the official typed (ValidationErrors when a field is wrong), or the
+    default one (today's date, no number, no signer's name) when nothing was typed."""
+    if fields is None:
+        return default_heading(today())
+    return parse_heading(fields, today())
 
 
 def file_stem(year: int) -> str:
@@ -104,10 +121,31 @@ def _audited(
 
 
 def export_workbook(
-    engine: Engine, session: Session, *, principal: Principal, year: int, lang: str
+    engine: Engine,
+    session: Session,
+    *,
+    principal: Principal,
+    year: int,
+    lang: str,
+    heading: Heading | None = None,
 ) -> Download:
     report = _audited(engine, session, principal, year, "xlsx")
-    return Download(workbook_bytes(report, lang), f"{file_stem(year)}.xlsx", XLSX)
+    document = filed(report, heading or heading_from(None), lang)
+    return Download(workbook_bytes(document, lang), f"{file_stem(year)}.xlsx", XLSX)
+
+
+def export_docx(
+    engine: Engine,
+    session: Session,
+    *,
+    principal: Principal,
+    year: int,
+    lang: str,
+    heading: Heading | None = None,
+) -> Download:
+    report = _audited(engine, session, principal, year, "docx")
+    document = filed(report, heading or heading_from(None), lang)
+    return Download(document_bytes(document, lang), f"{file_stem(year)}.docx", DOCX)
 
 
 def export_csv(
@@ -129,8 +167,17 @@ def export_zip(
     return Download(zip_bytes(report, lang), f"{file_stem(year)}-csv.zip", ZIP)
 
 
-def print_view(engine: Engine, session: Session, *, principal: Principal, year: int) -> Report:
-    return _audited(engine, session, principal, year, "print")
+def print_view(
+    engine: Engine,
+    session: Session,
+    *,
+    principal: Principal,
+    year: int,
+    lang: str,
+    heading: Heading | None = None,
+) -> FiledReport:
+    report = _audited(engine, session, principal, year, "print")
+    return filed(report, heading or heading_from(None), lang)
 
 
 def csv_name(year: int, table_id: str) -> str:
@@ -170,23 +217,6 @@ def zip_bytes(report: Report, lang: str) -> bytes:
         for table in report.tables:
             archive.writestr(csv_name(report.year, table.id), csv_bytes(table, lang))
     return buffer.getvalue()
-
-
-def shown(cell: Cell, lang: str) -> str:
-    """A cell on the printable page: 8.300, 65,2%, 12,5 in Vietnamese; '—' for nothing."""
-    value = cell.value
-    if value is None:
-        return "—"
-    if cell.kind == LABEL:
-        return translate(str(value), lang)
-    locale = _BABEL.get(lang, _BABEL["vi"])
-    if cell.kind in (COUNT, MONEY):
-        return format_number(int(value), lang)
-    if cell.kind == SHARE:
-        return f"{format_decimal(float(value) * 100, format='#,##0.0', locale=locale)}%"
-    if cell.kind == DECIMAL:
-        return format_decimal(float(value), format="#,##0.0", locale=locale)
-    return str(value)
 
 
 def moment(value: datetime | None, lang: str) -> str:

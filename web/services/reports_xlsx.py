@@ -1,6 +1,7 @@
-"""The yearly report as an Excel workbook: a cover sheet (year, the day the figures are as of,
-when they were computed, the sources of imported figures, the targets, the list of sheets) and
-one sheet per table, its title above a frozen header row. Numbers are real numbers with
+"""The yearly report as an Excel workbook: a cover sheet (the administrative heading, the
+narrative and the signature block; then the year, the day the figures are as of, when they
+were computed, the sources of imported figures, the targets, the list of sheets) and one sheet
+per table, its numbered title ("Biểu 1. …") above a frozen header row. Numbers are real numbers with
 formats (#,##0 for counts, 0.0% for shares), dates real dates shown dd/mm/yyyy."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from models.formula_guard import guard_workbook
 from models.i18n import translate
 from models.monitoring.report import INDICATORS
 from models.monitoring.report_cells import COUNT, DECIMAL, LABEL, MONEY, SHARE, Report, ReportTable
+from web.services.report_text import FiledReport, HeadingLines, say
 
 FORMATS = {COUNT: "#,##0", MONEY: "#,##0", SHARE: "0.0%", DECIMAL: "#,##0.0"}
 DATE_FORMAT = "DD/MM/YYYY"
@@ -30,6 +32,12 @@ _TITLE = Font(bold=True, size=13)
 _BOLD = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBDD")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTRE = Alignment(horizontal="center", vertical="top", wrap_text=True)
+_ITALIC = Font(italic=True)
+_BOLD_ITALIC = Font(bold=True, italic=True)
+NARRATIVE_COLUMNS = 4  # a paragraph spans columns A to D
+CHARACTERS_PER_LINE = 110  # of a paragraph across A:D, to size its row
+LINE_HEIGHT = 15
 
 
 def sheet_name(msgid: str, lang: str, taken: set[str]) -> str:
@@ -44,16 +52,21 @@ def sheet_name(msgid: str, lang: str, taken: set[str]) -> str:
     return candidate
 
 
-def workbook_bytes(report: Report, lang: str) -> bytes:
+def workbook_bytes(document: FiledReport, lang: str) -> bytes:
+    report = document.report
     workbook = Workbook()
     cover = workbook.active
     assert cover is not None
     taken: set[str] = set()
     cover.title = sheet_name("sheet:cover", lang, taken)
     names = [sheet_name(table.sheet, lang, taken) for table in report.tables]
-    _cover(cover, report, names, lang)
-    for table, name in zip(report.tables, names, strict=True):
-        _table_sheet(workbook.create_sheet(name), table, lang)
+    titles = document.titles(lang)
+    _heading(cover, document.heading)
+    _narrative(cover, document, lang)
+    _signature(cover, document.heading)
+    _cover(cover, report, list(zip(names, titles, strict=True)), lang)
+    for table, name, title in zip(report.tables, names, titles, strict=True):
+        _table_sheet(workbook.create_sheet(name), table, title, lang)
     guard_workbook(workbook)  # names of places, occupations and sources stay text
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -65,17 +78,74 @@ def _local(moment: datetime) -> datetime:
     return local_time(moment).replace(tzinfo=None)
 
 
-def _cover(sheet: Worksheet, report: Report, names: list[str], lang: str) -> None:
-    sheet.append(
-        [
-            translate(
-                "Yearly report on vocational training and employment, {year}",
-                lang,
-                year=report.year,
+def _styled(sheet: Worksheet, values: list[str], font: Font | None = None) -> None:
+    """A row of centred text (the two columns of the heading)."""
+    sheet.append(values)
+    for column in range(1, len(values) + 1):
+        cell = sheet.cell(row=sheet.max_row, column=column)
+        cell.alignment = _CENTRE
+        if font is not None:
+            cell.font = font
+
+
+def _heading(sheet: Worksheet, heading: HeadingLines) -> None:
+    """The decree's heading: the agencies on the left, the national name and motto on the
+    right, the number level with the place and date; then "BÁO CÁO" and the summary."""
+    _styled(sheet, [heading.parent_agency, heading.national_name])
+    sheet.cell(row=1, column=2).font = _BOLD
+    _styled(sheet, [heading.agency, heading.motto], _BOLD)
+    _styled(sheet, [heading.number, heading.place_and_date])
+    sheet.cell(row=3, column=2).font = _ITALIC
+    sheet.append([])
+    for line in (heading.document_type, heading.summary):
+        sheet.append([line])
+        row = sheet.max_row
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+        sheet.cell(row=row, column=1).alignment = _CENTRE
+        sheet.cell(row=row, column=1).font = _TITLE
+    sheet.append([])
+
+
+def _narrative(sheet: Worksheet, document: FiledReport, lang: str) -> None:
+    for section in document.sections:
+        sheet.append([translate(section.title, lang)])
+        sheet.cell(row=sheet.max_row, column=1).font = _BOLD
+        for paragraph in section.paragraphs:
+            words = " ".join(say(sentence, lang) for sentence in paragraph)
+            sheet.append([words])
+            row = sheet.max_row
+            sheet.merge_cells(
+                start_row=row, start_column=1, end_row=row, end_column=NARRATIVE_COLUMNS
             )
-        ]
+            sheet.cell(row=row, column=1).alignment = _WRAP
+            lines = len(words) // CHARACTERS_PER_LINE + 1
+            sheet.row_dimensions[row].height = LINE_HEIGHT * lines
+    sheet.append([])
+
+
+def _signature(sheet: Worksheet, heading: HeadingLines) -> None:
+    """ "Nơi nhận" on the left, level with the signer's title on the right; the name under
+    room for the signature."""
+    right = (
+        [heading.signer_on_behalf, heading.signer_title]
+        if heading.signer_on_behalf
+        else [heading.signer_title]
     )
-    sheet.cell(row=1, column=1).font = _TITLE
+    right += ["", "", "", heading.signer_name]
+    left = [heading.recipients_title, *heading.recipients]
+    first = sheet.max_row + 2  # after a blank row
+    for offset in range(max(len(left), len(right))):
+        row = first + offset
+        if offset < len(left):
+            cell = sheet.cell(row=row, column=1, value=left[offset])
+            cell.font = _BOLD_ITALIC if offset == 0 else Font(size=10)
+        if offset < len(right) and right[offset]:
+            cell = sheet.cell(row=row, column=2, value=right[offset])
+            cell.font, cell.alignment = _BOLD, _CENTRE
+    sheet.append([])
+
+
+def _cover(sheet: Worksheet, report: Report, tables: list[tuple[str, str]], lang: str) -> None:
     sheet.append([])
     sheet.append([translate("Year", lang), report.year])
     sheet.append([translate("Figures as of", lang), report.as_of])
@@ -118,8 +188,8 @@ def _cover(sheet: Worksheet, report: Report, names: list[str], lang: str) -> Non
     sheet.append([])
     sheet.append([translate("Tables", lang)])
     sheet.cell(row=sheet.max_row, column=1).font = _BOLD
-    for table, name in zip(report.tables, names, strict=True):
-        sheet.append([name, translate(table.title, lang)])
+    for name, title in tables:
+        sheet.append([name, title])
     sheet.column_dimensions["A"].width = 48
     sheet.column_dimensions["B"].width = 48
     sheet.column_dimensions["C"].width = 14
@@ -140,8 +210,8 @@ def _header(sheet: Worksheet, row: int, headers: list[str]) -> None:
         cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
 
 
-def _table_sheet(sheet: Worksheet, table: ReportTable, lang: str) -> None:
-    sheet.cell(row=TITLE_ROW, column=1, value=translate(table.title, lang)).font = _TITLE
+def _table_sheet(sheet: Worksheet, table: ReportTable, title: str, lang: str) -> None:
+    sheet.cell(row=TITLE_ROW, column=1, value=title).font = _TITLE
     headers = [translate(column, lang) for column in table.columns]
     _header(sheet, HEADER_ROW, headers)
     widths = [min(max(len(h) * 0.8, 10), 40) for h in headers]

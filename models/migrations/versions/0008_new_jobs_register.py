@@ -40,7 +40,7 @@ SCHEDULES = [
         "basis": "Provincial choice: monthly, by the 5th of the next month",
     },
     {
-        "source": "employer_report",
+        "source": "employer",
         "frequency": "half_yearly",
         "first_month": 12,
         "due_day": 5,

@@ -18,10 +18,7 @@ from matching.kpi import (
     Dimension,
     KpiFamily,
     KpiId,
-    Measure,
     TargetRecord,
-    progress,
-    settled,
 )
 from models.clock import local_time, today
 from models.db import end_read
@@ -29,6 +26,7 @@ from models.enums import TargetIndicator
 from models.formatting import format_date
 from models.ids import whole_or_none
 from models.monitoring.read import FigureTable, SnapshotInfo, figure_table, targets
+from models.monitoring.target_status import INDICATORS, Indicator, judge
 from models.years import PICKER_FIRST_YEAR, parse_year
 from web.auth import Principal
 from web.services.dashboard import charts, sections
@@ -38,37 +36,6 @@ from web.services.monitoring import fresh_year, needs_refresh
 
 DEFAULT_WINDOW = 6
 T = TargetIndicator
-M = Measure
-
-
-@dataclass(frozen=True, slots=True)
-class Indicator:
-    indicator: str
-    kpi: KpiId
-    measure: Measure
-    label: str  # msgid
-    cumulative: bool = True
-    higher_is_better: bool = True
-    always: bool = False  # shown even without a target
-
-
-INDICATORS = (
-    Indicator(T.TRAINED, KpiId.TRAINED, M.TRAINED, "Trained people (all levels)", always=True),
-    Indicator(T.NEW_JOBS, KpiId.NEW_JOBS, M.PEOPLE, "New jobs created", always=True),
-    Indicator(T.TRAINED_SHARE, KpiId.TRAINED_SHARE, M.SHARE, "Trained share of the labour force",
-              cumulative=False),
-    Indicator(T.CERTIFIED_SHARE, KpiId.CERTIFIED_SHARE, M.SHARE,
-              "Share trained 3 months or more with a certificate", cumulative=False),
-    Indicator(T.STRUCTURE_AGRICULTURE, KpiId.LABOUR_STRUCTURE, M.AGRICULTURE,
-              "Labour structure: agriculture, forestry and fishery", cumulative=False,
-              higher_is_better=False),
-    Indicator(T.STRUCTURE_INDUSTRY, KpiId.LABOUR_STRUCTURE, M.INDUSTRY,
-              "Labour structure: industry and construction", cumulative=False),
-    Indicator(T.STRUCTURE_SERVICES, KpiId.LABOUR_STRUCTURE, M.SERVICES,
-              "Labour structure: services", cumulative=False),
-    Indicator(T.ABROAD, KpiId.ABROAD, M.PEOPLE, "Workers leaving to work abroad under contract",
-              always=True),
-)  # fmt: skip
 STATUS_LABELS = {
     "ok": "On track",
     "at_risk": "At risk",
@@ -267,24 +234,10 @@ def _card(
     figure = table.get(spec.kpi, spec.measure)
     zero = spec.cumulative and has_data  # imported shares are shown whatever the records
     number = shown(figure, lang, kpi=spec.kpi, measure=spec.measure, zero=zero)
+    judged = judge(spec, number.value, target, as_of, year, has_data=has_data)
+    status, result = judged.status, judged.progress
     reached = projection = ""
-    if target is None:
-        status = "no_target"
-    elif not has_data and spec.cumulative:  # counted from records, and there are none
-        status = "no_data"
-    elif number.value is None:
-        status = "no_figures"
-    else:
-        result = progress(
-            number.value,
-            target,
-            as_of,
-            year,
-            cumulative=spec.cumulative,
-            higher_is_better=spec.higher_is_better,
-            basis="days",
-        )
-        status = settled(result.status, result.elapsed)
+    if result is not None:
         if spec.higher_is_better:
             reached = format_value(result.share_reached, RATE, lang)
         if spec.cumulative and result.elapsed < 1:  # once the year is over, the value is all
