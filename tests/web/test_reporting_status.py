@@ -143,7 +143,7 @@ def test_an_official_sees_which_communes_are_in_due_and_late(client, world):
     response = client.get("/reporting-status?year=2026")
     assert response.status_code == 200
     page = parse(response.text)
-    table = "table#status-commune_report"
+    table = f"table#status-{ReportSource.COMMUNE}"
     states = _states(page, table)
     assert len(states) == COMMUNES
     first_three = {
@@ -172,7 +172,7 @@ def test_an_official_sees_which_communes_are_in_due_and_late(client, world):
         1,
         2,
     )
-    centre = _states(page, "table#status-centre_report")
+    centre = _states(page, f"table#status-{ReportSource.JOB_CENTRE}")
     assert list(centre) == [""]
     assert [centre[""][p] for p in (JAN, FEB, MAR, APR)] == ["in", "in", "in", "not_yet_due"]
 
@@ -180,25 +180,25 @@ def test_an_official_sees_which_communes_are_in_due_and_late(client, world):
 def test_cells_and_headers_read_in_vietnamese(client, world):
     _signed_in(client, world, "official")
     page = parse(client.get("/reporting-status?year=2026").text)
-    row = one(page, f'table#status-commune_report tr[data-reporter="{LATE}"]')
+    row = one(page, f'table#status-{ReportSource.COMMUNE} tr[data-reporter="{LATE}"]')
     assert text(one(row, "th")) == "Xã Chà Tở"
     assert text(one(row, f'td[data-period="{FEB}"]')) == vi("reporting:late") == "Chậm"
     assert text(one(row, f'td[data-period="{MAR}"]')) == vi("reporting:due")
-    march = one(page, f'table#status-commune_report thead th[data-period="{MAR}"]')
+    march = one(page, f'table#status-{ReportSource.COMMUNE} thead th[data-period="{MAR}"]')
     assert text(march) == "03/2026 " + vi("due {day}", day=date(2026, 4, 5))
 
 
 def test_only_late_reporters_are_listed_when_asked_and_the_counts_stay(client, world):
     _signed_in(client, world, "official")
     page = parse(client.get("/reporting-status?year=2026&late=1").text)
-    table = "table#status-commune_report"
+    table = f"table#status-{ReportSource.COMMUNE}"
     shown = _states(page, table)
     assert REPORTED not in shown and DUE not in shown
     assert {LATE, WITHDRAWN, "03283"} <= set(shown)
     assert len(shown) == COMMUNES - 2
     assert all("late" in by_period.values() for by_period in shown.values())
     assert _footer(page, table, "late")[FEB] == COMMUNES - 2  # counts every commune
-    assert _states(page, "table#status-centre_report") == {}  # the centre is not late
+    assert _states(page, f"table#status-{ReportSource.JOB_CENTRE}") == {}  # the centre is not late
     assert form_fields(page, "form#status-filters") == {"year": "2026", "late": "1"}
 
 
@@ -206,20 +206,20 @@ def test_only_late_reporters_are_listed_when_asked_and_the_counts_stay(client, w
 def test_employers_report_half_years_and_inactive_ones_are_not_asked(client, world):
     _signed_in(client, world, "admin")
     page = parse(client.get("/reporting-status").text)
-    employers = _states(page, "table#status-employer_report")
+    employers = _states(page, f"table#status-{ReportSource.EMPLOYER}")
     first_half, second_half = "2025-12-01", "2026-06-01"
     assert employers[str(world.employer)] == {first_half: "in", second_half: "not_yet_due"}
     # Due 5 June with no grace: late on 8 June.
     assert employers[str(world.silent_employer)] == {first_half: "late", second_half: "not_yet_due"}
     assert str(world.closed_employer) not in employers
-    heads = find_all(one(page, "table#status-employer_report"), "thead th[data-period]")
+    heads = find_all(one(page, f"table#status-{ReportSource.EMPLOYER}"), "thead th[data-period]")
     assert [text(h) for h in heads] == [
         "12/2025–05/2026 " + vi("due {day}", day=date(2026, 6, 5)),
         "06/2026–11/2026 " + vi("due {day}", day=date(2026, 12, 5)),
     ]
     # April is late (from 11 May), May due (late from 11 June); an employer's report that
     # names the commune does not count for the commune.
-    communes = _states(page, "table#status-commune_report")
+    communes = _states(page, f"table#status-{ReportSource.COMMUNE}")
     assert (communes[REPORTED][APR], communes[REPORTED]["2026-05-01"]) == ("late", "due")
     assert communes[LATE][MAR] == "late"
 
@@ -227,7 +227,7 @@ def test_employers_report_half_years_and_inactive_ones_are_not_asked(client, wor
 def test_an_earlier_year_is_all_late_without_reports(client, world):
     _signed_in(client, world, "official")
     page = parse(client.get("/reporting-status?year=2025").text)
-    states = _states(page, "table#status-commune_report")
+    states = _states(page, f"table#status-{ReportSource.COMMUNE}")
     assert set(states[REPORTED].values()) == {"late"}
     assert len(states[REPORTED]) == 12
 
@@ -327,7 +327,7 @@ def test_an_administrator_changes_the_grace_period_and_the_page_follows(client, 
     edit = links(status, "a[data-edit-schedule]")
     assert edit == [
         f"/reporting-status/schedules/{s}"
-        for s in ("commune_report", "centre_report", "employer_report")
+        for s in (ReportSource.COMMUNE, ReportSource.JOB_CENTRE, ReportSource.EMPLOYER)
     ]
     form = form_fields(parse(client.get(edit[0]).text), "form#schedule-form")
     assert (form["due_day"], form["grace_days"]) == ("5", "5")
@@ -344,9 +344,9 @@ def test_an_administrator_changes_the_grace_period_and_the_page_follows(client, 
     )
     # Due 5 April, two days' grace: on 8 April March is late for the communes, not the centre.
     page = parse(client.get("/reporting-status").text)
-    assert _states(page, "table#status-commune_report")[DUE][MAR] == "late"
-    assert _states(page, "table#status-centre_report")[""][MAR] == "in"
-    assert _footer(page, "table#status-commune_report", "late")[MAR] == COMMUNES - 1
+    assert _states(page, f"table#status-{ReportSource.COMMUNE}")[DUE][MAR] == "late"
+    assert _states(page, f"table#status-{ReportSource.JOB_CENTRE}")[""][MAR] == "in"
+    assert _footer(page, f"table#status-{ReportSource.COMMUNE}", "late")[MAR] == COMMUNES - 1
     # The same form again changes nothing and writes no second audit entry.
     assert client.post(edit[0], data=form, follow_redirects=False).status_code == 303
     assert len(_audits(world)) == 1
@@ -403,7 +403,7 @@ def test_a_bad_schedule_is_refused_next_to_its_fields_and_nothing_changes(
 
 def test_an_unknown_schedule_is_not_found(client, world):
     _signed_in(client, world, "admin")
-    assert client.get("/reporting-status/schedules/official_report").status_code == 404
+    assert client.get(f"/reporting-status/schedules/{ReportSource.OFFICIAL}").status_code == 404
     assert client.get("/reporting-status/schedules/nothing").status_code == 404
     form = {"due_day": "5", "grace_days": "0", "basis": "x"}
     assert client.post("/reporting-status/schedules/nothing", data=form).status_code == 404

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from models.enums import ReportSource
 from models.errors import InvalidError
 from models.tables import ReportingSchedule
 from models.years import year_or_none
@@ -34,7 +35,8 @@ def reporting_status(
     page = service.status_page(
         session, principal=principal, year=year_or_none(year), only_late=late == "1"
     )
-    return render(request, "reporting_status.html", {"page": page, **page_tools(lang)}, lang=lang)
+    context = {"page": page, "sources": ReportSource, **page_tools(lang)}
+    return render(request, "reporting_status.html", context, lang=lang)
 
 
 def _form_page(
@@ -44,7 +46,13 @@ def _form_page(
     form: service.ScheduleForm,
     errors: dict[str, list[str]] | None = None,
 ) -> HTMLResponse:
-    context = {"schedule": schedule, "form": form, "errors": errors or {}, **page_tools(lang)}
+    context = {
+        "schedule": schedule,
+        "form": form,
+        "errors": errors or {},
+        "sources": ReportSource,
+        **page_tools(lang),
+    }
     status = 400 if errors else 200
     return render(request, "reporting_schedule_form.html", context, lang=lang, status_code=status)
 
