@@ -144,13 +144,17 @@ def _known_people(session, rows: list[list[object]], centre) -> None:  # type: i
 
     half = len(rows) // 2
     for row in rows[:half]:
-        name, number, born, sex, ethnicity = row[:5]
+        name, number, born, sex = row[:4]
         day, month, year = (int(part) for part in str(born).split("/"))
         session.add(
             Person(
-                **_name(str(name)), citizen_id=str(number), birth_date=date(year, month, day),
-                sex="nam" if sex == "Nam" else "nu", ethnicity_code="03", commune_code="03158",
-            )  # fmt: skip
+                **_name(str(name)),
+                citizen_id=str(number),
+                birth_date=date(year, month, day),
+                sex="nam" if sex == "Nam" else "nu",
+                ethnicity_code="03",
+                commune_code="03158",
+            )
         )
     session.commit()
     del factories
@@ -250,7 +254,8 @@ def main() -> None:
             f"  new jobs {int(result['new_jobs']):,}"
         )
     print(f"  merge / baseline: {merged['import'] / base['import']:.2f}× the import time")
-    print(f"  import + refresh (the figures count the lines): {merged['import'] + merged['refresh']:.1f} s")
+    both = merged["import"] + merged["refresh"]
+    print(f"  import + refresh (the figures count the lines): {both:.1f} s")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ class ReportingState(StrEnum):
     LATE = "late"  # not in, and the due date plus the grace period has passed
     DUE = "due"  # not in, the period is over, the grace period is still running
     NOT_YET_DUE = "not_yet_due"  # the period is not over yet
+    NOT_ASKED = "not_asked"  # the period ended before the source had to report at all
 
 
 @dataclass(frozen=True)
@@ -112,11 +113,18 @@ def covered(start: date, end: date, reports: Iterable[tuple[date, date]]) -> boo
 
 
 def state_of(
-    period: ReportingPeriod, reports: Iterable[tuple[date, date]], today: date
+    period: ReportingPeriod,
+    reports: Iterable[tuple[date, date]],
+    today: date,
+    reporting_from: date | None = None,
 ) -> ReportingState:
-    """The state of ``period`` on ``today`` given the periods the reporter's reports cover."""
+    """The state of ``period`` on ``today`` given the periods the reporter's reports cover;
+    a period that ended before ``reporting_from`` (the register's start) is not asked for,
+    unless a report covers it anyway."""
     if covered(period.start, period.end, reports):
         return ReportingState.IN
+    if reporting_from is not None and period.end < reporting_from:
+        return ReportingState.NOT_ASKED
     if today <= period.end:
         return ReportingState.NOT_YET_DUE
     if today >= period.late_from:

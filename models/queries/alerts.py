@@ -15,9 +15,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from matching.kpi import Dimension, TargetRecord
-from models.enums import TrainingOrderStatus
+from models.enums import ReportSource, TrainingOrderStatus
 from models.monitoring.read import figure_table, snapshot_info, targets
 from models.monitoring.target_status import FALLING_SHORT, INDICATORS, Indicator, judge
+from models.queries.reporting_status import late_reporters
 from models.tables import Employer, Institution, TrainingLevel, TrainingOccupation, TrainingOrder
 
 LATE_ORDERS_SHOWN = 10
@@ -137,17 +138,24 @@ def late_orders(
 
 @dataclass(frozen=True, slots=True)
 class LateCommuneReport:
-    """A commune whose report of new jobs is past its due date (and grace period)."""
+    """A commune whose report of new jobs is past its due date (and grace period): how many
+    of its periods are late, and the due date of the latest one."""
 
     commune_code: str
     commune_name: str
-    period: str
-    due_on: date
+    periods: int
+    latest_due: date
 
 
 def late_commune_reports(session: Session, *, today: date) -> list[LateCommuneReport]:
-    """The fourth alert of issue 11, "a commune late with its report": a hook, empty until the
-    new-jobs register (who has reported, due dates as data with a grace period) exists. It is
-    to read that register's due periods with one indexed query; officials' home page shows its
-    items (web/services/home.py, ``_late_reports``)."""
-    return []
+    """The communes late with a report of the new-jobs register now (periods that ended in
+    the last year; see models.queries.reporting_status.late_reporters), most periods late
+    first."""
+    found = [
+        LateCommuneReport(
+            str(each.reporter.key), each.reporter.name, len(each.periods), each.periods[-1].due
+        )
+        for each in late_reporters(session, today)
+        if each.reporter.source == ReportSource.COMMUNE and each.periods
+    ]
+    return sorted(found, key=lambda each: (-each.periods, each.commune_name))

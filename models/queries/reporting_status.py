@@ -156,7 +156,10 @@ def _group(
     everyone = reporters(session, source, on=today)
     ranges = reported_ranges(session, source, periods[0].start, periods[-1].end) if periods else {}
     rows = [
-        ReporterRow(reporter, [state_of(p, ranges.get(reporter.key, []), today) for p in periods])
+        ReporterRow(
+            reporter,
+            [state_of(p, ranges.get(reporter.key, []), today, row.reporting_from) for p in periods],
+        )
         for reporter in everyone
     ]
     counts = {

@@ -107,4 +107,6 @@ class ReportingSchedule(SQLModel, table=True):
     due_day: int = 5
     grace_days: int = 0
     basis: str = Field(default="", max_length=300)  # the rule it follows
+    # Periods that ended before this day are not asked for (the register's start).
+    reporting_from: date | None = None
     updated_at: datetime = Field(default_factory=utcnow)

@@ -149,6 +149,9 @@ def schedule_rows() -> list[Row]:
             "due_day": int(line["due_day"]),
             "grace_days": int(line["grace_days"]),
             "basis": line["basis"],
+            "reporting_from": date.fromisoformat(line["reporting_from"])
+            if line["reporting_from"]
+            else None,
         }
         for line in read_data_csv("reporting_schedules.csv")
     ]

@@ -224,11 +224,12 @@ def test_employers_report_half_years_and_inactive_ones_are_not_asked(client, wor
     assert communes[LATE][MAR] == "late"
 
 
-def test_an_earlier_year_is_all_late_without_reports(client, world):
+def test_a_year_before_the_register_started_is_not_asked_for(client, world):
+    # The schedules ask for reports from 1 January 2026 (seed/data/reporting_schedules.csv).
     _signed_in(client, world, "official")
     page = parse(client.get("/reporting-status?year=2025").text)
     states = _states(page, f"table#status-{ReportSource.COMMUNE}")
-    assert set(states[REPORTED].values()) == {"late"}
+    assert set(states[REPORTED].values()) == {"not_asked"}
     assert len(states[REPORTED]) == 12
 
 
@@ -259,24 +260,17 @@ def test_late_reporters_lists_those_late_now_with_their_late_periods(world):
         for each in late_reporters(world.session, date(2026, 4, 8))
     }
     world.session.rollback()
-    # The last 12 months: April 2025 to March 2026 ended; before 2026 nothing was reported.
-    year_2025 = [date(2025, month, 1) for month in range(4, 13)]
-    assert (ReportSource.COMMUNE, REPORTED) in found  # 2025 was never reported
-    assert found[(ReportSource.COMMUNE, REPORTED)] == year_2025
-    assert found[(ReportSource.COMMUNE, LATE)] == [*year_2025, date(2026, 2, 1)]
-    assert found[(ReportSource.COMMUNE, "03283")] == [
-        *year_2025,
-        date(2026, 1, 1),
-        date(2026, 2, 1),
-    ]
-    # Employers: December 2024–May 2025 (it ended within the 12 months) and June–November
-    # 2025 were never reported; December 2025–May 2026 is not over.
-    halves = [date(2024, 12, 1), date(2025, 6, 1)]
-    assert found[(ReportSource.EMPLOYER, world.silent_employer)] == halves
-    assert found[(ReportSource.EMPLOYER, world.employer)] == halves
-    assert found[(ReportSource.JOB_CENTRE, None)] == year_2025
-    assert (ReportSource.EMPLOYER, world.closed_employer) not in found
-    assert len([key for key in found if key[0] == ReportSource.COMMUNE]) == COMMUNES
+    # The last 12 months: April 2025 to March 2026 ended, but reports are asked for from
+    # January 2026 only; January and February are past their grace period on 8 April.
+    assert (ReportSource.COMMUNE, REPORTED) not in found  # January to March reported
+    assert found[(ReportSource.COMMUNE, LATE)] == [date(2026, 2, 1)]
+    assert found[(ReportSource.COMMUNE, "03283")] == [date(2026, 1, 1), date(2026, 2, 1)]
+    # Employers: both half-years that ended within the 12 months ended before 2026;
+    # December 2025–May 2026 is not over.
+    assert not [key for key in found if key[0] == ReportSource.EMPLOYER]
+    assert (ReportSource.JOB_CENTRE, None) not in found  # the centre reported every month
+    # Every commune but the two that sent January and February (REPORTED, DUE).
+    assert len([key for key in found if key[0] == ReportSource.COMMUNE]) == COMMUNES - 2
 
 
 def test_late_reporters_is_empty_when_everyone_reported(world):

@@ -6,7 +6,7 @@ what they can act on (issue 11):
 | a target of this year falling short (the dashboard's projection) | officials, administrators |
 | a training order still in training past its needed-by date | its employer, its institution (their own orders), officials |
 | follow-ups overdue | an institution its own count, officials the count of each institution |
-| a commune late with its report (hook: models.queries.alerts.late_commune_reports) | officials |
+| a commune late with its report of new jobs (models.queries.alerts.late_commune_reports) | officials |
 
 Each alert links to where it is acted on. Alerts name organisations and orders, never people.
 """  # noqa: E501
@@ -27,6 +27,7 @@ from models.i18n import translate
 from models.queries.alerts import (
     LateOrders,
     TargetAtRisk,
+    late_commune_reports,
     late_orders,
     targets_at_risk,
 )
@@ -210,9 +211,39 @@ def _overdue(
     return _group(AlertKind.FOLLOW_UPS_OVERDUE, alerts, lang)
 
 
+LATE_COMMUNES_SHOWN = 10
+
+
 def _late_reports(session: Session, day: date, lang: str, path: Path) -> AlertGroup:
-    """The fourth alert of issue 11, "a commune late with its report": a hook, empty until the
-    new-jobs register exists. Its items are to come from
-    models.queries.alerts.late_commune_reports (one per commune and period past its due date
-    and grace period) and link to the register's page of who has reported."""
-    return _group(AlertKind.COMMUNE_REPORT_LATE, [], lang)
+    """Communes late with their report of new jobs (past the due date and the grace
+    period), those with most periods late first; each links to the page of who has
+    reported, filtered to the late ones."""
+    found = late_commune_reports(session, today=day)
+    late = f"{path('reporting_status')}?late=1"
+    alerts = [
+        Alert(
+            each.commune_code,
+            translate(
+                "{commune}: reports of new jobs late for {count} periods (the latest was due "
+                "on {due}).",
+                lang,
+                commune=each.commune_name,
+                count=each.periods,
+                due=each.latest_due,
+            ),
+            late,
+        )
+        for each in found[:LATE_COMMUNES_SHOWN]
+    ]
+    more = None
+    if len(found) > LATE_COMMUNES_SHOWN:
+        more = Alert(
+            "",
+            translate(
+                "Communes late not listed here: {count}. See who has reported.",
+                lang,
+                count=len(found) - LATE_COMMUNES_SHOWN,
+            ),
+            late,
+        )
+    return _group(AlertKind.COMMUNE_REPORT_LATE, alerts, lang, more)

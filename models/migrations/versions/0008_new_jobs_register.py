@@ -7,7 +7,7 @@ Create Date: 2026-12-06 21:25:02.640558
 """
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 import sqlmodel
@@ -19,6 +19,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 OLD_ROLES = "role IN ('admin','official','institution','employer')"
+START = date(2026, 1, 1)  # the register's first periods
 NEW_ROLES = "role IN ('admin','official','institution','employer','commune','job_centre')"
 # When each source reports (models/tables/register.py ReportingSchedule): the defaults an
 # administrator may change.
@@ -193,7 +194,10 @@ def upgrade() -> None:
             sa.column("basis", sa.String),
             sa.column("updated_at", sa.DateTime),
         ),
-        [dict(row, updated_at=datetime.now(UTC).replace(tzinfo=None)) for row in SCHEDULES],
+        [
+            dict(row, updated_at=datetime.now(UTC).replace(tzinfo=None), reporting_from=START)
+            for row in SCHEDULES
+        ],
     )
 
     # ### end Alembic commands ###
