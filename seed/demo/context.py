@@ -190,19 +190,24 @@ def hiring_day(rng: random.Random, start: date, end: date) -> date:
     then out of the pause around Tết (a day it moves past `end` is drawn again)."""
     if end <= start:
         return start
-    months: list[date] = []
-    weights: list[float] = []
-    first = date(start.year, start.month, 1)
-    while first <= end:
-        last = add_months(first, 1) - timedelta(days=1)
-        days = (min(last, end) - max(first, start)).days + 1
-        months.append(first)
-        weights.append(HIRING_MONTHS[first.month - 1] * days)
-        first = add_months(first, 1)
+    low, high = _cumulative_weight(start.toordinal() - 1), _cumulative_weight(end.toordinal())
+    day = start
     for _ in range(4):
-        month = rng.choices(months, weights=weights, k=1)[0]
-        last = add_months(month, 1) - timedelta(days=1)
-        day = after_tet(rng, random_date(rng, max(month, start), min(last, end)))
-        if start <= day <= end:
+        index = bisect.bisect_left(_CUMULATIVE, low + rng.random() * (high - low))
+        day = after_tet(rng, date.fromordinal(max(_FIRST_DAY + index, start.toordinal())))
+        if day <= end:
             return day
-    return day if day <= end else end
+    return min(day, end)
+
+
+# Cumulative hiring weight of each day from 1 January 1990 (extended as later days are asked).
+_FIRST_DAY = date(1990, 1, 1).toordinal()
+_CUMULATIVE: list[float] = []
+
+
+def _cumulative_weight(ordinal: int) -> float:
+    while len(_CUMULATIVE) <= ordinal - _FIRST_DAY:
+        day = date.fromordinal(_FIRST_DAY + len(_CUMULATIVE))
+        before = _CUMULATIVE[-1] if _CUMULATIVE else 0.0
+        _CUMULATIVE.append(before + HIRING_MONTHS[day.month - 1])
+    return _CUMULATIVE[ordinal - _FIRST_DAY] if ordinal >= _FIRST_DAY else 0.0
