@@ -1,6 +1,7 @@
 """Demo data that looks like Điện Biên: institutions and courses, about 8,500 trainees and
-9,500 new jobs a year, employers, vacancies, training orders, referrals, employment spells in
-the six channels, follow-ups after graduation, and four sign-in accounts.
+8,700 new jobs a year, employers, vacancies, training orders, referrals, employment spells in
+the six channels (reported to the new-jobs register), follow-ups after graduation, and six
+sign-in accounts.
 
 Reproducible: the same seed, years, scale and `today` on a fresh database give identical rows,
 ids included (password hashes excepted: argon2 salts them at random). Nothing reads the clock.
@@ -26,7 +27,7 @@ from models.db import unit_of_work
 from models.errors import ConflictError, InvalidError
 from models.tables import AdminUnit, TrainingOccupation
 from models.years import YEAR_MAX, YEAR_MIN
-from seed.demo.accounts import create_accounts, refuse_taken_usernames
+from seed.demo.accounts import assign_submitters, create_accounts, refuse_taken_usernames
 from seed.demo.context import DEMO_TABLES
 from seed.demo.labour_force import write_demo_labour_force
 from seed.demo.plan import DemoAccount, DemoSummary, YearSummary, plan_demo, summarize
@@ -167,6 +168,7 @@ def _generate(
     official_id = account_ids[[a.role for a in accounts].index("official")]
     for referral in build.rows["referral"]:
         referral["created_by_id"] = official_id
+    assign_submitters(build, accounts, account_ids)
     write_tables(session, build, AFTER_ACCOUNTS, advance)
     fix_sequences(session)
     # The figures an official would import from the labour-force survey (illustrative).

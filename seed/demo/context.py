@@ -34,6 +34,9 @@ DEMO_TABLES = (
     "referral",
     "employment_spell",
     "follow_up",
+    "new_job_report",
+    "new_job_line",
+    "new_job_aggregate",
 )
 
 
@@ -63,6 +66,7 @@ class DemoBuild:
     persons: dict[int, Row] = field(default_factory=dict)
     graduates: list[Graduate] = field(default_factory=list)
     employed: dict[int, Row] = field(default_factory=dict)  # person id -> their new-job spell
+    improved: dict[int, Row] = field(default_factory=dict)  # enrolment -> same job, done better
     taken: set[int] = field(default_factory=set)  # persons with a spell or a hire starting soon
     # employer id -> what kind of hirer it is (local, public, outside, export) and its line
     employer_kind: dict[int, str] = field(default_factory=dict)
@@ -72,6 +76,7 @@ class DemoBuild:
     used_citizen_ids: set[str] = field(default_factory=set)
     used_phones: set[str] = field(default_factory=set)
     counters: dict[str, int] = field(default_factory=dict)
+    unnamed_new_jobs: dict[int, int] = field(default_factory=dict)  # year -> aggregate people
 
     def rng(self, *parts: object) -> random.Random:
         """An independent random stream for one stage, fixed by the seed and the stage name."""
@@ -148,3 +153,61 @@ def at_work_hours(rng: random.Random, day: date) -> datetime:
 
 def round_to(value: float, step: int) -> int:
     return round(value / step) * step
+
+
+# Lunar New Year (Tết Nguyên đán). Hardly anyone starts a new job in the weeks before it;
+# hiring picks up once it is over, so new jobs cluster in February to April.
+TET = {
+    2020: date(2020, 1, 25), 2021: date(2021, 2, 12), 2022: date(2022, 2, 1),
+    2023: date(2023, 1, 22), 2024: date(2024, 2, 10), 2025: date(2025, 1, 29),
+    2026: date(2026, 2, 17), 2027: date(2027, 2, 6), 2028: date(2028, 1, 26),
+    2029: date(2029, 2, 13), 2030: date(2030, 2, 3),
+}  # fmt: skip
+BEFORE_TET_DAYS, AFTER_TET_DAYS = 21, 6  # the pause: three weeks before, the week of Tết
+# Relative weight of each month for the start of a new job outside the pause.
+HIRING_MONTHS = (0.8, 1.3, 1.5, 1.3, 1.0, 0.9, 0.85, 0.85, 1.0, 0.9, 0.9, 0.75)
+
+
+def tet(year: int) -> date:
+    return TET.get(year, date(year, 2, 5))  # outside the table: about its average date
+
+
+def after_tet(rng: random.Random, day: date) -> date:
+    """A start that would fall in the pause around Tết moves to the weeks after it."""
+    for year in (day.year, day.year + 1):
+        new_year = tet(year)
+        if (
+            new_year - timedelta(days=BEFORE_TET_DAYS)
+            <= day
+            <= new_year + timedelta(days=AFTER_TET_DAYS)
+        ):
+            return new_year + timedelta(days=AFTER_TET_DAYS + 1 + rng.randint(0, 45))
+    return day
+
+
+def hiring_day(rng: random.Random, start: date, end: date) -> date:
+    """A day between start and end for a new job to start: by the weights of HIRING_MONTHS,
+    then out of the pause around Tết (a day it moves past `end` is drawn again)."""
+    if end <= start:
+        return start
+    low, high = _cumulative_weight(start.toordinal() - 1), _cumulative_weight(end.toordinal())
+    day = start
+    for _ in range(4):
+        index = bisect.bisect_left(_CUMULATIVE, low + rng.random() * (high - low))
+        day = after_tet(rng, date.fromordinal(max(_FIRST_DAY + index, start.toordinal())))
+        if day <= end:
+            return day
+    return min(day, end)
+
+
+# Cumulative hiring weight of each day from 1 January 1990 (extended as later days are asked).
+_FIRST_DAY = date(1990, 1, 1).toordinal()
+_CUMULATIVE: list[float] = []
+
+
+def _cumulative_weight(ordinal: int) -> float:
+    while len(_CUMULATIVE) <= ordinal - _FIRST_DAY:
+        day = date.fromordinal(_FIRST_DAY + len(_CUMULATIVE))
+        before = _CUMULATIVE[-1] if _CUMULATIVE else 0.0
+        _CUMULATIVE.append(before + HIRING_MONTHS[day.month - 1])
+    return _CUMULATIVE[ordinal - _FIRST_DAY] if ordinal >= _FIRST_DAY else 0.0

@@ -1,8 +1,10 @@
-"""Follow-ups of graduates 3, 6 and 12 months after graduation, for the waves whose window has
-passed by `today`: most graduates are reached, and of those reached about four in five work
-(a new job from their employment spell, or farming, household production or the same job done
-better, which the province counts for short courses). A platform hire is recorded at once, as
-an observation linked to its employment spell (source platform_hire).
+"""Follow-ups of graduates at graduation (for about a third of them) and 3, 6 and 12 months
+after, for the waves whose window has passed by `today`: most graduates are reached, and of those
+reached about four in five work (a new job from their employment spell, or farming, household
+production or the same job done better, which the province counts for short courses). A
+platform hire is recorded at once, as an observation linked to its employment spell (source
+platform_hire). The same job done better is recorded as an employment spell too (kind
+improved_same_job, not a new job), linked to the training and to the follow-up that found it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,14 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from models.enums import FollowUpSource, FollowUpStatus
+from models.enums import (
+    EmploymentKind,
+    EmploymentSource,
+    FollowUpSource,
+    FollowUpStatus,
+    LocationKind,
+    NewJobChannel,
+)
 from seed.demo.context import (
     DemoBuild,
     Graduate,
@@ -21,7 +30,8 @@ from seed.demo.context import (
     round_to,
 )
 
-WAVES = {3: 0.8, 6: 0.75, 12: 0.65}  # months after graduation: share of graduates surveyed
+# Months after graduation: share of graduates surveyed (0: observed at graduation).
+WAVES = {0: 0.3, 3: 0.8, 6: 0.75, 12: 0.65}
 NOT_REACHED = 0.12
 SURVEY_SOURCES = WeightedPicker(
     [FollowUpSource.PHONE, FollowUpSource.VISIT, FollowUpSource.COMMUNE_REPORT], [60, 15, 25]
@@ -71,7 +81,8 @@ def plan_follow_ups(build: DemoBuild) -> None:
             due = add_months(graduate.graduated_on, months)
             if due + timedelta(days=14) > build.today or rng.random() >= share:
                 continue
-            observed = min(due + timedelta(days=rng.randint(0, 20)), build.today)
+            late = rng.randint(0, 5) if months == 0 else rng.randint(0, 20)
+            observed = min(due + timedelta(days=late), build.today)
             _add(build, rng, graduate, months, observed, spell, None)
 
 
@@ -124,7 +135,47 @@ def _add(
         row.update(_from_spell(rng, spell, source))  # type: ignore[arg-type]
     else:
         row.update(_without_new_job(build, rng, graduate))
+        if row["status"] == FollowUpStatus.IMPROVED_SAME_JOB.value:
+            row["employment_spell_id"] = _improved_spell(build, graduate, row)["id"]
     build.add("follow_up", row)
+
+
+def _improved_spell(build: DemoBuild, graduate: Graduate, follow_up: Row) -> Row:
+    """The graduate's own work done better after the course: one spell per training, from
+    graduation, not a new job (it counts as employed after training for short courses)."""
+    found = build.improved.get(graduate.enrolment_id)
+    if found is not None:
+        return found
+    person = build.persons[graduate.person_id]
+    spell = build.add(
+        "employment_spell",
+        {
+            "id": build.new_id("employment_spell"),
+            "person_id": graduate.person_id,
+            "employer_id": None,
+            "vacancy_id": None,
+            "referral_id": None,
+            "enrolment_id": graduate.enrolment_id,
+            "start_date": graduate.graduated_on,
+            "end_date": None,
+            "kind": EmploymentKind.IMPROVED_SAME_JOB.value,
+            "channel": NewJobChannel.OTHER_PROGRAMME.value,
+            "is_new_job": False,
+            "abroad_programme": None,
+            "occupation_id": graduate.occupation.id,
+            "in_trained_occupation": bool(follow_up["in_trained_occupation"]),
+            "sector_code": None,
+            "wage": follow_up["income"],
+            "source": EmploymentSource.COMMUNE_REPORT.value,
+            "created_at": follow_up["created_at"],
+            "location_kind": LocationKind.COMMUNE.value,
+            "commune_code": person["commune_code"],
+            "province_code": "11",
+            "country_code": None,
+        },
+    )
+    build.improved[graduate.enrolment_id] = spell
+    return spell
 
 
 def _from_spell(rng: random.Random, spell: Row, source: FollowUpSource | None) -> Row:

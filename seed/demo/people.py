@@ -19,6 +19,7 @@ from seed.demo.population import Population
 from seed.demo.training import SHORT_LEVELS, CoursePlan, profile_of
 
 RETURNING_SHARE = 0.06
+FROM_OWN_AREA = 0.9  # trainees of a district-level centre who live in the area it serves
 CERTIFICATES = {
     "duoi_3_thang": CertificateKind.TRAINING_CERTIFICATE,
     "so_cap": CertificateKind.ELEMENTARY_CERTIFICATE,
@@ -118,12 +119,16 @@ class PeopleMaker:
         course, today = plan.row, self.build.today
         enrolled = min(course["start_date"] - timedelta(days=rng.randint(0, 14)), today)
         band = "order" if ordered else (plan.level if plan.level in AGE_BANDS else "short")
-        at_venue = course["mobile"] and rng.random() < 0.88
+        home = None
+        if course["mobile"] and rng.random() < 0.88:
+            home = course["venue_commune_code"]
+        elif plan.institution.areas and rng.random() < FROM_OWN_AREA:
+            home = self.population.commune_in(rng, plan.institution.areas).code
         return self.person(
             rng,
             on=enrolled,
             band=band,
-            commune_code=course["venue_commune_code"] if at_venue else None,
+            commune_code=home,
             female_share=profile_of(plan.occupation).female_share,
             consent=True if ordered else None,  # they signed up to be hired by the employer
         )

@@ -11,8 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from matching.kpi.records import channel_rank
 from models.enums import NewJobChannel
-from seed.demo.context import DEMO_TABLES, DemoBuild
+from seed.demo.context import DEMO_TABLES, DemoBuild, Row
 from seed.demo.employers import EmployerMaker
 from seed.demo.followups import plan_follow_ups
 from seed.demo.jobs import JobMaker, year_quotas
@@ -44,8 +45,9 @@ class YearSummary:
     enrolments: int
     enrolments_by_level: dict[str, int]
     graduates: int  # enrolments that graduated this year
-    new_jobs: int  # distinct persons with a new-job spell starting this year
-    new_jobs_by_channel: dict[str, int]
+    new_jobs: int  # distinct persons with a new-job spell this year, and the counts without names
+    new_jobs_by_channel: dict[str, int]  # each person once, by the channel priority of K2
+    new_jobs_without_names: int  # the communes' aggregate lines, above their named lines
     departures_abroad: int
     platform_hires: int
     vacancies: int
@@ -104,10 +106,16 @@ def plan_demo(
             ch: max(0, n - hires[(year, ch.value)]) for ch, n in year_quotas(build, year).items()
         }
         jobs.reported_year(year, left)
+    jobs.register.write()
     report("plan", steps - 1, steps)
     plan_follow_ups(build)
     report("plan", steps, steps)
     return build
+
+
+def _k2_rank(spell: Row) -> tuple[int, date, int]:
+    """The spell K2 counts a person by: the channel first in priority, then the earliest."""
+    return (channel_rank(spell["channel"]), spell["start_date"], spell["id"])
 
 
 def summarize(build: DemoBuild, accounts: list[DemoAccount] | None = None) -> DemoSummary:
@@ -120,7 +128,12 @@ def summarize(build: DemoBuild, accounts: list[DemoAccount] | None = None) -> De
         spells = [
             s for s in rows["employment_spell"] if s["start_date"].year == year and s["is_new_job"]
         ]
-        channels = Counter(s["channel"] for s in spells)
+        counted: dict[int, Row] = {}
+        for spell in sorted(spells, key=_k2_rank):
+            counted.setdefault(spell["person_id"], spell)
+        unnamed = build.unnamed_new_jobs.get(year, 0)
+        channels = Counter(s["channel"] for s in counted.values())
+        channels[NewJobChannel.LOAN.value] += unnamed
         per_year[year] = YearSummary(
             year=year,
             trained_people=len({e["person_id"] for e in enrolments}),
@@ -129,8 +142,9 @@ def summarize(build: DemoBuild, accounts: list[DemoAccount] | None = None) -> De
             graduates=sum(
                 1 for e in rows["enrolment"] if e["graduated_on"] and e["graduated_on"].year == year
             ),
-            new_jobs=len({s["person_id"] for s in spells}),
+            new_jobs=len(counted) + unnamed,
             new_jobs_by_channel={ch.value: channels.get(ch.value, 0) for ch in NewJobChannel},
+            new_jobs_without_names=unnamed,
             departures_abroad=channels.get(NewJobChannel.ABROAD.value, 0),
             platform_hires=sum(1 for s in spells if s["source"] == "platform"),
             vacancies=sum(1 for v in rows["vacancy"] if v["created_at"].year == year),

@@ -1,10 +1,14 @@
 """Where demo people live and which ethnic group they belong to.
 
 Each commune gets a population weight (zone III communes are many and hold most people; the
-wards and lowland communes are denser) and an ethnic make-up: Kinh concentrate in zones I/II,
-H'Mông in the highland zone III communes. People are drawn commune first, then ethnic group
-given the commune; the make-up is built by Bayes' rule from the province-wide shares, so the
-overall mix matches `demo_ethnic_groups.csv` whatever communes the courses happen to visit.
+wards and lowland communes are denser), an area (the former district it lies in, which the
+district-level vocational centres serve) and an ethnic make-up from
+`seed/data/demo_communes.csv`: H'Mông-majority highlands (Tủa Chùa, Sính Phình, Tủa Thàng…),
+Thái and Kinh valleys (Thanh Yên, Sam Mứn, Núa Ngam…), Kinh-majority wards, and Cống and Si La
+only around Mường Nhé and Nậm Kè, where they live. People are drawn commune first, then ethnic
+group given the commune. Bayes' rule scales each group's make-up by one factor, so the overall
+mix matches `demo_ethnic_groups.csv` exactly while a group absent from a commune's make-up
+never lives there.
 
 Commune weights and village names depend only on the commune code, not on the run's seed:
 they describe the province, not one run.
@@ -12,14 +16,18 @@ they describe the province, not one run.
 
 from __future__ import annotations
 
+import csv
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from seed.demo.context import WeightedPicker
-from seed.demo.names import EthnicGroup, ethnic_groups
+from seed.demo.names import DATA, EthnicGroup, ethnic_groups
 from seed.demo.snapshot import Commune, DemoReference
 
-# How much more (or less) likely a group is to live in a commune of each zone than average.
+# For a commune missing from demo_communes.csv: how much more (or less) likely a group is to
+# live in a commune of each zone than average.
 ZONE_AFFINITY = {
     "01": {"I": 10.0, "II": 4.0, "III": 0.35},  # Kinh
     "08": {"I": 0.15, "II": 0.6, "III": 1.3},  # H'Mông
@@ -48,8 +56,30 @@ class Village:
     difficult: bool
 
 
+@dataclass(frozen=True)
+class CommuneProfile:
+    area: str  # the former district: what a district-level centre serves
+    mix: dict[str, float]  # ethnic group code -> weight in the commune's make-up
+
+
+@cache
+def commune_profiles() -> dict[str, CommuneProfile]:
+    with open(DATA / "demo_communes.csv", encoding="utf-8") as handle:
+        return {
+            row["code"]: CommuneProfile(
+                row["area"],
+                {
+                    code: float(weight)
+                    for code, _, weight in (p.partition(":") for p in row["mix"].split())
+                },
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
 class Population:
-    """Draws a commune, an ethnic group given the commune, and a village in it."""
+    """Draws a commune (in the province or in an area), an ethnic group given the commune,
+    and a village in it."""
 
     def __init__(self, ref: DemoReference) -> None:
         if not ref.communes:
@@ -59,24 +89,47 @@ class Population:
         self.pool = {g.code: g.pool for g in groups}
         self.communes = {c.code: c for c in ref.communes}
         weights = {c.code: _commune_weight(c) for c in ref.communes}
-        affinity = {c.code: {g.code: _affinity(g, c) for g in groups} for c in ref.communes}
-        # P(commune | group) = weight × affinity / Z(group); joint = share × that; the
+        profiles = commune_profiles()
+        affinity = {c.code: _make_up(c, groups, profiles) for c in ref.communes}
+        # P(commune | group) = weight × make-up / Z(group); joint = share × that; the
         # marginal over communes then gives back each group's share exactly.
-        norm = {g.code: sum(weights[c] * affinity[c][g.code] for c in weights) for g in groups}
+        norm = {
+            g.code: sum(weights[c] * affinity[c].get(g.code, 0) for c in weights) for g in groups
+        }
         posterior = {
-            c: {g.code: g.share * weights[c] * affinity[c][g.code] / norm[g.code] for g in groups}
+            c: {
+                g.code: g.share * weights[c] * affinity[c][g.code] / norm[g.code]
+                for g in groups
+                if affinity[c].get(g.code) and norm[g.code]
+            }
             for c in weights
         }
-        self._communes = WeightedPicker(
-            [self.communes[c] for c in posterior], [sum(p.values()) for p in posterior.values()]
-        )
+        mass = {c: sum(p.values()) for c, p in posterior.items()}
+        self._communes = WeightedPicker([self.communes[c] for c in posterior], list(mass.values()))
         self._ethnicity = {
             c: WeightedPicker(list(p), list(p.values())) for c, p in posterior.items()
         }
+        self.area_of = {
+            c.code: (profiles[c.code].area if c.code in profiles else c.code) for c in ref.communes
+        }
+        self._mass = mass
+        self._areas: dict[tuple[str, ...], WeightedPicker] = {}
         self._villages = {c.code: _villages(c) for c in ref.communes}
 
     def commune(self, rng: random.Random) -> Commune:
         return self._communes.pick(rng)
+
+    def commune_in(self, rng: random.Random, areas: Sequence[str]) -> Commune:
+        """A commune of one of `areas` (by population); anywhere when none of them is known."""
+        key = tuple(areas)
+        if key not in self._areas:
+            codes = [c for c, area in self.area_of.items() if area in key]
+            if not codes:
+                return self.commune(rng)
+            self._areas[key] = WeightedPicker(
+                [self.communes[c] for c in codes], [self._mass[c] for c in codes]
+            )
+        return self._areas[key].pick(rng)
 
     def ethnicity(self, rng: random.Random, commune_code: str) -> str:
         return self._ethnicity[commune_code].pick(rng)
@@ -85,8 +138,15 @@ class Population:
         return rng.choice(self._villages[commune_code])
 
 
-def _affinity(group: EthnicGroup, commune: Commune) -> float:
-    return ZONE_AFFINITY.get(group.code, OTHER_AFFINITY)[commune.zone or "III"]
+def _make_up(
+    commune: Commune, groups: Sequence[EthnicGroup], profiles: dict[str, CommuneProfile]
+) -> dict[str, float]:
+    """The commune's ethnic make-up from the data file; for a commune missing from it, the
+    province's shares bent by the zone."""
+    if commune.code in profiles:
+        return profiles[commune.code].mix
+    zone = commune.zone or "III"
+    return {g.code: g.share * ZONE_AFFINITY.get(g.code, OTHER_AFFINITY)[zone] for g in groups}
 
 
 def _commune_weight(commune: Commune) -> float:

@@ -20,7 +20,15 @@ from models.enums import (
     ReferralStatus,
     WillingScope,
 )
-from seed.demo.context import DemoBuild, Graduate, Row, WeightedPicker, local_time, round_to
+from seed.demo.context import (
+    DemoBuild,
+    Graduate,
+    Row,
+    WeightedPicker,
+    after_tet,
+    local_time,
+    round_to,
+)
 from seed.demo.employers import EXPORT, LOCAL, OUTSIDE, PUBLIC
 from seed.demo.jobs import JobMaker
 from seed.demo.vacancies import VacancyPlan
@@ -164,6 +172,8 @@ def _refer(
         hired_on + timedelta(days=rng.randint(*delay)),
         row["start_date"] if plan.kind == EXPORT else hired_on,
     )
+    if plan.kind != EXPORT:
+        start = after_tet(rng, start)  # nobody starts in the weeks around Tết
     full = row["filled"] >= row["quantity"]
     if hire and not full and hired_on <= today and graduate.person_id not in build.taken:
         referral.update(status=ReferralStatus.HIRED.value, updated_at=_at(hired_on))

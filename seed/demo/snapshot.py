@@ -4,7 +4,7 @@ provinces, wage regions and minimum wages. Planning then never touches the datab
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from models.tables import (
     EconomicSector,
     Ethnicity,
     MinimumWage,
+    ReportingSchedule,
     TrainingLevel,
     TrainingOccupation,
     WageRegionAssignment,
@@ -59,6 +60,8 @@ class DemoReference:
     # unit code -> [(valid_from, valid_to, region)]; minimum wages per region, by valid_from
     wage_regions: dict[str, list[tuple[date, date | None, int]]]
     minimum_wages: dict[int, list[tuple[date, date | None, int]]]
+    # register source -> (frequency, first month); a source missing here reports monthly
+    schedules: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def occupation(self, key: str) -> Occupation | None:
         return next((occ for occ in self.occupations if occ.key == key), None)
@@ -123,7 +126,16 @@ def read_reference(session: Session, today: date) -> DemoReference:
         provinces=provinces,
         wage_regions=_wage_regions(session),
         minimum_wages=_minimum_wages(session),
+        schedules=_schedules(session),
     )
+
+
+def _schedules(session: Session) -> dict[str, tuple[str, int]]:
+    table = ReportingSchedule.__table__.c  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        select(table.source, table.frequency, table.first_month).order_by(table.source)
+    )
+    return {r.source: (r.frequency, r.first_month) for r in rows}
 
 
 def _zones(session: Session, today: date) -> dict[str, str]:

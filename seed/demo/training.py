@@ -100,6 +100,7 @@ class InstitutionInfo:
     levels: tuple[str, ...]
     groups: tuple[str, ...]  # ("*",) for every group
     weight: float
+    areas: tuple[str, ...] = ()  # the areas a district-level centre serves; () = the province
 
     def teaches(self, occupation: Occupation, level: str) -> bool:
         return level in self.levels and ("*" in self.groups or occupation.group in self.groups)
@@ -135,6 +136,7 @@ def plan_institutions(build: DemoBuild) -> list[InstitutionInfo]:
                 levels,
                 tuple(line["groups"].split("|")),
                 float(line["weight"]),
+                tuple(a for a in line.get("serves", "").split("|") if a),
             )
             build.add("institution", _institution_row(rng, line, info))
             infos.append(info)
@@ -220,7 +222,9 @@ class CoursePlanner:
             and order_id is None
             and (rng.random() < (0.75 if occupation.group in VILLAGE_GROUPS else 0.2))
         )
-        venue = self.population.commune(rng).code if mobile else institution.commune_code
+        venue = institution.commune_code
+        if mobile:  # a village class: in the centre's own area
+            venue = self.population.commune_in(rng, institution.areas).code
         number = self.build.next_number(f"course:{institution.id}:{year}")
         row = {
             "id": self.build.new_id("course"),

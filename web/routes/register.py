@@ -15,6 +15,7 @@ from models.excel import template_workbook
 from models.excel.new_jobs import NEW_JOB_COLUMNS, NEW_JOB_INTRO, SHEET_TITLE, TEMPLATE_FILE
 from models.formatting import format_date
 from models.i18n import translate
+from models.register_periods import Period
 from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
 from web.display import display_tools
@@ -25,7 +26,6 @@ from web.services import register as service
 from web.services.imports.export import XLSX
 from web.services.imports.rows import RowChecks
 from web.services.kpi_labels import VOCABULARIES
-from web.services.register.periods import Period
 from web.services.register.views import RegisterPage, register_page, report_page
 from web.templating import render
 

@@ -28,6 +28,12 @@ from models.errors import ConflictError, InvalidError, NotFoundError, Validation
 from models.excel import SheetRow, read_table
 from models.excel.new_jobs import NEW_JOB_COLUMNS
 from models.monitoring.refresh_jobs import enqueue_refreshes
+from models.register_periods import (
+    Period,
+    month_period,
+    parse_period,
+    period_containing,
+)
 from models.tables import (
     EmploymentSpell,
     NewJobAggregate,
@@ -39,12 +45,6 @@ from web.auth import Principal
 from web.services.imports.rows import RowChecks, issues_from, warning_issue
 from web.services.register.aggregates import check_aggregate
 from web.services.register.entries import RegisterReference, load_register_reference, parse_entry
-from web.services.register.periods import (
-    Period,
-    month_period,
-    parse_period,
-    period_containing,
-)
 from web.services.register.write import LineChecks, cross_check, write_lines
 
 NO_SUCH_REPORT = "This report does not exist."

@@ -35,6 +35,7 @@ from models.excel.values import is_blank, parse_sex
 from models.people import name_fields
 from models.queries.admin_units import PROVINCE_CODE, CommuneIndex, commune_index
 from models.queries.course_rosters import EthnicGroups, ethnic_groups, zones_on
+from models.register_rows import ReportedJob
 from models.tables import Country, EconomicSector, Employer
 from models.validation import (
     CitizenIdCheck,
@@ -95,25 +96,7 @@ def load_register_reference(session: Session) -> RegisterReference:
     )
 
 
-@dataclass
-class Job:
-    """The new job of a line, as its employment spell will hold it."""
-
-    title: str
-    channel: str
-    kind: str
-    location_kind: str
-    start_date: date
-    province_code: str | None = None
-    country_code: str | None = None
-    programme: str | None = None
-    sending_company: str = ""
-    sector_code: str | None = None
-    employer_id: int | None = None
-    employer_name: str = ""
-    self_employed: bool = False
-    contract_type: str | None = None
-    wage: int | None = None
+Job = ReportedJob  # the new job of a line, as its employment spell will hold it
 
 
 @dataclass

@@ -12,10 +12,10 @@ from models.enums import ReportSource, Role
 from models.queries import register as queries
 from models.queries.labels import CHANNEL_LABELS
 from models.queries.reference import Option, commune_options
+from models.register_periods import Period, recent_periods
 from models.tables import NewJobReport
 from web.auth import Principal
 from web.services.register import own_report, reporter_of, schedule_of
-from web.services.register.periods import Period, recent_periods
 
 PERIODS_OFFERED = 14
 # Message ids of the form's choices (the sheet's words are models/excel/new_jobs.py).

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from models.clock import utcnow
 from models.queries.course_rosters import people_by_citizen_id
+from models.register_rows import line_row, spell_row
 from models.tables import EmploymentSpell, NewJobLine, NewJobReport, Person
 from web.services.imports.rows import RowChecks, issue
 from web.services.register.entries import Entry
@@ -131,47 +132,17 @@ def write_lines(session: Session, report: NewJobReport, entries: list[Entry]) ->
 
 
 def _spell(entry: Entry, report: NewJobReport, now: Any) -> dict[str, Any]:
-    job = entry.job
-    return {
-        "person_id": entry.person_id,
-        "employer_id": job.employer_id,
-        "vacancy_id": None,
-        "referral_id": None,
-        "enrolment_id": None,
-        "start_date": job.start_date,
-        "end_date": None,
-        "kind": job.kind,
-        "channel": job.channel,
-        "is_new_job": True,
-        "abroad_programme": job.programme,
-        "occupation_id": None,
-        "in_trained_occupation": None,
-        "sector_code": job.sector_code,
-        "wage": job.wage,
-        "source": report.source,
-        "created_at": now,
-        "location_kind": job.location_kind,
-        "commune_code": None,
-        "province_code": job.province_code,
-        "country_code": job.country_code,
-    }
+    return spell_row(entry.job, person_id=entry.person_id, source=report.source, now=now)
 
 
 def _line(entry: Entry, report: NewJobReport, spell_id: int, now: Any) -> dict[str, Any]:
-    job = entry.job
-    return {
-        "report_id": report.id,
-        "person_id": entry.person_id,
-        "employment_spell_id": spell_id,
-        "source": report.source,
-        "channel": job.channel,
-        "start_date": job.start_date,
-        "row_number": entry.row,
-        "full_name": entry.full_name,
-        "job_title": job.title,
-        "employer_name": job.employer_name,
-        "self_employed": job.self_employed,
-        "sending_company": job.sending_company,
-        "contract_type": job.contract_type,
-        "created_at": now,
-    }
+    return line_row(
+        entry.job,
+        report_id=report.id,
+        person_id=entry.person_id,
+        spell_id=spell_id,
+        source=report.source,
+        full_name=entry.full_name,
+        row_number=entry.row,
+        now=now,
+    )

@@ -1,6 +1,7 @@
-"""Reporting periods of the new-jobs register: a calendar month, or a half-year starting in the
-schedule's first month (Decree 145/2020: December–May, due by 5 June, and June–November, due by
-5 December). A period is written "2026-03" or "2026-H1" in forms and addresses."""
+"""Reporting periods of the new-jobs register, shared by its service and the demo generator: a
+calendar month, or a half-year starting in the schedule's first month (Decree 145/2020:
+December–May, due by 5 June, and June–November, due by 5 December). A period is written
+"2026-03" or "2026-H1" in forms and addresses."""
 
 from __future__ import annotations
 
