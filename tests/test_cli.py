@@ -140,7 +140,10 @@ REFUSALS = {
         "",
         (
             "Unknown role: {role}. Choose one of: {roles}.",
-            {"role": "superuser", "roles": "admin, official, institution, employer"},
+            {
+                "role": "superuser",
+                "roles": "admin, official, institution, employer, commune, job_centre",
+            },
         ),
     ),
     "institution code on an admin": (
@@ -176,7 +179,10 @@ def test_messages_follow_the_chosen_language(engine):
         cli_main.app, ["--lang", "en", "--database-url", url_of(engine), *options], env={}
     )
 
-    expected = "Unknown role: boss. Choose one of: admin, official, institution, employer."
+    expected = (
+        "Unknown role: boss. Choose one of: admin, official, institution, employer, commune, "
+        "job_centre."
+    )
     assert refusal(english) == expected
     assert refusal(flag) == expected
 

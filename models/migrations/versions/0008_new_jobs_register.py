@@ -62,6 +62,7 @@ def upgrade() -> None:
         sa.Column("grace_days", sa.Integer(), nullable=False),
         sa.Column("basis", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("reporting_from", sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint("source", name=op.f("pk_reporting_schedule")),
     )
     op.create_table(
@@ -193,6 +194,7 @@ def upgrade() -> None:
             sa.column("grace_days", sa.Integer),
             sa.column("basis", sa.String),
             sa.column("updated_at", sa.DateTime),
+            sa.column("reporting_from", sa.Date),
         ),
         [
             dict(row, updated_at=datetime.now(UTC).replace(tzinfo=None), reporting_from=START)
