@@ -43,7 +43,13 @@ from models.tables import (
     UserAccount,
     Vacancy,
 )
-from models.validation import check_citizen_id, normalise_phone, validate_tax_code
+from models.validation import (
+    check_citizen_id,
+    check_enrolment_date,
+    check_graduation_date,
+    normalise_phone,
+    validate_tax_code,
+)
 from models.wages import minimum_wage_for
 from seed.demo import DEFAULT_TODAY, generate_demo
 from seed.demo.context import DEMO_TABLES, DemoBuild
@@ -148,6 +154,24 @@ def test_follow_ups_find_most_graduates_at_work(full_year):
     employed = 100 * sum(s in EMPLOYED for s in counted) / len(counted)
     assert 75 <= employed <= 85
     assert any(f["source"] == "platform_hire" for f in follow_ups)
+
+
+def test_enrolment_and_graduation_dates_pass_the_platform_s_own_rule(full_year):
+    """Every enrolment and graduation the demo writes would be accepted by the forms and the
+    imports (models.validation.check_enrolment_date / check_graduation_date)."""
+    courses = {c["id"]: c for c in full_year.rows["course"]}
+    graduations = 0
+    for enrolment in full_year.rows["enrolment"]:
+        course = courses[enrolment["course_id"]]
+        start, end = course["start_date"], course["end_date"]
+        check_enrolment_date(enrolment["enrolled_on"], start=start, end=end)
+        if enrolment["graduated_on"] is not None:
+            graduations += 1
+            check_graduation_date(
+                enrolment["graduated_on"], start=start, end=end,
+                enrolled_on=enrolment["enrolled_on"],
+            )  # fmt: skip
+    assert graduations > 1000
 
 
 def test_the_same_seed_plans_the_same_rows_and_another_seed_does_not(reference):

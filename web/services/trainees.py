@@ -26,9 +26,7 @@ from models.errors import ConflictError, InvalidError, NotFoundError
 from models.queries import courses as course_queries
 from models.queries import people as people_queries
 from models.tables import Course, Enrolment, Ethnicity, Person
-from models.validation import (
-    parse_date,
-)
+from models.validation import check_enrolment_date, parse_date
 from web.auth import Principal
 from web.permissions import NO_SUCH_PERSON, institution_scope, require_person
 from web.services.courses import institution_course
@@ -79,7 +77,7 @@ def enrol(
     registered person matches."""
     with unit_of_work(session):
         course = institution_course(session, principal=principal, course_id=course_id)
-        enrolled_on = _enrolment_date(form.enrolled_on)
+        enrolled_on = _enrolment_date(form.enrolled_on, course)
         if form.existing:
             person = _registered_person(session, principal, form.person, course_id)
             return _enrol_person(session, principal, course, person, enrolled_on, created=False)
@@ -107,8 +105,11 @@ def enrol(
         return _enrol_person(session, principal, course, person, enrolled_on, created=True)
 
 
-def _enrolment_date(raw: str) -> date:
-    return parse_date(raw, "enrolled_on") if raw.strip() else today()
+def _enrolment_date(raw: str, course: Course) -> date:
+    """The date typed (today when blank), inside the course: an enrolment may come up to six
+    months before the start, never after the end."""
+    enrolled_on = parse_date(raw, "enrolled_on") if raw.strip() else today()
+    return check_enrolment_date(enrolled_on, start=course.start_date, end=course.end_date)
 
 
 def _identity(citizen_id: str, birth_date: str) -> tuple[str, date]:
