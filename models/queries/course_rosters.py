@@ -269,6 +269,7 @@ def trainee_export(
             "course_code": course.code,
             "course_name": course.name,
             "enrolled_on": enrolment.enrolled_on,
+            "support_amount": enrolment.support_amount or None,
             "status": STATUS_LABELS.get(enrolment.status, enrolment.status),
             "result": RESULT_LABELS.get(enrolment.result or ""),
             "graduated_on": enrolment.graduated_on,

@@ -174,6 +174,29 @@ def test_enrolment_and_graduation_dates_pass_the_platform_s_own_rule(full_year):
     assert graduations > 1000
 
 
+def test_learner_support_under_qd46_is_paid_once_per_person():
+    """Over three years people come back for a second course; none is paid QĐ 46 support
+    twice, and every QĐ 46 payment names its policy (the unique index's column)."""
+    with Session(make_engine("sqlite://")) as session:
+        SQLModel.metadata.create_all(session.get_bind())
+        load_reference_data(session)
+        reference = read_reference(session, TODAY)
+    build = plan_demo(reference, seed=2026, years=(2023, 2024, 2025), scale=0.3, today=TODAY)
+    funding = {c["id"]: c["funding_source"] for c in build.rows["course"]}
+    paid = [
+        e for e in build.rows["enrolment"]
+        if e["support_amount"] > 0 and funding[e["course_id"]] == "qd46"
+    ]  # fmt: skip
+    assert all(e["support_policy"] == "qd46" for e in paid)
+    assert all(e["support_policy"] is None for e in build.rows["enrolment"] if e not in paid)
+    per_person = Counter(e["person_id"] for e in paid)
+    assert per_person and max(per_person.values()) == 1
+    qd46_people = Counter(
+        e["person_id"] for e in build.rows["enrolment"] if funding[e["course_id"]] == "qd46"
+    )
+    assert max(qd46_people.values()) > 1  # someone came back to a second QĐ 46 course
+
+
 def test_the_same_seed_plans_the_same_rows_and_another_seed_does_not(reference):
     def plan(seed: int) -> DemoBuild:
         return plan_demo(reference, seed=seed, years=(2025,), scale=0.05, today=TODAY)
