@@ -118,6 +118,7 @@ def trainee(**overrides: Any) -> dict[str, Any]:
         "disability": "Không",
         "consent": "Có",
         "enrolled_on": None,
+        "support_amount": None,
     }
     row.update(overrides)
     return row
