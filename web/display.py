@@ -44,8 +44,10 @@ def display_helpers(lang: str) -> dict[str, Callable[..., str]]:
 INDICATOR_LABELS = {
     TargetIndicator.TRAINED: "Trained people (all levels)",
     TargetIndicator.NEW_JOBS: "New jobs created",
-    TargetIndicator.TRAINED_SHARE: "Trained share of the labour force",
-    TargetIndicator.CERTIFIED_SHARE: "Share trained 3 months or more with a certificate",
+    TargetIndicator.TRAINED_SHARE: "Trained share of the employed",
+    TargetIndicator.CERTIFIED_SHARE: (
+        "Share of the employed trained 3 months or more with a certificate"
+    ),
     TargetIndicator.STRUCTURE_AGRICULTURE: "Labour structure: agriculture, forestry and fishery",
     TargetIndicator.STRUCTURE_INDUSTRY: "Labour structure: industry and construction",
     TargetIndicator.STRUCTURE_SERVICES: "Labour structure: services",

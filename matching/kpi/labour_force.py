@@ -5,8 +5,10 @@ The platform does not hold the whole labour force, so these shares are never com
 its own users. The figures of a year come from one source: when several sources were imported
 for the year, the caller names one (otherwise ValueError). The province row (commune_code None)
 is the total when it exists; otherwise the commune rows are added up and the result says so
-(``basis``). Both shares use the labour force as denominator (domain rules K4, K5); the
-structure uses the employed.
+(``basis``). Every share divides by the employed: the resolution measures the trained shares
+"trong tổng số lao động đang làm việc trong nền kinh tế" (among the people working in the
+economy), which supersedes the labour force of domain rules K4 and K5. The 40% clause names no
+denominator of its own; it is read the same way (an assumption, stated in docs/kpi.md).
 
 ``new_job_structure`` gives, separately labelled, the structure of the new jobs recorded in a
 year (K2's people by the sector group of their deciding job): a different population, shown
@@ -62,7 +64,8 @@ def trained_share(
     source: str | None = None,
     by: str | Sequence[str] | None = None,
 ) -> ImportedShare:
-    """K4: trained ÷ labour force, from the figures imported for ``year``."""
+    """K4: employed workers who were trained ÷ employed, from the figures imported for
+    ``year``."""
     return _imported_share(figures, year, source, by, lambda f: f.trained)
 
 
@@ -73,7 +76,8 @@ def certified_share(
     source: str | None = None,
     by: str | Sequence[str] | None = None,
 ) -> ImportedShare:
-    """K5: trained 3 months or more with a diploma or certificate ÷ labour force."""
+    """K5: employed workers trained 3 months or more with a diploma or certificate ÷
+    employed."""
     return _imported_share(figures, year, source, by, lambda f: f.trained_certified)
 
 
@@ -171,7 +175,7 @@ def _sum_rate(
     rows: Iterable[LabourForceRecord], numerator: Callable[[LabourForceRecord], int]
 ) -> Rate:
     rows = list(rows)
-    return rate_of_totals(sum(map(numerator, rows)), sum(f.labour_force for f in rows))
+    return rate_of_totals(sum(map(numerator, rows)), sum(f.employed for f in rows))
 
 
 def _sector_shares(rows: Sequence[LabourForceRecord]) -> dict[str, Rate]:

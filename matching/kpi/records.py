@@ -201,9 +201,9 @@ class LabourForceRecord:
     year: int
     commune_code: str | None = None
     labour_force: int
-    trained: int
-    trained_certified: int
-    employed: int
+    trained: int  # employed workers who were trained (K4's numerator)
+    trained_certified: int  # of them, 3 months or more with a diploma or certificate (K5)
+    employed: int  # K4's, K5's and K6's denominator
     employed_nlts: int
     employed_cnxd: int
     employed_dv: int

@@ -130,6 +130,15 @@ ENROLLED_ON = Column(
     width=14,
 )
 
+SUPPORT_AMOUNT = Column(
+    "support_amount",
+    "Hỗ trợ người học (đồng)",
+    aliases=("Hỗ trợ người học", "Tiền hỗ trợ", "Hỗ trợ QĐ 46"),
+    note="Không bắt buộc: tiền hỗ trợ chi phí đào tạo, tiền ăn, tiền đi lại đã chi cho người học. "
+    "Hỗ trợ theo Quyết định 46/2015 mỗi người chỉ được hưởng một lần.",
+    width=14,
+)
+
 TRAINEE_COLUMNS: tuple[Column, ...] = (
     FULL_NAME,
     BIRTH_DATE,
@@ -143,6 +152,7 @@ TRAINEE_COLUMNS: tuple[Column, ...] = (
     DISABILITY,
     CONSENT,
     ENROLLED_ON,
+    SUPPORT_AMOUNT,
 )
 
 RESULT_ID = Column(
@@ -172,7 +182,8 @@ GRADUATED_ON = Column(
     "graduated_on",
     "Ngày tốt nghiệp (dd/mm/yyyy)",
     aliases=("Ngày tốt nghiệp", "Ngày cấp"),
-    note="Bắt buộc với học viên tốt nghiệp; không trước ngày khai giảng, không sau hôm nay.",
+    note="Bắt buộc với học viên tốt nghiệp; không trước ngày khai giảng và ngày nhập học, "
+    "không quá 90 ngày sau ngày kết thúc khóa học, không sau hôm nay.",
     kind="date",
     width=14,
 )

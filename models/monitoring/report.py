@@ -215,7 +215,7 @@ def labour_force_table(
     unknown = figures.value(KpiId.NEW_JOB_STRUCTURE, M.UNKNOWN) or 0
     columns = (
         N_("Indicator"),
-        N_("Labour force (imported figures)"),
+        N_("Employed (imported figures)"),
         N_("Source"),
         N_("New jobs recorded on the platform"),
         N_("Target"),

@@ -20,13 +20,13 @@ INDICATORS: dict[str, tuple[str, KpiId, Measure, bool]] = {
     T.TRAINED: (N_("Trained people (all levels)"), KpiId.TRAINED, Measure.TRAINED, False),
     T.NEW_JOBS: (N_("New jobs created"), KpiId.NEW_JOBS, Measure.PEOPLE, False),
     T.TRAINED_SHARE: (
-        N_("Trained share of the labour force"),
+        N_("Trained share of the employed"),
         KpiId.TRAINED_SHARE,
         Measure.SHARE,
         True,
     ),
     T.CERTIFIED_SHARE: (
-        N_("Share trained 3 months or more with a certificate"),
+        N_("Share of the employed trained 3 months or more with a certificate"),
         KpiId.CERTIFIED_SHARE,
         Measure.SHARE,
         True,

@@ -32,10 +32,11 @@ class Indicator:
 INDICATORS = (
     Indicator(T.TRAINED, KpiId.TRAINED, M.TRAINED, "Trained people (all levels)", always=True),
     Indicator(T.NEW_JOBS, KpiId.NEW_JOBS, M.PEOPLE, "New jobs created", always=True),
-    Indicator(T.TRAINED_SHARE, KpiId.TRAINED_SHARE, M.SHARE, "Trained share of the labour force",
+    Indicator(T.TRAINED_SHARE, KpiId.TRAINED_SHARE, M.SHARE, "Trained share of the employed",
               cumulative=False),
     Indicator(T.CERTIFIED_SHARE, KpiId.CERTIFIED_SHARE, M.SHARE,
-              "Share trained 3 months or more with a certificate", cumulative=False),
+              "Share of the employed trained 3 months or more with a certificate",
+              cumulative=False),
     Indicator(T.STRUCTURE_AGRICULTURE, KpiId.LABOUR_STRUCTURE, M.AGRICULTURE,
               "Labour structure: agriculture, forestry and fishery", cumulative=False,
               higher_is_better=False),

@@ -136,6 +136,7 @@ class EnrolledPerson:
     citizen_id: str | None
     name_key: str
     birth_date: date
+    enrolled_on: date
 
 
 def course_enrolments(session: Session, course_id: int) -> list[EnrolledPerson]:
@@ -147,11 +148,12 @@ def course_enrolments(session: Session, course_id: int) -> list[EnrolledPerson]:
             col(Person.citizen_id),
             col(Person.name_key),
             col(Person.birth_date),
+            col(Enrolment.enrolled_on),
         )
         .join(Person, col(Person.id) == col(Enrolment.person_id))
         .where(col(Enrolment.course_id) == course_id)
     ).all()
-    return [EnrolledPerson(int(e or 0), p, s, c, k, b) for e, p, s, c, k, b in rows]
+    return [EnrolledPerson(int(e or 0), p, s, c, k, b, d) for e, p, s, c, k, b, d in rows]
 
 
 def certificate_numbers_in_use(
@@ -267,6 +269,7 @@ def trainee_export(
             "course_code": course.code,
             "course_name": course.name,
             "enrolled_on": enrolment.enrolled_on,
+            "support_amount": enrolment.support_amount or None,
             "status": STATUS_LABELS.get(enrolment.status, enrolment.status),
             "result": RESULT_LABELS.get(enrolment.result or ""),
             "graduated_on": enrolment.graduated_on,

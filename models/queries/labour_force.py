@@ -39,10 +39,9 @@ class FigureTotals:
     employed_dv: int
 
     def share(self, name: str) -> float | None:
-        """A figure over its denominator (the labour force for training, the employed for
-        the sector groups), or None when the denominator is 0."""
-        whole = self.employed if name.startswith("employed_") else self.labour_force
-        return getattr(self, name) / whole if whole else None
+        """A figure over the employed (the denominator of the trained shares and of the
+        sector groups alike), or None when no one is employed."""
+        return getattr(self, name) / self.employed if self.employed else None
 
 
 @dataclass(frozen=True)

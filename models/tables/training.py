@@ -6,7 +6,16 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, String, UniqueConstraint, event, inspect
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Index,
+    String,
+    UniqueConstraint,
+    event,
+    inspect,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from matching.text import name_sort_text
@@ -181,10 +190,23 @@ class PersonCreate(PersonBase):
 
 
 class Enrolment(SQLModel, table=True):
-    """A person in a course: status, result, graduation and the credential earned."""
+    """A person in a course: status, result, graduation and the credential earned, and the
+    learner support paid. Support under a once-only policy (QĐ 46/2015) names the policy in
+    `support_policy`; a partial unique index lets each person hold it once, even when two
+    clerks record it at the same moment (models/learner_support.py)."""
 
     __tablename__ = "enrolment"
-    __table_args__ = (UniqueConstraint("person_id", "course_id"),)
+    __table_args__ = (
+        UniqueConstraint("person_id", "course_id"),
+        Index(
+            "uq_enrolment_support_once",
+            "person_id",
+            "support_policy",
+            unique=True,
+            sqlite_where=text("support_policy IS NOT NULL"),
+            postgresql_where=text("support_policy IS NOT NULL"),
+        ),
+    )
     person_id: int = Field(foreign_key="person.id", index=True)
     course_id: int = Field(foreign_key="course.id", index=True)
     enrolled_on: date
@@ -194,5 +216,6 @@ class Enrolment(SQLModel, table=True):
     certificate_kind: str | None = Field(default=None, max_length=30)
     certificate_number: str | None = Field(default=None, max_length=40)
     support_amount: int = 0  # VND of learner support received (QĐ 46/2015)
+    support_policy: str | None = Field(default=None, max_length=30)  # once-only policy paid
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)

@@ -26,6 +26,12 @@ from models.validation.dates import (
     validate_birth_date,
     validate_date_range,
 )
+from models.validation.enrolment import (
+    EARLY_ENROLMENT,
+    LATE_GRADUATION,
+    check_enrolment_date,
+    check_graduation_date,
+)
 from models.validation.ids import (
     LEGACY_PROVINCE_CODES,
     CitizenIdCheck,
@@ -45,6 +51,8 @@ from models.validation.values import (
 )
 
 __all__ = [
+    "EARLY_ENROLMENT",
+    "LATE_GRADUATION",
     "LEGACY_PROVINCE_CODES",
     "CitizenIdCheck",
     "ErrorCollector",
@@ -52,6 +60,8 @@ __all__ = [
     "age_on",
     "bounds",
     "check_citizen_id",
+    "check_enrolment_date",
+    "check_graduation_date",
     "check_length",
     "clean_text",
     "collect",

@@ -3,11 +3,12 @@ for the whole province and one per current commune or ward, for each demo year, 
 that says plainly they are illustrative ("Số liệu minh hoạ (demo)").
 
 The levels look like Điện Biên's: about 370,000 people in the labour force (growing slowly),
-a trained share rising from about 60% to 66%, a certified share of 28–32%, and employment by
+a trained share of the employed rising from about 60% to 66%, a certified share of 28–32%
+(the trained shares count employed workers over the employed, as the KPIs do), and employment by
 sector group near 63% agriculture, forestry and fishery (falling slowly), 14% industry and
 construction, 23% services. Wards have more trained workers and fewer farmers than rural
 communes. The commune rows add up exactly to the province row, and every row obeys the import's
-rules (trained ≤ labour force, certified ≤ trained, employed ≤ labour force, the three sector
+rules (trained ≤ employed, certified ≤ trained, employed ≤ labour force, the three sector
 groups add up to the employed).
 
 Reproducible: the same seed, years and communes give the same rows; nothing reads the clock.
@@ -41,8 +42,8 @@ class YearShares:
     """The province's shares in one year."""
 
     labour_force: int
-    trained: float  # of the labour force
-    certified: float  # of the labour force
+    trained: float  # of the employed
+    certified: float  # of the employed
     nlts: float  # of the employed
     cnxd: float
 
@@ -53,7 +54,7 @@ def year_shares(year: int) -> YearShares:
     return YearShares(
         labour_force=round(BASE_LABOUR_FORCE * (1 + GROWTH) ** step),
         trained=_clamp(0.605 + 0.015 * step, 0.58, 0.66),
-        certified=_clamp(0.28 + 0.012 * step, 0.27, 0.32),
+        certified=_clamp(0.282 + 0.012 * step, 0.27, 0.32),
         nlts=_clamp(0.645 - 0.008 * step, 0.60, 0.68),
         cnxd=_clamp(0.135 + 0.004 * step, 0.12, 0.16),
     )
@@ -106,12 +107,12 @@ def _year_rows(communes: list[_Commune], year: int) -> list[Row]:
     shares = year_shares(year)
     force = allocate(shares.labour_force, [c.size for c in communes])
     employed_total = round(shares.labour_force * EMPLOYED_SHARE)
-    trained = allocate(
-        round(shares.labour_force * shares.trained),
-        [f * c.training for f, c in zip(force, communes, strict=True)],
-    )
-    certified = allocate(round(shares.labour_force * shares.certified), trained)
     employed = allocate(employed_total, force)
+    trained = allocate(
+        round(employed_total * shares.trained),
+        [e * c.training for e, c in zip(employed, communes, strict=True)],
+    )
+    certified = allocate(round(employed_total * shares.certified), trained)
     nlts = allocate(
         round(employed_total * shares.nlts),
         [e * c.farming for e, c in zip(employed, communes, strict=True)],
@@ -128,8 +129,8 @@ def _year_rows(communes: list[_Commune], year: int) -> list[Row]:
             {
                 "commune_code": commune.code,
                 "labour_force": force[i],
-                "trained": min(trained[i], force[i]),
-                "trained_certified": min(certified[i], trained[i], force[i]),
+                "trained": min(trained[i], employed[i]),
+                "trained_certified": min(certified[i], trained[i], employed[i]),
                 "employed": employed[i],
                 "employed_nlts": farming,
                 "employed_cnxd": industry,

@@ -12,6 +12,7 @@ import random
 from datetime import date, timedelta
 
 from models.enums import CertificateKind, EnrolmentStatus, HouseholdStatus, WillingScope
+from models.learner_support import support_policy
 from models.people import name_fields
 from seed.demo.context import DemoBuild, Graduate, Row, WeightedPicker, local_time, round_to
 from seed.demo.names import birth_date_for_age, citizen_id, full_name, mobile_phone
@@ -44,6 +45,7 @@ class PeopleMaker:
     def __init__(self, build: DemoBuild, population: Population) -> None:
         self.build = build
         self.population = population
+        self.supported: set[tuple[int, str]] = set()  # (person, once-only support policy)
         self.alumni: list[int] = []  # persons who graduated in an earlier year
 
     def person(
@@ -161,6 +163,12 @@ class PeopleMaker:
         return graduated is not None
 
     def _enrolment_row(self, rng: random.Random, plan: CoursePlan, person: Row, on: date) -> Row:
+        amount = _support(rng, plan, person)
+        policy = support_policy(plan.row["funding_source"], amount)
+        if policy is not None and (person["id"], policy) in self.supported:
+            amount, policy = 0, None  # QĐ 46 support is paid once per person
+        if policy is not None:
+            self.supported.add((person["id"], policy))
         return {
             "id": self.build.new_id("enrolment"),
             "person_id": person["id"],
@@ -171,7 +179,8 @@ class PeopleMaker:
             "graduated_on": None,
             "certificate_kind": None,
             "certificate_number": None,
-            "support_amount": _support(rng, plan, person),
+            "support_amount": amount,
+            "support_policy": policy,
             "created_at": local_time(on, rng.randint(7, 16), rng.randint(0, 59)),
         }
 

@@ -195,3 +195,16 @@ def test_the_progress_table_of_a_finished_year_says_reached_or_missed() -> None:
 
     assert status(finished) == "Đạt"
     assert status(running) == "Đạt tiến độ"
+
+
+def test_the_trained_shares_in_the_report_are_of_the_employed(report: Report):
+    table = report.table("labour-force")
+    assert table is not None
+    rows = {first_label(table, row, "en"): row for row in table.rows}
+    # report_world: 98,800 trained and 60,800 certified of 372,000 employed (380,000 in the
+    # labour force, which would give 26 % and 16 %).
+    trained = rows["Trained share of the employed"]
+    certified = rows["Share of the employed trained 3 months or more with a certificate"]
+    assert trained[1].value == pytest.approx(98_800 / 372_000)  # 26.6 %
+    assert certified[1].value == pytest.approx(60_800 / 372_000)  # 16.3 %
+    assert translate(str(table.columns[1]), "vi") == "Lao động có việc làm (số liệu nhập)"

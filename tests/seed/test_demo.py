@@ -45,7 +45,13 @@ from models.tables import (
     UserAccount,
     Vacancy,
 )
-from models.validation import check_citizen_id, normalise_phone, validate_tax_code
+from models.validation import (
+    check_citizen_id,
+    check_enrolment_date,
+    check_graduation_date,
+    normalise_phone,
+    validate_tax_code,
+)
 from models.wages import minimum_wage_for
 from seed.demo import DEFAULT_TODAY, generate_demo
 from seed.demo.context import DEMO_TABLES, DemoBuild
@@ -153,6 +159,47 @@ def test_follow_ups_find_most_graduates_at_work(full_year):
     employed = 100 * sum(s in EMPLOYED for s in counted) / len(counted)
     assert 75 <= employed <= 85
     assert any(f["source"] == "platform_hire" for f in follow_ups)
+
+
+def test_enrolment_and_graduation_dates_pass_the_platform_s_own_rule(full_year):
+    """Every enrolment and graduation the demo writes would be accepted by the forms and the
+    imports (models.validation.check_enrolment_date / check_graduation_date)."""
+    courses = {c["id"]: c for c in full_year.rows["course"]}
+    graduations = 0
+    for enrolment in full_year.rows["enrolment"]:
+        course = courses[enrolment["course_id"]]
+        start, end = course["start_date"], course["end_date"]
+        check_enrolment_date(enrolment["enrolled_on"], start=start, end=end)
+        if enrolment["graduated_on"] is not None:
+            graduations += 1
+            check_graduation_date(
+                enrolment["graduated_on"], start=start, end=end,
+                enrolled_on=enrolment["enrolled_on"],
+            )  # fmt: skip
+    assert graduations > 1000
+
+
+def test_learner_support_under_qd46_is_paid_once_per_person():
+    """Over three years people come back for a second course; none is paid QĐ 46 support
+    twice, and every QĐ 46 payment names its policy (the unique index's column)."""
+    with Session(make_engine("sqlite://")) as session:
+        SQLModel.metadata.create_all(session.get_bind())
+        load_reference_data(session)
+        reference = read_reference(session, TODAY)
+    build = plan_demo(reference, seed=2026, years=(2023, 2024, 2025), scale=0.3, today=TODAY)
+    funding = {c["id"]: c["funding_source"] for c in build.rows["course"]}
+    paid = [
+        e for e in build.rows["enrolment"]
+        if e["support_amount"] > 0 and funding[e["course_id"]] == "qd46"
+    ]  # fmt: skip
+    assert all(e["support_policy"] == "qd46" for e in paid)
+    assert all(e["support_policy"] is None for e in build.rows["enrolment"] if e not in paid)
+    per_person = Counter(e["person_id"] for e in paid)
+    assert per_person and max(per_person.values()) == 1
+    qd46_people = Counter(
+        e["person_id"] for e in build.rows["enrolment"] if funding[e["course_id"]] == "qd46"
+    )
+    assert max(qd46_people.values()) > 1  # someone came back to a second QĐ 46 course
 
 
 def test_the_same_seed_plans_the_same_rows_and_another_seed_does_not(reference):

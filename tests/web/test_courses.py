@@ -586,7 +586,9 @@ def test_one_bad_row_saves_nothing_and_shows_its_error_in_its_cell(client, world
     errors = field_errors(page)
     assert errors == {
         f"row-{second.id}-graduated_on": vi(
-            "The graduation date is before the course started ({start}).", start=date(2026, 3, 2)
+            "The graduation date {date} is before the course started ({start}).",
+            date=date(2026, 1, 15),
+            start=date(2026, 3, 2),
         ),
         f"row-{second.id}-certificate_number": vi("A graduate needs a certificate number."),
     }
@@ -597,6 +599,38 @@ def test_one_bad_row_saves_nothing_and_shows_its_error_in_its_cell(client, world
     assert "has-error" in (bad_row.attributes.get("class") or "").split()
     fresh(world.session)
     assert {e.status for e in world.session.exec(select(Enrolment))} == {"dang_hoc"}
+
+
+@pytest.mark.today("2026-12-01")
+@pytest.mark.parametrize(
+    ("graduated_on", "msgid", "params"),
+    [
+        # The course runs from 02/03/2026 to 30/06/2026; the trainee enrolled on 20/03/2026.
+        ("2026-03-19", "The graduation date {date} is before the enrolment ({enrolled}).",
+         {"enrolled": date(2026, 3, 20)}),
+        ("2026-09-29", "The graduation date {date} is more than {days} days after the course "
+         "ended ({end}).", {"days": 90, "end": date(2026, 6, 30)}),
+        ("2026-09-28", None, {}),  # 90 days after the end: exams and certificates take time
+        ("2026-03-20", None, {}),  # the day they enrolled
+    ],
+)  # fmt: skip
+def test_a_graduation_date_falls_inside_the_course(client, world, graduated_on, msgid, params):
+    trainee = _enrol(world, "Lò Văn Minh", enrolled_on=date(2026, 3, 20))
+    world.session.commit()
+    signed_in(client, world, "staff_a")
+    form = _results_form({trainee.id: _graduate("CC-1") | {"graduated_on": graduated_on}})
+    response = client.post(f"/courses/{world.course}/results", data=form, follow_redirects=False)
+    fresh(world.session)
+    saved = world.session.exec(select(Enrolment)).one()
+    if msgid is None:
+        assert response.status_code == 303
+        assert saved.graduated_on == date.fromisoformat(graduated_on)
+        return
+    assert response.status_code == 400
+    assert field_errors(parse(response.text)) == {
+        f"row-{trainee.id}-graduated_on": vi(msgid, date=date.fromisoformat(graduated_on), **params)
+    }
+    assert (saved.status, saved.graduated_on) == ("dang_hoc", None)
 
 
 def test_a_certificate_number_is_unique_within_the_institution(client, world):

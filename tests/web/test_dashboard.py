@@ -152,7 +152,8 @@ def test_the_dashboard_shows_the_numbers_of_the_kpi_functions(world, official, s
         ("after_training_6", "military", "", ""): 1,
         ("orders", "hired", "", ""): 1,
         ("vacancies", "median_days_to_fill", "", ""): 30,
-        ("trained_share", "share", "", ""): 0.5,
+        # 150,000 trained of the 280,000 employed (not of the 300,000 in the labour force)
+        ("trained_share", "share", "", ""): 150_000 / 280_000,
     }
     for key, value in by_hand.items():
         assert expected[key] == pytest.approx(value), key
@@ -356,7 +357,7 @@ def test_progress_cards_say_their_status_in_words(world, official) -> None:
     }
     # 2025 is over: 6 people trained against 8,000 missed the target.
     assert cards["trained_people"] == "missed"
-    assert cards["trained_share_pct"] == "missed"  # 50 % against 65 %
+    assert cards["trained_share_pct"] == "missed"  # 53.6 % of the employed against 65 %
     status = text(one(page, "[data-indicator=trained_people] .card-status"))
     assert status.endswith("Không đạt")  # the status in words, not colour alone
 
@@ -469,3 +470,20 @@ def test_imported_shares_show_in_a_year_without_records(world, official, session
     assert all(
         status != "no_data" for indicator, status in statuses.items() if "share" in indicator
     )
+
+
+def test_the_trained_shares_are_of_the_employed_and_say_so(world, official) -> None:
+    page = parse(_dashboard(official))
+    rows = {
+        text(one(row, "th")): [text(cell) for cell in find_all(row, "td")]
+        for row in find_all(page, "#labour-force tbody tr")
+    }
+    # dashboard_world: 150,000 trained and 90,000 certified of 280,000 employed (300,000 in the
+    # labour force): 53.6 % and 32.1 %, where the labour force would give 50 % and 30 %.
+    trained = rows["Tỷ lệ lao động qua đào tạo (trên tổng số lao động có việc làm)"]
+    certified = rows[
+        "Tỷ lệ lao động qua đào tạo từ 3 tháng trở lên có bằng cấp, chứng chỉ "
+        "(trên tổng số lao động có việc làm)"
+    ]
+    assert trained[0] == "53,6 % (150.000 / 280.000)"
+    assert certified[0] == "32,1 % (90.000 / 280.000)"

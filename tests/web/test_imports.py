@@ -118,6 +118,7 @@ def trainee(**overrides: Any) -> dict[str, Any]:
         "disability": "Không",
         "consent": "Có",
         "enrolled_on": None,
+        "support_amount": None,
     }
     row.update(overrides)
     return row
@@ -685,7 +686,13 @@ def results_file(rows: list[dict[str, Any]]) -> bytes:
 
 def _enrol(session: Session, world: World, number: str, name: str, born: date) -> int:
     person = factories.person(session, citizen_id=number, full_name=name, birth_date=born)
-    return factories.enrolment(session, person_id=person.id, course_id=world.course_id).id or 0
+    enrolment = factories.enrolment(
+        session,
+        person_id=person.id,
+        course_id=world.course_id,
+        enrolled_on=today() - timedelta(days=125),  # five days before the course starts
+    )
+    return enrolment.id or 0
 
 
 def test_results_are_recorded_by_id_number_or_by_name_and_birth_date(client, session, world):
@@ -750,6 +757,65 @@ def test_bad_result_rows_are_reported_and_nothing_changes(client, session, world
     session.expire_all()
     statuses = session.exec(select(Enrolment.status)).all()
     assert set(statuses) == {"dang_hoc"} and other.id
+
+
+def test_a_trainee_enrolled_after_the_course_ended_is_refused_on_its_row(client, session, world):
+    as_user(client, session, world, "centre")
+    before = counts(session)
+    start, end = today() - timedelta(days=120), today() - timedelta(days=10)
+    rows = [
+        trainee(
+            citizen_id="011201000124", enrolled_on=start - timedelta(days=30)
+        ),  # registered early
+        trainee(enrolled_on=end + timedelta(days=1)),  # the day after the course ended
+        trainee(citizen_id="011201000125", enrolled_on=start - timedelta(days=184)),
+    ]
+    response = upload(client, world, trainee_file(rows))
+    preview = client.get(response.headers["location"])
+    lines = error_table(preview.text)
+    message = "The enrolment date {date} is outside the course ({start} – {end}); it may be at most six months before the start."  # noqa: E501
+    column = HEADERS["enrolled_on"]
+    assert lines == [
+        (3, column, vi(message, date=end + timedelta(days=1), start=start, end=end)),
+        (4, column, vi(message, date=start - timedelta(days=184), start=start, end=end)),
+    ]
+    assert find_all(parse(preview.text), "form#confirm-form") == []
+    assert client.post(response.headers["location"] + "/confirm").status_code == 200
+    assert counts(session) == before
+
+
+def test_a_graduation_outside_the_course_is_refused_on_its_row(client, session, world):
+    as_user(client, session, world, "centre")
+    # The course ran from 120 to 10 days ago; both trainees enrolled 125 days ago.
+    _enrol(session, world, "011201000001", "Lò Văn Minh", date(2001, 5, 4))
+    _enrol(session, world, "011201000002", "Quàng Văn Dính", date(2001, 6, 7))
+    late = factories.person(session, citizen_id="011201000003", full_name="Vàng A Páo")
+    factories.enrolment(
+        session, person_id=late.id, course_id=world.course_id,
+        enrolled_on=today() - timedelta(days=60),  # joined mid-course
+    )  # fmt: skip
+    session.commit()
+    start, enrolled = today() - timedelta(days=120), today() - timedelta(days=60)
+    rows = [
+        {"citizen_id": "011201000001", "result": "Đạt", "graduated_on": start - timedelta(days=1),
+         "certificate_number": "SC-1"},
+        {"citizen_id": "011201000002", "result": "Đạt", "graduated_on": today(),  # 10 days late
+         "certificate_number": "SC-2"},
+        {"citizen_id": "011201000003", "result": "Đạt",
+         "graduated_on": enrolled - timedelta(days=1), "certificate_number": "SC-3"},
+    ]  # fmt: skip
+    preview = client.get(
+        upload(client, world, results_file(rows), kind="results").headers["location"]
+    )
+    header = RESULT_HEADERS["graduated_on"]
+    assert error_table(preview.text) == [
+        (2, header, vi("The graduation date {date} is before the course started ({start}).",
+                       date=start - timedelta(days=1), start=start)),
+        (4, header, vi("The graduation date {date} is before the enrolment ({enrolled}).",
+                       date=enrolled - timedelta(days=1), enrolled=enrolled)),
+    ]  # fmt: skip
+    session.expire_all()
+    assert set(session.exec(select(Enrolment.status)).all()) == {"dang_hoc"}
 
 
 # --- exports -------------------------------------------------------------------------------

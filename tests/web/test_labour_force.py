@@ -132,7 +132,7 @@ def test_a_valid_workbook_is_saved_with_its_source_and_listed(client, world):
     cell = {n.attributes["data-field"]: text(n) for n in find_all(row, "td[data-field]")}
     assert cell["rows"] == "3"
     assert cell["labour_force"] == "370.000"
-    assert cell["trained"] == "236.000 (63,8 %)"
+    assert cell["trained"] == "236.000 (65,0 %)"  # of the 363.000 employed, not the 370.000
     assert cell["employed_nlts"] == "229.000 (63,1 %)"
 
 
@@ -166,9 +166,9 @@ def test_a_file_with_bad_rows_is_refused_whole_with_an_error_per_row(client, wor
     }
     n = format_number
     assert found == {
-        (3, "Đã qua đào tạo"): vi(
-            "Trained ({trained}) cannot be more than the labour force ({labour_force}).",
-            trained=n(41_000), labour_force=n(40_000)),
+        (3, "Có việc làm đã qua đào tạo"): vi(
+            "Trained ({trained}) cannot be more than the employed ({employed}).",
+            trained=n(41_000), employed=n(39_000)),
         (4, "Qua đào tạo có bằng cấp, chứng chỉ (từ 3 tháng)"): vi(
             "Trained with a certificate ({trained_certified}) cannot be more than trained "
             "({trained}).", trained_certified=n(3_500), trained=n(3_000)),
@@ -181,7 +181,7 @@ def test_a_file_with_bad_rows_is_refused_whole_with_an_error_per_row(client, wor
             "Unknown commune or ward “{value}”: write the name of a commune or ward of Điện "
             "Biên or its five-digit code.", value="Xã Không Có"),
         (7, "Lực lượng lao động"): vi("A figure cannot be negative."),
-        (7, "Đã qua đào tạo"): vi("Write a whole number, such as 370000."),
+        (7, "Có việc làm đã qua đào tạo"): vi("Write a whole number, such as 370000."),
         (8, "Xã, phường"): vi(
             "This commune (or the whole province) already has a row for {year}: row {first}.",
             year=2025, first=2),
@@ -238,3 +238,26 @@ def test_importing_the_same_year_and_source_again_replaces_that_set(client, worl
     sets = [(row["year"], row["source"]) for row in figure_sets]
     assert sets == [("2025", "Báo cáo của Sở"), ("2025", SOURCE), ("2024", SOURCE)]
     assert figure_sets[1]["basis"] == "communes"  # no province row left: communes summed
+
+
+def test_the_employed_are_required_as_the_trained_shares_denominator(client, world):
+    signed_in(client, world, "official")
+    employed = HEADERS.index("Có việc làm")
+    without_column = workbook(
+        [PROVINCE[:employed] + PROVINCE[employed + 1 :]],
+        HEADERS[:employed] + HEADERS[employed + 1 :],
+    )
+    response = upload(client, without_column)
+    assert response.status_code == 400
+    message = field_errors(parse(response.text))["file"]
+    assert message == vi("Columns missing from the sheet: {columns}.", columns="Có việc làm")
+
+    blank = [*PROVINCE[:employed], None, *PROVINCE[employed + 1 :]]
+    response = upload(client, workbook([blank]))
+    assert response.status_code == 400
+    found = {
+        (int(r.attributes["data-row"] or ""), r.attributes["data-column"]): texts(r, "td")[2]
+        for r in body_rows(parse(response.text), "table#row-errors")
+    }
+    assert found[(2, "Có việc làm")] == vi("This field is required.")
+    assert count(world.session, LabourForceFigure) == 0

@@ -558,6 +558,7 @@ def test_people_outside_the_relation_are_missing_for_every_role(app, session: Se
     clients = {role: _client(app, role, world) for role in ROLES}
     vacancy, course = world.params["vacancy_id"], world.params["course_id"]
     guessed = {"existing": "1", "citizen_id": STRANGER_ID, "birth_date": "1999-02-04"}
+    guessed["enrolled_on"] = "2026-03-02"  # inside the course: only the birth date is wrong
     lookup = {"find_id": STRANGER_ID, "find_birth": "1999-02-04"}
     cases = [
         ("GET", f"/trainees/{people.stranger}", None, TRAINEE_PAGE),
@@ -619,6 +620,7 @@ def test_an_institution_enrols_a_stranger_only_through_the_id_and_birth_date(
     assert find_all(parse(answer.text), "[data-person-id]") == []
     action, fields = _form(answer.text, "form#enrol-found")
     assert "person_id" not in fields
+    fields["enrolled_on"] = "2026-03-02"  # the form offers today; the course ran in 2026
     enrolled = client.post(action, data=fields, follow_redirects=False)
     assert (enrolled.status_code, enrolled.headers["location"]) == (303, f"/courses/{course}"), (
         fields

@@ -172,6 +172,51 @@ def test_a_bad_person_is_refused_next_to_the_field_and_nothing_is_written(
     assert count(world.session, Person) == count(world.session, Enrolment) == 0
 
 
+# The course runs from 02/03/2026 to 30/06/2026: registration may open six months (183 days)
+# before the start, on 31/08/2025, and closes when the course ends.
+OUTSIDE = (
+    "The enrolment date {date} is outside the course ({start} – {end}); it may be at most six "
+    "months before the start."
+)
+
+
+@pytest.mark.today("2026-12-01")
+@pytest.mark.parametrize(
+    ("enrolled_on", "accepted"),
+    [
+        ("2025-08-30", False),  # 184 days before the start
+        ("2025-08-31", True),  # 183 days before: registration opened early
+        ("30/06/2026", True),  # the last day of the course
+        ("01/07/2026", False),  # the day after it ended
+        ("", False),  # blank is today, 01/12/2026: long after the end
+    ],
+)
+def test_the_enrolment_date_falls_inside_the_course(client, world, enrolled_on, accepted):
+    signed_in(client, world, "staff_a")
+    response = client.post(
+        f"/courses/{world.course}/enrol",
+        data=person_form(enrolled_on=enrolled_on),
+        follow_redirects=False,
+    )
+    if accepted:
+        assert response.status_code == 303
+        assert count(world.session, Enrolment) == 1
+        return
+    assert response.status_code == 400
+    typed = date(2026, 12, 1) if not enrolled_on else shared_date(enrolled_on)
+    assert field_errors(parse(response.text))["enrolled_on"] == vi(
+        OUTSIDE, date=typed, start=date(2026, 3, 2), end=date(2026, 6, 30)
+    )
+    assert count(world.session, Person) == count(world.session, Enrolment) == 0
+
+
+def shared_date(typed: str) -> date:
+    if "/" in typed:
+        day, month, year = (int(part) for part in typed.split("/"))
+        return date(year, month, day)
+    return date.fromisoformat(typed)
+
+
 # --- finding the person already registered ------------------------------------------------
 
 
@@ -288,15 +333,17 @@ def test_an_institution_cannot_enrol_someone_by_a_raw_person_id(client, world):
     url = f"/courses/{course_b}/enrol"
     by_id = client.post(url, data={"person_id": str(person_id), "enrolled_on": ""})
     assert by_id.status_code == 400  # read as a new person with nothing filled in
-    as_existing = {"person_id": str(person_id), "existing": "1"}
+    as_existing = {"person_id": str(person_id), "existing": "1", "enrolled_on": "2026-03-02"}
     assert client.post(url, data=as_existing).status_code == 400  # no ID nor birth date
     wrong_day = {"existing": "1", "citizen_id": MINH_ID, "birth_date": "2001-05-05"}
+    wrong_day["enrolled_on"] = "2026-03-02"
     refused = client.post(url, data=wrong_day)
     assert refused.status_code == 404
     assert field_errors(parse(refused.text))["find"] == vi(trainee_service.NOT_REGISTERED)
     assert count(world.session, Enrolment) == 1
     assert client.get(f"/trainees/{person_id}").status_code == 404
     known = {"existing": "1", "citizen_id": MINH_ID, "birth_date": "04/05/2001"}
+    known["enrolled_on"] = "2026-03-02"
     assert client.post(url, data=known, follow_redirects=False).status_code == 303
     assert count(world.session, Enrolment) == 2
 
@@ -333,6 +380,7 @@ def test_the_same_person_twice_in_a_course_is_refused(client, world):
     _enrolled_at_a(world, citizen_id=MINH_ID)
     signed_in(client, world, "staff_a")
     again = {"existing": "1", "citizen_id": MINH_ID, "birth_date": "2001-05-04"}
+    again["enrolled_on"] = "2026-03-02"
     response = client.post(f"/courses/{world.course}/enrol", data=again)
     assert response.status_code == 409
     assert text(one(parse(response.text), "#conflict")) == vi(
@@ -543,7 +591,7 @@ def test_simultaneous_enrolments_never_overfill_a_course(engine, world):
             ethnicity_code="03",
             commune_code="03158",
         )
-        form = trainee_service.EnrolForm(person=person)
+        form = trainee_service.EnrolForm(person=person, enrolled_on="2026-03-02")
         with Session(engine, expire_on_commit=False) as session:
             try:
                 trainee_service.enrol(

@@ -132,6 +132,7 @@ def _enrol_form(fields: FormData) -> trainee_service.EnrolForm:
         person=person,
         existing=text("existing") == "1",
         enrolled_on=text("enrolled_on"),
+        support_amount=text("support_amount"),
         confirmed_new=bool(text("confirmed_new")),
     )
 
@@ -228,8 +229,9 @@ def course_enrol_submit(
         page = {"errors": form_errors(error, lang), "find": find, "status_code": 404}
     except InvalidError as error:
         page = {"errors": form_errors(error, lang), "status_code": 400}
-        if form.existing:
+        if form.existing:  # the enrolment's own fields were wrong: show the found form again
             page["find"] = find
+            page["found"] = not ({"find", "find_birth_date"} & set(page["errors"]))
     except ConflictError as error:  # already enrolled, course full or cancelled
         page = {"conflict": message_for(error, lang), "status_code": 409}
     else:

@@ -24,6 +24,7 @@ from models.tables import (
 )
 from models.validation import (
     ErrorCollector,
+    check_graduation_date,
     clean_text,
     max_length,
     parse_date,
@@ -71,7 +72,9 @@ class ResultInput:
     certificate_number: str = ""
 
 
-def _row_values(row: ResultInput, course: Course, errors: ErrorCollector) -> dict[str, Any]:
+def _row_values(
+    row: ResultInput, course: Course, enrolment: Enrolment, errors: ErrorCollector
+) -> dict[str, Any]:
     """The enrolment's new values; a bad cell is added to `errors` under its input name."""
 
     def bad(name: str, msgid: str, **params: Any) -> None:
@@ -88,7 +91,7 @@ def _row_values(row: ResultInput, course: Course, errors: ErrorCollector) -> dic
         bad("result", "Only a trainee who finished the course has a result.")
     elif graduated and result == "khong_dat":
         bad("result", "A graduate must have passed.")
-    when = _graduation_date(row, course, graduated, bad)
+    when = _graduation_date(row, course, enrolment, graduated, bad)
     kind = row.certificate_kind or default_certificate(course.level_code)
     if graduated and kind not in {each.value for each in CertificateKind}:
         bad("certificate_kind", "Choose a kind of certificate.")
@@ -108,7 +111,11 @@ def _row_values(row: ResultInput, course: Course, errors: ErrorCollector) -> dic
 
 
 def _graduation_date(
-    row: ResultInput, course: Course, graduated: bool, bad: Callable[..., None]
+    row: ResultInput,
+    course: Course,
+    enrolment: Enrolment,
+    graduated: bool,
+    bad: Callable[..., None],
 ) -> date | None:
     text = clean_text(row.graduated_on)
     if not graduated:
@@ -119,17 +126,16 @@ def _graduation_date(
         bad("graduated_on", "A graduate needs a graduation date.")
         return None
     try:
-        when = parse_date(text, result_field(row.enrolment_id, "graduated_on"))
+        when = check_graduation_date(
+            parse_date(text, "graduated_on"),
+            start=course.start_date,
+            end=course.end_date,
+            enrolled_on=enrolment.enrolled_on,
+        )
     except InvalidError as error:
         bad("graduated_on", error.msgid, **error.params)
         return None
-    if when < course.start_date:
-        bad(
-            "graduated_on",
-            "The graduation date is before the course started ({start}).",
-            start=course.start_date,
-        )
-    elif when > today():
+    if when > today():
         bad("graduated_on", "The graduation date {date} is in the future.", date=when)
     return when
 
@@ -187,7 +193,9 @@ def record_results(
                     InvalidError(None, "The table no longer matches the course: reload the page.")
                 )
                 continue
-            planned[row.enrolment_id] = _row_values(row, course, errors)
+            planned[row.enrolment_id] = _row_values(
+                row, course, enrolments[row.enrolment_id], errors
+            )
         _certificate_clashes(session, course, planned, errors)
         errors.raise_if_any()
         changed = 0

@@ -27,8 +27,8 @@ KPI_LABELS: dict[KpiFamily, str] = {
     KpiFamily.AFTER_TRAINING: "Employment after training",
     KpiFamily.ORDERS: "Training orders",
     KpiFamily.VACANCIES: "Vacancies",
-    KpiFamily.TRAINED_SHARE: "Trained share of the labour force",
-    KpiFamily.CERTIFIED_SHARE: "Share trained 3 months or more with a certificate",
+    KpiFamily.TRAINED_SHARE: "Trained share of the employed",
+    KpiFamily.CERTIFIED_SHARE: "Share of the employed trained 3 months or more with a certificate",
     KpiFamily.LABOUR_STRUCTURE: "Labour structure (imported figures)",
     KpiFamily.NEW_JOB_STRUCTURE: "Sector groups of the new jobs recorded",
 }

@@ -2,9 +2,13 @@
 offices exchange), and each row read and checked. One row per commune and year, or one row for
 the whole province with the commune left blank.
 
-Checks, each reported on its row and column: whole numbers of at least 0; trained ≤ labour
-force; trained with a certificate ≤ trained; employed ≤ labour force; the three sector groups
-add up to the employed; a commune of Điện Biên; no commune (or province row) twice in a year.
+The trained figures count employed workers: the trained shares (K4, K5) divide by the employed,
+as the resolution does ("trong tổng số lao động đang làm việc trong nền kinh tế"), so the
+employed column is required and is the trained figures' ceiling.
+
+Checks, each reported on its row and column: whole numbers of at least 0; trained ≤ employed;
+trained with a certificate ≤ trained; employed ≤ labour force; the three sector groups add up
+to the employed; a commune of Điện Biên; no commune (or province row) twice in a year.
 """
 
 from __future__ import annotations
@@ -58,22 +62,23 @@ COLUMNS = (
     ),
     _figure(
         "trained",
-        "Đã qua đào tạo",
-        ("Lao động qua đào tạo", "Trained"),
-        "Số lao động đã qua đào tạo; không lớn hơn lực lượng lao động.",
+        "Có việc làm đã qua đào tạo",
+        ("Đã qua đào tạo", "Lao động qua đào tạo", "Trained"),
+        "Số lao động có việc làm đã qua đào tạo; không lớn hơn số có việc làm.",
     ),
     _figure(
         "trained_certified",
         "Qua đào tạo có bằng cấp, chứng chỉ (từ 3 tháng)",
         ("Có bằng cấp, chứng chỉ", "Trained with certificate"),
-        "Số lao động qua đào tạo từ 3 tháng trở lên có bằng cấp, chứng chỉ; không lớn hơn "
-        "số đã qua đào tạo.",
+        "Trong số lao động có việc làm đã qua đào tạo, số qua đào tạo từ 3 tháng trở lên có "
+        "bằng cấp, chứng chỉ; không lớn hơn số đã qua đào tạo.",
     ),
     _figure(
         "employed",
         "Có việc làm",
         ("Lao động có việc làm", "Employed"),
-        "Số lao động có việc làm; không lớn hơn lực lượng lao động.",
+        "Số lao động có việc làm (đang làm việc trong nền kinh tế): mẫu số của tỷ lệ lao động "
+        "qua đào tạo và của cơ cấu lao động; không lớn hơn lực lượng lao động.",
     ),
     _figure(
         "employed_nlts",
@@ -168,11 +173,11 @@ def _commune(value: CellValue, communes: CommuneIndex) -> str | None:
 def _consistency(figures: dict[str, int]) -> list[InvalidError]:
     """The rules between a row's figures, each stated in its message."""
     found = []
-    if figures["trained"] > figures["labour_force"]:
+    if figures["trained"] > figures["employed"]:
         found.append(
             InvalidError(
                 "trained",
-                "Trained ({trained}) cannot be more than the labour force ({labour_force}).",
+                "Trained ({trained}) cannot be more than the employed ({employed}).",
                 **figures,
             )
         )

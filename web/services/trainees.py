@@ -23,12 +23,17 @@ from models.clock import today, utcnow
 from models.db import unit_of_work
 from models.enums import CourseStatus
 from models.errors import ConflictError, InvalidError, NotFoundError
+from models.learner_support import (
+    SUPPORT_TWICE,
+    check_support_once,
+    is_second_support,
+    parse_support_amount,
+    support_policy,
+)
 from models.queries import courses as course_queries
 from models.queries import people as people_queries
 from models.tables import Course, Enrolment, Ethnicity, Person
-from models.validation import (
-    parse_date,
-)
+from models.validation import check_enrolment_date, parse_date
 from web.auth import Principal
 from web.permissions import NO_SUCH_PERSON, institution_scope, require_person
 from web.services.courses import institution_course
@@ -44,6 +49,7 @@ class EnrolForm:
     person: PersonForm = field(default_factory=PersonForm)
     existing: bool = False  # enrol the registered person with this citizen ID and birth date
     enrolled_on: str = ""
+    support_amount: str = ""  # learner support paid, VND (QĐ 46/2015: once per person)
     confirmed_new: bool = False  # the user was told of a same name and birth date: someone else
 
 
@@ -79,10 +85,13 @@ def enrol(
     registered person matches."""
     with unit_of_work(session):
         course = institution_course(session, principal=principal, course_id=course_id)
-        enrolled_on = _enrolment_date(form.enrolled_on)
+        enrolled_on = _enrolment_date(form.enrolled_on, course)
+        support = parse_support_amount(form.support_amount)
         if form.existing:
             person = _registered_person(session, principal, form.person, course_id)
-            return _enrol_person(session, principal, course, person, enrolled_on, created=False)
+            return _enrol_person(
+                session, principal, course, person, (enrolled_on, support), created=False
+            )
         person = new_person(session, form.person)
         registered = people_queries.find_by_citizen_id(session, person.citizen_id)
         if registered is not None:
@@ -104,11 +113,16 @@ def enrol(
             entity_id=person.id,
             person_id=person.id,
         )
-        return _enrol_person(session, principal, course, person, enrolled_on, created=True)
+        return _enrol_person(
+            session, principal, course, person, (enrolled_on, support), created=True
+        )
 
 
-def _enrolment_date(raw: str) -> date:
-    return parse_date(raw, "enrolled_on") if raw.strip() else today()
+def _enrolment_date(raw: str, course: Course) -> date:
+    """The date typed (today when blank), inside the course: an enrolment may come up to six
+    months before the start, never after the end."""
+    enrolled_on = parse_date(raw, "enrolled_on") if raw.strip() else today()
+    return check_enrolment_date(enrolled_on, start=course.start_date, end=course.end_date)
 
 
 def _identity(citizen_id: str, birth_date: str) -> tuple[str, date]:
@@ -139,13 +153,15 @@ def _enrol_person(
     principal: Principal,
     course: Course,
     person: Person,
-    enrolled_on: date,
+    terms: tuple[date, int],
     *,
     created: bool,
 ) -> EnrolResult:
-    """Add the enrolment while holding the course row, so two clerks cannot both take the
-    last place (PostgreSQL row lock; on SQLite the unit of work began IMMEDIATE). Runs inside
-    the caller's unit of work."""
+    """Add the enrolment (its date and the learner support paid) while holding the course
+    row, so two clerks cannot both take the last place (PostgreSQL row lock; on SQLite the
+    unit of work began IMMEDIATE). Support under QĐ 46 is refused for a person who already
+    had it; the unique index catches a race. Runs inside the caller's unit of work."""
+    enrolled_on, support = terms
     locked = session.exec(select(Course).where(col(Course.id) == course.id).with_for_update()).one()
     if locked.status == CourseStatus.CANCELLED:
         raise ConflictError("course", "This course was cancelled: no one can be enrolled.")
@@ -162,8 +178,14 @@ def _enrol_person(
             "The course is full: all {capacity} places are taken.",
             capacity=locked.capacity,
         )
+    policy = support_policy(locked.funding_source, support)
+    check_support_once(session, person.id or 0, policy)
     enrolment = Enrolment(
-        person_id=person.id or 0, course_id=locked.id or 0, enrolled_on=enrolled_on
+        person_id=person.id or 0,
+        course_id=locked.id or 0,
+        enrolled_on=enrolled_on,
+        support_amount=support,
+        support_policy=policy,
     )
     session.add(enrolment)
     _flush_or_conflict(session, "person_id", "This person is already enrolled in this course.")
@@ -183,8 +205,10 @@ def _flush_or_conflict(session: Session, field_name: str, msgid: str) -> None:
     """A unique index caught a double submit that raced the checks above."""
     try:
         session.flush()
-    except IntegrityError as error:
-        raise ConflictError(field_name, msgid) from error  # the unit of work rolls back
+    except IntegrityError as error:  # the unit of work rolls back
+        if is_second_support(error):
+            raise ConflictError("support_amount", SUPPORT_TWICE) from error
+        raise ConflictError(field_name, msgid) from error
 
 
 def _audit_shown(

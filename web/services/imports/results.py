@@ -33,7 +33,12 @@ from models.queries.course_rosters import (
     course_enrolments,
 )
 from models.tables import Course, Enrolment
-from models.validation import ErrorCollector, parse_date, validate_citizen_id
+from models.validation import (
+    ErrorCollector,
+    check_graduation_date,
+    parse_date,
+    validate_citizen_id,
+)
 from web.services.imports.rows import Progress, RowChecks, cell_text, citizen_id_text, issue
 
 GRADUATED = EnrolmentStatus.GRADUATED.value
@@ -113,7 +118,11 @@ def _status(result: str | None, status: str | None) -> str:
 
 
 def _graduation(
-    values: dict[str, CellValue], status: str, course: Course, today: date
+    values: dict[str, CellValue],
+    status: str,
+    course: Course,
+    enrolment: EnrolledPerson | None,
+    today: date,
 ) -> date | None:
     raw = values["graduated_on"]
     if status != GRADUATED:
@@ -127,14 +136,12 @@ def _graduation(
         return None
     if cell_text(raw) == "":
         raise InvalidError("graduated_on", "The graduation date of a graduate is required.")
-    graduated_on = parse_date(raw, "graduated_on")
-    if graduated_on < course.start_date:
-        raise InvalidError(
-            "graduated_on",
-            "The graduation date {date} is before the course started ({start}).",
-            date=graduated_on,
-            start=course.start_date,
-        )
+    graduated_on = check_graduation_date(
+        parse_date(raw, "graduated_on"),
+        start=course.start_date,
+        end=course.end_date,
+        enrolled_on=enrolment.enrolled_on if enrolment else None,
+    )
     if graduated_on > today:
         raise InvalidError(
             "graduated_on", "The graduation date {date} is in the future.", date=graduated_on
@@ -161,7 +168,7 @@ def _parse_row(
         status = errors.check(_status, result, status_given)
     graduated_on = None
     if status is not None:
-        graduated_on = errors.check(_graduation, values, status, course, today)
+        graduated_on = errors.check(_graduation, values, status, course, enrolment, today)
     for error in errors.errors:
         checks.add_error(row.number, error)
     if errors.errors or enrolment is None or status is None:

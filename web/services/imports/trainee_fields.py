@@ -3,7 +3,7 @@ InvalidError on its column, with a "did you mean" for an ethnic group or a commu
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from models.errors import InvalidError
 from models.excel import CellValue
@@ -14,6 +14,7 @@ from models.tables import Course
 from models.validation import (
     CitizenIdCheck,
     check_citizen_id,
+    check_enrolment_date,
     clean_text,
     normalise_phone,
     parse_date,
@@ -22,7 +23,6 @@ from models.validation import (
 from web.services.imports.rows import cell_text, citizen_id_text
 
 MIN_AGE, MAX_AGE = 15, 65
-EARLY_ENROLMENT = timedelta(days=183)  # enrolment may open up to 6 months before the start
 
 
 def ethnicity_code(value: CellValue, groups: EthnicGroups) -> str:
@@ -90,20 +90,13 @@ def village(value: CellValue) -> str:
 
 
 def enrolled_on(value: CellValue, course: Course) -> date:
+    """The enrolment date (the course's start when blank), inside the course
+    (models.validation.check_enrolment_date)."""
     if cell_text(value) == "":
         return course.start_date
-    enrolled_on = parse_date(value, "enrolled_on")
-    earliest = course.start_date - EARLY_ENROLMENT
-    if not earliest <= enrolled_on <= course.end_date:
-        raise InvalidError(
-            "enrolled_on",
-            "The enrolment date {date} is outside the course ({start} – {end}); it may be at "
-            "most six months before the start.",
-            date=enrolled_on,
-            start=course.start_date,
-            end=course.end_date,
-        )
-    return enrolled_on
+    return check_enrolment_date(
+        parse_date(value, "enrolled_on"), start=course.start_date, end=course.end_date
+    )
 
 
 def birth_date(value: CellValue, today: date) -> date:

@@ -20,6 +20,12 @@ from models.clock import utcnow
 from models.enums import EnrolmentStatus
 from models.excel import SheetRow
 from models.excel.values import parse_household, parse_sex, parse_yes_no
+from models.learner_support import (
+    SUPPORT_TWICE,
+    parse_support_amount,
+    people_supported,
+    support_policy,
+)
 from models.people import name_fields
 from models.queries.admin_units import CommuneIndex, commune_index
 from models.queries.course_rosters import (
@@ -70,6 +76,7 @@ class TraineeRecord:
     row: int
     person: dict[str, Any]
     enrolled_on: date
+    support_amount: int = 0
     person_id: int | None = None  # an existing person with the same ID number
 
 
@@ -93,6 +100,7 @@ def _parse_row(row: SheetRow, course: Course, ref: TraineeReference, checks: Tra
     disability = errors.check(parse_yes_no, values["disability"], "disability")
     consent = errors.check(parse_yes_no, values["consent"], "consent")
     enrolled_on = errors.check(fields.enrolled_on, values["enrolled_on"], course)
+    support = errors.check(parse_support_amount, values.get("support_amount"))
     for error in errors.errors:
         checks.add_error(row.number, error)
     if identity is not None:
@@ -119,7 +127,7 @@ def _parse_row(row: SheetRow, course: Course, ref: TraineeReference, checks: Tra
         "created_at": now,
         "updated_at": now,
     }
-    checks.records.append(TraineeRecord(row.number, person, enrolled_on))
+    checks.records.append(TraineeRecord(row.number, person, enrolled_on, support or 0))
 
 
 ALSO_ON_ROW = "This ID number is also on row {row}."
@@ -156,10 +164,30 @@ def _cross_check(session: Session, course: Course, checks: TraineeChecks) -> Non
             kept.append(record)
         first_row.setdefault(number, record.row)
     checks.records = kept
+    _support_once(session, course, checks)
     places_left = course.capacity - sum(each.status != DROPPED for each in enrolled)
     _check_capacity(course, max(places_left, 0), checks, placeless)
     for record in checks.records:
         checks.notes[record.row] = "existing" if record.person_id else "new"
+
+
+def _support_once(session: Session, course: Course, checks: TraineeChecks) -> None:
+    """A row paying support under QĐ 46 to someone who already had it is an error on its
+    support cell (models.learner_support; the same ID twice in the file is refused above)."""
+    paying = [
+        record
+        for record in checks.records
+        if support_policy(course.funding_source, record.support_amount) is not None
+    ]
+    policy = support_policy(course.funding_source, 1)
+    if not paying or policy is None:
+        return
+    known = [record.person_id for record in paying if record.person_id is not None]
+    supported = people_supported(session, known, policy)
+    refused = {record.row for record in paying if record.person_id in supported}
+    for row in sorted(refused):
+        checks.errors.append(issue(row, "support_amount", SUPPORT_TWICE))
+    checks.records = [record for record in checks.records if record.row not in refused]
 
 
 OTHER_BIRTH_DATE = (
@@ -239,6 +267,7 @@ def _enrolment(record: TraineeRecord, course: Course, now: datetime) -> dict[str
         "course_id": course.id,
         "enrolled_on": record.enrolled_on,
         "status": EnrolmentStatus.STUDYING.value,
-        "support_amount": 0,
+        "support_amount": record.support_amount,
+        "support_policy": support_policy(course.funding_source, record.support_amount),
         "created_at": now,
     }
