@@ -195,6 +195,7 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "follow_ups_record": STAFF_VIEW | INSTITUTIONS,
     "target_update": frozenset({"admin"}),
     "target_year_create": frozenset({"admin"}),
+    "target_create": frozenset({"admin"}),
     "labour_force_import": STAFF_VIEW,
     "new_jobs_import": REPORTERS,
     "new_job_line_create": REPORTERS,

@@ -22,7 +22,7 @@ from models.db import unit_of_work
 from models.enums import MILESTONE_INDICATORS, TargetIndicator
 from models.errors import ConflictError, InvalidError, NotFoundError
 from models.queries.courses import institution_choices
-from models.queries.reference import Option, commune_options
+from models.queries.reference import commune_options
 from models.queries.targets import TargetDetail, YearTargets, target_detail, target_years
 from models.queries.targets import year_targets as read_year_targets
 from models.rows import get_or_404
@@ -81,6 +81,7 @@ class TargetsPage:
     can_edit: bool
     next_year: int  # offered in the "add a year" form
     choices: TargetChoices | None  # what the "add a target" form offers (administrators)
+    milestones: frozenset[str] = frozenset(MILESTONE_INDICATORS)  # marked "milestone"
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,8 @@ class TargetChoices:
     """The indicators, communes and institutions the "add a target" form offers."""
 
     indicators: list[str]
-    communes: list[Option]
-    institutions: list[Option]
+    communes: list[tuple[str, str]]  # (code, name)
+    institutions: list[tuple[str, str]]  # (id, name)
 
 
 @dataclass(frozen=True)
@@ -131,11 +132,11 @@ def targets_page(session: Session, *, principal: Principal, year: int | None) ->
 
 
 def target_choices(session: Session) -> TargetChoices:
-    institutions = [Option(str(i.id), i.name) for i in institution_choices(session)]
+    communes = commune_options(session, on=today())
     return TargetChoices(
         indicators=[indicator.value for indicator in TargetIndicator],
-        communes=commune_options(session, on=today()),
-        institutions=institutions,
+        communes=[(option.value, option.label) for option in communes],
+        institutions=[(str(i.id), i.name) for i in institution_choices(session)],
     )
 
 
