@@ -192,9 +192,9 @@ class Target(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     indicator: str = Field(max_length=40)
     year: int = Field(index=True)
-    commune_code: str | None = Field(default=None, max_length=5)
-    institution_id: int | None = Field(default=None, foreign_key="institution.id", index=True)
     value_min: float
     value_max: float | None = None
     unit: str = Field(max_length=20)  # people | percent
     source_document: str = Field(max_length=300)
+    commune_code: str | None = Field(default=None, max_length=5)  # a commune's target
+    institution_id: int | None = Field(default=None, foreign_key="institution.id", index=True)

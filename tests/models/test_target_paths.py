@@ -25,9 +25,7 @@ def _set_2030(session: Session, low: float, high: float | None) -> None:
     """The administrator's 2030 orientation of the trained share (the seed holds a
     placeholder)."""
     row = session.exec(
-        select(Target).where(
-            col(Target.indicator) == "trained_share_pct", col(Target.year) == 2030
-        )
+        select(Target).where(col(Target.indicator) == "trained_share_pct", col(Target.year) == 2030)
     ).one()
     assert row.source_document == ORIENTATION_PLACEHOLDER
     row.value_min, row.value_max = low, high
