@@ -32,6 +32,7 @@ MENU = (
     NavEntry("reports", "Yearly report", Permission.VIEW_DASHBOARD),
     NavEntry("supply_demand", "Supply and demand", Permission.VIEW_SUPPLY_DEMAND),
     NavEntry("targets", "Targets", Permission.VIEW_DASHBOARD),
+    NavEntry("reporting_status", "Who has reported", Permission.VIEW_REPORTING_STATUS),
     NavEntry("labour_force", "Labour-force figures", Permission.IMPORT_LABOUR_FORCE),
     NavEntry("users", "Users", Permission.MANAGE_USERS),
     NavEntry("jobs", "Background jobs", Permission.VIEW_JOBS),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, extract, select
@@ -25,6 +26,8 @@ from models.tables import (
     Ethnicity,
     FollowUp,
     Institution,
+    NewJobAggregate,
+    NewJobReport,
     Person,
     TrainingLevel,
     TrainingOccupation,
@@ -71,6 +74,17 @@ SPELL_COLUMNS = (
     Column("place", "Place of work"),
     Column("occupation", "Occupation"),
     Column("source", "Source", "code:employment_source"),
+    # The same person's other new-job records that year (another report, a platform hire):
+    # the records the KPI merged into this one person.
+    Column("also", "Also recorded that year", "codes:employment_source"),
+)
+AGGREGATE_COLUMNS = (
+    Column("month", "Month"),
+    Column("channel", "Channel", "code:channel"),
+    Column("commune", "Commune"),
+    Column("people", "People", "int"),
+    Column("note", "What the count is"),
+    Column("source", "Source", "code:employment_source"),
 )
 ORDER_COLUMNS = (
     Column("employer", "Employer"),
@@ -98,6 +112,7 @@ def columns_of(kind: str, *, window: int | None = None) -> tuple[Column, ...]:
         "spell": SPELL_COLUMNS,
         "order": ORDER_COLUMNS,
         "vacancy": VACANCY_COLUMNS,
+        "aggregate": AGGREGATE_COLUMNS,
     }[kind]
     if kind == "enrolment" and window is not None:
         return (*columns, FOLLOW_UP_COLUMN)
@@ -168,6 +183,7 @@ def spell_rows(
             col(EmploymentSpell.country_code),
             col(TrainingOccupation.name).label("occupation"),
             col(EmploymentSpell.source),
+            col(EmploymentSpell.person_id),
         )
         .join(Person, col(Person.id) == col(EmploymentSpell.person_id))
         .outerjoin(Employer, col(Employer.id) == col(EmploymentSpell.employer_id))
@@ -183,6 +199,67 @@ def spell_rows(
         where = [values.pop(name) for name in ("location_kind", "commune_code")]
         where += [values.pop(name) for name in ("province_code", "country_code")]
         values["place"] = places.label(*where)
+        rows.append(values)
+    others = _other_sources(
+        session, [(each.pop("person_id"), each["start_date"], each["id"]) for each in rows]
+    )
+    for each in rows:
+        each["also"] = others.get(each["id"], ())
+    return rows
+
+
+def _other_sources(
+    session: Session, spells: list[tuple[int, date, int]]
+) -> dict[int, tuple[str, ...]]:
+    """For each spell, the sources of the same person's other spells starting that year."""
+    if not spells:
+        return {}
+    years = [start.year for _, start, _ in spells]
+    query = select(
+        col(EmploymentSpell.id),
+        col(EmploymentSpell.person_id),
+        col(EmploymentSpell.start_date),
+        col(EmploymentSpell.source),
+    ).where(
+        col(EmploymentSpell.person_id).in_(sorted({person for person, _, _ in spells})),
+        col(EmploymentSpell.start_date).between(date(min(years), 1, 1), date(max(years), 12, 31)),
+    )
+    by_person: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    for spell_id, person_id, start, source in session.execute(query):
+        by_person.setdefault((person_id, start.year), []).append((spell_id, source))
+    found = {}
+    for person_id, start, spell_id in spells:
+        sources = [
+            s for other, s in by_person.get((person_id, start.year), []) if other != spell_id
+        ]
+        found[spell_id] = tuple(dict.fromkeys(sources))
+    return found
+
+
+def aggregate_rows(
+    session: Session, ids: Sequence[int], places: PlaceNames, _: int | None
+) -> list[Row]:
+    query: RowsSelect = (
+        select(
+            col(NewJobAggregate.id),
+            col(NewJobAggregate.month),
+            col(NewJobAggregate.channel),
+            col(NewJobAggregate.commune_code),
+            col(NewJobAggregate.people),
+            col(NewJobAggregate.note),
+            col(NewJobReport.source),
+        )
+        .join(NewJobReport, col(NewJobReport.id) == col(NewJobAggregate.report_id))
+        .where(col(NewJobAggregate.id).in_(list(ids)))
+        .order_by(col(NewJobAggregate.id))
+    )
+    rows = []
+    for row in session.execute(query):
+        values = dict(row._mapping)
+        code = values.pop("commune_code")
+        values["commune"] = places.communes.get(code or "", code or "")
+        month = values["month"]
+        values["month"] = f"{month.month:02d}/{month.year}"
         rows.append(values)
     return rows
 
@@ -246,4 +323,5 @@ READERS: dict[str, RowReader] = {
     "spell": spell_rows,
     "order": order_rows,
     "vacancy": vacancy_rows,
+    "aggregate": aggregate_rows,
 }

@@ -178,6 +178,22 @@ def figure_by_id(session: Session, figure_id: int) -> tuple[StoredFigure, int] |
     return stored_figure(row[:-1]), row[-1]
 
 
+def companion_figure(
+    session: Session, year: int, kpi_id: KpiId, measure: Measure, dimension: Dimension, key: str
+) -> StoredFigure | None:
+    """Another measure of the same KPI and group (the people of counts without names beside
+    the named people of new jobs)."""
+    query = current_values(select(*_COLUMNS).select_from(KpiFigure)).where(
+        col(KpiSnapshot.year) == year,
+        col(KpiFigure.kpi) == kpi_id,
+        col(KpiFigure.measure) == measure,
+        col(KpiFigure.dimension) == dimension,
+        col(KpiFigure.group_key) == key,
+    )
+    row = session.execute(query).first()
+    return None if row is None else stored_figure(row)
+
+
 def figure_ids(
     session: Session, figure_id: int, *, base: bool = False
 ) -> np.ndarray[Any, np.dtype[np.int64]]:

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from models.queries.people import commune_names
 from models.tables import Employer, Institution, UserAccount
 
 
 @dataclass(frozen=True)
 class UserRow:
-    """An account with the name of the organisation it is bound to."""
+    """An account with the name of the organisation (or the commune) it is bound to."""
 
     user: UserAccount
     organisation: str
@@ -25,7 +26,13 @@ def list_users(session: Session) -> list[UserRow]:
         .outerjoin(Employer, col(Employer.id) == col(UserAccount.employer_id))
         .order_by(col(UserAccount.role), col(UserAccount.username))
     ).all()
-    return [UserRow(user, institution or employer or "") for user, institution, employer in rows]
+    communes = commune_names(
+        session, {user.commune_code for user, _, _ in rows if user.commune_code}
+    )
+    return [
+        UserRow(user, institution or employer or communes.get(user.commune_code or "", "") or "")
+        for user, institution, employer in rows
+    ]
 
 
 def employer_choices(session: Session) -> list[Employer]:

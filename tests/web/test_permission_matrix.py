@@ -120,6 +120,8 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "dashboard": STAFF_VIEW,
     "dashboard_drill": STAFF_VIEW,
     "dashboard_drill_csv": STAFF_VIEW,
+    "reporting_status": STAFF_VIEW,  # who has reported to the new-jobs register
+    "schedule_edit": frozenset({"admin"}),
     "new_jobs": REPORTERS,
     "new_jobs_template": REPORTERS,
     "new_job_report": frozenset(),  # the world has no report: 404 for every reporter
@@ -197,6 +199,7 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "target_year_create": frozenset({"admin"}),
     "target_create": frozenset({"admin"}),
     "labour_force_import": STAFF_VIEW,
+    "schedule_update": frozenset({"admin"}),
     "new_jobs_import": REPORTERS,
     "new_job_line_create": REPORTERS,
     "new_job_aggregate_create": REPORTERS,
@@ -271,6 +274,7 @@ def _world(session: Session) -> World:
         "year": 2026,
         "table_id": "progress",
         "figure_id": _figure_id(session),
+        "source": "commune_report",
         "report_id": 987654,
     }
     return World(

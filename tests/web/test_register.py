@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook
 from sqlmodel import Session, select
 
+from models.i18n import translate
 from models.monitoring.read import figure_table
 from models.monitoring.store import refresh_year
 from models.tables import (
@@ -193,13 +194,21 @@ def test_a_person_reported_by_the_commune_and_the_centre_is_one_person_counted_o
     (row,) = body_rows(page, "#lines")
     assert attrs(row)["data-linked"] == "1"
     assert attr(row, ".linked-record", "data-source") == "commune_report"
+    # The official drills down from the year's new jobs to the one merged record.
+    with signed_in_as(app, world, "official") as official:
+        drill = parse(official.get(f"/dashboard/figures/{total.id}").text)
+    (record,) = body_rows(drill, "#records")
+    shown = cells(record)
+    assert "Lò Văn A" in shown
+    assert translate("Commune report", "vi") in shown  # the other record, linked
+    assert translate("Employment Service Centre report", "vi") in shown  # the counted one
 
 
 # --- counts without names --------------------------------------------------------------------
 
 
 def test_a_count_beside_names_of_the_same_month_adds_only_the_people_above_them(
-    client, world, session
+    client, world, session, app
 ):
     as_user(client, world, "commune")
     assert upload(client, workbook([LÒ_VĂN_A])).status_code == 303
@@ -227,6 +236,10 @@ def test_a_count_beside_names_of_the_same_month_adds_only_the_people_above_them(
     by_channel = figures.get("new_jobs", "people", "channel", "vay_von")
     assert by_channel is not None and by_channel.value == 35
     session.rollback()
+    with signed_in_as(app, world, "official") as official:
+        drill = parse(official.get(f"/dashboard/figures/{total.id}").text)
+    assert attr(drill, "#aggregated", "data-people") == "33"
+    assert len(body_rows(drill, "#records")) == 2  # the named people; the count has no rows
 
 
 def test_a_count_with_bad_fields_names_each_and_writes_nothing(client, world, session):

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import col, select
 
 from models.tables import AuditEntry, AuthSession, UserAccount
-from tests.html import attr, body_rows, field_errors, find_all, one, parse, text, texts
+from tests.html import attr, body_rows, field_errors, find_all, one, options, parse, text, texts
 from tests.web import test_courses as shared
 from tests.web.helpers import PASSWORD, sign_in
 from tests.web.test_courses import ROLES, count, fresh, signed_in, vi
@@ -24,6 +24,7 @@ def account_form(**overrides: str) -> dict[str, str]:
         "role": "institution",
         "institution_id": "",
         "employer_id": "",
+        "commune_code": "",
         "language": "vi",
         "password": "mật-khẩu-mới-đủ-dài",
         "password_repeat": "mật-khẩu-mới-đủ-dài",
@@ -119,6 +120,11 @@ def test_a_new_account_is_created_and_can_sign_in(client, world):
          "A username has 3 to 60 characters: lower-case letters without diacritics, digits, "
          "dots, hyphens and underscores.", {}),
         ({"full_name": " "}, "full_name", "This field is required.", {}),
+        ({"role": "commune", "commune_code": "03154"}, "commune_code",  # Sín Thầu, before July 2025
+         "Choose a commune or ward of the province.", {}),
+        ({"role": "commune", "commune_code": "01001"}, "commune_code",  # no such unit
+         "Choose a commune or ward of the province.", {}),
+        ({"role": "commune"}, "commune_code", "Choose a commune or ward of the province.", {}),
     ],
 )  # fmt: skip
 def test_a_bad_account_form_is_refused_next_to_the_field(
@@ -178,3 +184,56 @@ def test_an_administrator_cannot_disable_their_own_account(client, world):
         "You cannot disable your own account."
     )
     assert fresh(world.session).get(UserAccount, me).is_active  # type: ignore[union-attr]
+
+
+# --- commune officers and Employment Service Centre staff ---------------------------------
+
+
+@pytest.mark.today("2026-04-08")
+def test_a_commune_officer_is_created_for_a_commune_of_the_province(client, world):
+    signed_in(client, world, "admin")
+    form_page = parse(client.get("/users/new").text)
+    assert ("commune", vi("role:commune")) in options(form_page, "select#role")
+    assert ("job_centre", vi("role:job_centre")) in options(form_page, "select#role")
+    communes = dict(options(form_page, "select#commune_code"))
+    assert communes["03175"] == "Xã Chà Tở"
+    assert len(communes) == 45 + 1  # the province's communes and wards, and "none"
+    form = account_form(username="can.bo.cha.to", role="commune", commune_code="03175")
+    form["institution_id"] = str(world.institution_a)  # ignored: not an institution's account
+    response = client.post("/users/new", data=form, follow_redirects=False)
+    assert response.status_code == 303
+    user = (
+        fresh(world.session)
+        .exec(select(UserAccount).where(col(UserAccount.username) == "can.bo.cha.to"))
+        .one()
+    )
+    assert (user.role, user.commune_code, user.institution_id, user.employer_id) == (
+        "commune", "03175", None, None
+    )  # fmt: skip
+    world.session.rollback()
+    rows = {
+        texts(row, "td")[0]: row
+        for row in body_rows(parse(client.get("/users").text), "table#users")
+    }
+    assert texts(rows["can.bo.cha.to"], "td")[2:4] == [vi("role:commune"), "Xã Chà Tở"]
+    officer = TestClient(client.app)
+    sign_in(officer, "can.bo.cha.to", "mật-khẩu-mới-đủ-dài")
+    assert officer.get("/reporting-status", follow_redirects=False).status_code == 403
+
+
+def test_employment_service_centre_staff_need_no_organisation(client, world):
+    signed_in(client, world, "admin")
+    form = account_form(username="trung.tam.dvvl", role="job_centre", commune_code="03175")
+    response = client.post("/users/new", data=form, follow_redirects=False)
+    assert response.status_code == 303
+    user = (
+        fresh(world.session)
+        .exec(select(UserAccount).where(col(UserAccount.username) == "trung.tam.dvvl"))
+        .one()
+    )
+    assert (user.role, user.commune_code, user.institution_id) == ("job_centre", None, None)
+    world.session.rollback()
+    staff = TestClient(client.app)
+    sign_in(staff, "trung.tam.dvvl", "mật-khẩu-mới-đủ-dài")
+    assert staff.get("/vacancies").status_code == 200
+    assert staff.get("/courses", follow_redirects=False).status_code == 403

@@ -38,6 +38,7 @@ MEASURE_LABELS: dict[M, str] = {
     M.FINISHED: "Finished training",
     M.CERTIFIED: "Certified",
     M.PEOPLE: "People",
+    M.AGGREGATED: "People in counts without names",
     M.EMPLOYED: "Employed",
     M.IN_TRAINED_OCCUPATION: "In the trained occupation",
     M.RESPONSE: "Response rate",

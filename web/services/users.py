@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from models import audit
 from models.accounts import create_user, hash_password
+from models.clock import today
 from models.db import end_read, unit_of_work
 from models.enums import Role
 from models.errors import InvalidError
@@ -18,6 +19,7 @@ from models.ids import parse_id
 from models.passwords import check_new_password
 from models.queries import users as user_queries
 from models.queries.courses import institution_choices
+from models.queries.reference import Option, commune_options
 from models.rows import get_or_404
 from models.tables import Employer, Institution, UserAccount
 from models.validation import ErrorCollector, check_length, clean_text, max_length, require_text
@@ -36,6 +38,7 @@ class UserForm:
     role: str = ""
     institution_id: str = ""
     employer_id: str = ""
+    commune_code: str = ""
     language: str = "vi"
     password: str = ""
     password_repeat: str = ""
@@ -45,6 +48,7 @@ class UserForm:
 class UserChoices:
     institutions: list[Institution]
     employers: list[Employer]
+    communes: list[Option]  # the province's communes and wards, for commune officers
 
 
 def user_list(session: Session, *, principal: Principal) -> list[user_queries.UserRow]:
@@ -52,7 +56,11 @@ def user_list(session: Session, *, principal: Principal) -> list[user_queries.Us
 
 
 def user_choices(session: Session, *, principal: Principal) -> UserChoices:
-    return UserChoices(institution_choices(session), user_queries.employer_choices(session))
+    return UserChoices(
+        institution_choices(session),
+        user_queries.employer_choices(session),
+        commune_options(session, on=today()),
+    )
 
 
 def account(session: Session, *, principal: Principal, user_id: int) -> UserAccount:
@@ -92,6 +100,14 @@ def _organisation(session: Session, model: type, raw: str, field_name: str, msgi
     return chosen
 
 
+def _commune(session: Session, raw: str) -> str:
+    """A commune or ward of the province in force today, by its code."""
+    code = clean_text(raw)
+    if code not in {option.value for option in commune_options(session, on=today())}:
+        raise InvalidError("commune_code", "Choose a commune or ward of the province.")
+    return code
+
+
 def _password(password: str, repeat: str) -> str:
     check_new_password(password)
     if password != repeat:
@@ -100,7 +116,7 @@ def _password(password: str, repeat: str) -> str:
 
 
 def create_account(session: Session, *, principal: Principal, form: UserForm) -> UserAccount:
-    """Add an account bound to the institution or employer its role needs, or raise
+    """Add an account bound to the institution, employer or commune its role needs, or raise
     ValidationErrors naming every bad field. The password is hashed with argon2id (call
     from a worker thread: a plain `def` route)."""
     errors = ErrorCollector()
@@ -126,6 +142,9 @@ def create_account(session: Session, *, principal: Principal, form: UserForm) ->
             "employer_id",
             "Employer staff must belong to an employer.",
         )
+    commune_code = (
+        errors.check(_commune, session, form.commune_code) if role == Role.COMMUNE else None
+    )
     password = errors.check(_password, form.password, form.password_repeat)
     errors.raise_if_any()
     end_read(session)  # hashing is slow: no transaction waits for it
@@ -140,6 +159,7 @@ def create_account(session: Session, *, principal: Principal, form: UserForm) ->
             role=role or "",
             institution_id=institution_id,
             employer_id=employer_id,
+            commune_code=commune_code,
             language=form.language if form.language in SUPPORTED_LANGUAGES else "vi",
         )
         audit.record(

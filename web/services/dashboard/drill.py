@@ -14,13 +14,14 @@ import numpy as np
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from matching.kpi import KpiId, Measure
 from models import audit
 from models.db import unit_of_work
 from models.errors import NotFoundError
 from models.formatting import format_date, format_number
 from models.monitoring.drill import RecordPage, csv_lines, records_page
 from models.monitoring.drill_rows import Column
-from models.monitoring.read import StoredFigure, figure_by_id, figure_ids
+from models.monitoring.read import StoredFigure, companion_figure, figure_by_id, figure_ids
 from models.monitoring.store import reading_engine
 from web.auth import Principal
 from web.services.kpi_format import Shown, shown
@@ -46,6 +47,8 @@ class DrillPage:
     drill: Drill
     records: RecordPage
     cells: list[list[str]]  # the rows' values as shown, column by column
+    # New jobs: the people of counts without names in the same figure (they have no rows).
+    aggregated: StoredFigure | None = None
 
 
 def drill_page(
@@ -60,9 +63,20 @@ def drill_page(
         [cell_text(column, row.get(column.name), labeller) for column in records.columns]
         for row in records.rows
     ]
+    aggregated = _aggregated(session, drill)
     with unit_of_work(session):
         _audit(session, principal, figure_id, drill.base, "page", page=records.page)
-    return DrillPage(drill, records, cells)
+    return DrillPage(drill, records, cells, aggregated)
+
+
+def _aggregated(session: Session, drill: Drill) -> StoredFigure | None:
+    figure = drill.figure
+    if (figure.kpi, figure.measure) != (KpiId.NEW_JOBS, Measure.PEOPLE):
+        return None
+    found = companion_figure(
+        session, drill.year, figure.kpi, Measure.AGGREGATED, figure.dimension, figure.group_key
+    )
+    return found if found is not None and found.value else None
 
 
 def drill_csv(
@@ -154,6 +168,9 @@ def cell_text(column: Column, value: Any, labeller: Labeller, *, raw: bool = Fal
         return ""
     if column.kind.startswith("code:"):
         return labeller.code(column.kind.removeprefix("code:"), str(value))
+    if column.kind.startswith("codes:"):
+        vocabulary = column.kind.removeprefix("codes:")
+        return "; ".join(labeller.code(vocabulary, str(each)) for each in value)
     if column.kind == "date" and isinstance(value, date):
         return format_date(value, labeller.lang)
     if column.kind == "int" and not raw:

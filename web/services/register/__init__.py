@@ -25,7 +25,7 @@ from models.clock import utcnow
 from models.db import end_read, unit_of_work
 from models.enums import ReportFrequency, ReportSource, Role
 from models.errors import ConflictError, InvalidError, NotFoundError, ValidationErrors
-from models.excel import SheetRow, check_layout, read_table
+from models.excel import SheetRow, read_table
 from models.excel.new_jobs import NEW_JOB_COLUMNS
 from models.monitoring.refresh_jobs import enqueue_refreshes
 from models.tables import (
@@ -134,7 +134,6 @@ def import_lines(
     reporter = reporter_of(principal, _check_commune(ref, on_behalf_of))
     chosen = parse_period(period, *schedule_of(session, reporter.source))
     end_read(session)  # reading a workbook is slow: no transaction stays open meanwhile
-    check_layout(data, NEW_JOB_COLUMNS)
     rows = read_table(data, NEW_JOB_COLUMNS, max_rows=MAX_ROWS).rows
     checks = _check_rows(rows, ref, chosen, reporter)
     digest = hashlib.sha256(data).hexdigest()
