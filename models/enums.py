@@ -194,6 +194,34 @@ class TargetIndicator(StrEnum):
     STRUCTURE_SERVICES = "structure_dv_pct"
     ABROAD = "abroad_departures"
 
+    @property
+    def milestone(self) -> bool:
+        """A share or the structure: set *by* a year (2025, the 2030 orientation), judged in
+        the years between on the path to the next milestone (docs/kpi.md); the others are
+        yearly flows (people trained, new jobs, departures each year)."""
+        return self in MILESTONE_INDICATORS
+
+    @property
+    def by_commune(self) -> bool:
+        """A count of people, which communes can share out (their targets add up)."""
+        return not self.milestone
+
+    @property
+    def by_institution(self) -> bool:
+        """Institutions train: their targets are people trained."""
+        return self is TargetIndicator.TRAINED
+
+
+MILESTONE_INDICATORS = frozenset(
+    {
+        TargetIndicator.TRAINED_SHARE,
+        TargetIndicator.CERTIFIED_SHARE,
+        TargetIndicator.STRUCTURE_AGRICULTURE,
+        TargetIndicator.STRUCTURE_INDUSTRY,
+        TargetIndicator.STRUCTURE_SERVICES,
+    }
+)
+
 
 class ReportSource(StrEnum):
     """Who reported a new job to the register; the spell a line becomes has the same value

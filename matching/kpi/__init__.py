@@ -40,6 +40,7 @@ from matching.kpi.labour_force import (
     new_job_structure,
     trained_share,
 )
+from matching.kpi.milestones import path_target
 from matching.kpi.orders import OrderOutcome, Orders, orders
 from matching.kpi.priority import PriorityGroups, PriorityShares, priority_groups
 from matching.kpi.progress import Progress, progress, settled
@@ -110,6 +111,7 @@ __all__ = [
     "new_jobs",
     "new_jobs_cuts",
     "orders",
+    "path_target",
     "priority_groups",
     "progress",
     "settled",

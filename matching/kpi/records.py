@@ -212,14 +212,17 @@ class LabourForceRecord:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TargetRecord:
-    """A yearly target: a figure (people) or a percentage, as a range when the plan gives one.
-    KPI shares are fractions (0.65); a target in ``percent`` (65) is read as its fraction."""
+    """A target: a figure (people) or a percentage, as a range when the plan gives one.
+    KPI shares are fractions (0.65); a target in ``percent`` (65) is read as its fraction.
+    ``path_to`` is set on a target drawn on the path to a later milestone
+    (``milestones.path_target``): the milestone's year."""
 
     indicator: str
     year: int
     value_min: float
     value_max: float | None = None
     unit: str = "people"  # people | percent
+    path_to: int | None = None
 
 
 def level_rank(level: str | None) -> int:

@@ -13,11 +13,9 @@ import numpy as np
 from sqlalchemy import and_, select
 from sqlmodel import Session, col
 
-from matching import kpi
 from matching.kpi import Dimension, KpiId, Measure
 from models.monitoring.codec import decode_ids
 from models.monitoring.figures import TOTAL
-from models.monitoring.records import targets_of
 from models.tables import KpiFigure, KpiFigureValue, KpiSnapshot
 
 
@@ -128,7 +126,7 @@ _COLUMNS = (
 )
 
 
-def _current(query: Any) -> Any:
+def current_values(query: Any) -> Any:
     """``query`` over figures, joined to their snapshot and to the values of the snapshot's
     current generation: one statement, so it sees one generation whole (a refresh writes the
     next one beside it and switches in one tiny transaction)."""
@@ -149,7 +147,9 @@ def figure_table(
     dimensions: Iterable[Dimension] | None = None,
 ) -> FigureTable:
     """The year's stored figures, optionally only some KPIs and dimensions ('' is the total)."""
-    query = _current(select(*_COLUMNS).select_from(KpiFigure)).where(col(KpiSnapshot.year) == year)
+    query = current_values(select(*_COLUMNS).select_from(KpiFigure)).where(
+        col(KpiSnapshot.year) == year
+    )
     if kpis is not None:
         query = query.where(col(KpiFigure.kpi).in_(list(kpis)))
     if dimensions is not None:
@@ -169,7 +169,7 @@ def group_figures(
 def figure_by_id(session: Session, figure_id: int) -> tuple[StoredFigure, int] | None:
     """A stored figure and its year."""
     row = session.execute(
-        _current(select(*_COLUMNS, col(KpiSnapshot.year)).select_from(KpiFigure)).where(
+        current_values(select(*_COLUMNS, col(KpiSnapshot.year)).select_from(KpiFigure)).where(
             col(KpiFigure.id) == figure_id
         )
     ).first()
@@ -183,7 +183,7 @@ def companion_figure(
 ) -> StoredFigure | None:
     """Another measure of the same KPI and group (the people of counts without names beside
     the named people of new jobs)."""
-    query = _current(select(*_COLUMNS).select_from(KpiFigure)).where(
+    query = current_values(select(*_COLUMNS).select_from(KpiFigure)).where(
         col(KpiSnapshot.year) == year,
         col(KpiFigure.kpi) == kpi_id,
         col(KpiFigure.measure) == measure,
@@ -199,11 +199,8 @@ def figure_ids(
 ) -> np.ndarray[Any, np.dtype[np.int64]]:
     """The sorted ids of the records behind a figure (``base``: behind its denominator)."""
     column = col(KpiFigureValue.base_ids) if base else col(KpiFigureValue.ids)
-    query = _current(select(column).select_from(KpiFigure)).where(col(KpiFigure.id) == figure_id)
+    query = current_values(select(column).select_from(KpiFigure)).where(
+        col(KpiFigure.id) == figure_id
+    )
     blob = session.execute(query).scalar()
     return decode_ids(blob)
-
-
-def targets(session: Session, year: int) -> dict[str, kpi.TargetRecord]:
-    """The year's targets by indicator (models.enums.TargetIndicator values)."""
-    return targets_of(session, year)

@@ -22,7 +22,6 @@ from matching.kpi import (
     FollowUpRecord,
     LabourForceRecord,
     OrderRecord,
-    TargetRecord,
     VacancyRecord,
 )
 from models.clock import local_time
@@ -35,7 +34,6 @@ from models.tables import (
     FollowUp,
     LabourForceFigure,
     Person,
-    Target,
     TrainingOccupation,
     TrainingOrder,
     Vacancy,
@@ -302,21 +300,6 @@ def labour_force_of(session: Session, year: int) -> list[LabourForceRecord]:
     query = select(LabourForceFigure).where(col(LabourForceFigure.year) == year)
     rows = session.execute(query).scalars()
     return [LabourForceRecord(**row.model_dump(exclude={"imported_at"})) for row in rows]
-
-
-def targets_of(session: Session, year: int) -> dict[str, TargetRecord]:
-    """The year's targets by indicator."""
-    query = select(Target).where(col(Target.year) == year)
-    return {
-        row.indicator: TargetRecord(
-            indicator=row.indicator,
-            year=row.year,
-            value_min=row.value_min,
-            value_max=row.value_max,
-            unit=row.unit,
-        )
-        for row in session.execute(query).scalars()
-    }
 
 
 def local_date(moment: datetime) -> date:

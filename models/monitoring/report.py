@@ -64,10 +64,12 @@ def build_report(
     as_of: date,
     computed_at: datetime | None = None,
     stale: bool = False,
+    has_data: bool = True,
 ) -> Report:
-    """Every table of the year's report."""
+    """Every table of the year's report (``has_data`` false: the year's figures were computed
+    from no record at all, and its counts show "no data")."""
     tables = (
-        progress_table(figures, targets, year, as_of),
+        progress_table(figures, targets, year, as_of, has_data=has_data),
         trained_table(figures, labels, D.LEVEL, "trained-by-level",
                       N_("Trained by level"), N_("sheet:trained-by-level")),
         trained_table(figures, labels, D.COMMUNE, "trained-by-commune",

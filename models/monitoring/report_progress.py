@@ -13,6 +13,8 @@ from matching.kpi import KpiId, Measure
 from models.enums import TargetIndicator
 from models.monitoring.read import FigureTable
 from models.monitoring.report_cells import N_, Cell, Note, ReportTable, count, label, share
+from models.monitoring.target_status import INDICATORS as TARGET_SPECS
+from models.monitoring.target_status import judge
 
 T = TargetIndicator
 # Indicator -> (msgid, kpi, measure, is a share). Shares are the imported labour-force figures.
@@ -68,6 +70,12 @@ STATUS_LABELS = {
     "missed": N_("Target missed"),
 }
 NO_TARGET, NO_FIGURES = N_("No target set"), N_("No figures yet")
+NOT_JUDGED = {
+    "no_target": NO_TARGET,
+    "no_figures": NO_FIGURES,
+    "no_data": N_("No data for this year"),
+}
+SPECS = {spec.indicator: spec for spec in TARGET_SPECS}
 
 
 def target_cells(target: kpi.TargetRecord | None, is_share: bool) -> list[Cell]:
@@ -80,32 +88,35 @@ def target_cells(target: kpi.TargetRecord | None, is_share: bool) -> list[Cell]:
 
 
 def progress_table(
-    figures: FigureTable, targets: Mapping[str, kpi.TargetRecord], year: int, as_of: date
+    figures: FigureTable,
+    targets: Mapping[str, kpi.TargetRecord],
+    year: int,
+    as_of: date,
+    *,
+    has_data: bool = True,
 ) -> ReportTable:
-    """Each target: value, share reached, projection to the end of the year and status
-    (matching.kpi.progress; shares are not extrapolated)."""
+    """Each target: value, share reached, projection to the end of the year and status, judged
+    as the dashboard judges it (target_status.judge: shares are not extrapolated). A year whose
+    figures were computed from no record at all (``has_data`` false) shows "no data" for the
+    counts, not zeros judged "missed"."""
     rows = []
     for indicator, (msgid, kpi_id, measure, is_share) in INDICATORS.items():
         value = figures.value(kpi_id, measure)
         target = targets.get(indicator)
         make = share if is_share else count
+        judged = judge(SPECS[indicator], value, target, as_of, year, has_data=has_data)
+        if judged.status == "no_data":
+            value = None
         cells = [label(msgid), *target_cells(target, is_share), make(value)]
-        if target is None or value is None:
-            status = NO_FIGURES if value is None else NO_TARGET
+        result = judged.progress
+        if result is None:
+            status = NO_FIGURES if target is None and value is None else NOT_JUDGED[judged.status]
             cells += [share(None), make(None), label(status)]
         else:
-            result = kpi.progress(
-                value,
-                target,
-                as_of,
-                year,
-                cumulative=not is_share,
-                higher_is_better=indicator not in LOWER_IS_BETTER,
-            )
             cells += [
                 share(result.share_reached),
                 make(result.projection),
-                label(STATUS_LABELS[kpi.settled(result.status, result.elapsed)]),
+                label(STATUS_LABELS[judged.status]),
             ]
         rows.append(tuple(cells))
     columns = (
@@ -117,7 +128,7 @@ def progress_table(
         N_("Projection to the end of the year"),
         N_("Status"),
     )
-    notes = (
+    notes: tuple[Note, ...] = (
         Note(N_("Figures as of {date}."), {"date": as_of}),
         Note(
             N_(
@@ -126,6 +137,18 @@ def progress_table(
             )
         ),
     )
+    milestones = sorted({t.path_to for t in targets.values() if t.path_to is not None})
+    if milestones:
+        notes += (
+            Note(
+                N_(
+                    "The shares and the structure are set for a milestone year ({milestones}): "
+                    "this year's target lies on the straight path to it from the last figure "
+                    "or the last milestone."
+                ),
+                {"milestones": ", ".join(str(m) for m in milestones)},
+            ),
+        )
     return ReportTable(
         "progress", N_("Progress against the targets"), N_("sheet:progress"), columns,
         tuple(rows), notes,

@@ -16,8 +16,9 @@ from sqlmodel import Session, col
 
 from matching.kpi import Dimension, TargetRecord
 from models.enums import ReportSource, TrainingOrderStatus
-from models.monitoring.read import figure_table, snapshot_info, targets
+from models.monitoring.read import figure_table, snapshot_info
 from models.monitoring.target_status import FALLING_SHORT, INDICATORS, Indicator, judge
+from models.monitoring.targets import targets
 from models.queries.reporting_status import late_reporters
 from models.tables import Employer, Institution, TrainingLevel, TrainingOccupation, TrainingOrder
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import JSON, CheckConstraint, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -149,15 +149,52 @@ class Country(SQLModel, table=True):
     name: str = Field(max_length=80)
 
 
+# Which of a target's scopes a row is: the province, one commune, or one institution.
+_PROVINCE = "commune_code IS NULL AND institution_id IS NULL"
+
+
 class Target(SQLModel, table=True):
-    """A yearly target of the resolution (or a later plan); editable, changes are audited."""
+    """A target of the resolution (or a later plan) for a year: a yearly target (people
+    trained, new jobs) or a milestone (the shares and the structure, by 2025 and 2030; see
+    docs/kpi.md). The province's target, or one commune's (``commune_code``) or one
+    institution's (``institution_id``). Editable, changes are audited."""
 
     __tablename__ = "target"
-    __table_args__ = (UniqueConstraint("indicator", "year"),)
+    __table_args__ = (
+        CheckConstraint("commune_code IS NULL OR institution_id IS NULL", name="one_scope"),
+        Index(
+            "uq_target_province",
+            "indicator",
+            "year",
+            unique=True,
+            sqlite_where=text(_PROVINCE),
+            postgresql_where=text(_PROVINCE),
+        ),
+        Index(
+            "uq_target_commune",
+            "indicator",
+            "year",
+            "commune_code",
+            unique=True,
+            sqlite_where=text("commune_code IS NOT NULL"),
+            postgresql_where=text("commune_code IS NOT NULL"),
+        ),
+        Index(
+            "uq_target_institution",
+            "indicator",
+            "year",
+            "institution_id",
+            unique=True,
+            sqlite_where=text("institution_id IS NOT NULL"),
+            postgresql_where=text("institution_id IS NOT NULL"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     indicator: str = Field(max_length=40)
-    year: int
+    year: int = Field(index=True)
     value_min: float
     value_max: float | None = None
     unit: str = Field(max_length=20)  # people | percent
     source_document: str = Field(max_length=300)
+    commune_code: str | None = Field(default=None, max_length=5)  # a commune's target
+    institution_id: int | None = Field(default=None, foreign_key="institution.id", index=True)

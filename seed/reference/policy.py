@@ -47,8 +47,17 @@ RESOLUTION = (
     " tỉnh Điện Biên đến năm 2025, định hướng đến năm 2030 (mục II.2.b)"
 )
 CARRIED_FORWARD = "; giữ nguyên từ năm 2025 cho đến khi có nghị quyết mới"
+# The yearly flows (people trained, new jobs): every year to 2025, then kept for 2026.
 TARGET_YEARS = range(2021, 2026)
 CARRY_FORWARD_YEARS = (2026,)
+# The shares and the structure are milestones: 2025 (the resolution) and the 2030
+# orientation, which the resolution names without figures: a placeholder an administrator
+# replaces with the figures and their source.
+MILESTONE_YEAR, ORIENTATION_YEAR = 2025, 2030
+ORIENTATION_PLACEHOLDER = (
+    "GIÁ TRỊ TẠM (placeholder), chưa phải định hướng 2030: nghị quyết chưa nêu số liệu năm"
+    " 2030; tạm lấy bằng mục tiêu 2025. Quản trị viên nhập số liệu và văn bản nguồn chính thức."
+)
 
 
 def current_units(session: Session) -> dict[str, str]:
@@ -120,15 +129,23 @@ def wage_region_rows(units: dict[str, str]) -> list[Row]:
 
 
 def target_rows() -> list[Row]:
+    """The province's targets: the flows for every year to 2025 (and 2026, kept until a new
+    plan), the shares and the structure at their milestones, 2025 and the 2030 placeholder."""
     rows = []
     for line in read_data_csv("targets.csv"):
-        indicator = TargetIndicator(line["indicator"]).value
-        for year in (*TARGET_YEARS, *CARRY_FORWARD_YEARS):
-            source = RESOLUTION + (CARRIED_FORWARD if year in CARRY_FORWARD_YEARS else "")
+        indicator = TargetIndicator(line["indicator"])
+        if indicator.milestone:
+            years = {MILESTONE_YEAR: RESOLUTION, ORIENTATION_YEAR: ORIENTATION_PLACEHOLDER}
+        else:
+            years = {year: RESOLUTION for year in TARGET_YEARS}
+            years |= {year: RESOLUTION + CARRIED_FORWARD for year in CARRY_FORWARD_YEARS}
+        for year, source in years.items():
             rows.append(
                 {
-                    "indicator": indicator,
+                    "indicator": indicator.value,
                     "year": year,
+                    "commune_code": None,
+                    "institution_id": None,
                     "value_min": float(line["value_min"]),
                     "value_max": float(line["value_max"]) if line["value_max"] else None,
                     "unit": line["unit"],
@@ -175,7 +192,13 @@ def load_policy(session: Session) -> dict[str, int]:
             wage_region_rows(units),
             overwrite=False,
         ),
-        "target": sync_rows(session, Target, ("indicator", "year"), target_rows(), overwrite=False),
+        "target": sync_rows(
+            session,
+            Target,
+            ("indicator", "year", "commune_code", "institution_id"),
+            target_rows(),
+            overwrite=False,
+        ),
         "reporting_schedule": sync_rows(
             session, ReportingSchedule, ("source",), schedule_rows(), overwrite=False
         ),

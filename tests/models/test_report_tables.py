@@ -13,10 +13,11 @@ from sqlmodel import Session
 from matching import kpi
 from models.clock import today
 from models.i18n import catalogue, translate
-from models.monitoring.read import FigureTable, figure_table, snapshot_info, targets
+from models.monitoring.read import FigureTable, figure_table, snapshot_info
 from models.monitoring.report import INDICATORS, STATUS_LABELS, build_report, grouped_keys
 from models.monitoring.report_cells import LABEL, Report, ReportTable
 from models.monitoring.store import refresh_year
+from models.monitoring.targets import targets
 from models.queries.labels import CHANNEL_LABELS, Labels, key_labels
 from tests.report_expected import Rows, expected_tables, report_labels, significant
 from tests.report_world import AS_OF, SOURCE, YEAR, build_world, year_input

@@ -198,7 +198,17 @@ def test_occupations_sectors_countries_targets(loaded: Session) -> None:
     countries = {c.code for c in loaded.exec(select(Country))}
     assert {"JP", "KR", "TW"} <= countries and "VN" not in countries
     targets = loaded.exec(select(Target)).all()
-    assert {t.year for t in targets} == set(range(2021, 2027))
+    assert {t.year for t in targets} == {*range(2021, 2027), 2030}
+    # The flows are yearly; the shares and the structure are milestones (2025, 2030).
+    years = {i: sorted(t.year for t in targets if t.indicator == i) for i in TargetIndicator}
+    assert years[TargetIndicator.NEW_JOBS] == list(range(2021, 2027))
+    assert years[TargetIndicator.TRAINED_SHARE] == [2025, 2030]
+    placeholder = next(
+        t
+        for t in targets
+        if t.indicator == TargetIndicator.STRUCTURE_AGRICULTURE and t.year == 2030
+    )
+    assert "placeholder" in placeholder.source_document
     trained_2026 = next(
         t for t in targets if t.indicator == TargetIndicator.TRAINED and t.year == 2026
     )

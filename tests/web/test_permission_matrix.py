@@ -197,6 +197,7 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "follow_ups_record": STAFF_VIEW | INSTITUTIONS,
     "target_update": frozenset({"admin"}),
     "target_year_create": frozenset({"admin"}),
+    "target_create": frozenset({"admin"}),
     "labour_force_import": STAFF_VIEW,
     "schedule_update": frozenset({"admin"}),
     "new_jobs_import": REPORTERS,

@@ -18,7 +18,8 @@ from openpyxl import load_workbook
 from sqlmodel import Session, col, select
 
 from models.i18n import translate
-from models.monitoring.read import snapshot_info, targets
+from models.monitoring.read import snapshot_info
+from models.monitoring.targets import targets
 from models.tables import AuditEntry
 from tests import factories
 from tests.html import find_all, links, parse, table_rows

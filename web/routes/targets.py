@@ -19,6 +19,7 @@ from web.forms import FormDep, field
 from web.paths import path_for
 from web.permissions import Permission, allow
 from web.services import targets as service
+from web.services.target_create import NewTargetForm, create_target
 from web.templating import render
 
 router = APIRouter()
@@ -33,6 +34,8 @@ def _list_page(
     year: int | None,
     errors: dict[str, list[str]] | None = None,
     year_form: dict[str, str] | None = None,
+    new_form: NewTargetForm | None = None,
+    new_errors: dict[str, list[str]] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     page = service.targets_page(session, principal=principal, year=year)
@@ -40,6 +43,8 @@ def _list_page(
         "page": page,
         "errors": errors or {},
         "year_form": year_form or {"year": str(page.next_year), "reason": ""},
+        "new_form": new_form or NewTargetForm(year=str(page.year or page.next_year)),
+        "new_errors": new_errors or {},
         **display_tools(lang),
     }
     return render(request, "targets.html", context, lang=lang, status_code=status_code)
@@ -145,3 +150,29 @@ def _year_error(
         year_form=year_form,
         status_code=error.status_code,
     )
+
+
+@router.post("/targets/new", name="target_create")
+def target_create(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.EDIT_TARGETS))],
+    lang: LanguageDep,
+    fields: FormDep,
+) -> Response:
+    names = NewTargetForm.__dataclass_fields__
+    form = NewTargetForm(**{name: field(fields, name) for name in names})
+    try:
+        year = create_target(session, principal=principal, form=form)
+    except (InvalidError, ConflictError) as error:
+        return _list_page(
+            request,
+            session,
+            principal,
+            lang,
+            year=year_or_none(form.year),
+            new_form=form,
+            new_errors=messages_by_field(error, lang),
+            status_code=error.status_code,
+        )
+    return _year_link(request, year)

@@ -26,7 +26,7 @@ from models.db import unit_of_work
 from models.formatting import format_date
 from models.formula_guard import CsvWriter
 from models.i18n import translate
-from models.monitoring.read import FigureTable, figure_table, targets
+from models.monitoring.read import FigureTable, figure_table
 from models.monitoring.report import build_report, grouped_keys
 from models.monitoring.report_cells import (
     COUNT,
@@ -39,6 +39,7 @@ from models.monitoring.report_cells import (
     ReportTable,
 )
 from models.monitoring.report_heading import Heading, default_heading, parse_heading
+from models.monitoring.targets import targets
 from models.queries.labels import Labels, key_labels
 from web.auth import Principal
 from web.services.monitoring import fresh_year
@@ -95,6 +96,7 @@ def yearly_report(engine: Engine, session: Session, year: int) -> Report:
         as_of=info.as_of,
         computed_at=info.computed_at,
         stale=info.stale,
+        has_data=info.records > 0,
     )
 
 

@@ -19,7 +19,10 @@ from sqlmodel import Session, col, select
 from models import audit
 from models.clock import today
 from models.db import unit_of_work
+from models.enums import MILESTONE_INDICATORS, TargetIndicator
 from models.errors import ConflictError, InvalidError, NotFoundError
+from models.queries.courses import institution_choices
+from models.queries.reference import commune_options
 from models.queries.targets import TargetDetail, YearTargets, target_detail, target_years
 from models.queries.targets import year_targets as read_year_targets
 from models.rows import get_or_404
@@ -77,6 +80,17 @@ class TargetsPage:
     targets: YearTargets | None
     can_edit: bool
     next_year: int  # offered in the "add a year" form
+    choices: TargetChoices | None  # what the "add a target" form offers (administrators)
+    milestones: frozenset[str] = frozenset(MILESTONE_INDICATORS)  # marked "milestone"
+
+
+@dataclass(frozen=True)
+class TargetChoices:
+    """The indicators, communes and institutions the "add a target" form offers."""
+
+    indicators: list[str]
+    communes: list[tuple[str, str]]  # (code, name)
+    institutions: list[tuple[str, str]]  # (id, name)
 
 
 @dataclass(frozen=True)
@@ -106,12 +120,23 @@ def targets_page(session: Session, *, principal: Principal, year: int | None) ->
     if chosen is None and years:
         chosen = years[-1]
     targets = read_year_targets(session, chosen) if chosen is not None else None
+    can_edit = allowed(principal, Permission.EDIT_TARGETS)
     return TargetsPage(
         years=years,
         year=chosen,
         targets=targets,
-        can_edit=allowed(principal, Permission.EDIT_TARGETS),
+        can_edit=can_edit,
         next_year=(years[-1] + 1) if years else today().year,
+        choices=target_choices(session) if can_edit else None,
+    )
+
+
+def target_choices(session: Session) -> TargetChoices:
+    communes = commune_options(session, on=today())
+    return TargetChoices(
+        indicators=[indicator.value for indicator in TargetIndicator],
+        communes=[(option.value, option.label) for option in communes],
+        institutions=[(str(i.id), i.name) for i in institution_choices(session)],
     )
 
 
@@ -145,7 +170,7 @@ def _number(raw: str, field: str, unit: str, *, required: bool) -> float | None:
     return value
 
 
-def _bounded_text(raw: str, field: str, limit: int) -> str:
+def bounded_text(raw: str, field: str, limit: int) -> str:
     text = require_text(raw, field)
     if len(text) > limit:
         raise InvalidError(field, "At most {max} characters.", max=limit)
@@ -156,7 +181,7 @@ def parse_values(form: TargetForm, unit: str, errors: ErrorCollector) -> TargetV
     """The new values, or None after recording every problem in `errors`."""
     value_min = errors.check(_number, form.value_min, "value_min", unit, required=True)
     value_max = errors.check(_number, form.value_max, "value_max", unit, required=False)
-    source = errors.check(_bounded_text, form.source_document, "source_document", MAX_SOURCE)
+    source = errors.check(bounded_text, form.source_document, "source_document", MAX_SOURCE)
     if value_min is not None and value_max is not None and value_max < value_min:
         errors.add(InvalidError("value_max", "The upper value must not be below the lower value."))
     if errors.errors or value_min is None or source is None:
@@ -190,7 +215,7 @@ def update_target(
         year = target.year
         if values is not None and values == _current(target):
             return TargetUpdate(year, changed=False)  # nothing to write
-        reason = errors.check(_bounded_text, form.reason, "reason", MAX_REASON)
+        reason = errors.check(bounded_text, form.reason, "reason", MAX_REASON)
         errors.raise_if_any()
         assert values is not None and reason is not None
         if not _loaded_matches(form, target):
@@ -199,11 +224,11 @@ def update_target(
                 "Someone else changed this target while you were editing it. Nothing was saved: "
                 "the page now shows the current values; check them and save again.",
             )
-        _write_change(session, principal, target, values, reason)
+        write_change(session, principal, target, values, reason)
         return TargetUpdate(year, changed=True)
 
 
-def _write_change(
+def write_change(
     session: Session,
     principal: Principal,
     target: Target,
@@ -212,7 +237,8 @@ def _write_change(
     *,
     created: bool = False,
 ) -> None:
-    """The history row and the audit entry of a change, and the change itself."""
+    """The history row and the audit entry of a change, and the change itself (a new target
+    when ``created``)."""
     old = None if created else _current(target)
     target.value_min, target.value_max = values.value_min, values.value_max
     target.source_document = values.source_document
@@ -242,6 +268,8 @@ def _write_change(
         entity_id=target.id,
         indicator=target.indicator,
         year=target.year,
+        commune_code=target.commune_code,
+        institution_id=target.institution_id,
         fields=changed,
     )
 
@@ -250,18 +278,36 @@ def _year(raw: str) -> int:
     return parse_year(clean_text(raw))
 
 
+def _yearly_years(session: Session) -> list[int]:
+    """Years with a yearly target of the province."""
+    query = select(Target.year).where(
+        col(Target.commune_code).is_(None),
+        col(Target.institution_id).is_(None),
+        col(Target.indicator).not_in(sorted(MILESTONE_INDICATORS)),
+    )
+    return sorted(set(session.exec(query).all()))
+
+
 def add_year(session: Session, *, principal: Principal, year_raw: str, reason_raw: str) -> int:
-    """Open `year` with a copy of the targets of the latest earlier year (the administrator
-    then edits what the new plan changes). Indicators the year already has are kept; a year
-    that has them all is refused. Returns the year."""
+    """Open `year` with a copy of the province's yearly targets (people trained, new jobs) of
+    the latest earlier year that has them (the administrator then edits what the new plan
+    changes). Milestones (the shares, the structure) are not copied: they are set for their
+    own year ("add a target"). Indicators the year already has are kept; a year that has them
+    all is refused. Returns the year."""
     errors = ErrorCollector()
     year = errors.check(_year, year_raw)
-    reason = errors.check(_bounded_text, reason_raw, "reason", MAX_REASON)
+    reason = errors.check(bounded_text, reason_raw, "reason", MAX_REASON)
     errors.raise_if_any()
     assert year is not None and reason is not None
-    existing = set(session.exec(select(Target.indicator).where(col(Target.year) == year)).all())
-    earlier = [y for y in target_years(session) if y < year]
-    previous = session.exec(select(Target).where(col(Target.year) == max(earlier, default=0)))
+    province = (col(Target.commune_code).is_(None), col(Target.institution_id).is_(None))
+    yearly = col(Target.indicator).not_in(sorted(MILESTONE_INDICATORS))
+    existing = set(
+        session.exec(select(Target.indicator).where(col(Target.year) == year, *province)).all()
+    )
+    earlier = [y for y in _yearly_years(session) if y < year]
+    previous = session.exec(
+        select(Target).where(col(Target.year) == max(earlier, default=0), *province, yearly)
+    )
     missing = [t for t in previous if t.indicator not in existing]
     if not missing and existing:
         raise InvalidError(
@@ -279,7 +325,7 @@ def add_year(session: Session, *, principal: Principal, year_raw: str, reason_ra
                     unit=model.unit,
                     source_document=model.source_document,
                 )
-                _write_change(session, principal, target, _current(model), reason, created=True)
+                write_change(session, principal, target, _current(model), reason, created=True)
     except IntegrityError as error:  # the same year opened at the same moment elsewhere
         raise ConflictError(
             "year", "The targets of {year} already exist: edit them in the list.", year=year

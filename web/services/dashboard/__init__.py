@@ -25,8 +25,9 @@ from models.db import end_read
 from models.enums import TargetIndicator
 from models.formatting import format_date
 from models.ids import whole_or_none
-from models.monitoring.read import FigureTable, SnapshotInfo, figure_table, targets
+from models.monitoring.read import FigureTable, SnapshotInfo, figure_table
 from models.monitoring.target_status import INDICATORS, Indicator, judge
+from models.monitoring.targets import targets
 from models.years import PICKER_FIRST_YEAR, parse_year
 from web.auth import Principal
 from web.services.dashboard import charts, sections
@@ -246,13 +247,24 @@ def _card(
         indicator=spec.indicator,
         label=labeller.text(spec.label),
         number=number,
-        target=sections.target_text(target, lang),
+        target=_target_text(target, labeller, lang),
         reached=reached,
         projection=projection,
         status=status,
         status_label=labeller.text(STATUS_LABELS[status]),
         note=figure.note if figure is not None else "",
     )
+
+
+PATH_TO = "on the path to {year}"
+
+
+def _target_text(target: TargetRecord | None, labeller: Labeller, lang: str) -> str:
+    """The target, and for a year between milestones the milestone its path leads to."""
+    text = sections.target_text(target, lang)
+    if target is not None and target.path_to is not None:
+        text += f" ({labeller.text(PATH_TO, year=target.path_to)})"
+    return text
 
 
 def computed_at_text(moment: datetime, lang: str) -> str:
