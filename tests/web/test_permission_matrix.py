@@ -120,6 +120,8 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "dashboard": STAFF_VIEW,
     "dashboard_drill": STAFF_VIEW,
     "dashboard_drill_csv": STAFF_VIEW,
+    "review": STAFF_VIEW,
+    "published_template": STAFF_VIEW,
     "new_jobs": REPORTERS,
     "new_jobs_template": REPORTERS,
     "new_job_report": frozenset(),  # the world has no report: 404 for every reporter
@@ -196,6 +198,7 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "target_update": frozenset({"admin"}),
     "target_year_create": frozenset({"admin"}),
     "labour_force_import": STAFF_VIEW,
+    "published_import": STAFF_VIEW,
     "new_jobs_import": REPORTERS,
     "new_job_line_create": REPORTERS,
     "new_job_aggregate_create": REPORTERS,
