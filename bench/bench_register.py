@@ -148,12 +148,8 @@ def _known_people(session, rows: list[list[object]], centre) -> None:  # type: i
         day, month, year = (int(part) for part in str(born).split("/"))
         session.add(
             Person(
-                **_name(str(name)),
-                citizen_id=str(number),
-                birth_date=date(year, month, day),
-                sex="nam" if sex == "Nam" else "nu",
-                ethnicity_code="03",
-                commune_code="03158",
+                **_name(str(name)), citizen_id=str(number), birth_date=date(year, month, day),
+                sex="nam" if sex == "Nam" else "nu", ethnicity_code="03", commune_code="03158",
             )  # fmt: skip
         )
     session.commit()
@@ -254,9 +250,7 @@ def main() -> None:
             f"  new jobs {int(result['new_jobs']):,}"
         )
     print(f"  merge / baseline: {merged['import'] / base['import']:.2f}× the import time")
-    print(
-        f"  import + refresh (the figures count the lines): {merged['import'] + merged['refresh']:.1f} s"
-    )
+    print(f"  import + refresh (the figures count the lines): {merged['import'] + merged['refresh']:.1f} s")
 
 
 if __name__ == "__main__":
