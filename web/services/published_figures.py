@@ -114,7 +114,7 @@ def check_row(row: SheetRow, last_year: int) -> PublishedRow | list[RowProblem]:
             return None
 
     year = attempt(
-        lambda v: check_year(whole_number(v, "year"), first=FIRST_YEAR - 10, last=last_year),
+        lambda v: check_year(whole_number(v, "year"), first=FIRST_YEAR, last=last_year),
         row.values.get("year"),
     )
     indicator = attempt(_indicator, row.values.get("indicator"))

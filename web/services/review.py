@@ -16,6 +16,7 @@ from models.i18n import translate
 from models.jobs import queue
 from models.jobs.kinds import kpi_refresh_key
 from models.monitoring import review as rules
+from models.monitoring.read import snapshot_info
 from models.monitoring.refresh_jobs import enqueue_refreshes
 from models.monitoring.report_cells import (
     N_,
@@ -30,6 +31,7 @@ from models.monitoring.report_cells import (
 from models.queries.labels import Labels
 from web.auth import Principal
 from web.services.kpi_format import COUNT, RATE, format_value
+from web.services.monitoring import needs_refresh
 
 STATE_LABELS = {
     rules.NO_DATA: "No data",
@@ -129,9 +131,14 @@ def zone_view(zone: rules.ZoneRow, lang: str) -> ZoneView:
 
 
 def queue_missing_years(session: Session, years: tuple[int, ...]) -> None:
-    """Queue a refresh of each year never computed that has none queued or running (read
-    first: the usual page view writes nothing)."""
-    wanted = [year for year in years if not queue.pending(session, kpi_refresh_key(year))]
+    """Queue a refresh of each year never computed or out of date that has none queued or
+    running (read first: the usual page view writes nothing)."""
+    wanted = [
+        year
+        for year in years
+        if needs_refresh(snapshot_info(session, year))
+        and not queue.pending(session, kpi_refresh_key(year))
+    ]
     if wanted:
         with unit_of_work(session):
             enqueue_refreshes(session, wanted)
@@ -139,8 +146,7 @@ def queue_missing_years(session: Session, years: tuple[int, ...]) -> None:
 
 def review_page(session: Session, *, principal: Principal, lang: str) -> ReviewPage:
     review = rules.review(session, today().year)
-    if review.not_computed:
-        queue_missing_years(session, review.not_computed)
+    queue_missing_years(session, review.years)
     page = ReviewPage(
         years=list(review.years),
         term=rules.TERM,
