@@ -232,3 +232,21 @@ def test_the_yearly_workbook_carries_the_review_as_its_last_table(world, officia
         6_000,
     ]
     assert "2021, 2024" in trained[5]
+
+
+def test_a_csv_file_imports_too_and_the_english_page_marks_it(world, official, session) -> None:
+    csv = "Năm,Chỉ tiêu,Giá trị,Nguồn\r\n2022,new_jobs,7200,Báo cáo năm 2022\r\n".encode()
+    response = official.post(
+        "/dashboard/review/published",
+        files={"file": ("so-lieu.csv", csv, "text/csv")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    stored = session.execute(select(PublishedFigure)).scalars().all()
+    assert [(f.year, f.indicator, f.value, f.source) for f in stored] == [
+        (2022, "new_jobs", 7200.0, "Báo cáo năm 2022")
+    ]
+    official.cookies.set("lang", "en")
+    jobs = _review(official)["new_jobs"]
+    assert jobs["2022"]["published"] == "7,200"
+    assert jobs["2022"]["text"] == "7,200 (published) Source: Báo cáo năm 2022"

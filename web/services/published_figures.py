@@ -11,7 +11,10 @@ message per row. A figure already stored for the same year and indicator is repl
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
 
 from sqlalchemy import delete, text, tuple_
 from sqlmodel import Session, col
@@ -40,6 +43,7 @@ TEMPLATE_NAME = "mau-so-lieu-da-cong-bo.xlsx"
 SHEET_TITLE = "Số liệu đã công bố"
 _LOCK_KEY = 5_070_102  # PostgreSQL advisory lock: one import of published figures at a time
 _DECIMAL = re.compile(r"\d+([.,]\d+)?")
+T = TypeVar("T")
 
 COLUMNS = (
     Column("year", "Năm", required=True, aliases=("Year",), note="Năm của số liệu, ví dụ 2022.",
@@ -106,28 +110,26 @@ def check_row(row: SheetRow, last_year: int) -> PublishedRow | list[RowProblem]:
     """The row's figure, or every problem found in it."""
     problems: list[RowProblem] = []
 
-    def attempt(reader: object, *args: object) -> object:
+    def attempt(reader: Callable[[CellValue], T], key: str) -> T | None:
         try:
-            return reader(*args)  # type: ignore[operator]
+            return reader(row.values.get(key))
         except InvalidError as error:
             problems.append(RowProblem(row.number, HEADERS.get(error.field or ""), error))
             return None
 
-    year = attempt(
-        lambda v: check_year(whole_number(v, "year"), first=FIRST_YEAR, last=last_year),
-        row.values.get("year"),
-    )
-    indicator = attempt(_indicator, row.values.get("indicator"))
+    year = attempt(partial(_year, last_year=last_year), "year")
+    indicator = attempt(_indicator, "indicator")
     value = None
     if indicator is not None:
-        reader = _share if indicator in SHARE_INDICATORS else _count
-        value = attempt(reader, row.values.get("value"))
-    source = attempt(_source, row.values.get("source"))
-    if problems:
+        value = attempt(_share if indicator in SHARE_INDICATORS else _count, "value")
+    source = attempt(_source, "source")
+    if problems or year is None or indicator is None or value is None or source is None:
         return problems
-    assert isinstance(year, int) and isinstance(indicator, str)
-    assert isinstance(value, float) and isinstance(source, str)
     return PublishedRow(row.number, year, indicator, value, source)
+
+
+def _year(value: CellValue, last_year: int) -> int:
+    return check_year(whole_number(value, "year"), first=FIRST_YEAR, last=last_year)
 
 
 def _count(value: CellValue) -> float:
