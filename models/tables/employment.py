@@ -238,3 +238,18 @@ class LabourForceFigure(SQLModel, table=True):
     employed_dv: int
     source: str = Field(max_length=200)
     imported_at: datetime = Field(default_factory=utcnow)
+
+
+class PublishedFigure(SQLModel, table=True):
+    """A province-wide figure published before the platform kept the records (the province's
+    yearly reports): shown beside the platform's figures and marked as published, never mixed
+    into them. One per year and indicator; a count in people, a share in percent as printed."""
+
+    __tablename__ = "published_figure"
+    __table_args__ = (UniqueConstraint("year", "indicator"),)
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    indicator: str = Field(max_length=40)  # models.enums.TargetIndicator
+    value: float
+    source: str = Field(max_length=200)
+    imported_at: datetime = Field(default_factory=utcnow)

@@ -122,6 +122,8 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "dashboard_drill_csv": STAFF_VIEW,
     "reporting_status": STAFF_VIEW,  # who has reported to the new-jobs register
     "schedule_edit": frozenset({"admin"}),
+    "review": STAFF_VIEW,
+    "published_template": STAFF_VIEW,
     "new_jobs": REPORTERS,
     "new_jobs_template": REPORTERS,
     "new_job_report": frozenset(),  # the world has no report: 404 for every reporter
@@ -200,6 +202,7 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "target_create": frozenset({"admin"}),
     "labour_force_import": STAFF_VIEW,
     "schedule_update": frozenset({"admin"}),
+    "published_import": STAFF_VIEW,
     "new_jobs_import": REPORTERS,
     "new_job_line_create": REPORTERS,
     "new_job_aggregate_create": REPORTERS,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
@@ -46,6 +46,7 @@ from web.services.monitoring import fresh_year
 from web.services.report_text import FiledReport, filed, say, shown
 from web.services.reports_docx import document_bytes
 from web.services.reports_xlsx import workbook_bytes
+from web.services.review import review_table
 
 __all__ = ["Download", "FiledReport", "heading_from", "say", "shown"]
 
@@ -132,6 +133,8 @@ def export_workbook(
     heading: Heading | None = None,
 ) -> Download:
     report = _audited(engine, session, principal, year, "xlsx")
+    # The review over the years is the workbook's last table (its number follows the others).
+    report = replace(report, tables=(*report.tables, review_table(session, year, lang)))
     document = filed(report, heading or heading_from(None), lang)
     return Download(workbook_bytes(document, lang), f"{file_stem(year)}.xlsx", XLSX)
 
