@@ -110,7 +110,7 @@ def test_a_year_without_records_shows_no_data_in_the_report(engine: Engine, sess
     judged = progress_table(FigureTable([]), year_targets, 2023, info.as_of)
     assert _status(judged, "Trained people (all levels)") == (None, "Target missed")
     # A share with neither a target nor figures: no figures yet.
-    assert _status(table, "Trained share of the labour force") == (None, "No figures yet")
+    assert _status(table, "Trained share of the employed") == (None, "No figures yet")
 
 
 def test_the_report_of_a_year_with_records_judges_its_counts(engine: Engine, session: Session):

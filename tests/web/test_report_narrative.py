@@ -73,7 +73,9 @@ def test_a_year_without_figures_says_so_instead_of_zeros():
 
     assert said[0] == "Năm 2026, chưa có số liệu về số người được đào tạo nghề."
     assert "Chưa có số liệu về tạo việc làm mới." in said
-    assert "Tỷ lệ lao động qua đào tạo: chưa có số liệu." in said
+    assert (
+        "Tỷ lệ lao động qua đào tạo (trên tổng số lao động có việc làm): chưa có số liệu." in said
+    )
     assert not any("Đạt" in sentence or "Chậm" in sentence for sentence in said)
 
 
