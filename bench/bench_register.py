@@ -253,10 +253,13 @@ def province(url: str, count: int = 40) -> dict[str, float]:
 
     from models.clock import today
     from models.db import make_engine
+    from models.encryption import install_keys, load_keys
     from models.monitoring.read import figure_table
     from models.monitoring.store import refresh_year
+    from models.settings import Settings
     from web.services.register import import_lines, withdraw_report
 
+    install_keys(load_keys(Settings(database_url=url)).keyring)  # the demo's own keys
     engine = make_engine(url)
     day = today()
     year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
