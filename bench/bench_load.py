@@ -312,6 +312,7 @@ def server(checkout: Path, url: str, port: int, workers: int, log: Path) -> Iter
             start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
+    SERVER_PIDS[:] = [process.pid]
     try:
         wait_until_up(base, process)
         yield base
@@ -322,6 +323,24 @@ def server(checkout: Path, url: str, port: int, workers: int, log: Path) -> Iter
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+SERVER_PIDS: list[int] = []
+
+
+def server_cpu_seconds() -> float:
+    """CPU time (user and system, every thread) used so far by the server process and its
+    children (the processes of `--workers N`)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in SERVER_PIDS:
+        pids = [pid] + [
+            int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ]
+        for each in pids:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
 
 
 def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
@@ -404,7 +423,7 @@ async def sign_in(base: str, username: str, password: str, role: str, vacancy_id
     return User(client, role, vacancy_id)
 
 
-async def employer_step(user: User, tally: Tally) -> None:
+async def employer_step(user: User, tally: Tally, *, hiring_allowed: bool = True) -> None:
     choice = random.random()
     if choice < 0.45:
         page = await timed_request(
@@ -416,7 +435,7 @@ async def employer_step(user: User, tally: Tally) -> None:
             else []
         )
         token = CSRF.search(page.text) if page is not None else None
-        if hires and token:
+        if hires and token and hiring_allowed:
             await asyncio.sleep(random.uniform(0.2, 0.6))  # reading the candidate first
             await timed_request(
                 user.client,
@@ -440,7 +459,7 @@ def _candidates(user: User) -> str:
     return f"/vacancies/{user.vacancy_id}/candidates"
 
 
-async def college_step(user: User, tally: Tally) -> None:
+async def college_step(user: User, tally: Tally, *, hiring_allowed: bool = True) -> None:
     choice = random.random()
     if choice < 0.35:
         word = random.choice(NAME_WORDS)
@@ -455,7 +474,7 @@ async def college_step(user: User, tally: Tally) -> None:
         await timed_request(user.client, tally, "account", "GET", "/account")
 
 
-async def official_step(user: User, tally: Tally) -> None:
+async def official_step(user: User, tally: Tally, *, hiring_allowed: bool = True) -> None:
     choice = random.random()
     if choice < 0.35:
         word = random.choice(SEARCH_WORDS)
@@ -476,11 +495,37 @@ async def official_step(user: User, tally: Tally) -> None:
         )
 
 
-STEPS: dict[str, Callable[[User, Tally], Awaitable[None]]] = {
+STEPS: dict[str, Callable[..., Awaitable[None]]] = {
     "employer": employer_step,
     "college": college_step,
     "official": official_step,
 }
+
+
+async def one_at_a_time(
+    base: str, hiring: list[tuple[int, str]], rounds: int
+) -> dict[str, tuple[list[Sample], float]]:
+    """Each role's pages one request at a time (no hires, so that the rows do not change):
+    the time of each page alone and the server's CPU time per page, the figure that bounds
+    how many pages a second one process can give."""
+    users = [await sign_in(base, *accounts_for(index, hiring)) for index in (0, 2, 3)]
+    random.seed(7)
+    tally = Tally()
+    cpu_before = server_cpu_seconds()
+    try:
+        for _ in range(rounds):
+            for user in users:
+                await STEPS[user.role](user, tally, hiring_allowed=False)
+    finally:
+        tally.elapsed = time.perf_counter() - tally.started
+        await asyncio.gather(*(user.client.aclose() for user in users))
+    cpu = server_cpu_seconds() - cpu_before
+    print(
+        f"one at a time: {len(tally.samples)} pages in {tally.elapsed:.1f} s; server CPU "
+        f"{1000 * cpu / max(1, len(tally.samples)):.1f} ms per page "
+        f"(at most {len(tally.samples) / cpu if cpu else float('nan'):.0f} pages/s per core)"
+    )
+    return by_label(tally)
 
 
 def accounts_for(index: int, hiring: list[tuple[int, str]]) -> tuple[str, str, str, int]:
@@ -557,6 +602,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=16, help="for /board and /healthz")
     parser.add_argument("--board-seconds", type=float, default=20, help="each, over 2 rounds")
     parser.add_argument("--skip-users", action="store_true", help="only the board phase")
+    parser.add_argument("--skip-board", action="store_true", help="no board phase")
+    parser.add_argument(
+        "--single-rounds", type=int, default=60, help="rounds of the one-at-a-time phase"
+    )
     args = parser.parse_args()
     if not 1 <= args.users <= 1000 or not 1 <= args.connections <= 64:
         parser.error("at most 1000 users and 64 connections")
@@ -578,16 +627,20 @@ def main() -> int:
     log.parent.mkdir(parents=True, exist_ok=True)
     failures = []
     with server(args.checkout, url, args.port, args.workers, log) as base:
-        board = asyncio.run(
-            board_against_health(base, args.connections, args.board_seconds, rounds=2)
-        )
-        print_table(f"(b) anonymous, {args.connections} connections", board)
-        rates = {path: len(s) / t for path, (s, t) in board.items()}
-        ratio = rates["/board"] / rates["/healthz"]
-        p95 = percentile([s.seconds * 1000 for s in board["/board"][0]], 0.95)
-        print(f"board/healthz = {ratio:.2f} (goal >= 0.5); board p95 {p95:.0f} ms (goal < 250)")
-        if ratio < 0.5 or p95 >= 250:
-            failures.append("board throughput or p95")
+        if args.single_rounds:
+            single = asyncio.run(one_at_a_time(base, hiring, args.single_rounds))
+            print_table("(c) one page at a time, each role in turn", single)
+        if not args.skip_board:
+            board = asyncio.run(
+                board_against_health(base, args.connections, args.board_seconds, rounds=2)
+            )
+            print_table(f"(b) anonymous, {args.connections} connections", board)
+            rates = {path: len(s) / t for path, (s, t) in board.items()}
+            ratio = rates["/board"] / rates["/healthz"]
+            p95 = percentile([s.seconds * 1000 for s in board["/board"][0]], 0.95)
+            print(f"board/healthz = {ratio:.2f} (goal >= 0.5); board p95 {p95:.0f} ms (goal < 250)")
+            if ratio < 0.5 or p95 >= 250:
+                failures.append("board throughput or p95")
         if not args.skip_users:
             tally = asyncio.run(signed_in_users(base, hiring, args.users, args.seconds, args.think))
             print_table(f"(a) {args.users} signed-in users, think {args.think} s", by_label(tally))

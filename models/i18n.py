@@ -9,7 +9,6 @@ the reader's language when the message is built: a `datetime.date` as dd/mm/yyyy
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
@@ -72,8 +71,10 @@ def _render(value: Any, lang: str) -> str:
 
 
 def _fill(template: str, lang: str, params: Mapping[str, Any]) -> str:
+    if "{" not in template and "}" not in template:
+        return template  # most labels: nothing to fill, nothing to unescape
     values = _KeepMissing({name: _render(value, lang) for name, value in params.items()})
-    return string.Formatter().vformat(template, (), values)
+    return template.format_map(values)
 
 
 def translate(msgid: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:

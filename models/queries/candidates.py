@@ -14,8 +14,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from models.enums import ACTIVE_REFERRAL_STATUSES, EnrolmentStatus, ReferralStatus
+from models.queries.reference import all_commune_names
 from models.tables import (
-    AdminUnit,
     Course,
     EmploymentSpell,
     Enrolment,
@@ -154,15 +154,8 @@ def latest_referrals(
 
 def commune_names(session: Session, codes: Iterable[str | None]) -> dict[str, str]:
     """Names of communes by code, the unit in force winning over former ones."""
-    wanted = {code for code in codes if code}
-    if not wanted:
-        return {}
-    query = (
-        select(col(AdminUnit.code), col(AdminUnit.name))
-        .where(col(AdminUnit.code).in_(wanted), col(AdminUnit.level) != "tinh")
-        .order_by(col(AdminUnit.valid_to).is_(None), col(AdminUnit.valid_from))
-    )
-    return dict(session.execute(query).all())
+    names = all_commune_names(session)
+    return {code: names[code] for code in codes if code and code in names}
 
 
 @dataclass(frozen=True)

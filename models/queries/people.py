@@ -22,7 +22,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from matching.text import search_key
 from models.encryption import PERSON_CITIZEN_ID, keys
-from models.tables import AdminUnit, Course, Enrolment, Ethnicity, Institution, Person
+from models.queries.reference import all_commune_names
+from models.tables import Course, Enrolment, Ethnicity, Institution, Person
 from models.validation.rules import max_length
 
 _ID_SEPARATORS = re.compile(r"[\s.\-]+")
@@ -154,18 +155,29 @@ def list_trainees(
     counts the matches and sorts them by the stored sort key; whole rows are loaded for one
     page."""
     conditions = _conditions(text, institution_id, trainees_only=True)
-    total = session.execute(sa_select(func.count()).select_from(Person).where(*conditions)).scalar()
-    pages = max(1, -(-int(total or 0) // per_page))
-    page = min(max(1, page), pages)
-    shown = session.execute(
-        sa_select(col(Person.id))
-        .where(*conditions)
-        .order_by(col(Person.sort_key), col(Person.id))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).scalars()
-    ids = [person_id for person_id in shown if person_id]
-    return TraineePage(_trainee_rows(session, ids, institution_id), int(total or 0), page, pages)
+
+    def page_of(number: int) -> tuple[list[int], int]:
+        # One query gives the page's ids and, beside each, the count of every match.
+        rows = session.execute(
+            sa_select(col(Person.id), func.count().over())
+            .where(*conditions)
+            .order_by(col(Person.sort_key), col(Person.id))
+            .offset((number - 1) * per_page)
+            .limit(per_page)
+        ).all()
+        return [int(person_id) for person_id, _ in rows], int(rows[0][1]) if rows else 0
+
+    page = max(1, page)
+    ids, total = page_of(page)
+    if not ids and page > 1:  # past the last page (or none): count, then show the last one
+        total = int(
+            session.execute(sa_select(func.count()).select_from(Person).where(*conditions)).scalar()
+            or 0
+        )
+        page = max(1, -(-total // per_page))
+        ids, total = page_of(page) if total else ([], 0)
+    pages = max(1, -(-total // per_page))
+    return TraineePage(_trainee_rows(session, ids, institution_id), total, page, pages)
 
 
 def _trainee_rows(
@@ -192,15 +204,8 @@ def _trainee_rows(
 
 def commune_names(session: Session, codes: set[str]) -> dict[str, str]:
     """Current names of communes by code (a code reused after 2025 names the current unit)."""
-    if not codes:
-        return {}
-    rows = session.exec(
-        select(AdminUnit)
-        .where(col(AdminUnit.code).in_(codes))
-        .where(col(AdminUnit.level) != "tinh")
-        .order_by(col(AdminUnit.valid_from))
-    )
-    return {unit.code: unit.name for unit in rows}  # the latest unit wins
+    names = all_commune_names(session)
+    return {code: names[code] for code in codes if code in names}
 
 
 def is_enrolled_at(session: Session, person_id: int, institution_id: int) -> bool:

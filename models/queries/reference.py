@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from matching.text import search_key
 from models.errors import InvalidError
+from models.reference_cache import kept
 from models.tables import AdminUnit, Country, TrainingLevel, TrainingOccupation
 from models.wages import HOME_PROVINCE_CODE
 
@@ -41,12 +42,15 @@ def _unit_sort_key(name: str) -> str:
 
 
 def occupation_options(session: Session, *, on: date) -> list[Option]:
-    rows = session.exec(
-        select(TrainingOccupation)
-        .where(_in_force(TrainingOccupation.valid_from, TrainingOccupation.valid_to, on))
-        .order_by(col(TrainingOccupation.name_key))
-    ).all()
-    return [Option(str(row.id), row.name) for row in rows]
+    def read() -> tuple[Option, ...]:
+        rows = session.execute(
+            select(col(TrainingOccupation.id), col(TrainingOccupation.name))
+            .where(_in_force(TrainingOccupation.valid_from, TrainingOccupation.valid_to, on))
+            .order_by(col(TrainingOccupation.name_key))
+        ).all()
+        return tuple(Option(str(row_id), name) for row_id, name in rows)
+
+    return list(kept(session, ("occupations", on), read))
 
 
 def occupation_label_pairs(
@@ -63,43 +67,76 @@ def occupation_label_pairs(
 
 
 def level_options(session: Session, *, on: date) -> list[Option]:
-    rows = session.exec(
-        select(TrainingLevel)
-        .where(_in_force(TrainingLevel.valid_from, TrainingLevel.valid_to, on))
-        .order_by(col(TrainingLevel.rank))
-    ).all()
-    return [Option(row.code, row.name) for row in rows]
+    def read() -> tuple[Option, ...]:
+        rows = session.execute(
+            select(col(TrainingLevel.code), col(TrainingLevel.name))
+            .where(_in_force(TrainingLevel.valid_from, TrainingLevel.valid_to, on))
+            .order_by(col(TrainingLevel.rank))
+        ).all()
+        return tuple(Option(code, name) for code, name in rows)
+
+    return list(kept(session, ("levels", on), read))
 
 
 def _units(
     session: Session, *, on: date, levels: tuple[str, ...], province: str | None
-) -> list[AdminUnit]:
-    query = select(AdminUnit).where(
-        col(AdminUnit.level).in_(levels),
-        _in_force(AdminUnit.valid_from, AdminUnit.valid_to, on),
-    )
-    if province is not None:
-        query = query.where(AdminUnit.province_code == province)
-    return sorted(session.exec(query).all(), key=lambda unit: _unit_sort_key(unit.name))
+) -> tuple[Option, ...]:
+    """(code, name) of the units in force on `on`, alphabetical by name (kept a moment:
+    models/reference_cache.py)."""
+
+    def read() -> tuple[Option, ...]:
+        query = select(col(AdminUnit.code), col(AdminUnit.name)).where(
+            col(AdminUnit.level).in_(levels),
+            _in_force(AdminUnit.valid_from, AdminUnit.valid_to, on),
+        )
+        if province is not None:
+            query = query.where(AdminUnit.province_code == province)
+        rows = sorted(session.execute(query).all(), key=lambda row: _unit_sort_key(row[1]))
+        return tuple(Option(code, name) for code, name in rows)
+
+    return kept(session, ("units", on, levels, province), read)
 
 
 def commune_options(
     session: Session, *, on: date, province_code: str = HOME_PROVINCE_CODE
 ) -> list[Option]:
     """Communes and wards of a province (Điện Biên by default), alphabetical by name."""
-    units = _units(session, on=on, levels=COMMUNE_LEVELS, province=province_code)
-    return [Option(unit.code, unit.name) for unit in units]
+    return list(_units(session, on=on, levels=COMMUNE_LEVELS, province=province_code))
 
 
 def province_options(session: Session, *, on: date) -> list[Option]:
     """The other provinces, for work outside Điện Biên."""
     units = _units(session, on=on, levels=("tinh",), province=None)
-    return [Option(unit.code, unit.name) for unit in units if unit.code != HOME_PROVINCE_CODE]
+    return [unit for unit in units if unit.value != HOME_PROVINCE_CODE]
 
 
 def country_options(session: Session) -> list[Option]:
-    rows = session.exec(select(Country)).all()
-    return [Option(row.code, row.name) for row in sorted(rows, key=lambda c: search_key(c.name))]
+    return [Option(code, name) for code, name in _countries(session).items()]
+
+
+def _countries(session: Session) -> dict[str, str]:
+    """code -> name of every country, alphabetical by name (kept a moment)."""
+
+    def read() -> dict[str, str]:
+        rows = session.execute(select(col(Country.code), col(Country.name))).all()
+        return {code: name for code, name in sorted(rows, key=lambda row: search_key(row[1]))}
+
+    return kept(session, ("countries",), read)
+
+
+def all_commune_names(session: Session) -> dict[str, str]:
+    """code -> name of every commune-level unit, current or former, the unit in force
+    winning over a former one with the same code (kept a moment)."""
+
+    def read() -> dict[str, str]:
+        query = (
+            select(col(AdminUnit.code), col(AdminUnit.name))
+            .where(col(AdminUnit.level) != "tinh")
+            .order_by(col(AdminUnit.valid_to).is_(None), col(AdminUnit.valid_from))
+        )
+        return dict(session.execute(query).all())
+
+    return kept(session, ("commune names",), read)
 
 
 @dataclass(frozen=True)
@@ -127,14 +164,16 @@ class PlaceNames:
 
 
 def place_names(session: Session, *, on: date) -> PlaceNames:
-    communes = _units(session, on=on, levels=COMMUNE_LEVELS, province=HOME_PROVINCE_CODE)
-    provinces = _units(session, on=on, levels=("tinh",), province=None)
-    countries = session.exec(select(Country)).all()
-    return PlaceNames(
-        communes={unit.code: unit.name for unit in communes},
-        provinces={unit.code: unit.name for unit in provinces},
-        countries={row.code: row.name for row in countries},
-    )
+    def read() -> PlaceNames:
+        communes = _units(session, on=on, levels=COMMUNE_LEVELS, province=HOME_PROVINCE_CODE)
+        provinces = _units(session, on=on, levels=("tinh",), province=None)
+        return PlaceNames(
+            communes={unit.value: unit.label for unit in communes},
+            provinces={unit.value: unit.label for unit in provinces},
+            countries=dict(_countries(session)),
+        )
+
+    return kept(session, ("place names", on), read)
 
 
 @dataclass(frozen=True)
