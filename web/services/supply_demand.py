@@ -137,8 +137,11 @@ def _rows(session: Session, choice: Choice) -> list[Balance]:
 
 
 def _chart(rows: list[Balance]) -> dict[str, Any]:
-    """Bars of demand and supply for the largest shortages, scaled to the longest bar."""
-    shown = rows[:CHART_ROWS]
+    """Bars of demand and supply for the largest shortages, scaled to the longest bar: only
+    occupations that lack workers (demand above supply), the largest gap first. Vacancies that
+    name no occupation say nothing about what to train, and a surplus is no shortage."""
+    shortages = [row for row in rows if row.occupation_id is not None and row.gap > 0]
+    shown = sorted(shortages, key=lambda row: -row.gap)[:CHART_ROWS]
     longest = max([max(row.demand, row.supply) for row in shown] or [0]) or 1
     return {"rows": shown, "scale": 360 / longest}
 

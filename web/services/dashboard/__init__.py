@@ -124,6 +124,9 @@ class DashboardPage:
     labour: sections.LabourView
     cut: sections.CutTable
     cut_options: list[tuple[str, list[tuple[str, str]]]]
+    # False for a year whose figures were computed from no record at all: the page says
+    # "no data" instead of drawing empty charts and tables of zeros.
+    has_data: bool = True
 
 
 def dashboard_page(
@@ -182,6 +185,7 @@ def dashboard_page(
         labour=sections.labour_force(main, year_targets, labeller, lang),
         cut=sections.cut_table(cut, choice.cut_kpi, choice.cut_by, choice.window, labeller, lang),
         cut_options=sections.cut_options(labeller),
+        has_data=_has_data(info),
     )
     end_read(session)  # nothing stays open while the page renders and the refresh runs
     return page
