@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
+import zlib
 from collections.abc import Iterator
 from datetime import date, datetime, time
 
@@ -31,6 +32,10 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 # CI runs the whole suite again with the platform's clock moved to far-apart dates, to show that
 # no test depends on the day it runs (tests that need a date set it with @pytest.mark.today).
 FAKE_TODAY = os.environ.get("TEST_FAKE_TODAY", "")
+# "i/n": run only the i-th of n fixed shares of the tests (by a hash of each test's id), so the
+# moved-clock runs in .ci/run can each take a different share: every test still runs on the real
+# date (on both databases) and under one moved date.
+TEST_SHARE = os.environ.get("TEST_SHARE", "")
 POSTGRES_REQUIRED = os.environ.get("CI") == "true" or os.environ.get("REQUIRE_POSTGRES") == "1"
 # The personal data keys of every test: fixed, so a failure reproduces; never a real key.
 TEST_KEYS = Keyring(
@@ -54,18 +59,26 @@ def pytest_configure(config: pytest.Config) -> None:
         time_machine.travel(_morning_of(FAKE_TODAY), tick=True).start()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test that runs on PostgreSQL carries the `postgres` marker, so a SQLite-only run
-    is `-m "not postgres"` (the runs under a moved clock in .ci/run)."""
+    is `-m "not postgres"` (the runs under a moved clock in .ci/run). With TEST_SHARE=i/n only
+    the i-th share of the tests is kept."""
     for item in items:
         callspec = getattr(item, "callspec", None)
         uses_postgres = "postgres_engine" in getattr(item, "fixturenames", ())
         if uses_postgres or (callspec is not None and "postgres" in callspec.params.values()):
             item.add_marker(pytest.mark.postgres)
+    if TEST_SHARE:
+        share, shares = (int(part) for part in TEST_SHARE.split("/"))
+        kept = [item for item in items if zlib.crc32(item.nodeid.encode()) % shares == share]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
-    return f"clock moved to {FAKE_TODAY} (TEST_FAKE_TODAY)" if FAKE_TODAY else None
+    moved = f"clock moved to {FAKE_TODAY} (TEST_FAKE_TODAY)" if FAKE_TODAY else ""
+    share = f"share {TEST_SHARE} of the tests (TEST_SHARE)" if TEST_SHARE else ""
+    return "; ".join(part for part in (moved, share) if part) or None
 
 
 @pytest.fixture(autouse=True)
