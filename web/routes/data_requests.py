@@ -60,6 +60,7 @@ def _list(
     *,
     notice: str | None = None,
     conflict: str | None = None,
+    status: int = 200,
 ) -> Response:
     context = {
         "rows": service.open_requests(session, principal=principal),
@@ -69,7 +70,6 @@ def _list(
         **_labels(lang),
         **page_tools(lang),
     }
-    status = 409 if conflict else 200
     return render(request, "data_requests.html", context, lang=lang, status_code=status)
 
 
@@ -155,7 +155,8 @@ def data_request_close(
             note=field(fields, "outcome_note"),
         )
     except (InvalidError, ConflictError) as error:
-        return _list(request, session, principal, lang, conflict=message_for(error, lang))
+        message = message_for(error, lang)
+        return _list(request, session, principal, lang, conflict=message, status=error.status_code)
     return redirect_to_query(request, "data_requests", {"done": "closed"})
 
 

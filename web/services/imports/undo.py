@@ -77,9 +77,15 @@ def _person_dependents(session: Session, people: list[int], enrolments: list[int
             ),
         ),
         (REFERRALS_MSG, select(col(Referral.id)).where(col(Referral.person_id).in_(people))),
-        (HIRES_MSG, select(col(EmploymentSpell.id)).where(col(EmploymentSpell.person_id).in_(people))),
+        (
+            HIRES_MSG,
+            select(col(EmploymentSpell.id)).where(col(EmploymentSpell.person_id).in_(people)),
+        ),
         (REGISTER_MSG, select(col(NewJobLine.id)).where(col(NewJobLine.person_id).in_(people))),
-        (CORRECTIONS_MSG, select(col(PersonChange.id)).where(col(PersonChange.person_id).in_(people))),
+        (
+            CORRECTIONS_MSG,
+            select(col(PersonChange.id)).where(col(PersonChange.person_id).in_(people)),
+        ),
         (REQUESTS_MSG, select(col(DataRequest.id)).where(col(DataRequest.person_id).in_(people))),
     ]
     return [msgid for msgid, query in checks if _any(session, query)]
@@ -96,7 +102,9 @@ def _enrolment_dependents(
         follow_ups = follow_ups.where(col(FollowUp.created_at) >= since)
     if _any(session, follow_ups):
         found.append(FOLLOW_UPS_MSG)
-    spells = select(col(EmploymentSpell.id)).where(col(EmploymentSpell.enrolment_id).in_(enrolments))
+    spells = select(col(EmploymentSpell.id)).where(
+        col(EmploymentSpell.enrolment_id).in_(enrolments)
+    )
     if _any(session, spells):
         found.append(HIRES_MSG)
     return found
