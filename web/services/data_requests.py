@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
-from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
