@@ -236,3 +236,23 @@ class ReportSource(StrEnum):
 class ReportFrequency(StrEnum):
     MONTHLY = "monthly"
     HALF_YEARLY = "half_yearly"
+
+
+class DataRequestKind(StrEnum):
+    """What a person asks about their own data (Decree 356/2025)."""
+
+    ACCESS = "access"
+    CORRECTION = "correction"
+    DELETION = "deletion"
+
+
+class DataRequestChannel(StrEnum):
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    WRITTEN = "written"
+
+
+class DataRequestOutcome(StrEnum):
+    DONE = "done"  # given, corrected or deleted
+    REFUSED = "refused"  # refused with a reason the law allows
+    WITHDRAWN = "withdrawn"  # the person withdrew the request

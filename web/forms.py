@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from enum import Enum
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
@@ -65,3 +66,10 @@ def known_value(value: str, choices: type[Enum]) -> str | None:
 def redirect_to(request: Request, route: str, **params: Any) -> RedirectResponse:
     """Post/redirect/get: see the named page."""
     return RedirectResponse(path_for(request, route, **params), status_code=303)
+
+
+def redirect_to_query(
+    request: Request, route: str, query: dict[str, str], **params: Any
+) -> RedirectResponse:
+    """Post/redirect/get to the named page with a query string (`done=` for its notice)."""
+    return RedirectResponse(f"{path_for(request, route, **params)}?{urlencode(query)}", 303)

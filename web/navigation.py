@@ -34,7 +34,10 @@ MENU = (
     NavEntry("targets", "Targets", Permission.VIEW_DASHBOARD),
     NavEntry("reporting_status", "Who has reported", Permission.VIEW_REPORTING_STATUS),
     NavEntry("labour_force", "Labour-force figures", Permission.IMPORT_LABOUR_FORCE),
+    NavEntry("data_requests", "Data requests", Permission.HANDLE_DATA_REQUESTS),
     NavEntry("users", "Users", Permission.MANAGE_USERS),
+    NavEntry("institutions", "Training institutions", Permission.MANAGE_ORGANISATIONS),
+    NavEntry("employers", "Employers", Permission.MANAGE_ORGANISATIONS),
     NavEntry("jobs", "Background jobs", Permission.VIEW_JOBS),
 )
 

@@ -49,6 +49,9 @@ class Permission(StrEnum):
     REPORT_NEW_JOBS = "report_new_jobs"  # the new-jobs register, within the user's scope
     VIEW_REPORTING_STATUS = "view_reporting_status"  # who has reported, who is late
     EDIT_SCHEDULES = "edit_schedules"  # when each source must report (administrators)
+    EDIT_PEOPLE = "edit_people"  # correct a person's record (their institution, officials)
+    MANAGE_ORGANISATIONS = "manage_organisations"  # training institutions and employers
+    HANDLE_DATA_REQUESTS = "handle_data_requests"  # people's requests about their own data
 
 
 P = Permission
@@ -70,6 +73,8 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.VIEW_SUPPLY_DEMAND,
             P.REPORT_NEW_JOBS,
             P.VIEW_REPORTING_STATUS,
+            P.EDIT_PEOPLE,
+            P.HANDLE_DATA_REQUESTS,
         }
     ),
     Role.INSTITUTION: frozenset(
@@ -83,6 +88,7 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.VIEW_ORDERS,
             P.RECORD_FOLLOW_UPS,
             P.VIEW_SUPPLY_DEMAND,  # institutions decide what to train
+            P.EDIT_PEOPLE,  # their own trainees only (require_person)
         }
     ),
     Role.EMPLOYER: frozenset(

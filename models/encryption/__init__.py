@@ -26,11 +26,13 @@ PERSON_CITIZEN_ID = "person.citizen_id"
 PERSON_PHONE = "person.phone"
 EMPLOYER_PHONE = "employer.phone"
 INSTITUTION_PHONE = "institution.phone"
+PERSON_CHANGE_VALUE = "person_change.value"  # old and new phones in a person's history
 
 __all__ = [
     "EMPLOYER_PHONE",
     "HASH_LENGTH",
     "INSTITUTION_PHONE",
+    "PERSON_CHANGE_VALUE",
     "PERSON_CITIZEN_ID",
     "PERSON_PHONE",
     "KeyConfigError",

@@ -15,6 +15,7 @@ SQLModel.metadata.naming_convention = {
 # ruff: noqa: E402
 
 from models.tables.accounts import AuditEntry, AuthSession, LoginAttempt, UserAccount
+from models.tables.corrections import DataRequest, LegalDeadline, PersonChange
 from models.tables.employment import (
     Employer,
     EmploymentSpell,
@@ -58,6 +59,7 @@ __all__ = [
     "CommuneZone",
     "Country",
     "Course",
+    "DataRequest",
     "EconomicSector",
     "Employer",
     "EmploymentSpell",
@@ -72,12 +74,14 @@ __all__ = [
     "KpiFigureValue",
     "KpiSnapshot",
     "LabourForceFigure",
+    "LegalDeadline",
     "LoginAttempt",
     "MinimumWage",
     "NewJobAggregate",
     "NewJobLine",
     "NewJobReport",
     "Person",
+    "PersonChange",
     "PublishedFigure",
     "Referral",
     "ReportingSchedule",

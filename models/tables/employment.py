@@ -202,6 +202,7 @@ class FollowUp(SQLModel, table=True):
     employment_spell_id: int | None = Field(default=None, foreign_key="employment_spell.id")
     recorded_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow)
+    import_id: int | None = Field(default=None, index=True)  # the Excel import that made it
 
 
 class VacancySuggestion(SQLModel, table=True):

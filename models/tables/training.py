@@ -165,6 +165,9 @@ class Person(PersonBase, table=True):
     consent_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # The Excel import that registered this person (undone within a day), no foreign key:
+    # the import's summary is purged after a while, its rows stay.
+    import_id: int | None = Field(default=None, index=True)
 
 
 @event.listens_for(Person, "before_update")
@@ -219,3 +222,4 @@ class Enrolment(SQLModel, table=True):
     support_policy: str | None = Field(default=None, max_length=30)  # once-only policy paid
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)
+    import_id: int | None = Field(default=None, index=True)  # the Excel import that made it

@@ -127,6 +127,16 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "new_jobs": REPORTERS,
     "new_jobs_template": REPORTERS,
     "new_job_report": frozenset(),  # the world has no report: 404 for every reporter
+    "trainee_edit": STAFF_VIEW | {"institution_own"},
+    "institutions": frozenset({"admin"}),
+    "institution_new": frozenset({"admin"}),
+    "institution_edit": frozenset({"admin"}),
+    "employers": frozenset({"admin"}),
+    "employer_new": frozenset({"admin"}),
+    "employer_edit": frozenset({"admin"}),
+    "data_requests": STAFF_VIEW,
+    "data_request_new": STAFF_VIEW,
+    "person_data_export": STAFF_VIEW,
 }
 
 # Routes whose record does not exist in the world: the roles that may reach it get 404.
@@ -209,6 +219,16 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "new_jobs_nothing": REPORTERS,
     "new_job_report_withdraw": REPORTERS,
     "report_issue": STAFF_VIEW,
+    "trainee_update": STAFF_VIEW | {"institution_own"},
+    "enrolment_remove": frozenset({"admin", "institution_own"}),
+    "course_delete": frozenset({"admin", "institution_own"}),
+    "import_undo": frozenset({"admin"}) | INSTITUTIONS,
+    "institution_create": frozenset({"admin"}),
+    "institution_update": frozenset({"admin"}),
+    "employer_create": frozenset({"admin"}),
+    "employer_update": frozenset({"admin"}),
+    "data_request_create": STAFF_VIEW,
+    "data_request_close": STAFF_VIEW,
 }
 
 
@@ -228,13 +248,13 @@ def _world(session: Session) -> World:
     other_employer = factories.employer(session)
     course = factories.course(session, institution_id=own_institution.id, status="finished")
     person = factories.person(session, citizen_id="011201004567", consent_to_employers=True)
-    factories.enrolment(
+    enrolment_id = factories.enrolment(
         session,
         person_id=person.id,
         course_id=course.id,
         status="tot_nghiep",
         graduated_on=date(2026, 7, 1),
-    )
+    ).id
     vacancy = factories.vacancy(session, employer_id=own_employer.id)
     order = factories.training_order(
         session,
@@ -279,6 +299,10 @@ def _world(session: Session) -> World:
         "figure_id": _figure_id(session),
         "source": "commune_report",
         "report_id": 987654,
+        "enrolment_id": enrolment_id,
+        "institution_id": own_institution.id,
+        "employer_id": own_employer.id,
+        "request_id": 987654,
     }
     return World(
         params, usernames, other_institution_id=other_institution.id or 0, order_id=order.id or 0

@@ -12,18 +12,19 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from models.clock import today
-from models.errors import InvalidError
-from models.i18n import translate
+from models.errors import ConflictError, InvalidError
+from models.i18n import message_for, translate
 from models.ids import parse_id
 from models.queries.courses import CourseChoices, CourseFilters, OrderChoice
 from models.tables import Course, TrainingOccupation
 from models.years import year_or_none
 from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
-from web.forms import FormDep, field, form_errors, redirect_to
+from web.forms import FormDep, field, form_errors, redirect_to, redirect_to_query
 from web.labels import LABELS, page_tools
 from web.paging import pager, whole_or_none
 from web.permissions import Permission, acts_for_institution, allow, allowed
+from web.services import course_removal as removal_service
 from web.services import course_results as results_service
 from web.services import courses as course_service
 from web.services.course_form import CourseForm
@@ -46,6 +47,7 @@ def courses(
     year: str = "",
     status: str = "",
     page: str = "1",
+    done: str = "",
 ) -> Response:
     filters = CourseFilters(
         occupation_id=whole_or_none(occupation),
@@ -63,6 +65,7 @@ def courses(
         "can_create": allowed(principal, Permission.MANAGE_COURSES),
         "show_institution": principal.user.institution_id is None,
         "pager": pager(request, result.page, result.pages),
+        "notice": translate("The course has been deleted.", lang) if done == "deleted" else None,
         **page_tools(lang),
     }
     return render(request, "courses.html", context, lang=lang)
@@ -168,13 +171,75 @@ def course_detail(
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_COURSES))],
     lang: LanguageDep,
     course_id: RecordId,
+    done: str = "",
+) -> Response:
+    notice = translate(NOTICES[done], lang) if done in NOTICES else None
+    return _render_detail(request, session, principal, lang, course_id, notice=notice)
+
+
+NOTICES = {
+    "removed": "The enrolment has been removed.",
+}
+
+
+def _render_detail(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    lang: str,
+    course_id: int,
+    *,
+    notice: str | None = None,
+    conflict: str | None = None,
 ) -> Response:
     data = course_service.open_course(session, principal=principal, course_id=course_id)
     can_enrol = acts_for_institution(
         principal, Permission.MANAGE_TRAINEES, data.view.course.institution_id
     )
-    context = {"data": data, "can_enrol": can_enrol, **page_tools(lang)}
-    return render(request, "courses_detail.html", context, lang=lang)
+    context = {
+        "data": data,
+        "can_enrol": can_enrol,
+        "notice": notice,
+        "conflict": conflict,
+        **page_tools(lang),
+    }
+    status = 409 if conflict else 200
+    return render(request, "courses_detail.html", context, lang=lang, status_code=status)
+
+
+@router.post("/courses/{course_id}/enrolments/{enrolment_id}/remove", name="enrolment_remove")
+def enrolment_remove(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_TRAINEES))],
+    lang: LanguageDep,
+    course_id: RecordId,
+    enrolment_id: RecordId,
+) -> Response:
+    dependents = removal_service.remove_enrolment(
+        session, principal=principal, course_id=course_id, enrolment_id=enrolment_id
+    )
+    if dependents:
+        what = ", ".join(translate(each, lang) for each in dependents)
+        conflict = translate(removal_service.ENROLMENT_IN_USE, lang, what=what)
+        return _render_detail(request, session, principal, lang, course_id, conflict=conflict)
+    return redirect_to_query(request, "course_detail", {"done": "removed"}, course_id=course_id)
+
+
+@router.post("/courses/{course_id}/delete", name="course_delete")
+def course_delete(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_COURSES))],
+    lang: LanguageDep,
+    course_id: RecordId,
+) -> Response:
+    try:
+        removal_service.delete_course(session, principal=principal, course_id=course_id)
+    except ConflictError as error:
+        conflict = message_for(error, lang)
+        return _render_detail(request, session, principal, lang, course_id, conflict=conflict)
+    return redirect_to_query(request, "courses", {"done": "deleted"})
 
 
 @router.get("/courses/{course_id}/edit", response_class=HTMLResponse, name="course_edit")

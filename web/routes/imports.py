@@ -13,13 +13,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from models.errors import InvalidError
+from models.errors import ConflictError, InvalidError
+from models.i18n import message_for, translate
 from models.ids import parse_id
 from web.auth import Principal
 from web.deps import EngineDep, LanguageDep, SessionDep
-from web.forms import form_errors, redirect_to
+from web.forms import form_errors, redirect_to, redirect_to_query
 from web.permissions import Permission, allow
 from web.services import imports as service
+from web.services.imports import undo as undo_service
 from web.services.imports.export import (
     XLSX,
     Download,
@@ -111,11 +113,50 @@ def import_preview(
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.IMPORT_TRAINEES))],
     lang: LanguageDep,
+    done: str = "",
+) -> Response:
+    notice = translate(UNDONE, lang) if done == "undone" else None
+    return _preview(request, session, principal, lang, token, notice=notice)
+
+
+UNDONE = "The import has been undone: what it saved was removed or put back as it was."
+
+
+def _preview(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    lang: str,
+    token: str,
+    *,
+    notice: str | None = None,
+    conflict: str | None = None,
 ) -> Response:
     view = preview_view(session, principal=principal, token=token, lang=lang)
     if view.in_progress:
         return redirect_to(request, "import_progress", token=token)
-    return render(request, "imports_preview.html", {"view": view, "Status": Status}, lang=lang)
+    context = {"view": view, "Status": Status, "notice": notice, "conflict": conflict}
+    status = 409 if conflict else 200
+    return render(request, "imports_preview.html", context, lang=lang, status_code=status)
+
+
+@router.post("/imports/{token}/undo", name="import_undo")
+def import_undo(
+    request: Request,
+    token: str,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.IMPORT_TRAINEES))],
+    lang: LanguageDep,
+) -> Response:
+    try:
+        undo_service.undo_import(session, principal=principal, token=token)
+    except undo_service.ImportInUse as error:
+        what = ", ".join(translate(each, lang) for each in error.dependents)
+        conflict = translate(undo_service.IN_USE, lang, what=what)
+        return _preview(request, session, principal, lang, token, conflict=conflict)
+    except ConflictError as error:
+        return _preview(request, session, principal, lang, token, conflict=message_for(error, lang))
+    return redirect_to_query(request, "import_preview", {"done": "undone"}, token=token)
 
 
 @router.post("/imports/{token}/confirm", name="import_confirm")

@@ -12,19 +12,22 @@ from starlette.datastructures import FormData
 from models.clock import today
 from models.enums import HouseholdStatus, Sex
 from models.errors import ConflictError, InvalidError, NotFoundError
-from models.i18n import message_for
+from models.i18n import message_for, translate
 from models.queries.reference import commune_options
+from models.tables import Person
 from models.validation import display_phone
 from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
-from web.forms import FormDep, field, form_errors, redirect_to
+from web.forms import FormDep, field, form_errors, redirect_to, redirect_to_query
 from web.labels import page_tools
 from web.paging import pager
 from web.paging import whole_or_none as page_number
-from web.permissions import Permission, acts_for_institution, allow
+from web.permissions import Permission, acts_for_institution, allow, allowed
 from web.services import courses as course_service
+from web.services import person_edit
 from web.services import trainees as trainee_service
 from web.services.person_form import PersonForm
+from web.services.personal_data import audit_view
 from web.templating import render
 
 router = APIRouter()
@@ -75,6 +78,7 @@ def trainee_detail(
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_TRAINEES))],
     lang: LanguageDep,
     person_id: RecordId,
+    done: str = "",
 ) -> Response:
     shown = trainee_service.open_person(session, principal=principal, person_id=person_id)
     record = shown.record
@@ -89,9 +93,107 @@ def trainee_detail(
         "enrolled_elsewhere": shown.enrolled_elsewhere,
         "phone": phone,
         "can_manage": can_manage,
+        "can_edit": allowed(principal, Permission.EDIT_PEOPLE),
+        "can_handle_requests": allowed(principal, Permission.HANDLE_DATA_REQUESTS),
+        "changes": person_edit.history(session, person_id),
+        "field_labels": CHANGE_LABELS,
+        "notice": translate(NOTICES[done], lang) if done in NOTICES else None,
         **page_tools(lang),
     }
     return render(request, "trainees_detail.html", context, lang=lang)
+
+
+NOTICES = {
+    "edited": "The record has been corrected; the old values are kept in its history.",
+    "unchanged": "Nothing was changed.",
+    "request": "The request has been recorded.",
+}
+CHANGE_LABELS = {
+    "full_name": "Full name",
+    "birth_date": "Date of birth",
+    "sex": "Sex",
+    "ethnicity_code": "Ethnic group",
+    "commune_code": "Commune of residence",
+    "village": "Village (thôn, bản)",
+    "phone": "Phone",
+    "household_status": "Household",
+    "has_disability": "Has a disability",
+    "in_difficult_village": "Lives in an especially difficult village",
+}
+
+
+def _person_form(fields: FormData) -> PersonForm:
+    def text(name: str) -> str:
+        return field(fields, name)
+
+    return PersonForm(
+        full_name=text("full_name"),
+        birth_date=text("birth_date"),
+        sex=text("sex"),
+        ethnicity_code=text("ethnicity_code"),
+        commune_code=text("commune_code"),
+        village=text("village"),
+        phone=text("phone"),
+        household_status=text("household_status"),
+        has_disability=bool(text("has_disability")),
+        in_difficult_village=bool(text("in_difficult_village")),
+    )
+
+
+def _render_edit(
+    request: Request,
+    session: SessionDep,
+    lang: str,
+    person: Person,
+    form: PersonForm,
+    errors: dict[str, list[str]] | None = None,
+) -> Response:
+    context = {
+        "person": person,
+        "form": form,
+        "errors": errors or {},
+        "ethnicities": trainee_service.ethnicity_choices(session),
+        "communes": commune_options(session, on=today()),
+        "sexes": [sex.value for sex in Sex],
+        "households": [status.value for status in HouseholdStatus],
+        **page_tools(lang),
+    }
+    status = 400 if errors else 200
+    return render(request, "trainees_edit.html", context, lang=lang, status_code=status)
+
+
+@router.get("/trainees/{person_id}/edit", response_class=HTMLResponse, name="trainee_edit")
+def trainee_edit(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.EDIT_PEOPLE))],
+    lang: LanguageDep,
+    person_id: RecordId,
+) -> Response:
+    person = person_edit.editable_person(session, principal=principal, person_id=person_id)
+    audit_view(session, principal, "person_edit", person_id=person_id)
+    return _render_edit(request, session, lang, person, person_edit.form_of(person))
+
+
+@router.post("/trainees/{person_id}/edit", name="trainee_update")
+def trainee_update(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.EDIT_PEOPLE))],
+    lang: LanguageDep,
+    person_id: RecordId,
+    fields: FormDep,
+) -> Response:
+    form = _person_form(fields)
+    try:
+        changed = person_edit.update_person(
+            session, principal=principal, person_id=person_id, form=form
+        )
+    except InvalidError as error:
+        person = person_edit.editable_person(session, principal=principal, person_id=person_id)
+        return _render_edit(request, session, lang, person, form, form_errors(error, lang))
+    done = "edited" if changed else "unchanged"
+    return redirect_to_query(request, "trainee_detail", {"done": done}, person_id=person_id)
 
 
 @router.post("/trainees/{person_id}/consent", name="trainee_consent")

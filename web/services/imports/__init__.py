@@ -309,11 +309,13 @@ def _write(
     transaction; the rows read from the file go with it."""
     uploader = {"user_id": state.user_id} if spec.records_user else {}
     progress = _writing(engine, state, context, "writing")
-    summary = spec.write(session, course, checks, progress=progress, **uploader)
+    store.drop_parts(session, state.id)
+    # Rows the import creates carry its id, and what it overwrites is kept, so that its
+    # owner can undo it within a day (imports.undo).
+    summary = spec.write(session, course, checks, progress=progress, import_id=state.id, **uploader)
     rows = state.rows
     _audit(session, state, rows, summary)
     store.set_fields(session, state.id, status=Status.DONE, summary=summary, done=rows, total=rows)
-    store.drop_parts(session, state.id)
     return summary
 
 

@@ -162,8 +162,10 @@ def write_follow_ups(
     *,
     progress: Progress | None = None,
     user_id: int | None = None,
+    import_id: int | None = None,
 ) -> dict[str, int]:
-    """Insert every new follow-up in one statement (the caller commits)."""
+    """Insert every new follow-up in one statement, marked with the import (the caller
+    commits)."""
     now = utcnow()
     new_rows = [
         {
@@ -177,6 +179,7 @@ def write_follow_ups(
             "source": r.outcome.source,
             "recorded_by_id": user_id,
             "created_at": now,
+            "import_id": import_id,
         }
         for r in checks.records
     ]

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import Session
+from sqlalchemy import select, update
+from sqlmodel import Session, col
 
 from matching.text import search_key
 from models.clock import today as clock_today
@@ -39,6 +39,7 @@ from models.validation import (
     parse_date,
     validate_citizen_id,
 )
+from web.services.imports import store
 from web.services.imports.rows import Progress, RowChecks, cell_text, citizen_id_text, issue
 
 GRADUATED = EnrolmentStatus.GRADUATED.value
@@ -243,14 +244,43 @@ def check_results(
     return checks
 
 
+RESULT_FIELDS = ("status", "result", "graduated_on", "certificate_kind", "certificate_number")
+
+
 def write_results(
-    session: Session, course: Course, checks: ResultChecks, *, progress: Progress | None = None
+    session: Session,
+    course: Course,
+    checks: ResultChecks,
+    *,
+    progress: Progress | None = None,
+    import_id: int | None = None,
 ) -> dict[str, int]:
-    """Update every enrolment in one bulk UPDATE by primary key (the caller commits)."""
+    """Update every enrolment in one bulk UPDATE by primary key (the caller commits). The
+    values overwritten are kept with the import, so that it can be undone."""
     changes = [{"id": r.enrolment_id, **r.values} for r in checks.records]
+    if import_id is not None:
+        store.save_part(session, import_id, store.UNDO, _previous(session, changes))
     if changes:
         session.execute(update(Enrolment), changes)
     if progress:
         progress(len(changes), len(changes))
     graduated = sum(r.values["status"] == GRADUATED for r in checks.records)
     return {"results": len(changes), "graduates": graduated}
+
+
+def _previous(session: Session, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stored values of the enrolments about to change, as JSON-ready rows."""
+    ids = [change["id"] for change in changes]
+    columns = [col(Enrolment.id), *(col(getattr(Enrolment, name)) for name in RESULT_FIELDS)]
+    rows = session.execute(select(*columns).where(col(Enrolment.id).in_(ids))).all()
+    return [
+        {
+            "id": row[0],
+            **{name: _json(value) for name, value in zip(RESULT_FIELDS, row[1:], strict=True)},
+        }
+        for row in rows
+    ]
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value

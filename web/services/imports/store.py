@@ -29,8 +29,10 @@ from models.tables import ExcelImport, ImportPart
 
 PREVIEW_VALID_FOR = timedelta(hours=24)  # a preview older than this must be uploaded again
 ABANDONED_AFTER = timedelta(days=1)  # an import never written is deleted after this
+UNDO_WITHIN = timedelta(days=1)  # a written import may be undone by its owner until then
 KEEP_FINISHED_FOR = timedelta(days=30)  # a written import's summary stays in the history
 UPLOAD, ROWS, REPORT = "upload", "rows", "report"
+UNDO = "undo"  # what a written import overwrote (results), to undo it within a day
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
@@ -41,6 +43,7 @@ class Status:
     WRITING = "writing"
     DONE = "done"
     FAILED = "failed"
+    UNDONE = "undone"  # written, then undone by its owner within a day
 
 
 IN_PROGRESS = (Status.VALIDATING, Status.WRITING)
@@ -75,6 +78,11 @@ class ImportState:
     def of(cls, row: ExcelImport) -> ImportState:
         values = {name: getattr(row, name) for name in cls.__dataclass_fields__}
         return cls(**values)
+
+    def can_undo(self, now: datetime | None = None) -> bool:
+        """Written less than a day ago: its owner may still undo it (imports.undo)."""
+        age = (now or utcnow()) - _aware(self.created_at)
+        return self.status == Status.DONE and age < UNDO_WITHIN
 
     def is_expired(self, now: datetime | None = None) -> bool:
         age = (now or utcnow()) - _aware(self.created_at)
@@ -213,7 +221,7 @@ def purge(session: Session, now: datetime | None = None) -> int:
             col(ExcelImport.created_at) < now - ABANDONED_AFTER,
         ),
         and_(
-            col(ExcelImport.status) == Status.DONE,
+            col(ExcelImport.status).in_((Status.DONE, Status.UNDONE)),
             col(ExcelImport.created_at) < now - KEEP_FINISHED_FOR,
         ),
     )

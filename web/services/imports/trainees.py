@@ -232,10 +232,18 @@ WRITE_CHUNK = 1000
 
 
 def write_trainees(
-    session: Session, course: Course, checks: TraineeChecks, *, progress: Progress | None = None
+    session: Session,
+    course: Course,
+    checks: TraineeChecks,
+    *,
+    progress: Progress | None = None,
+    import_id: int | None = None,
 ) -> dict[str, int]:
-    """Insert the new people, then every enrolment, in bulk chunks (the caller commits)."""
+    """Insert the new people, then every enrolment, in bulk chunks (the caller commits);
+    both carry the import's id."""
     new = [r for r in checks.records if r.person_id is None]
+    for record in new:
+        record.person["import_id"] = import_id
     total = len(new) + len(checks.records)
     # A plain executemany, then the ids read back by ID number: an INSERT ... RETURNING of
     # many rows runs one statement per row through the ORM (about 30 times slower here).
@@ -249,7 +257,9 @@ def write_trainees(
         if progress:
             progress(start + len(chunk), total)
     now = utcnow()
-    enrolments = [_enrolment(record, course, now) for record in checks.records]
+    enrolments = [
+        _enrolment(record, course, now) | {"import_id": import_id} for record in checks.records
+    ]
     for start in range(0, len(enrolments), WRITE_CHUNK):
         session.execute(insert(Enrolment.__table__), enrolments[start : start + WRITE_CHUNK])  # type: ignore[attr-defined]
         if progress:
