@@ -22,6 +22,7 @@ from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
 from web.forms import FormDep, field, form_errors, redirect_to
 from web.labels import LABELS, page_tools
+from web.notices import Saved
 from web.paging import pager, whole_or_none
 from web.permissions import Permission, acts_for_institution, allow, allowed
 from web.services import course_results as results_service
@@ -158,7 +159,7 @@ def course_create(
         choices = course_service.course_choices(session, principal=principal)
         errors = form_errors(error, lang)
         return _render_form(request, lang, form=form, choices=choices, errors=errors)
-    return redirect_to(request, "course_detail", course_id=course.id)
+    return redirect_to(request, "course_detail", saved=Saved.COURSE_CREATED, course_id=course.id)
 
 
 @router.get("/courses/{course_id}", response_class=HTMLResponse, name="course_detail")
@@ -210,7 +211,7 @@ def course_update(
         choices = course_service.course_choices(session, principal=principal, course=course)
         errors = form_errors(error, lang)
         return _render_form(request, lang, form=form, choices=choices, course=course, errors=errors)
-    return redirect_to(request, "course_detail", course_id=course_id)
+    return redirect_to(request, "course_detail", saved=Saved.COURSE_UPDATED, course_id=course_id)
 
 
 # --- results of the whole course -----------------------------------------------------------
@@ -306,4 +307,4 @@ def course_results_submit(
 
         errors = form_errors(error, lang)
         return _render_results(request, lang, data, values=typed, errors=errors)
-    return redirect_to(request, "course_detail", course_id=course_id)
+    return redirect_to(request, "course_detail", saved=Saved.RESULTS, course_id=course_id)
