@@ -31,6 +31,7 @@ from web.services.course_form import CourseForm
 from web.templating import render
 
 router = APIRouter()
+SEARCH_MAX_CHARS = 100  # longer than any code, name and occupation together
 
 
 # --- the course list -----------------------------------------------------------------------
@@ -46,13 +47,17 @@ def courses(
     level: str = "",
     year: str = "",
     status: str = "",
+    institution: str = "",
+    q: str = "",
     page: str = "1",
 ) -> Response:
     filters = CourseFilters(
+        institution_id=whole_or_none(institution),
         occupation_id=whole_or_none(occupation),
         level_code=level.strip() or None,
         year=year_or_none(year),
         status=status.strip() or None,
+        text=q.strip()[:SEARCH_MAX_CHARS] or None,
     )
     result = course_service.course_list(
         session, principal=principal, filters=filters, page=whole_or_none(page) or 1
