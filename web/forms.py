@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 
 from models.errors import AppError, InvalidError
 from models.i18n import messages_by_field
+from web.notices import Saved, remember_saved
 from web.paths import path_for
 from web.security import NUL, NUL_MESSAGE
 
@@ -63,9 +64,14 @@ def known_value(value: str, choices: type[Enum]) -> str | None:
     return value if value in {choice.value for choice in choices} else None
 
 
-def redirect_to(request: Request, route: str, **params: Any) -> RedirectResponse:
-    """Post/redirect/get: see the named page."""
-    return RedirectResponse(path_for(request, route, **params), status_code=303)
+def redirect_to(
+    request: Request, route: str, *, saved: Saved | None = None, **params: Any
+) -> RedirectResponse:
+    """Post/redirect/get: see the named page (saying what was saved, when `saved` is given)."""
+    response = RedirectResponse(path_for(request, route, **params), status_code=303)
+    if saved is not None:
+        remember_saved(request, response, saved)
+    return response
 
 
 def redirect_to_query(

@@ -16,6 +16,7 @@ from models.formatting import format_number
 from models.i18n import translate
 from web.auth import csrf_token_for, set_pending_csrf_cookie
 from web.navigation import menu_for
+from web.notices import forget_saved, saved_notice
 from web.paths import path_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -71,12 +72,14 @@ def render(
         "csrf_token": csrf_token_for(request),
         "principal": getattr(request.state, "principal", None),
         "menu": menu_for(getattr(request.state, "principal", None), request.app.router),
+        "saved_notice": saved_notice(request),
         **(context or {}),
     }
     response: HTMLResponse = templates.TemplateResponse(
         request, name, page_context, status_code=status_code
     )
     set_pending_csrf_cookie(request, response)
+    forget_saved(request, response)
     return response
 
 

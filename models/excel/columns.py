@@ -6,6 +6,8 @@ format that offices share, like a form printed by the province.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from models.excel.types import Column
 from models.excel.values import (
     CERTIFICATE_LABELS,
@@ -241,6 +243,14 @@ TRAINEE_EXPORT_COLUMNS: tuple[Column, ...] = (
 )
 # The result export is the result import layout, so it can be filled in and sent back.
 RESULT_EXPORT_COLUMNS = RESULT_COLUMNS
+# The trainee export can be sent back as results too: its course code is checked against the
+# course chosen, and its other columns (the person's details) are accepted and left unread.
+RESULT_READ_COLUMNS: tuple[Column, ...] = (*RESULT_COLUMNS, COURSE_CODE)
+RESULT_IGNORED_COLUMNS: tuple[Column, ...] = tuple(
+    replace(column, required=False)
+    for column in TRAINEE_EXPORT_COLUMNS
+    if column.key not in {read.key for read in RESULT_READ_COLUMNS}
+)
 
 TRAINEE_INTRO = (
     "Mẫu nhập học viên vào một khóa học.",

@@ -175,11 +175,13 @@ def _find_header(sheet: Any, columns: Sequence[Column]) -> tuple[int, tuple[Cell
 
 
 def _map_header(
-    cells: tuple[CellValue, ...], columns: Sequence[Column]
+    cells: tuple[CellValue, ...], columns: Sequence[Column], ignored: Sequence[Column] = ()
 ) -> tuple[dict[int, Column], list[int]]:
     """Which column each position holds, and the positions without a header; raises the
-    header's problems all at once."""
+    header's problems all at once. Headers of `ignored` columns are accepted and their cells
+    left unread (another layout's columns: the trainee export sent back as results)."""
     known = _known(columns)
+    skipped = set(_known(ignored)) - set(known)
     found: dict[int, Column] = {}
     unknown: list[str] = []
     blank: list[int] = []
@@ -197,7 +199,7 @@ def _map_header(
                     )
                 )
             found[index] = column
-        elif key not in IGNORED_HEADERS:
+        elif key not in IGNORED_HEADERS and key not in skipped:
             unknown.append(str(cell))
     raise_header_problems(columns, found, unknown, problems)
     return found, blank
@@ -224,13 +226,13 @@ def _pick_sheet(workbook: Any, columns: Sequence[Column]) -> tuple[Any, int, tup
     )
 
 
-def check_layout(data: bytes, columns: Sequence[Column]) -> None:
+def check_layout(data: bytes, columns: Sequence[Column], *, ignored: Sequence[Column] = ()) -> None:
     """The cheap part of `read_table`: the file is a workbook, its header row has the
     template's columns, and a data row follows. Stops at the first data row."""
     workbook = _open(data)
     try:
         sheet, header_row, header = _pick_sheet(workbook, columns)
-        positions, blank = _map_header(header, columns)
+        positions, blank = _map_header(header, columns, ignored)
         watched = [*positions, *blank]
         for number, cells in _rows(sheet):
             if number > header_row and any(_at(cells, i) is not None for i in watched):
@@ -248,14 +250,16 @@ def read_table(
     *,
     max_rows: int = MAX_ROWS,
     on_progress: Callable[[int], object] | None = None,
+    ignored: Sequence[Column] = (),
 ) -> SheetTable:
     """The data rows of the first sheet laid out as `columns`, each with its Excel row
     number; entirely blank rows are skipped. Raises InvalidError/ValidationErrors (field
-    "file") for a file that is not a workbook, is empty, or has missing or unknown columns."""
+    "file") for a file that is not a workbook, is empty, or has missing or unknown columns;
+    the headers of `ignored` columns are known, and their cells left out of the rows."""
     workbook = _open(data)
     try:
         sheet, header_row, header = _pick_sheet(workbook, columns)
-        positions, blank = _map_header(header, columns)
+        positions, blank = _map_header(header, columns, ignored)
         keys = [column.key for column in columns]
         rows = _data_rows(sheet, header_row, positions, blank, keys, max_rows, on_progress)
     finally:

@@ -26,6 +26,7 @@ from models.excel.values import (
     STATUS_LABELS,
     yes_no,
 )
+from models.queries.course_search import text_condition
 from models.queries.people import citizen_id_hashes
 from models.tables import (
     AdminUnit,
@@ -187,17 +188,21 @@ class CourseChoice:
 
 
 def course_choices(
-    session: Session, institution_id: int | None, limit: int = 500
+    session: Session, institution_id: int | None, limit: int = 500, *, text: str | None = None
 ) -> list[CourseChoice]:
-    """Courses of the institution (all when None), newest first."""
+    """Courses of the institution (all when None), newest first; only those whose code, name
+    or occupation has the words of `text`, when given."""
+    conditions: list[Any] = []
+    if institution_id is not None:
+        conditions.append(col(Course.institution_id) == institution_id)
+    conditions += text_condition(session, text, conditions)
     query = (
         select(Course, Institution.name)
         .join(Institution, col(Institution.id) == col(Course.institution_id))
+        .where(*conditions)
         .order_by(col(Course.start_date).desc(), col(Course.id).desc())
         .limit(limit)
     )
-    if institution_id is not None:
-        query = query.where(col(Course.institution_id) == institution_id)
     return [
         CourseChoice(course.id or 0, course.code, course.name, course.institution_id, name,
                      course.start_date, course.status)

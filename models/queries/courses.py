@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from models.clock import today
 from models.enums import EnrolmentStatus, TrainingOrderStatus
+from models.queries.course_search import text_condition
 from models.queries.people import commune_names
 from models.queries.reference import Option, commune_options, level_options, occupation_options
 from models.tables import (
@@ -40,6 +41,7 @@ class CourseFilters:
     level_code: str | None = None
     year: int | None = None  # the year the course starts
     status: str | None = None
+    text: str | None = None  # words of the code, the name or the occupation
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ def list_courses(
     """Courses matching the filters, newest start first, one page of them with the number
     enrolled and graduated (one grouped query for the page, not one per row)."""
     conditions = _filtered(filters)
+    conditions += text_condition(session, filters.text, conditions)
     total = session.exec(select(func.count()).select_from(Course).where(*conditions)).one()
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
@@ -322,6 +325,7 @@ class FilterChoices:
     occupations: list[Option]
     levels: list[Option]
     years: list[int]
+    institutions: list[Institution]  # for those who see every institution's courses
 
 
 def filter_choices(session: Session, *, institution_id: int | None) -> FilterChoices:
@@ -330,4 +334,5 @@ def filter_choices(session: Session, *, institution_id: int | None) -> FilterCho
         occupations=occupation_options(session, on=on),
         levels=level_options(session, on=on),
         years=course_years(session, institution_id),
+        institutions=institution_choices(session) if institution_id is None else [],
     )

@@ -45,6 +45,7 @@ from web.app import create_app
 from web.auth import ANONYMOUS_CSRF_COOKIE, CSRF_HEADER
 from web.services import imports as import_service
 from web.services.imports import store
+from web.services.imports.results import OTHER_COURSE
 from web.services.imports.store import Status
 from web.services.jobs import run_now
 
@@ -901,6 +902,58 @@ def test_the_result_export_can_be_filled_in_and_imported_back(client, session, w
     client.post(location + "/confirm")
     session.expire_all()
     assert session.exec(select(Enrolment.status)).one() == "tot_nghiep"
+
+
+def _fill(sheet: Any, headers: list[Any], row: int, **values: Any) -> None:
+    for key, value in values.items():
+        sheet.cell(row=row, column=headers.index(RESULT_HEADERS[key]) + 1, value=value)
+
+
+def test_the_trainee_export_filled_in_with_results_is_imported_back(client, session, world):
+    as_user(client, session, world, "centre")
+    passed = _enrol(session, world, "011201000001", "Lò Văn Minh", date(2001, 5, 4))
+    failed = _enrol(session, world, "011201000002", "Quàng Văn Dính", date(2001, 6, 7))
+    session.commit()
+    exported = client.get(f"/exports/trainees?course_id={world.course_id}")
+    book = load_workbook(io.BytesIO(exported.content))
+    sheet = book.active
+    assert sheet is not None
+    headers = [cell.value for cell in sheet[1]]
+    assert headers == [column.header for column in TRAINEE_EXPORT_COLUMNS]
+    at = headers.index(RESULT_HEADERS["citizen_id"]) + 1
+    ids = [cell.value for cell in next(sheet.iter_cols(min_col=at, max_col=at))]
+    graduated_on = today() - timedelta(days=3)
+    # The status column still says Đang học, as exported: the results are what changed.
+    _fill(sheet, headers, ids.index("011201000001") + 1, result="Đạt", graduated_on=graduated_on)
+    _fill(sheet, headers, ids.index("011201000002") + 1, result="Không đạt")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    location = upload(client, world, buffer.getvalue(), kind="results").headers["location"]
+    preview = client.get(location)
+    assert error_table(preview.text) == []
+    assert attr(parse(preview.text), "dd[data-field=status]", "data-status") == Status.READY
+    client.post(location + "/confirm")
+    session.expire_all()
+    done, not_done = session.get(Enrolment, passed), session.get(Enrolment, failed)
+    assert done and not_done
+    assert (done.status, done.result, done.graduated_on) == ("tot_nghiep", "dat", graduated_on)
+    assert (not_done.status, not_done.result) == ("hoan_thanh", "khong_dat")
+
+
+def test_rows_of_another_course_in_a_trainee_export_are_refused_on_their_row(
+    client, session, world
+):
+    as_user(client, session, world, "centre")
+    _enrol(session, world, "011201000001", "Lò Văn Minh", date(2001, 5, 4))
+    session.commit()
+    headers = [column.header for column in TRAINEE_EXPORT_COLUMNS]
+    keys = [column.key for column in TRAINEE_EXPORT_COLUMNS]
+    row = dict(trainee(citizen_id="011201000001"), course_code="MAY-02", result="Không đạt")
+    data = workbook(headers, [[row.get(key) for key in keys]])
+    preview = client.get(upload(client, world, data, kind="results").headers["location"])
+    assert [(r, message) for r, _column, message in error_table(preview.text)] == [
+        (2, vi(OTHER_COURSE, code="MAY-02", chosen="MAY-01"))
+    ]
 
 
 def test_the_templates_explain_each_column_and_offer_lists(client, session, world):

@@ -22,6 +22,7 @@ from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
 from web.forms import FormDep, field, form_errors, redirect_to, redirect_to_query
 from web.labels import LABELS, page_tools
+from web.notices import Saved
 from web.paging import pager, whole_or_none
 from web.permissions import Permission, acts_for_institution, allow, allowed
 from web.services import course_removal as removal_service
@@ -31,6 +32,7 @@ from web.services.course_form import CourseForm
 from web.templating import render
 
 router = APIRouter()
+SEARCH_MAX_CHARS = 100  # longer than any code, name and occupation together
 
 
 # --- the course list -----------------------------------------------------------------------
@@ -46,14 +48,18 @@ def courses(
     level: str = "",
     year: str = "",
     status: str = "",
+    institution: str = "",
+    q: str = "",
     page: str = "1",
     done: str = "",
 ) -> Response:
     filters = CourseFilters(
+        institution_id=whole_or_none(institution),
         occupation_id=whole_or_none(occupation),
         level_code=level.strip() or None,
         year=year_or_none(year),
         status=status.strip() or None,
+        text=q.strip()[:SEARCH_MAX_CHARS] or None,
     )
     result = course_service.course_list(
         session, principal=principal, filters=filters, page=whole_or_none(page) or 1
@@ -161,7 +167,7 @@ def course_create(
         choices = course_service.course_choices(session, principal=principal)
         errors = form_errors(error, lang)
         return _render_form(request, lang, form=form, choices=choices, errors=errors)
-    return redirect_to(request, "course_detail", course_id=course.id)
+    return redirect_to(request, "course_detail", saved=Saved.COURSE_CREATED, course_id=course.id)
 
 
 @router.get("/courses/{course_id}", response_class=HTMLResponse, name="course_detail")
@@ -275,7 +281,7 @@ def course_update(
         choices = course_service.course_choices(session, principal=principal, course=course)
         errors = form_errors(error, lang)
         return _render_form(request, lang, form=form, choices=choices, course=course, errors=errors)
-    return redirect_to(request, "course_detail", course_id=course_id)
+    return redirect_to(request, "course_detail", saved=Saved.COURSE_UPDATED, course_id=course_id)
 
 
 # --- results of the whole course -----------------------------------------------------------
@@ -371,4 +377,4 @@ def course_results_submit(
 
         errors = form_errors(error, lang)
         return _render_results(request, lang, data, values=typed, errors=errors)
-    return redirect_to(request, "course_detail", course_id=course_id)
+    return redirect_to(request, "course_detail", saved=Saved.RESULTS, course_id=course_id)

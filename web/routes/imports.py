@@ -36,6 +36,7 @@ from web.templating import render
 
 router = APIRouter()
 REFRESH_SECONDS = 2
+COURSE_SEARCH_MAX_CHARS = 100
 
 
 def _page(
@@ -46,10 +47,14 @@ def _page(
     *,
     errors: dict[str, list[str]] | None = None,
     chosen: Mapping[str, object] | None = None,
+    course_text: str = "",
     status_code: int = 200,
 ) -> HTMLResponse:
-    page = import_page(session, principal=principal)
-    context = {"page": page, "errors": errors or {}, "chosen": chosen or {}}
+    page = import_page(session, principal=principal, course_text=course_text)
+    chosen = dict(chosen or {})
+    if len(page.courses) == 1 and course_text:  # the search found the course: choose it
+        chosen.setdefault("course_id", str(page.courses[0].id))
+    context = {"page": page, "errors": errors or {}, "chosen": chosen}
     return render(request, "imports.html", context, lang=lang, status_code=status_code)
 
 
@@ -59,8 +64,15 @@ def imports(
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_TRAINEES))],
     lang: LanguageDep,
+    course_q: str = "",
 ) -> HTMLResponse:
-    return _page(request, session, principal, lang)
+    """`course_q` narrows the course drop-downs to the courses it finds (a GET form: no
+    JavaScript needed to search a long list)."""
+    return _page(request, session, principal, lang, course_text=_course_text(course_q))
+
+
+def _course_text(typed: str) -> str:
+    return typed.strip()[:COURSE_SEARCH_MAX_CHARS]
 
 
 @router.post("/imports", name="import_upload")
@@ -72,6 +84,7 @@ def import_upload(
     lang: LanguageDep,
     kind: Annotated[str, Form()] = "",
     course_id: Annotated[str, Form()] = "",
+    course_q: Annotated[str, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     chosen = {"kind": kind, "course_id": course_id}
@@ -90,7 +103,14 @@ def import_upload(
     except InvalidError as error:
         errors = form_errors(error, lang)
         return _page(
-            request, session, principal, lang, errors=errors, chosen=chosen, status_code=400
+            request,
+            session,
+            principal,
+            lang,
+            errors=errors,
+            chosen=chosen,
+            course_text=_course_text(course_q),
+            status_code=400,
         )
     if service.is_small(data) and run_now(engine, job_id):
         return redirect_to(request, "import_preview", token=state.token)

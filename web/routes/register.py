@@ -21,6 +21,7 @@ from web.deps import LanguageDep, RecordId, SessionDep
 from web.display import display_tools
 from web.forms import FormFields, form_errors, redirect_to
 from web.labels import page_tools
+from web.notices import Saved
 from web.permissions import Permission, allow
 from web.services import register as service
 from web.services.imports.export import XLSX
@@ -137,7 +138,9 @@ def new_jobs_import(
         return _page(
             request, session, principal, lang, form="import", chosen=chosen, checks=outcome.checks
         )
-    return redirect_to(request, "new_job_report", report_id=outcome.report.id)
+    return redirect_to(
+        request, "new_job_report", saved=Saved.REGISTER_IMPORTED, report_id=outcome.report.id
+    )
 
 
 @router.post("/new-jobs/lines", name="new_job_line_create")
@@ -159,7 +162,9 @@ def new_job_line_create(
     except AppError as error:
         errors = form_errors(error, lang)
         return _page(request, session, principal, lang, errors=errors, form="line", chosen=fields)
-    return redirect_to(request, "new_job_report", report_id=line.report_id)
+    return redirect_to(
+        request, "new_job_report", saved=Saved.REGISTER_LINE, report_id=line.report_id
+    )
 
 
 @router.post("/new-jobs/aggregates", name="new_job_aggregate_create")
@@ -182,7 +187,9 @@ def new_job_aggregate_create(
         return _page(
             request, session, principal, lang, errors=errors, form="aggregate", chosen=fields
         )
-    return redirect_to(request, "new_job_report", report_id=aggregate.report_id)
+    return redirect_to(
+        request, "new_job_report", saved=Saved.REGISTER_COUNTS, report_id=aggregate.report_id
+    )
 
 
 @router.post("/new-jobs/nothing", name="new_jobs_nothing")
@@ -205,7 +212,7 @@ def new_jobs_nothing(
         return _page(
             request, session, principal, lang, errors=errors, form="nothing", chosen=fields
         )
-    return redirect_to(request, "new_job_report", report_id=report.id)
+    return redirect_to(request, "new_job_report", saved=Saved.REGISTER_NOTHING, report_id=report.id)
 
 
 @router.get("/new-jobs/reports/{report_id}", response_class=HTMLResponse, name="new_job_report")
@@ -226,4 +233,6 @@ def new_job_report_withdraw(
     request: Request, report_id: RecordId, session: SessionDep, principal: Reporter
 ) -> Response:
     service.withdraw_report(session, principal=principal, report_id=report_id)
-    return redirect_to(request, "new_job_report", report_id=report_id)
+    return redirect_to(
+        request, "new_job_report", saved=Saved.REGISTER_WITHDRAWN, report_id=report_id
+    )

@@ -16,6 +16,7 @@ from web.auth import Principal
 from web.deps import LanguageDep, SessionDep
 from web.forms import FormDep, field, form_errors, redirect_to
 from web.labels import page_tools
+from web.notices import Saved
 from web.permissions import Permission, allow
 from web.services import reporting_status as service
 from web.templating import render
@@ -87,4 +88,4 @@ def schedule_update(
     except InvalidError as error:
         schedule = service.editable_schedule(session, principal=principal, source=source)
         return _form_page(request, lang, schedule, form, form_errors(error, lang))
-    return redirect_to(request, "reporting_status")
+    return redirect_to(request, "reporting_status", saved=Saved.SCHEDULE)

@@ -16,6 +16,7 @@ from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
 from web.display import display_tools
 from web.forms import FormDep, field
+from web.notices import Saved, remember_saved
 from web.paths import path_for
 from web.permissions import Permission, allow
 from web.services import targets as service
@@ -86,9 +87,10 @@ def target_edit(
     return _form_page(request, lang, detail, service.TargetForm.of(detail.target))
 
 
-def _year_link(request: Request, year: int) -> RedirectResponse:
+def _year_link(request: Request, year: int, saved: Saved) -> Response:
     path = path_for(request, "targets")
-    return RedirectResponse(f"{path}?year={year}", status_code=303)
+    response = RedirectResponse(f"{path}?year={year}", status_code=303)
+    return remember_saved(request, response, saved)
 
 
 @router.post("/targets/{target_id}/edit", name="target_update")
@@ -110,7 +112,7 @@ def target_update(
             form = form.reloaded(detail.target)  # the next save is made knowing the new values
         errors = messages_by_field(error, lang)
         return _form_page(request, lang, detail, form, errors=errors, status_code=error.status_code)
-    return _year_link(request, result.year)
+    return _year_link(request, result.year, Saved.TARGET_SAVED)
 
 
 @router.post("/targets/year", name="target_year_create")
@@ -128,7 +130,7 @@ def target_year_create(
         )
     except (InvalidError, ConflictError) as error:
         return _year_error(request, session, principal, lang, error, year_form)
-    return _year_link(request, year)
+    return _year_link(request, year, Saved.TARGET_YEAR)
 
 
 def _year_error(
@@ -175,4 +177,4 @@ def target_create(
             new_errors=messages_by_field(error, lang),
             status_code=error.status_code,
         )
-    return _year_link(request, year)
+    return _year_link(request, year, Saved.TARGET_SAVED)

@@ -20,6 +20,7 @@ from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
 from web.forms import FormDep, field, form_errors, redirect_to, redirect_to_query
 from web.labels import page_tools
+from web.notices import Saved
 from web.paging import pager
 from web.paging import whole_or_none as page_number
 from web.permissions import Permission, acts_for_institution, allow, allowed
@@ -206,7 +207,7 @@ def trainee_consent(
 ) -> Response:
     consent = field(fields, "consent") == "1"
     trainee_service.set_consent(session, principal=principal, person_id=person_id, consent=consent)
-    return redirect_to(request, "trainee_detail", person_id=person_id)
+    return redirect_to(request, "trainee_detail", saved=Saved.CONSENT, person_id=person_id)
 
 
 # --- enrolling a person into a course ------------------------------------------------------
@@ -338,7 +339,7 @@ def course_enrol_submit(
         page = {"conflict": message_for(error, lang), "status_code": 409}
     else:
         if result.enrolment is not None:
-            return redirect_to(request, "course_detail", course_id=course_id)
+            return redirect_to(request, "course_detail", saved=Saved.ENROLLED, course_id=course_id)
         # a registered person matches: enrol them, or confirm someone else
         page = {"registered": result.registered, "same_name": result.same_name}
         if result.registered:

@@ -30,6 +30,7 @@ from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
 from web.display import display_helpers
 from web.forms import FormFields, form_errors, known_value, redirect_to
+from web.notices import Saved
 from web.paging import page_links
 from web.permissions import Permission, allow, allowed, employer_scope, institution_scope
 from web.services import training_orders as service
@@ -144,7 +145,9 @@ def order_create(
             errors=form_errors(error, lang),
             status_code=400,
         )
-    return redirect_to(request, "training_order_detail", order_id=order.id)
+    return redirect_to(
+        request, "training_order_detail", saved=Saved.ORDER_CREATED, order_id=order.id
+    )
 
 
 def _detail_page(
@@ -223,7 +226,9 @@ def _step(
         return _detail_page(
             request, session, principal, lang, order_id, errors=errors, status_code=400
         )
-    return redirect_to(request, "training_order_detail", order_id=order_id)
+    return redirect_to(
+        request, "training_order_detail", saved=Saved.ORDER_UPDATED, order_id=order_id
+    )
 
 
 @router.post("/training-orders/{order_id}/accept", name="training_order_accept")
@@ -234,7 +239,9 @@ def order_accept(
     order_id: RecordId,
 ) -> Response:
     service.accept_order(session, principal=principal, order_id=order_id)
-    return redirect_to(request, "training_order_detail", order_id=order_id)
+    return redirect_to(
+        request, "training_order_detail", saved=Saved.ORDER_UPDATED, order_id=order_id
+    )
 
 
 @router.post("/training-orders/{order_id}/decline", name="training_order_decline")
@@ -275,7 +282,9 @@ def order_mark_trained(
     order_id: RecordId,
 ) -> Response:
     service.mark_trained(session, principal=principal, order_id=order_id)
-    return redirect_to(request, "training_order_detail", order_id=order_id)
+    return redirect_to(
+        request, "training_order_detail", saved=Saved.ORDER_UPDATED, order_id=order_id
+    )
 
 
 @router.post("/training-orders/{order_id}/fulfilled", name="training_order_mark_fulfilled")
@@ -286,7 +295,9 @@ def order_mark_fulfilled(
     order_id: RecordId,
 ) -> Response:
     service.mark_fulfilled(session, principal=principal, order_id=order_id)
-    return redirect_to(request, "training_order_detail", order_id=order_id)
+    return redirect_to(
+        request, "training_order_detail", saved=Saved.ORDER_UPDATED, order_id=order_id
+    )
 
 
 @router.post("/training-orders/{order_id}/close", name="training_order_close")

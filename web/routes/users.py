@@ -13,6 +13,7 @@ from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
 from web.forms import FormDep, field, form_errors, redirect_to
 from web.labels import page_tools
+from web.notices import Saved
 from web.permissions import Permission, allow
 from web.services import passwords as password_service
 from web.services import users as user_service
@@ -74,7 +75,7 @@ def user_create(
     except InvalidError as error:
         form.password = form.password_repeat = ""  # never sent back to the browser
         return _render_form(request, session, principal, lang, form, form_errors(error, lang))
-    return redirect_to(request, "users")
+    return redirect_to(request, "users", saved=Saved.USER_CREATED)
 
 
 @router.post("/users/{user_id}/active", name="user_set_active")
@@ -87,7 +88,7 @@ def user_set_active(
 ) -> Response:
     active = field(fields, "active") == "1"
     user_service.set_active(session, principal=principal, user_id=user_id, active=active)
-    return redirect_to(request, "users")
+    return redirect_to(request, "users", saved=Saved.USER_UPDATED)
 
 
 @router.post("/users/{user_id}/password", name="user_reset_password")

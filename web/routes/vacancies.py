@@ -25,6 +25,7 @@ from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
 from web.display import display_helpers
 from web.forms import FormFields, form_errors, known_value, redirect_to
+from web.notices import Saved
 from web.paging import page_links
 from web.paths import path_for
 from web.permissions import Permission, allow, allowed, employer_scope, require_employer
@@ -129,7 +130,8 @@ def _saved_or_form(
         errors, choice, status_code = form_errors(error, lang), None, 400
     else:
         if isinstance(result, Vacancy):
-            return redirect_to(request, "vacancy_detail", vacancy_id=result.id)
+            saved = Saved.VACANCY_CREATED if vacancy_id is None else Saved.VACANCY_UPDATED
+            return redirect_to(request, "vacancy_detail", saved=saved, vacancy_id=result.id)
         errors, choice, status_code = {}, result, 200
     vacancy = None
     if vacancy_id is not None:
@@ -255,4 +257,4 @@ def vacancy_close(
     vacancy_id: RecordId,
 ) -> Response:
     service.close_vacancy(session, principal=principal, vacancy_id=vacancy_id)
-    return redirect_to(request, "vacancy_detail", vacancy_id=vacancy_id)
+    return redirect_to(request, "vacancy_detail", saved=Saved.VACANCY_CLOSED, vacancy_id=vacancy_id)

@@ -91,7 +91,7 @@ def start_import(
         require(principal, spec.permission)
     course = course_for_import(session, principal, course_id)
     end_read(session)  # reading the header is slow: no transaction stays open meanwhile
-    check_layout(data, spec.columns)
+    check_layout(data, spec.upload_columns, ignored=spec.ignored_columns)
     digest = hashlib.sha256(data).hexdigest()
     user_id = principal.user.id or 0
     with unit_of_work(session):
@@ -158,7 +158,12 @@ def validate_import(engine: Engine, payload: Mapping[str, Any], context: JobCont
     try:
         if data is not None:
             reading = _progress(engine, import_id, "reading", context)
-            table = read_table(data, spec.columns, on_progress=lambda n: reading(n, 0))
+            table = read_table(
+                data,
+                spec.upload_columns,
+                on_progress=lambda n: reading(n, 0),
+                ignored=spec.ignored_columns,
+            )
             stored = rows_to_json(table.rows)
             with Session(engine) as session, unit_of_work(session):
                 store.save_part(session, import_id, store.ROWS, stored)

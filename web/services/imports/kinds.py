@@ -16,7 +16,9 @@ from models.excel.columns import (
     COMMUNE_LIST,
     ETHNICITY_LIST,
     RESULT_COLUMNS,
+    RESULT_IGNORED_COLUMNS,
     RESULT_INTRO,
+    RESULT_READ_COLUMNS,
     TRAINEE_COLUMNS,
     TRAINEE_INTRO,
 )
@@ -52,6 +54,14 @@ class ImportKind:
     # Asked besides IMPORT_TRAINEES of whoever uploads a file of this kind.
     permission: Permission | None = None
     records_user: bool = False  # write(...) takes user_id=, the uploader, to store on rows
+    # The columns read from an upload (the template's and perhaps more), and the columns of
+    # other layouts whose headers are accepted and whose cells are left unread.
+    read_columns: tuple[Column, ...] | None = None
+    ignored_columns: tuple[Column, ...] = ()
+
+    @property
+    def upload_columns(self) -> tuple[Column, ...]:
+        return self.read_columns or self.columns
 
 
 KINDS: dict[str, ImportKind] = {
@@ -78,6 +88,8 @@ KINDS: dict[str, ImportKind] = {
         prepare=lambda _session: None,
         check=check_results,
         write=write_results,
+        read_columns=RESULT_READ_COLUMNS,
+        ignored_columns=RESULT_IGNORED_COLUMNS,
     ),
     FOLLOW_UPS: ImportKind(
         name=FOLLOW_UPS,

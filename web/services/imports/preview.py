@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from matching.text import search_key
 from models.clock import local_time
 from models.excel import Column
 from models.formatting import format_date
@@ -201,6 +202,28 @@ class HistoryEntry:
         return f"{format_date(moment.date())} {moment:%H:%M}"
 
 
+@dataclass(frozen=True)
+class CourseGroup:
+    """An <optgroup> of the course drop-downs: one institution's courses starting in one
+    year, by code."""
+
+    institution_name: str
+    year: int
+    courses: list[CourseChoice]
+
+
+def course_groups(courses: list[CourseChoice]) -> list[CourseGroup]:
+    """Institutions by name, newest year first, courses by code within a year."""
+    groups: dict[tuple[str, int], list[CourseChoice]] = {}
+    for course in courses:
+        groups.setdefault((course.institution_name, course.start_date.year), []).append(course)
+    ordered = sorted(groups, key=lambda key: (search_key(key[0]), -key[1]))
+    return [
+        CourseGroup(name, year, sorted(groups[name, year], key=lambda c: search_key(c.code)))
+        for name, year in ordered
+    ]
+
+
 @dataclass
 class ImportPage:
     """The import and export page of one user."""
@@ -210,11 +233,20 @@ class ImportPage:
     institutions: list[tuple[int, str]]  # for administrators and officials exporting
     history: list[HistoryEntry]
     kinds: list[ImportKind] = field(default_factory=lambda: list(KINDS.values()))
+    course_text: str = ""  # the words the course drop-downs are narrowed to
+
+    @property
+    def course_groups(self) -> list[CourseGroup]:
+        return course_groups(self.courses)
+
+    @property
+    def several_institutions(self) -> bool:
+        return len({course.institution_id for course in self.courses}) > 1
 
 
-def import_page(session: Session, *, principal: Principal) -> ImportPage:
+def import_page(session: Session, *, principal: Principal, course_text: str = "") -> ImportPage:
     scope = institution_scope(principal)
-    courses = course_choices(session, scope)
+    courses = course_choices(session, scope, text=course_text)
     history_states = store.for_user(session, principal.user.id or 0)
     names = _course_labels(session, {state.course_id for state in history_states})
     history = [
@@ -226,6 +258,7 @@ def import_page(session: Session, *, principal: Principal) -> ImportPage:
         courses=courses,
         institutions=institution_choices(session) if scope is None else [],
         history=history,
+        course_text=course_text,
     )
 
 

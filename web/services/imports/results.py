@@ -40,8 +40,16 @@ from models.validation import (
     validate_citizen_id,
 )
 from web.services.imports import store
-from web.services.imports.rows import Progress, RowChecks, cell_text, citizen_id_text, issue
+from web.services.imports.rows import (
+    ROW_WIDE,
+    Progress,
+    RowChecks,
+    cell_text,
+    citizen_id_text,
+    issue,
+)
 
+STUDYING = EnrolmentStatus.STUDYING.value
 GRADUATED = EnrolmentStatus.GRADUATED.value
 COMPLETED = EnrolmentStatus.COMPLETED.value
 NO_RESULT_STATUSES = (EnrolmentStatus.STUDYING.value, EnrolmentStatus.DROPPED.value)
@@ -118,6 +126,29 @@ def _status(result: str | None, status: str | None) -> str:
     return status
 
 
+def _status_given(
+    status: str | None, result: str | None, enrolment: EnrolledPerson | None
+) -> str | None:
+    """The status the row asks for. A trainee export says Đang học of a trainee still
+    studying when it was made: a result written beside that unchanged status is the news,
+    and the status follows from it."""
+    unchanged = enrolment is not None and enrolment.status == status == STUDYING
+    return None if unchanged and result is not None else status
+
+
+OTHER_COURSE = "This row is of the course {code}, not of the course chosen ({chosen})."
+
+
+def _other_course(row: SheetRow, course: Course, checks: ResultChecks) -> bool:
+    """A row of another course (a trainee export of the whole institution): refused on its
+    row, since the trainee is looked up in the course chosen."""
+    code = cell_text(row.values.get("course_code"))
+    if not code or search_key(code) == search_key(course.code):
+        return False
+    checks.errors.append(issue(row.number, ROW_WIDE, OTHER_COURSE, code=code, chosen=course.code))
+    return True
+
+
 def _graduation(
     values: dict[str, CellValue],
     status: str,
@@ -157,11 +188,14 @@ def _certificate_number(value: CellValue) -> str | None:
 def _parse_row(
     row: SheetRow, course: Course, roster: Roster, today: date, checks: ResultChecks
 ) -> None:
+    if _other_course(row, course, checks):
+        return
     values = row.values
     errors = ErrorCollector()
     enrolment = errors.check(find_trainee, values, roster)
     result = errors.check(parse_result, values["result"], "result")
     status_given = errors.check(parse_status, values["status"], "status")
+    status_given = _status_given(status_given, result, enrolment)
     kind = errors.check(parse_certificate_kind, values["certificate_kind"], "certificate_kind")
     number = errors.check(_certificate_number, values["certificate_number"])
     status = None
