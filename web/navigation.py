@@ -36,6 +36,7 @@ MENU = (
     NavEntry("labour_force", "Labour-force figures", Permission.IMPORT_LABOUR_FORCE),
     NavEntry("users", "Users", Permission.MANAGE_USERS),
     NavEntry("jobs", "Background jobs", Permission.VIEW_JOBS),
+    NavEntry("outbox", "Outbox", Permission.VIEW_OUTBOX),
 )
 
 

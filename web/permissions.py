@@ -49,6 +49,7 @@ class Permission(StrEnum):
     REPORT_NEW_JOBS = "report_new_jobs"  # the new-jobs register, within the user's scope
     VIEW_REPORTING_STATUS = "view_reporting_status"  # who has reported, who is late
     EDIT_SCHEDULES = "edit_schedules"  # when each source must report (administrators)
+    VIEW_OUTBOX = "view_outbox"  # the messages sent to people (administrators)
 
 
 P = Permission

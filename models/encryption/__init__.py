@@ -26,11 +26,13 @@ PERSON_CITIZEN_ID = "person.citizen_id"
 PERSON_PHONE = "person.phone"
 EMPLOYER_PHONE = "employer.phone"
 INSTITUTION_PHONE = "institution.phone"
+OUTBOX_RECIPIENT = "outbox.recipient"
 
 __all__ = [
     "EMPLOYER_PHONE",
     "HASH_LENGTH",
     "INSTITUTION_PHONE",
+    "OUTBOX_RECIPIENT",
     "PERSON_CITIZEN_ID",
     "PERSON_PHONE",
     "KeyConfigError",

@@ -15,6 +15,7 @@ SQLModel.metadata.naming_convention = {
 # ruff: noqa: E402
 
 from models.tables.accounts import AuditEntry, AuthSession, LoginAttempt, UserAccount
+from models.tables.contact import Application, Notification, OutboxMessage, PhoneCode
 from models.tables.employment import (
     Employer,
     EmploymentSpell,
@@ -53,6 +54,7 @@ from models.tables.training import Course, Enrolment, Institution, Person
 __all__ = [
     "AdminUnit",
     "AdminUnitLineage",
+    "Application",
     "AuditEntry",
     "AuthSession",
     "CommuneZone",
@@ -77,7 +79,10 @@ __all__ = [
     "NewJobAggregate",
     "NewJobLine",
     "NewJobReport",
+    "Notification",
+    "OutboxMessage",
     "Person",
+    "PhoneCode",
     "PublishedFigure",
     "Referral",
     "ReportingSchedule",
