@@ -169,7 +169,7 @@ def my_application_withdraw(
     return RedirectResponse(path_for(request, "my_applications"), status_code=303)
 
 
-@router.post("/my-applications/consent/withdraw", name="my_consent_withdraw")
+@router.post("/my-applications/withdraw-consent", name="my_consent_withdraw")
 def my_consent_withdraw(request: Request, session: SessionDep) -> Response:
     token = request.cookies.get(GRANT_COOKIE, "")
     mine.withdraw_consent(session, token=token, now=utcnow())
