@@ -78,7 +78,7 @@ def _tables() -> None:
         sa.Column("employer_id", sa.Integer(), nullable=True),
         sa.Column("institution_id", sa.Integer(), nullable=True),
         sa.Column("msgid", TEXT(length=200), nullable=False),
-        sa.Column("params", sa.JSON(), nullable=True),
+        sa.Column("params", sa.JSON(), nullable=False),
         sa.Column("link", TEXT(length=200), nullable=False),
         sa.Column("read", sa.Boolean(), nullable=False),
         sa.Column("created_at", WHEN(), nullable=False),
