@@ -41,10 +41,6 @@ class Notification(SQLModel, table=True):
 
     __tablename__ = "notification"
     __table_args__ = (
-        CheckConstraint(
-            "(user_id IS NOT NULL) OR (employer_id IS NOT NULL) OR (institution_id IS NOT NULL)",
-            name="addressed",
-        ),
         Index("ix_notification_employer", "employer_id", "created_at"),
         Index("ix_notification_institution", "institution_id", "created_at"),
         Index("ix_notification_user", "user_id", "created_at"),

@@ -82,10 +82,6 @@ def _tables() -> None:
         sa.Column("link", TEXT(length=200), nullable=False),
         sa.Column("read", sa.Boolean(), nullable=False),
         sa.Column("created_at", WHEN(), nullable=False),
-        sa.CheckConstraint(
-            "(user_id IS NOT NULL) OR (employer_id IS NOT NULL) OR (institution_id IS NOT NULL)",
-            name=op.f("ck_notification_addressed"),
-        ),
         sa.ForeignKeyConstraint(
             ["employer_id"], ["employer.id"], name=op.f("fk_notification_employer_id_employer")
         ),
