@@ -158,3 +158,42 @@ def _vacancy(vacancy: Vacancy, occupation_key: str | None) -> VacancyProfile:
         start_date=vacancy.start_date,
         order_id=None if vacancy.training_order_id is None else str(vacancy.training_order_id),
     )
+
+
+def vacancy_profile(session: Session, vacancy: Vacancy) -> VacancyProfile:
+    """One vacancy as the engine reads it, whatever its status (to score applicants)."""
+    key = None
+    if vacancy.occupation_id is not None:
+        occupation = session.get(TrainingOccupation, vacancy.occupation_id)
+        key = occupation.key if occupation else None
+    return _vacancy(vacancy, key)
+
+
+def applicant_profile(
+    person: Person,
+    *,
+    trade: str,
+    chosen: TrainingOccupation | None,
+    trained: TrainingOccupation | None,
+    level: str | None,
+    order_id: int | None,
+) -> GraduateProfile:
+    """Someone who applied, as the engine reads them: the trade they trained in when they
+    graduated here, else the occupation they chose on the form, else the words they wrote."""
+    occupation = trained or chosen
+    skills = tuple(person.skills or ())
+    if not skills and occupation is not None:
+        skills = tuple(occupation.aliases or ())
+    return GraduateProfile(
+        id=str(person.id),
+        occupation=occupation.name if occupation else trade,
+        occupation_code=occupation.key if occupation else None,
+        level=level if level in LEVELS else None,
+        skills=skills,
+        commune_code=person.commune_code,
+        birth_year=person.birth_date.year if person.birth_date else None,
+        willing_to_work=_scopes(tuple(person.willing_to_work or ())),
+        expected_wage=person.expected_wage,
+        available_from=person.available_from,
+        order_id=None if order_id is None else str(order_id),
+    )

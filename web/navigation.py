@@ -39,6 +39,7 @@ MENU = (
     NavEntry("institutions", "Training institutions", Permission.MANAGE_ORGANISATIONS),
     NavEntry("employers", "Employers", Permission.MANAGE_ORGANISATIONS),
     NavEntry("jobs", "Background jobs", Permission.VIEW_JOBS),
+    NavEntry("outbox", "Outbox", Permission.VIEW_OUTBOX),
 )
 
 

@@ -52,6 +52,7 @@ class Permission(StrEnum):
     EDIT_PEOPLE = "edit_people"  # correct a person's record (their institution, officials)
     MANAGE_ORGANISATIONS = "manage_organisations"  # training institutions and employers
     HANDLE_DATA_REQUESTS = "handle_data_requests"  # people's requests about their own data
+    VIEW_OUTBOX = "view_outbox"  # the messages sent to people (administrators)
 
 
 P = Permission

@@ -10,10 +10,12 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
+from sqlmodel import Session
 from starlette.responses import HTMLResponse
 
 from models.formatting import format_number
 from models.i18n import translate
+from models.notifications import unread_count
 from web.auth import csrf_token_for, set_pending_csrf_cookie
 from web.navigation import menu_for
 from web.notices import forget_saved, saved_notice
@@ -73,6 +75,7 @@ def render(
         "principal": getattr(request.state, "principal", None),
         "menu": menu_for(getattr(request.state, "principal", None), request.app.router),
         "saved_notice": saved_notice(request),
+        "unread_notes": _unread_notes(request),
         **(context or {}),
     }
     response: HTMLResponse = templates.TemplateResponse(
@@ -81,6 +84,15 @@ def render(
     set_pending_csrf_cookie(request, response)
     forget_saved(request, response)
     return response
+
+
+def _unread_notes(request: Request) -> int:
+    """The signed-in user's unread notifications, for the menu (one short read)."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None:
+        return 0
+    with Session(request.app.state.engine) as session:
+        return unread_count(session, principal.user)
 
 
 def _local_path(request: Request) -> str:

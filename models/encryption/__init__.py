@@ -27,11 +27,13 @@ PERSON_PHONE = "person.phone"
 EMPLOYER_PHONE = "employer.phone"
 INSTITUTION_PHONE = "institution.phone"
 PERSON_CHANGE_VALUE = "person_change.value"  # old and new phones in a person's history
+OUTBOX_RECIPIENT = "outbox.recipient"
 
 __all__ = [
     "EMPLOYER_PHONE",
     "HASH_LENGTH",
     "INSTITUTION_PHONE",
+    "OUTBOX_RECIPIENT",
     "PERSON_CHANGE_VALUE",
     "PERSON_CITIZEN_ID",
     "PERSON_PHONE",

@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 from models.enums import ACTIVE_REFERRAL_STATUSES, EnrolmentStatus, ReferralStatus
 from models.queries.reference import all_commune_names
 from models.tables import (
+    Application,
     Course,
     EmploymentSpell,
     Enrolment,
@@ -206,6 +207,7 @@ class ReferralRow:
     person: Person
     training: Training | None
     employed_elsewhere: bool
+    commune_name: str = ""
 
 
 def referrals_for(session: Session, vacancy_id: int) -> list[ReferralRow]:
@@ -220,23 +222,36 @@ def referrals_for(session: Session, vacancy_id: int) -> list[ReferralRow]:
     ids = {person.id for _, person in rows if person.id is not None}
     trainings = latest_trainings(session, ids)
     elsewhere = employed_elsewhere(session, ids, vacancy_id)
+    names = commune_names(session, (person.commune_code for _, person in rows))
     return [
-        ReferralRow(referral, person, trainings.get(person.id or 0), person.id in elsewhere)
+        ReferralRow(
+            referral,
+            person,
+            trainings.get(person.id or 0),
+            person.id in elsewhere,
+            names.get(person.commune_code, person.commune_code),
+        )
         for referral, person in rows
     ]
 
 
 def related_to_vacancy(session: Session, vacancy: Vacancy, person_id: int) -> bool:
     """Whether an employer may act on this person for this vacancy: the platform ranked them
-    for it (a stored suggestion), they were already referred to it (any status), or they
-    were enrolled in a course trained for one of the vacancy's employer's training orders
-    (its cohort). Anyone else is, to the employer, nobody: ids cannot be tried in turn."""
+    for it (a stored suggestion), they applied to it (an open application), they were
+    already referred to it (any status), or they were enrolled in a course trained for one
+    of the vacancy's employer's training orders (its cohort). Anyone else is, to the
+    employer, nobody: ids cannot be tried in turn."""
     ranked = exists().where(
         col(VacancySuggestion.vacancy_id) == vacancy.id,
         col(VacancySuggestion.person_id) == person_id,
     )
     referred = exists().where(
         col(Referral.vacancy_id) == vacancy.id, col(Referral.person_id) == person_id
+    )
+    applied = exists().where(
+        col(Application.vacancy_id) == vacancy.id,
+        col(Application.person_id) == person_id,
+        col(Application.status) == "open",
     )
     cohort = (
         exists()
@@ -245,7 +260,7 @@ def related_to_vacancy(session: Session, vacancy: Vacancy, person_id: int) -> bo
         .where(col(TrainingOrder.id) == col(Course.training_order_id))
         .where(col(TrainingOrder.employer_id) == vacancy.employer_id)
     )
-    return bool(session.execute(select(or_(ranked, referred, cohort))).scalar())
+    return bool(session.execute(select(or_(ranked, applied, referred, cohort))).scalar())
 
 
 def active_referral(session: Session, vacancy_id: int, person_id: int) -> Referral | None:

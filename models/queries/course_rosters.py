@@ -229,7 +229,7 @@ def _trainee_cells(
         "full_name": person.full_name,
         "birth_date": person.birth_date,
         "sex": SEX_LABELS.get(person.sex, person.sex),
-        "ethnicity": groups.get(person.ethnicity_code, person.ethnicity_code),
+        "ethnicity": groups.get(person.ethnicity_code or "", person.ethnicity_code or ""),
         "citizen_id": person.citizen_id,
         "phone": display_phone(person.phone) if person.phone else None,
         "commune": communes.get(person.commune_code, person.commune_code),

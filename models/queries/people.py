@@ -244,10 +244,11 @@ def person_record(session: Session, person_id: int) -> PersonRecord | None:
         .where(col(Enrolment.person_id) == person_id)
         .order_by(col(Course.start_date).desc(), col(Enrolment.id).desc())
     ).all()
-    ethnicity = session.get(Ethnicity, person.ethnicity_code)
+    code = person.ethnicity_code
+    ethnicity = session.get(Ethnicity, code) if code else None
     return PersonRecord(
         person=person,
-        ethnicity_name=ethnicity.name if ethnicity else person.ethnicity_code,
+        ethnicity_name=ethnicity.name if ethnicity else (code or "—"),
         commune_name=commune_names(session, {person.commune_code}).get(person.commune_code, ""),
         enrolments=[PersonEnrolment(*row) for row in rows],
     )

@@ -15,6 +15,7 @@ SQLModel.metadata.naming_convention = {
 # ruff: noqa: E402
 
 from models.tables.accounts import AuditEntry, AuthSession, LoginAttempt, UserAccount
+from models.tables.contact import Application, Notification, OutboxMessage, PhoneCode
 from models.tables.corrections import DataRequest, LegalDeadline, PersonChange
 from models.tables.employment import (
     Employer,
@@ -54,6 +55,7 @@ from models.tables.training import Course, Enrolment, Institution, Person
 __all__ = [
     "AdminUnit",
     "AdminUnitLineage",
+    "Application",
     "AuditEntry",
     "AuthSession",
     "CommuneZone",
@@ -80,8 +82,11 @@ __all__ = [
     "NewJobAggregate",
     "NewJobLine",
     "NewJobReport",
+    "Notification",
+    "OutboxMessage",
     "Person",
     "PersonChange",
+    "PhoneCode",
     "PublishedFigure",
     "Referral",
     "ReportingSchedule",

@@ -89,7 +89,10 @@ class PersonBase(SQLModel):
     full_name: str = Field(max_length=120)
     birth_date: date
     sex: str = Field(max_length=3)
-    ethnicity_code: str = Field(foreign_key="ethnicity.code", max_length=2, index=True)
+    # None only for someone who applied from the job board: ethnicity is never asked there.
+    ethnicity_code: str | None = Field(
+        default=None, foreign_key="ethnicity.code", max_length=2, index=True
+    )
     commune_code: str = Field(max_length=5, index=True)
     village: str = Field(default="", max_length=120)
     # Encrypted at rest (models/encryption); found through citizen_id_hash.
@@ -146,6 +149,13 @@ class Person(PersonBase, table=True):
         max_length=HASH_LENGTH,
         sa_column_kwargs={"default": hash_of("citizen_id", PERSON_CITIZEN_ID)},
     )
+    # HMAC-SHA256 of the phone (E.164): how an applicant is found again by their phone.
+    phone_hash: str | None = Field(
+        default=None,
+        max_length=HASH_LENGTH,
+        index=True,
+        sa_column_kwargs={"default": hash_of("phone", PERSON_PHONE)},
+    )
     family_name: str = Field(default="", max_length=40)
     middle_name: str = Field(default="", max_length=60)
     given_name: str = Field(default="", max_length=40)
@@ -186,6 +196,14 @@ def _rehash_changed_citizen_id(_mapper: Any, _connection: Any, person: Person) -
         person.citizen_id_hash = (
             None if number is None else keys().blind_index(number, PERSON_CITIZEN_ID)
         )
+
+
+@event.listens_for(Person, "before_update")
+def _rehash_changed_phone(_mapper: Any, _connection: Any, person: Person) -> None:
+    """A phone changed through the ORM gets its new hash (an insert computes it as a default)."""
+    if inspect(person).attrs.phone.history.has_changes():
+        number = person.phone
+        person.phone_hash = None if number is None else keys().blind_index(number, PERSON_PHONE)
 
 
 class PersonCreate(PersonBase):

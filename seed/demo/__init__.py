@@ -21,13 +21,14 @@ from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.db import unit_of_work
 from models.errors import ConflictError, InvalidError
-from models.tables import AdminUnit, TrainingOccupation
+from models.tables import AdminUnit, TrainingOccupation, UserAccount
 from models.years import YEAR_MAX, YEAR_MIN
 from seed.demo.accounts import assign_submitters, create_accounts, refuse_taken_usernames
+from seed.demo.contacts import write_demo_contacts
 from seed.demo.context import DEMO_TABLES
 from seed.demo.labour_force import write_demo_labour_force
 from seed.demo.plan import DemoAccount, DemoSummary, YearSummary, plan_demo, summarize
@@ -114,6 +115,11 @@ def _bulk_mode(session: Session) -> Iterator[None]:
             conn.exec_driver_sql(f"PRAGMA cache_size={int(cache or -2000)}")
 
 
+def _employer_of(session: Session, username: str) -> int:
+    query = select(col(UserAccount.employer_id)).where(col(UserAccount.username) == username)
+    return int(session.execute(query).scalar_one())
+
+
 def _check_arguments(years: Sequence[int], scale: float) -> tuple[int, ...]:
     chosen = tuple(sorted({int(y) for y in years}))
     if not chosen:
@@ -171,6 +177,8 @@ def _generate(
     assign_submitters(build, accounts, account_ids)
     write_tables(session, build, AFTER_ACCOUNTS, advance)
     fix_sequences(session)
+    employer_account = accounts[[a.role for a in accounts].index("employer")]
+    write_demo_contacts(session, build, _employer_of(session, employer_account.username))
     # The figures an official would import from the labour-force survey (illustrative).
     write_demo_labour_force(session, years, seed=seed, today=today)
     write_marker(session, build, id_ranges(build, account_ids), [a.username for a in accounts])

@@ -493,7 +493,7 @@ def test_hire_records_the_job_and_claims_a_place(client, session, world):
     assert [(h.entity, h.person_id) for h in hires] == [("referral", mai)]
     done_reading(session)
     page = Page(client.get(response.headers["location"]).text)
-    assert page.item(mai).status == "hired" and page.item(mai).steps == set()
+    assert page.item(mai).status == "hired" and page.item(mai).steps == {"undo_hire"}
 
 
 def test_a_hire_abroad_counts_in_the_abroad_channel(client, session, world):

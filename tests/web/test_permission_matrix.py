@@ -72,6 +72,10 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "home": PUBLIC,
     "board": PUBLIC,
     "board_vacancy": PUBLIC,
+    "applied": PUBLIC,
+    "my_applications": PUBLIC,
+    "outbox": frozenset({"admin"}),  # anyone else signed in: 404 (NOT_FOUND)
+    "notifications": ALL_SIGNED_IN,
     "healthz": PUBLIC,
     "api_home_figures": PUBLIC,
     "openapi": PUBLIC,
@@ -144,6 +148,7 @@ NOT_FOUND: dict[str, frozenset[str]] = {
     "import_preview": frozenset({"admin"}) | INSTITUTIONS,
     "import_progress": frozenset({"admin"}) | INSTITUTIONS,
     "new_job_report": REPORTERS,
+    "outbox": ALL_SIGNED_IN - {"admin"},  # not a page for them: answered as missing
 }
 
 # Routes that declare no permission: open to visitors, or (signing out) working even when
@@ -153,6 +158,15 @@ UNDECLARED = frozenset(
         "home",
         "board",
         "board_vacancy",
+        "apply",
+        "apply_confirm",
+        "applied",
+        "my_applications",
+        "my_applications_code",
+        "my_applications_confirm",
+        "my_application_withdraw",
+        "my_consent_withdraw",
+        "my_applications_sign_out",
         "healthz",
         "api_home_figures",
         "login",
@@ -180,6 +194,14 @@ QUERY = {"export_trainees": "?course_id={course_id}", "export_results": "?course
 # route name -> roles that may use it; all others are refused. Visitors always are.
 POST_ALLOWED: dict[str, frozenset[str]] = {
     "login_submit": PUBLIC,
+    # Applying and the applicant's own page: visitors, proved by a code sent to their phone.
+    "apply": PUBLIC,
+    "apply_confirm": PUBLIC,
+    "my_applications_code": PUBLIC,
+    "my_applications_confirm": PUBLIC,
+    "my_application_withdraw": PUBLIC,
+    "my_consent_withdraw": PUBLIC,
+    "my_applications_sign_out": PUBLIC,
     "logout": ALL_SIGNED_IN,
     "account_password_submit": ALL_SIGNED_IN,
     "set_language": PUBLIC,
@@ -303,6 +325,7 @@ def _world(session: Session) -> World:
         "institution_id": own_institution.id,
         "employer_id": own_employer.id,
         "request_id": 987654,
+        "application_id": 1,
     }
     return World(
         params, usernames, other_institution_id=other_institution.id or 0, order_id=order.id or 0

@@ -3,8 +3,11 @@ data. Plain HTML with GET filters, so it works without JavaScript on a slow phon
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
 
 from models.clock import today
 from models.errors import InvalidError
@@ -96,17 +99,26 @@ def board(
     return visitor_boards.page(request, lang, render_board)
 
 
-@router.get("/board/{vacancy_id}", response_class=HTMLResponse, name="board_vacancy")
-def board_detail(
-    request: Request, session: SessionDep, lang: LanguageDep, vacancy_id: RecordId
-) -> Response:
+def advert_context(session: Session, vacancy_id: int, lang: str) -> dict[str, Any]:
+    """What a vacancy's public page shows, with the lists of its application form."""
     on = today()
     advert = board_vacancy(session, vacancy_id, on=on)
-    context = {
+    return {
         "advert": advert,
         "place": reference.place_names(session, on=on).label(
             advert.location_kind, advert.commune_code, advert.province_code, advert.country_code
         ),
+        "apply_communes": reference.commune_options(session, on=on),
+        "apply_occupations": reference.occupation_options(session, on=on),
+        "form": None,
+        "errors": {},
         **display_helpers(lang),
     }
+
+
+@router.get("/board/{vacancy_id}", response_class=HTMLResponse, name="board_vacancy")
+def board_detail(
+    request: Request, session: SessionDep, lang: LanguageDep, vacancy_id: RecordId
+) -> Response:
+    context = advert_context(session, vacancy_id, lang)
     return render(request, "board_vacancy.html", context, lang=lang)

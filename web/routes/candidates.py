@@ -4,6 +4,7 @@ first view of a vacancy may rank thousands of graduates."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -18,15 +19,17 @@ from models.formatting import format_date
 from models.i18n import translate
 from models.ids import whole_or_none
 from models.queries.candidates import CandidateFilters, training_levels
-from models.tables import TrainingLevel
+from models.tables import TrainingLevel, Vacancy
 from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
 from web.forms import form_errors
 from web.paths import path_for, safe_local_path
 from web.permissions import Permission, allow
+from web.services import applicants as applicant_views
+from web.services import hire_undo
 from web.services import referral_views as views
 from web.services import referrals as service
-from web.services.candidate_rows import candidate_row, referral_row
+from web.services.candidate_rows import Row, candidate_row, referral_row
 from web.templating import render
 
 router = APIRouter()
@@ -39,6 +42,7 @@ NOTICES = {
     "hired": "The candidate has been hired and the job recorded.",
     "rejected": "The candidate has been rejected.",
     "withdrawn": "The referral has been withdrawn.",
+    "hire_undone": "The hire has been undone: the place is free again.",
 }
 STATUS_LABELS = {
     ReferralStatus.PROPOSED: "Proposed",
@@ -97,6 +101,7 @@ def _candidates_page(
     context = {
         "vacancy": vacancy,
         "rows": rows,
+        "applicant_rows": _applicant_rows(session, principal, vacancy, required, lang),
         "levels": levels,
         "communes": sorted(view.communes.items(), key=lambda item: _place_key(item[1])),
         "raw": {name: raw.get(name, "") for name in FILTER_NAMES},
@@ -106,6 +111,21 @@ def _candidates_page(
         **_common(request, raw, vacancy_id, lang),
     }
     return render(request, "candidates.html", context, lang=lang, status_code=status_code)
+
+
+def _applicant_rows(
+    session: Session,
+    principal: Principal,
+    vacancy: Vacancy,
+    required: TrainingLevel | None,
+    lang: str,
+) -> list[Row]:
+    """The people who applied from the board, scored like the suggestions."""
+    applicants = applicant_views.applicants_page(session, principal=principal, vacancy=vacancy)
+    return [
+        replace(candidate_row(each.shown, vacancy, principal, required, lang), trade=each.trade)
+        for each in applicants
+    ]
 
 
 UNIT_WORDS = ("xa ", "phuong ", "thi tran ", "dac khu ")
@@ -237,6 +257,7 @@ STEPS = {
     "hire": "hired",
     "reject": "rejected",
     "withdraw": "withdrawn",
+    "undo_hire": "hire_undone",
 }
 
 
@@ -250,6 +271,8 @@ def _take(
         service.record_interview(session, principal=principal, **who)
     elif step == "hire":
         service.hire(session, principal=principal, **who)
+    elif step == "undo_hire":
+        hire_undo.undo_hire(session, principal=principal, **who)
     elif step == "reject":
         service.reject(session, principal=principal, reason=reason, **who)
     else:

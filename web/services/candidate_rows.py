@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from models.enums import VacancyStatus
+from models.enums import Role, VacancyStatus
 from models.i18n import translate
 from models.queries.candidates import ReferralRow
 from models.suggestions import explain, reason_line
@@ -44,6 +44,7 @@ class Row:
     note: str = ""  # why rejected or withdrawn
     elsewhere: bool = False
     actions: frozenset[str] = frozenset()
+    trade: str = ""  # what an applicant wrote as their trade
 
 
 def actions_for(
@@ -61,6 +62,7 @@ def actions_for(
         "hire": may_hire and free and (status is None or active) and not _full(vacancy),
         "reject": may_hire and active,
         "withdraw": may_refer and active,
+        "undo_hire": status == "hired" and (may_hire or principal.role == Role.OFFICIAL),
     }
     return frozenset(step for step, possible in steps.items() if possible)
 
@@ -118,6 +120,7 @@ def referral_row(
         person_id=row.person.id or 0,
         name=view.full_name if view else translate("Not shown: consent withdrawn", lang),
         view=view,
+        commune=row.commune_name if view else "",
         level=row.training.level_name if row.training else None,
         occupation=row.training.occupation_name if row.training else None,
         score=None if row.referral.score is None else round(row.referral.score * 100),

@@ -59,7 +59,7 @@ def form_of(person: Person) -> PersonForm:
         full_name=person.full_name,
         birth_date=person.birth_date.isoformat(),
         sex=person.sex,
-        ethnicity_code=person.ethnicity_code,
+        ethnicity_code=person.ethnicity_code or "",
         commune_code=person.commune_code,
         village=person.village,
         phone=person.phone or "",

@@ -25,6 +25,7 @@ from models.suggestions import compute_suggestions, suggestions_for, suggestions
 from models.tables import Vacancy
 from web.auth import Principal
 from web.permissions import Permission, PersonView, person_view
+from web.services.contact_details import reveal_phones
 from web.services.personal_data import audit_view
 from web.services.referrals import vacancy_for
 
@@ -54,9 +55,19 @@ def view_candidates(
     shown = [each for each in listed if filters.keeps(each.candidate, vacancy)]
     ids = [each.view.person_id for each in shown]
     audit_view(session, principal, "vacancy_candidates", entity_id=vacancy_id, person_ids=ids)
+    shown = _with_phones(session, principal, vacancy_id, shown)
     communes = {each.candidate.person.commune_code: each.candidate.commune_name for each in listed}
     computed = min((each.candidate.suggestion.computed_at for each in listed), default=None)
     return CandidatesView(vacancy, shown, communes, computed)
+
+
+def _with_phones(
+    session: Session, principal: Principal, vacancy_id: int, shown: list[ShownCandidate]
+) -> list[ShownCandidate]:
+    """Full phones of the people the employer may call (web/services/contact_details.py)."""
+    pairs = [(each.candidate.person, each.view) for each in shown]
+    views = reveal_phones(session, principal, vacancy_id, pairs, page="candidates")
+    return [ShownCandidate(each.candidate, views[each.view.person_id]) for each in shown]
 
 
 def _refresh_suggestions(session: Session, vacancy: Vacancy) -> None:
@@ -101,4 +112,7 @@ def view_referrals(session: Session, *, principal: Principal, vacancy_id: int) -
             rows.append((row, None))
     ids = [view.person_id for _, view in rows if view is not None]
     audit_view(session, principal, "vacancy_referrals", entity_id=vacancy_id, person_ids=ids)
+    pairs = [(row.person, view) for row, view in rows if view is not None]
+    views = reveal_phones(session, principal, vacancy_id, pairs, page="referrals")
+    rows = [(row, views[view.person_id] if view else None) for row, view in rows]
     return ReferralsView(vacancy, rows)

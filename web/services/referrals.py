@@ -39,6 +39,7 @@ from models.queries.vacancies import get_vacancy
 from models.tables import Employer, EmploymentSpell, Person, Referral, Vacancy, VacancySuggestion
 from web.auth import Principal
 from web.permissions import Permission, require, require_employer
+from web.services.referral_messages import tell_referred
 
 REASON_MAX = 500
 IN_PROGRESS = (ReferralStatus.PROPOSED, ReferralStatus.REFERRED, ReferralStatus.INTERVIEW)
@@ -94,12 +95,13 @@ def refer(session: Session, *, principal: Principal, vacancy_id: int, person_id:
             raise ConflictError(
                 "vacancy", "This vacancy is not open: nobody can be referred to it."
             )
-        _person(session, principal, vacancy, person_id, lock=False)
+        person = _person(session, principal, vacancy, person_id, lock=False)
         _refuse_if_employed(session, person_id, vacancy_id)
         if active_referral(session, vacancy_id, person_id) is not None:
             raise _already_referred()
         referral = _new_referral(session, principal, vacancy_id, person_id, ReferralStatus.REFERRED)
-        _audit_referral(session, principal, referral, "create")
+        audit_referral(session, principal, referral, "create")
+        tell_referred(session, principal, person, vacancy)
         return referral
 
 
@@ -130,7 +132,7 @@ def _new_referral(
     return referral
 
 
-def _audit_referral(
+def audit_referral(
     session: Session, principal: Principal, referral: Referral, action: str, **details: object
 ) -> None:
     audit.record(
@@ -146,7 +148,7 @@ def _audit_referral(
     )
 
 
-def _move(
+def move_referral(
     session: Session,
     vacancy_id: int,
     person_id: int,
@@ -181,14 +183,14 @@ def record_interview(
 ) -> Referral:
     with unit_of_work(session):
         vacancy_for(session, principal, vacancy_id, Permission.HIRE)
-        referral = _move(
+        referral = move_referral(
             session,
             vacancy_id,
             person_id,
             ReferralStatus.INTERVIEW,
             allowed_from=(ReferralStatus.PROPOSED, ReferralStatus.REFERRED),
         )
-        _audit_referral(session, principal, referral, "update")
+        audit_referral(session, principal, referral, "update")
         return referral
 
 
@@ -235,8 +237,8 @@ def _end(
     with unit_of_work(session):
         vacancy_for(session, principal, vacancy_id, permission)
         text = _reason(reason, required=required, msgid=msgid)
-        referral = _move(session, vacancy_id, person_id, status, reason=text)
-        _audit_referral(session, principal, referral, "update")
+        referral = move_referral(session, vacancy_id, person_id, status, reason=text)
+        audit_referral(session, principal, referral, "update")
         return referral
 
 
@@ -252,7 +254,7 @@ def hire(
         referral = _hired_referral(session, principal, vacancy_id, person_id)
         claim_place(session, vacancy_id)
         spell = _spell(session, vacancy, referral)
-        _audit_referral(session, principal, referral, "hire", employment_spell_id=spell.id)
+        audit_referral(session, principal, referral, "hire", employment_spell_id=spell.id)
         return spell
 
 
@@ -260,7 +262,7 @@ def _hired_referral(
     session: Session, principal: Principal, vacancy_id: int, person_id: int
 ) -> Referral:
     if active_referral(session, vacancy_id, person_id) is not None:
-        return _move(session, vacancy_id, person_id, ReferralStatus.HIRED)
+        return move_referral(session, vacancy_id, person_id, ReferralStatus.HIRED)
     return _new_referral(session, principal, vacancy_id, person_id, ReferralStatus.HIRED)
 
 

@@ -24,6 +24,7 @@ from models.enums import Role
 from models.enums import TrainingOrderStatus as Status
 from models.errors import ConflictError, InvalidError
 from models.ids import parse_id
+from models.notifications import notify
 from models.queries.training_orders import (
     course_finished,
     get_order,
@@ -32,7 +33,7 @@ from models.queries.training_orders import (
 )
 from models.queries.vacancies import created_with_token
 from models.rows import get_or_404
-from models.tables import Course, TrainingOrder
+from models.tables import Course, Employer, TrainingOrder
 from models.validation import ErrorCollector, clean_text
 from web.auth import Principal
 from web.permissions import Permission, require, require_employer, require_institution
@@ -84,7 +85,22 @@ def request_order(
         session.add(order)
         session.flush()
         _audit(session, principal, "create", order, form_token=form_token)
+        _tell_institution(session, order)
         return order
+
+
+def _tell_institution(session: Session, order: TrainingOrder) -> None:
+    """The college the order is addressed to finds it among its notifications."""
+    if order.institution_id is None:
+        return
+    employer = session.get(Employer, order.employer_id)
+    notify(
+        session,
+        institution_id=order.institution_id,
+        msgid="New training order from {employer}",
+        link=f"/training-orders/{order.id}",
+        employer=employer.name if employer else "",
+    )
 
 
 MISSING = "This training order does not exist."

@@ -1,7 +1,7 @@
 """corrections: a person's change history, data subject requests and their legal deadline,
 and the Excel import that created a person, an enrolment or a follow-up (to undo it)
 
-Revision ID: 0012_corrections
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-07 01:30:00.000000
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0012_corrections"
+revision: str = "0012"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
