@@ -24,7 +24,6 @@ from models.enums import (
     LocationKind,
     NewJobChannel,
     ReferralStatus,
-    VacancyStatus,
 )
 from models.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from models.placement import claim_place
@@ -37,6 +36,7 @@ from models.queries.candidates import (
 )
 from models.queries.vacancies import get_vacancy
 from models.tables import Employer, EmploymentSpell, Person, Referral, Vacancy, VacancySuggestion
+from models.vacancy_open import is_open
 from web.auth import Principal
 from web.permissions import Permission, require, require_employer
 
@@ -90,7 +90,7 @@ def refer(session: Session, *, principal: Principal, vacancy_id: int, person_id:
     (a double click) is refused by the partial unique index, and said so."""
     with unit_of_work(session):
         vacancy = vacancy_for(session, principal, vacancy_id, Permission.REFER_CANDIDATES)
-        if vacancy.status != VacancyStatus.OPEN:
+        if not is_open(vacancy.status, vacancy.deadline, today()):
             raise ConflictError(
                 "vacancy", "This vacancy is not open: nobody can be referred to it."
             )
@@ -250,7 +250,7 @@ def hire(
         _person(session, principal, vacancy, person_id, lock=True)
         _refuse_if_employed(session, person_id, vacancy_id)
         referral = _hired_referral(session, principal, vacancy_id, person_id)
-        claim_place(session, vacancy_id)
+        claim_place(session, vacancy_id, on=today())
         spell = _spell(session, vacancy, referral)
         _audit_referral(session, principal, referral, "hire", employment_spell_id=spell.id)
         return spell
