@@ -24,6 +24,7 @@ from models.enums import (
     LocationKind,
     NewJobChannel,
     ReferralStatus,
+    VacancyStatus,
 )
 from models.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from models.placement import claim_place
@@ -247,6 +248,12 @@ def hire(
     is claimed, and the job is recorded as an employment spell, all in one transaction."""
     with unit_of_work(session):
         vacancy = vacancy_for(session, principal, vacancy_id, Permission.HIRE)
+        if vacancy.status == VacancyStatus.OPEN and not is_open(
+            vacancy.status, vacancy.deadline, today()
+        ):
+            raise ConflictError(
+                "vacancy", "The deadline of this vacancy has passed: nobody can be hired."
+            )
         _person(session, principal, vacancy, person_id, lock=True)
         _refuse_if_employed(session, person_id, vacancy_id)
         referral = _hired_referral(session, principal, vacancy_id, person_id)
