@@ -65,7 +65,9 @@ def _fill() -> None:
     update = (
         vacancy.update()
         .where(vacancy.c.id == sa.bindparam("row_id"))
-        .values(title_key=sa.bindparam("title"), search_text=sa.bindparam("text"))
+        .values(
+            title_key=sa.bindparam("new_title_key"), search_text=sa.bindparam("new_search_text")
+        )
     )
     last = 0
     while True:
@@ -82,8 +84,8 @@ def _fill() -> None:
             [
                 {
                     "row_id": row[0],
-                    "title": title_key(row[1] or "")[:200],
-                    "text": advert_key(row[1] or "", row[2] or "", _skills(row[3])),
+                    "new_title_key": title_key(row[1] or "")[:200],
+                    "new_search_text": advert_key(row[1] or "", row[2] or "", _skills(row[3])),
                 }
                 for row in rows
             ],
