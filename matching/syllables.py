@@ -153,18 +153,77 @@ class FieldMatch:
 
 def match_field(query: Query, text: str | None) -> FieldMatch:
     """Count the query's terms that ``text`` holds as whole syllables. Under
-    ``query.exact_marks`` a term counts only with its marks."""
-    words = syllables(text)
-    folded = {fold(w) for w in words}
-    forms = {marked(w) for w in words}
+    ``query.exact_marks`` a term counts only with its marks. Each term is one compiled
+    pattern searched over the text, not a split of the text: a description is long."""
     found = exact = 0
-    for term, key in zip(query.terms, query.folded, strict=True):
-        if marked(term) in forms:
+    if not text:
+        return FieldMatch(found=0, exact=0)
+    lower = _lower(text)
+    for term in query.terms:
+        if _exact_pattern(term).search(lower):
             found += 1
             exact += 1
-        elif key in folded and not query.exact_marks:
+        elif not query.exact_marks and _folded_pattern(term).search(lower):
             found += 1
     return FieldMatch(found=found, exact=exact)
+
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+_VOWELS = "aeiouy"
+# Every lower-case letter by its folded form: "a" -> "aàáảãạăằ...", "d" -> "dđ".
+_LETTERS: dict[str, str] = {"d": "dđ"}
+for _vowel in "aăâeêioôơuưy":
+    for _tone in ("", *_TONES):
+        _letter = unicodedata.normalize("NFC", _vowel + _tone)
+        _LETTERS[fold(_letter)] = _LETTERS.get(fold(_letter), "") + _letter
+_WHOLE = "(?<![^\\W_]){}(?![^\\W_])"
+
+
+@lru_cache(maxsize=4096)
+def _folded_pattern(term: str) -> re.Pattern[str]:
+    """The term whole, with any marks."""
+    letters = "".join(
+        f"[{re.escape(_LETTERS[c])}]" if c in _LETTERS else re.escape(c) for c in fold(term)
+    )
+    return re.compile(_WHOLE.format(letters))
+
+
+def _lower(text: str) -> str:
+    return _APOSTROPHES.sub("", unicodedata.normalize("NFC", text)).lower()
+
+
+def _spellings(term: str) -> str:
+    return "(?:" + "|".join(map(re.escape, sorted(_placements(term)))) + ")"
+
+
+@lru_cache(maxsize=4096)
+def _exact_pattern(term: str) -> re.Pattern[str]:
+    """The term whole with its marks, the tone on any of its vowels ("hoà" or "hòa")."""
+    return re.compile(_WHOLE.format(_spellings(term)))
+
+
+@lru_cache(maxsize=64)
+def _names_pattern(names: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
+    """Any of the names, each syllable whole with its marks, the syllables side by side."""
+    phrases = ("[\\W_]+".join(_spellings(s) for s in name) for name in names)
+    return re.compile(_WHOLE.format("(?:" + "|".join(phrases) + ")"))
+
+
+def _placements(term: str) -> set[str]:
+    """The spellings of a syllable with its tone mark put on each of its vowels."""
+    decomposed = unicodedata.normalize("NFD", term)
+    tones = [ch for ch in decomposed if ch in _TONES]
+    if len(tones) != 1:
+        return {term}
+    bare = decomposed.replace(tones[0], "")
+    spellings = {term}
+    for i, ch in enumerate(bare):
+        if ch in _VOWELS:
+            end = i + 1
+            while end < len(bare) and unicodedata.combining(bare[end]):
+                end += 1
+            spellings.add(unicodedata.normalize("NFC", bare[:end] + tones[0] + bare[end:]))
+    return spellings
 
 
 @dataclass(frozen=True)
@@ -186,16 +245,20 @@ class Trade:
     One-syllable names ("hàn") are left to the syllable match."""
 
     keys: frozenset[str] = frozenset()
-    names: tuple[tuple[tuple[str, str], ...], ...] = ()
+    names: tuple[tuple[str, ...], ...] = ()  # syllables, lower case
 
     @classmethod
     def of(cls, keys: Iterable[str], labels: Iterable[str]) -> Trade:
-        names = {tuple(marked(s) for s in syllables(label)) for label in labels}
+        names = {tuple(syllables(label)) for label in labels}
         return cls(frozenset(keys), tuple(sorted(n for n in names if len(n) > 1)))
 
     def folded_names(self) -> list[str]:
         """The names as folded syllables, for a database's LIKE."""
-        return [" ".join(letters for letters, _ in name) for name in self.names]
+        return [" ".join(fold(s) for s in name) for name in self.names]
+
+    def named_in(self, text: str) -> bool:
+        """True when ``text`` holds one of the names, marks as written."""
+        return bool(self.names) and bool(_names_pattern(self.names).search(_lower(text)))
 
 
 @dataclass(frozen=True)
@@ -218,17 +281,15 @@ def relevance(query: Query, advert: Advert, trade: Trade = Trade()) -> Relevance
     title = match_field(query, advert.title)
     typed = query.as_typed()
     employer = match_field(typed, advert.employer_name)
-    fields = [
-        title,
-        match_field(query, advert.occupation_name),
-        match_field(query, " , ".join(advert.skills)),
-        match_field(query, advert.description),
-    ]
     n = len(query.terms)
-    title_forms = [marked(s) for s in syllables(advert.title)]
-    of_trade = advert.occupation_key in trade.keys or any(
-        phrase_in(name, title_forms) for name in trade.names
-    )
+    fields = [title]
+    if title.exact < n:  # else no other text can hold more, nor with more marks right
+        fields += [
+            match_field(query, advert.occupation_name),
+            match_field(query, " , ".join(advert.skills)),
+            match_field(query, advert.description),
+        ]
+    of_trade = advert.occupation_key in trade.keys or trade.named_in(advert.title)
     found = max(f.found for f in fields)
     by_name = employer.found == len(typed.terms)
     return Relevance(

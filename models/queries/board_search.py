@@ -9,7 +9,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_
+from sqlalchemy import ColumnElement, Select, and_, false, literal, or_
 from sqlmodel import Session, col
 
 from matching.normalise import OccupationNormaliser
@@ -23,7 +23,6 @@ from matching.syllables import (
     relevance,
 )
 from models.queries import reference
-from models.queries.vacancies import like_pattern
 from models.tables import Employer, TrainingOccupation, Vacancy
 
 # Candidates read for one search, newest first; the board holds a few thousand open vacancies.
@@ -45,12 +44,12 @@ def board_query(session: Session, text: str, *, on: date) -> tuple[Query, Trade]
     return query, query_trade(query, text, _normaliser(pairs), dict(pairs))
 
 
-def _holds(key: Any, query: Query, *, whole: bool) -> ColumnElement[bool]:
-    """Every folded term in `key`: as a whole syllable of a padded key, or anywhere (a
-    superset, for keys not stored padded)."""
-    if whole:
-        return and_(*(key.like(folded_pattern(t), escape="\\") for t in _escaped(query)))
-    return and_(*(key.like(like_pattern(t), escape="\\") for t in query.folded))
+def _holds(key: Any, query: Query, *, padded: bool) -> ColumnElement[bool]:
+    """Every folded term of `query` a whole syllable of `key` (stored padded, or padded
+    here)."""
+    if not padded:
+        key = literal(" ") + key + literal(" ")
+    return and_(*(key.like(folded_pattern(term), escape="\\") for term in _escaped(query)))
 
 
 def _escaped(query: Query) -> list[str]:
@@ -62,9 +61,9 @@ def candidates(query: Query, trade: Trade) -> ColumnElement[bool]:
     if query.empty:
         return false()
     ways = [
-        _holds(col(Vacancy.search_text), query, whole=True),
-        _holds(col(Employer.name_key), query.as_typed(), whole=False),
-        _holds(col(TrainingOccupation.name_key), query, whole=False),
+        _holds(col(Vacancy.search_text), query, padded=True),
+        _holds(col(Employer.name_key), query.as_typed(), padded=False),
+        _holds(col(TrainingOccupation.name_key), query, padded=False),
     ]
     if trade.keys:
         ids = [int(key) for key in trade.keys if key.isdigit()]
