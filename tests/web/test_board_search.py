@@ -8,11 +8,14 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models.clock import today
+from models.tables import Employer
 from seed.reference import load_reference_data
 from tests import factories
+from tests.html import find_all, one, parse, text
+from tests.web.helpers import make_account, sign_in
 from tests.web.test_board import shown
 from tests.web.test_vacancies import garment_occupation
 
@@ -112,3 +115,20 @@ def test_fillers_name_no_trade_and_a_synonym_finds_another_title(client: TestCli
     assert shown(client, q="nhân viên") == ["Nhân viên nấu ăn", "Nhân viên bán hàng"]
     # The employer's name is searched as typed.
     assert len(shown(client, q="Tuần Giáo")) == len(TITLES)
+
+
+def test_the_vacancy_list_searches_titles_by_whole_syllables(
+    client: TestClient, session: Session, adverts: None
+):
+    employer = session.exec(select(Employer)).one()
+    make_account(session, "employer", "tuan.giao", employer_id=employer.id)
+    sign_in(client, "tuan.giao")
+
+    def titles(q: str) -> list[str]:
+        page = parse(client.get("/vacancies", params={"q": q}).text)
+        return [text(one(row, "a")) for row in find_all(page, "tbody tr")]
+
+    assert titles("hàn") == ["Thợ hàn công nhân may", "Thợ hàn"]
+    assert titles("han") == ["Thợ hàn công nhân may", "Thợ hàn"]
+    assert titles("máy") == ["Lái máy xúc", "Thợ sửa chữa máy may"]
+    assert titles("an") == ["Nhân viên nấu ăn"]
