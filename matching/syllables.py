@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -134,12 +134,6 @@ def parse_query(text: str, *, max_terms: int = 12) -> Query:
         exact_marks=has_marks(text),
         typed=tuple(dict.fromkeys(typed))[:max_terms],
     )
-
-
-def phrase_in(phrase: Sequence[Hashable], text: Sequence[Hashable]) -> bool:
-    """True when the syllables ``phrase`` appear in ``text`` side by side, in order."""
-    n = len(phrase)
-    return n > 0 and any(tuple(text[i : i + n]) == tuple(phrase) for i in range(len(text) - n + 1))
 
 
 @dataclass(frozen=True)
