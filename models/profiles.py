@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -12,7 +13,8 @@ from sqlalchemy import String, select, type_coerce
 from sqlmodel import Session, col
 
 from matching.profiles import LEVELS, WORK_SCOPES, GraduateProfile, Location, VacancyProfile
-from models.enums import EnrolmentStatus, LocationKind, VacancyStatus
+from models.clock import today
+from models.enums import EnrolmentStatus, LocationKind
 from models.queries.candidates import employed_since
 from models.tables import (
     Course,
@@ -21,6 +23,7 @@ from models.tables import (
     TrainingOccupation,
     Vacancy,
 )
+from models.vacancy_open import taking_people
 
 
 def _graduate_rows(session: Session) -> Sequence[Any]:
@@ -112,17 +115,15 @@ def _graduate(row: Any, occupation: Any) -> GraduateProfile:
 
 
 def vacancy_profiles(
-    session: Session, vacancy_ids: Sequence[int] | None = None
+    session: Session, vacancy_ids: Sequence[int] | None = None, *, on: date | None = None
 ) -> list[VacancyProfile]:
-    """The open vacancies (all, or those of `vacancy_ids` that are open) as profiles; ids
-    are vacancy ids as strings. `quantity` is the places still to fill."""
+    """The vacancies open on `on` (today by default; all, or those of `vacancy_ids` that are
+    open) as profiles; ids are vacancy ids as strings. `quantity` is the places still to
+    fill."""
     query = (
         select(Vacancy, col(TrainingOccupation.key))
         .outerjoin(TrainingOccupation, col(TrainingOccupation.id) == col(Vacancy.occupation_id))
-        .where(
-            col(Vacancy.status) == VacancyStatus.OPEN.value,
-            col(Vacancy.filled) < col(Vacancy.quantity),
-        )
+        .where(taking_people(on or today()))
         .order_by(col(Vacancy.id))
     )
     if vacancy_ids is not None:

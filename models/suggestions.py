@@ -40,12 +40,13 @@ def compute_suggestions(
     `vacancy_ids` every stored row is replaced, so closed vacancies keep none."""
     if top_k < 1:
         raise ValueError("top_k must be at least 1")
+    on = on or today()
     graduates = graduate_profiles(session)
-    vacancies = vacancy_profiles(session, vacancy_ids)
+    vacancies = vacancy_profiles(session, vacancy_ids, on=on)
     end_read(session)  # ranking is slow: no transaction stays open while it runs
     if report is not None:
         report(len(graduates), len(vacancies))
-    rows = _rank(graduates, vacancies, top_k, on or today())
+    rows = _rank(graduates, vacancies, top_k, on)
     with unit_of_work(session):
         stale = delete(VacancySuggestion)
         if vacancy_ids is not None:

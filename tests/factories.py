@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from matching.syllables import advert_key, title_key
 from matching.text import search_key
 from models.people import name_fields
 from models.tables import (
@@ -197,7 +198,8 @@ def vacancy(session: Session, **overrides: Any) -> Vacancy:
     values.update(overrides)
     if "employer_id" not in values:
         values["employer_id"] = employer(session).id
-    row = Vacancy(**values, title_key=search_key(values["title"]))
+    texts = values["title"], values.get("description", ""), values.get("skills", ())
+    row = Vacancy(**values, title_key=title_key(values["title"]), search_text=advert_key(*texts))
     session.add(row)
     session.flush()
     return row

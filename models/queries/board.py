@@ -1,6 +1,6 @@
-"""The public job board: open vacancies anyone may read, searched without caring about
-diacritics and filtered by occupation, place and wage. Only what an advert shows is selected
-(no personal data, no internal fields). Reads only."""
+"""The public job board: open vacancies anyone may read, searched by whole syllables with or
+without tone marks (board_search) and filtered by occupation, place and wage. Only what an
+advert shows is selected (no personal data, no internal fields). Reads only."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_
+from sqlalchemy import ColumnElement, Select, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from matching.text import search_key
-from models.enums import LocationKind, VacancyStatus
+from models.enums import LocationKind
 from models.errors import NotFoundError
-from models.queries.vacancies import Page, clamp_page, like_pattern
+from models.queries.board_search import board_query, candidates, ranked, with_search_columns
+from models.queries.vacancies import Page, clamp_page
 from models.tables import Employer, TrainingLevel, TrainingOccupation, Vacancy
+from models.vacancy_open import taking_people
 
 BOARD_PER_PAGE = 20
 IN_PROVINCE = "province"
@@ -85,12 +86,8 @@ _COLUMNS: tuple[Any, ...] = (
 
 
 def _is_open(on: date) -> ColumnElement[bool]:
-    """Taking people today: open, a place left, and the deadline not passed."""
-    return and_(
-        col(Vacancy.status) == VacancyStatus.OPEN.value,
-        col(Vacancy.filled) < col(Vacancy.quantity),
-        or_(col(Vacancy.deadline).is_(None), col(Vacancy.deadline) >= on),
-    )
+    """Taking people today: open, the deadline not passed, and a place left."""
+    return taking_people(on)
 
 
 def _base(*extra: Any) -> Select[Any]:
@@ -100,20 +97,6 @@ def _base(*extra: Any) -> Select[Any]:
         .join(Employer, col(Employer.id) == col(Vacancy.employer_id))
         .outerjoin(TrainingOccupation, col(TrainingOccupation.id) == col(Vacancy.occupation_id))
     )
-
-
-def _text_conditions(text: str) -> list[ColumnElement[bool]]:
-    """Every word of the query, folded like the stored keys ("Công nhân" = "cong nhan"), must
-    appear in one of: the title, the employer's name, the occupation's name. Words spread
-    over several of them do not count: "may công nghiệp" is not any industrial-park job at
-    a garment company."""
-    words = search_key(text).split()
-    if not words:
-        return []
-    keys = (col(Vacancy.title_key), col(Employer.name_key), col(TrainingOccupation.name_key))
-    return [
-        or_(*(and_(*(key.like(like_pattern(word), escape="\\") for word in words)) for key in keys))
-    ]
 
 
 def _place_conditions(place: str, commune_code: str) -> list[ColumnElement[bool]]:
@@ -130,7 +113,7 @@ def _place_conditions(place: str, commune_code: str) -> list[ColumnElement[bool]
 
 
 def _conditions(filters: BoardFilters, on: date) -> list[ColumnElement[bool]]:
-    conditions = [_is_open(on), *_text_conditions(filters.text)]
+    conditions = [_is_open(on)]
     if filters.occupation_id is not None:
         conditions.append(col(Vacancy.occupation_id) == filters.occupation_id)
     conditions += _place_conditions(filters.place, filters.commune_code)
@@ -144,14 +127,23 @@ def _conditions(filters: BoardFilters, on: date) -> list[ColumnElement[bool]]:
 def board_page(
     session: Session, filters: BoardFilters, *, on: date, per_page: int = BOARD_PER_PAGE
 ) -> Page[BoardVacancy]:
-    """Open vacancies matching the filters, newest first, one page of them."""
+    """Open vacancies matching the filters, one page of them: newest first, or best matches
+    first when a text is searched (board_search)."""
     query = _base().where(*_conditions(filters, on))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
     page = clamp_page(filters.page)
+    newest = (col(Vacancy.created_at).desc(), col(Vacancy.id).desc())
+    searched, trade = board_query(session, filters.text, on=on)
+    if filters.text.strip():  # nothing but punctuation finds nothing
+        rows = session.execute(
+            with_search_columns(query.where(candidates(searched, trade)).order_by(*newest))
+        ).all()
+        found = ranked(list(rows), searched, trade)
+        shown = found[(page - 1) * per_page : page * per_page]
+        items = [BoardVacancy(**values) for values in shown]
+        return Page(items=items, total=len(found), page=page, per_page=per_page)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.execute(
-        query.order_by(col(Vacancy.created_at).desc(), col(Vacancy.id).desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
+        query.order_by(*newest).offset((page - 1) * per_page).limit(per_page)
     ).all()
     items = [BoardVacancy(**row._asdict()) for row in rows]
     return Page(items=items, total=total, page=page, per_page=per_page)

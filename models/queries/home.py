@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from models.enums import VacancyStatus
 from models.tables import Course, EmploymentSpell, Enrolment, Institution, Vacancy
+from models.vacancy_open import open_on
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,12 @@ class HomeFigures:
     placements: int  # employment spells starting in `year`
 
 
-def home_figures(session: Session, *, year: int) -> HomeFigures:
+def home_figures(session: Session, *, year: int, on: date) -> HomeFigures:
     """Every figure as a scalar subquery of one SELECT. Each is a COUNT over a primary key or
     an indexed column (enrolment.person_id, vacancy.status, employment_spell.start_date), so
-    the page stays fast with a million rows."""
-    is_open = col(Vacancy.status) == VacancyStatus.OPEN.value
+    the page stays fast with a million rows. A vacancy counts as open on `on` only before
+    its deadline has passed."""
+    is_open = open_on(on)
     in_year = col(EmploymentSpell.start_date).between(date(year, 1, 1), date(year, 12, 31))
     figures = (
         select(func.count()).select_from(Institution),

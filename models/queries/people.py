@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import false, func
+from sqlalchemy import false, func, literal
 from sqlalchemy import select as sa_select  # sqlmodel's select takes at most 4 columns
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -91,7 +91,7 @@ NAME_KEY_MAX = max_length(Person, "name_key")
 def _matching(text: str) -> list[Any]:
     """WHERE conditions for a search text: digits find the person holding exactly that full
     citizen ID (part of an ID finds no one: only its keyed hash is searchable), anything else
-    the diacritics-free name, every word in any order."""
+    the diacritics-free name, every word whole in any order."""
     number = compact_citizen_id(text)
     if number.isdigit():
         if is_full_citizen_id(number):
@@ -102,7 +102,13 @@ def _matching(text: str) -> list[Any]:
         # No stored name holds a longer word, or that many words (and SQLite refuses LIKE
         # patterns over 50,000 bytes and deep expressions): such a search finds no one.
         return [false()]
-    return [col(Person.name_key).contains(word, autoescape=True) for word in words]
+    # Whole syllables only: "an" finds "An" and "Ấn", never "Lan" or "Toàn".
+    padded = literal(" ") + col(Person.name_key) + literal(" ")
+    return [padded.like(f"% {_escaped(word)} %", escape="\\") for word in words]
+
+
+def _escaped(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _conditions(text: str, institution_id: int | None, *, trainees_only: bool) -> list[Any]:

@@ -5,22 +5,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import false, func
+from sqlalchemy import ColumnElement, func, literal, or_
 from sqlmodel import Session, col, select
 
-from matching.text import search_key
+from matching.syllables import Query, folded_pattern, match_field, parse_query
 from models.clock import utcnow
+from models.enums import VacancyStatus
 from models.queries.reference import Option
 from models.rows import get_or_404
 from models.tables import AuditEntry, Employer, TrainingLevel, TrainingOccupation, Vacancy
+from models.vacancy_open import expired_on, open_on, shown_status
 from models.validation.rules import max_length
 
 T = TypeVar("T")
 PER_PAGE = 25
 
 TITLE_KEY_MAX = max_length(Vacancy, "title_key")
+MAX_SEARCHED = 5000  # titles read for one search of the list
 
 
 @dataclass(frozen=True)
@@ -71,42 +74,73 @@ class VacancyRow:
     wage_max: int | None
 
 
+def _status_condition(status: str, on: date) -> ColumnElement[bool]:
+    """Open means before the deadline; closed takes in the open ones past it."""
+    if status == VacancyStatus.OPEN.value:
+        return open_on(on)
+    if status == VacancyStatus.CLOSED.value:
+        return or_(col(Vacancy.status) == status, expired_on(on))
+    return col(Vacancy.status) == status
+
+
 def list_vacancies(
     session: Session,
     *,
     employer_id: int | None,
+    on: date,
     status: str | None = None,
     text: str = "",
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> Page[VacancyRow]:
-    """Vacancies newest first; only one employer's when `employer_id` is given."""
+    """Vacancies newest first; only one employer's when `employer_id` is given. A text finds
+    titles holding each of its syllables whole (tone marks as typed, any when none typed)."""
     query = (
         select(Vacancy, Employer.name, TrainingOccupation.name)
         .join(Employer, col(Employer.id) == col(Vacancy.employer_id))
         .outerjoin(TrainingOccupation, col(TrainingOccupation.id) == col(Vacancy.occupation_id))
+        .order_by(col(Vacancy.created_at).desc(), col(Vacancy.id).desc())
     )
     if employer_id is not None:
         query = query.where(Vacancy.employer_id == employer_id)
     if status:
-        query = query.where(Vacancy.status == status)
-    words = sorted(set(search_key(text).split()))
-    if any(len(word) > TITLE_KEY_MAX for word in words) or len(words) > TITLE_KEY_MAX // 2:
-        query = query.where(false())  # no title holds that (SQLite refuses so deep a query)
-    for word in words[: TITLE_KEY_MAX // 2]:
-        query = query.where(col(Vacancy.title_key).like(like_pattern(word), escape="\\"))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+        query = query.where(_status_condition(status, on))
     page = clamp_page(page)
-    rows = session.exec(
-        query.order_by(col(Vacancy.created_at).desc(), col(Vacancy.id).desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    items = [_vacancy_row(vacancy, employer, occupation) for vacancy, employer, occupation in rows]
+    if text.strip():
+        return _searched(session, query, parse_query(text).as_typed(), on, page, per_page)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.offset((page - 1) * per_page).limit(per_page)).all()
+    items = [
+        _vacancy_row(vacancy, employer, occupation, on) for vacancy, employer, occupation in rows
+    ]
     return Page(items=items, total=total, page=page, per_page=per_page)
 
 
-def _vacancy_row(vacancy: Vacancy, employer_name: str, occupation_name: str | None) -> VacancyRow:
+def _searched(
+    session: Session, query: Any, searched: Query, on: date, page: int, per_page: int
+) -> Page[VacancyRow]:
+    """The database keeps titles holding every syllable (folded, whole); Python keeps those
+    with the marks typed. Newest first, like the whole list."""
+    if searched.empty or any(len(word) > TITLE_KEY_MAX for word in searched.folded):
+        return Page(items=[], total=0, page=page, per_page=per_page)
+    padded = literal(" ") + col(Vacancy.title_key) + literal(" ")
+    for word in searched.folded:
+        query = query.where(padded.like(folded_pattern(word)))
+    rows = [
+        row
+        for row in session.exec(query.limit(MAX_SEARCHED)).all()
+        if match_field(searched, row[0].title).found == len(searched.terms)
+    ]
+    shown = rows[(page - 1) * per_page : page * per_page]
+    items = [
+        _vacancy_row(vacancy, employer, occupation, on) for vacancy, employer, occupation in shown
+    ]
+    return Page(items=items, total=len(rows), page=page, per_page=per_page)
+
+
+def _vacancy_row(
+    vacancy: Vacancy, employer_name: str, occupation_name: str | None, on: date
+) -> VacancyRow:
     return VacancyRow(
         id=vacancy.id or 0,
         title=vacancy.title,
@@ -114,7 +148,7 @@ def _vacancy_row(vacancy: Vacancy, employer_name: str, occupation_name: str | No
         occupation_name=occupation_name,
         quantity=vacancy.quantity,
         filled=vacancy.filled,
-        status=vacancy.status,
+        status=shown_status(vacancy.status, vacancy.deadline, on),
         deadline=vacancy.deadline,
         wage_min=vacancy.wage_min,
         wage_max=vacancy.wage_max,

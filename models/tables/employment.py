@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import StringConstraints
-from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.clock import utcnow
@@ -76,9 +76,13 @@ class Vacancy(VacancyBase, table=True):
             "age_min IS NULL OR age_max IS NULL OR age_min <= age_max", name="age_ordered"
         ),
         Index("ix_vacancy_occupation", "occupation_id"),
+        Index("ix_vacancy_status_deadline", "status", "deadline"),
     )
     id: int | None = Field(default=None, primary_key=True)
     title_key: str = Field(max_length=200, index=True)
+    # Folded syllables of the title, skills and description, a space at each end, for
+    # whole-syllable search (matching.syllables.advert_key).
+    search_text: str = Field(default="", sa_type=Text)
     filled: int = 0
     created_at: datetime = Field(default_factory=utcnow, index=True)
     filled_at: datetime | None = None

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from matching.text import search_key
+from matching.syllables import advert_key, title_key
 from models.enums import LocationKind
 from seed.demo.context import DemoBuild, Row, at_work_hours, random_date, round_to
 from seed.demo.employers import EXPORT, LINE_BY_KEY, LOCAL, OUTSIDE, PUBLIC
@@ -174,7 +174,7 @@ def _texts(rng: random.Random, plan: VacancyPlan, employer_name: str, line_key: 
         job = f"{_programme_name(plan.programme)} tại {country}: {_lower_first(job)}"
     skills = list(occupation.aliases) if occupation else ["lao động phổ thông"]
     row["title"] = job
-    row["title_key"] = search_key(job)
+    row["title_key"] = title_key(job)
     row["skills"] = rng.sample(skills, k=min(len(skills), rng.randint(1, 3)))
     row["description"] = (
         f"{employer_name} tuyển {row['quantity']} {_lower_first(job)}. "
@@ -182,6 +182,7 @@ def _texts(rng: random.Random, plan: VacancyPlan, employer_name: str, line_key: 
         + (", đóng bảo hiểm xã hội đầy đủ" if plan.kind != EXPORT else ", hỗ trợ vay vốn đặt cọc")
         + (", hỗ trợ chỗ ở và chi phí đi lại." if plan.kind in (OUTSIDE, EXPORT) else ".")
     )
+    row["search_text"] = advert_key(job, row["description"], row["skills"])
 
 
 def _programme_name(programme: str | None) -> str:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from models.clock import today
 from models.errors import ConflictError
 from models.placement import claim_place, release_place
 from models.tables import Person, Referral, UserAccount, Vacancy
@@ -46,10 +47,10 @@ def test_vacancy_cannot_be_filled_beyond_quantity_even_by_a_direct_write(
 def test_claiming_the_last_place_marks_the_vacancy_filled(session: Session) -> None:
     vacancy = factories.vacancy(session, quantity=1)
     session.commit()
-    claim_place(session, vacancy.id)
+    claim_place(session, vacancy.id, on=today())
     session.commit()
     with pytest.raises(ConflictError):
-        claim_place(session, vacancy.id)
+        claim_place(session, vacancy.id, on=today())
     session.rollback()
     session.refresh(vacancy)
     assert (vacancy.filled, vacancy.status) == (1, "filled")
@@ -63,7 +64,7 @@ def test_closed_vacancy_gives_no_place(session: Session) -> None:
     vacancy = factories.vacancy(session, quantity=5, status="closed")
     session.commit()
     with pytest.raises(ConflictError):
-        claim_place(session, vacancy.id)
+        claim_place(session, vacancy.id, on=today())
 
 
 def test_concurrent_hires_never_exceed_quantity(engine, session: Session) -> None:
@@ -78,7 +79,7 @@ def test_concurrent_hires_never_exceed_quantity(engine, session: Session) -> Non
         with Session(engine) as own:
             barrier.wait()
             try:
-                claim_place(own, vacancy.id)
+                claim_place(own, vacancy.id, on=today())
                 own.commit()
                 result = "hired"
             except ConflictError:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from matching.text import name_sort_key, search_key
+from models.clock import today
 from models.enums import ReferralStatus
 from models.errors import InvalidError, NotFoundError
 from models.formatting import format_date
@@ -20,6 +21,7 @@ from models.i18n import translate
 from models.ids import whole_or_none
 from models.queries.candidates import CandidateFilters, training_levels
 from models.tables import TrainingLevel, Vacancy
+from models.vacancy_open import shown_status
 from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
 from web.forms import form_errors
@@ -100,6 +102,7 @@ def _candidates_page(
     rows = [candidate_row(each, vacancy, principal, required, lang) for each in view.shown]
     context = {
         "vacancy": vacancy,
+        "vacancy_status": shown_status(vacancy.status, vacancy.deadline, today()),
         "rows": rows,
         "applicant_rows": _applicant_rows(session, principal, vacancy, required, lang),
         "levels": levels,

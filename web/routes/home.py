@@ -51,4 +51,4 @@ def api_home_figures(
 ) -> HomeFigures:
     """The home page's figures as JSON, for any year (placements depend on it)."""
     year = today().year if year is None else year
-    return home_figures(session, year=check_year(year))
+    return home_figures(session, year=check_year(year), on=today())

@@ -21,6 +21,7 @@ from models.errors import InvalidError
 from models.queries import reference
 from models.queries.vacancies import employer_options, list_vacancies, vacancy_detail
 from models.tables import Vacancy
+from models.vacancy_open import shown_status
 from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
 from web.display import display_helpers
@@ -63,6 +64,7 @@ def vacancy_list(
     result = list_vacancies(
         session,
         employer_id=employer_scope(principal),
+        on=today(),
         status=known_value(status, VacancyStatus),
         text=q,
         page=page,
@@ -198,6 +200,7 @@ def vacancy_show(
     context = {
         "detail": detail,
         "vacancy": vacancy,
+        "status": shown_status(vacancy.status, vacancy.deadline, today()),
         "place": reference.place_names(session, on=today()).label(
             vacancy.location_kind,
             vacancy.commune_code,

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from models.enums import Role, VacancyStatus
+from models.clock import today
+from models.enums import Role
 from models.i18n import translate
 from models.queries.candidates import ReferralRow
 from models.suggestions import explain, reason_line
 from models.tables import Person, TrainingLevel, Vacancy
+from models.vacancy_open import is_open
 from web.auth import Principal
 from web.permissions import Permission, PersonView, allowed
 from web.services import referrals as service
@@ -54,7 +56,8 @@ def actions_for(
     or hired without their consent, nor while employed elsewhere."""
     may_refer = allowed(principal, Permission.REFER_CANDIDATES)
     may_hire = allowed(principal, Permission.HIRE)
-    free = vacancy.status == VacancyStatus.OPEN and person.consent_to_employers and not elsewhere
+    taking = is_open(vacancy.status, vacancy.deadline, today())
+    free = taking and person.consent_to_employers and not elsewhere
     active = status in service.IN_PROGRESS
     steps = {
         "refer": may_refer and free and status not in (*service.IN_PROGRESS, "hired"),

@@ -81,7 +81,7 @@ class HomePage:
 def home_page(session: Session, *, principal: Principal | None, lang: str, path: Path) -> HomePage:
     """The figures of this year, and the alerts of the reader's role (none for a visitor)."""
     day = today()
-    figures = home_figures(session, year=day.year)
+    figures = home_figures(session, year=day.year, on=day)
     groups = [] if principal is None else _alerts(session, principal, day, lang, path)
     end_read(session)
     return HomePage(figures, principal is not None, [g for g in groups if g.alerts])

@@ -10,9 +10,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from models.enums import (
-    VacancyStatus,
-)
+from models.clock import today
 from models.errors import ForbiddenError
 from models.queries.candidates import (
     Candidate,
@@ -23,6 +21,7 @@ from models.queries.candidates import (
 )
 from models.suggestions import compute_suggestions, suggestions_for, suggestions_stale
 from models.tables import Vacancy
+from models.vacancy_open import is_open
 from web.auth import Principal
 from web.permissions import Permission, PersonView, person_view
 from web.services.contact_details import reveal_phones
@@ -73,7 +72,7 @@ def _with_phones(
 def _refresh_suggestions(session: Session, vacancy: Vacancy) -> None:
     """Compute this vacancy's suggestions when none are stored or they are stale. Two
     readers may do it at once: the one that loses the race keeps the winner's rows."""
-    if vacancy.status != VacancyStatus.OPEN or vacancy.id is None:
+    if not is_open(vacancy.status, vacancy.deadline, today()) or vacancy.id is None:
         return
     if not suggestions_stale(session, vacancy, suggestions_for(session, vacancy.id)):
         return

@@ -37,6 +37,7 @@ from models.queries.candidates import (
 )
 from models.queries.vacancies import get_vacancy
 from models.tables import Employer, EmploymentSpell, Person, Referral, Vacancy, VacancySuggestion
+from models.vacancy_open import is_open
 from web.auth import Principal
 from web.permissions import Permission, require, require_employer
 from web.services.referral_messages import tell_referred
@@ -91,7 +92,7 @@ def refer(session: Session, *, principal: Principal, vacancy_id: int, person_id:
     (a double click) is refused by the partial unique index, and said so."""
     with unit_of_work(session):
         vacancy = vacancy_for(session, principal, vacancy_id, Permission.REFER_CANDIDATES)
-        if vacancy.status != VacancyStatus.OPEN:
+        if not is_open(vacancy.status, vacancy.deadline, today()):
             raise ConflictError(
                 "vacancy", "This vacancy is not open: nobody can be referred to it."
             )
@@ -249,10 +250,16 @@ def hire(
     is claimed, and the job is recorded as an employment spell, all in one transaction."""
     with unit_of_work(session):
         vacancy = vacancy_for(session, principal, vacancy_id, Permission.HIRE)
+        if vacancy.status == VacancyStatus.OPEN and not is_open(
+            vacancy.status, vacancy.deadline, today()
+        ):
+            raise ConflictError(
+                "vacancy", "The deadline of this vacancy has passed: nobody can be hired."
+            )
         _person(session, principal, vacancy, person_id, lock=True)
         _refuse_if_employed(session, person_id, vacancy_id)
         referral = _hired_referral(session, principal, vacancy_id, person_id)
-        claim_place(session, vacancy_id)
+        claim_place(session, vacancy_id, on=today())
         spell = _spell(session, vacancy, referral)
         audit_referral(session, principal, referral, "hire", employment_spell_id=spell.id)
         return spell

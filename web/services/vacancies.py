@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from matching.normalise import OccupationNormaliser
+from matching.syllables import advert_key, title_key
 from matching.text import search_key
 from models import audit
 from models.clock import today
@@ -83,7 +84,8 @@ def suggest_occupations(session: Session, title: str, *, on: date) -> list[Sugge
 
 def _apply(vacancy: Vacancy, data: VacancyInput) -> None:
     vacancy.title = data.title
-    vacancy.title_key = search_key(data.title)
+    vacancy.title_key = title_key(data.title)
+    vacancy.search_text = advert_key(data.title, data.description, data.skills)
     vacancy.occupation_id = data.occupation_id
     vacancy.description = data.description
     vacancy.skills = data.skills
