@@ -4,7 +4,7 @@ and the open vacancies. Each side is read with one query, whatever the number of
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -61,6 +61,13 @@ def graduate_profiles(session: Session) -> list[GraduateProfile]:
     """Every graduate the engine may propose, one profile per person (their latest
     graduation); ids are person ids as strings."""
     latest = {row[0]: row for row in _graduate_rows(session)}
+    return profiles_of_rows(session, latest.values())
+
+
+def profiles_of_rows(session: Session, rows: Iterable[Sequence[Any]]) -> list[GraduateProfile]:
+    """Profiles of rows that start with the columns of `_graduate_rows` (person id, skills,
+    commune, birth date, wishes, expected wage, available from, level code, training order,
+    occupation id); further columns are ignored."""
     occupations = {
         row.id: row
         for row in session.execute(
@@ -72,7 +79,7 @@ def graduate_profiles(session: Session) -> list[GraduateProfile]:
             )
         ).all()
     }
-    return [_graduate(row, occupations[row[-1]]) for row in latest.values()]
+    return [_graduate(row[:10], occupations[row[9]]) for row in rows]
 
 
 @lru_cache(maxsize=4096)
@@ -128,6 +135,15 @@ def vacancy_profiles(
     if vacancy_ids is not None:
         query = query.where(col(Vacancy.id).in_(list(vacancy_ids)))
     return [_vacancy(vacancy, key) for vacancy, key in session.execute(query).all()]
+
+
+def vacancy_profile(session: Session, vacancy: Vacancy) -> VacancyProfile:
+    """One vacancy as a profile, whatever its status (its page ranks even a closed one)."""
+    key = None
+    if vacancy.occupation_id is not None:
+        occupation = session.get(TrainingOccupation, vacancy.occupation_id)
+        key = occupation.key if occupation else None
+    return _vacancy(vacancy, key)
 
 
 def vacancy_location(vacancy: Vacancy) -> Location:
