@@ -131,8 +131,14 @@ class _Facts:
 
     def tie_breaks(self) -> list[np.ndarray]:
         """Among equal scores: graduated more recently, trained higher, living in the
-        commune of the job, holding a certificate (then the person id)."""
-        return [self.graduated, self.level_rank, self.same_commune, self.certified]
+        commune of the job, holding a certificate, then the earlier record (lower id)."""
+        return [
+            self.graduated,
+            self.level_rank,
+            self.same_commune,
+            self.certified,
+            -self.person_id,
+        ]
 
 
 def _filtered(filters: CandidateFilters, scores: VacancyScores, facts: _Facts) -> np.ndarray:

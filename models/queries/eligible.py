@@ -18,14 +18,13 @@ from sqlalchemy import (
     String,
     and_,
     exists,
-    func,
     not_,
     or_,
     select,
     true,
     type_coerce,
 )
-from sqlalchemy.sql import Select
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from matching.profiles import WORK_SCOPES
@@ -41,37 +40,25 @@ from models.tables import (
 )
 
 
-def latest_graduations(person_id: int | None = None) -> Any:
-    """Each consenting person's latest graduated enrolment (latest date, then latest id): the
-    training a candidacy rests on, as in models.queries.candidates.latest_trainings."""
-    number = (
-        func.row_number()
-        .over(
-            partition_by=col(Enrolment.person_id),
-            order_by=(
-                col(Enrolment.graduated_on).desc().nulls_last(),
-                col(Enrolment.id).desc(),
+def is_latest_graduation() -> ColumnElement[bool]:
+    """The enrolment is its person's latest graduation (latest date, unknown dates first,
+    then latest id): the training a candidacy rests on, as in
+    models.queries.candidates.latest_trainings. A NOT EXISTS on the person's enrolments
+    (indexed by person), so that the query starts from the courses of the trade."""
+    later = aliased(Enrolment)
+    mine, theirs = col(Enrolment.graduated_on), col(later.graduated_on)
+    return ~exists().where(
+        col(later.person_id) == col(Enrolment.person_id),
+        col(later.status) == EnrolmentStatus.GRADUATED.value,
+        or_(
+            theirs > mine,
+            and_(theirs.is_not(None), mine.is_(None)),
+            and_(
+                or_(theirs == mine, and_(theirs.is_(None), mine.is_(None))),
+                col(later.id) > col(Enrolment.id),
             ),
-        )
-        .label("number")
+        ),
     )
-    ranked = (
-        select(
-            col(Enrolment.person_id).label("person_id"),
-            col(Enrolment.course_id).label("course_id"),
-            col(Enrolment.graduated_on).label("graduated_on"),
-            col(Enrolment.certificate_number).label("certificate_number"),
-            number,
-        )
-        .join(Person, col(Person.id) == col(Enrolment.person_id))
-        .where(
-            col(Enrolment.status) == EnrolmentStatus.GRADUATED.value,
-            col(Person.consent_to_employers).is_(True),
-        )
-    )
-    if person_id is not None:
-        ranked = ranked.where(col(Enrolment.person_id) == person_id)
-    return ranked.subquery()
 
 
 def start_of(vacancy: Vacancy, on: date) -> date:
@@ -136,11 +123,10 @@ def eligible_query(
     on: date,
     *,
     person_id: int | None = None,
-) -> Select[Any]:
+) -> Any:
     """The eligible people of a vacancy with what the engine and the tie-breaks read, one
     row per person: id, skills, commune, birth date, wishes, expected wage, available from,
     level code, training order, occupation, graduation date, level rank, certificate."""
-    latest = latest_graduations(person_id)
     query = (
         select(
             col(Person.id),
@@ -153,22 +139,27 @@ def eligible_query(
             col(Course.level_code),
             col(Course.training_order_id),
             col(Course.occupation_id),
-            latest.c.graduated_on,
+            col(Enrolment.graduated_on).label("graduated_on"),
             col(TrainingLevel.rank),
-            latest.c.certificate_number.is_not(None).label("certified"),
+            col(Enrolment.certificate_number).is_not(None).label("certified"),
         )
-        .join(latest, latest.c.person_id == col(Person.id))
-        .join(Course, col(Course.id) == latest.c.course_id)
+        .select_from(Course)
+        .join(Enrolment, col(Enrolment.course_id) == col(Course.id))
+        .join(Person, col(Person.id) == col(Enrolment.person_id))
         .join(TrainingLevel, col(TrainingLevel.code) == col(Course.level_code))
         .where(
-            latest.c.number == 1,
+            col(Enrolment.status) == EnrolmentStatus.GRADUATED.value,
+            col(Person.consent_to_employers).is_(True),
             trade_related(vacancy, col(Course.occupation_id)),
             age_allowed(vacancy, on),
             willing_to_go(vacancy),
             available_in_time(vacancy, on),
+            is_latest_graduation(),
         )
         .order_by(col(Person.id))
     )
+    if person_id is not None:
+        query = query.where(col(Enrolment.person_id) == person_id)
     return query
 
 
