@@ -208,6 +208,7 @@ def test_the_reason_line_names_skills_level_place_and_order(session, world):
         "lacks may máy một kim",
         "level so_cap, below the trung_cap asked",
         "lives in the commune of the job",
+        "graduated on 30/06/2026",  # evidence that orders equal scores
     ]
     assert reason_line(reason, "vi").startswith(
         translate(
