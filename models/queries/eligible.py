@@ -17,6 +17,7 @@ from sqlalchemy import (
     ColumnElement,
     String,
     and_,
+    cast,
     exists,
     not_,
     or_,
@@ -93,9 +94,9 @@ def age_allowed(vacancy: Vacancy, on: date) -> ColumnElement[bool]:
 
 
 def _wishes(scope: str) -> ColumnElement[bool]:
-    # A JSON list as text on both databases: '["commune", "province"]'; the quotes keep
-    # "province" from matching "other_province".
-    return type_coerce(Person.willing_to_work, String).like(f'%"{scope}"%')
+    # A JSON list cast to text on both databases (PostgreSQL has no LIKE on json):
+    # '["commune", "province"]'; the quotes keep "province" from matching "other_province".
+    return cast(Person.willing_to_work, String).like(f'%"{scope}"%')
 
 
 def willing_to_go(vacancy: Vacancy) -> ColumnElement[bool]:
