@@ -130,13 +130,16 @@ class _Facts:
         )
 
     def tie_breaks(self) -> list[np.ndarray]:
-        """Among equal scores: graduated more recently, trained higher, living in the
-        commune of the job, holding a certificate, then the earlier record (lower id)."""
+        """Among equal scores: living in the commune of the job (no move, no commute),
+        graduated in the last six months, trained higher, holding a certificate, then the
+        later graduation day, and last the earlier record (lower id). Day-exact recency comes
+        late: nearly every date differs, so first it would decide everything alone."""
         return [
-            self.graduated,
-            self.level_rank,
             self.same_commune,
+            self.recent,
+            self.level_rank,
             self.certified,
+            self.graduated,
             -self.person_id,
         ]
 

@@ -62,6 +62,7 @@ class World:
     local: list[int]
     recent: list[int]
     ineligible: dict[str, int]
+    sewing_course: int
 
 
 def build(session: Session, *, local: int = 25, elsewhere: int = 10) -> World:
@@ -132,7 +133,9 @@ def build(session: Session, *, local: int = 25, elsewhere: int = 10) -> World:
     session.commit()
     make_account(session, "employer", EMPLOYER, employer_id=employer.id)
     recent = [p for i, p in enumerate(locals_) if date(2026, 1 + i % 11, 1) >= date(2026, 5, 28)]
-    return World(vacancy.id, locals_ + others, locals_, recent, ineligible)
+    return World(
+        vacancy.id, locals_ + others, locals_, recent, ineligible, courses["sewing"].id or 0
+    )
 
 
 @pytest.fixture
@@ -198,16 +201,40 @@ def test_anyone_on_the_last_page_may_be_referred(client, session, world):
 
 
 def test_equal_scores_are_ordered_by_evidence_the_same_way_every_time(client, session, world):
+    # A sewer from another commune who would work anywhere in the province scores as the
+    # local sewers do, and graduated after all of them: living in the job's commune wins.
+    newcomer = factories.person(
+        session,
+        full_name="Vì Văn Xa",
+        consent_to_employers=True,
+        birth_date=date(2000, 1, 1),
+        commune_code=OTHER_COMMUNE,
+        willing_to_work=["province"],
+    )
+    factories.enrolment(
+        session,
+        person_id=newcomer.id,
+        course_id=world.sewing_course,
+        status="tot_nghiep",
+        graduated_on=date(2026, 11, 20),
+    )
+    session.commit()
     sign_in(client, EMPLOYER)
     first = [p for page in every_page(client, url(world)) for p in page.people]
     again = [p for page in every_page(client, url(world)) for p in page.people]
-    scores = [s for page in every_page(client, url(world)) for s in page.scores]
+    scores = {
+        p: s
+        for page in every_page(client, url(world))
+        for p, s in zip(page.people, page.scores, strict=True)
+    }
 
     assert first == again
-    assert scores == sorted(scores, reverse=True)
-    # The local sewers score alike (same trade, place, level): the latest graduates first,
-    # and among the same graduation day the lower id (the earlier record).
+    assert [scores[p] for p in first] == sorted(scores.values(), reverse=True)
+    assert scores[newcomer.id] == scores[world.local[0]]
+    assert first.index(newcomer.id) == len(world.local)  # right after every local sewer
+    # Among the local sewers: the recent graduates (last six months) first, each group by
+    # the later graduation day, and on the same day the lower id (the earlier record).
     order = {person: i for i, person in enumerate(world.local)}
+    month = {p: 1 + order[p] % 11 for p in world.local}
     local_in_page = [p for p in first if p in order]
-    graduated = {p: (1 + order[p] % 11, order[p]) for p in world.local}
-    assert local_in_page == sorted(world.local, key=lambda p: (-graduated[p][0], graduated[p][1]))
+    assert local_in_page == sorted(world.local, key=lambda p: (-month[p], order[p]))
