@@ -4,7 +4,7 @@ and the open vacancies. Each side is read with one query, whatever the number of
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -64,6 +64,13 @@ def graduate_profiles(session: Session) -> list[GraduateProfile]:
     """Every graduate the engine may propose, one profile per person (their latest
     graduation); ids are person ids as strings."""
     latest = {row[0]: row for row in _graduate_rows(session)}
+    return profiles_of_rows(session, latest.values())
+
+
+def profiles_of_rows(session: Session, rows: Iterable[Sequence[Any]]) -> list[GraduateProfile]:
+    """Profiles of rows that start with the columns of `_graduate_rows` (person id, skills,
+    commune, birth date, wishes, expected wage, available from, level code, training order,
+    occupation id); further columns are ignored."""
     occupations = {
         row.id: row
         for row in session.execute(
@@ -75,7 +82,7 @@ def graduate_profiles(session: Session) -> list[GraduateProfile]:
             )
         ).all()
     }
-    return [_graduate(row, occupations[row[-1]]) for row in latest.values()]
+    return [_graduate(row[:10], occupations[row[9]]) for row in rows]
 
 
 @lru_cache(maxsize=4096)
@@ -131,6 +138,16 @@ def vacancy_profiles(
     return [_vacancy(vacancy, key) for vacancy, key in session.execute(query).all()]
 
 
+def vacancy_profile(session: Session, vacancy: Vacancy) -> VacancyProfile:
+    """One vacancy as a profile, whatever its status (its page ranks even a closed one, and
+    applicants are scored against it)."""
+    key = None
+    if vacancy.occupation_id is not None:
+        occupation = session.get(TrainingOccupation, vacancy.occupation_id)
+        key = occupation.key if occupation else None
+    return _vacancy(vacancy, key)
+
+
 def vacancy_location(vacancy: Vacancy) -> Location:
     """Where the job is, as the engine reads it."""
     if vacancy.location_kind == LocationKind.ABROAD:
@@ -159,15 +176,6 @@ def _vacancy(vacancy: Vacancy, occupation_key: str | None) -> VacancyProfile:
         start_date=vacancy.start_date,
         order_id=None if vacancy.training_order_id is None else str(vacancy.training_order_id),
     )
-
-
-def vacancy_profile(session: Session, vacancy: Vacancy) -> VacancyProfile:
-    """One vacancy as the engine reads it, whatever its status (to score applicants)."""
-    key = None
-    if vacancy.occupation_id is not None:
-        occupation = session.get(TrainingOccupation, vacancy.occupation_id)
-        key = occupation.key if occupation else None
-    return _vacancy(vacancy, key)
 
 
 def applicant_profile(

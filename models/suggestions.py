@@ -15,6 +15,7 @@ from matching.engine import Matcher
 from matching.profiles import GraduateProfile, VacancyProfile
 from models.clock import today, utcnow
 from models.db import end_read, unit_of_work
+from models.formatting import format_date
 from models.i18n import translate
 from models.profiles import graduate_profiles, vacancy_profiles
 from models.queries.candidates import Training, order_linked
@@ -149,6 +150,8 @@ class Reason:
     commune: str
     unwilling: bool  # the job is outside the places the person would work in
     order_linked: bool
+    graduated_on: date | None = None  # evidence that breaks ties: recency, certificate
+    certified: bool = False
 
 
 def explain(
@@ -179,6 +182,8 @@ def explain(
         # Below 1 also means "farther is a little worse" for people who stated no wish.
         unwilling=bool(person_wishes) and components.get("place", 1.0) < 1.0,
         order_linked=order_linked(training, vacancy),
+        graduated_on=training.graduated_on if training else None,
+        certified=training.certified if training else False,
     )
 
 
@@ -238,4 +243,9 @@ def reason_line(reason: Reason, lang: str) -> str:
     parts.append(place)
     if reason.order_linked:
         parts.append(translate("trained under this vacancy's training order", lang))
+    if reason.graduated_on:
+        day = format_date(reason.graduated_on, lang)
+        parts.append(translate("graduated on {day}", lang, day=day))
+    if reason.certified:
+        parts.append(translate("certificate on record", lang))
     return "; ".join(parts)

@@ -1,10 +1,11 @@
-"""What the candidates and referrals pages of a vacancy read: the stored suggestions with the
-people behind them, their training, their referral here, and whether they have meanwhile
-been employed elsewhere. A few bounded queries per page, never one per row."""
+"""What the candidates and referrals pages of a vacancy read: the ranked people of a page
+(models.ranking) with their training, their referral here, and whether they have meanwhile
+been employed elsewhere; and who an employer may act on for a vacancy. A few bounded queries
+per page, never one per row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,7 +14,9 @@ from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from models.clock import today
 from models.enums import ACTIVE_REFERRAL_STATUSES, EnrolmentStatus, ReferralStatus
+from models.queries.eligible import eligible_person
 from models.queries.reference import all_commune_names
 from models.tables import (
     Application,
@@ -107,6 +110,7 @@ class Training:
     level_rank: int
     training_order_id: int | None
     graduated_on: date | None
+    certified: bool = False  # a certificate number is on record
 
 
 def latest_trainings(session: Session, person_ids: Iterable[int]) -> dict[int, Training]:
@@ -125,6 +129,7 @@ def latest_trainings(session: Session, person_ids: Iterable[int]) -> dict[int, T
             col(TrainingLevel.rank),
             col(Course.training_order_id),
             col(Enrolment.graduated_on),
+            col(Enrolment.certificate_number).is_not(None),
         )
         .join(Course, col(Course.id) == col(Enrolment.course_id))
         .join(TrainingOccupation, col(TrainingOccupation.id) == col(Course.occupation_id))
@@ -164,38 +169,39 @@ class Candidate:
     """One ranked graduate as the candidates page shows them (before access rules)."""
 
     person: Person
-    suggestion: VacancySuggestion
+    suggestion: VacancySuggestion  # the engine's result, computed for this view, not stored
     training: Training | None
     referral: Referral | None
     employed_elsewhere: bool
     commune_name: str
 
 
-def candidates_for(session: Session, vacancy: Vacancy) -> list[Candidate]:
-    """The stored suggestions of a vacancy, best first, with everything a row shows."""
-    query = (
-        select(VacancySuggestion, Person)
-        .join(Person, col(Person.id) == col(VacancySuggestion.person_id))
-        .where(col(VacancySuggestion.vacancy_id) == vacancy.id)
-        .order_by(col(VacancySuggestion.rank))
-    )
-    rows = session.execute(query).all()
-    ids = [person.id for _, person in rows if person.id is not None]
+def candidates_for(
+    session: Session, vacancy: Vacancy, ranked: Sequence[VacancySuggestion]
+) -> list[Candidate]:
+    """The ranked people of a page (the engine's results, in their order), with everything a
+    row shows. Four bounded queries, whatever the page's size."""
+    ids = [suggestion.person_id for suggestion in ranked]
+    people = {
+        person.id: person
+        for person in session.execute(select(Person).where(col(Person.id).in_(ids))).scalars()
+    }
     assert vacancy.id is not None
     trainings = latest_trainings(session, ids)
     referrals = latest_referrals(session, vacancy.id, ids)
     elsewhere = employed_elsewhere(session, ids, vacancy.id)
-    names = commune_names(session, (person.commune_code for _, person in rows))
+    names = commune_names(session, (person.commune_code for person in people.values()))
     return [
         Candidate(
             person=person,
             suggestion=suggestion,
-            training=trainings.get(person.id or 0),
-            referral=referrals.get(person.id),
-            employed_elsewhere=person.id in elsewhere,
+            training=trainings.get(suggestion.person_id),
+            referral=referrals.get(suggestion.person_id),
+            employed_elsewhere=suggestion.person_id in elsewhere,
             commune_name=names.get(person.commune_code, person.commune_code),
         )
-        for suggestion, person in rows
+        for suggestion in ranked
+        if (person := people.get(suggestion.person_id)) is not None
     ]
 
 
@@ -235,16 +241,15 @@ def referrals_for(session: Session, vacancy_id: int) -> list[ReferralRow]:
     ]
 
 
-def related_to_vacancy(session: Session, vacancy: Vacancy, person_id: int) -> bool:
-    """Whether an employer may act on this person for this vacancy: the platform ranked them
-    for it (a stored suggestion), they applied to it (an open application), they were
-    already referred to it (any status), or they were enrolled in a course trained for one
-    of the vacancy's employer's training orders (its cohort). Anyone else is, to the
-    employer, nobody: ids cannot be tried in turn."""
-    ranked = exists().where(
-        col(VacancySuggestion.vacancy_id) == vacancy.id,
-        col(VacancySuggestion.person_id) == person_id,
-    )
+def related_to_vacancy(
+    session: Session, vacancy: Vacancy, person_id: int, *, on: date | None = None
+) -> bool:
+    """Whether an employer may act on this person for this vacancy: they are eligible for it
+    (the rules by which the candidates page ranks, models.queries.eligible), they applied to
+    it (an open application), they were already referred to it (any status), or they were
+    enrolled in a course trained for one of the vacancy's employer's training orders (its
+    cohort). Anyone else is, to the employer, nobody: ids cannot be tried in turn."""
+    ranked = eligible_person(vacancy, person_id, on or today())
     referred = exists().where(
         col(Referral.vacancy_id) == vacancy.id, col(Referral.person_id) == person_id
     )
@@ -275,24 +280,14 @@ def active_referral(session: Session, vacancy_id: int, person_id: int) -> Referr
 
 @dataclass(frozen=True)
 class CandidateFilters:
-    """What the employer narrowed the list to (None: no filter)."""
+    """What the employer narrowed the list to (None: no filter), applied to every eligible
+    person before the list is cut into pages (models.ranking)."""
 
     min_score: int | None = None  # percent
     min_level_rank: int | None = None
     commune_code: str | None = None
     order_only: bool = False
-
-    def keeps(self, candidate: Candidate, vacancy: Vacancy) -> bool:
-        training = candidate.training
-        if self.min_score is not None and candidate.suggestion.score * 100 < self.min_score:
-            return False
-        if self.min_level_rank is not None and (
-            training is None or training.level_rank < self.min_level_rank
-        ):
-            return False
-        if self.commune_code and candidate.person.commune_code != self.commune_code:
-            return False
-        return not self.order_only or order_linked(training, vacancy)
+    recent: bool = False  # graduated in the last six months
 
 
 def order_linked(training: Training | None, vacancy: Vacancy) -> bool:

@@ -208,6 +208,7 @@ def test_the_reason_line_names_skills_level_place_and_order(session, world):
         "lacks may máy một kim",
         "level so_cap, below the trung_cap asked",
         "lives in the commune of the job",
+        "graduated on 30/06/2026",  # evidence that orders equal scores
     ]
     assert reason_line(reason, "vi").startswith(
         translate(
@@ -224,9 +225,10 @@ def test_the_reason_line_names_skills_level_place_and_order(session, world):
         required_level=None,
     )
     parts = reason_line(linked, "en").split("; ")
-    assert parts[-2:] == [
+    assert parts[-3:] == [
         "lives in Thanh Nưa, in the province",
         "trained under this vacancy's training order",
+        "graduated on 30/06/2026",
     ]
     assert "level so_cap" in parts
 

@@ -28,14 +28,15 @@ from datetime import date
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
+from models.clock import today
 from models.enums import Role
 from models.monitoring.read import figure_table
 from models.monitoring.store import refresh_year
-from models.suggestions import compute_suggestions, suggestions_for
-from models.tables import Course, Enrolment, Referral, Target, VacancySuggestion
+from models.queries.eligible import eligible_person
+from models.tables import Course, Enrolment, Referral, Target, Vacancy
 from seed.reference import load_reference_data
 from tests import factories
 from tests.html import body_rows, find_all, one, parse, text
@@ -538,11 +539,15 @@ def _people(session: Session, world: World) -> People:
         cohort=cohort.id or 0,
         stranger_id_number=STRANGER_ID,
     )
-    vacancy_id = int(str(world.params["vacancy_id"]))
-    compute_suggestions(session, vacancy_ids=[vacancy_id])
-    ranked = {row.person_id for row in suggestions_for(session, vacancy_id)}
+    vacancy = session.get(Vacancy, int(str(world.params["vacancy_id"])))
+    candidates = (people.ranked, people.stranger, people.cohort)
+    ranked = {
+        person
+        for person in candidates
+        if session.execute(select(eligible_person(vacancy, person, today()))).scalar()  # type: ignore[arg-type]
+    }
     session.rollback()  # read nothing after this: a read would keep its snapshot open
-    # Only graduates are ranked: the world's graduate is, the two in training are not.
+    # Only graduates are eligible: the world's graduate is, the two in training are not.
     assert ranked == {people.ranked}
     return people
 
@@ -699,8 +704,9 @@ def test_an_employer_refers_and_hires_its_ranking_its_referrals_and_its_cohort(
     refer_url = f"/vacancies/{vacancy}/candidates/{people.ranked}/refer"
     action, fields = _form(page, f'form[action="{refer_url}"]')
     assert client.post(action, data=fields, follow_redirects=False).status_code == 303
-    session.execute(delete(VacancySuggestion))  # a referral stays related once unranked
-    session.commit()
+    unranked = session.get(Vacancy, int(str(vacancy)))
+    unranked.age_max = unranked.age_min = 15  # type: ignore[union-attr]
+    session.commit()  # nobody is eligible now: a referral stays related
     for person_id in (people.ranked, people.cohort):
         url = f"/vacancies/{vacancy}/candidates/{person_id}/hire"
         assert client.post(url, data={}, follow_redirects=False).status_code == 303, person_id

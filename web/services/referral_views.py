@@ -1,13 +1,11 @@
-"""What the candidates and referrals pages read: the ranked graduates of a vacancy and its
-referrals, as this user may see them; each view is audited once."""
+"""What the candidates and referrals pages read: the graduates eligible for a vacancy, ranked
+on request (models.ranking), and its referrals, as this user may see them; each view is
+audited once."""
 
 from __future__ import annotations
 
-from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models.clock import today
@@ -17,11 +15,11 @@ from models.queries.candidates import (
     CandidateFilters,
     ReferralRow,
     candidates_for,
+    commune_names,
     referrals_for,
 )
-from models.suggestions import compute_suggestions, suggestions_for, suggestions_stale
+from models.ranking import rank_candidates
 from models.tables import Vacancy
-from models.vacancy_open import is_open
 from web.auth import Principal
 from web.permissions import Permission, PersonView, person_view
 from web.services.contact_details import reveal_phones
@@ -39,25 +37,39 @@ class ShownCandidate:
 class CandidatesView:
     vacancy: Vacancy
     shown: list[ShownCandidate]
-    communes: dict[str, str]  # communes of every listed candidate, for the place filter
-    computed_at: datetime | None
+    communes: dict[str, str]  # communes of every eligible candidate, for the place filter
+    total: int  # eligible people the filters keep, over all pages
+    eligible: int  # eligible people before the filters
+    page: int
+    pages: int
 
 
 def view_candidates(
-    session: Session, *, principal: Principal, vacancy_id: int, filters: CandidateFilters
+    session: Session,
+    *,
+    principal: Principal,
+    vacancy_id: int,
+    filters: CandidateFilters,
+    page: int = 1,
 ) -> CandidatesView:
-    """The ranked graduates of a vacancy (computed now if none are stored or they are
-    stale), filtered, as this user may see them; the view is audited once."""
+    """One page of the vacancy's eligible graduates, ranked now by the matching engine after
+    the filters, as this user may see them; the view is audited once."""
     vacancy = vacancy_for(session, principal, vacancy_id, Permission.VIEW_CANDIDATES)
-    _refresh_suggestions(session, vacancy)
-    listed = _visible(principal, candidates_for(session, vacancy))
-    shown = [each for each in listed if filters.keeps(each.candidate, vacancy)]
+    ranked = rank_candidates(session, vacancy, on=today(), filters=filters, page=page)
+    shown = _visible(principal, candidates_for(session, vacancy, ranked.people))
     ids = [each.view.person_id for each in shown]
     audit_view(session, principal, "vacancy_candidates", entity_id=vacancy_id, person_ids=ids)
     shown = _with_phones(session, principal, vacancy_id, shown)
-    communes = {each.candidate.person.commune_code: each.candidate.commune_name for each in listed}
-    computed = min((each.candidate.suggestion.computed_at for each in listed), default=None)
-    return CandidatesView(vacancy, shown, communes, computed)
+    communes = commune_names(session, ranked.communes)
+    return CandidatesView(
+        vacancy,
+        shown,
+        {code: communes.get(code, code) for code in ranked.communes},
+        ranked.total,
+        ranked.eligible,
+        ranked.page,
+        ranked.pages,
+    )
 
 
 def _with_phones(
@@ -67,19 +79,6 @@ def _with_phones(
     pairs = [(each.candidate.person, each.view) for each in shown]
     views = reveal_phones(session, principal, vacancy_id, pairs, page="candidates")
     return [ShownCandidate(each.candidate, views[each.view.person_id]) for each in shown]
-
-
-def _refresh_suggestions(session: Session, vacancy: Vacancy) -> None:
-    """Compute this vacancy's suggestions when none are stored or they are stale. Two
-    readers may do it at once: the one that loses the race keeps the winner's rows."""
-    if not is_open(vacancy.status, vacancy.deadline, today()) or vacancy.id is None:
-        return
-    if not suggestions_stale(session, vacancy, suggestions_for(session, vacancy.id)):
-        return
-    # Rolled back by compute_suggestions' unit of work on a clash: the other reader's rows
-    # stand.
-    with suppress(IntegrityError):
-        compute_suggestions(session, vacancy_ids=[vacancy.id])
 
 
 def _visible(principal: Principal, candidates: list[Candidate]) -> list[ShownCandidate]:

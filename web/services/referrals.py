@@ -36,7 +36,8 @@ from models.queries.candidates import (
     related_to_vacancy,
 )
 from models.queries.vacancies import get_vacancy
-from models.tables import Employer, EmploymentSpell, Person, Referral, Vacancy, VacancySuggestion
+from models.ranking import score_of
+from models.tables import Employer, EmploymentSpell, Person, Referral, Vacancy
 from models.vacancy_open import is_open
 from web.auth import Principal
 from web.permissions import Permission, require, require_employer
@@ -83,8 +84,10 @@ def _refuse_if_employed(session: Session, person_id: int, vacancy_id: int) -> No
 
 
 def _suggested_score(session: Session, vacancy_id: int, person_id: int) -> float | None:
-    suggestion = session.get(VacancySuggestion, (vacancy_id, person_id))
-    return suggestion.score if suggestion else None
+    vacancy = session.get(Vacancy, vacancy_id)
+    if vacancy is None:
+        return None
+    return score_of(session, vacancy, person_id, on=today())
 
 
 def refer(session: Session, *, principal: Principal, vacancy_id: int, person_id: int) -> Referral:

@@ -1,0 +1,171 @@
+"""The candidates of a vacancy ranked on request: every eligible graduate (chosen in SQL,
+models.queries.eligible) scored by the matching engine in one vectorised pass, narrowed by
+the employer's filters, ordered by score with ties broken by evidence, then cut into pages.
+Nothing is stored: a page always shows the people eligible now."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlmodel import Session
+
+from matching.one_vacancy import VacancyScores, score_graduates
+from matching.score import Match
+from models.clock import utcnow
+from models.profiles import profiles_of_rows, vacancy_profile
+from models.queries.candidates import CandidateFilters, employed_since
+from models.queries.eligible import eligible_query
+from models.tables import Person, Vacancy, VacancySuggestion
+
+PER_PAGE = 20
+RECENT_DAYS = 183  # "recently graduated": within about six months of the day of the view
+# Columns of eligible_query after the engine's ten.
+GRADUATED_ON, LEVEL_RANK, CERTIFIED = 10, 11, 12
+
+
+@dataclass(frozen=True)
+class RankedPage:
+    """One page of a vacancy's ranked candidates."""
+
+    people: list[VacancySuggestion]  # the engine's results, in the stored rows' shape
+    total: int  # eligible people the filters keep
+    eligible: int  # eligible people before the filters
+    page: int
+    pages: int
+    communes: list[str]  # where the eligible people live (for the commune filter)
+
+
+def rank_candidates(
+    session: Session,
+    vacancy: Vacancy,
+    *,
+    on: date,
+    filters: CandidateFilters,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> RankedPage:
+    """The page `page` (clamped to the pages there are) of the vacancy's eligible graduates
+    who are not employed elsewhere since graduating, best first, after `filters`."""
+    rows = session.execute(_looking(vacancy, eligible_query(vacancy, on))).all()
+    if not rows:
+        return RankedPage([], 0, 0, 1, 1, [])
+    scores = score_graduates(
+        profiles_of_rows(session, rows), vacancy_profile(session, vacancy), today=on
+    )
+    facts = _Facts.of(rows, scores.ids, vacancy, on)
+    eligible = scores.eligible
+    order = scores.order(tie_breaks=facts.tie_breaks())
+    kept = order[(eligible & _filtered(filters, scores, facts))[order]]
+    pages = max(1, -(-len(kept) // per_page))
+    page = min(max(1, page), pages)
+    shown = kept[(page - 1) * per_page : page * per_page]
+    computed_at = utcnow()
+    people = [
+        _suggestion(vacancy, int(facts.person_id[position]), rank, match, computed_at)
+        for rank, (position, match) in enumerate(
+            zip(shown, scores.matches(shown), strict=True), start=(page - 1) * per_page + 1
+        )
+    ]
+    communes = sorted({facts.commune[p] for p in np.flatnonzero(eligible)})
+    return RankedPage(people, len(kept), int(eligible.sum()), page, pages, communes)
+
+
+def _suggestion(
+    vacancy: Vacancy, person_id: int, rank: int, match: Match, computed_at: datetime
+) -> VacancySuggestion:
+    assert vacancy.id is not None
+    return VacancySuggestion(
+        vacancy_id=vacancy.id,
+        person_id=person_id,
+        rank=rank,
+        score=float(match.score),
+        components={k: float(v) for k, v in match.components.items()},
+        matched_skills=list(match.matched_skills),
+        missing_skills=list(match.missing_skills),
+        reason=match.reason,
+        computed_at=computed_at,
+    )
+
+
+def _looking(vacancy: Vacancy, query: Any) -> Any:
+    """Without the people who took a job since their graduation (other than this one): they
+    are not looking, and a hire would be refused."""
+    graduated = query.selected_columns.graduated_on
+    return query.where(~employed_since(Person.id, graduated, except_vacancy=vacancy.id))
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the tie-breaks and filters read, aligned with the engine's (id-sorted) rows."""
+
+    person_id: np.ndarray
+    commune: list[str]
+    same_commune: np.ndarray
+    level_rank: np.ndarray
+    graduated: np.ndarray  # date ordinal, 0 when unknown
+    certified: np.ndarray
+    recent: np.ndarray
+
+    @classmethod
+    def of(cls, rows: Sequence[Any], ids: Sequence[str], vacancy: Vacancy, on: date) -> _Facts:
+        by_id = {str(row[0]): row for row in rows}
+        aligned = [by_id[i] for i in ids]
+        graduated_on = [row[GRADUATED_ON] for row in aligned]
+        ordinal = np.array([d.toordinal() if d else 0 for d in graduated_on], dtype=np.int64)
+        commune = [row[2] for row in aligned]
+        return cls(
+            person_id=np.array([row[0] for row in aligned], dtype=np.int64),
+            commune=commune,
+            same_commune=np.array(
+                [vacancy.location_kind == "commune" and c == vacancy.commune_code for c in commune]
+            ),
+            level_rank=np.array([row[LEVEL_RANK] for row in aligned], dtype=np.int64),
+            graduated=ordinal,
+            certified=np.array([bool(row[CERTIFIED]) for row in aligned]),
+            recent=ordinal >= (on - timedelta(days=RECENT_DAYS)).toordinal(),
+        )
+
+    def tie_breaks(self) -> list[np.ndarray]:
+        """Among equal scores: living in the commune of the job (no move, no commute),
+        graduated in the last six months, trained higher, holding a certificate, then the
+        later graduation day, and last the earlier record (lower id). Day-exact recency comes
+        late: nearly every date differs, so first it would decide everything alone."""
+        return [
+            self.same_commune,
+            self.recent,
+            self.level_rank,
+            self.certified,
+            self.graduated,
+            -self.person_id,
+        ]
+
+
+def _filtered(filters: CandidateFilters, scores: VacancyScores, facts: _Facts) -> np.ndarray:
+    keep = np.ones(len(scores.ids), dtype=bool)
+    if filters.min_score is not None:
+        keep &= np.round(scores.score * 100) >= filters.min_score
+    if filters.min_level_rank is not None:
+        keep &= facts.level_rank >= filters.min_level_rank
+    if filters.commune_code:
+        keep &= np.array([c == filters.commune_code for c in facts.commune], dtype=bool)
+    if filters.order_only:
+        keep &= scores.linked
+    if filters.recent:
+        keep &= facts.recent
+    return keep
+
+
+def score_of(session: Session, vacancy: Vacancy, person_id: int, *, on: date) -> float | None:
+    """The engine's score of one eligible person for the vacancy now (None if not eligible):
+    what a referral records, the same number the candidates page shows."""
+    rows = session.execute(eligible_query(vacancy, on, person_id=person_id)).all()
+    if not rows:
+        return None
+    scores = score_graduates(
+        profiles_of_rows(session, rows), vacancy_profile(session, vacancy), today=on
+    )
+    return float(scores.score[0]) if bool(scores.eligible[0]) else None
