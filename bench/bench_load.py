@@ -618,6 +618,8 @@ def main() -> int:
     args = parse_args()
     if not holds_demo(args.url):
         build_demo(args.url)
+    else:  # a database built by an older checkout: bring its schema up to this one's
+        run_cli(args.checkout, args.url, "upgrade")
     url = copy_for_run(args.url)
     hiring = prepare_hiring(url, HIRE_VACANCIES)
     print(f"checkout {args.checkout}; database {url}; workers {args.workers}")

@@ -16,12 +16,29 @@ from sqlmodel import Session
 from matching.one_vacancy import VacancyScores, score_graduates
 from matching.score import Match
 from models.clock import utcnow
+from models.kept import Kept
 from models.profiles import profiles_of_rows, vacancy_profile
 from models.queries.candidates import CandidateFilters, employed_since
 from models.queries.eligible import eligible_query
 from models.tables import Person, Vacancy, VacancySuggestion
 
 PER_PAGE = 20
+# A vacancy's ranking is kept a moment (models/kept.py): its pages, filters and the next
+# visitor read it again without ranking everyone again. A write in this process to what the
+# ranking reads drops it at once; one made by another process shows within RANKING_SECONDS (a
+# hire there is refused by the service meanwhile, never made twice).
+RANKING_SECONDS = 30.0
+RANKING_TABLES = (
+    "person",
+    "enrolment",
+    "course",
+    "employment_spell",
+    "vacancy",
+    "training_occupation",
+    "training_level",
+    "admin_unit",
+)
+_RANKINGS = Kept(RANKING_TABLES, seconds=RANKING_SECONDS, size=64)
 RECENT_DAYS = 183  # "recently graduated": within about six months of the day of the view
 # Columns of eligible_query after the engine's ten.
 GRADUATED_ON, LEVEL_RANK, CERTIFIED = 10, 11, 12
@@ -50,15 +67,12 @@ def rank_candidates(
 ) -> RankedPage:
     """The page `page` (clamped to the pages there are) of the vacancy's eligible graduates
     who are not employed elsewhere since graduating, best first, after `filters`."""
-    rows = session.execute(_looking(vacancy, eligible_query(vacancy, on))).all()
-    if not rows:
+    assert vacancy.id is not None
+    ranking = _RANKINGS.get(session, (vacancy.id, on), lambda: _ranking(session, vacancy, on))
+    if ranking is None:
         return RankedPage([], 0, 0, 1, 1, [])
-    scores = score_graduates(
-        profiles_of_rows(session, rows), vacancy_profile(session, vacancy), today=on
-    )
-    facts = _Facts.of(rows, scores.ids, vacancy, on)
+    scores, facts, order = ranking
     eligible = scores.eligible
-    order = scores.order(tie_breaks=facts.tie_breaks())
     kept = order[(eligible & _filtered(filters, scores, facts))[order]]
     pages = max(1, -(-len(kept) // per_page))
     page = min(max(1, page), pages)
@@ -72,6 +86,21 @@ def rank_candidates(
     ]
     communes = sorted({facts.commune[p] for p in np.flatnonzero(eligible)})
     return RankedPage(people, len(kept), int(eligible.sum()), page, pages, communes)
+
+
+def _ranking(
+    session: Session, vacancy: Vacancy, on: date
+) -> tuple[VacancyScores, _Facts, np.ndarray] | None:
+    """Every eligible graduate scored and ordered (None: nobody is eligible): the part of a
+    page that neither its filters nor its number change."""
+    rows = session.execute(_looking(vacancy, eligible_query(vacancy, on))).all()
+    if not rows:
+        return None
+    scores = score_graduates(
+        profiles_of_rows(session, rows), vacancy_profile(session, vacancy), today=on
+    )
+    facts = _Facts.of(rows, scores.ids, vacancy, on)
+    return scores, facts, scores.order(tie_breaks=facts.tie_breaks())
 
 
 def _suggestion(

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
 import models.tables  # noqa: F401  (registers every table)
-from models import reference_cache
+from models.kept import forget_all as forget_kept_values
 from models.clock import VIETNAM
 from models.db import make_engine, normalise_url
 from models.encryption import Keyring, install_keys
@@ -139,7 +139,7 @@ def _truncate_all(eng: Engine) -> None:
     names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     with eng.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    reference_cache.forget()  # the reference lists kept for this database are gone too
+    forget_kept_values()  # what was kept from this database is gone too
 
 
 @pytest.fixture

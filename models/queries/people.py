@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import false, func, literal
+from sqlalchemy import distinct, exists, false, func, literal
 from sqlalchemy import select as sa_select  # sqlmodel's select takes at most 4 columns
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -160,30 +160,44 @@ def list_trainees(
     search text, sorted the Vietnamese way (given name first) and cut into pages. The database
     counts the matches and sorts them by the stored sort key; whole rows are loaded for one
     page."""
-    conditions = _conditions(text, institution_id, trainees_only=True)
-
-    def page_of(number: int) -> tuple[list[int], int]:
-        # One query gives the page's ids and, beside each, the count of every match.
-        rows = session.execute(
-            sa_select(col(Person.id), func.count().over())
-            .where(*conditions)
-            .order_by(col(Person.sort_key), col(Person.id))
-            .offset((number - 1) * per_page)
-            .limit(per_page)
-        ).all()
-        return [int(person_id) for person_id, _ in rows], int(rows[0][1]) if rows else 0
-
-    page = max(1, page)
-    ids, total = page_of(page)
-    if not ids and page > 1:  # past the last page (or none): count, then show the last one
-        total = int(
-            session.execute(sa_select(func.count()).select_from(Person).where(*conditions)).scalar()
-            or 0
-        )
-        page = max(1, -(-total // per_page))
-        ids, total = page_of(page) if total else ([], 0)
+    if text.strip():
+        conditions = _conditions(text, institution_id, trainees_only=True)
+        counted = sa_select(func.count()).select_from(Person).where(*conditions)
+    else:
+        # No search: SQLite walks the name order's index and checks each person's membership,
+        # stopping at the page, instead of sorting every trainee at each view ("+ 0" keeps it
+        # from starting at the membership list instead). The count reads the enrolments alone.
+        conditions = [_trainee_of(institution_id)]
+        counted = _count_trainees(institution_id)
+    total = int(session.execute(counted).scalar() or 0)
     pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    shown = session.execute(
+        sa_select(col(Person.id))
+        .where(*conditions)
+        .order_by(col(Person.sort_key), col(Person.id))
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).scalars()
+    ids = [int(person_id) for person_id in shown]
     return TraineePage(_trainee_rows(session, ids, institution_id), total, page, pages)
+
+
+def _trainee_of(institution_id: int | None) -> Any:
+    """Condition: the person has an enrolment (at `institution_id` when given)."""
+    if institution_id is None:
+        return exists().where(col(Enrolment.person_id) == col(Person.id))
+    return (col(Person.id) + 0).in_(enrolled_at(institution_id))
+
+
+def _count_trainees(institution_id: int | None) -> Any:
+    """How many people have an enrolment (at `institution_id` when given)."""
+    counted = sa_select(func.count(distinct(col(Enrolment.person_id))))
+    if institution_id is None:
+        return counted
+    return counted.join(Course, col(Course.id) == col(Enrolment.course_id)).where(
+        col(Course.institution_id) == institution_id
+    )
 
 
 def _trainee_rows(
