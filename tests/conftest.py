@@ -23,10 +23,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
 import models.tables  # noqa: F401  (registers every table)
-from models.kept import forget_all as forget_kept_values
 from models.clock import VIETNAM
 from models.db import make_engine, normalise_url
 from models.encryption import Keyring, install_keys
+from models.kept import forget_all as forget_kept_values
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 # CI runs the whole suite again with the platform's clock moved to far-apart dates, to show that

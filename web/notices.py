@@ -41,6 +41,7 @@ class Saved(StrEnum):
     REGISTER_IMPORTED = "register_imported"
     REGISTER_WITHDRAWN = "register_withdrawn"
     SCHEDULE = "schedule"
+    APPLIED_FOR = "applied_for"
 
 
 NOTICES: dict[Saved, str] = {
@@ -49,6 +50,7 @@ NOTICES: dict[Saved, str] = {
     Saved.RESULTS: "The results were saved.",
     Saved.ENROLLED: "The trainee was enrolled in the course.",
     Saved.CONSENT: "The consent was saved.",
+    Saved.APPLIED_FOR: "The application was sent: the employer sees it among the candidates.",
     Saved.VACANCY_CREATED: "The vacancy was created.",
     Saved.VACANCY_UPDATED: "The changes to the vacancy were saved.",
     Saved.VACANCY_CLOSED: "The vacancy was closed.",

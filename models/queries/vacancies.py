@@ -16,7 +16,7 @@ from models.enums import VacancyStatus
 from models.queries.reference import Option
 from models.rows import get_or_404
 from models.tables import AuditEntry, Employer, TrainingLevel, TrainingOccupation, Vacancy
-from models.vacancy_open import expired_on, open_on, shown_status
+from models.vacancy_open import expired_on, open_on, shown_status, taking_people
 from models.validation.rules import max_length
 
 T = TypeVar("T")
@@ -225,3 +225,15 @@ def created_with_token(
         if entry.details.get("form_token") == token and entry.entity_id:
             return int(entry.entity_id)
     return None
+
+
+def open_job_options(session: Session, *, on: date) -> list[tuple[int, str, str]]:
+    """(id, title, employer) of every vacancy taking people on `on`, by title: what an
+    institution may apply to for one of its trainees."""
+    rows = session.execute(
+        select(col(Vacancy.id), col(Vacancy.title), col(Employer.name))
+        .join(Employer, col(Employer.id) == col(Vacancy.employer_id))
+        .where(taking_people(on))
+        .order_by(col(Vacancy.title_key), col(Vacancy.id))
+    ).all()
+    return [(int(row_id), title, employer) for row_id, title, employer in rows]

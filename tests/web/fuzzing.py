@@ -40,7 +40,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 from starlette.routing import Mount, Route
 
 from models.accounts import hash_password
@@ -312,9 +312,71 @@ def build_world(engine: Engine, import_dir: Path) -> World:
     world = World(app=app, engine=engine, clients=clients, specs=route_specs(app))
     world.undeclared_forms = reads_undeclared_form(app)
     _start_an_import(world)
+    vacancy_id, application_id = _people_asking(engine)
     crawl(world)
+    _steps_after_a_code(world, vacancy_id, application_id)
     fill_the_rest(world)
     return world
+
+
+def _people_asking(engine: Engine) -> tuple[int, int]:
+    """State whose forms only show once people act: every demo person agreed to be shown to
+    employers (the institution's "apply for this person" form), one application from the
+    board and one open data request. Returns an open vacancy's id and the application's."""
+    from datetime import timedelta
+
+    from models.tables import Application, DataRequest, Person, Vacancy
+    from models.vacancy_open import taking_people
+
+    with Session(engine) as session:
+        session.execute(update(Person).values(consent_to_employers=True))
+        vacancy_id = session.exec(
+            select(Vacancy.id).where(taking_people(DEMO_DAY)).order_by(col(Vacancy.id))
+        ).first()
+        person_id = session.exec(select(Person.id).order_by(col(Person.id))).first()
+        assert vacancy_id is not None and person_id is not None, "the demo has no open job"
+        application = Application(vacancy_id=vacancy_id, person_id=person_id, trade="may")
+        request = DataRequest(
+            person_id=person_id,
+            kind="access",
+            channel="phone",
+            received_on=DEMO_DAY,
+            due_on=DEMO_DAY + timedelta(days=15),
+        )
+        session.add_all([application, request])
+        session.commit()
+        return vacancy_id, int(application.id or 0)
+
+
+def _steps_after_a_code(world: World, vacancy_id: int, application_id: int) -> None:
+    """The public forms a visitor sees only after asking for a code (the code itself comes
+    by SMS): sent as the pages send them."""
+    applicant = (
+        FormField("full_name", "text", "Lò Văn Thử"),
+        FormField("phone", "text", "0912345678"),
+        FormField("birth_year", "text", "2000"),
+        FormField("sex", "select", "nam", ("nam", "nu")),
+        FormField("commune_code", "text", "03127"),
+        FormField("trade", "text", "may"),
+        FormField("consent", "checkbox", "1", ("1",)),
+    )
+    steps = {
+        ("POST", f"/board/{vacancy_id}/apply"): applicant,
+        ("POST", f"/board/{vacancy_id}/apply/confirm"): (
+            *applicant,
+            FormField("code", "text", "123456"),
+        ),
+        ("POST", "/my-applications/confirm"): (
+            FormField("phone", "text", "0912345678"),
+            FormField("code", "text", "123456"),
+        ),
+        ("POST", f"/my-applications/{application_id}/withdraw"): (),
+    }
+    for (method, path), fields in steps.items():
+        spec = world.spec_for(method, path)
+        assert spec is not None, f"no route for {method} {path}"
+        if not world.samples.get(spec.key):
+            world.samples[spec.key] = [Sample("visitor", method, path, (), fields)]
 
 
 def _client(app: FastAPI, role: str) -> TestClient:

@@ -150,6 +150,7 @@ NOT_FOUND: dict[str, frozenset[str]] = {
     "import_progress": frozenset({"admin"}) | INSTITUTIONS,
     "new_job_report": REPORTERS,
     "outbox": ALL_SIGNED_IN - {"admin"},  # not a page for them: answered as missing
+    "trainee_apply": frozenset({"admin"}),  # applies only for an institution's own trainees
 }
 
 # Routes that declare no permission: open to visitors, or (signing out) working even when
@@ -213,6 +214,9 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "course_enrol_submit": frozenset({"admin", "institution_own"}),
     "trainees_search": STAFF_VIEW | INSTITUTIONS,
     "trainee_consent": frozenset({"admin", "institution_own"}),
+    # an empty form: "choose a job" (400) for the person's own institution, 404 for anyone
+    # else who manages trainees (administrators apply for nobody)
+    "trainee_apply": frozenset({"institution_own"}),
     "vacancy_create": frozenset({"admin"}) | EMPLOYERS,
     "vacancy_update": frozenset({"admin", "employer_own"}),
     "vacancy_close": frozenset({"admin", "employer_own"}),

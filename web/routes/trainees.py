@@ -7,13 +7,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from models.clock import today
 from models.enums import HouseholdStatus, Sex
 from models.errors import ConflictError, InvalidError, NotFoundError
 from models.i18n import message_for, translate
+from models.ids import whole_or_none
 from models.queries.reference import commune_options
+from models.queries.vacancies import open_job_options
 from models.tables import Person
 from models.validation import display_phone
 from web.auth import Principal
@@ -27,6 +30,7 @@ from web.permissions import Permission, acts_for_institution, allow, allowed
 from web.services import courses as course_service
 from web.services import person_edit
 from web.services import trainees as trainee_service
+from web.services.applications.apply import apply_for_trainee
 from web.services.person_form import PersonForm
 from web.services.personal_data import audit_view
 from web.templating import render
@@ -81,6 +85,19 @@ def trainee_detail(
     person_id: RecordId,
     done: str = "",
 ) -> Response:
+    return _detail_page(request, session, principal, lang, person_id, done=done)
+
+
+def _detail_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    lang: str,
+    person_id: int,
+    *,
+    done: str = "",
+    apply_error: str = "",
+) -> Response:
     shown = trainee_service.open_person(session, principal=principal, person_id=person_id)
     record = shown.record
     institutions = {row.institution.id for row in record.enrolments}
@@ -99,9 +116,12 @@ def trainee_detail(
         "changes": person_edit.history(session, person_id),
         "field_labels": CHANGE_LABELS,
         "notice": translate(NOTICES[done], lang) if done in NOTICES else None,
+        "open_jobs": open_job_options(session, on=today()) if can_manage else [],
+        "apply_error": apply_error,
         **page_tools(lang),
     }
-    return render(request, "trainees_detail.html", context, lang=lang)
+    status = 400 if apply_error else 200
+    return render(request, "trainees_detail.html", context, lang=lang, status_code=status)
 
 
 NOTICES = {
@@ -195,6 +215,26 @@ def trainee_update(
         return _render_edit(request, session, lang, person, form, form_errors(error, lang))
     done = "edited" if changed else "unchanged"
     return redirect_to_query(request, "trainee_detail", {"done": done}, person_id=person_id)
+
+
+@router.post("/trainees/{person_id}/apply", name="trainee_apply")
+def trainee_apply(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Permission.MANAGE_TRAINEES))],
+    lang: LanguageDep,
+    person_id: RecordId,
+    fields: FormDep,
+) -> Response:
+    """The institution applies to a job for its trainee, who asked it to."""
+    vacancy_id = whole_or_none(field(fields, "vacancy_id"))
+    try:
+        apply_for_trainee(session, principal=principal, person_id=person_id, vacancy_id=vacancy_id)
+    except (InvalidError, ConflictError) as error:
+        return _detail_page(
+            request, session, principal, lang, person_id, apply_error=message_for(error, lang)
+        )
+    return redirect_to(request, "trainee_detail", saved=Saved.APPLIED_FOR, person_id=person_id)
 
 
 @router.post("/trainees/{person_id}/consent", name="trainee_consent")

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from matching.text import search_key
+from models import audit
 from models.clock import today
 from models.db import unit_of_work
 from models.enums import Sex, VacancyStatus
@@ -25,9 +26,13 @@ from models.ids import parse_id
 from models.messaging import Purpose
 from models.notifications import notify
 from models.people import commune_zone, name_fields
+from models.queries.candidates import latest_trainings
+from models.queries.people import is_enrolled_at
 from models.queries.reference import commune_options
 from models.tables import Application, Person, TrainingOccupation, Vacancy
 from models.validation import ErrorCollector, clean_text, normalise_phone, validate_full_name
+from web.auth import Principal
+from web.permissions import NO_SUCH_PERSON, Permission, institution_scope, require
 from web.services.applications import codes
 
 TRADE_MAX = 120
@@ -175,7 +180,7 @@ def confirm(
         raise outcome  # raised after the commit, so the wrong attempt counts
     with unit_of_work(session):
         person = _applicant(session, checked, now)
-        return _application(session, vacancy, person, checked)
+        return _application(session, vacancy, person, checked.trade, checked.occupation_id)
 
 
 def _applicant(session: Session, form: CheckedForm, now: datetime) -> Person:
@@ -212,8 +217,44 @@ def _applicant(session: Session, form: CheckedForm, now: datetime) -> Person:
     return person
 
 
+def apply_for_trainee(
+    session: Session, *, principal: Principal, person_id: int, vacancy_id: int | None
+) -> Application:
+    """An institution applies to a vacancy for one of its own trainees, who asked it to (a
+    graduate without a phone of their own, or who came to the centre): only a person enrolled
+    at the institution, who agreed to be shown to employers. The application is the one a
+    phone would make: the employer sees it ranked and is told of it."""
+    require(principal, Permission.MANAGE_TRAINEES)
+    scope = institution_scope(principal)
+    with unit_of_work(session):
+        person = session.get(Person, person_id)
+        if person is None or scope is None or not is_enrolled_at(session, person_id, scope):
+            raise NotFoundError(None, NO_SUCH_PERSON)
+        if vacancy_id is None:
+            raise InvalidError("vacancy_id", "Choose a job.")
+        vacancy = open_vacancy(session, vacancy_id, on=today())
+        if not person.consent_to_employers:
+            raise InvalidError(
+                "vacancy_id",
+                "This person has not agreed to be shown to employers: record their consent first.",
+            )
+        training = latest_trainings(session, [person_id]).get(person_id)
+        occupation_id = training.occupation_id if training else None
+        application = _application(session, vacancy, person, "", occupation_id)
+        audit.record(
+            session,
+            user_id=principal.user.id,
+            action="apply_for",
+            entity="application",
+            entity_id=application.id,
+            person_id=person_id,
+            vacancy_id=vacancy.id,
+        )
+        return application
+
+
 def _application(
-    session: Session, vacancy: Vacancy, person: Person, form: CheckedForm
+    session: Session, vacancy: Vacancy, person: Person, trade: str, occupation_id: int | None
 ) -> Application:
     assert vacancy.id is not None and person.id is not None
     existing = session.exec(
@@ -224,15 +265,15 @@ def _application(
     if existing is not None:
         if existing.status == "withdrawn":  # applying again reopens it
             existing.status, existing.withdrawn_at = "open", None
-            existing.trade, existing.occupation_id = form.trade, form.occupation_id
+            existing.trade, existing.occupation_id = trade, occupation_id
             session.add(existing)
             session.flush()
         return existing
     application = Application(
         vacancy_id=vacancy.id,
         person_id=person.id,
-        trade=form.trade,
-        occupation_id=form.occupation_id,
+        trade=trade,
+        occupation_id=occupation_id,
     )
     session.add(application)
     try:
