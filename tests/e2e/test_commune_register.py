@@ -101,6 +101,8 @@ def test_a_commune_month_reaches_the_dashboard_and_its_merged_record(live_server
     assert page.locator("#lines tbody tr").count() == 2
     merged = page.locator('#lines tbody tr[data-linked="1"]')
     assert merged.count() == 1 and "Lò Văn A" in merged.inner_text()
+    if page.locator("label.menu-button").is_visible():  # the phone's folded menu
+        page.click("label.menu-button")
     page.click("form[action='/logout'] button")
     page.wait_for_load_state()
 
