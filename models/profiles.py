@@ -9,13 +9,14 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from matching.profiles import LEVELS, WORK_SCOPES, GraduateProfile, Location, VacancyProfile
 from models.clock import today
 from models.enums import EnrolmentStatus, LocationKind
 from models.queries.candidates import employed_since
+from models.queries.eligible import graduate_columns
 from models.tables import (
     Course,
     Enrolment,
@@ -32,18 +33,7 @@ def _graduate_rows(session: Session) -> Sequence[Any]:
     graduated twice. JSON lists come back as text on SQLite and are decoded once per
     distinct value (most repeat)."""
     query = (
-        select(
-            col(Person.id),
-            type_coerce(Person.skills, String).label("skills"),
-            col(Person.commune_code),
-            col(Person.birth_date),
-            type_coerce(Person.willing_to_work, String).label("willing"),
-            col(Person.expected_wage),
-            col(Person.available_from),
-            col(Course.level_code),
-            col(Course.training_order_id),
-            col(Course.occupation_id),
-        )
+        select(*graduate_columns())
         .join(Enrolment, col(Enrolment.person_id) == col(Person.id))
         .join(Course, col(Course.id) == col(Enrolment.course_id))
         .where(

@@ -119,6 +119,24 @@ def available_in_time(vacancy: Vacancy, on: date) -> ColumnElement[bool]:
     return or_(col(Person.available_from).is_(None), col(Person.available_from) <= latest)
 
 
+def graduate_columns() -> tuple[Any, ...]:
+    """What the engine reads of a graduate, in the order `models.profiles` converts it: id,
+    skills, commune, birth date, wishes, expected wage, available from, level code, training
+    order, occupation (JSON lists as text: SQLite returns them so)."""
+    return (
+        col(Person.id),
+        type_coerce(Person.skills, String).label("skills"),
+        col(Person.commune_code),
+        col(Person.birth_date),
+        type_coerce(Person.willing_to_work, String).label("willing"),
+        col(Person.expected_wage),
+        col(Person.available_from),
+        col(Course.level_code),
+        col(Course.training_order_id),
+        col(Course.occupation_id),
+    )
+
+
 def eligible_query(
     vacancy: Vacancy,
     on: date,
@@ -130,16 +148,7 @@ def eligible_query(
     level code, training order, occupation, graduation date, level rank, certificate."""
     query = (
         select(
-            col(Person.id),
-            type_coerce(Person.skills, String).label("skills"),
-            col(Person.commune_code),
-            col(Person.birth_date),
-            type_coerce(Person.willing_to_work, String).label("willing"),
-            col(Person.expected_wage),
-            col(Person.available_from),
-            col(Course.level_code),
-            col(Course.training_order_id),
-            col(Course.occupation_id),
+            *graduate_columns(),
             col(Enrolment.graduated_on).label("graduated_on"),
             col(TrainingLevel.rank),
             col(Enrolment.certificate_number).is_not(None).label("certified"),
