@@ -3,6 +3,7 @@ person's record with their consent, and enrolling a person into a course."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -257,19 +258,8 @@ def _enrol_form(fields: FormData) -> trainee_service.EnrolForm:
     def text(name: str) -> str:
         return field(fields, name)
 
-    person = PersonForm(
-        citizen_id=text("citizen_id"),
-        full_name=text("full_name"),
-        birth_date=text("birth_date"),
-        sex=text("sex"),
-        ethnicity_code=text("ethnicity_code"),
-        commune_code=text("commune_code"),
-        village=text("village"),
-        phone=text("phone"),
-        household_status=text("household_status"),
-        has_disability=bool(text("has_disability")),
-        in_difficult_village=bool(text("in_difficult_village")),
-        consent=bool(text("consent")),
+    person = replace(
+        _person_form(fields), citizen_id=text("citizen_id"), consent=bool(text("consent"))
     )
     return trainee_service.EnrolForm(
         person=person,
