@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from models.db import unit_of_work
 from models.tables import AuditEntry
 
 
@@ -32,3 +33,29 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+_HELD_VIEWS = "held_view_audits"  # key in Session.info while a request holds its view entries
+
+
+def hold_views(session: Session) -> None:
+    """From now on, hold the session's entries for views of personal data (see
+    web.services.personal_data) until `write_held_views`."""
+    session.info[_HELD_VIEWS] = []
+
+
+def held_views(session: Session) -> list[dict[str, Any]] | None:
+    """The view entries held so far (the keyword arguments of `record`, but `action`), or
+    None when the session does not hold them."""
+    held: list[dict[str, Any]] | None = session.info.get(_HELD_VIEWS)
+    return held
+
+
+def write_held_views(session: Session) -> None:
+    """Write the held view entries, all in one unit of work, and stop holding."""
+    held: list[dict[str, Any]] = session.info.pop(_HELD_VIEWS, None) or []
+    if not held:
+        return
+    with unit_of_work(session):
+        for entry in held:
+            record(session, action="view_personal_data", **entry)

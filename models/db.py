@@ -168,6 +168,11 @@ def unit_of_work(session: Session) -> Iterator[Session]:
             writers.release()
 
 
+def in_unit_of_work(session: Session) -> bool:
+    """Whether a unit of work is open on the session (what is added now lands with it)."""
+    return bool(session.info.get(_UNIT_OF_WORK))
+
+
 def end_read(session: Session) -> None:
     """End the session's read transaction, if one is open, keeping the objects it loaded (a
     rollback would expire them). Call it before waiting for anything slow; inside a unit of

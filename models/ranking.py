@@ -71,7 +71,7 @@ def rank_candidates(
     ranking = _RANKINGS.get(session, (vacancy.id, on), lambda: _ranking(session, vacancy, on))
     if ranking is None:
         return RankedPage([], 0, 0, 1, 1, [])
-    scores, facts, order = ranking
+    scores, facts, order, communes = ranking
     eligible = scores.eligible
     kept = order[(eligible & _filtered(filters, scores, facts))[order]]
     pages = max(1, -(-len(kept) // per_page))
@@ -84,15 +84,15 @@ def rank_candidates(
             zip(shown, scores.matches(shown), strict=True), start=(page - 1) * per_page + 1
         )
     ]
-    communes = sorted({facts.commune[p] for p in np.flatnonzero(eligible)})
     return RankedPage(people, len(kept), int(eligible.sum()), page, pages, communes)
 
 
 def _ranking(
     session: Session, vacancy: Vacancy, on: date
-) -> tuple[VacancyScores, _Facts, np.ndarray] | None:
+) -> tuple[VacancyScores, _Facts, np.ndarray, list[str]] | None:
     """Every eligible graduate scored and ordered (None: nobody is eligible): the part of a
-    page that neither its filters nor its number change."""
+    page that neither its filters nor its number change, with the communes the eligible
+    people live in."""
     rows = session.execute(_looking(vacancy, eligible_query(vacancy, on))).all()
     if not rows:
         return None
@@ -100,7 +100,8 @@ def _ranking(
         profiles_of_rows(session, rows), vacancy_profile(session, vacancy), today=on
     )
     facts = _Facts.of(rows, scores.ids, vacancy, on)
-    return scores, facts, scores.order(tie_breaks=facts.tie_breaks())
+    communes = sorted({facts.commune[p] for p in np.flatnonzero(scores.eligible)})
+    return scores, facts, scores.order(tie_breaks=facts.tie_breaks()), communes
 
 
 def _suggestion(

@@ -11,6 +11,7 @@ from fastapi import Depends, Path, Request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from models.audit import hold_views, write_held_views
 from models.db import end_transaction
 from models.i18n import SUPPORTED_LANGUAGES, normalise_language
 from models.ids import MAX_ID
@@ -51,11 +52,27 @@ async def route_session(
     reads) ends as soon as the route returns, not after the response is sent. Ending it
     talks to the database, so it runs in a thread, but outside the request threads' limit
     (as FastAPI runs a dependency's exit): waiting there for a thread while holding the
-    connection would deadlock once every thread waits for a connection."""
+    connection would deadlock once every thread waits for a connection.
+
+    The audit entries of the personal data a route showed are held and written once it has
+    returned, together, before its response is sent (web.services.personal_data)."""
+    hold_views(session)
+    returned = False
     try:
         yield session
+        returned = True
     finally:
-        await anyio.to_thread.run_sync(end_transaction, session, limiter=anyio.CapacityLimiter(1))
+        await anyio.to_thread.run_sync(
+            _finish_route, session, returned, limiter=anyio.CapacityLimiter(1)
+        )
+
+
+def _finish_route(session: Session, returned: bool) -> None:
+    try:
+        if returned:
+            write_held_views(session)
+    finally:
+        end_transaction(session)
 
 
 def current_language(request: Request) -> str:

@@ -8,9 +8,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Executable,
+    Integer,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -34,11 +45,12 @@ from models.tables import (
 
 
 def employed_since(
-    person_id: Any, since: Any = None, *, except_vacancy: int | None = None
+    person_id: Any, since: Any = None, *, except_vacancy: Any = None
 ) -> ColumnElement[bool]:
     """Whether a person holds a job taken since `since` (a date, a date column, or None for
     any time): an open employment spell that started then or later, or a hired referral whose
-    job has not been recorded as ended. Spells and hires of `except_vacancy` do not count."""
+    job has not been recorded as ended. Spells and hires of `except_vacancy` (an id or a bound
+    parameter) do not count."""
     spell_conditions = [
         col(EmploymentSpell.person_id) == person_id,
         col(EmploymentSpell.end_date).is_(None),
@@ -75,6 +87,19 @@ def employed_elsewhere(session: Session, person_ids: Iterable[int], vacancy_id: 
     ids = list(person_ids)
     if not ids:
         return set()
+    rows = session.execute(_employed_elsewhere_query(), {"ids": ids, "vacancy_id": vacancy_id})
+    return set(rows.scalars().all())
+
+
+# The statements of a page's rows are built once, with their values bound at each request:
+# building them anew cost more than running them (a fifth of the candidates page's time).
+_IDS = "ids"
+
+
+@cache
+def _employed_elsewhere_query() -> Executable:
+    ids: BindParameter[list[int]] = bindparam(_IDS, expanding=True)
+    vacancy = bindparam("vacancy_id", type_=Integer())
     graduated = (
         select(
             col(Enrolment.person_id).label("person_id"),
@@ -87,15 +112,14 @@ def employed_elsewhere(session: Session, person_ids: Iterable[int], vacancy_id: 
         .group_by(col(Enrolment.person_id))
         .subquery()
     )
-    query = (
+    return (
         select(col(Person.id))
         .outerjoin(graduated, graduated.c.person_id == col(Person.id))
         .where(
             col(Person.id).in_(ids),
-            employed_since(Person.id, graduated.c.since, except_vacancy=vacancy_id),
+            employed_since(Person.id, graduated.c.since, except_vacancy=vacancy),
         )
     )
-    return set(session.execute(query).scalars().all())
 
 
 @dataclass(frozen=True)
@@ -118,6 +142,12 @@ def latest_trainings(session: Session, person_ids: Iterable[int]) -> dict[int, T
     ids = list(person_ids)
     if not ids:
         return {}
+    rows = session.execute(_latest_trainings_query(), {_IDS: ids}).all()
+    return {row[0]: Training(*row[1:]) for row in rows}
+
+
+@cache
+def _latest_trainings_query() -> Executable:
     query = (
         select(
             col(Enrolment.person_id),
@@ -135,12 +165,12 @@ def latest_trainings(session: Session, person_ids: Iterable[int]) -> dict[int, T
         .join(TrainingOccupation, col(TrainingOccupation.id) == col(Course.occupation_id))
         .join(TrainingLevel, col(TrainingLevel.code) == col(Course.level_code))
         .where(
-            col(Enrolment.person_id).in_(ids),
+            col(Enrolment.person_id).in_(bindparam(_IDS, expanding=True)),
             col(Enrolment.status) == EnrolmentStatus.GRADUATED.value,
         )
         .order_by(col(Enrolment.graduated_on).asc().nulls_first(), col(Enrolment.id))
     )
-    return {row[0]: Training(*row[1:]) for row in session.execute(query).all()}
+    return query
 
 
 def latest_referrals(
@@ -183,8 +213,7 @@ def candidates_for(
     row shows. Four bounded queries, whatever the page's size."""
     ids = [suggestion.person_id for suggestion in ranked]
     people = {
-        person.id: person
-        for person in session.execute(select(Person).where(col(Person.id).in_(ids))).scalars()
+        person.id: person for person in session.execute(_people_query(), {_IDS: ids}).scalars()
     }
     assert vacancy.id is not None
     trainings = latest_trainings(session, ids)
@@ -203,6 +232,11 @@ def candidates_for(
         for suggestion in ranked
         if (person := people.get(suggestion.person_id)) is not None
     ]
+
+
+@cache
+def _people_query() -> Executable:
+    return select(Person).where(col(Person.id).in_(bindparam(_IDS, expanding=True)))
 
 
 @dataclass(frozen=True)
