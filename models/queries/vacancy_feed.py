@@ -37,11 +37,12 @@ class FeedPage:
     next: FeedPosition | None
 
 
-def stored_utc(moment: datetime) -> datetime:
-    """A moment as the tables store it: UTC without a zone (a naive value is already UTC)."""
+def in_utc(moment: datetime) -> datetime:
+    """A moment in UTC, as the tables compare them (a naive value is already UTC: SQLite
+    gives stored moments back without a zone)."""
     if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(UTC).replace(tzinfo=None)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def feed_page(
@@ -56,9 +57,9 @@ def feed_page(
     changed = changed_at()
     query = advert_query().where(taking_people(on))
     if updated_since is not None:
-        query = query.where(changed >= stored_utc(updated_since))
+        query = query.where(changed >= in_utc(updated_since))
     if after is not None:
-        last = stored_utc(after.changed_at)
+        last = in_utc(after.changed_at)
         query = query.where(
             or_(changed > last, and_(changed == last, col(Vacancy.id) > after.vacancy_id))
         )

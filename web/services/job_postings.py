@@ -33,6 +33,7 @@ EMPLOYMENT_TYPES = frozenset(
 )
 HOME_PROVINCE_NAME = "Điện Biên"  # when the register of units is not loaded
 HOME_COUNTRY = "VN"
+REGION_KINDS = ("Tỉnh ", "Thành phố ")  # the kind of unit before a province's name
 CURRENCY = "VND"
 WAGE_UNIT = "MONTH"  # wages are typed and checked per month (models/wages.py)
 # The platform's name as identifiers carry it: the same in every page language.
@@ -47,6 +48,14 @@ def employment_type(advert: BoardVacancyDetail) -> str:
     return "FULL_TIME"
 
 
+def _region(name: str) -> str:
+    """A province as addresses name it: "Tỉnh Điện Biên" -> "Điện Biên"."""
+    for kind in REGION_KINDS:
+        if name.startswith(kind) and len(name) > len(kind):
+            return name[len(kind) :]
+    return name
+
+
 def _address(advert: BoardVacancyDetail, places: PlaceNames) -> dict[str, str]:
     address = {"@type": "PostalAddress"}
     if advert.location_kind == LocationKind.ABROAD.value:
@@ -56,12 +65,13 @@ def _address(advert: BoardVacancyDetail, places: PlaceNames) -> dict[str, str]:
     if advert.location_kind == LocationKind.OTHER_PROVINCE.value:
         code = advert.province_code or ""
         if code:
-            address["addressRegion"] = places.provinces.get(code, code)
+            address["addressRegion"] = _region(places.provinces.get(code, code))
     else:
         commune = places.label(advert.location_kind, advert.commune_code, None, None)
         if commune:
             address["addressLocality"] = commune
-        address["addressRegion"] = places.provinces.get(HOME_PROVINCE_CODE, HOME_PROVINCE_NAME)
+        home = places.provinces.get(HOME_PROVINCE_CODE, HOME_PROVINCE_NAME)
+        address["addressRegion"] = _region(home)
     address["addressCountry"] = HOME_COUNTRY
     return address
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -17,7 +17,7 @@ from models.clock import VIETNAM, local_time, today
 from models.errors import InvalidError
 from models.ids import MAX_ID
 from models.queries import reference
-from models.queries.vacancy_feed import FEED_PER_PAGE, FeedPosition, feed_page
+from models.queries.vacancy_feed import FEED_PER_PAGE, FeedPosition, feed_page, in_utc
 from web.services.job_postings import job_posting
 
 CURSOR_MAX_LENGTH = 200
@@ -42,10 +42,8 @@ class VacancyFeed(BaseModel):
 
 
 def encode_cursor(position: FeedPosition) -> str:
-    moment = position.changed_at
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    raw = f"{moment.isoformat()}|{position.vacancy_id}".encode()
+    moment = in_utc(position.changed_at).isoformat()
+    raw = f"{moment}|{position.vacancy_id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -57,7 +55,7 @@ def decode_cursor(cursor: str) -> FeedPosition:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         moment, vacancy_id = raw.split("|")
         position = FeedPosition(datetime.fromisoformat(moment), int(vacancy_id))
-        if position.changed_at.tzinfo is not None or not 1 <= position.vacancy_id <= MAX_ID:
+        if position.changed_at.tzinfo is None or not 1 <= position.vacancy_id <= MAX_ID:
             raise ValueError(cursor)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidError(
