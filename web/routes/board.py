@@ -115,6 +115,7 @@ def advert_context(session: Session, vacancy_id: int, lang: str) -> dict[str, An
         "apply_occupations": reference.occupation_options(session, on=on),
         "form": None,
         "errors": {},
+        "job_posting_json": None,  # the vacancy page adds it; a form sent back has none
         **display_helpers(lang),
     }
 
