@@ -5,7 +5,7 @@ advert shows is selected (no personal data, no internal fields). Reads only."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func
@@ -65,6 +65,8 @@ class BoardVacancyDetail(BoardVacancy):
     level_name: str | None = None
     age_min: int | None = None
     age_max: int | None = None
+    posted_at: datetime | None = None  # UTC; SQLite gives it back without a zone
+    changed_at: datetime | None = None  # the feed's order (models/queries/vacancy_feed.py)
 
 
 _COLUMNS: tuple[Any, ...] = (
@@ -149,22 +151,37 @@ def board_page(
     return Page(items=items, total=total, page=page, per_page=per_page)
 
 
-def board_vacancy(session: Session, vacancy_id: int, *, on: date) -> BoardVacancyDetail:
-    """One open vacancy's advert; a closed, filled or expired one is not found."""
-    query = (
-        _base(
-            col(Vacancy.description),
-            col(Vacancy.skills),
-            col(TrainingLevel.name).label("level_name"),
-            col(Vacancy.age_min),
-            col(Vacancy.age_max),
-        )
-        .outerjoin(TrainingLevel, col(TrainingLevel.code) == col(Vacancy.required_level_code))
-        .where(col(Vacancy.id) == vacancy_id, _is_open(on))
-    )
-    row = session.execute(query).first()
-    if row is None:
-        raise NotFoundError(None, "This job is no longer open.")
+def changed_at() -> Any:
+    """When a vacancy last changed, for the feed's order, its `updated_since` and the
+    sitemap's lastmod: the one place to switch when vacancies record their updates. Until
+    then, the moment it was posted."""
+    return col(Vacancy.created_at)
+
+
+def advert_query() -> Select[Any]:
+    """Everything an advert shows (the page, its JSON-LD, the feed) of open vacancies on
+    `on`; the caller adds the open condition and picks the rows."""
+    return _base(
+        col(Vacancy.description),
+        col(Vacancy.skills),
+        col(TrainingLevel.name).label("level_name"),
+        col(Vacancy.age_min),
+        col(Vacancy.age_max),
+        col(Vacancy.created_at).label("posted_at"),
+        changed_at().label("changed_at"),
+    ).outerjoin(TrainingLevel, col(TrainingLevel.code) == col(Vacancy.required_level_code))
+
+
+def advert_from(row: Any) -> BoardVacancyDetail:
     values = row._asdict()
     values["skills"] = tuple(values["skills"] or ())
     return BoardVacancyDetail(**values)
+
+
+def board_vacancy(session: Session, vacancy_id: int, *, on: date) -> BoardVacancyDetail:
+    """One open vacancy's advert; a closed, filled or expired one is not found."""
+    query = advert_query().where(col(Vacancy.id) == vacancy_id, _is_open(on))
+    row = session.execute(query).first()
+    if row is None:
+        raise NotFoundError(None, "This job is no longer open.")
+    return advert_from(row)

@@ -21,6 +21,7 @@ from web.deps import LanguageDep, RecordId, SessionDep
 from web.display import display_helpers
 from web.page_cache import VisitorPages
 from web.paging import page_links
+from web.services.job_postings import job_posting, json_ld
 from web.templating import render
 
 router = APIRouter()
@@ -103,15 +104,18 @@ def advert_context(session: Session, vacancy_id: int, lang: str) -> dict[str, An
     """What a vacancy's public page shows, with the lists of its application form."""
     on = today()
     advert = board_vacancy(session, vacancy_id, on=on)
+    places = reference.place_names(session, on=on)
     return {
         "advert": advert,
-        "place": reference.place_names(session, on=on).label(
+        "places": places,
+        "place": places.label(
             advert.location_kind, advert.commune_code, advert.province_code, advert.country_code
         ),
         "apply_communes": reference.commune_options(session, on=on),
         "apply_occupations": reference.occupation_options(session, on=on),
         "form": None,
         "errors": {},
+        "job_posting_json": None,  # the vacancy page adds it; a form sent back has none
         **display_helpers(lang),
     }
 
@@ -121,4 +125,7 @@ def board_detail(
     request: Request, session: SessionDep, lang: LanguageDep, vacancy_id: RecordId
 ) -> Response:
     context = advert_context(session, vacancy_id, lang)
+    url = str(request.url_for("board_vacancy", vacancy_id=vacancy_id))
+    posting = job_posting(context["advert"], context["places"], url=url)
+    context["job_posting_json"] = json_ld(posting)
     return render(request, "board_vacancy.html", context, lang=lang)
