@@ -120,6 +120,16 @@ class _Refused(Exception):
     """Rows in error: the unit of work rolls back."""
 
 
+def find_institution(session: Session, code: str | None) -> int | None:
+    """The id of the institution with this code (None when no code is given)."""
+    if not code:
+        return None
+    found = session.exec(select(Institution.id).where(col(Institution.code) == code)).first()
+    if found is None:
+        raise NotFoundError("institution", NO_INSTITUTION)
+    return int(found)
+
+
 def _institution_for(session: Session, principal: Principal, code: str | None) -> Institution:
     """Staff import into their own institution; an administrator names one by its code."""
     own = institution_scope(principal)
