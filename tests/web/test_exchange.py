@@ -91,9 +91,7 @@ def today_moment():
 
 
 def upload(client, data: bytes, name: str = "tot-nghiep.zip"):
-    return client.post(
-        "/exchange/graduates", files={"file": (name, data, "application/zip")}
-    )
+    return client.post("/exchange/graduates", files={"file": (name, data, "application/zip")})
 
 
 def download(client, **params: str) -> bytes:
@@ -103,7 +101,9 @@ def download(client, **params: str) -> bytes:
     return response.content
 
 
-def rewrite(data: bytes, *, manifest: dict[str, Any] | None = None, csv: bytes | None = None) -> bytes:
+def rewrite(
+    data: bytes, *, manifest: dict[str, Any] | None = None, csv: bytes | None = None
+) -> bytes:
     """The archive with its manifest or its data file replaced."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
@@ -143,7 +143,11 @@ def test_graduates_round_trip_through_import_export_undo_and_import_again(client
     assert by_id["011201000001"]["village"] == HOSTILE  # no quote added, none lost
 
     # Undo the import: the database is as before it; the export imports again the same.
-    undo = attr(parse(client.get(attr(page, "#exchange-imports a", "href")).text), "form#undo-form", "action")
+    undo = attr(
+        parse(client.get(attr(page, "#exchange-imports a", "href")).text),
+        "form#undo-form",
+        "action",
+    )
     assert client.post(undo, follow_redirects=False).status_code == 303
     assert counts(session)[:2] == before[:2]
     assert upload(client, exported).status_code == 200
@@ -207,7 +211,9 @@ def test_another_institutions_course_is_refused(client, session, world):
     }
     assert counts(session) == before
     # Nor may it export that course's graduates: answered as missing.
-    assert client.get("/exchange/graduates", params={"course_id": world.course_id}).status_code == 404
+    assert (
+        client.get("/exchange/graduates", params={"course_id": world.course_id}).status_code == 404
+    )
 
 
 def test_exports_are_audited_and_refused_to_employers(client, session, world):
@@ -224,7 +230,10 @@ def test_exports_are_audited_and_refused_to_employers(client, session, world):
     entries = session.exec(
         select(AuditEntry).where(col(AuditEntry.action).in_(["export", "import"]))
     ).all()
-    kinds = sorted((entry.action, entry.details.get("export_kind") or entry.details.get("import_kind")) for entry in entries)
+    kinds = sorted(
+        (entry.action, entry.details.get("export_kind") or entry.details.get("import_kind"))
+        for entry in entries
+    )
     assert kinds == [("export", "graduates/1"), ("export", "graduates/1"), ("import", "graduates")]
     assert len(next(e for e in entries if e.action == "export").details["person_ids"]) == 3
     session.rollback()

@@ -10,12 +10,13 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from models import audit
+from models.clock import today as clock_today
 from models.clock import utcnow
 from models.db import unit_of_work
 from models.excel import SheetRow
 from models.exchange import NEW_JOBS_V1, build, read
 from models.queries import exchange as queries
-from models.register_periods import parse_period
+from models.register_periods import parse_period, period_containing
 from web.auth import Principal
 from web.services import register
 from web.services.exchange import ExchangeDownload
@@ -27,9 +28,14 @@ PERSONAL = ("citizen_id",)
 def export_new_jobs(
     session: Session, *, principal: Principal, period: str | None
 ) -> ExchangeDownload:
-    """The lines of one period (a code of the reporter's schedule: 2026-03, 2026-H1)."""
+    """The lines of one period (a code of the reporter's schedule: 2026-03, 2026-H1; none:
+    the period that holds today)."""
     reporter = register.reporter_of(principal)
-    chosen = parse_period(period, *register.schedule_of(session, reporter.source))
+    schedule = register.schedule_of(session, reporter.source)
+    if period:
+        chosen = parse_period(period, *schedule)
+    else:
+        chosen = period_containing(clock_today(), *schedule)
     scope = scope_of(principal)
     found = queries.new_job_lines(session, scope, start=chosen.start, end=chosen.end)
     extra = {
