@@ -7,7 +7,18 @@ Each command module declares its commands; they are added to the app here, once.
 
 from __future__ import annotations
 
-from cli import accounts, backup, data, demo, jobs, keys, monitoring, server, suggestions
+from cli import (
+    accounts,
+    backup,
+    data,
+    demo,
+    exchange,
+    jobs,
+    keys,
+    monitoring,
+    server,
+    suggestions,
+)
 from cli.core import app, register_commands
 
 register_commands()
@@ -18,6 +29,7 @@ __all__ = [
     "backup",
     "data",
     "demo",
+    "exchange",
     "jobs",
     "keys",
     "monitoring",

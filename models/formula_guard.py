@@ -16,8 +16,10 @@ same text; a workbook stores the text itself, so it reads back unchanged. A text
 starts with quotes before such a start gets one more quote, so `restore(neutralise(text)) ==
 text` for every text.
 
-Machine exchange files (read by programs, not people) are exempt and say so in their
-manifest; see docs/web.md.
+Machine exchange files (read by programs, not people) are exempt on purpose: a program must
+read the exact text, so `ExactCsvWriter` writes their data file unchanged, and their manifest
+says so (`MACHINE_FILE_NOTICE`, models/exchange). They are offered as a zip with a manifest,
+never as a spreadsheet; see docs/web.md and docs/exchange.md.
 """
 
 from __future__ import annotations
@@ -96,3 +98,19 @@ def write_only_value(sheet: Any, value: Any) -> Any:
     if isinstance(value, str) and (is_formula_like(value) or value in ERROR_CODES):
         return guard_cell(WriteOnlyCell(sheet, value=value))
     return value
+
+
+# What the manifest of a machine exchange file says about formula neutralisation.
+MACHINE_FILE_NOTICE = "none: machine exchange file, text is exact"
+
+
+class ExactCsvWriter:
+    """`csv.writer` that writes text exactly as it is: only for the data file of a machine
+    exchange file, whose manifest carries MACHINE_FILE_NOTICE (models/exchange/files.py).
+    Never for a file offered to people as a spreadsheet."""
+
+    def __init__(self, stream: Any) -> None:
+        self._writer = csv.writer(stream, lineterminator="\r\n")
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow(list(row))

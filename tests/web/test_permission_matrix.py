@@ -112,6 +112,8 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "import_progress": frozenset(),
     "export_trainees": STAFF_VIEW | {"institution_own"},
     "export_results": STAFF_VIEW | {"institution_own"},
+    "exchange_graduates_export": STAFF_VIEW | {"institution_own"},
+    "new_jobs_exchange_export": REPORTERS,
     "follow_ups": STAFF_VIEW | INSTITUTIONS,
     "targets": STAFF_VIEW,
     "target_edit": frozenset({"admin"}),
@@ -197,7 +199,11 @@ ROLE_OF = {
 }
 
 # Query strings a route needs to say which records it is about.
-QUERY = {"export_trainees": "?course_id={course_id}", "export_results": "?course_id={course_id}"}
+QUERY = {
+    "export_trainees": "?course_id={course_id}",
+    "export_results": "?course_id={course_id}",
+    "exchange_graduates_export": "?course_id={course_id}",
+}
 
 # route name -> roles that may use it; all others are refused. Visitors always are.
 POST_ALLOWED: dict[str, frozenset[str]] = {
@@ -247,6 +253,8 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "schedule_update": frozenset({"admin"}),
     "published_import": STAFF_VIEW,
     "new_jobs_import": REPORTERS,
+    "new_jobs_exchange_import": REPORTERS,
+    "exchange_graduates_import": frozenset({"admin"}) | INSTITUTIONS,
     "new_job_line_create": REPORTERS,
     "new_job_aggregate_create": REPORTERS,
     "new_jobs_nothing": REPORTERS,

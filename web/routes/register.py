@@ -24,6 +24,8 @@ from web.labels import page_tools
 from web.notices import Saved
 from web.permissions import Permission, allow
 from web.services import register as service
+from web.services.exchange import ZIP, ExchangeDownload
+from web.services.exchange import new_jobs as exchange
 from web.services.imports.export import XLSX
 from web.services.imports.rows import RowChecks
 from web.services.kpi_labels import VOCABULARIES
@@ -235,4 +237,56 @@ def new_job_report_withdraw(
     service.withdraw_report(session, principal=principal, report_id=report_id)
     return redirect_to(
         request, "new_job_report", saved=Saved.REGISTER_WITHDRAWN, report_id=report_id
+    )
+
+
+def _zip(download: ExchangeDownload) -> Response:
+    headers = {
+        "Content-Disposition": f'attachment; filename="{download.filename}"',
+        "Cache-Control": "no-store",  # ID numbers: not kept in shared caches
+    }
+    return Response(download.content, media_type=ZIP, headers=headers)
+
+
+@router.get("/new-jobs/exchange", name="new_jobs_exchange_export")
+def new_jobs_exchange_export(
+    session: SessionDep, principal: Reporter, period: str = ""
+) -> Response:
+    """The period's lines within the user's scope as an exchange file (docs/exchange.md)."""
+    return _zip(exchange.export_new_jobs(session, principal=principal, period=period))
+
+
+@router.post("/new-jobs/exchange", name="new_jobs_exchange_import")
+def new_jobs_exchange_import(
+    request: Request,
+    session: SessionDep,
+    principal: Reporter,
+    lang: LanguageDep,
+    period: Annotated[str, Form()] = "",
+    on_behalf_of: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    chosen = {"period": period, "on_behalf_of": on_behalf_of}
+    try:
+        if file is None or not file.filename:
+            raise InvalidError("file", "Choose the exchange file (.zip) to upload.")
+        outcome = exchange.import_new_jobs(
+            session,
+            principal=principal,
+            data=file.file.read(),
+            filename=file.filename,
+            period=period or None,
+            on_behalf_of=on_behalf_of or None,
+        )
+    except AppError as error:
+        errors = form_errors(error, lang)
+        return _page(
+            request, session, principal, lang, errors=errors, form="exchange", chosen=chosen
+        )
+    if outcome.report is None:
+        return _page(
+            request, session, principal, lang, form="exchange", chosen=chosen, checks=outcome.checks
+        )
+    return redirect_to(
+        request, "new_job_report", saved=Saved.REGISTER_IMPORTED, report_id=outcome.report.id
     )

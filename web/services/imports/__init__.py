@@ -38,7 +38,7 @@ from models.tables import Course
 from web.auth import Principal
 from web.permissions import owns_institution_record, require
 from web.services.imports import store
-from web.services.imports.kinds import ImportKind, import_kind
+from web.services.imports.kinds import ImportKind, excel_kind, import_kind
 from web.services.imports.rows import RowChecks, rows_from_json, rows_to_json
 from web.services.imports.store import ImportState, Status
 
@@ -86,7 +86,7 @@ def start_import(
     """Check who may import what where and that the file is a workbook with the right
     columns (cheap: the header only), then keep the file and queue the check of its rows.
     Returns the import and its job (a small file's job waits for the request to run it)."""
-    spec = import_kind(kind)
+    spec = excel_kind(kind)
     if spec.permission is not None:
         require(principal, spec.permission)
     course = course_for_import(session, principal, course_id)

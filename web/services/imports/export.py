@@ -20,7 +20,7 @@ from models.rows import get_or_404
 from models.tables import Course, Institution
 from web.auth import Principal
 from web.permissions import institution_scope, require_institution
-from web.services.imports.kinds import LIST_TITLES, import_kind
+from web.services.imports.kinds import LIST_TITLES, excel_kind
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def export_results(session: Session, *, principal: Principal, course_id: int | N
 def import_template(session: Session, *, principal: Principal, kind: str) -> Download:
     """An empty template with its instructions (and, for trainees, the commune and ethnic
     group lists the drop-downs offer)."""
-    spec = import_kind(kind)
+    spec = excel_kind(kind)
     lists = None
     if spec.with_lists:
         lists = {LIST_TITLES[name]: entries for name, entries in reference_lists(session).items()}

@@ -23,6 +23,7 @@ from models.excel.columns import (
     TRAINEE_INTRO,
 )
 from models.excel.follow_ups import FOLLOW_UP_COLUMNS, FOLLOW_UP_INTRO
+from models.exchange.layouts import GRADUATES_V1
 from web.permissions import Permission
 from web.services.imports.follow_ups import check_follow_ups, write_follow_ups
 from web.services.imports.results import check_results, write_results
@@ -32,6 +33,9 @@ from web.services.imports.trainees import check_trainees, load_reference, write_
 TRAINEES = "trainees"
 RESULTS = "results"
 FOLLOW_UPS = "follow_ups"
+# Graduates loaded from an exchange file (web/services/exchange): written at once, never
+# uploaded through the Excel form; kept as an import so that its owner can undo it.
+GRADUATES = "graduates"
 
 
 @dataclass(frozen=True)
@@ -58,10 +62,16 @@ class ImportKind:
     # other layouts whose headers are accepted and whose cells are left unread.
     read_columns: tuple[Column, ...] | None = None
     ignored_columns: tuple[Column, ...] = ()
+    exchange: bool = False  # from an exchange file: not offered by the Excel form
 
     @property
     def upload_columns(self) -> tuple[Column, ...]:
         return self.read_columns or self.columns
+
+
+def _not_queued(*_args: Any, **_kwargs: Any) -> Any:
+    """Exchange files are checked and written at once (web/services/exchange), never queued."""
+    raise AssertionError("an exchange import is not queued")
 
 
 KINDS: dict[str, ImportKind] = {
@@ -105,7 +115,21 @@ KINDS: dict[str, ImportKind] = {
         permission=Permission.RECORD_FOLLOW_UPS,
         records_user=True,
     ),
+    GRADUATES: ImportKind(
+        name=GRADUATES,
+        label="Graduates from an exchange file",
+        columns=tuple(Column(c.name, c.name) for c in GRADUATES_V1.columns),
+        sheet_title="",
+        intro=(),
+        template_file="",
+        with_lists=False,
+        prepare=_not_queued,
+        check=_not_queued,
+        write=_not_queued,
+        exchange=True,
+    ),
 }
+EXCEL_KINDS = [kind for kind in KINDS.values() if not kind.exchange]
 LIST_TITLES = {"communes": COMMUNE_LIST, "ethnic_groups": ETHNICITY_LIST}
 
 
@@ -115,3 +139,11 @@ def import_kind(name: str | None, field: str = "kind") -> ImportKind:
     if name not in KINDS:
         raise InvalidError(field, "Unknown kind of import: {kind}.", kind=name)
     return KINDS[name]
+
+
+def excel_kind(name: str | None, field: str = "kind") -> ImportKind:
+    """A kind the Excel form uploads and offers a template of."""
+    spec = import_kind(name, field)
+    if spec.exchange:
+        raise InvalidError(field, "Unknown kind of import: {kind}.", kind=name)
+    return spec

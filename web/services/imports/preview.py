@@ -20,7 +20,7 @@ from models.tables import Course, Job
 from web.auth import Principal
 from web.permissions import Permission, allowed, institution_scope
 from web.services.imports import own_import, store
-from web.services.imports.kinds import KINDS, ImportKind, import_kind
+from web.services.imports.kinds import EXCEL_KINDS, ImportKind, import_kind
 from web.services.imports.rows import ROW_WIDE, RowChecks, RowIssue, display_cell
 from web.services.imports.store import IN_PROGRESS, ImportState, Status
 
@@ -232,7 +232,7 @@ class ImportPage:
     courses: list[CourseChoice]
     institutions: list[tuple[int, str]]  # for administrators and officials exporting
     history: list[HistoryEntry]
-    kinds: list[ImportKind] = field(default_factory=lambda: list(KINDS.values()))
+    kinds: list[ImportKind] = field(default_factory=lambda: list(EXCEL_KINDS))
     course_text: str = ""  # the words the course drop-downs are narrowed to
 
     @property

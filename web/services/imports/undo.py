@@ -30,7 +30,7 @@ from models.tables import (
 )
 from web.auth import Principal
 from web.services.imports import own_import, store
-from web.services.imports.kinds import FOLLOW_UPS, RESULTS, TRAINEES
+from web.services.imports.kinds import FOLLOW_UPS, GRADUATES, RESULTS, TRAINEES
 from web.services.imports.store import ImportState, Status
 
 TOO_LATE = "An import can be undone only within a day of it: correct the records one by one."
@@ -110,14 +110,16 @@ def _enrolment_dependents(
     return found
 
 
-def _undo_trainees(session: Session, import_id: int) -> dict[str, Any]:
+def _undo_trainees(session: Session, import_id: int, *, graded: bool = False) -> dict[str, Any]:
+    """`graded`: the import wrote the results too (graduates from an exchange file), so
+    results on its enrolments are its own, not rows that depend on it."""
     enrolments = _ids(session, col(Enrolment.import_id), import_id)
     people = _ids(session, col(Person.import_id), import_id)
-    graded = select(col(Enrolment.id)).where(
+    graded_rows = select(col(Enrolment.id)).where(
         col(Enrolment.id).in_(enrolments),
         or_(col(Enrolment.result).is_not(None), col(Enrolment.graduated_on).is_not(None)),
     )
-    dependents = [RESULTS_MSG] if enrolments and _any(session, graded) else []
+    dependents = [RESULTS_MSG] if enrolments and not graded and _any(session, graded_rows) else []
     dependents += _enrolment_dependents(session, enrolments, None)
     dependents += [
         d for d in _person_dependents(session, people, enrolments) if d not in dependents
@@ -194,6 +196,8 @@ def undo_import(session: Session, *, principal: Principal, token: str) -> Import
             return state
         if state.kind == TRAINEES:
             details = _undo_trainees(session, state.id)
+        elif state.kind == GRADUATES:
+            details = _undo_trainees(session, state.id, graded=True)
         elif state.kind == FOLLOW_UPS:
             details = _undo_follow_ups(session, state.id)
         elif state.kind == RESULTS:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -130,13 +132,40 @@ def import_lines(
 ) -> FileOutcome:
     """A sheet of person lines for one period: every row checked, then all written in one
     transaction with one audit entry, or nothing when any row is wrong."""
+
+    def read_rows() -> list[SheetRow]:
+        return read_table(data, NEW_JOB_COLUMNS, max_rows=MAX_ROWS).rows
+
+    return import_rows(
+        session,
+        principal=principal,
+        period=period,
+        on_behalf_of=on_behalf_of,
+        filename=filename,
+        digest=hashlib.sha256(data).hexdigest(),
+        read_rows=read_rows,
+    )
+
+
+def import_rows(
+    session: Session,
+    *,
+    principal: Principal,
+    period: str | None,
+    on_behalf_of: str | None,
+    filename: str,
+    digest: str,
+    read_rows: Callable[[], list[SheetRow]],
+    **details: object,
+) -> FileOutcome:
+    """Rows of person lines (from a sheet, or from an exchange file) for one period, checked
+    and written all-or-nothing: who may report for whom is decided before the rows are read."""
     ref = load_register_reference(session)
     reporter = reporter_of(principal, _check_commune(ref, on_behalf_of))
     chosen = parse_period(period, *schedule_of(session, reporter.source))
     end_read(session)  # reading a workbook is slow: no transaction stays open meanwhile
-    rows = read_table(data, NEW_JOB_COLUMNS, max_rows=MAX_ROWS).rows
+    rows = read_rows()
     checks = _check_rows(rows, ref, chosen, reporter)
-    digest = hashlib.sha256(data).hexdigest()
     name = _UNSAFE_NAME.sub("_", filename or "")[-120:] or "upload.xlsx"
     key = f"file:{reporter.key}:{chosen.code}:{digest}"[:120]
     try:
@@ -151,9 +180,8 @@ def import_lines(
             report = _new_report(session, principal, reporter, chosen, key, filename=name)
             summary = write_lines(session, report, checks.entries)
             report.person_lines = summary["lines"]
-            _audit(
-                session, principal, "import", report, rows=len(rows), file_sha256=digest, **summary
-            )
+            facts: dict[str, Any] = {"rows": len(rows), "file_sha256": digest, **details, **summary}
+            _audit(session, principal, "import", report, **facts)
             enqueue_refreshes(session, {e.job.start_date.year for e in checks.entries})
     except _Refused:
         return FileOutcome(checks)

@@ -1,0 +1,192 @@
+"""Writing and reading an exchange file: a zip archive holding `manifest.json` and one data
+file, `data.csv` (UTF-8 without a byte-order mark, comma-separated, RFC 4180 quoting, CRLF line
+ends, a header row of the layout's column names, then one line per record).
+
+The manifest names the format and the layout version, counts the rows and gives the data
+file's SHA-256, so a receiver knows the file is whole before reading a row. The data file is
+written exactly (formula_guard.ExactCsvWriter): a program reads it, not a spreadsheet user,
+and the manifest says so. Reading checks the manifest first, then the header; every problem
+is an InvalidError on the field "file", in the reader's language.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from models.errors import InvalidError
+from models.exchange.layouts import LAYOUTS, Layout
+from models.formula_guard import MACHINE_FILE_NOTICE, ExactCsvWriter
+
+FORMAT = "dienbien-jobs-exchange"
+PLATFORM = "dienbien-jobs"
+MANIFEST = "manifest.json"
+DATA_FILE = "data.csv"
+FIELD = "file"
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a data file of 100,000 graduates takes about 30 MB
+MAX_ROWS = 100_000
+FIRST_ROW = 2  # the data file's line 1 is its header: rows are numbered as lines
+
+NOT_EXCHANGE = (
+    "This is not an exchange file: it must be a zip archive holding manifest.json and data.csv."
+)
+BAD_MANIFEST = "The manifest of this exchange file cannot be read: it is not a JSON object."
+OTHER_FORMAT = "This file is not an exchange file of this platform (format “{format}”)."
+UNKNOWN_LAYOUT = "Unknown layout version “{layout}”: this platform reads {known}."
+WRONG_KIND = "This file holds the layout {layout}; a file of {expected} is expected here."
+WRONG_COUNT = (
+    "The file holds {actual} rows but its manifest says {stated}: it is incomplete or was changed."
+)
+WRONG_HASH = "The data file does not match the SHA-256 of its manifest: it was changed or damaged."
+WRONG_COLUMNS = (
+    "The columns of the data file are not those of the layout {layout}: expected {expected}."
+)
+NOT_UTF8 = "The data file is not UTF-8 text."
+WRONG_WIDTH = "Row {row} has {count} cells; the layout has {expected}."
+TOO_BIG = "The file is too big: at most {limit} MB."
+TOO_MANY_ROWS = "The file has more than {limit} rows: split it."
+
+
+def cell(value: Any) -> str:
+    """A value as the data file writes it: ISO dates, `true`/`false`, integers, text as is."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def build(
+    layout: Layout,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    generated_at: datetime,
+    personal_data: Sequence[str],
+    extra: Mapping[str, Any] | None = None,
+) -> bytes:
+    """The zip archive of one layout's rows (each a mapping by column name)."""
+    text = io.StringIO()
+    writer = ExactCsvWriter(text)
+    writer.writerow(layout.headers)
+    count = 0
+    for row in rows:
+        writer.writerow(cell(row.get(name)) for name in layout.headers)
+        count += 1
+    data = text.getvalue().encode("utf-8")
+    manifest = {
+        "format": FORMAT,
+        "layout": layout.name,
+        "data_file": DATA_FILE,
+        "encoding": "utf-8",
+        "rows": count,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "generated_at": generated_at.isoformat(),
+        "source": {"platform": PLATFORM},
+        "columns": layout.headers,
+        "personal_data": list(personal_data),
+        "formula_guard": MACHINE_FILE_NOTICE,
+        **(extra or {}),
+    }
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+        out.writestr(DATA_FILE, data)
+    return archive.getvalue()
+
+
+@dataclass(frozen=True)
+class ExchangeFile:
+    """A checked exchange file: its manifest, layout and rows (line number, cells by name)."""
+
+    manifest: dict[str, Any]
+    layout: Layout
+    rows: list[tuple[int, dict[str, str]]]
+    sha256: str  # of the whole archive, as the import's audit entry records it
+
+
+def _member(archive: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        raise InvalidError(FIELD, NOT_EXCHANGE) from None
+    if info.file_size > MAX_FILE_BYTES:
+        raise InvalidError(FIELD, TOO_BIG, limit=MAX_FILE_BYTES // (1024 * 1024))
+    return archive.read(info)
+
+
+def _open(data: bytes) -> tuple[dict[str, Any], bytes]:
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidError(FIELD, TOO_BIG, limit=MAX_FILE_BYTES // (1024 * 1024))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            raw_manifest = _member(archive, MANIFEST)
+            content = _member(archive, DATA_FILE)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise InvalidError(FIELD, NOT_EXCHANGE) from None
+    try:
+        manifest = json.loads(raw_manifest.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidError(FIELD, BAD_MANIFEST) from None
+    if not isinstance(manifest, dict):
+        raise InvalidError(FIELD, BAD_MANIFEST)
+    return manifest, content
+
+
+def _layout(manifest: Mapping[str, Any], kind: str | None) -> Layout:
+    if manifest.get("format") != FORMAT:
+        raise InvalidError(FIELD, OTHER_FORMAT, format=str(manifest.get("format", "")))
+    name = str(manifest.get("layout", ""))
+    layout = LAYOUTS.get(name)
+    if layout is None:
+        raise InvalidError(FIELD, UNKNOWN_LAYOUT, layout=name, known=", ".join(LAYOUTS))
+    if kind is not None and layout.kind != kind:
+        raise InvalidError(FIELD, WRONG_KIND, layout=name, expected=kind)
+    return layout
+
+
+def _stated_rows(manifest: Mapping[str, Any]) -> int:
+    stated = manifest.get("rows")
+    if not isinstance(stated, int) or isinstance(stated, bool) or stated < 0:
+        raise InvalidError(FIELD, BAD_MANIFEST)
+    return stated
+
+
+def read(data: bytes, *, kind: str | None = None) -> ExchangeFile:
+    """Check the manifest (format, a known layout of `kind`, the SHA-256 and the row count),
+    then the header, and give the rows; anything wrong is an InvalidError on "file"."""
+    manifest, content = _open(data)
+    layout = _layout(manifest, kind)
+    stated = _stated_rows(manifest)
+    if hashlib.sha256(content).hexdigest() != str(manifest.get("sha256", "")).lower():
+        raise InvalidError(FIELD, WRONG_HASH)
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidError(FIELD, NOT_UTF8) from None
+    lines = csv.reader(io.StringIO(text, newline=""))
+    header = next(lines, [])
+    if header != layout.headers:
+        raise InvalidError(
+            FIELD, WRONG_COLUMNS, layout=layout.name, expected=", ".join(layout.headers)
+        )
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, cells in enumerate(lines, FIRST_ROW):
+        if len(rows) >= MAX_ROWS:
+            raise InvalidError(FIELD, TOO_MANY_ROWS, limit=MAX_ROWS)
+        if len(cells) != len(layout.headers):
+            raise InvalidError(
+                FIELD, WRONG_WIDTH, row=number, count=len(cells), expected=len(layout.headers)
+            )
+        rows.append((number, dict(zip(layout.headers, cells, strict=True))))
+    if len(rows) != stated:
+        raise InvalidError(FIELD, WRONG_COUNT, actual=len(rows), stated=stated)
+    return ExchangeFile(manifest, layout, rows, hashlib.sha256(data).hexdigest())
