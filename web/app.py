@@ -17,6 +17,7 @@ from models.db import make_engine
 from models.encryption import installed_keys, use_keys
 from models.jobs.worker import WorkerThread
 from models.settings import Settings
+from web.api.openapi import install_openapi
 from web.api.router import api_router
 from web.auth import csrf_protect
 from web.capacity import InFlightLimitMiddleware, set_worker_threads
@@ -94,6 +95,7 @@ def create_app(
     for router in all_routers():
         app.include_router(router)
     app.include_router(api_router())
+    install_openapi(app)
     return app
 
 
