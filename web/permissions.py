@@ -53,6 +53,8 @@ class Permission(StrEnum):
     MANAGE_ORGANISATIONS = "manage_organisations"  # training institutions and employers
     HANDLE_DATA_REQUESTS = "handle_data_requests"  # people's requests about their own data
     VIEW_OUTBOX = "view_outbox"  # the messages sent to people (administrators)
+    MANAGE_API_TOKENS = "manage_api_tokens"  # machines' API tokens of the user's organisation
+    GRANT_API_SCOPES = "grant_api_scopes"  # which scopes each organisation may grant (admins)
 
 
 P = Permission
@@ -90,6 +92,7 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.RECORD_FOLLOW_UPS,
             P.VIEW_SUPPLY_DEMAND,  # institutions decide what to train
             P.EDIT_PEOPLE,  # their own trainees only (require_person)
+            P.MANAGE_API_TOKENS,  # their own institution's, within the scopes allowed
         }
     ),
     Role.EMPLOYER: frozenset(
@@ -102,6 +105,7 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.REQUEST_ORDERS,
             P.VIEW_ORDERS,
             P.REPORT_NEW_JOBS,  # hires made outside the platform (Decree 145/2020 report)
+            P.MANAGE_API_TOKENS,  # their own employer's, within the scopes allowed
         }
     ),
     # A commune officer reports the new jobs of their own commune, and sees nothing else.
