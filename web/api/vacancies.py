@@ -44,6 +44,8 @@ router = APIRouter(tags=["vacancies"])
 NO_SUCH_VACANCY = "This vacancy does not exist."
 Writer = Annotated[ApiCaller, Depends(require_scope(ApiScope.VACANCIES_WRITE))]
 IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
+# Anyone may read; a token widens what is read.
+PUBLIC_READ: dict[str, Any] = {"security": [{}, {"bearerToken": []}]}
 
 
 class VacancyOut(BaseModel):
@@ -170,6 +172,7 @@ def _unchanged(etag: str, vacancy: Vacancy) -> None:
     response_model=VacancyPage,
     name="api_vacancies",
     responses=problem_responses(401, 422, 429),
+    openapi_extra=PUBLIC_READ,
 )
 def list_vacancies(
     request: Request,
@@ -201,6 +204,7 @@ def list_vacancies(
     response_model=VacancyOut,
     name="api_vacancy",
     responses=problem_responses(401, 404, 429),
+    openapi_extra=PUBLIC_READ,
 )
 def show_vacancy(session: SessionDep, caller: OptionalCaller, vacancy_id: RecordId) -> Response:
     """One vacancy, with its ETag (send it back as If-Match to change it)."""
