@@ -256,3 +256,30 @@ class DataRequestOutcome(StrEnum):
     DONE = "done"  # given, corrected or deleted
     REFUSED = "refused"  # refused with a reason the law allows
     WITHDRAWN = "withdrawn"  # the person withdrew the request
+
+
+class ApiScope(StrEnum):
+    """What a machine's API token may do (docs/api.md). `personal-data:read` is needed on top
+    of a resource's own read scope before any personal data leaves through the API."""
+
+    VACANCIES_READ = "vacancies:read"
+    VACANCIES_WRITE = "vacancies:write"
+    ORDERS_READ = "orders:read"
+    ORDERS_WRITE = "orders:write"
+    ENROLMENTS_WRITE = "enrolments:write"
+    COURSES_WRITE = "courses:write"
+    RESULTS_WRITE = "results:write"
+    NEW_JOBS_WRITE = "new-jobs:write"
+    FOLLOW_UPS_WRITE = "follow-ups:write"
+    KPI_READ = "kpi:read"
+    CANDIDATES_READ = "candidates:read"
+    PERSONAL_DATA_READ = "personal-data:read"
+
+
+class OrganisationKind(StrEnum):
+    """The organisations an API token can belong to."""
+
+    INSTITUTION = "institution"
+    EMPLOYER = "employer"
+    COMMUNE = "commune"
+    JOB_CENTRE = "job_centre"  # the Employment Service Centre: one in the province

@@ -44,12 +44,15 @@ class Settings:
     # or PERSONAL_DATA_KEY_FILE; neither on SQLite: DEFAULT_KEY_FILE, generated on first run.
     personal_data_keys: str = field(default="", repr=False)  # never printed with the settings
     personal_data_key_file: Path | None = None
+    # API_REQUESTS_PER_MINUTE: how many requests one API token may make in a minute; past
+    # it the API answers 429 with Retry-After (counted in the database, across processes).
+    api_requests_per_minute: int = 120
 
     @classmethod
     def from_env(cls) -> Settings:
         """Read DATABASE_URL, DEFAULT_LANGUAGE, ECHO_SQL, SECURE_COOKIES, TRUSTED_PROXIES,
-        REQUEST_THREADS, DB_WAIT_SECONDS, EMBEDDED_WORKER, PERSONAL_DATA_KEYS and
-        PERSONAL_DATA_KEY_FILE from the environment."""
+        REQUEST_THREADS, DB_WAIT_SECONDS, EMBEDDED_WORKER, PERSONAL_DATA_KEYS,
+        PERSONAL_DATA_KEY_FILE and API_REQUESTS_PER_MINUTE from the environment."""
         key_file = os.environ.get("PERSONAL_DATA_KEY_FILE")
         return cls(
             database_url=os.environ.get("DATABASE_URL") or cls.database_url,
@@ -62,6 +65,9 @@ class Settings:
             trusted_proxies=_address_list(os.environ.get("TRUSTED_PROXIES", "")),
             personal_data_keys=os.environ.get("PERSONAL_DATA_KEYS", ""),
             personal_data_key_file=Path(key_file) if key_file else None,
+            api_requests_per_minute=_positive(
+                os.environ.get("API_REQUESTS_PER_MINUTE"), cls.api_requests_per_minute
+            ),
         )
 
     @property

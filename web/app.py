@@ -17,6 +17,8 @@ from models.db import make_engine
 from models.encryption import installed_keys, use_keys
 from models.jobs.worker import WorkerThread
 from models.settings import Settings
+from web.api.openapi import install_openapi
+from web.api.router import api_router
 from web.auth import csrf_protect
 from web.capacity import InFlightLimitMiddleware, set_worker_threads
 from web.errors import UnexpectedErrorMiddleware, install_error_handlers
@@ -92,6 +94,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in all_routers():
         app.include_router(router)
+    app.include_router(api_router())
+    install_openapi(app)
     return app
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
@@ -15,6 +15,7 @@ from models.db import end_read
 from models.errors import ForbiddenError, NotSignedInError, PasswordChangeRequiredError
 from models.settings import Settings
 from models.tables import AuthSession, UserAccount
+from web.api.problems import is_api_v1
 from web.deps import SessionDep
 from web.services.auth import SESSION_LIFETIME, resolve_session
 from web.services.sign_in_guard import USUAL_FOR, Source, device_digest
@@ -32,6 +33,30 @@ CSRF_HEADER = "x-csrf-token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+class Actor(Protocol):
+    """Whoever acts, as the ownership checks (web/permissions.py) and the audit see it: a
+    signed-in user (Principal) or a machine with an API token (web/api/auth.py) acting as
+    its organisation's role."""
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def user_id(self) -> int | None: ...
+
+    @property
+    def institution_id(self) -> int | None: ...
+
+    @property
+    def employer_id(self) -> int | None: ...
+
+    @property
+    def commune_code(self) -> str | None: ...
+
+    @property
+    def api_token_id(self) -> int | None: ...
+
+
 @dataclass(frozen=True)
 class Principal:
     """A signed-in user with the session they came with."""
@@ -42,6 +67,26 @@ class Principal:
     @property
     def role(self) -> str:
         return self.user.role
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.id
+
+    @property
+    def institution_id(self) -> int | None:
+        return self.user.institution_id
+
+    @property
+    def employer_id(self) -> int | None:
+        return self.user.employer_id
+
+    @property
+    def commune_code(self) -> str | None:
+        return self.user.commune_code
+
+    @property
+    def api_token_id(self) -> int | None:
+        return None
 
 
 def optional_principal(request: Request, session: SessionDep) -> Principal | None:
@@ -113,8 +158,12 @@ def set_pending_csrf_cookie(request: Request, response: Response) -> None:
 async def csrf_protect(
     request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]
 ) -> None:
-    """Refuse an unsafe request whose token does not match (applied to every route)."""
-    if request.method not in UNSAFE_METHODS:
+    """Refuse an unsafe request whose token does not match (applied to every route).
+
+    The machine API under /api/v1 is left out: it never reads the session cookie (only an
+    `Authorization: Bearer` token, web/api/auth.py), so a forged cross-site request carries
+    no authority there, and a browser cannot attach a bearer token to one by itself."""
+    if request.method not in UNSAFE_METHODS or is_api_v1(request):
         return
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and _has_form_body(request):

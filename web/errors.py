@@ -1,6 +1,8 @@
 """Every failure is answered in one place: an HTML page in the reader's language for pages,
-`{"error": {"field", "message"}}` for /api. Unexpected exceptions are logged with their
-traceback and the user sees a plain apology, never the traceback."""
+an RFC 9457 problem detail for the machine API under /api/v1 (web/api/problems.py), and
+`{"error": {"field", "message"}}` for the older JSON routes under /api. Unexpected
+exceptions are logged with their traceback and the user sees a plain apology, never the
+traceback."""
 
 from __future__ import annotations
 
@@ -17,12 +19,14 @@ from starlette.types import Message, Receive, Scope, Send
 from models.db import is_busy_error
 from models.errors import (
     AppError,
+    InvalidError,
     NotSignedInError,
     PasswordChangeRequiredError,
     ThrottledError,
     ValidationErrors,
 )
 from models.i18n import message_for, translate
+from web.api.problems import ApiError, api_language, is_api_v1, problem_response
 from web.asgi import HttpMiddleware
 from web.deps import current_language
 from web.paths import path_for
@@ -73,6 +77,10 @@ def error_response(
 ) -> Response:
     """The one renderer of errors; messages are already in the reader's language. `details`
     lists each field's message when several fields were wrong at once."""
+    if is_api_v1(request):
+        return problem_response(
+            request, status, message, field=field, details=details, headers=headers
+        )
     if is_api(request):
         error: dict[str, object] = {"field": field, "message": message}
         if details:
@@ -97,19 +105,26 @@ def app_error_handler(request: Request, exc: Exception) -> Response:
         return RedirectResponse(f"{path_for(request, 'login')}?next={target}", status_code=303)
     if isinstance(exc, PasswordChangeRequiredError) and not is_api(request):
         return RedirectResponse(path_for(request, "account_password"), status_code=303)
-    lang = current_language(request)
+    lang = reader_language(request)
     details = None
     if isinstance(exc, ValidationErrors):
         details = [{"field": each.field, "message": message_for(each, lang)} for each in exc.errors]
     message = message_for(exc, lang)
+    status = exc.status_code
+    if is_api_v1(request) and isinstance(exc, InvalidError):
+        status = 422  # the API's one status for input it cannot accept
+    headers = dict(retry_after(exc) or {})
+    if isinstance(exc, ApiError):
+        headers.update(exc.headers)
     return error_response(
-        request,
-        exc.status_code,
-        message,
-        field=exc.field,
-        details=details,
-        headers=retry_after(exc),
+        request, status, message, field=exc.field, details=details, headers=headers or None
     )
+
+
+def reader_language(request: Request) -> str:
+    """The API's client names its language in Accept-Language; a browser's reader chose one
+    with the language switch."""
+    return api_language(request) if is_api_v1(request) else current_language(request)
 
 
 def retry_after(exc: AppError) -> dict[str, str] | None:
@@ -134,7 +149,7 @@ def http_error_handler(request: Request, exc: Exception) -> Response:
     msgid = MESSAGES.get(exc.status_code, GENERIC_MESSAGE)
     if isinstance(exc, NulInRequest):
         msgid = NUL_MESSAGE
-    message = translate(msgid, current_language(request), **params)
+    message = translate(msgid, reader_language(request), **params)
     return error_response(request, exc.status_code, message, headers=exc.headers)
 
 
@@ -143,7 +158,9 @@ def validation_error_handler(request: Request, exc: Exception) -> Response:
     A path that does not parse (`/courses/abc`, an id beyond any stored one) names no page:
     404, as an id without a row gets."""
     assert isinstance(exc, RequestValidationError)
-    lang = current_language(request)
+    lang = reader_language(request)
+    if is_api_v1(request):
+        return api_validation_response(request, exc, lang)
     if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
         return error_response(request, 404, translate(MESSAGES[404], lang))
     first = exc.errors()[0] if exc.errors() else {}
@@ -153,6 +170,36 @@ def validation_error_handler(request: Request, exc: Exception) -> Response:
     return error_response(request, status, message, field=field)
 
 
+def api_validation_response(request: Request, exc: RequestValidationError, lang: str) -> Response:
+    """Every field at fault, with where it is: a pointer into the body, or the query
+    parameter; a path that does not parse names no record (404)."""
+    errors = exc.errors()
+    if any(error.get("loc", ("",))[0] == "path" for error in errors):
+        return error_response(request, 404, translate("There is no such record.", lang))
+    details = [_api_validation_detail(error, lang) for error in errors[:50]]
+    message = translate("The request has errors.", lang)
+    return error_response(request, 422, message, details=details)
+
+
+def _api_validation_detail(error: Mapping[str, object], lang: str) -> dict[str, str | None]:
+    raw_loc = error.get("loc", ())
+    loc = [str(part) for part in raw_loc] if isinstance(raw_loc, (list, tuple)) else []
+    where, path = (loc[0], loc[1:]) if loc else ("body", [])
+    name = path[0] if path else None
+    if error.get("type") == "json_invalid":
+        return {"field": None, "pointer": "", "message": translate(INVALID_JSON, lang)}
+    if error.get("type") == "missing":
+        message = translate("This field is required.", lang)
+    else:
+        message = translate("The value of {field} is not valid.", lang, field=".".join(path))
+    if where == "body":
+        pointer = "/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in path)
+        return {"field": name, "pointer": pointer, "message": message}
+    return {"field": name, "parameter": name or where, "message": message}
+
+
+INVALID_JSON = "The request body is not valid JSON."
+
 # Said in both languages because it is shown when even the catalogue or the page failed.
 LAST_RESORT_MESSAGE = (
     "Đã có lỗi ở máy chủ, vui lòng thử lại sau. / Something went wrong, please try again later."
@@ -161,7 +208,7 @@ LAST_RESORT_MESSAGE = (
 
 def server_error_response(request: Request) -> Response:
     try:
-        message = translate(MESSAGES[500], current_language(request))
+        message = translate(MESSAGES[500], reader_language(request))
         return error_response(request, 500, message)
     except Exception:  # the error page itself failed: say it in plain text
         logger.exception("Rendering the error page failed")
@@ -171,7 +218,7 @@ def server_error_response(request: Request) -> Response:
 def busy_response(request: Request) -> Response:
     """503 with Retry-After: the request was not served because the server is past its
     capacity, not because of a fault; nothing was changed and it can be sent again."""
-    message = translate(MESSAGES[503], current_language(request))
+    message = translate(MESSAGES[503], reader_language(request))
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return error_response(request, 503, message, headers=headers)
 

@@ -38,6 +38,8 @@ MENU = (
     NavEntry("users", "Users", Permission.MANAGE_USERS),
     NavEntry("institutions", "Training institutions", Permission.MANAGE_ORGANISATIONS),
     NavEntry("employers", "Employers", Permission.MANAGE_ORGANISATIONS),
+    NavEntry("api_tokens", "API tokens", Permission.MANAGE_API_TOKENS),
+    NavEntry("api_scopes", "API scopes", Permission.GRANT_API_SCOPES),
     NavEntry("jobs", "Background jobs", Permission.VIEW_JOBS),
     NavEntry("outbox", "Outbox", Permission.VIEW_OUTBOX),
 )

@@ -21,7 +21,7 @@ from models.enums import Role
 from models.errors import ForbiddenError, NotFoundError
 from models.tables import Person
 from models.validation import mask_citizen_id, mask_phone
-from web.auth import Principal, current_principal
+from web.auth import Actor, Principal, current_principal
 
 
 class Permission(StrEnum):
@@ -53,6 +53,8 @@ class Permission(StrEnum):
     MANAGE_ORGANISATIONS = "manage_organisations"  # training institutions and employers
     HANDLE_DATA_REQUESTS = "handle_data_requests"  # people's requests about their own data
     VIEW_OUTBOX = "view_outbox"  # the messages sent to people (administrators)
+    MANAGE_API_TOKENS = "manage_api_tokens"  # machines' API tokens of the user's organisation
+    GRANT_API_SCOPES = "grant_api_scopes"  # which scopes each organisation may grant (admins)
 
 
 P = Permission
@@ -90,6 +92,7 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.RECORD_FOLLOW_UPS,
             P.VIEW_SUPPLY_DEMAND,  # institutions decide what to train
             P.EDIT_PEOPLE,  # their own trainees only (require_person)
+            P.MANAGE_API_TOKENS,  # their own institution's, within the scopes allowed
         }
     ),
     Role.EMPLOYER: frozenset(
@@ -102,6 +105,7 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.REQUEST_ORDERS,
             P.VIEW_ORDERS,
             P.REPORT_NEW_JOBS,  # hires made outside the platform (Decree 145/2020 report)
+            P.MANAGE_API_TOKENS,  # their own employer's, within the scopes allowed
         }
     ),
     # A commune officer reports the new jobs of their own commune, and sees nothing else.
@@ -157,38 +161,38 @@ def allow(*permissions: Permission) -> Allow:
 SignedIn = Annotated[Principal, Depends(allow())]
 
 
-def institution_scope(principal: Principal) -> int | None:
+def institution_scope(principal: Actor) -> int | None:
     """The one institution whose records the user may see, or None for all of them."""
-    return principal.user.institution_id if principal.role == Role.INSTITUTION else None
+    return principal.institution_id if principal.role == Role.INSTITUTION else None
 
 
-def commune_scope(principal: Principal) -> str | None:
+def commune_scope(principal: Actor) -> str | None:
     """The one commune whose register a commune officer keeps, or None for other roles."""
-    return principal.user.commune_code if principal.role == Role.COMMUNE else None
+    return principal.commune_code if principal.role == Role.COMMUNE else None
 
 
-def employer_scope(principal: Principal) -> int | None:
+def employer_scope(principal: Actor) -> int | None:
     """The one employer whose records the user may see, or None for all of them."""
-    return principal.user.employer_id if principal.role == Role.EMPLOYER else None
+    return principal.employer_id if principal.role == Role.EMPLOYER else None
 
 
 NO_SUCH_PAGE = "There is no page at this address."
 
 
-def owns_institution_record(principal: Principal, institution_id: int | None) -> bool:
+def owns_institution_record(principal: Actor, institution_id: int | None) -> bool:
     """Whether the user may act on a record of this institution (staff: their own only)."""
     scope = institution_scope(principal)
     return principal.role != Role.EMPLOYER and (scope is None or scope == institution_id)
 
 
-def owns_employer_record(principal: Principal, employer_id: int | None) -> bool:
+def owns_employer_record(principal: Actor, employer_id: int | None) -> bool:
     """Whether the user may act on a record of this employer (staff: their own only)."""
     scope = employer_scope(principal)
     return principal.role != Role.INSTITUTION and (scope is None or scope == employer_id)
 
 
 def require_institution(
-    principal: Principal, institution_id: int | None, missing: str = NO_SUCH_PAGE
+    principal: Actor, institution_id: int | None, missing: str = NO_SUCH_PAGE
 ) -> None:
     """Institution staff act only on their own institution's records; another one's record
     is answered as missing (`missing`: the message a record that does not exist gets)."""
@@ -197,7 +201,7 @@ def require_institution(
 
 
 def require_employer(
-    principal: Principal, employer_id: int | None, missing: str = NO_SUCH_PAGE
+    principal: Actor, employer_id: int | None, missing: str = NO_SUCH_PAGE
 ) -> None:
     """Employer staff act only on their own employer's records; another one's record is
     answered as missing (`missing`: the message a record that does not exist gets)."""

@@ -15,6 +15,7 @@ SQLModel.metadata.naming_convention = {
 # ruff: noqa: E402
 
 from models.tables.accounts import AuditEntry, AuthSession, LoginAttempt, UserAccount
+from models.tables.api import ApiIdempotency, ApiRateWindow, ApiScopeAllowance, ApiToken
 from models.tables.contact import Application, Notification, OutboxMessage, PhoneCode
 from models.tables.corrections import DataRequest, LegalDeadline, PersonChange
 from models.tables.employment import (
@@ -55,6 +56,10 @@ from models.tables.training import Course, Enrolment, Institution, Person
 __all__ = [
     "AdminUnit",
     "AdminUnitLineage",
+    "ApiIdempotency",
+    "ApiRateWindow",
+    "ApiScopeAllowance",
+    "ApiToken",
     "Application",
     "AuditEntry",
     "AuthSession",

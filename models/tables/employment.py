@@ -77,6 +77,7 @@ class Vacancy(VacancyBase, table=True):
         ),
         Index("ix_vacancy_occupation", "occupation_id"),
         Index("ix_vacancy_status_deadline", "status", "deadline"),
+        Index("ix_vacancy_updated_at_id", "updated_at", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     title_key: str = Field(max_length=200, index=True)
@@ -86,6 +87,9 @@ class Vacancy(VacancyBase, table=True):
     filled: int = 0
     created_at: datetime = Field(default_factory=utcnow, index=True)
     filled_at: datetime | None = None
+    # Moved by every write of the row, the ORM's and core UPDATEs alike (a hire's conditional
+    # UPDATE too): the API's partners sync what changed since their last read by it.
+    updated_at: datetime = Field(default_factory=utcnow, sa_column_kwargs={"onupdate": utcnow})
 
 
 class VacancyCreate(VacancyBase):

@@ -258,6 +258,7 @@ def _hire(
 
 def _settle(build: DemoBuild, plan: VacancyPlan) -> None:
     row = plan.row
+    row["updated_at"] = row["filled_at"] or row["created_at"]  # its last place filled
     if row["filled"] >= row["quantity"]:
         row["status"] = "filled"
     else:

@@ -104,6 +104,7 @@ def vacancy(
         "province_code": employer["province_code"],
         "country_code": None,
     }
+    row["updated_at"] = row["created_at"]  # until its referrals settle (referrals.py)
     plan = VacancyPlan(row, kind, occupation, order_id=order_id)
     if kind == EXPORT:
         _abroad(build, rng, plan)

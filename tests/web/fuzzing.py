@@ -28,7 +28,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
@@ -44,8 +44,9 @@ from sqlmodel import Session, col, select
 from starlette.routing import Mount, Route
 
 from models.accounts import hash_password
+from models.clock import utcnow
 from models.settings import Settings
-from models.tables import LoginAttempt, UserAccount
+from models.tables import ApiScopeAllowance, ApiToken, LoginAttempt, UserAccount
 from tests.html import field_errors, find_all, parse
 from web.app import create_app
 from web.auth import ANONYMOUS_CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
@@ -312,11 +313,35 @@ def build_world(engine: Engine, import_dir: Path) -> World:
     world = World(app=app, engine=engine, clients=clients, specs=route_specs(app))
     world.undeclared_forms = reads_undeclared_form(app)
     _start_an_import(world)
+    _an_api_token(engine)
     vacancy_id, application_id = _people_asking(engine)
     crawl(world)
     _steps_after_a_code(world, vacancy_id, application_id)
     fill_the_rest(world)
     return world
+
+
+def _an_api_token(engine: Engine) -> None:
+    """A token of the demo employer (its revoke form) and the scopes its staff may grant
+    (its issue form)."""
+    scopes = ["vacancies:read", "vacancies:write"]
+    with Session(engine) as session:
+        employer_id = session.exec(
+            select(UserAccount.employer_id).where(UserAccount.username == ACCOUNTS["employer"])
+        ).one()
+        session.add(ApiScopeAllowance(org_kind="employer", employer_id=employer_id, scopes=scopes))
+        session.add(
+            ApiToken(
+                name="HR system",
+                token_hash="0" * 64,
+                prefix="dbj_fuzz",
+                org_kind="employer",
+                employer_id=employer_id,
+                scopes=scopes,
+                expires_at=utcnow() + timedelta(days=30),
+            )
+        )
+        session.commit()
 
 
 def _people_asking(engine: Engine) -> tuple[int, int]:

@@ -58,6 +58,7 @@ ROLES = (
     "commune_other",
     "job_centre",
 )
+API_PACKAGE = "web.api."
 ALL_SIGNED_IN = frozenset(ROLES) - {"anonymous"}
 PUBLIC = frozenset(ROLES)
 STAFF_VIEW = frozenset({"admin", "official"})
@@ -147,6 +148,8 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "data_requests": STAFF_VIEW,
     "data_request_new": STAFF_VIEW,
     "person_data_export": STAFF_VIEW,
+    "api_tokens": frozenset({"admin"}) | INSTITUTIONS | EMPLOYERS,
+    "api_scopes": frozenset({"admin"}),
 }
 
 # Routes whose record does not exist in the world: the roles that may reach it get 404.
@@ -270,6 +273,9 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "employer_update": frozenset({"admin"}),
     "data_request_create": STAFF_VIEW,
     "data_request_close": STAFF_VIEW,
+    "api_token_create": frozenset({"admin"}) | INSTITUTIONS | EMPLOYERS,
+    "api_token_revoke": frozenset({"admin"}) | INSTITUTIONS | EMPLOYERS,
+    "api_scopes_save": frozenset({"admin"}),
 }
 
 
@@ -345,6 +351,7 @@ def _world(session: Session) -> World:
         "employer_id": own_employer.id,
         "request_id": 987654,
         "application_id": 1,
+        "token_id": 987654,
     }
     return World(
         params, usernames, other_institution_id=other_institution.id or 0, order_id=order.id or 0
@@ -421,6 +428,8 @@ def _declared(app) -> dict[tuple[str, str], list[Allow]]:
     declared = {
         (method, route.name): _declarations(route.dependant)
         for route in _api_routes(app.routes)
+        # The machine API's routes answer to tokens and scopes: tests/web/test_api_*.
+        if not route.endpoint.__module__.startswith(API_PACKAGE)
         for method in sorted(route.methods - {"HEAD"})
     }
     served = {(method, name) for method, _, name in _routes(app) if name != "openapi"}

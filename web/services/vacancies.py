@@ -7,6 +7,7 @@ refused with that minimum."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -31,10 +32,12 @@ from models.validation import (
     ErrorCollector,
     clean_text,
 )
-from web.auth import Principal
+from web.auth import Actor
 from web.permissions import employer_scope, require_employer
 from web.services.vacancy_form import VacancyForm, VacancyInput, parse_vacancy
 
+# Checks the locked vacancy before a change and raises to refuse it.
+Precondition = Callable[[Vacancy], None]
 SUGGESTIONS = 3
 SUGGESTION_FLOOR = 0.4  # below this a suggestion is noise ("xyz" still scores about 0.3)
 SUGGESTION_SPREAD = 0.3  # and so is one far behind the best ("công nhân may": 1.0, then 0.63)
@@ -100,7 +103,7 @@ def _apply(vacancy: Vacancy, data: VacancyInput) -> None:
     vacancy.start_date, vacancy.deadline = data.start_date, data.deadline
 
 
-def acting_employer(session: Session, principal: Principal, raw_employer_id: str) -> int:
+def acting_employer(session: Session, principal: Actor, raw_employer_id: str) -> int:
     """Employer staff act for their employer; an administrator names the employer."""
     scope = employer_scope(principal)
     if scope is not None:
@@ -126,7 +129,7 @@ def locked_employer(session: Session, employer_id: int) -> Employer:
 def create_vacancy(
     session: Session,
     *,
-    principal: Principal,
+    principal: Actor,
     employer_id_raw: str,
     form: VacancyForm,
     form_token: str,
@@ -144,7 +147,7 @@ def create_vacancy(
             return OccupationChoice(suggest_occupations(session, data.title, on=on))
         locked_employer(session, employer_id)
         earlier = created_with_token(
-            session, entity="vacancy", user_id=principal.user.id, token=form_token
+            session, entity="vacancy", user_id=principal.user_id, token=form_token
         )
         if earlier is not None:
             return get_vacancy(session, earlier)
@@ -159,7 +162,7 @@ def _locked_vacancy(session: Session, vacancy_id: int) -> Vacancy:
     return get_or_404(session, Vacancy, vacancy_id, "This vacancy does not exist.", lock=True)
 
 
-def editable_vacancy(session: Session, *, principal: Principal, vacancy_id: int) -> Vacancy:
+def editable_vacancy(session: Session, *, principal: Actor, vacancy_id: int) -> Vacancy:
     """The vacancy if this user may change it (and it is not closed)."""
     vacancy = get_vacancy(session, vacancy_id)
     require_employer(principal, vacancy.employer_id, "This vacancy does not exist.")
@@ -169,11 +172,20 @@ def editable_vacancy(session: Session, *, principal: Principal, vacancy_id: int)
 
 
 def update_vacancy(
-    session: Session, *, principal: Principal, vacancy_id: int, form: VacancyForm
+    session: Session,
+    *,
+    principal: Actor,
+    vacancy_id: int,
+    form: VacancyForm,
+    expected: Precondition | None = None,
 ) -> Vacancy | OccupationChoice:
+    """`expected` checks the locked row is still the version the change was based on (the
+    API's If-Match) and raises if not."""
     with unit_of_work(session):
         editable_vacancy(session, principal=principal, vacancy_id=vacancy_id)
         vacancy = _locked_vacancy(session, vacancy_id)
+        if expected is not None:
+            expected(vacancy)
         data = parse_vacancy(session, form, on=today(), previous=vacancy)
         if not data.occupation_chosen:
             return OccupationChoice(suggest_occupations(session, data.title, on=today()))
@@ -185,11 +197,15 @@ def update_vacancy(
         return vacancy
 
 
-def close_vacancy(session: Session, *, principal: Principal, vacancy_id: int) -> Vacancy:
+def close_vacancy(
+    session: Session, *, principal: Actor, vacancy_id: int, expected: Precondition | None = None
+) -> Vacancy:
     """Stop taking people. Closing a closed vacancy again (a double click) changes nothing."""
     with unit_of_work(session):
         vacancy = _locked_vacancy(session, vacancy_id)
         require_employer(principal, vacancy.employer_id, "This vacancy does not exist.")
+        if expected is not None:
+            expected(vacancy)
         if vacancy.status == VacancyStatus.CLOSED:
             return vacancy
         vacancy.status = VacancyStatus.CLOSED
@@ -198,15 +214,17 @@ def close_vacancy(session: Session, *, principal: Principal, vacancy_id: int) ->
 
 
 def _store(
-    session: Session, principal: Principal, vacancy: Vacancy, action: str, **details: Any
+    session: Session, principal: Actor, vacancy: Vacancy, action: str, **details: Any
 ) -> None:
     """Write the vacancy (a new one gets its id) and who did what to it."""
     session.add(vacancy)
     if vacancy.id is None:
         session.flush()
+    if principal.api_token_id is not None:
+        details["api_token_id"] = principal.api_token_id
     audit.record(
         session,
-        user_id=principal.user.id,
+        user_id=principal.user_id,
         action=action,
         entity="vacancy",
         entity_id=vacancy.id,
