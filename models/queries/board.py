@@ -153,9 +153,8 @@ def board_page(
 
 def changed_at() -> Any:
     """When a vacancy last changed, for the feed's order, its `updated_since` and the
-    sitemap's lastmod: the one place to switch when vacancies record their updates. Until
-    then, the moment it was posted."""
-    return col(Vacancy.created_at)
+    sitemap's lastmod (kept by every write of a vacancy; indexed with its id)."""
+    return col(Vacancy.updated_at)
 
 
 def advert_query() -> Select[Any]:

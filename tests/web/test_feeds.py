@@ -15,11 +15,13 @@ from sqlmodel import Session
 
 from models.clock import today
 from models.enums import VacancyStatus
+from models.i18n import translate
 from models.settings import Settings
 from seed.reference import load_reference_data
 from tests import factories
 from tests.web.test_job_postings import REQUIRED
 from web.app import create_app
+from web.services.cursors import BAD_CURSOR
 
 pytestmark = pytest.mark.today("2026-11-20")
 
@@ -46,7 +48,9 @@ def vacancies(session: Session) -> dict[str, int]:
         "fourth": _posted(4),
     }
     for name, moment in moments.items():
-        row = factories.vacancy(session, employer_id=employer.id, title=name, created_at=moment)
+        row = factories.vacancy(
+            session, employer_id=employer.id, title=name, created_at=moment, updated_at=moment
+        )
         ids[name] = row.id
     hidden = (
         {"status": VacancyStatus.CLOSED.value},
@@ -117,8 +121,8 @@ def test_updated_since_leaves_out_what_changed_before(
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ("cursor=not-a-cursor", "cursor", "Giá trị cursor này không do nguồn dữ liệu cấp"),
-        ("cursor=MjAyNnwx", "cursor", "Giá trị cursor này không do nguồn dữ liệu cấp"),
+        ("cursor=not-a-cursor", "cursor", translate(BAD_CURSOR, "vi")),
+        ("cursor=MjAyNnwx", "cursor", translate(BAD_CURSOR, "vi")),
         ("updated_since=yesterday", "updated_since", "Hãy ghi updated_since là ngày giờ"),
     ],
 )
@@ -126,17 +130,18 @@ def test_a_bad_cursor_or_moment_is_refused_with_a_message(
     bare_client: TestClient, vacancies: dict[str, int], query: str, field: str, message: str
 ) -> None:
     response = bare_client.get(f"{FEED}?{query}")
-    assert response.status_code == 400
-    error = response.json()["error"]
-    assert error["field"] == field
-    assert error["message"].startswith(message)
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    [error] = response.json()["errors"]
+    assert error["parameter"] == field
+    assert error["detail"].startswith(message)
 
 
 def test_a_page_size_out_of_range_is_refused(bare_client: TestClient, vacancies) -> None:
     for limit in ("0", "501", "many"):
         response = bare_client.get(f"{FEED}?limit={limit}")
         assert response.status_code == 422
-        assert response.json()["error"]["field"] == "limit"
+        assert [e["parameter"] for e in response.json()["errors"]] == ["limit"]
 
 
 def _sitemap(client: TestClient) -> dict[str, str | None]:

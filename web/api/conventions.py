@@ -1,14 +1,11 @@
 """The conventions every resource of the API shares (docs/api.md): the `Idempotency-Key` of
-a write and the fingerprint of its request, strong ETags with `If-Match`, and the opaque
-cursor of a list synced by update time."""
+a write and the fingerprint of its request, and strong ETags with `If-Match`. The opaque
+cursor of a list synced by update time is web.services.cursors."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Header, Request
@@ -91,25 +88,3 @@ def stored_json(stored: StoredResponse, **headers: str) -> JSONResponse:
     if stored.replayed:
         extra["Idempotent-Replayed"] = "true"
     return JSONResponse(stored.body, status_code=stored.status_code, headers=extra)
-
-
-def encode_cursor(updated_at: datetime, record_id: int) -> str:
-    text = json.dumps({"u": updated_at.isoformat(), "i": record_id})
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-BAD_CURSOR = "This cursor is not valid: start again without it."
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    """The (updated_at, id) after which the next page starts; 422 for anything else."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        data = json.loads(raw)
-        moment = datetime.fromisoformat(data["u"])
-        record_id = int(data["i"])
-    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError):
-        raise InvalidError("cursor", BAD_CURSOR) from None
-    if moment.tzinfo is None or not 0 < record_id < 2**63:
-        raise InvalidError("cursor", BAD_CURSOR)
-    return moment, record_id

@@ -25,8 +25,6 @@ from web.api.auth import ApiCaller, OptionalCaller, require_scope
 from web.api.conventions import (
     IfMatch,
     check_if_match,
-    decode_cursor,
-    encode_cursor,
     etag_of,
     fingerprint,
     idempotency_key,
@@ -37,6 +35,7 @@ from web.deps import RecordId, SessionDep
 from web.permissions import require_employer
 from web.services import vacancies as service
 from web.services.api_idempotency import run_once
+from web.services.cursors import decode_cursor, encode_cursor
 from web.services.vacancy_form import NO_OCCUPATION, VacancyForm
 
 router = APIRouter(tags=["vacancies"])

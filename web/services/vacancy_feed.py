@@ -4,8 +4,6 @@ exchange and search engines take only what changed since they last read."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -15,12 +13,10 @@ from sqlmodel import Session
 
 from models.clock import VIETNAM, local_time, today
 from models.errors import InvalidError
-from models.ids import MAX_ID
 from models.queries import reference
 from models.queries.vacancy_feed import FEED_PER_PAGE, FeedPosition, feed_page, in_utc
+from web.services.cursors import decode_cursor, encode_cursor
 from web.services.job_postings import job_posting
-
-CURSOR_MAX_LENGTH = 200
 
 
 class FeedItem(BaseModel):
@@ -41,27 +37,8 @@ class VacancyFeed(BaseModel):
     )
 
 
-def encode_cursor(position: FeedPosition) -> str:
-    moment = in_utc(position.changed_at).isoformat()
-    raw = f"{moment}|{position.vacancy_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> FeedPosition:
-    """The position a cursor of this feed names; anything else is refused with a message."""
-    try:
-        if len(cursor) > CURSOR_MAX_LENGTH or not cursor.isascii():
-            raise ValueError(cursor)
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        moment, vacancy_id = raw.split("|")
-        position = FeedPosition(datetime.fromisoformat(moment), int(vacancy_id))
-        if position.changed_at.tzinfo is None or not 1 <= position.vacancy_id <= MAX_ID:
-            raise ValueError(cursor)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidError(
-            "cursor", "This cursor was not given by the feed: start again without it."
-        ) from None
-    return position
+def _cursor(position: FeedPosition) -> str:
+    return encode_cursor(in_utc(position.changed_at), position.vacancy_id)
 
 
 def parse_moment(text: str) -> datetime | None:
@@ -91,7 +68,7 @@ def vacancy_feed(
     page_url: Callable[[int], str],
 ) -> VacancyFeed:
     """One page of open vacancies; `page_url(id)` is the absolute address of a vacancy's page."""
-    after = decode_cursor(cursor) if cursor else None
+    after = FeedPosition(*decode_cursor(cursor)) if cursor else None
     since = parse_moment(updated_since)
     on = today()
     page = feed_page(session, on=on, after=after, updated_since=since, limit=limit)
@@ -109,5 +86,5 @@ def vacancy_feed(
                 job_posting=job_posting(advert, places, url=url),
             )
         )
-    next_cursor = encode_cursor(page.next) if page.next is not None else None
+    next_cursor = _cursor(page.next) if page.next is not None else None
     return VacancyFeed(items=items, next_cursor=next_cursor)
