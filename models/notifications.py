@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, or_, select, update
 from sqlmodel import Session, col
 
+from models.kept import Kept
 from models.tables import Notification, UserAccount
 
 
@@ -58,7 +59,18 @@ def notifications_for(
     return list(session.execute(query).scalars().all())
 
 
+# The menu's count on every signed-in page is kept a moment per inbox: dropped at once when this
+# process writes a note or marks notes read, and after a few seconds for other processes' notes.
+_UNREAD = Kept(("notification",), seconds=10, size=4096)
+
+
 def unread_count(session: Session, user: UserAccount) -> int:
+    """How many of the user's notes are unread (kept a moment: see _UNREAD)."""
+    inbox = (user.id, user.employer_id, user.institution_id)
+    return _UNREAD.get(session, inbox, lambda: _unread_count(session, user))
+
+
+def _unread_count(session: Session, user: UserAccount) -> int:
     query = (
         select(func.count())
         .select_from(Notification)

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import distinct, exists, false, func, literal
 from sqlalchemy import select as sa_select  # sqlmodel's select takes at most 4 columns
+from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -214,12 +215,19 @@ def _trainee_rows(
     if institution_id is not None:
         counted = counted.where(col(Course.institution_id) == institution_id)
     counts = dict(session.exec(counted).all())
-    people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(person_ids)))}
+    people = {p.id: p for p in session.exec(_listed_people().where(col(Person.id).in_(person_ids)))}
     communes = commune_names(session, {p.commune_code for p in people.values()})
     return [
         TraineeRow(people[pid], communes.get(people[pid].commune_code, ""), counts.get(pid, 0))
         for pid in person_ids
     ]
+
+
+def _listed_people() -> Any:
+    """People with what a list line shows loaded, and the rest (skills, wishes, sealed
+    phone...) left unread: a list of 50 spent most of its time decoding those."""
+    shown = ("full_name", "birth_date", "sex", "citizen_id", "commune_code")
+    return select(Person).options(load_only(*(getattr(Person, name) for name in shown)))
 
 
 def commune_names(session: Session, codes: set[str]) -> dict[str, str]:
