@@ -21,12 +21,13 @@ def test_the_job_posting_is_data_that_the_policy_lets_through(live_server, page)
             session, title=HOSTILE_TITLE, deadline=today() + timedelta(days=30)
         )
         session.commit()
+        vacancy_id = vacancy.id
     page.add_init_script(
         "window.__violations = [];"
         "document.addEventListener('securitypolicyviolation',"
         " (e) => window.__violations.push(e.violatedDirective));"
     )
-    page.goto(f"{live_server.url}/board/{vacancy.id}")
+    page.goto(f"{live_server.url}/board/{vacancy_id}")
     assert page.locator("h1").inner_text() == HOSTILE_TITLE
     blocks = page.locator('script[type="application/ld+json"]')
     assert blocks.count() == 1
