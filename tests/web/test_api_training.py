@@ -212,7 +212,7 @@ def test_another_institutions_course_is_not_found_and_leaks_nothing(client, worl
 
 
 def test_courses_sync_by_cursor_and_update_time(client, session, world):
-    for n in range(3):
+    for _ in range(3):
         factories.course(
             session, institution_id=world.institution_id, occupation_id=world.occupation_id
         )

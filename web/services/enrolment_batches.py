@@ -23,7 +23,8 @@ from sqlmodel import Session, col, select
 from models import audit
 from models.enums import CourseStatus
 from models.errors import AppError, BatchRefused, ConflictError, NotFoundError, RowError
-from models.excel import CellValue, SheetRow
+from models.excel import CellValue, Column, SheetRow
+from models.excel.columns import RESULT_READ_COLUMNS, TRAINEE_COLUMNS
 from models.tables import Course, Enrolment
 from web.auth import Actor
 from web.permissions import require_institution
@@ -56,8 +57,10 @@ class BatchOutcome:
     warnings: list[RowIssue] = field(default_factory=list)
 
 
-def _rows(items: Sequence[Mapping[str, CellValue]]) -> list[SheetRow]:
-    return [SheetRow(index, dict(values)) for index, values in enumerate(items)]
+def _rows(items: Sequence[Mapping[str, CellValue]], columns: tuple[Column, ...]) -> list[SheetRow]:
+    """The items as the import's rows: every column of its layout, blank when not given."""
+    blank = dict.fromkeys(column.key for column in columns)
+    return [SheetRow(index, blank | dict(values)) for index, values in enumerate(items)]
 
 
 def _pointer(issue: RowIssue) -> str:
@@ -111,7 +114,7 @@ def enrol_batch(
     course = _held_course(session, principal, course_id)
     if course.status == CourseStatus.CANCELLED.value:
         raise ConflictError("course", CANCELLED)
-    checks = check_trainees(session, course, _rows(items), reference)
+    checks = check_trainees(session, course, _rows(items, TRAINEE_COLUMNS), reference)
     _refuse(checks)
     summary = write_trainees(session, course, checks)
     person_ids = {record.person_id for record in checks.records}
@@ -149,7 +152,7 @@ def record_results(
     course = _held_course(session, principal, course_id)
     if course.status == CourseStatus.CANCELLED.value:
         raise ConflictError("course", NOTHING_INTO_CANCELLED)
-    checks = check_results(session, course, _rows(items))
+    checks = check_results(session, course, _rows(items, RESULT_READ_COLUMNS))
     _refuse(checks)
     summary = write_results(session, course, checks)
     written = [
