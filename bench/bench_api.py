@@ -228,6 +228,7 @@ def main() -> None:
 
     from fastapi.testclient import TestClient
 
+    from models.encryption.keyring import Keyring
     from models.settings import Settings
     from web.app import create_app
 
@@ -241,7 +242,10 @@ def main() -> None:
                 f"world built in {time.perf_counter() - made:.1f} s"
             )
             settings = Settings(
-                database_url=str(engine.url), embedded_worker=False, api_requests_per_minute=10_000
+                database_url=str(engine.url),
+                embedded_worker=False,
+                api_requests_per_minute=10_000,
+                personal_data_keys=Keyring.generate().to_json(),  # this run's own keys
             )
             with TestClient(create_app(settings, engine=engine)) as client:
                 read_by_query(engine)  # warm the caches of both
