@@ -47,6 +47,24 @@ class ValidationErrors(InvalidError):
         self.errors = errors
 
 
+class RowError(InvalidError):
+    """An error at one item of a batch the API received: `pointer` (RFC 6901, for example
+    `/items/3/citizen_id`) says where; `field` names the item's member."""
+
+    def __init__(self, pointer: str, field: str | None, msgid: str, /, **params: Any) -> None:
+        super().__init__(field, msgid, **params)
+        self.pointer = pointer
+
+
+class BatchRefused(ValidationErrors):
+    """A batch with errors in some of its rows (RowErrors): nothing of it was written."""
+
+    def __init__(self, errors: list[AppError], *, rows: int) -> None:
+        super().__init__(errors)
+        self.msgid = "Nothing was written: {rows} items of the batch have errors."
+        self.params = {"rows": rows}
+
+
 class NotSignedInError(AppError):
     """The page needs a signed-in user: pages redirect to the sign-in form."""
 

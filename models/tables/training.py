@@ -73,9 +73,12 @@ class Course(CourseBase, table=True):
         CheckConstraint("capacity > 0", name="capacity_positive"),
         CheckConstraint("end_date >= start_date", name="dates_ordered"),
         Index("ix_course_training_order", "training_order_id"),
+        Index("ix_course_updated_at_id", "updated_at", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)
+    # Moved by every write of the row: an institution's system syncs what changed by it.
+    updated_at: datetime = Field(default_factory=utcnow, sa_column_kwargs={"onupdate": utcnow})
 
 
 class CourseCreate(CourseBase):
@@ -227,6 +230,7 @@ class Enrolment(SQLModel, table=True):
             sqlite_where=text("support_policy IS NOT NULL"),
             postgresql_where=text("support_policy IS NOT NULL"),
         ),
+        Index("ix_enrolment_updated_at_id", "updated_at", "id"),
     )
     person_id: int = Field(foreign_key="person.id", index=True)
     course_id: int = Field(foreign_key="course.id", index=True)
@@ -240,4 +244,6 @@ class Enrolment(SQLModel, table=True):
     support_policy: str | None = Field(default=None, max_length=30)  # once-only policy paid
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)
+    # Moved by every write of the row (bulk result updates too): synced by it through the API.
+    updated_at: datetime = Field(default_factory=utcnow, sa_column_kwargs={"onupdate": utcnow})
     import_id: int | None = Field(default=None, index=True)  # the Excel import that made it

@@ -154,6 +154,8 @@ class PeopleMaker:
             status = EnrolmentStatus.DROPPED
         row = self.build.add("enrolment", self._enrolment_row(rng, plan, person, enrolled))
         row.update(status=status.value, result=result, graduated_on=graduated)
+        # Last changed when its result was recorded (COPY fills no column default).
+        row["updated_at"] = local_time(graduated, 10) if graduated else row["created_at"]
         plan.enrolment_ids.append(row["id"])
         if graduated is not None:
             row["certificate_kind"] = CERTIFICATES[plan.level].value

@@ -246,6 +246,7 @@ class CoursePlanner:
                 min(start - timedelta(days=rng.randint(20, 45)), self.build.today)
             ),
         }
+        row["updated_at"] = row["created_at"]  # COPY fills no column default
         self.build.add("course", row)
         return CoursePlan(row, occupation, level, institution, size)
 

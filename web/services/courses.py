@@ -3,6 +3,7 @@ courses only; officials read every course; administrators read and edit any."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,7 @@ from models.validation import (
     ErrorCollector,
     clean_text,
 )
-from web.auth import Principal
+from web.auth import Actor, Principal
 from web.permissions import (
     Permission,
     acts_for_institution,
@@ -33,8 +34,10 @@ from web.permissions import (
 from web.services.course_form import CourseForm, validated_course
 from web.services.personal_data import audit_view
 
+Precondition = Callable[[Course], None]  # raises when the course is not as the caller read it
 
-def _institution_for_new_course(session: Session, principal: Principal, raw: str) -> int | None:
+
+def _institution_for_new_course(session: Session, principal: Actor, raw: str) -> int | None:
     """Staff register courses for their own institution; an administrator picks one."""
     own = institution_scope(principal)
     if own is not None:
@@ -45,7 +48,7 @@ def _institution_for_new_course(session: Session, principal: Principal, raw: str
     return None
 
 
-def create_course(session: Session, *, principal: Principal, form: CourseForm) -> Course:
+def create_course(session: Session, *, principal: Actor, form: CourseForm) -> Course:
     """Register a course. A second submit of the same form finds the code taken."""
     with unit_of_work(session):
         institution_id = _institution_for_new_course(session, principal, form.institution_id)
@@ -61,9 +64,7 @@ def create_course(session: Session, *, principal: Principal, form: CourseForm) -
         return course
 
 
-def _store(
-    session: Session, principal: Principal, course: Course, action: str, **details: Any
-) -> None:
+def _store(session: Session, principal: Actor, course: Course, action: str, **details: Any) -> None:
     """Write the course and who did what to it. The unique (institution, code) index catches
     a double submit that raced the check."""
     code = course.code  # read now: a failed flush expires the course
@@ -74,9 +75,11 @@ def _store(
         raise ConflictError(
             "code", "The institution already has a course with the code {code}.", code=code
         ) from error
+    if principal.api_token_id is not None:
+        details["api_token_id"] = principal.api_token_id
     audit.record(
         session,
-        user_id=principal.user.id,
+        user_id=principal.user_id,
         action=action,
         entity="course",
         entity_id=course.id,
@@ -84,7 +87,7 @@ def _store(
     )
 
 
-def institution_course(session: Session, *, principal: Principal, course_id: int) -> Course:
+def institution_course(session: Session, *, principal: Actor, course_id: int) -> Course:
     """The course, if this user acts for its institution (to edit it or enrol people into it)."""
     course = get_or_404(session, Course, course_id, "There is no such course.")
     require_institution(principal, course.institution_id, "There is no such course.")
@@ -92,10 +95,19 @@ def institution_course(session: Session, *, principal: Principal, course_id: int
 
 
 def update_course(
-    session: Session, *, principal: Principal, course_id: int, form: CourseForm
+    session: Session,
+    *,
+    principal: Actor,
+    course_id: int,
+    form: CourseForm,
+    expected: Precondition | None = None,
 ) -> Course:
+    """Change the course; `expected` (the API's If-Match) checks, inside the transaction,
+    that it is still the version the caller read."""
     with unit_of_work(session):
         course = institution_course(session, principal=principal, course_id=course_id)
+        if expected is not None:
+            expected(course)
         values = validated_course(
             session, form, institution_id=course.institution_id, course=course
         )
