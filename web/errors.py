@@ -108,7 +108,7 @@ def app_error_handler(request: Request, exc: Exception) -> Response:
     lang = reader_language(request)
     details = None
     if isinstance(exc, ValidationErrors):
-        details = [{"field": each.field, "message": message_for(each, lang)} for each in exc.errors]
+        details = [_detail(each, lang) for each in exc.errors]
     message = message_for(exc, lang)
     status = exc.status_code
     if is_api_v1(request) and isinstance(exc, InvalidError):
@@ -119,6 +119,15 @@ def app_error_handler(request: Request, exc: Exception) -> Response:
     return error_response(
         request, status, message, field=exc.field, details=details, headers=headers or None
     )
+
+
+def _detail(error: AppError, lang: str) -> dict[str, str | None]:
+    """One field's message; where in a JSON body when the error says (a batch's row)."""
+    detail = {"field": error.field, "message": message_for(error, lang)}
+    pointer = getattr(error, "pointer", None)
+    if pointer:
+        detail["pointer"] = pointer
+    return detail
 
 
 def reader_language(request: Request) -> str:

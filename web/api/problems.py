@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.errors import AppError
+from models.errors import AppError, InvalidError
 from models.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, translate
 
 API_PREFIX = "/api/v1"
@@ -131,6 +131,20 @@ def problem_response(
         headers=dict(headers or {}),
         media_type=PROBLEM_TYPE,
     )
+
+
+class PointedError(InvalidError):
+    """A field error at a place of the JSON body (RFC 6901 `pointer`), such as a row of a
+    batch: `/lines/3/citizen_id`. Raised among the errors of a ValidationErrors."""
+
+    def __init__(self, pointer: str, field: str | None, msgid: str, /, **params: Any) -> None:
+        super().__init__(field, msgid, **params)
+        self.pointer = pointer
+
+
+def json_pointer(*parts: str | int) -> str:
+    """The RFC 6901 pointer to a member of the body."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
 
 
 class ApiError(AppError):

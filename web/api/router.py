@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.api import feeds, vacancies
+from web.api import feeds, follow_ups, new_jobs, training_orders, vacancies
 from web.api.problems import API_PREFIX
 
-RESOURCES = (vacancies.router, feeds.router)
+RESOURCES = (
+    vacancies.router,
+    feeds.router,
+    training_orders.router,
+    new_jobs.router,
+    follow_ups.router,
+)
 
 
 def api_router() -> APIRouter:
