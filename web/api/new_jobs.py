@@ -130,8 +130,7 @@ def _row_error(issue: RowIssue) -> AppError:
 def _rows(report: NewJobReportIn) -> list[SheetRow]:
     """Row n of the batch is `lines[n-1]`: the number its messages name."""
     return [
-        SheetRow(number, line.model_dump())
-        for number, line in enumerate(report.lines, start=1)
+        SheetRow(number, line.model_dump()) for number, line in enumerate(report.lines, start=1)
     ]
 
 
