@@ -22,7 +22,6 @@ from models.errors import (
     InvalidError,
     NotSignedInError,
     PasswordChangeRequiredError,
-    RowError,
     ThrottledError,
     ValidationErrors,
 )
@@ -123,9 +122,11 @@ def app_error_handler(request: Request, exc: Exception) -> Response:
 
 
 def _detail(error: AppError, lang: str) -> dict[str, str | None]:
+    """One field's message; where in a JSON body when the error says (a batch's row)."""
     detail = {"field": error.field, "message": message_for(error, lang)}
-    if isinstance(error, RowError):
-        detail["pointer"] = error.pointer
+    pointer = getattr(error, "pointer", None)
+    if pointer:
+        detail["pointer"] = pointer
     return detail
 
 

@@ -125,11 +125,11 @@ POLICY: dict[str, frozenset[Permission]] = {
 }
 
 
-def allowed(principal: Principal | None, permission: Permission) -> bool:
+def allowed(principal: Actor | None, permission: Permission) -> bool:
     return principal is not None and permission in POLICY.get(principal.role, frozenset())
 
 
-def require(principal: Principal, permission: Permission) -> None:
+def require(principal: Actor, permission: Permission) -> None:
     if not allowed(principal, permission):
         raise ForbiddenError(None, "You are not allowed to do this.")
 

@@ -124,6 +124,7 @@ class TrainingOrder(TrainingOrderBase, table=True):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="order_quantity_positive"),
         CheckConstraint("hiring_commitment >= 0", name="commitment_non_negative"),
+        Index("ix_training_order_updated_at_id", "updated_at", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     status: str = Field(default="requested", max_length=12, index=True)
@@ -131,6 +132,8 @@ class TrainingOrder(TrainingOrderBase, table=True):
     requested_at: datetime = Field(default_factory=utcnow)
     decided_at: datetime | None = None
     closed_at: datetime | None = None
+    # Moved by every write of the row: the API's partners sync what changed by it.
+    updated_at: datetime = Field(default_factory=utcnow, sa_column_kwargs={"onupdate": utcnow})
 
 
 class TrainingOrderCreate(TrainingOrderBase):

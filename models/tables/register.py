@@ -31,6 +31,7 @@ class NewJobReport(SQLModel, table=True):
         Index("ix_new_job_report_period", "period_start", "period_end"),
         # One file once per reporter and period: a second upload of it is refused.
         UniqueConstraint("dedupe_key", name="uq_new_job_report_dedupe_key"),
+        Index("ix_new_job_report_updated_at_id", "updated_at", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     source: str = Field(max_length=20)  # ReportSource
@@ -42,10 +43,13 @@ class NewJobReport(SQLModel, table=True):
     dedupe_key: str | None = Field(default=None, max_length=120)
     person_lines: int = 0
     aggregate_people: int = 0
-    submitted_by_id: int = Field(foreign_key="user_account.id")
+    # None when a machine's API token sent it (its audit entry names the token).
+    submitted_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     submitted_at: datetime = Field(default_factory=utcnow)
     withdrawn_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     withdrawn_at: datetime | None = None
+    # Moved by every write of the row: the API's partners sync what changed by it.
+    updated_at: datetime = Field(default_factory=utcnow, sa_column_kwargs={"onupdate": utcnow})
 
 
 class NewJobLine(SQLModel, table=True):

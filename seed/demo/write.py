@@ -53,6 +53,20 @@ def next_free_ids(session: Session) -> dict[str, int]:
     }
 
 
+# Tables whose `updated_at` the plan leaves to its latest known change (as migration 0017
+# fills the rows it finds): the columns to take it from, first set wins.
+LATEST_CHANGE = {
+    "training_order": ("closed_at", "decided_at", "requested_at"),
+    "new_job_report": ("withdrawn_at", "submitted_at"),
+}
+
+
+def _fill_updated_at(name: str, rows: list[Row]) -> None:
+    for row in rows:
+        if row.get("updated_at") is None and name in LATEST_CHANGE:
+            row["updated_at"] = next(row[c] for c in LATEST_CHANGE[name] if row.get(c))
+
+
 def write_tables(
     session: Session,
     build: DemoBuild,
@@ -64,6 +78,7 @@ def write_tables(
     write = _copy_rows if conn.dialect.name == "postgresql" else _insert_rows
     for name in names:
         rows = build.rows[name]
+        _fill_updated_at(name, rows)
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]
             write(conn, _table(name), chunk)

@@ -125,4 +125,26 @@ def require_scope(*scopes: ApiScope) -> RequireScope:
     return RequireScope(frozenset(scopes))
 
 
+@dataclass(frozen=True)
+class RequireAnyScope:
+    """A route's scope check when any one of `scopes` will do (a read allowed to the
+    resource's readers and writers alike): 403 naming them otherwise."""
+
+    scopes: frozenset[ApiScope]
+
+    async def __call__(self, caller: Annotated[ApiCaller, Depends(current_caller)]) -> ApiCaller:
+        if not self.scopes & caller.scopes:
+            raise ForbiddenError(
+                None,
+                "This API token lacks the scope {scope}.",
+                scope=" | ".join(sorted(self.scopes)),
+            )
+        return caller
+
+
+def require_any_scope(*scopes: ApiScope) -> RequireAnyScope:
+    """`caller: Annotated[ApiCaller, Depends(require_any_scope(ApiScope.X, ApiScope.Y))]`."""
+    return RequireAnyScope(frozenset(scopes))
+
+
 OptionalCaller = Annotated[ApiCaller | None, Depends(optional_caller)]

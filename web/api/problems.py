@@ -133,6 +133,11 @@ def problem_response(
     )
 
 
+def json_pointer(*parts: str | int) -> str:
+    """The RFC 6901 pointer to a member of the body."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+
+
 class ApiError(AppError):
     """An API-only refusal that carries response headers (WWW-Authenticate, ...)."""
 

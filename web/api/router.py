@@ -5,10 +5,26 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.api import courses, enrolments, feeds, vacancies
+from web.api import (
+    courses,
+    enrolments,
+    feeds,
+    follow_ups,
+    new_jobs,
+    training_orders,
+    vacancies,
+)
 from web.api.problems import API_PREFIX
 
-RESOURCES = (vacancies.router, feeds.router, courses.router, enrolments.router)
+RESOURCES = (
+    vacancies.router,
+    feeds.router,
+    courses.router,
+    enrolments.router,
+    training_orders.router,
+    new_jobs.router,
+    follow_ups.router,
+)
 
 
 def api_router() -> APIRouter:

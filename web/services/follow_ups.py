@@ -26,7 +26,7 @@ from models.queries import follow_ups as queries
 from models.queries.course_rosters import CourseChoice, course_choices, institution_choices
 from models.tables import FollowUp
 from models.validation import ErrorCollector
-from web.auth import Principal
+from web.auth import Actor, Principal
 from web.permissions import institution_scope
 from web.services.personal_data import audit_view
 
@@ -82,7 +82,7 @@ class FollowUpPage:
     pages: int = 1
 
 
-def scoped_filters(principal: Principal, filters: queries.DueFilters) -> queries.DueFilters:
+def scoped_filters(principal: Actor, filters: queries.DueFilters) -> queries.DueFilters:
     """Institution staff are held to their own institution whatever they ask for."""
     scope = institution_scope(principal)
     if scope is None:
@@ -146,7 +146,7 @@ def _audit_shown(session: Session, principal: Principal, rows: list[queries.DueF
         audit_view(session, principal, "follow_up_list", person_ids=person_ids)
 
 
-def record_follow_ups(session: Session, *, principal: Principal, rows: list[OutcomeInput]) -> int:
+def record_follow_ups(session: Session, *, principal: Actor, rows: list[OutcomeInput]) -> int:
     """Store the outcome of every row filled in, in one transaction, or nothing when any
     row is wrong (ValidationErrors naming each bad cell). Returns how many were stored; a
     row identical to a stored follow-up is done already and not counted."""
@@ -164,7 +164,7 @@ def record_follow_ups(session: Session, *, principal: Principal, rows: list[Outc
             raise ConflictError(None, RELOAD) from error
 
 
-def _record(session: Session, principal: Principal, rows: list[OutcomeInput]) -> int:
+def _record(session: Session, principal: Actor, rows: list[OutcomeInput]) -> int:
     with unit_of_work(session):
         planned = _checked(session, principal, rows)
         stored = []
@@ -178,27 +178,31 @@ def _record(session: Session, principal: Principal, rows: list[OutcomeInput]) ->
                 in_trained_occupation=outcome.in_trained_occupation,
                 income=outcome.income,
                 source=outcome.source,
-                recorded_by_id=principal.user.id,
+                recorded_by_id=principal.user_id,
             )
             session.add(follow_up)
             stored.append(follow_up)
         session.flush()
+        by_token = (
+            {} if principal.api_token_id is None else {"api_token_id": principal.api_token_id}
+        )
         for follow_up in stored:
             audit.record(
                 session,
-                user_id=principal.user.id,
+                user_id=principal.user_id,
                 action="create",
                 entity="follow_up",
                 entity_id=follow_up.id,
                 person_id=follow_up.person_id,
                 enrolment_id=follow_up.enrolment_id,
                 months_after=follow_up.months_after,
+                **by_token,
             )
         return len(stored)
 
 
 def _checked(
-    session: Session, principal: Principal, rows: list[OutcomeInput]
+    session: Session, principal: Actor, rows: list[OutcomeInput]
 ) -> list[tuple[OutcomeInput, Outcome, int]]:
     """Each row to store with its outcome and person; raises ValidationErrors for every bad
     row. Another institution's graduate is treated like an enrolment that does not exist."""

@@ -12,6 +12,7 @@ writes an audit entry and commits once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, update
@@ -35,7 +36,7 @@ from models.queries.vacancies import created_with_token
 from models.rows import get_or_404
 from models.tables import Course, Employer, TrainingOrder
 from models.validation import ErrorCollector, clean_text
-from web.auth import Principal
+from web.auth import Actor
 from web.permissions import Permission, require, require_employer, require_institution
 from web.services.order_form import OrderForm, parse_order
 from web.services.vacancies import acting_employer, locked_employer
@@ -47,7 +48,7 @@ FINAL = (Status.DECLINED, Status.FULFILLED, Status.CLOSED)
 def request_order(
     session: Session,
     *,
-    principal: Principal,
+    principal: Actor,
     employer_id_raw: str,
     form: OrderForm,
     form_token: str,
@@ -61,7 +62,7 @@ def request_order(
         assert data is not None and employer_id is not None
         locked_employer(session, employer_id)
         earlier = created_with_token(
-            session, entity="training_order", user_id=principal.user.id, token=form_token
+            session, entity="training_order", user_id=principal.user_id, token=form_token
         )
         if earlier is not None:
             return get_order(session, earlier)
@@ -106,11 +107,20 @@ def _tell_institution(session: Session, order: TrainingOrder) -> None:
 MISSING = "This training order does not exist."
 
 
-def _locked_order(session: Session, order_id: int) -> TrainingOrder:
-    return get_or_404(session, TrainingOrder, order_id, MISSING, lock=True)
+# Checks the locked order before a step and raises to refuse it (the API's If-Match).
+Precondition = Callable[[TrainingOrder], None]
 
 
-def require_order_view(principal: Principal, order: TrainingOrder) -> None:
+def _locked_order(
+    session: Session, order_id: int, expected: Precondition | None = None
+) -> TrainingOrder:
+    order = get_or_404(session, TrainingOrder, order_id, MISSING, lock=True)
+    if expected is not None:
+        expected(order)
+    return order
+
+
+def require_order_view(principal: Actor, order: TrainingOrder) -> None:
     """Employer staff see their employer's orders, institution staff those addressed to their
     institution; officials and administrators every order."""
     if principal.role == Role.EMPLOYER:
@@ -119,22 +129,24 @@ def require_order_view(principal: Principal, order: TrainingOrder) -> None:
         require_institution(principal, order.institution_id, MISSING)
 
 
-def _as_institution(principal: Principal, order: TrainingOrder) -> None:
+def _as_institution(principal: Actor, order: TrainingOrder) -> None:
     require(principal, Permission.DECIDE_ORDERS)
     require_institution(principal, order.institution_id, MISSING)
 
 
-def _as_employer(principal: Principal, order: TrainingOrder) -> None:
+def _as_employer(principal: Actor, order: TrainingOrder) -> None:
     require(principal, Permission.REQUEST_ORDERS)
     require_employer(principal, order.employer_id, MISSING)
 
 
 def _audit(
-    session: Session, principal: Principal, action: str, order: TrainingOrder, **details: Any
+    session: Session, principal: Actor, action: str, order: TrainingOrder, **details: Any
 ) -> None:
+    if principal.api_token_id is not None:
+        details["api_token_id"] = principal.api_token_id
     audit.record(
         session,
-        user_id=principal.user.id,
+        user_id=principal.user_id,
         action=action,
         entity="training_order",
         entity_id=order.id,
@@ -144,7 +156,7 @@ def _audit(
 
 
 def _move(
-    session: Session, principal: Principal, order: TrainingOrder, status: Status, reason: str = ""
+    session: Session, principal: Actor, order: TrainingOrder, status: Status, reason: str = ""
 ) -> TrainingOrder:
     with unit_of_work(session):
         action = status.value
@@ -169,8 +181,10 @@ def _reason(raw: str, msgid: str) -> str:
     return reason
 
 
-def accept_order(session: Session, *, principal: Principal, order_id: int) -> TrainingOrder:
-    order = _locked_order(session, order_id)
+def accept_order(
+    session: Session, *, principal: Actor, order_id: int, expected: Precondition | None = None
+) -> TrainingOrder:
+    order = _locked_order(session, order_id, expected)
     _as_institution(principal, order)
     if order.status != Status.REQUESTED:
         raise ConflictError(None, "This order has already been answered.")
@@ -178,9 +192,14 @@ def accept_order(session: Session, *, principal: Principal, order_id: int) -> Tr
 
 
 def decline_order(
-    session: Session, *, principal: Principal, order_id: int, reason: str
+    session: Session,
+    *,
+    principal: Actor,
+    order_id: int,
+    reason: str,
+    expected: Precondition | None = None,
 ) -> TrainingOrder:
-    order = _locked_order(session, order_id)
+    order = _locked_order(session, order_id, expected)
     _as_institution(principal, order)
     if order.status != Status.REQUESTED:
         raise ConflictError(None, "This order has already been answered.")
@@ -203,12 +222,17 @@ def _linkable_course(session: Session, order: TrainingOrder, raw: str) -> Course
 
 
 def link_course(
-    session: Session, *, principal: Principal, order_id: int, course_id: str
+    session: Session,
+    *,
+    principal: Actor,
+    order_id: int,
+    course_id: str,
+    expected: Precondition | None = None,
 ) -> TrainingOrder:
     """The course that trains the cohort; the order is then in training. One conditional
     write claims the course, so two orders can never share it."""
     with unit_of_work(session):
-        order = _locked_order(session, order_id)
+        order = _locked_order(session, order_id, expected)
         _as_institution(principal, order)
         if order.status not in (Status.ACCEPTED, Status.IN_TRAINING):
             raise ConflictError(None, "A course can be linked only to an accepted order.")
@@ -226,8 +250,10 @@ def link_course(
         return order
 
 
-def mark_trained(session: Session, *, principal: Principal, order_id: int) -> TrainingOrder:
-    order = _locked_order(session, order_id)
+def mark_trained(
+    session: Session, *, principal: Actor, order_id: int, expected: Precondition | None = None
+) -> TrainingOrder:
+    order = _locked_order(session, order_id, expected)
     _as_institution(principal, order)
     if order.status != Status.IN_TRAINING:
         raise ConflictError(None, "Only an order in training can be marked as trained.")
@@ -244,8 +270,10 @@ def mark_trained(session: Session, *, principal: Principal, order_id: int) -> Tr
     return _move(session, principal, order, Status.TRAINED)
 
 
-def mark_fulfilled(session: Session, *, principal: Principal, order_id: int) -> TrainingOrder:
-    order = _locked_order(session, order_id)
+def mark_fulfilled(
+    session: Session, *, principal: Actor, order_id: int, expected: Precondition | None = None
+) -> TrainingOrder:
+    order = _locked_order(session, order_id, expected)
     _as_employer(principal, order)
     if order.status not in (Status.IN_TRAINING, Status.TRAINED):
         raise ConflictError(None, "Only an order in training or trained can be fulfilled.")
@@ -262,10 +290,15 @@ def mark_fulfilled(session: Session, *, principal: Principal, order_id: int) -> 
 
 
 def close_order(
-    session: Session, *, principal: Principal, order_id: int, reason: str
+    session: Session,
+    *,
+    principal: Actor,
+    order_id: int,
+    reason: str,
+    expected: Precondition | None = None,
 ) -> TrainingOrder:
     """Either side stops the order before it is fulfilled, saying why."""
-    order = _locked_order(session, order_id)
+    order = _locked_order(session, order_id, expected)
     if principal.role == Role.INSTITUTION:
         _as_institution(principal, order)
     else:

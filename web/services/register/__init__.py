@@ -43,7 +43,7 @@ from models.tables import (
     NewJobReport,
     ReportingSchedule,
 )
-from web.auth import Principal
+from web.auth import Actor
 from web.services.imports.rows import RowChecks, issues_from, warning_issue
 from web.services.register.aggregates import check_aggregate
 from web.services.register.entries import RegisterReference, load_register_reference, parse_entry
@@ -67,16 +67,15 @@ class Reporter:
         return f"{self.source}:{self.commune_code or self.employer_id or '-'}"
 
 
-def reporter_of(principal: Principal, on_behalf_of: str | None = None) -> Reporter:
+def reporter_of(principal: Actor, on_behalf_of: str | None = None) -> Reporter:
     """The user's own reporter; an official (or administrator) may enter a commune's paper
     report on its behalf by naming the commune."""
-    user = principal.user
     if principal.role == Role.COMMUNE:
-        return Reporter(ReportSource.COMMUNE.value, commune_code=user.commune_code)
+        return Reporter(ReportSource.COMMUNE.value, commune_code=principal.commune_code)
     if principal.role == Role.JOB_CENTRE:
         return Reporter(ReportSource.JOB_CENTRE.value)
     if principal.role == Role.EMPLOYER:
-        return Reporter(ReportSource.EMPLOYER.value, employer_id=user.employer_id)
+        return Reporter(ReportSource.EMPLOYER.value, employer_id=principal.employer_id)
     if principal.role in (Role.OFFICIAL, Role.ADMIN):
         if on_behalf_of:
             return Reporter(ReportSource.COMMUNE.value, commune_code=on_behalf_of)
@@ -84,7 +83,7 @@ def reporter_of(principal: Principal, on_behalf_of: str | None = None) -> Report
     raise NotFoundError(None, NO_SUCH_REPORT)
 
 
-def can_see(principal: Principal, report: NewJobReport) -> bool:
+def can_see(principal: Actor, report: NewJobReport) -> bool:
     """Whether the report lies within the user's relation (officials see every report)."""
     if principal.role in (Role.OFFICIAL, Role.ADMIN):
         return True
@@ -124,7 +123,7 @@ class FileOutcome:
 def import_lines(
     session: Session,
     *,
-    principal: Principal,
+    principal: Actor,
     period: str | None,
     on_behalf_of: str | None,
     filename: str,
@@ -150,7 +149,7 @@ def import_lines(
 def import_rows(
     session: Session,
     *,
-    principal: Principal,
+    principal: Actor,
     period: str | None,
     on_behalf_of: str | None,
     filename: str,
@@ -226,7 +225,7 @@ def _check_rows(
 
 def _new_report(
     session: Session,
-    principal: Principal,
+    principal: Actor,
     reporter: Reporter,
     period: Period,
     key: str | None,
@@ -241,7 +240,7 @@ def _new_report(
         period_end=period.end,
         filename=filename,
         dedupe_key=key,
-        submitted_by_id=principal.user.id or 0,
+        submitted_by_id=principal.user_id,
     )
     session.add(report)
     session.flush()
@@ -249,7 +248,7 @@ def _new_report(
 
 
 def _form_report(
-    session: Session, principal: Principal, reporter: Reporter, period: Period
+    session: Session, principal: Actor, reporter: Reporter, period: Period
 ) -> NewJobReport:
     """The report that lines entered on the form for this period go into (one per reporter
     and period; made by the first line)."""
@@ -259,7 +258,7 @@ def _form_report(
 
 
 def add_line(
-    session: Session, *, principal: Principal, values: dict[str, str], on_behalf_of: str | None
+    session: Session, *, principal: Actor, values: dict[str, str], on_behalf_of: str | None
 ) -> NewJobLine:
     """One person line from the form, into the reporter's form report of the period that
     holds its start date. Every error is raised at once; nothing is written then."""
@@ -302,15 +301,17 @@ def add_line(
 
 def _audit(
     session: Session,
-    principal: Principal,
+    principal: Actor,
     action: str,
     report: NewJobReport,
     person_id: int | None = None,
     **details: object,
 ) -> None:
+    if principal.api_token_id is not None:
+        details["api_token_id"] = principal.api_token_id
     audit.record(
         session,
-        user_id=principal.user.id,
+        user_id=principal.user_id,
         action=action,
         entity="new_job_report",
         entity_id=report.id,
@@ -322,7 +323,7 @@ def _audit(
 
 
 def add_aggregate(
-    session: Session, *, principal: Principal, values: dict[str, str], on_behalf_of: str | None
+    session: Session, *, principal: Actor, values: dict[str, str], on_behalf_of: str | None
 ) -> NewJobAggregate:
     """A count without names for one month, channel and commune, into the reporter's form
     report of that month."""
@@ -354,7 +355,7 @@ def add_aggregate(
 
 
 def report_nothing(
-    session: Session, *, principal: Principal, period: str | None, on_behalf_of: str | None
+    session: Session, *, principal: Actor, period: str | None, on_behalf_of: str | None
 ) -> NewJobReport:
     """Say that a period had no new jobs to report: the period then counts as reported."""
     ref = load_register_reference(session)
@@ -372,14 +373,14 @@ def report_nothing(
     return report
 
 
-def own_report(session: Session, principal: Principal, report_id: int) -> NewJobReport:
+def own_report(session: Session, principal: Actor, report_id: int) -> NewJobReport:
     report = session.get(NewJobReport, report_id)
     if report is None or not can_see(principal, report):
         raise NotFoundError(None, NO_SUCH_REPORT)
     return report
 
 
-def withdraw_report(session: Session, *, principal: Principal, report_id: int) -> NewJobReport:
+def withdraw_report(session: Session, *, principal: Actor, report_id: int) -> NewJobReport:
     """Take a report's lines and aggregates out of the register and the figures (a mistaken
     file can then be corrected and imported again). The report stays, marked withdrawn."""
     with unit_of_work(session):
@@ -402,7 +403,7 @@ def withdraw_report(session: Session, *, principal: Principal, report_id: int) -
             years.add(aggregate.month.year)
             session.delete(aggregate)
         report.withdrawn_at = utcnow()
-        report.withdrawn_by_id = principal.user.id
+        report.withdrawn_by_id = principal.user_id
         report.dedupe_key = None  # the same file may be imported again once corrected
         _audit(session, principal, "withdraw", report, lines=len(lines))
         enqueue_refreshes(session, years or {report.period_start.year})

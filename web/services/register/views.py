@@ -14,7 +14,7 @@ from models.queries.labels import CHANNEL_LABELS
 from models.queries.reference import Option, commune_options
 from models.register_periods import Period, recent_periods
 from models.tables import NewJobReport
-from web.auth import Principal
+from web.auth import Actor, Principal
 from web.services.register import own_report, reporter_of, schedule_of
 
 PERIODS_OFFERED = 14
@@ -44,7 +44,7 @@ class RegisterPage:
     takes_aggregates: bool
 
 
-def scope_of(principal: Principal) -> queries.ReportScope:
+def scope_of(principal: Actor) -> queries.ReportScope:
     if principal.role in (Role.OFFICIAL, Role.ADMIN):
         return queries.ReportScope()
     own = reporter_of(principal)
