@@ -125,11 +125,11 @@ POLICY: dict[str, frozenset[Permission]] = {
 }
 
 
-def allowed(principal: Principal | None, permission: Permission) -> bool:
+def allowed(principal: Actor | None, permission: Permission) -> bool:
     return principal is not None and permission in POLICY.get(principal.role, frozenset())
 
 
-def require(principal: Principal, permission: Permission) -> None:
+def require(principal: Actor, permission: Permission) -> None:
     if not allowed(principal, permission):
         raise ForbiddenError(None, "You are not allowed to do this.")
 
@@ -244,7 +244,7 @@ class PersonView:
     masked: bool
 
 
-def person_view(principal: Principal, person: Person) -> PersonView:
+def person_view(principal: Actor, person: Person) -> PersonView:
     """Full personal data for institutions, officials and administrators; for employers, only
     graduates who consented, with ID number and phone masked and no ethnicity. Callers log
     the view with models.audit.record(action="view_personal_data")."""

@@ -16,28 +16,31 @@ from sqlmodel import Session
 
 from models import audit
 from models.db import in_unit_of_work, unit_of_work
-from web.auth import Principal
+from web.auth import Actor
 
 
 def audit_view(
     session: Session,
-    principal: Principal,
+    principal: Actor,
     entity: str,
     *,
     entity_id: int | None = None,
     person_id: int | None = None,
     **details: Any,
 ) -> None:
-    """Record that this user was shown the personal data of the people `details` names."""
+    """Record that this user (or API token) was shown the personal data of the people
+    `details` names."""
+    if principal.api_token_id is not None:
+        details["api_token_id"] = principal.api_token_id
     held = audit.held_views(session)
     if held is not None and not in_unit_of_work(session):
         entry = {"entity": entity, "entity_id": entity_id, "person_id": person_id}
-        held.append({"user_id": principal.user.id, **entry, **details})
+        held.append({"user_id": principal.user_id, **entry, **details})
         return
     with unit_of_work(session):
         audit.record(
             session,
-            user_id=principal.user.id,
+            user_id=principal.user_id,
             action="view_personal_data",
             entity=entity,
             entity_id=entity_id,
