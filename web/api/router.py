@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.api import feeds, vacancies
+from web.api import candidates, feeds, kpi, vacancies
 from web.api.problems import API_PREFIX
 
-RESOURCES = (vacancies.router, feeds.router)
+RESOURCES = (vacancies.router, feeds.router, kpi.router, candidates.router)
 
 
 def api_router() -> APIRouter:
