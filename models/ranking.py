@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from sqlmodel import Session
 
+from matching.assign import solver_weights
 from matching.one_vacancy import VacancyScores, score_graduates
 from matching.score import Match
 from models.clock import utcnow
@@ -85,6 +86,30 @@ def rank_candidates(
         )
     ]
     return RankedPage(people, len(kept), int(eligible.sum()), page, pages, communes)
+
+
+@dataclass(frozen=True)
+class EligibleScores:
+    """Every eligible graduate of a vacancy with the engine's scores, as the candidates page
+    ranks them (the same kept ranking): what a placement plan over vacancies starts from."""
+
+    person_ids: np.ndarray  # int64, one per eligible graduate
+    weights: np.ndarray  # the plan's edge weights (order-linked graduates weigh more)
+    scores: VacancyScores | None  # None: nobody is eligible
+    positions: np.ndarray  # each one's position in `scores`
+
+
+def eligible_scores(session: Session, vacancy: Vacancy, *, on: date) -> EligibleScores:
+    """The vacancy's eligible graduates (those its candidates page ranks) and their scores."""
+    assert vacancy.id is not None
+    ranking = _RANKINGS.get(session, (vacancy.id, on), lambda: _ranking(session, vacancy, on))
+    if ranking is None:
+        empty = np.zeros(0, dtype=np.int64)
+        return EligibleScores(empty, np.zeros(0), None, empty)
+    scores, facts, order, _ = ranking
+    positions = order[scores.eligible[order]]
+    weights = solver_weights(scores.score[positions], scores.linked[positions])
+    return EligibleScores(facts.person_id[positions], weights, scores, positions)
 
 
 def _ranking(

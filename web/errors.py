@@ -26,7 +26,7 @@ from models.errors import (
     ValidationErrors,
 )
 from models.i18n import message_for, translate
-from web.api.problems import ApiError, api_language, is_api_v1, problem_response
+from web.api.problems import BODY_METHODS, ApiError, api_language, is_api_v1, problem_response
 from web.asgi import HttpMiddleware
 from web.deps import current_language
 from web.paths import path_for
@@ -156,10 +156,15 @@ def http_error_handler(request: Request, exc: Exception) -> Response:
     if isinstance(exc, RequestTooLarge):
         params["megabytes"] = exc.max_bytes // (1024 * 1024)
     msgid = MESSAGES.get(exc.status_code, GENERIC_MESSAGE)
+    status = exc.status_code
     if isinstance(exc, NulInRequest):
         msgid = NUL_MESSAGE
+    elif status == 400 and is_api_v1(request) and request.method in BODY_METHODS:
+        msgid = INVALID_JSON  # a body FastAPI could not even parse
+    if status == 400 and is_api_v1(request):
+        status = 422  # the API answers every invalid input with 422, as its document says
     message = translate(msgid, reader_language(request), **params)
-    return error_response(request, exc.status_code, message, headers=exc.headers)
+    return error_response(request, status, message, headers=exc.headers)
 
 
 def validation_error_handler(request: Request, exc: Exception) -> Response:

@@ -244,7 +244,7 @@ class PersonView:
     masked: bool
 
 
-def person_view(principal: Principal, person: Person) -> PersonView:
+def person_view(principal: Actor, person: Person) -> PersonView:
     """Full personal data for institutions, officials and administrators; for employers, only
     graduates who consented, with ID number and phone masked and no ethnicity. Callers log
     the view with models.audit.record(action="view_personal_data")."""

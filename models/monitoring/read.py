@@ -204,3 +204,20 @@ def figure_ids(
     )
     blob = session.execute(query).scalar()
     return decode_ids(blob)
+
+
+def ids_of_figures(
+    session: Session, figure_ids: Iterable[int]
+) -> dict[int, np.ndarray[Any, np.dtype[np.int64]]]:
+    """figure id -> the sorted ids of the records behind it, for many figures in one query
+    per thousand (what ``figure_ids`` reads for one)."""
+    wanted = sorted(set(figure_ids))
+    found: dict[int, np.ndarray[Any, np.dtype[np.int64]]] = {}
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        query = current_values(
+            select(col(KpiFigure.id), col(KpiFigureValue.ids)).select_from(KpiFigure)
+        ).where(col(KpiFigure.id).in_(chunk))
+        for figure_id, blob in session.execute(query):
+            found[figure_id] = decode_ids(blob)
+    return found

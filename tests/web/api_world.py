@@ -21,13 +21,20 @@ def make_token(
     *,
     employer_id: int | None = None,
     institution_id: int | None = None,
+    commune_code: str | None = None,
+    job_centre: bool = False,
     scopes: Iterable[ApiScope] = (ApiScope.VACANCIES_READ, ApiScope.VACANCIES_WRITE),
     lives: timedelta = timedelta(days=30),
     revoked: bool = False,
 ) -> str:
-    """A token's secret; the token belongs to the employer (or the institution) given."""
+    """A token's secret; the token belongs to the employer, the institution or the commune
+    given, or to the Employment Service Centre (`job_centre`)."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     kind = OrganisationKind.EMPLOYER if employer_id is not None else OrganisationKind.INSTITUTION
+    if commune_code is not None:
+        kind = OrganisationKind.COMMUNE
+    elif job_centre:
+        kind = OrganisationKind.JOB_CENTRE
     now = utcnow()
     session.add(
         ApiToken(
@@ -37,6 +44,7 @@ def make_token(
             org_kind=kind.value,
             employer_id=employer_id,
             institution_id=institution_id,
+            commune_code=commune_code,
             scopes=[scope.value for scope in scopes],
             created_at=now,
             expires_at=now + lives,

@@ -6,10 +6,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from web.api import (
+    candidates,
     courses,
     enrolments,
     feeds,
     follow_ups,
+    kpi,
     new_jobs,
     training_orders,
     vacancies,
@@ -19,11 +21,13 @@ from web.api.problems import API_PREFIX
 RESOURCES = (
     vacancies.router,
     feeds.router,
+    candidates.router,
     courses.router,
     enrolments.router,
     training_orders.router,
     new_jobs.router,
     follow_ups.router,
+    kpi.router,
 )
 
 

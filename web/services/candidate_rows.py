@@ -12,7 +12,7 @@ from models.queries.candidates import ReferralRow
 from models.suggestions import explain, reason_line
 from models.tables import Person, TrainingLevel, Vacancy
 from models.vacancy_open import is_open
-from web.auth import Principal
+from web.auth import Actor
 from web.permissions import Permission, PersonView, allowed
 from web.services import referrals as service
 from web.services.referral_views import ShownCandidate
@@ -50,7 +50,7 @@ class Row:
 
 
 def actions_for(
-    principal: Principal, vacancy: Vacancy, status: str | None, person: Person, elsewhere: bool
+    principal: Actor, vacancy: Vacancy, status: str | None, person: Person, elsewhere: bool
 ) -> frozenset[str]:
     """The steps this user may take now (the services check them again). Nobody is referred
     or hired without their consent, nor while employed elsewhere."""
@@ -77,7 +77,7 @@ def _full(vacancy: Vacancy) -> bool:
 def candidate_row(
     shown: ShownCandidate,
     vacancy: Vacancy,
-    principal: Principal,
+    principal: Actor,
     required: TrainingLevel | None,
     lang: str,
 ) -> Row:
@@ -116,7 +116,7 @@ def candidate_row(
 
 
 def referral_row(
-    row: ReferralRow, view: PersonView | None, vacancy: Vacancy, principal: Principal, lang: str
+    row: ReferralRow, view: PersonView | None, vacancy: Vacancy, principal: Actor, lang: str
 ) -> Row:
     status = row.referral.status
     return Row(

@@ -13,14 +13,14 @@ from models.enums import Role
 from models.queries.applications import in_contact
 from models.tables import Person
 from models.validation import display_phone
-from web.auth import Principal
+from web.auth import Actor
 from web.permissions import PersonView
 from web.services.personal_data import audit_view
 
 
 def reveal_phones(
     session: Session,
-    principal: Principal,
+    principal: Actor,
     vacancy_id: int,
     people: list[tuple[Person, PersonView]],
     *,

@@ -18,9 +18,9 @@ from models.queries.candidates import (
     commune_names,
     referrals_for,
 )
-from models.ranking import rank_candidates
+from models.ranking import PER_PAGE, rank_candidates
 from models.tables import Vacancy
-from web.auth import Principal
+from web.auth import Actor, Principal
 from web.permissions import Permission, PersonView, person_view
 from web.services.contact_details import reveal_phones
 from web.services.personal_data import audit_view
@@ -47,19 +47,26 @@ class CandidatesView:
 def view_candidates(
     session: Session,
     *,
-    principal: Principal,
+    principal: Actor,
     vacancy_id: int,
     filters: CandidateFilters,
     page: int = 1,
+    per_page: int = PER_PAGE,
+    phones: bool = True,
 ) -> CandidatesView:
     """One page of the vacancy's eligible graduates, ranked now by the matching engine after
-    the filters, as this user may see them; the view is audited once."""
+    the filters, as this user may see them; the view is audited once. `phones`: reveal the
+    full phones the employer may see (audited too); the API does only under
+    personal-data:read."""
     vacancy = vacancy_for(session, principal, vacancy_id, Permission.VIEW_CANDIDATES)
-    ranked = rank_candidates(session, vacancy, on=today(), filters=filters, page=page)
+    ranked = rank_candidates(
+        session, vacancy, on=today(), filters=filters, page=page, per_page=per_page
+    )
     shown = _visible(principal, candidates_for(session, vacancy, ranked.people))
     ids = [each.view.person_id for each in shown]
     audit_view(session, principal, "vacancy_candidates", entity_id=vacancy_id, person_ids=ids)
-    shown = _with_phones(session, principal, vacancy_id, shown)
+    if phones:
+        shown = _with_phones(session, principal, vacancy_id, shown)
     communes = commune_names(session, ranked.communes)
     return CandidatesView(
         vacancy,
@@ -73,7 +80,7 @@ def view_candidates(
 
 
 def _with_phones(
-    session: Session, principal: Principal, vacancy_id: int, shown: list[ShownCandidate]
+    session: Session, principal: Actor, vacancy_id: int, shown: list[ShownCandidate]
 ) -> list[ShownCandidate]:
     """Full phones of the people the employer may call (web/services/contact_details.py)."""
     pairs = [(each.candidate.person, each.view) for each in shown]
@@ -81,7 +88,7 @@ def _with_phones(
     return [ShownCandidate(each.candidate, views[each.view.person_id]) for each in shown]
 
 
-def _visible(principal: Principal, candidates: list[Candidate]) -> list[ShownCandidate]:
+def _visible(principal: Actor, candidates: list[Candidate]) -> list[ShownCandidate]:
     """Candidates this user may see (employers: only those who consented)."""
     shown = []
     for candidate in candidates:

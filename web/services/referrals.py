@@ -39,7 +39,7 @@ from models.queries.vacancies import get_vacancy
 from models.ranking import score_of
 from models.tables import Employer, EmploymentSpell, Person, Referral, Vacancy
 from models.vacancy_open import is_open
-from web.auth import Principal
+from web.auth import Actor, Principal
 from web.permissions import Permission, require, require_employer
 from web.services.referral_messages import tell_referred
 
@@ -48,7 +48,7 @@ IN_PROGRESS = (ReferralStatus.PROPOSED, ReferralStatus.REFERRED, ReferralStatus.
 
 
 def vacancy_for(
-    session: Session, principal: Principal, vacancy_id: int, permission: Permission
+    session: Session, principal: Actor, vacancy_id: int, permission: Permission
 ) -> Vacancy:
     """The vacancy, if this user may do `permission` on it (employers: their own only)."""
     require(principal, permission)

@@ -6,7 +6,7 @@ Partners sync training orders and new-jobs reports by update time, so each gets 
 it: `submitted_by_id` becomes optional (the audit entry names the token).
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-09 09:00:00
 """
 
