@@ -16,7 +16,7 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -49,6 +49,7 @@ WRONG_COLUMNS = (
     "The columns of the data file are not those of the layout {layout}: expected {expected}."
 )
 NOT_UTF8 = "The data file is not UTF-8 text."
+NOT_CSV = "The data file cannot be read as CSV at line {line}: a cell is too long or badly quoted."
 WRONG_WIDTH = "Row {row} has {count} cells; the layout has {expected}."
 TOO_BIG = "The file is too big: at most {limit} MB."
 TOO_MANY_ROWS = "The file has more than {limit} rows: split it."
@@ -173,6 +174,17 @@ def read(data: bytes, *, kind: str | None = None) -> ExchangeFile:
     except UnicodeDecodeError:
         raise InvalidError(FIELD, NOT_UTF8) from None
     lines = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = _rows(lines, layout)
+    except csv.Error:  # a cell longer than the csv module's field limit
+        raise InvalidError(FIELD, NOT_CSV, line=lines.line_num) from None
+    if len(rows) != stated:
+        raise InvalidError(FIELD, WRONG_COUNT, actual=len(rows), stated=stated)
+    return ExchangeFile(manifest, layout, rows, hashlib.sha256(data).hexdigest())
+
+
+def _rows(lines: Iterator[list[str]], layout: Layout) -> list[tuple[int, dict[str, str]]]:
+    """The records after a header that must be the layout's, each with its line number."""
     header = next(lines, [])
     if header != layout.headers:
         raise InvalidError(
@@ -187,6 +199,4 @@ def read(data: bytes, *, kind: str | None = None) -> ExchangeFile:
                 FIELD, WRONG_WIDTH, row=number, count=len(cells), expected=len(layout.headers)
             )
         rows.append((number, dict(zip(layout.headers, cells, strict=True))))
-    if len(rows) != stated:
-        raise InvalidError(FIELD, WRONG_COUNT, actual=len(rows), stated=stated)
-    return ExchangeFile(manifest, layout, rows, hashlib.sha256(data).hexdigest())
+    return rows

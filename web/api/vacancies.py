@@ -35,7 +35,7 @@ from web.deps import RecordId, SessionDep
 from web.permissions import require_employer
 from web.services import vacancies as service
 from web.services.api_idempotency import run_once
-from web.services.cursors import decode_cursor, encode_cursor
+from web.services.cursors import decode_cursor, encode_cursor, since_in_utc
 from web.services.vacancy_form import NO_OCCUPATION, VacancyForm
 
 router = APIRouter(tags=["vacancies"])
@@ -189,7 +189,7 @@ def list_vacancies(
         on=today(),
         employer_id=_reader_employer(caller),
         after=after,
-        updated_since=updated_since,
+        updated_since=since_in_utc(updated_since) if updated_since else None,
         limit=limit + 1,
     )
     items = [VacancyOut.model_validate(vacancy_body(each)) for each in rows[:limit]]

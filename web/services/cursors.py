@@ -15,6 +15,8 @@ from models.ids import MAX_ID
 
 CURSOR_MAX_LENGTH = 500
 BAD_CURSOR = "This cursor is not valid: start again without it."
+BAD_SINCE = "Give updated_since as an ISO 8601 date and time, for example {example}."
+SINCE_EXAMPLE = "2026-11-01T00:00:00+07:00"
 
 
 def encode_cursor(moment: datetime, record_id: int) -> str:
@@ -32,9 +34,20 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
         moment = datetime.fromisoformat(data["u"])
-        record_id = int(data["i"])
-    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError):
+        record_id = int(data["i"])  # OverflowError for a JSON Infinity
+        if moment.tzinfo is None or not 1 <= record_id <= MAX_ID:
+            raise ValueError(cursor)
+        moment = moment.astimezone(UTC)  # OverflowError at the calendar's ends
+    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError, OverflowError):
         raise InvalidError("cursor", BAD_CURSOR) from None
-    if moment.tzinfo is None or not 1 <= record_id <= MAX_ID:
-        raise InvalidError("cursor", BAD_CURSOR)
     return moment, record_id
+
+
+def since_in_utc(moment: datetime) -> datetime:
+    """`updated_since` (aware) in UTC, as the tables compare moments; a moment that has no UTC
+    time (the first or last hours of the calendar) is refused on the `updated_since`
+    parameter."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise InvalidError("updated_since", BAD_SINCE, example=SINCE_EXAMPLE) from None

@@ -15,7 +15,13 @@ from models.clock import VIETNAM, local_time, today
 from models.errors import InvalidError
 from models.queries import reference
 from models.queries.vacancy_feed import FEED_PER_PAGE, FeedPosition, feed_page, in_utc
-from web.services.cursors import decode_cursor, encode_cursor
+from web.services.cursors import (
+    BAD_SINCE,
+    SINCE_EXAMPLE,
+    decode_cursor,
+    encode_cursor,
+    since_in_utc,
+)
 from web.services.job_postings import job_posting
 
 
@@ -51,12 +57,8 @@ def parse_moment(text: str) -> datetime | None:
             raise ValueError(text)
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidError(
-            "updated_since",
-            "Give updated_since as an ISO 8601 date and time, for example {example}.",
-            example="2026-11-01T00:00:00+07:00",
-        ) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=VIETNAM)
+        raise InvalidError("updated_since", BAD_SINCE, example=SINCE_EXAMPLE) from None
+    return since_in_utc(moment if moment.tzinfo is not None else moment.replace(tzinfo=VIETNAM))
 
 
 def vacancy_feed(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -130,6 +131,13 @@ def find_institution(session: Session, code: str | None) -> int | None:
     return int(found)
 
 
+def _stated_institution(manifest: dict[str, Any]) -> str | None:
+    """The institution code the manifest names, if it names one as text."""
+    stated = manifest.get("institution")
+    code = stated.get("code") if isinstance(stated, dict) else None
+    return code if isinstance(code, str) else None
+
+
 def _institution_for(session: Session, principal: Principal, code: str | None) -> Institution:
     """Staff import into their own institution; an administrator names one by its code."""
     own = institution_scope(principal)
@@ -205,9 +213,10 @@ def import_graduates(
     """Check the manifest, then every row; write every course's graduates, or nothing."""
     require(principal, Permission.IMPORT_TRAINEES)
     exchange = read(data, kind=GRADUATES_V1.kind)
-    if "citizen_id" not in (exchange.manifest.get("personal_data") or []):
+    shared = exchange.manifest.get("personal_data")
+    if not isinstance(shared, list) or "citizen_id" not in shared:
         raise InvalidError("file", WITHOUT_PERSONAL)
-    named = institution_code or (exchange.manifest.get("institution") or {}).get("code")
+    named = institution_code or _stated_institution(exchange.manifest)
     institution = _institution_for(session, principal, named)
     by_course: dict[str, list[SheetRow]] = defaultdict(list)
     for number, values in exchange.rows:
