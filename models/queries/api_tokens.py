@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
-from models.enums import ApiScope, OrganisationKind
-from models.tables import ApiScopeAllowance, ApiToken
+from models.enums import ApiScope, OrganisationKind, Role
+from models.tables import ApiScopeAllowance, ApiToken, UserAccount
 
 TOKEN_PREFIX = "dbj_"
 
@@ -86,6 +86,17 @@ def tokens_of(session: Session, organisation: Organisation | None) -> list[ApiTo
     return list(
         session.exec(query.order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc()))
     )
+
+
+def live_staff_tokens(session: Session, organisation: Organisation) -> list[ApiToken]:
+    """The organisation's tokens not revoked that its own staff issued (not an administrator)."""
+    by_admin = select(UserAccount.id).where(col(UserAccount.role) == Role.ADMIN.value)
+    query = select(ApiToken).where(
+        same_organisation(organisation),
+        col(ApiToken.revoked_at).is_(None),
+        or_(col(ApiToken.created_by).is_(None), col(ApiToken.created_by).not_in(by_admin)),
+    )
+    return list(session.exec(query.order_by(col(ApiToken.id))))
 
 
 def same_organisation(organisation: Organisation) -> ColumnElement[bool]:

@@ -21,7 +21,7 @@ from seed.reference import load_reference_data
 from tests import factories
 from tests.html import body_rows, field_errors, find_all, one, parse, text
 from tests.web.api_world import bearer, make_token
-from tests.web.helpers import make_account, sign_in
+from tests.web.helpers import CSRF_HEADER, make_account, sign_in
 
 API = "/api/v1/vacancies"
 
@@ -146,3 +146,43 @@ def test_the_list_shows_when_each_token_was_last_used_in_each_language(client, s
     english = parse(client.get("/api-tokens").text)
     assert text(one(english, "h1")) == "API tokens"
     assert text(one(english, "td[data-last-used]")) not in ("Never", "")
+
+
+def signed_out(client: TestClient) -> None:
+    client.cookies.clear()
+    client.headers.pop(CSRF_HEADER, None)
+
+
+def test_narrowing_an_allowance_takes_the_scope_from_staff_tokens_at_once(
+    client, session, employers
+):
+    own, _ = employers
+    allow(session, own, ApiScope.VACANCIES_READ, ApiScope.VACANCIES_WRITE)
+    make_account(session, "employer", "emp", employer_id=own)
+    sign_in(client, "emp")
+    staff_secret = secret_on(issue(client, scopes=["vacancies:read", "vacancies:write"]).text)
+    make_account(session, "admin", "adm")
+    signed_out(client)
+    sign_in(client, "adm")
+    admin_secret = secret_on(
+        issue(client, organisation=f"employer:{own}", scopes=["vacancies:write"]).text
+    )
+    client.post(
+        "/admin/api-scopes",
+        data={"organisation": f"employer:{own}", "scopes": ["vacancies:read"]},
+        follow_redirects=False,
+    )
+    signed_out(client)
+    session.expire_all()
+    by_secret = {t.token_hash: t for t in session.exec(select(ApiToken))}
+    # The staff token lost the scope the allowance no longer grants: its next write is
+    # refused, its reads go on; the administrator's own token keeps what it was given.
+    assert by_secret[token_digest(staff_secret)].scopes == ["vacancies:read"]
+    assert by_secret[token_digest(admin_secret)].scopes == ["vacancies:write"]
+    write = client.post(API, json={"title": "Thợ may"}, headers=bearer(staff_secret))
+    assert write.status_code == 403
+    assert client.get(API, headers=bearer(staff_secret)).status_code == 200
+    narrowed = session.exec(
+        select(AuditEntry).where(AuditEntry.entity == "api_token", AuditEntry.action == "update")
+    ).one()
+    assert narrowed.details["reason"] == "allowance_narrowed"

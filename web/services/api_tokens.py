@@ -30,10 +30,17 @@ from models.queries.api_tokens import (
     Organisation,
     allowance_row,
     allowed_scopes,
+    live_staff_tokens,
     token_digest,
 )
 from models.rows import get_or_404
-from models.tables import ApiRateWindow, ApiScopeAllowance, ApiToken, Employer, Institution
+from models.tables import (
+    ApiRateWindow,
+    ApiScopeAllowance,
+    ApiToken,
+    Employer,
+    Institution,
+)
 from models.validation import ErrorCollector, clean_text
 from web.auth import Principal
 
@@ -216,7 +223,31 @@ def set_allowance(
             entity_id=row.id,
             scopes=chosen,
         )
+        _narrow_staff_tokens(session, principal, organisation, set(chosen))
         return row
+
+
+def _narrow_staff_tokens(
+    session: Session, principal: Principal, organisation: Organisation, allowed: set[str]
+) -> None:
+    """Tokens the organisation's own staff issued lose, at once, the scopes the allowance no
+    longer grants (an administrator's own tokens keep theirs): taking a scope away takes it
+    from the machines that hold it, not only from the next token."""
+    for token in live_staff_tokens(session, organisation):
+        kept = [scope for scope in token.scopes if scope in allowed]
+        if kept == token.scopes:
+            continue
+        token.scopes = kept
+        session.add(token)
+        audit.record(
+            session,
+            user_id=principal.user_id,
+            action="update",
+            entity="api_token",
+            entity_id=token.id,
+            scopes=kept,
+            reason="allowance_narrowed",
+        )
 
 
 def count_request(session: Session, *, token_id: int, limit: int) -> int | None:
