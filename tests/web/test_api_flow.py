@@ -441,3 +441,32 @@ def test_follow_ups_need_their_scope_and_an_institution(client, session, world):
     )
     assert_problem(client.post(FOLLOW_UPS, json=body, headers=keyed(no_scope)), 403)
     assert count(session, FollowUp) == 0
+
+
+COUNTS = "/api/v1/new-jobs-counts"
+
+
+def test_a_commune_adds_a_count_without_names_to_its_month(client, session, world):
+    body = {"month": "2026-03", "channel": "Doanh nghiệp trong tỉnh", "people": 7}
+    headers = keyed(world.commune_token)
+    first = client.post(COUNTS, json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    assert first.json()["aggregate_people"] == 7 and first.json()["commune_code"] == "03158"
+    replay = client.post(COUNTS, json=body, headers=headers)
+    assert replay.json() == first.json() and replay.headers["Idempotent-Replayed"] == "true"
+    more = client.post(COUNTS, json=body | {"people": 3}, headers=keyed(world.commune_token))
+    assert more.json()["aggregate_people"] == 10 and more.json()["id"] == first.json()["id"]
+    # The form's checks and messages, in the client's language, each at its field.
+    bad = client.post(
+        COUNTS,
+        json={"month": "2026-09", "channel": "Đi chợ", "people": 2},
+        headers=keyed(world.commune_token, "en"),
+    )
+    errors = {e["field"]: e["detail"] for e in assert_problem(bad, 422)["errors"]}
+    assert errors["month"] == "This month has not started yet."
+    assert "channel" in errors
+    # A count belongs to its reporter: another commune does not see the report.
+    url = f"{REPORTS}/{first.json()['id']}"
+    assert_problem(client.get(url, headers=bearer(world.other_commune_token)), 404)
+    assert client.get(url, headers=bearer(world.commune_token)).json()["aggregate_people"] == 10
+    assert count(session, NewJobReport) == 1

@@ -260,3 +260,51 @@ def withdraw_report(
         write=partial(_withdraw, session, caller, report_id),
     )
     return stored_json(stored)
+
+
+class NewJobCountIn(BaseModel):
+    """A count without names, as a commune or an agency reports people it cannot list: how
+    many started work in one month through one channel (in one commune, for an agency)."""
+
+    model_config = ConfigDict(extra="forbid")
+    month: str = Field(max_length=7, description="The month the jobs started in: 2026-03.")
+    channel: str = Field(max_length=40, description="The channel's code, as on the sheet.")
+    people: int = Field(ge=1, le=1_000_000)
+    commune: str = Field(default="", max_length=100, description="Agencies: the commune.")
+    note: str = Field(default="", max_length=500)
+
+
+def _add_count(session: Session, caller: ApiCaller, count: NewJobCountIn) -> tuple[int, Any]:
+    values = {**count.model_dump(), "people": str(count.people)}
+    aggregate = register.add_aggregate(session, principal=caller, values=values, on_behalf_of=None)
+    report = session.get(NewJobReport, aggregate.report_id)
+    assert report is not None
+    return 201, report_body(report)
+
+
+@router.post(
+    "/new-jobs-counts",
+    response_model=NewJobReportOut,
+    status_code=201,
+    name="api_new_jobs_count_create",
+    responses=problem_responses(401, 403, 409, 422, 429),
+)
+def add_count(
+    request: Request,
+    session: SessionDep,
+    caller: Reporter,
+    count: NewJobCountIn,
+    key: IdempotencyKey,
+) -> Response:
+    """Add a count without names to the reporter's report of that month (the register's
+    "count" form: the same checks and messages). Employers report by name: 422. Answers the
+    month's report with its new total. Send an Idempotency-Key to retry safely."""
+    _reporter(caller)
+    stored = run_once(
+        session,
+        token_id=caller.token_id,
+        key=key,
+        fingerprint=fingerprint(request, count),
+        write=partial(_add_count, session, caller, count),
+    )
+    return stored_json(stored)
