@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from models.clock import utcnow
+from models.enums import ApiScope
 from models.i18n import translate
 from tests import factories
 from tests.web import test_api_vacancies as shared
-from tests.web.api_world import bearer, vacancy_json
+from tests.web.api_world import bearer, make_token, vacancy_json
 from tests.web.test_api_vacancies import assert_problem, ids
 from web.services.cursors import BAD_CURSOR, BAD_SINCE, SINCE_EXAMPLE
 
@@ -94,3 +95,29 @@ def test_one_idempotency_key_of_two_tokens_writes_each_ones_own_record(client, w
         f"{API}/{first.json()['id']}/close", headers={**bearer(world.token_a), **key}
     )
     assert_problem(closing, 422)
+
+
+def test_every_list_refuses_an_updated_since_without_a_utc_time(client, session, world):
+    # Each list of the API takes the same cursor and moment: each refuses them the same way.
+    institution = factories.institution(session).id or 0
+    course = factories.course(session, institution_id=institution).id or 0
+    session.commit()
+    own_school = make_token(session, institution_id=institution, scopes=[ApiScope.COURSES_WRITE])
+    orders = make_token(session, employer_id=world.employer_a, scopes=[ApiScope.ORDERS_READ])
+    commune = make_token(session, commune_code="03158", scopes=[ApiScope.NEW_JOBS_WRITE])
+    lists = {
+        "/api/v1/courses": own_school,
+        f"/api/v1/courses/{course}/enrolments": own_school,
+        "/api/v1/training-orders": orders,
+        "/api/v1/new-jobs-reports": commune,
+        API: world.token_a,
+    }
+    for url, secret in lists.items():
+        assert client.get(url, headers=bearer(secret)).status_code == 200, url
+        for params in (
+            {"updated_since": "9999-12-31T23:59:59-14:00"},
+            {"cursor": "not-a-cursor"},
+        ):
+            response = client.get(url, params=params, headers=bearer(secret))
+            [error] = assert_problem(response, 422)["errors"]
+            assert error["parameter"] == next(iter(params)), (url, params)

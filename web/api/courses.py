@@ -32,7 +32,7 @@ from web.deps import RecordId, SessionDep
 from web.services import courses as service
 from web.services.api_idempotency import run_once
 from web.services.course_form import CourseForm
-from web.services.cursors import decode_cursor, encode_cursor
+from web.services.cursors import page_ask, page_of
 
 router = APIRouter(tags=["courses"])
 
@@ -173,16 +173,16 @@ def list_courses(
 ) -> CoursePage:
     """The token's institution's courses in the order they were last changed. Sync: pass
     `updated_since`, then follow `next_cursor` until it is null."""
+    ask = page_ask(cursor, updated_since, limit)
     rows = courses_after(
         session,
         institution_id=institution_of(caller),
-        after=decode_cursor(cursor) if cursor else None,
-        updated_since=updated_since,
-        limit=limit + 1,
+        after=ask.after,
+        updated_since=ask.since,
+        limit=ask.read,
     )
-    items = [CourseOut.model_validate(course_body(each)) for each in rows[:limit]]
-    last = rows[limit - 1] if len(rows) > limit else None
-    next_cursor = encode_cursor(last.updated_at, last.id or 0) if last is not None else None
+    shown, next_cursor = page_of(rows, ask, lambda row: row)
+    items = [CourseOut.model_validate(course_body(each)) for each in shown]
     return CoursePage(items=items, next_cursor=next_cursor)
 
 

@@ -29,7 +29,7 @@ from web.permissions import require_institution
 from web.services import courses as course_service
 from web.services import enrolment_batches as batches
 from web.services.api_idempotency import run_once
-from web.services.cursors import decode_cursor, encode_cursor
+from web.services.cursors import page_ask, page_of
 from web.services.personal_data import audit_view
 
 router = APIRouter(tags=["enrolments"])
@@ -290,14 +290,11 @@ def list_enrolments(
     """The enrolments of a course of the token's institution, in the order they were last
     changed; people's personal data only with `personal-data:read` (audited)."""
     course_service.institution_course(session, principal=caller, course_id=course_id)
+    ask = page_ask(cursor, updated_since, limit)
     rows = enrolments_after(
-        session,
-        course_id=course_id,
-        after=decode_cursor(cursor) if cursor else None,
-        updated_since=updated_since,
-        limit=limit + 1,
+        session, course_id=course_id, after=ask.after, updated_since=ask.since, limit=ask.read
     )
-    page = rows[:limit]
+    page, next_cursor = page_of(rows, ask, lambda row: row[0])
     personal = _shown(
         session, caller, [person for _, person in page], "course", entity_id=course_id
     )
@@ -305,8 +302,6 @@ def list_enrolments(
         EnrolmentOut.model_validate(enrolment_body(enrolment, person if personal else None))
         for enrolment, person in page
     ]
-    last = rows[limit - 1][0] if len(rows) > limit else None
-    next_cursor = encode_cursor(last.updated_at, last.id or 0) if last is not None else None
     return EnrolmentPage(items=items, next_cursor=next_cursor)
 
 

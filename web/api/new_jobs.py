@@ -31,7 +31,7 @@ from web.deps import RecordId, SessionDep
 from web.permissions import Permission, allowed
 from web.services import register
 from web.services.api_idempotency import run_once
-from web.services.cursors import decode_cursor, encode_cursor
+from web.services.cursors import page_ask, page_of
 from web.services.imports.rows import RowIssue
 
 router = APIRouter(tags=["new-jobs reports"])
@@ -197,17 +197,17 @@ def list_reports(
 ) -> NewJobReportPage:
     """The token's own reports (sent by form, sheet or API), in the order they last changed;
     follow `next_cursor` until it is null."""
+    ask = page_ask(cursor, updated_since, limit)
     rows = changed_after(
         session,
         NewJobReport,
         visible=_own(caller),
-        after=decode_cursor(cursor) if cursor else None,
-        updated_since=updated_since,
-        limit=limit + 1,
+        after=ask.after,
+        updated_since=ask.since,
+        limit=ask.read,
     )
-    items = [NewJobReportOut.model_validate(report_body(each)) for each in rows[:limit]]
-    last = rows[limit - 1] if len(rows) > limit else None
-    next_cursor = encode_cursor(last.updated_at, last.id or 0) if last is not None else None
+    shown, next_cursor = page_of(rows, ask, lambda row: row)
+    items = [NewJobReportOut.model_validate(report_body(each)) for each in shown]
     return NewJobReportPage(items=items, next_cursor=next_cursor)
 
 

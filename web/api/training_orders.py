@@ -37,7 +37,7 @@ from web.deps import RecordId, SessionDep
 from web.permissions import Permission, allowed, employer_scope, institution_scope
 from web.services import training_orders as service
 from web.services.api_idempotency import run_once
-from web.services.cursors import decode_cursor, encode_cursor
+from web.services.cursors import page_ask, page_of
 from web.services.order_form import OrderForm
 
 router = APIRouter(tags=["training orders"])
@@ -159,17 +159,17 @@ def list_orders(
     an institution, every one for the Employment Service Centre), in the order they last
     changed. Sync: pass `updated_since`, then follow `next_cursor` until it is null."""
     _reader(caller)
+    ask = page_ask(cursor, updated_since, limit)
     rows = changed_after(
         session,
         TrainingOrder,
         visible=_visible(caller),
-        after=decode_cursor(cursor) if cursor else None,
-        updated_since=updated_since,
-        limit=limit + 1,
+        after=ask.after,
+        updated_since=ask.since,
+        limit=ask.read,
     )
-    items = [TrainingOrderOut.model_validate(order_body(each)) for each in rows[:limit]]
-    last = rows[limit - 1] if len(rows) > limit else None
-    next_cursor = encode_cursor(last.updated_at, last.id or 0) if last is not None else None
+    shown, next_cursor = page_of(rows, ask, lambda row: row)
+    items = [TrainingOrderOut.model_validate(order_body(each)) for each in shown]
     return TrainingOrderPage(items=items, next_cursor=next_cursor)
 
 

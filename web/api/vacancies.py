@@ -35,7 +35,7 @@ from web.deps import RecordId, SessionDep
 from web.permissions import require_employer
 from web.services import vacancies as service
 from web.services.api_idempotency import run_once
-from web.services.cursors import decode_cursor, encode_cursor, since_in_utc
+from web.services.cursors import page_ask, page_of
 from web.services.vacancy_form import NO_OCCUPATION, VacancyForm
 
 router = APIRouter(tags=["vacancies"])
@@ -183,18 +183,17 @@ def list_vacancies(
 ) -> VacancyPage:
     """Vacancies in the order they were last changed. Sync: pass `updated_since` (the time
     of your last sync, with its offset), then follow `next_cursor` until it is null."""
-    after = decode_cursor(cursor) if cursor else None
+    ask = page_ask(cursor, updated_since, limit)
     rows = vacancies_after(
         session,
         on=today(),
         employer_id=_reader_employer(caller),
-        after=after,
-        updated_since=since_in_utc(updated_since) if updated_since else None,
-        limit=limit + 1,
+        after=ask.after,
+        updated_since=ask.since,
+        limit=ask.read,
     )
-    items = [VacancyOut.model_validate(vacancy_body(each)) for each in rows[:limit]]
-    last = rows[limit - 1] if len(rows) > limit else None
-    next_cursor = encode_cursor(last.updated_at, last.id or 0) if last is not None else None
+    shown, next_cursor = page_of(rows, ask, lambda row: row)
+    items = [VacancyOut.model_validate(vacancy_body(each)) for each in shown]
     return VacancyPage(items=items, next_cursor=next_cursor)
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol, TypeVar
 
 from models.errors import InvalidError
 from models.ids import MAX_ID
@@ -51,3 +54,46 @@ def since_in_utc(moment: datetime) -> datetime:
         return moment.astimezone(UTC)
     except OverflowError:
         raise InvalidError("updated_since", BAD_SINCE, example=SINCE_EXAMPLE) from None
+
+
+@dataclass(frozen=True)
+class PageAsk:
+    """What a list's query parameters ask for, checked: the position after the cursor, the
+    moment `updated_since` in UTC, and how many rows to read (one more than a page, to know
+    whether another page follows)."""
+
+    after: tuple[datetime, int] | None
+    since: datetime | None
+    read: int
+    limit: int
+
+
+def page_ask(cursor: str | None, updated_since: datetime | None, limit: int) -> PageAsk:
+    """The checked request of one page: a bad cursor or moment is refused with its message."""
+    after = decode_cursor(cursor) if cursor else None
+    since = since_in_utc(updated_since) if updated_since is not None else None
+    return PageAsk(after, since, limit + 1, limit)
+
+
+class Changed(Protocol):
+    """A row a list pages by: its change time and id."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def updated_at(self) -> datetime: ...
+
+
+RowT = TypeVar("RowT")
+
+
+def page_of(
+    rows: Sequence[RowT], ask: PageAsk, position: Callable[[RowT], Changed]
+) -> tuple[Sequence[RowT], str | None]:
+    """The rows of the page and the cursor of the next one (None on the last page);
+    `position` gives the changed record of a row."""
+    if len(rows) <= ask.limit:
+        return rows, None
+    last = position(rows[ask.limit - 1])
+    return rows[: ask.limit], encode_cursor(last.updated_at, last.id or 0)
