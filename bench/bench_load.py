@@ -218,7 +218,17 @@ def copy_for_run(url: str) -> str:
         run_name = f"{name}_run"
         conn.execute(_sql(f'DROP DATABASE IF EXISTS "{run_name}" WITH (FORCE)'))  # type: ignore[attr-defined]
         conn.execute(_sql(f'CREATE DATABASE "{run_name}" TEMPLATE "{name}"'))  # type: ignore[attr-defined]
-    return url.rsplit("/", 1)[0] + f"/{run_name}"
+    run_url = url.rsplit("/", 1)[0] + f"/{run_name}"
+    # The planner statistics a database in service has (a copy built by an older checkout
+    # may have been measured before autovacuum had read it).
+    from sqlalchemy import create_engine
+
+    from models.db import normalise_url, refresh_planner_statistics
+
+    engine = create_engine(normalise_url(run_url))
+    refresh_planner_statistics(engine)
+    engine.dispose()
+    return run_url
 
 
 def prepare_hiring(url: str, count: int) -> list[tuple[int, str]]:

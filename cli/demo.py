@@ -25,6 +25,7 @@ from cli.core import DATA, START, Cli, command, console, parse_years
 from cli.data import run_load_reference, run_upgrade
 from cli.monitoring import refresh_years
 from cli.server import run_server
+from models.db import refresh_planner_statistics
 from models.formatting import format_number
 from models.suggestions import compute_suggestions
 from models.tables import Institution, Person, UserAccount
@@ -125,9 +126,11 @@ def run_generate_demo(
     cli: Cli, engine: Engine, seed: int, years: list[int], scale: float, *, replace: bool
 ) -> DemoSummary:
     with progress_bar(cli) as report:
-        return generate_demo(
+        summary = generate_demo(
             engine, seed=seed, years=years, scale=scale, progress=report, replace=replace
         )
+    refresh_planner_statistics(engine)
+    return summary
 
 
 @contextmanager
