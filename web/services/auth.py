@@ -6,8 +6,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import update
+from sqlalchemy import Select, bindparam, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from models import audit
@@ -97,18 +99,26 @@ def resolve_session(
     if not token:
         return None
     now = now or utcnow()
-    row = session.exec(
-        select(AuthSession, UserAccount)
-        .join(UserAccount, col(UserAccount.id) == col(AuthSession.user_id))
-        .where(col(AuthSession.token_hash) == token_digest(token))
-        .where(col(AuthSession.revoked_at).is_(None))
-        .where(col(AuthSession.expires_at) > now)
-        .where(col(UserAccount.is_active).is_(True))
-    ).first()
+    row = session.execute(_session_query(), {"token_hash": token_digest(token), "now": now}).first()
     if row is None:
         return None
     auth, user = row
     return user, auth
+
+
+@cache
+def _session_query() -> Select[AuthSession, UserAccount]:
+    """Built once and bound at each request: every page resolves its cookie, and building the
+    statement cost about as much as running it."""
+    expires_at = AuthSession.__table__.c.expires_at  # type: ignore[attr-defined]
+    return (
+        sa_select(AuthSession, UserAccount)
+        .join(UserAccount, col(UserAccount.id) == col(AuthSession.user_id))
+        .where(col(AuthSession.token_hash) == bindparam("token_hash"))
+        .where(col(AuthSession.revoked_at).is_(None))
+        .where(expires_at > bindparam("now", type_=expires_at.type))
+        .where(col(UserAccount.is_active).is_(True))
+    )
 
 
 def sign_out(session: Session, *, token: str) -> None:
