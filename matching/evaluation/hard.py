@@ -24,11 +24,12 @@ from matching.evaluation.labels import Judgement, judge, trap_kind
 from matching.evaluation.spec import vacancy_record
 from matching.evaluation.spec_hard import (
     ABSENT_TRADES,
+    ALIASES_NOT_TYPED,
     HARD_ORDER_COHORTS,
     HARD_VACANCIES,
     HardVacancy,
 )
-from matching.evaluation.vocab import read_catalogue
+from matching.evaluation.vocab import Occupation, read_catalogue
 from matching.text import strip_diacritics
 
 HARD_DIR = Path(__file__).resolve().parent / "data" / "hard"
@@ -101,10 +102,20 @@ def _for_vacancy(draw: _Draw, hard: HardVacancy) -> list[Person]:
     return people
 
 
+def typed_catalogue() -> dict[str, Occupation]:
+    """The catalogue plus the absent trades, without the aliases no graduate would type."""
+    catalogue = {**read_catalogue(), **ABSENT_TRADES}
+    for key, dropped in ALIASES_NOT_TYPED.items():
+        entry = catalogue[key]
+        kept = tuple(a for a in entry.aliases if a not in dropped)
+        catalogue[key] = Occupation(entry.key, entry.name, entry.group, entry.levels, kept)
+    return catalogue
+
+
 def draw_hard_graduates(seed: int = HARD_SEED) -> list[Person]:
     """Every graduate of the second set, in a shuffled order."""
     rng = random.Random(seed)
-    draw = _Draw(rng, {**read_catalogue(), **ABSENT_TRADES})
+    draw = _Draw(rng, typed_catalogue())
     people: list[Person] = []
     for hard in HARD_VACANCIES:
         people += _for_vacancy(draw, hard)
