@@ -67,34 +67,41 @@ def _speak(person: Person, languages: dict[str, int], rng: random.Random) -> Per
     return key, {**record, "skills": [*record["skills"], *typed]}, dict(languages)
 
 
+def _languages_held(
+    rng: random.Random, required: tuple[str, int], defect: str | None
+) -> dict[str, int]:
+    """What a graduate drawn for a vacancy requiring ``required`` speaks."""
+    language, level = required
+    if defect != "language":  # meets it, now and then with one level to spare
+        spare = (language, level + 1) in _CERTIFICATES and rng.random() < 0.2
+        return {language: level + int(spare)}
+    if level >= 2 and rng.random() < 0.5:
+        return {language: level - 1}  # one level short
+    return {} if rng.random() < 0.5 else {"ko" if language != "ko" else "ja": 1}  # none, or
+    # the other language
+
+
 def _for_vacancy(draw: _Draw, hard: HardVacancy) -> list[Person]:
-    """One who fits, two with a defect, one per decoy trade; all typed bare if the title is."""
+    """One who fits, two with a defect, one per decoy trade; all typed bare if the title is.
+
+    Abroad with a language requirement, the second defect is the language (short or none).
+    """
     rng, spec = draw.rng, hard.spec
     possible = [d for d in DEFECTS if _applicable(spec, d)]
     defects: list[str | None] = [None, *rng.sample(possible, k=min(2, len(possible)))]
-    language_defect = None
     if hard.language:
-        language_defect = rng.choice(("short", "none") if hard.language[1] >= 2 else ("none",))
+        defects[-1] = "language"
     people: list[Person] = []
-    for n, defect in enumerate(defects):
-        person: Person = (spec.key, _graduate(draw, spec.key, spec, defect), {})
+    for defect in defects:
+        record = _graduate(draw, spec.key, spec, None if defect == "language" else defect)
+        person: Person = (spec.key, record, {})
         if hard.language:
-            language, level = hard.language
-            held = {
-                language: level
-                + (1 if (language, level + 1) in _CERTIFICATES and rng.random() < 0.2 else 0)
-            }
-            if n == len(defects) - 1:  # the last one carries the language defect instead
-                person = (spec.key, _graduate(draw, spec.key, spec, None), {})
-                held = {language: level - 1} if language_defect == "short" else {}
-                if language_defect == "none" and rng.random() < 0.5:
-                    held = {"ko" if language != "ko" else "ja": 1}  # studied the wrong one
-            person = _speak(person, held, rng)
+            person = _speak(person, _languages_held(rng, hard.language, defect), rng)
         people.append(person)
     for decoy in hard.decoys:
         person = (decoy, _graduate(draw, decoy, spec, None), {})
         if hard.language:
-            person = _speak(person, {hard.language[0]: hard.language[1]}, rng)
+            person = _speak(person, _languages_held(rng, hard.language, None), rng)
         people.append(person)
     if hard.kind == "no-tones":
         people = [(k, {**r, "occupation": strip_diacritics(r["occupation"])}, s)
