@@ -1,6 +1,6 @@
 """Write the labelled evaluation set: vacancies, graduates and their relevance labels.
 
-    python -m matching.evaluation.generate [--out DIR] [--seed N]
+    python -m matching.evaluation.generate [--set first|hard] [--out DIR] [--seed N]
 
 Deterministic for a given seed. The vacancies are hand-written (``spec.py``); graduates are drawn
 around them: for each vacancy, one who fits and three who each carry one realistic defect (level
@@ -209,10 +209,20 @@ def write(out: Path, seed: int = SEED) -> Counter[int]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DATA_DIR)
-    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument(
+        "--set", choices=("first", "hard"), default="first", help="which labelled set (hard.py)"
+    )
+    parser.add_argument("--out", type=Path, default=None, help="directory (default: the set's)")
+    parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args(argv)
-    counts = write(args.out, args.seed)
+    if args.set == "hard":
+        from matching.evaluation import hard
+
+        args.out = args.out or hard.HARD_DIR
+        counts = hard.write_hard(args.out, hard.HARD_SEED if args.seed is None else args.seed)
+    else:
+        args.out = args.out or DATA_DIR
+        counts = write(args.out, SEED if args.seed is None else args.seed)
     print(f"wrote {args.out}: judged pairs by relevance {dict(sorted(counts.items()))}")
 
 

@@ -47,6 +47,55 @@ RELATED_PAIRS: tuple[tuple[str, str], ...] = (
     ("TRONG_CA_PHE", "TRONG_CAY_AN_QUA"),
     ("TRONG_CA_PHE", "TRONG_CHE"),
     ("TRONG_LUA_NGO", "KHOA_HOC_CAY_TRONG"),
+    # Short courses the province runs that the catalogue lacks (second set, spec_hard.py).
+    ("SUA_CHUA_MAY_MAY", "SUA_CHUA_MAY_NONG_NGHIEP"),  # both mechanics' trades
+    ("SUA_CHUA_DIEN_THOAI", "DIEN_TU_CONG_NGHIEP"),
+    ("CHE_BIEN_GO", "MOC_DAN_DUNG"),
+    ("CHE_BIEN_THUC_AN_CHAN_NUOI", "CHE_BIEN_NONG_SAN"),
+    ("TRONG_NAM", "TRONG_RAU"),
+    ("DICH_VU_HOMESTAY", "QUAN_TRI_KHACH_SAN"),
+    ("DICH_VU_HOMESTAY", "HUONG_DAN_DU_LICH"),
+    ("DICH_VU_HOMESTAY", "NGHIEP_VU_NHA_HANG"),
+    ("XOA_BOP_BAM_HUYET", "CHAM_SOC_SAC_DEP"),
+    ("VAN_HANH_MAY_XUC", "LAI_XE"),
+    ("VAN_HANH_MAY_XUC", "VAN_HANH_MAY_NONG_NGHIEP"),
+)
+
+# Trades whose names share words but which the officer never treats as related: the trap
+# pairs of the second set. (a) repairing a machine against the trade that uses it; (b) processing
+# one material against another; (c) selling goods against making or repairing them; and other
+# pairs that share a word ("điện" in "điện thoại", "nuôi" in "nuôi ong", "chăm sóc").
+# They are graded 0 like any unrelated pair; naming them lets the set list them with their kind.
+TRAP_PAIRS: tuple[tuple[str, str, str], ...] = (
+    ("SUA_CHUA_MAY_MAY", "MAY_CONG_NGHIEP", "repair-vs-use"),
+    ("SUA_CHUA_MAY_MAY", "MAY_THOI_TRANG", "repair-vs-use"),
+    ("SUA_CHUA_MAY_NONG_NGHIEP", "VAN_HANH_MAY_NONG_NGHIEP", "repair-vs-use"),
+    ("SUA_CHUA_XE_MAY", "LAI_XE", "repair-vs-use"),
+    ("CONG_NGHE_O_TO", "LAI_XE", "repair-vs-use"),
+    ("CHE_BIEN_GO", "CHE_BIEN_NONG_SAN", "material"),
+    ("CHE_BIEN_GO", "TRONG_CHE", "material"),
+    ("CHE_BIEN_GO", "CHE_BIEN_MON_AN", "material"),
+    ("CHE_BIEN_THUC_AN_CHAN_NUOI", "CHE_BIEN_MON_AN", "material"),
+    ("CHE_BIEN_THUC_AN_CHAN_NUOI", "CHE_BIEN_GO", "material"),
+    ("CHE_BIEN_NONG_SAN", "MOC_DAN_DUNG", "material"),
+    ("BAN_HANG", "SUA_CHUA_DIEN_THOAI", "sell-vs-make"),
+    ("BAN_HANG", "DIEN_TU_CONG_NGHIEP", "sell-vs-make"),
+    ("BAN_HANG", "NE_HOAN_THIEN", "sell-vs-make"),
+    ("BAN_HANG", "KY_THUAT_XAY_DUNG", "sell-vs-make"),
+    ("BAN_HANG", "MAY_THOI_TRANG", "sell-vs-make"),
+    ("BAN_HANG", "MAY_CONG_NGHIEP", "sell-vs-make"),
+    ("BAN_HANG", "SUA_CHUA_XE_MAY", "sell-vs-make"),
+    ("MAY_TRE_DAN", "MAY_CONG_NGHIEP", "shared-word"),  # "may" once the marks are gone
+    ("MAY_TRE_DAN", "SUA_CHUA_MAY_MAY", "shared-word"),
+    ("SUA_CHUA_XE_MAY", "SUA_CHUA_MAY_MAY", "shared-word"),  # "sua chua may" both
+    ("HAN", "DIEN_DAN_DUNG", "shared-word"),  # "hàn điện" / "thợ điện"
+    ("SUA_CHUA_DIEN_THOAI", "DIEN_DAN_DUNG", "shared-word"),
+    ("SUA_CHUA_DIEN_THOAI", "DIEN_CONG_NGHIEP", "shared-word"),
+    ("NUOI_ONG", "NUOI_CA", "shared-word"),
+    ("NUOI_ONG", "CHAN_NUOI_GIA_CAM", "shared-word"),
+    ("TRONG_NAM", "NUOI_CA", "shared-word"),  # "nuôi trồng"
+    ("DIEU_DUONG_CHAM_SOC", "CHAM_SOC_SAC_DEP", "shared-word"),
+    ("DIEU_DUONG_CHAM_SOC", "XOA_BOP_BAM_HUYET", "shared-word"),
 )
 
 LATE_START_DAYS = 30
@@ -54,11 +103,28 @@ DEFAULT_REFERENCE_YEAR = 2026
 
 
 _RELATED = frozenset(RELATED_PAIRS)
+_TRAPS = {frozenset((a, b)): kind for a, b, kind in TRAP_PAIRS}
 
 
 def related(a: str, b: str) -> bool:
     """Whether the officer counts occupations ``a`` and ``b`` as related."""
     return (a, b) in _RELATED or (b, a) in _RELATED
+
+
+def trap_kind(a: str, b: str) -> str | None:
+    """The kind of trap when ``a`` and ``b`` share words but are not related, else None."""
+    return _TRAPS.get(frozenset((a, b)))
+
+
+def _language_verdict(required: tuple[str, int] | None, held: Mapping[str, int] | None) -> str:
+    """'ok', 'short' (one level below, can catch up before departure) or 'no'."""
+    if required is None:
+        return "ok"
+    language, level = required
+    has = (held or {}).get(language, 0)
+    if has >= level:
+        return "ok"
+    return "short" if has >= 1 and has == level - 1 else "no"
 
 
 @dataclass(frozen=True)
@@ -125,11 +191,15 @@ def judge(
     vacancy: Mapping[str, Any],
     vacancy_key: str,
     also_plausible: Sequence[str] = (),
+    language: tuple[str, int] | None = None,
+    languages: Mapping[str, int] | None = None,
 ) -> tuple[int, str]:
     """Relevance of ``graduate`` for ``vacancy`` and the rule that decided it.
 
     ``graduate`` and ``vacancy`` are the JSON records; ``*_key`` are the true catalogue
     occupations; ``also_plausible`` lists occupations this employer would also take.
+    ``language`` is the vacancy's required (language, level), ``languages`` the levels the
+    graduate holds (1 = the first certificate: JLPT N5, EPS-TOPIK passed, TOCFL A1; 2 = N4...).
     """
     order = vacancy.get("order_id")
     if order and order == graduate.get("order_id"):
@@ -153,6 +223,11 @@ def judge(
         return 0, "level"
     if shortfall == 1:
         best, reasons = min(best, 1), [*reasons, "level-1"]
+    spoken = _language_verdict(language, languages)
+    if spoken == "no":
+        return 0, "language"
+    if spoken == "short":
+        best, reasons = min(best, 1), [*reasons, "language-1"]
     doubts = _doubts(graduate, vacancy)
     if doubts:
         best, reasons = min(best, 1), [*reasons, *doubts]

@@ -103,6 +103,24 @@ SKILLS: dict[str, tuple[str, ...]] = {
                             "đo huyết áp", "tiếng Nhật N4"),
     "TIENG_NHAT_HAN": ("tiếng Nhật N5", "tiếng Nhật N4", "tiếng Hàn sơ cấp",
                        "giao tiếp tiếng Hàn"),
+    # Short courses the catalogue lacks (the second set, spec_hard.ABSENT_TRADES).
+    "SUA_CHUA_MAY_MAY": ("sửa máy may 1 kim", "chỉnh mũi may", "thay ổ máy may",
+                         "bảo dưỡng máy vắt sổ"),
+    "VAN_HANH_MAY_NONG_NGHIEP": ("lái máy cày", "vận hành máy gặt", "làm đất bằng máy",
+                                 "an toàn máy nông nghiệp"),
+    "SUA_CHUA_DIEN_THOAI": ("thay màn hình điện thoại", "sửa main điện thoại", "thay pin",
+                            "cài đặt phần mềm điện thoại"),
+    "BAN_HANG": ("giao tiếp khách hàng", "tư vấn bán hàng", "thu ngân", "quản lý kho hàng"),
+    "CHE_BIEN_GO": ("xẻ gỗ", "vận hành máy bào", "chà nhám", "sơn phủ gỗ", "ép ván"),
+    "CHE_BIEN_THUC_AN_CHAN_NUOI": ("phối trộn thức ăn", "vận hành máy ép viên",
+                                   "kiểm tra nguyên liệu"),
+    "TRONG_NAM": ("làm giá thể nấm", "cấy giống nấm", "chăm sóc nấm", "thu hái nấm"),
+    "NUOI_ONG": ("chia đàn ong", "quay mật", "phòng bệnh cho ong"),
+    "DICH_VU_HOMESTAY": ("buồng phòng", "đón tiếp khách", "nấu ăn cho khách",
+                         "giới thiệu bản làng"),
+    "XOA_BOP_BAM_HUYET": ("xoa bóp", "bấm huyệt", "massage body", "ngâm chân thảo dược"),
+    "VAN_HANH_MAY_XUC": ("lái máy xúc", "lái máy ủi", "bảo dưỡng máy công trình",
+                         "an toàn công trường"),
 }  # fmt: skip
 
 # How centres, communes and job-seekers write the occupation, beyond the catalogue's aliases.
