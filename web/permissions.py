@@ -110,8 +110,8 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.MANAGE_API_TOKENS,  # their own employer's, within the scopes allowed
         }
     ),
-    # A commune officer reports the new jobs of their own commune, and sees nothing else.
-    # and follows its own people who work abroad (orientation, support, return).
+    # A commune officer reports the new jobs of their own commune and follows its own people
+    # who work abroad (orientation, support, return); they see nothing else.
     Role.COMMUNE: frozenset({P.REPORT_NEW_JOBS, P.RECORD_ABROAD}),
     # The Employment Service Centre introduces job seekers to employers province-wide and
     # reports the jobs it helped create (job introduction, job fairs, counselling).
