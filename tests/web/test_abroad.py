@@ -195,6 +195,7 @@ def test_employers_find_returnees_who_agreed_with_their_data_masked(client, worl
         page = parse(official.get("/abroad/returnees").text)
     (row,) = body_rows(page, "#returnees")
     assert attrs(row)["data-masked"] == "0"
+    assert text(one(row, '[data-field="phone"]')).replace(" ", "") == "0912345678"
     views = (
         fresh(session).exec(select(AuditEntry).where(AuditEntry.entity == "abroad_returnees")).all()
     )

@@ -9,7 +9,7 @@ returnees who agreed to be shown, their ID number and phone masked (web.permissi
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlmodel import Session
@@ -26,6 +26,7 @@ from models.queries.abroad import (
     jobs_after_return,
 )
 from models.queries.reference import all_commune_names, country_options
+from models.validation import display_phone
 from web.auth import Actor
 from web.permissions import PersonView, person_view
 from web.services.abroad import commune_scope
@@ -228,7 +229,7 @@ def returnees(
     found = [
         Returnee(
             line_id=row.line.id or 0,
-            view=person_view(principal, row.person),
+            view=_shown(principal, row),
             commune=communes.get(row.person.commune_code, ""),
             country=countries.get(row.country_code or "", row.country_code or ""),
             years=years_abroad(row, clock_today()),
@@ -242,6 +243,14 @@ def returnees(
         ids = sorted({each.view.person_id for each in found})
         audit_view(session, principal, "abroad_returnees", person_ids=ids)
     return found
+
+
+def _shown(principal: Actor, row: DepartureRow) -> PersonView:
+    """The person as this user may see them; an unmasked phone written the local way."""
+    view = person_view(principal, row.person)
+    if view.masked or not view.phone:
+        return view
+    return replace(view, phone=display_phone(view.phone))
 
 
 def _learned(row: DepartureRow) -> str:
