@@ -247,6 +247,10 @@ def test_the_csv_holds_the_filtered_departures_with_neutralised_cells(client, wo
     assert row[0] == "Giàng Thị B" and row[2] == "Nhật Bản"
     assert row[11] == '\'=HYPERLINK("http://x")'
     assert row[13] == "15/01/2027"
+    listed = parse(client.get("/abroad", params={"status": "returned", "commune": "03158"}).text)
+    assert [attrs(row)["data-returned"] for row in body_rows(listed, "#departures")] == ["1"]
+    assert one(parse(client.get("/abroad", params={"status": "abroad"}).text), "#no-departures")
+    assert one(parse(client.get("/abroad", params={"country": "KR"}).text), "#no-departures")
     abroad_only = client.get("/abroad/departures.csv", params={"status": "abroad"})
     assert len(list(csv.reader(io.StringIO(abroad_only.content.decode("utf-8-sig"))))) == 1
     assert CID_B not in response.content.decode("utf-8-sig")
