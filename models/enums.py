@@ -283,3 +283,11 @@ class OrganisationKind(StrEnum):
     EMPLOYER = "employer"
     COMMUNE = "commune"
     JOB_CENTRE = "job_centre"  # the Employment Service Centre: one in the province
+
+
+class AbroadSupportKind(StrEnum):
+    """The loan or support a person going to work abroad received."""
+
+    POLICY_BANK_LOAN = "policy_bank_loan"  # vay vốn Ngân hàng Chính sách xã hội
+    POOR_SUPPORT = "poor_support"  # hỗ trợ người nghèo, cận nghèo, dân tộc thiểu số
+    OTHER = "other"

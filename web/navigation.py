@@ -28,6 +28,8 @@ MENU = (
     NavEntry("training_orders", "Training orders", Permission.VIEW_ORDERS),
     NavEntry("follow_ups", "Follow-ups", Permission.RECORD_FOLLOW_UPS),
     NavEntry("new_jobs", "New-jobs register", Permission.REPORT_NEW_JOBS),
+    NavEntry("abroad_departures", "Work abroad", Permission.RECORD_ABROAD),
+    NavEntry("abroad_returnees", "Returned from abroad", Permission.VIEW_CANDIDATES),
     NavEntry("dashboard", "Dashboard", Permission.VIEW_DASHBOARD),
     NavEntry("reports", "Yearly report", Permission.VIEW_DASHBOARD),
     NavEntry("supply_demand", "Supply and demand", Permission.VIEW_SUPPLY_DEMAND),

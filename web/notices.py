@@ -42,6 +42,7 @@ class Saved(StrEnum):
     REGISTER_WITHDRAWN = "register_withdrawn"
     SCHEDULE = "schedule"
     APPLIED_FOR = "applied_for"
+    ABROAD_SAVED = "abroad_saved"
 
 
 NOTICES: dict[Saved, str] = {
@@ -66,6 +67,7 @@ NOTICES: dict[Saved, str] = {
     Saved.REGISTER_IMPORTED: "The file was imported into the report.",
     Saved.REGISTER_WITHDRAWN: "The report was withdrawn.",
     Saved.SCHEDULE: "The due dates were saved.",
+    Saved.ABROAD_SAVED: "The departure was saved.",
 }
 
 

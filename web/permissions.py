@@ -55,6 +55,7 @@ class Permission(StrEnum):
     VIEW_OUTBOX = "view_outbox"  # the messages sent to people (administrators)
     MANAGE_API_TOKENS = "manage_api_tokens"  # machines' API tokens of the user's organisation
     GRANT_API_SCOPES = "grant_api_scopes"  # which scopes each organisation may grant (admins)
+    RECORD_ABROAD = "record_abroad"  # care of departures abroad (a commune: its own people)
 
 
 P = Permission
@@ -75,6 +76,7 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.IMPORT_LABOUR_FORCE,
             P.VIEW_SUPPLY_DEMAND,
             P.REPORT_NEW_JOBS,
+            P.RECORD_ABROAD,
             P.VIEW_REPORTING_STATUS,
             P.EDIT_PEOPLE,
             P.HANDLE_DATA_REQUESTS,
@@ -108,8 +110,9 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.MANAGE_API_TOKENS,  # their own employer's, within the scopes allowed
         }
     ),
-    # A commune officer reports the new jobs of their own commune, and sees nothing else.
-    Role.COMMUNE: frozenset({P.REPORT_NEW_JOBS}),
+    # A commune officer reports the new jobs of their own commune and follows its own people
+    # who work abroad (orientation, support, return); they see nothing else.
+    Role.COMMUNE: frozenset({P.REPORT_NEW_JOBS, P.RECORD_ABROAD}),
     # The Employment Service Centre introduces job seekers to employers province-wide and
     # reports the jobs it helped create (job introduction, job fairs, counselling).
     Role.JOB_CENTRE: frozenset(
@@ -120,6 +123,7 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.VIEW_ORDERS,
             P.VIEW_SUPPLY_DEMAND,
             P.REPORT_NEW_JOBS,
+            P.RECORD_ABROAD,
         }
     ),
 }

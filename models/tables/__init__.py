@@ -14,6 +14,7 @@ SQLModel.metadata.naming_convention = {
 
 # ruff: noqa: E402
 
+from models.tables.abroad import AbroadDeparture
 from models.tables.accounts import AuditEntry, AuthSession, LoginAttempt, UserAccount
 from models.tables.api import ApiIdempotency, ApiRateWindow, ApiScopeAllowance, ApiToken
 from models.tables.contact import Application, Notification, OutboxMessage, PhoneCode
@@ -54,6 +55,7 @@ from models.tables.register import (
 from models.tables.training import Course, Enrolment, Institution, Person
 
 __all__ = [
+    "AbroadDeparture",
     "AdminUnit",
     "AdminUnitLineage",
     "ApiIdempotency",

@@ -68,6 +68,8 @@ CENTRE = frozenset({"job_centre"})  # the Employment Service Centre: job introdu
 COMMUNES = frozenset({"commune_own", "commune_other"})
 # Who reports to the new-jobs register (each within their own commune, centre or employer).
 REPORTERS = STAFF_VIEW | EMPLOYERS | COMMUNES | CENTRE
+# Who follows departures to work abroad (a commune: its own people).
+ABROAD_RECORDERS = STAFF_VIEW | COMMUNES | CENTRE
 
 # route name -> roles that get 200 (GET). Records in the path belong to "own" organisations.
 GET_ALLOWED: dict[str, frozenset[str]] = {
@@ -138,6 +140,10 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "new_jobs": REPORTERS,
     "new_jobs_template": REPORTERS,
     "new_job_report": frozenset(),  # the world has no report: 404 for every reporter
+    "abroad_departures": ABROAD_RECORDERS,
+    "abroad_departures_csv": ABROAD_RECORDERS,
+    "abroad_departure": frozenset(),  # the world has no departure: 404 for every recorder
+    "abroad_returnees": STAFF_VIEW | EMPLOYERS | CENTRE,  # masked, consenting, for employers
     "trainee_edit": STAFF_VIEW | {"institution_own"},
     "institutions": frozenset({"admin"}),
     "institution_new": frozenset({"admin"}),
@@ -157,6 +163,8 @@ NOT_FOUND: dict[str, frozenset[str]] = {
     "import_preview": frozenset({"admin"}) | INSTITUTIONS,
     "import_progress": frozenset({"admin"}) | INSTITUTIONS,
     "new_job_report": REPORTERS,
+    "abroad_departure": ABROAD_RECORDERS,
+    "abroad_departure_save": ABROAD_RECORDERS,
     "outbox": ALL_SIGNED_IN - {"admin"},  # not a page for them: answered as missing
     "trainee_apply": frozenset({"admin"}),  # applies only for an institution's own trainees
 }
@@ -262,6 +270,7 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "new_job_aggregate_create": REPORTERS,
     "new_jobs_nothing": REPORTERS,
     "new_job_report_withdraw": REPORTERS,
+    "abroad_departure_save": ABROAD_RECORDERS,
     "report_issue": STAFF_VIEW,
     "trainee_update": STAFF_VIEW | {"institution_own"},
     "enrolment_remove": frozenset({"admin", "institution_own"}),
@@ -352,6 +361,7 @@ def _world(session: Session) -> World:
         "request_id": 987654,
         "application_id": 1,
         "token_id": 987654,
+        "line_id": 987654,
     }
     return World(
         params, usernames, other_institution_id=other_institution.id or 0, order_id=order.id or 0

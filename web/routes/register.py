@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from models.enums import NewJobChannel
 from models.errors import AppError, InvalidError
 from models.excel import template_workbook
 from models.excel.new_jobs import NEW_JOB_COLUMNS, NEW_JOB_INTRO, SHEET_TITLE, TEMPLATE_FILE
@@ -22,7 +23,7 @@ from web.display import display_tools
 from web.forms import FormFields, form_errors, redirect_to
 from web.labels import page_tools
 from web.notices import Saved
-from web.permissions import Permission, allow
+from web.permissions import Permission, allow, allowed
 from web.services import register as service
 from web.services.exchange import ZIP, ExchangeDownload
 from web.services.exchange import new_jobs as exchange
@@ -226,7 +227,14 @@ def new_job_report(
     lang: LanguageDep,
 ) -> HTMLResponse:
     page = report_page(session, principal=principal, report_id=report_id)
-    context = {"view": page, **page_tools(lang), **display_tools(lang), **_terms(lang)}
+    context = {
+        "view": page,
+        "records_abroad": allowed(principal, Permission.RECORD_ABROAD),
+        "abroad_channel": NewJobChannel.ABROAD.value,
+        **page_tools(lang),
+        **display_tools(lang),
+        **_terms(lang),
+    }
     return render(request, "new_job_report.html", context, lang=lang)
 
 

@@ -107,7 +107,7 @@ def _scopes(raw: list[str], grantable: frozenset[ApiScope] | None) -> list[str]:
 
 def _life_days(raw: str) -> int:
     text = clean_text(raw) or str(DEFAULT_LIFE_DAYS)
-    if not text.isdigit() or not 1 <= int(text) <= LONGEST_LIFE_DAYS:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= LONGEST_LIFE_DAYS:
         raise InvalidError(
             "days", "The token must expire within 1 to {max} days.", max=LONGEST_LIFE_DAYS
         )

@@ -37,6 +37,7 @@ from models.register_periods import (
     period_containing,
 )
 from models.tables import (
+    AbroadDeparture,
     EmploymentSpell,
     NewJobAggregate,
     NewJobLine,
@@ -390,6 +391,12 @@ def withdraw_report(session: Session, *, principal: Actor, report_id: int) -> Ne
         lines = session.exec(select(NewJobLine).where(col(NewJobLine.report_id) == report.id)).all()
         years = {line.start_date.year for line in lines}
         spell_ids = [line.employment_spell_id for line in lines if line.employment_spell_id]
+        line_ids = [line.id for line in lines]
+        for care in session.exec(
+            select(AbroadDeparture).where(col(AbroadDeparture.line_id).in_(line_ids))
+        ).all():
+            session.delete(care)  # the departure's care goes with its line
+        session.flush()
         for line in lines:
             session.delete(line)
         session.flush()
