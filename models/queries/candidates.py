@@ -22,7 +22,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, load_only
 from sqlmodel import Session, col
 
 from models.clock import today
@@ -236,7 +236,21 @@ def candidates_for(
 
 @cache
 def _people_query() -> Executable:
-    return select(Person).where(col(Person.id).in_(bindparam(_IDS, expanding=True)))
+    """Only the columns a row shows or decides on: loading the whole person (skills, wishes
+    as JSON, birth date, household...) was a tenth of the page. Any other column read from
+    these objects raises, so a template cannot quietly add one query per row."""
+    shown = load_only(
+        col(Person.id),
+        col(Person.full_name),
+        col(Person.citizen_id),
+        col(Person.phone),
+        col(Person.ethnicity_code),
+        col(Person.consent_to_employers),
+        col(Person.commune_code),
+        col(Person.willing_to_work),
+        raiseload=True,
+    )
+    return select(Person).options(shown).where(col(Person.id).in_(bindparam(_IDS, expanding=True)))
 
 
 @dataclass(frozen=True)

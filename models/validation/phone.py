@@ -4,6 +4,7 @@ regex, since many 0x prefixes are unallocated), stored in E.164, shown the natio
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
@@ -63,6 +64,7 @@ def normalise_phone(value: object, field: str = "phone") -> str:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=4096)  # parsing is the slow part of a list of 50 masked phones
 def display_phone(e164: str) -> str:
     """`0912 345 678` from `+84912345678`; anything unparsable is shown as stored."""
     try:
