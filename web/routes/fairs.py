@@ -151,9 +151,8 @@ def _record_id(value: str, name: str) -> int:
 def job_fair_register(
     request: Request, fair_id: RecordId, session: SessionDep, principal: Employer, posted: FormDep
 ) -> Response:
-    vacancy_id = _record_id(field(posted, "vacancy_id"), "vacancy_id")
     registrations.register_vacancy(
-        session, principal=principal, fair_id=fair_id, vacancy_id=vacancy_id
+        session, principal=principal, fair_id=fair_id, vacancy=field(posted, "vacancy_id")
     )
     return redirect_to(request, "job_fair", saved=Saved.FAIR_VACANCY, fair_id=fair_id)
 

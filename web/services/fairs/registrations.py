@@ -9,7 +9,7 @@ from models import audit
 from models.clock import today
 from models.db import unit_of_work
 from models.enums import Role
-from models.errors import ConflictError, NotFoundError
+from models.errors import ConflictError, InvalidError, NotFoundError
 from models.queries.fairs import registered
 from models.queries.vacancies import get_vacancy
 from models.tables import JobFair, JobFairMatch, JobFairVacancy, Vacancy
@@ -36,10 +36,22 @@ def _before_the_day(fair: JobFair) -> None:
         raise ConflictError(None, "This session has already taken place.")
 
 
+def _chosen(text: str) -> int:
+    value = (text or "").strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 12 or int(value) < 1:
+        raise InvalidError("vacancy_id", "Choose from the list.")
+    return int(value)
+
+
 def register_vacancy(
-    session: Session, *, principal: Principal, fair_id: int, vacancy_id: int
+    session: Session, *, principal: Principal, fair_id: int, vacancy: str
 ) -> JobFairVacancy:
-    """Bring one of the employer's open vacancies to the session (twice: the same one)."""
+    """Bring one of the employer's open vacancies (its id as the form sent it) to the
+    session; twice: the same registration."""
+    if principal.role != Role.EMPLOYER:
+        raise NotFoundError(None, NO_SUCH_FAIR)
+    fair_for(session, principal, fair_id)
+    vacancy_id = _chosen(vacancy)
     try:
         with unit_of_work(session):
             fair = fair_for(session, principal, fair_id)
