@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import time_machine
 from fastapi.testclient import TestClient
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from models.clock import VIETNAM
 from models.monitoring.read import figure_table
@@ -26,7 +26,6 @@ from models.monitoring.store import refresh_year
 from models.queries.reference import commune_options
 from models.tables import (
     AuditEntry,
-    EmploymentSpell,
     JobFair,
     JobFairGuest,
     JobFairMatch,
