@@ -107,16 +107,23 @@ def _world(engine, session: Session) -> tuple[list[Vacancy], list[str], int]:
 def _fair(session: Session, vacancies: list[Vacancy], communes: list[str]) -> int:
     official = session.exec(select(UserAccount).where(col(UserAccount.role) == "official")).first()
     assert official is not None and official.id is not None
-    fair = JobFair(title="Bench", held_on=DAY + timedelta(days=7), place="-",
-                   created_by_id=official.id)  # fmt: skip
+    fair = JobFair(
+        title="Bench", held_on=DAY + timedelta(days=7), place="-", created_by_id=official.id
+    )
     session.add(fair)
     session.flush()
     assert fair.id is not None
     for code in communes:
         session.add(JobFairCommune(fair_id=fair.id, commune_code=code))
     for vacancy in vacancies:
-        session.add(JobFairVacancy(fair_id=fair.id, vacancy_id=vacancy.id or 0,
-                                   employer_id=vacancy.employer_id, registered_by_id=official.id))  # fmt: skip
+        session.add(
+            JobFairVacancy(
+                fair_id=fair.id,
+                vacancy_id=vacancy.id or 0,
+                employer_id=vacancy.employer_id,
+                registered_by_id=official.id,
+            )
+        )
     session.commit()
     return fair.id
 
@@ -156,24 +163,34 @@ def main() -> None:
             with Session(engine, expire_on_commit=False) as session:
                 vacancies, communes, graduates = _world(engine, session)
                 fair_id = _fair(session, vacancies, communes)
-                print(f"{len(vacancies)} vacancies, {len(communes)} communes, "
-                      f"{graduates} graduates living there")  # fmt: skip
+                print(
+                    f"{len(vacancies)} vacancies, {len(communes)} communes, "
+                    f"{graduates} graduates living there"
+                )
                 on = DAY + timedelta(days=7)
                 median, best, matches = _time(
                     args.runs, lambda: match_fair(session, vacancies, communes, on=on)
                 )
                 session.rollback()
-                people = len({m.person_id for m in matches})  # type: ignore[attr-defined]
+                people = len({m.person_id for m in matches})
                 verdict = "meets" if median < GOAL_SECONDS else "MISSES"
-                print(f"match_fair: median {median:.3f} s, best {best:.3f} s "
-                      f"({len(matches)} matches, {people} people) -- {verdict} "
-                      f"the goal of {GOAL_SECONDS:.0f} s")  # type: ignore[arg-type]  # fmt: skip
+                print(
+                    f"match_fair: median {median:.3f} s, best {best:.3f} s "
+                    f"({len(matches)} matches, {people} people) -- {verdict} "
+                    f"the goal of {GOAL_SECONDS:.0f} s"
+                )
                 official = session.exec(
                     select(UserAccount).where(col(UserAccount.role) == "official")
                 ).one()
-                principal = Principal(user=official, auth=AuthSession(
-                    token_hash="-", user_id=official.id or 0, csrf_token="-",
-                    expires_at=DAY + timedelta(days=30)))  # type: ignore[arg-type]  # fmt: skip
+                principal = Principal(
+                    user=official,
+                    auth=AuthSession(
+                        token_hash="-",
+                        user_id=official.id or 0,
+                        csrf_token="-",
+                        expires_at=DAY + timedelta(days=30),
+                    ),
+                )
                 whole, _, _ = _time(
                     args.runs,
                     lambda: make_invitations(session, principal=principal, fair_id=fair_id),
@@ -186,8 +203,10 @@ def main() -> None:
                         rank_candidates(session, vacancy, on=on, filters=CandidateFilters())
 
                 baseline, _, _ = _time(1, rank_each)
-                print(f"baseline: candidates-page ranking of a vacancy (all communes) "
-                      f"x {len(vacancies)}: {baseline / len(sample) * len(vacancies):.3f} s")  # fmt: skip
+                print(
+                    f"baseline: candidates-page ranking of a vacancy (all communes) "
+                    f"x {len(vacancies)}: {baseline / len(sample) * len(vacancies):.3f} s"
+                )
             engine.dispose()
         finally:
             drop()

@@ -54,7 +54,9 @@ def graduates_of_communes(communes: Sequence[str]) -> Any:
     by their latest graduation, with the engine's columns and their trade's group, who have
     not taken a job since graduating."""
     return (
-        select(*graduate_columns(), col(TrainingOccupation.group).label("trade_group"))
+        select(  # type: ignore[call-overload]
+            *graduate_columns(), col(TrainingOccupation.group).label("trade_group")
+        )
         .select_from(Course)
         .join(Enrolment, col(Enrolment.course_id) == col(Course.id))
         .join(Person, col(Person.id) == col(Enrolment.person_id))
@@ -176,8 +178,9 @@ def match_fair(
     g, v, score = g[kept], v[kept], score[kept]
     vacancy_ids = np.array([x.id or 0 for x in vacancies], dtype=np.int64)
     per_person = _best(g, score, vacancy_ids[v], np.full(len(people), PER_PERSON))
-    order = per_person[np.lexsort((vacancy_ids[v[per_person]], -score[per_person],
-                                   person_ids[g[per_person]]))]  # fmt: skip
+    order = per_person[
+        np.lexsort((vacancy_ids[v[per_person]], -score[per_person], person_ids[g[per_person]]))
+    ]
     matches, rank, previous = [], 0, -1
     for position in order:
         person = int(person_ids[g[position]])

@@ -177,4 +177,3 @@ def eligible_person(vacancy: Vacancy, person_id: int, on: date) -> ColumnElement
     """EXISTS: the person is eligible for the vacancy by the rules of the ranking (employed
     or not: a hire is then refused as such), to be combined with other relations."""
     return exists(eligible_query(vacancy, on, person_id=person_id).subquery().select())
-

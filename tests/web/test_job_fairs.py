@@ -193,9 +193,13 @@ def test_a_bad_session_form_says_what_is_wrong_and_keeps_what_was_typed(client, 
     as_user(client, world, "centre")
     response = client.post(
         "/job-fairs",
-        data={"title": "Phiên trực tuyến", "held_on": "31/02/2026", "online": "1",
-              "place": "zoom.example/abc"},
-    )  # fmt: skip
+        data={
+            "title": "Phiên trực tuyến",
+            "held_on": "31/02/2026",
+            "online": "1",
+            "place": "zoom.example/abc",
+        },
+    )
     assert response.status_code == 400
     page = parse(response.text)
     assert set(field_errors(page)) >= {"held_on", "place", "communes"}
@@ -209,10 +213,15 @@ def test_the_centre_edits_and_cancels_a_session(client, world, session):
     served_a, _, _ = world["communes"]
     response = client.post(
         f"/job-fairs/{fair_id}/edit",
-        data={"title": "Phiên trực tuyến", "held_on": "21/04/2026", "online": "1",
-              "place": "https://meet.example/phien", "communes": [served_a]},
+        data={
+            "title": "Phiên trực tuyến",
+            "held_on": "21/04/2026",
+            "online": "1",
+            "place": "https://meet.example/phien",
+            "communes": [served_a],
+        },
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert response.status_code == 303
     (fair,) = _rows(session, JobFair)
     assert (fair.title, fair.held_on, fair.online) == ("Phiên trực tuyến", date(2026, 4, 21), True)
@@ -399,12 +408,16 @@ def test_a_hire_enters_the_register_once_with_the_session_as_source_and_the_jobs
     (report,) = _rows(session, NewJobReport)
     assert fair.report_id == report.id
     assert (report.source, report.period_start, report.person_lines) == (
-        "centre_report", FAIR_DAY, 1
-    )  # fmt: skip
+        "centre_report",
+        FAIR_DAY,
+        1,
+    )
     (line,) = _rows(session, NewJobLine)
     assert (line.person_id, line.channel, line.source) == (
-        people["cuong"], "xuat_khau_lao_dong", "centre_report"
-    )  # fmt: skip
+        people["cuong"],
+        "xuat_khau_lao_dong",
+        "centre_report",
+    )
     session.rollback()
     refresh_year(session.get_bind(), 2026)  # type: ignore[arg-type]
     figures = figure_table(fresh(session), 2026)
@@ -432,10 +445,14 @@ def test_a_walk_in_is_found_by_citizen_id_and_birth_date_or_registered(client, w
         for _ in range(2):
             assert client.post(walk_in, data=found, follow_redirects=False).status_code == 303
         new = {
-            "citizen_id": "011200000888", "birth_date": "02/03/2000", "full_name": "Lò Văn Mới",
-            "sex": "nam", "ethnicity_code": "03", "commune_code": world["communes"][0],
+            "citizen_id": "011200000888",
+            "birth_date": "02/03/2000",
+            "full_name": "Lò Văn Mới",
+            "sex": "nam",
+            "ethnicity_code": "03",
+            "commune_code": world["communes"][0],
             "consent": "1",
-        }  # fmt: skip
+        }
         assert client.post(walk_in, data=new, follow_redirects=False).status_code == 303
         guests = [g for g in _rows(session, JobFairGuest) if not g.invited]
         assert len(guests) == 2 and all(g.attended_at for g in guests)

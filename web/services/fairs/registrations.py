@@ -55,17 +55,17 @@ def register_vacancy(
     try:
         with unit_of_work(session):
             fair = fair_for(session, principal, fair_id)
-            vacancy = _own_vacancy(session, principal, vacancy_id)
+            own = _own_vacancy(session, principal, vacancy_id)
             _before_the_day(fair)
             found = registered(session, fair_id, vacancy_id)
             if found is not None:
                 return found
-            if not is_open(vacancy.status, vacancy.deadline, today()):
+            if not is_open(own.status, own.deadline, today()):
                 raise ConflictError("vacancy_id", "Only an open vacancy can be brought.")
             registration = JobFairVacancy(
                 fair_id=fair_id,
                 vacancy_id=vacancy_id,
-                employer_id=vacancy.employer_id,
+                employer_id=own.employer_id,
                 registered_by_id=principal.user.id or 0,
             )
             session.add(registration)
