@@ -493,3 +493,19 @@ def test_the_report_sets_the_session_against_previous_ones(client, world, sessio
     rows = body_rows(page, "#sessions")
     assert [r.attributes["data-fair"] for r in rows] == [str(fair_id), str(earlier)]
     assert cells(rows[1])[4:7] == ["2", "1", "0"]  # came, interviewed, hired at the earlier one
+
+
+def test_a_hire_made_at_the_session_can_be_undone_by_its_employer(client, world, session):
+    fair_id = prepared(client, world)
+    cuong, abroad = world["people"]["cuong"], world["vacancies"]["abroad"]
+    with on_the_day(client, world):
+        assert step(client, fair_id, cuong, abroad, "hire").status_code == 303
+    with on_the_day(client, world, "employer"):
+        undone = client.post(
+            f"/vacancies/{abroad}/candidates/{cuong}/undo_hire", follow_redirects=False
+        )
+    assert undone.status_code == 303
+    (row,) = _rows(session, JobFairStep)
+    assert row.hired_at is None and row.employment_spell_id is None
+    (vacancy,) = [v for v in _rows(session, Vacancy) if v.id == abroad]
+    assert vacancy.filled == 0
