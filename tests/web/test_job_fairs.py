@@ -305,6 +305,8 @@ def test_a_commune_officer_sees_only_the_list_of_their_commune(client, world, se
         served_a
     ]
     assert len(body_rows(parse(client.get("/job-fairs").text), "#fairs")) == 1
+    link = one(parse(client.get(f"/job-fairs/{fair_id}").text), "#commune-list")
+    assert link.attributes["href"] == f"/job-fairs/{fair_id}/invitations"
     assert client.get(f"/job-fairs/{fair_id}/day").status_code == 403
     as_user(client, world, "other_commune")
     assert client.get(f"/job-fairs/{fair_id}/invitations").status_code == 404

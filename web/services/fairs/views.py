@@ -35,6 +35,7 @@ class FairPage:
     can_register: list[Vacancy]  # the employer's open vacancies not yet brought
     candidates: list[GuestRow]  # an employer's: the guests met by or matched to their vacancies
     staff: bool
+    lists: bool  # may open the invitation lists (staff; the served commune's officer)
 
 
 def fair_page(session: Session, *, principal: Principal, fair_id: int) -> FairPage:
@@ -64,7 +65,9 @@ def fair_page(session: Session, *, principal: Principal, fair_id: int) -> FairPa
             audit_view(
                 session, principal, "job_fair_candidates", entity_id=fair_id, person_ids=shown
             )
-    return FairPage(fair, [names.get(c, c) for c in codes], rows, can_register, candidates, staff)
+    lists = staff or principal.role == Role.COMMUNE
+    communes = [names.get(c, c) for c in codes]
+    return FairPage(fair, communes, rows, can_register, candidates, staff, lists)
 
 
 @dataclass(frozen=True)
