@@ -30,6 +30,7 @@ MENU = (
     NavEntry("new_jobs", "New-jobs register", Permission.REPORT_NEW_JOBS),
     NavEntry("abroad_departures", "Work abroad", Permission.RECORD_ABROAD),
     NavEntry("abroad_returnees", "Returned from abroad", Permission.VIEW_CANDIDATES),
+    NavEntry("job_fairs", "Job fairs", Permission.VIEW_JOB_FAIRS),
     NavEntry("dashboard", "Dashboard", Permission.VIEW_DASHBOARD),
     NavEntry("reports", "Yearly report", Permission.VIEW_DASHBOARD),
     NavEntry("supply_demand", "Supply and demand", Permission.VIEW_SUPPLY_DEMAND),

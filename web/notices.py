@@ -43,6 +43,12 @@ class Saved(StrEnum):
     SCHEDULE = "schedule"
     APPLIED_FOR = "applied_for"
     ABROAD_SAVED = "abroad_saved"
+    FAIR_SAVED = "fair_saved"
+    FAIR_CANCELLED = "fair_cancelled"
+    FAIR_VACANCY = "fair_vacancy"
+    FAIR_VACANCY_WITHDRAWN = "fair_vacancy_withdrawn"
+    FAIR_INVITED = "fair_invited"
+    FAIR_RECORDED = "fair_recorded"
 
 
 NOTICES: dict[Saved, str] = {
@@ -68,6 +74,12 @@ NOTICES: dict[Saved, str] = {
     Saved.REGISTER_WITHDRAWN: "The report was withdrawn.",
     Saved.SCHEDULE: "The due dates were saved.",
     Saved.ABROAD_SAVED: "The departure was saved.",
+    Saved.FAIR_SAVED: "The job fair was saved.",
+    Saved.FAIR_CANCELLED: "The job fair was cancelled.",
+    Saved.FAIR_VACANCY: "The vacancy was registered for the job fair.",
+    Saved.FAIR_VACANCY_WITHDRAWN: "The vacancy was withdrawn from the job fair.",
+    Saved.FAIR_INVITED: "The invitation lists were made.",
+    Saved.FAIR_RECORDED: "Recorded.",
 }
 
 

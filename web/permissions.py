@@ -56,6 +56,8 @@ class Permission(StrEnum):
     MANAGE_API_TOKENS = "manage_api_tokens"  # machines' API tokens of the user's organisation
     GRANT_API_SCOPES = "grant_api_scopes"  # which scopes each organisation may grant (admins)
     RECORD_ABROAD = "record_abroad"  # care of departures abroad (a commune: its own people)
+    RUN_JOB_FAIRS = "run_job_fairs"  # make job fairs, invite, record the day, their report
+    VIEW_JOB_FAIRS = "view_job_fairs"  # see job fairs within the user's relation
 
 
 P = Permission
@@ -80,6 +82,8 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.VIEW_REPORTING_STATUS,
             P.EDIT_PEOPLE,
             P.HANDLE_DATA_REQUESTS,
+            P.RUN_JOB_FAIRS,
+            P.VIEW_JOB_FAIRS,
         }
     ),
     Role.INSTITUTION: frozenset(
@@ -108,11 +112,13 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.VIEW_ORDERS,
             P.REPORT_NEW_JOBS,  # hires made outside the platform (Decree 145/2020 report)
             P.MANAGE_API_TOKENS,  # their own employer's, within the scopes allowed
+            P.VIEW_JOB_FAIRS,  # sessions, their own registrations and candidates
         }
     ),
-    # A commune officer reports the new jobs of their own commune and follows its own people
-    # who work abroad (orientation, support, return); they see nothing else.
-    Role.COMMUNE: frozenset({P.REPORT_NEW_JOBS, P.RECORD_ABROAD}),
+    # A commune officer reports the new jobs of their own commune, follows its own people who
+    # work abroad (orientation, support, return) and sees the invitation lists of job fairs
+    # for their commune; nothing else.
+    Role.COMMUNE: frozenset({P.REPORT_NEW_JOBS, P.RECORD_ABROAD, P.VIEW_JOB_FAIRS}),
     # The Employment Service Centre introduces job seekers to employers province-wide and
     # reports the jobs it helped create (job introduction, job fairs, counselling).
     Role.JOB_CENTRE: frozenset(
@@ -124,6 +130,8 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.VIEW_SUPPLY_DEMAND,
             P.REPORT_NEW_JOBS,
             P.RECORD_ABROAD,
+            P.RUN_JOB_FAIRS,
+            P.VIEW_JOB_FAIRS,
         }
     ),
 }

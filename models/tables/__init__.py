@@ -30,6 +30,14 @@ from models.tables.employment import (
     Vacancy,
     VacancySuggestion,
 )
+from models.tables.fairs import (
+    JobFair,
+    JobFairCommune,
+    JobFairGuest,
+    JobFairMatch,
+    JobFairStep,
+    JobFairVacancy,
+)
 from models.tables.jobs import ExcelImport, ImportPart, Job
 from models.tables.monitoring import KpiFigure, KpiFigureValue, KpiSnapshot
 from models.tables.monitoring_admin import TargetChange
@@ -79,6 +87,12 @@ __all__ = [
     "ImportPart",
     "Institution",
     "Job",
+    "JobFair",
+    "JobFairCommune",
+    "JobFairGuest",
+    "JobFairMatch",
+    "JobFairStep",
+    "JobFairVacancy",
     "KpiFigure",
     "KpiFigureValue",
     "KpiSnapshot",

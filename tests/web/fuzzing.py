@@ -315,6 +315,7 @@ def build_world(engine: Engine, import_dir: Path) -> World:
     _start_an_import(world)
     _an_api_token(engine)
     vacancy_id, application_id = _people_asking(engine)
+    _job_fairs(engine)
     crawl(world)
     _steps_after_a_code(world, vacancy_id, application_id)
     fill_the_rest(world)
@@ -371,6 +372,69 @@ def _people_asking(engine: Engine) -> tuple[int, int]:
         session.add_all([application, request])
         session.commit()
         return vacancy_id, int(application.id or 0)
+
+
+def _job_fairs(engine: Engine) -> None:
+    """Two job fairs ahead of the demo's day: one with the demo employer's open vacancy
+    registered and a person invited to it (the day's forms, the employer's withdraw form),
+    one with nothing registered yet (the employer's register form)."""
+    from models.tables import (
+        JobFair,
+        JobFairCommune,
+        JobFairGuest,
+        JobFairMatch,
+        JobFairVacancy,
+        Person,
+        Vacancy,
+    )
+    from models.vacancy_open import taking_people
+
+    with Session(engine) as session:
+        official_id = session.exec(
+            select(UserAccount.id).where(UserAccount.username == ACCOUNTS["official"])
+        ).one()
+        employer_id = session.exec(
+            select(UserAccount.employer_id).where(UserAccount.username == ACCOUNTS["employer"])
+        ).one()
+        vacancy_id = session.exec(
+            select(Vacancy.id)
+            .where(taking_people(DEMO_DAY), col(Vacancy.employer_id) == employer_id)
+            .order_by(col(Vacancy.id))
+        ).first()
+        person = session.exec(
+            select(Person.id, Person.commune_code).order_by(col(Person.id))
+        ).first()
+        assert vacancy_id and person and official_id and employer_id, "no open job of the employer"
+    person_id, commune = person
+    # A fresh session whose first statement writes: SQLite takes the write lock at once.
+    with Session(engine) as session:
+        fairs = [
+            JobFair(
+                title=title,
+                held_on=DEMO_DAY + timedelta(days=days),
+                place="Điện Biên Phủ",
+                created_by_id=official_id,
+            )
+            for title, days in (("Phiên tháng 12", 10), ("Phiên trực tuyến", 20))
+        ]
+        session.add_all(fairs)
+        session.flush()
+        for fair in fairs:
+            session.add(JobFairCommune(fair_id=fair.id or 0, commune_code=commune))
+        first = fairs[0].id or 0
+        session.add_all(
+            [
+                JobFairVacancy(
+                    fair_id=first,
+                    vacancy_id=vacancy_id,
+                    employer_id=employer_id,
+                    registered_by_id=official_id,
+                ),
+                JobFairGuest(fair_id=first, person_id=person_id, commune_code=commune),
+                JobFairMatch(fair_id=first, person_id=person_id, vacancy_id=vacancy_id, score=0.8),
+            ]
+        )
+        session.commit()
 
 
 def _steps_after_a_code(world: World, vacancy_id: int, application_id: int) -> None:

@@ -36,7 +36,17 @@ from models.enums import Role
 from models.monitoring.read import figure_table
 from models.monitoring.store import refresh_year
 from models.queries.eligible import eligible_person
-from models.tables import Course, Enrolment, Referral, Target, Vacancy
+from models.tables import (
+    Course,
+    Enrolment,
+    JobFair,
+    JobFairCommune,
+    JobFairVacancy,
+    Referral,
+    Target,
+    UserAccount,
+    Vacancy,
+)
 from seed.reference import load_reference_data
 from tests import factories
 from tests.html import body_rows, find_all, one, parse, text
@@ -70,6 +80,8 @@ COMMUNES = frozenset({"commune_own", "commune_other"})
 REPORTERS = STAFF_VIEW | EMPLOYERS | COMMUNES | CENTRE
 # Who follows departures to work abroad (a commune: its own people).
 ABROAD_RECORDERS = STAFF_VIEW | COMMUNES | CENTRE
+FAIR_STAFF = STAFF_VIEW | CENTRE  # who runs job fairs
+FAIR_VIEWERS = FAIR_STAFF | EMPLOYERS | COMMUNES
 
 # route name -> roles that get 200 (GET). Records in the path belong to "own" organisations.
 GET_ALLOWED: dict[str, frozenset[str]] = {
@@ -156,6 +168,17 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "person_data_export": STAFF_VIEW,
     "api_tokens": frozenset({"admin"}) | INSTITUTIONS | EMPLOYERS,
     "api_scopes": frozenset({"admin"}),
+    # Job fairs: the centre's staff and officials run them; employers see the sessions (their
+    # own registrations only); a commune officer sees those serving their commune and its
+    # invitation list. The world's session serves the "own" commune.
+    "job_fairs": FAIR_VIEWERS,
+    "job_fair_new": FAIR_STAFF,
+    "job_fair": FAIR_STAFF | EMPLOYERS | {"commune_own"},
+    "job_fair_edit": FAIR_STAFF,
+    "job_fair_invitations": FAIR_STAFF | {"commune_own"},
+    "job_fair_invitations_csv": FAIR_STAFF | {"commune_own"},
+    "job_fair_day": FAIR_STAFF,
+    "job_fair_report": FAIR_STAFF,
 }
 
 # Routes whose record does not exist in the world: the roles that may reach it get 404.
@@ -167,6 +190,13 @@ NOT_FOUND: dict[str, frozenset[str]] = {
     "abroad_departure_save": ABROAD_RECORDERS,
     "outbox": ALL_SIGNED_IN - {"admin"},  # not a page for them: answered as missing
     "trainee_apply": frozenset({"admin"}),  # applies only for an institution's own trainees
+    # Job fairs: employers reach sessions but not invitation lists; another commune's
+    # officer not even the session; vacancies are brought by their own employer only.
+    "job_fair": frozenset({"commune_other"}),
+    "job_fair_invitations": EMPLOYERS | {"commune_other"},
+    "job_fair_invitations_csv": EMPLOYERS | {"commune_other"},
+    "job_fair_register": frozenset({"admin"}),
+    "job_fair_vacancy_withdraw": frozenset({"admin", "employer_other"}),
 }
 
 # Routes that declare no permission: open to visitors, or (signing out) working even when
@@ -285,6 +315,16 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "api_token_create": frozenset({"admin"}) | INSTITUTIONS | EMPLOYERS,
     "api_token_revoke": frozenset({"admin"}) | INSTITUTIONS | EMPLOYERS,
     "api_scopes_save": frozenset({"admin"}),
+    "job_fair_create": FAIR_STAFF,
+    "job_fair_update": FAIR_STAFF,
+    "job_fair_cancel": FAIR_STAFF,
+    "job_fair_invite": FAIR_STAFF,
+    "job_fair_attend": FAIR_STAFF,
+    "job_fair_step": FAIR_STAFF,
+    "job_fair_walk_in": FAIR_STAFF,
+    # Any employer may bring its own vacancies; taking one back: its own employer only.
+    "job_fair_register": EMPLOYERS,
+    "job_fair_vacancy_withdraw": frozenset({"employer_own"}),
 }
 
 
@@ -339,6 +379,8 @@ def _world(session: Session) -> World:
         "commune_other": make_account(session, "commune", "pm_commune_other", commune_code="03154"),
         "job_centre": make_account(session, "job_centre", "pm_centre"),
     }
+    fair = _job_fair(session, vacancy_id=vacancy.id or 0, employer_id=own_employer.id or 0)
+    session.commit()
     params = {
         "vacancy_id": vacancy.id,
         "course_id": course.id,
@@ -362,10 +404,35 @@ def _world(session: Session) -> World:
         "application_id": 1,
         "token_id": 987654,
         "line_id": 987654,
+        "fair_id": fair,
     }
     return World(
         params, usernames, other_institution_id=other_institution.id or 0, order_id=order.id or 0
     )
+
+
+def _job_fair(session: Session, *, vacancy_id: int, employer_id: int) -> int:
+    """A session serving the "own" commune, with the own employer's vacancy registered."""
+    creator = session.execute(select(UserAccount.id).limit(1)).scalar_one()
+    fair = JobFair(
+        title="Phiên giao dịch việc làm",
+        held_on=date(2026, 7, 20),
+        place="Điện Biên Phủ",
+        created_by_id=creator,
+    )
+    session.add(fair)
+    session.flush()
+    assert fair.id is not None
+    session.add(JobFairCommune(fair_id=fair.id, commune_code="03151"))
+    session.add(
+        JobFairVacancy(
+            fair_id=fair.id,
+            vacancy_id=vacancy_id,
+            employer_id=employer_id,
+            registered_by_id=creator,
+        )
+    )
+    return fair.id
 
 
 def _figure_id(session: Session) -> int:

@@ -18,7 +18,7 @@ from models.errors import NotFoundError
 from models.monitoring.refresh_jobs import enqueue_refreshes
 from models.placement import release_place
 from models.queries.candidates import active_referral
-from models.tables import EmploymentSpell, FollowUp, NewJobLine, Referral
+from models.tables import EmploymentSpell, FollowUp, JobFairStep, NewJobLine, Referral
 from web.auth import Principal
 from web.permissions import Permission
 from web.services.referrals import audit_referral, move_referral, vacancy_for
@@ -64,6 +64,12 @@ def _drop_spells(session: Session, referral: Referral) -> list[int]:
             .where(col(model.employment_spell_id).in_(ids))
             .values(employment_spell_id=None)
         )
+    # A hire made at a job fair is no longer one there either.
+    session.execute(
+        update(JobFairStep)
+        .where(col(JobFairStep.employment_spell_id).in_(ids))
+        .values(employment_spell_id=None, hired_at=None)
+    )
     years = {spell.start_date.year for spell in spells}
     for spell in spells:
         session.delete(spell)

@@ -253,19 +253,29 @@ def hire(
     is claimed, and the job is recorded as an employment spell, all in one transaction."""
     with unit_of_work(session):
         vacancy = vacancy_for(session, principal, vacancy_id, Permission.HIRE)
-        if vacancy.status == VacancyStatus.OPEN and not is_open(
-            vacancy.status, vacancy.deadline, today()
-        ):
-            raise ConflictError(
-                "vacancy", "The deadline of this vacancy has passed: nobody can be hired."
-            )
-        _person(session, principal, vacancy, person_id, lock=True)
-        _refuse_if_employed(session, person_id, vacancy_id)
-        referral = _hired_referral(session, principal, vacancy_id, person_id)
-        claim_place(session, vacancy_id, on=today())
-        spell = _spell(session, vacancy, referral)
-        audit_referral(session, principal, referral, "hire", employment_spell_id=spell.id)
-        return spell
+        return record_hire(session, principal=principal, vacancy=vacancy, person_id=person_id)
+
+
+def record_hire(
+    session: Session, *, principal: Principal, vacancy: Vacancy, person_id: int
+) -> EmploymentSpell:
+    """The hire itself, inside the caller's unit of work once the caller has checked who may
+    hire for `vacancy` (the employer here, the centre's staff at a job fair): the person's
+    relation and consent, a job taken elsewhere, the referral, one place, the spell."""
+    assert vacancy.id is not None
+    if vacancy.status == VacancyStatus.OPEN and not is_open(
+        vacancy.status, vacancy.deadline, today()
+    ):
+        raise ConflictError(
+            "vacancy", "The deadline of this vacancy has passed: nobody can be hired."
+        )
+    _person(session, principal, vacancy, person_id, lock=True)
+    _refuse_if_employed(session, person_id, vacancy.id)
+    referral = _hired_referral(session, principal, vacancy.id, person_id)
+    claim_place(session, vacancy.id, on=today())
+    spell = _spell(session, vacancy, referral)
+    audit_referral(session, principal, referral, "hire", employment_spell_id=spell.id)
+    return spell
 
 
 def _hired_referral(
