@@ -34,6 +34,8 @@ from models.tables import (
     Course,
     EmploymentSpell,
     Enrolment,
+    JobFairGuest,
+    JobFairVacancy,
     Person,
     Referral,
     TrainingLevel,
@@ -296,7 +298,8 @@ def related_to_vacancy(
     (the rules by which the candidates page ranks, models.queries.eligible), they applied to
     it (an open application), they were already referred to it (any status), or they were
     enrolled in a course trained for one of the vacancy's employer's training orders (its
-    cohort). Anyone else is, to the employer, nobody: ids cannot be tried in turn."""
+    cohort), or they were invited to (or walked into) a job fair the vacancy was brought to.
+    Anyone else is, to the employer, nobody: ids cannot be tried in turn."""
     ranked = eligible_person(vacancy, person_id, on or today())
     referred = exists().where(
         col(Referral.vacancy_id) == vacancy.id, col(Referral.person_id) == person_id
@@ -313,7 +316,13 @@ def related_to_vacancy(
         .where(col(TrainingOrder.id) == col(Course.training_order_id))
         .where(col(TrainingOrder.employer_id) == vacancy.employer_id)
     )
-    return bool(session.execute(select(or_(ranked, applied, referred, cohort))).scalar())
+    fair = (
+        exists()
+        .where(col(JobFairGuest.person_id) == person_id)
+        .where(col(JobFairVacancy.fair_id) == col(JobFairGuest.fair_id))
+        .where(col(JobFairVacancy.vacancy_id) == vacancy.id)
+    )
+    return bool(session.execute(select(or_(ranked, applied, referred, cohort, fair))).scalar())
 
 
 def active_referral(session: Session, vacancy_id: int, person_id: int) -> Referral | None:
