@@ -21,6 +21,7 @@ class NavEntry:
 
 MENU = (
     NavEntry("board", "Job board", None),
+    NavEntry("outcomes", "Which training leads to a job", None),
     NavEntry("courses", "Courses", Permission.VIEW_COURSES),
     NavEntry("trainees", "Trainees", Permission.VIEW_TRAINEES),
     NavEntry("imports", "Excel import", Permission.IMPORT_TRAINEES),
