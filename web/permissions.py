@@ -55,6 +55,7 @@ class Permission(StrEnum):
     VIEW_OUTBOX = "view_outbox"  # the messages sent to people (administrators)
     MANAGE_API_TOKENS = "manage_api_tokens"  # machines' API tokens of the user's organisation
     GRANT_API_SCOPES = "grant_api_scopes"  # which scopes each organisation may grant (admins)
+    GIVE_GUIDANCE = "give_guidance"  # career guidance for one person (commune: their own)
 
 
 P = Permission
@@ -108,8 +109,8 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.MANAGE_API_TOKENS,  # their own employer's, within the scopes allowed
         }
     ),
-    # A commune officer reports the new jobs of their own commune, and sees nothing else.
-    Role.COMMUNE: frozenset({P.REPORT_NEW_JOBS}),
+    # A commune officer reports the new jobs of their own commune and counsels its people.
+    Role.COMMUNE: frozenset({P.REPORT_NEW_JOBS, P.GIVE_GUIDANCE}),
     # The Employment Service Centre introduces job seekers to employers province-wide and
     # reports the jobs it helped create (job introduction, job fairs, counselling).
     Role.JOB_CENTRE: frozenset(
@@ -120,6 +121,7 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.VIEW_ORDERS,
             P.VIEW_SUPPLY_DEMAND,
             P.REPORT_NEW_JOBS,
+            P.GIVE_GUIDANCE,  # counselling
         }
     ),
 }

@@ -29,6 +29,7 @@ from models.tables.employment import (
     Vacancy,
     VacancySuggestion,
 )
+from models.tables.guidance import GuidanceSession
 from models.tables.jobs import ExcelImport, ImportPart, Job
 from models.tables.monitoring import KpiFigure, KpiFigureValue, KpiSnapshot
 from models.tables.monitoring_admin import TargetChange
@@ -74,6 +75,7 @@ __all__ = [
     "Ethnicity",
     "ExcelImport",
     "FollowUp",
+    "GuidanceSession",
     "ImportPart",
     "Institution",
     "Job",

@@ -74,6 +74,7 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "home": PUBLIC,
     "board": PUBLIC,
     "board_vacancy": PUBLIC,
+    "outcomes": PUBLIC,  # which training leads to a job: stored, suppressed figures
     "applied": PUBLIC,
     "my_applications": PUBLIC,
     "outbox": frozenset({"admin"}),  # anyone else signed in: 404 (NOT_FOUND)
@@ -168,6 +169,7 @@ UNDECLARED = frozenset(
         "home",
         "board",
         "board_vacancy",
+        "outcomes",
         "apply",
         "apply_confirm",
         "applied",
