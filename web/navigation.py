@@ -29,6 +29,7 @@ MENU = (
     NavEntry("training_orders", "Training orders", Permission.VIEW_ORDERS),
     NavEntry("follow_ups", "Follow-ups", Permission.RECORD_FOLLOW_UPS),
     NavEntry("new_jobs", "New-jobs register", Permission.REPORT_NEW_JOBS),
+    NavEntry("guidance", "Career guidance", Permission.GIVE_GUIDANCE),
     NavEntry("dashboard", "Dashboard", Permission.VIEW_DASHBOARD),
     NavEntry("reports", "Yearly report", Permission.VIEW_DASHBOARD),
     NavEntry("supply_demand", "Supply and demand", Permission.VIEW_SUPPLY_DEMAND),

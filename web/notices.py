@@ -42,6 +42,7 @@ class Saved(StrEnum):
     REGISTER_WITHDRAWN = "register_withdrawn"
     SCHEDULE = "schedule"
     APPLIED_FOR = "applied_for"
+    GUIDANCE = "guidance"
 
 
 NOTICES: dict[Saved, str] = {
@@ -50,6 +51,7 @@ NOTICES: dict[Saved, str] = {
     Saved.RESULTS: "The results were saved.",
     Saved.ENROLLED: "The trainee was enrolled in the course.",
     Saved.CONSENT: "The consent was saved.",
+    Saved.GUIDANCE: "The guidance session was recorded.",
     Saved.APPLIED_FOR: "The application was sent: the employer sees it among the candidates.",
     Saved.VACANCY_CREATED: "The vacancy was created.",
     Saved.VACANCY_UPDATED: "The changes to the vacancy were saved.",

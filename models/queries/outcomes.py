@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, select
+from sqlalchemy import case, select, true
 from sqlmodel import Session, col
 
 from matching.kpi import Dimension, KpiId, Measure
@@ -182,7 +182,12 @@ def _cell(
 
 
 def courses_opening(
-    session: Session, *, on: date, commune_code: str | None, limit: int = MAX_COURSES
+    session: Session,
+    *,
+    on: date,
+    commune_code: str | None,
+    limit: int = MAX_COURSES,
+    occupation_key: str | None = None,
 ) -> list[SoonCourse]:
     """Courses that open in the next COURSE_DAYS days, those taught in the chosen commune
     first, then by start date. (The reference data holds no coordinates yet, so "near" is
@@ -203,6 +208,9 @@ def courses_opening(
         .where(
             col(Course.status) == CourseStatus.PLANNED.value,
             col(Course.start_date).between(on, on + timedelta(days=COURSE_DAYS)),
+        )
+        .where(
+            col(TrainingOccupation.key) == occupation_key if occupation_key is not None else true()
         )
         .order_by(case((same, 0), else_=1), col(Course.start_date), col(Course.id))
         .limit(limit)

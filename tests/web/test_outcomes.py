@@ -1,6 +1,6 @@
 """The public "which training leads to a job" page, on a hand-built world seen on 7/12/2026:
 
-- Occupation A (May công nghiệp): institution X graduated 25 people (20 then in a wage job at
+- Occupation A (Thêu ren thổ cẩm): institution X graduated 25 people (20 then in a wage job at
   6 months, 5 unemployed, each reported wage 6.000.000 ₫), Y 7 people, Z 12 people (no answers).
 - Occupation B (Hàn điện): institution X graduated 30 people.
 
@@ -47,7 +47,7 @@ def _graduates(session: Session, course_id: int, count: int) -> list[int]:
 @pytest.fixture
 def world(session: Session, engine: Engine) -> dict[str, int]:
     load_reference_data(session)
-    may = factories.occupation(session, key="MAY_T", name="May công nghiệp")
+    may = factories.occupation(session, key="MAY_T", name="Thêu ren thổ cẩm")
     han = factories.occupation(session, key="HAN_T", name="Hàn điện")
     x = factories.institution(session, name="Trường X")
     y = factories.institution(session, name="Trường Y")
