@@ -99,6 +99,10 @@ def _refresh(engine: Engine) -> None:
     refresh_year(engine, TODAY.year, as_of=TODAY)
 
 
+def _trade(client: TestClient, occupation: str = "MAY_T") -> Scope:
+    return parse(client.get("/outcomes", params={"occupation": occupation}).text)
+
+
 def _row(page: Scope, occupation: str, institution: str) -> Scope:
     section = one(page, f'section[data-occupation="{occupation}"]')
     if institution == "total":
@@ -121,7 +125,7 @@ def test_figures_with_their_base_and_small_groups_hidden(
     client: TestClient, engine: Engine, world: dict[str, int]
 ) -> None:
     _refresh(engine)
-    page = parse(client.get("/outcomes").text)
+    page = _trade(client)
     x = _row(page, "MAY_T", "Trường X")
     assert attr(_cell(x, "graduated"), ".figure", "data-value") == "25"
     assert text(one(_cell(x, "employed_6"), ".figure")) == "80 %"
@@ -145,11 +149,27 @@ def test_figures_with_their_base_and_small_groups_hidden(
     assert attr(_cell(by_institution["Trường X"], "graduated"), ".figure", "data-value") == "55"
 
 
+def test_the_overview_lists_each_trade_and_opens_its_institutions(
+    client: TestClient, engine: Engine, session: Session, world: dict[str, int]
+) -> None:
+    _refresh(engine)
+    page = parse(client.get("/outcomes").text)
+    rows = {attrs(row)["data-occupation"]: row for row in find_all(page, "tr[data-occupation]")}
+    assert set(rows) >= {"MAY_T", "HAN_T"}
+    assert attr(_cell(rows["MAY_T"], "graduated"), ".figure", "data-value") == "44"
+    assert attr(_cell(rows["HAN_T"], "graduated"), ".figure", "data-value") == "30"
+    assert not find_all(page, "section#trade")  # institutions only for the trade chosen
+    link = attrs(one(rows["MAY_T"], "a"))["href"]
+    chosen = parse(client.get(link).text)
+    assert attrs(one(chosen, "section#trade"))["data-occupation"] == "MAY_T"
+    assert len(find_all(chosen, 'section#trade tr[data-row="institution"]')) == 3
+
+
 def test_the_page_says_when_the_figures_were_computed(
     client: TestClient, engine: Engine, world: dict[str, int]
 ) -> None:
     before = parse(client.get("/outcomes").text)
-    assert not find_all(before, "section[data-occupation]")
+    assert not find_all(before, "tr[data-occupation]")
     assert find_all(before, "p.empty")
     _refresh(engine)
     page = parse(client.get("/outcomes").text)
@@ -160,7 +180,7 @@ def test_the_page_says_when_the_figures_were_computed(
 def test_the_page_in_english(client: TestClient, engine: Engine, world: dict[str, int]) -> None:
     _refresh(engine)
     client.cookies.set("lang", "en")
-    page = parse(client.get("/outcomes").text)
+    page = _trade(client)
     assert text(one(page, "h1")) == "Which training leads to a job"
     y = _row(page, "MAY_T", "Trường Y")
     assert text(_cell(y, "graduated")) == "fewer than 10"

@@ -17,7 +17,13 @@ router = APIRouter()
 
 @router.get("/outcomes", response_class=HTMLResponse, name="outcomes")
 def outcomes(
-    request: Request, session: SessionDep, lang: LanguageDep, commune: str = ""
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    commune: str = "",
+    occupation: str = "",
 ) -> Response:
-    context = outcome_context(session, lang=lang, on=today(), commune=commune)
+    context = outcome_context(
+        session, lang=lang, on=today(), commune=commune, occupation=occupation[:40]
+    )
     return render(request, "outcomes.html", context, lang=lang)

@@ -16,7 +16,9 @@ from models.queries.outcomes import RATE_MEASURES, courses_opening, outcome_page
 from models.validation import clean_text
 
 
-def outcome_context(session: Session, *, lang: str, on: date, commune: str) -> dict[str, Any]:
+def outcome_context(
+    session: Session, *, lang: str, on: date, commune: str, occupation: str = ""
+) -> dict[str, Any]:
     communes = reference.commune_options(session, on=on)
     chosen = clean_text(commune)[:5]
     if chosen not in {option.value for option in communes}:
@@ -29,6 +31,7 @@ def outcome_context(session: Session, *, lang: str, on: date, commune: str) -> d
         "communes": communes,
         "commune_names": {option.value: option.label for option in communes},
         "chosen_commune": chosen,
+        "chosen": next((o for o in page.occupations if o.key == occupation), None),
         "rate_measures": RATE_MEASURES,
         "min_group": MIN_GROUP,
         "computed_at": computed.strftime("%H:%M ") + format_date(computed) if computed else "",
