@@ -5,10 +5,13 @@ Definitions: docs/kpi.md, "Outcomes of training"."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import case, select, true
+from sqlalchemy import and_, case, literal, or_, select, true
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from matching.kpi import Dimension, KpiId, Measure
@@ -16,7 +19,8 @@ from matching.kpi.outcomes import MIN_GROUP, hidden_total, pair_key, parse_pair_
 from models.enums import CourseStatus
 from models.monitoring.read import FigureTable, StoredFigure, figure_table, snapshot_info
 from models.queries.kpi_names import group_names
-from models.tables import Course, Institution, TrainingOccupation
+from models.queries.reference import COMMUNE_LEVELS
+from models.tables import AdminUnit, Course, Institution, TrainingOccupation
 
 D, M = Dimension, Measure
 RATE_MEASURES = (
@@ -29,6 +33,7 @@ RATE_MEASURES = (
 )
 COURSE_DAYS = 120  # "opening soon": within four months
 MAX_COURSES = 20
+KM_PER_DEGREE = 111.2  # of latitude; good enough for "about 12 km" within one province
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,7 @@ class SoonCourse:
     start_date: date
     commune_code: str | None
     same_commune: bool
+    km: int | None = None  # straight-line distance from the chosen commune, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,10 +195,20 @@ def courses_opening(
     limit: int = MAX_COURSES,
     occupation_key: str | None = None,
 ) -> list[SoonCourse]:
-    """Courses that open in the next COURSE_DAYS days, those taught in the chosen commune
-    first, then by start date. (The reference data holds no coordinates yet, so "near" is
-    "in the commune".)"""
+    """Planned courses that open in the next COURSE_DAYS days: those taught in the chosen
+    commune first, then the nearest (by the communes' coordinates in the reference data;
+    courses with no place known last), then by start date."""
+    venue = aliased(AdminUnit)
+    point = commune_point(session, commune_code, on=on) if commune_code else None
     same = col(Course.venue_commune_code) == (commune_code or "")
+    if point is None:
+        squared: Any = literal(None)
+    else:
+        lat, lon = point
+        squeeze = math.cos(math.radians(lat))  # a degree of longitude is shorter up north
+        squared = (col(venue.latitude) - lat) * (col(venue.latitude) - lat) + (
+            (col(venue.longitude) - lon) * squeeze
+        ) * ((col(venue.longitude) - lon) * squeeze)
     rows = session.execute(
         select(
             col(Course.id),
@@ -202,17 +218,31 @@ def courses_opening(
             col(Course.start_date),
             col(Course.venue_commune_code),
             case((same, 1), else_=0).label("same"),
+            squared.label("squared"),
         )
         .join(TrainingOccupation, col(TrainingOccupation.id) == col(Course.occupation_id))
         .join(Institution, col(Institution.id) == col(Course.institution_id))
+        .outerjoin(
+            venue,
+            and_(
+                col(venue.code) == col(Course.venue_commune_code),
+                col(venue.level).in_(COMMUNE_LEVELS),
+                col(venue.valid_from) <= on,
+                or_(col(venue.valid_to).is_(None), col(venue.valid_to) >= on),
+            ),
+        )
         .where(
             col(Course.status) == CourseStatus.PLANNED.value,
             col(Course.start_date).between(on, on + timedelta(days=COURSE_DAYS)),
+            col(TrainingOccupation.key) == occupation_key if occupation_key is not None else true(),
         )
-        .where(
-            col(TrainingOccupation.key) == occupation_key if occupation_key is not None else true()
+        .order_by(
+            case((same, 0), else_=1),
+            case((squared.is_(None), 1), else_=0),
+            squared,
+            col(Course.start_date),
+            col(Course.id),
         )
-        .order_by(case((same, 0), else_=1), col(Course.start_date), col(Course.id))
         .limit(limit)
     )
     return [
@@ -224,6 +254,22 @@ def courses_opening(
             start_date=row[4],
             commune_code=row[5],
             same_commune=bool(row[6]),
+            km=None if row[7] is None else round(math.sqrt(row[7]) * KM_PER_DEGREE),
         )
         for row in rows
     ]
+
+
+def commune_point(session: Session, code: str, *, on: date) -> tuple[float, float] | None:
+    """(latitude, longitude) of a commune in force on ``on``, when the reference data has it."""
+    row = session.execute(
+        select(col(AdminUnit.latitude), col(AdminUnit.longitude)).where(
+            col(AdminUnit.code) == code,
+            col(AdminUnit.level).in_(COMMUNE_LEVELS),
+            col(AdminUnit.valid_from) <= on,
+            or_(col(AdminUnit.valid_to).is_(None), col(AdminUnit.valid_to) >= on),
+        )
+    ).first()
+    if row is None or row[0] is None or row[1] is None:
+        return None
+    return float(row[0]), float(row[1])

@@ -85,8 +85,13 @@ def world(session: Session, engine: Engine) -> dict[str, int]:
         session, occupation_id=han.id, institution_id=y.id, name="Hàn khóa mới",
         start_date=date(2026, 12, 20), end_date=date(2027, 3, 30), venue_commune_code="03127",
     )  # fmt: skip
+    far_north = factories.course(
+        session, occupation_id=han.id, institution_id=y.id, name="Hàn khóa Mường Lay",
+        start_date=date(2026, 12, 8), end_date=date(2027, 3, 30), venue_commune_code="03151",
+    )  # fmt: skip
     session.commit()
     return {
+        "far": far_north.id,
         "x": x.id,
         "y": y.id,
         "z": z.id,
@@ -196,10 +201,14 @@ def test_courses_of_the_chosen_commune_come_first_without_javascript(
     form = one(page, "section.courses-soon form")
     assert attrs(form)["method"] == "get"
     listed = [int(attrs(li)["data-course"]) for li in find_all(page, "li[data-course]")]
-    assert listed == [world["elsewhere"], world["here"]]  # by start date
+    assert listed == [world["far"], world["elsewhere"], world["here"]]  # by start date
+    # From Tuần Giáo (03253): its own course, then Điện Biên Phủ (about 45 km) before
+    # Mường Lay (about 51 km), whatever their start dates.
     page = parse(client.get("/outcomes", params={"commune": "03253"}).text)
-    listed = [int(attrs(li)["data-course"]) for li in find_all(page, "li[data-course]")]
-    assert listed == [world["here"], world["elsewhere"]]
+    courses = find_all(page, "li[data-course]")
+    listed = [int(attrs(li)["data-course"]) for li in courses]
+    assert listed == [world["here"], world["elsewhere"], world["far"]]
+    assert [attrs(li).get("data-km") for li in courses] == ["0", "45", "51"]
     assert attr(page, "select#commune option[selected]", "value") == "03253"
 
 

@@ -36,7 +36,7 @@ from models.enums import Role
 from models.monitoring.read import figure_table
 from models.monitoring.store import refresh_year
 from models.queries.eligible import eligible_person
-from models.tables import Course, Enrolment, Referral, Target, Vacancy
+from models.tables import Course, Enrolment, GuidanceSession, Referral, Target, Vacancy
 from seed.reference import load_reference_data
 from tests import factories
 from tests.html import body_rows, find_all, one, parse, text
@@ -75,6 +75,8 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "board": PUBLIC,
     "board_vacancy": PUBLIC,
     "outcomes": PUBLIC,  # which training leads to a job: stored, suppressed figures
+    "guidance": frozenset({"admin"}) | COMMUNES | CENTRE,  # counsellors
+    "guidance_detail": frozenset({"admin", "commune_own", "job_centre"}),  # its commune's
     "applied": PUBLIC,
     "my_applications": PUBLIC,
     "outbox": frozenset({"admin"}),  # anyone else signed in: 404 (NOT_FOUND)
@@ -278,6 +280,7 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "api_token_create": frozenset({"admin"}) | INSTITUTIONS | EMPLOYERS,
     "api_token_revoke": frozenset({"admin"}) | INSTITUTIONS | EMPLOYERS,
     "api_scopes_save": frozenset({"admin"}),
+    "guidance_advise": frozenset({"admin"}) | COMMUNES | CENTRE,
 }
 
 
@@ -312,6 +315,8 @@ def _world(session: Session) -> World:
         occupation_id=course.occupation_id,
     )
     target_id = session.execute(select(Target.id)).scalars().first()
+    guidance = GuidanceSession(form_key="pm-guidance", commune_code="03151", consent=False)
+    session.add(guidance)
     session.commit()
     usernames = {
         "admin": make_account(session, "admin", "pm_admin"),
@@ -354,6 +359,7 @@ def _world(session: Session) -> World:
         "request_id": 987654,
         "application_id": 1,
         "token_id": 987654,
+        "session_id": guidance.id,
     }
     return World(
         params, usernames, other_institution_id=other_institution.id or 0, order_id=order.id or 0

@@ -1,7 +1,9 @@
-"""career guidance sessions
+"""career guidance sessions; the communes' coordinates
 
 A counsellor (commune officer, Employment Service Centre) records a guidance session: the
 commune, the trades advised, and, with the person's consent, what they said and the follow-up.
+Admin units get the latitude and longitude the admin-unit package gives for each ward (filled
+by the next reference-data load), so courses can be ordered by distance from a commune.
 
 Revision ID: 0018
 Revises: 0017
@@ -23,6 +25,9 @@ TEXT = sqlmodel.sql.sqltypes.AutoString
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("admin_unit") as batch_op:
+        batch_op.add_column(sa.Column("latitude", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("longitude", sa.Float(), nullable=True))
     op.create_table(
         "guidance_session",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -53,3 +58,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("guidance_session")
+    with op.batch_alter_table("admin_unit") as batch_op:
+        batch_op.drop_column("longitude")
+        batch_op.drop_column("latitude")
