@@ -347,7 +347,8 @@ def _an_api_token(engine: Engine) -> None:
 def _people_asking(engine: Engine) -> tuple[int, int]:
     """State whose forms only show once people act: every demo person agreed to be shown to
     employers (the institution's "apply for this person" form), one application from the
-    board, one open data request and one guidance session. Returns an open vacancy's id and the application's."""
+    board, one open data request and one guidance session. Returns an open vacancy's id and
+    the application's."""
     from datetime import timedelta
 
     from models.tables import Application, DataRequest, GuidanceSession, Person, Vacancy
