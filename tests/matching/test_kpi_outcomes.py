@@ -82,3 +82,39 @@ def test_a_pair_key_reads_back(occupation: str | None, institution: int | None) 
 def test_a_key_of_another_kind_is_refused() -> None:
     with pytest.raises(ValueError):
         parse_pair_key("MAY")
+
+
+def test_outcomes_of_the_last_three_years_by_occupation_and_institution() -> None:
+    from datetime import date
+
+    from matching.kpi.outcomes import outcomes
+    from tests.matching import kpi_factories as f
+
+    as_of = date(2026, 12, 7)
+    recent = [f.graduate(person_id=n, enrolment_id=100 + n, institution_id=7) for n in range(4)]
+    too_old = f.graduate(person_id=9, enrolment_id=109, graduated_on=date(2023, 12, 6))
+    answers = [
+        # 12 months wins over 6 for the wage; the hire's wage when the answer gives none.
+        f.follow_up(enrolment_id=100, person_id=0, months_after=6, income=5_000_000),
+        f.follow_up(
+            enrolment_id=100,
+            person_id=0,
+            months_after=12,
+            observed_on=date(2026, 7, 2),
+            income=7_000_000,
+        ),
+        f.follow_up(enrolment_id=101, person_id=1, income=6_000_000),
+        f.follow_up(enrolment_id=102, person_id=2, status="unemployed", in_trained_occupation=None),
+    ]
+    hire = f.spell(person_id=3, enrolment_id=103, start_date=date(2025, 7, 1), wage=9_000_000)
+    total, (by_occupation, _by_institution, by_pair) = outcomes(
+        [*recent, too_old], answers, [hire], as_of=as_of
+    )
+    assert total.graduated.value == 4  # graduated 6/12/2023: more than 36 months ago
+    six = total.after[6]
+    assert (six.employed.numerator, six.employed.denominator) == (3, 4)
+    assert (six.response.numerator, six.response.denominator) == (4, 4)
+    assert sorted(total.wages) == [6_000_000, 7_000_000, 9_000_000]
+    assert total.median_wage == 7_000_000
+    assert by_occupation["may_cong_nghiep"].graduated.value == 4
+    assert by_pair[("may_cong_nghiep", 7)].after[12].response.denominator == 4
