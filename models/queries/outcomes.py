@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, literal, or_, select, true
+from sqlalchemy import Float, and_, case, cast, null, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -202,7 +202,7 @@ def courses_opening(
     point = commune_point(session, commune_code, on=on) if commune_code else None
     same = col(Course.venue_commune_code) == (commune_code or "")
     if point is None:
-        squared: Any = literal(None)
+        squared: Any = cast(null(), Float)  # typed: PostgreSQL will not guess a bare NULL
     else:
         lat, lon = point
         squeeze = math.cos(math.radians(lat))  # a degree of longitude is shorter up north
