@@ -47,7 +47,7 @@ def main() -> None:
 
     from fastapi.testclient import TestClient
     from sqlalchemy import func, select
-    from sqlmodel import Session
+    from sqlmodel import Session, col
 
     from matching.kpi import KpiId
     from models.db import make_engine
@@ -61,7 +61,7 @@ def main() -> None:
     with Session(engine) as session:
         enrolments = session.execute(select(func.count()).select_from(Enrolment)).scalar_one()
         stored = session.execute(
-            select(func.count()).select_from(KpiFigure).where(KpiFigure.kpi == KpiId.OUTCOMES)
+            select(func.count()).select_from(KpiFigure).where(col(KpiFigure.kpi) == KpiId.OUTCOMES)
         ).scalar_one()
     print(f"database: {engine.dialect.name}, {enrolments:,} enrolments, {stored:,} outcome figures")
     if not stored:
