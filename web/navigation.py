@@ -21,6 +21,7 @@ class NavEntry:
 
 MENU = (
     NavEntry("board", "Job board", None),
+    NavEntry("outcomes", "Which training leads to a job", None),
     NavEntry("courses", "Courses", Permission.VIEW_COURSES),
     NavEntry("trainees", "Trainees", Permission.VIEW_TRAINEES),
     NavEntry("imports", "Excel import", Permission.IMPORT_TRAINEES),
@@ -31,6 +32,7 @@ MENU = (
     NavEntry("abroad_departures", "Work abroad", Permission.RECORD_ABROAD),
     NavEntry("abroad_returnees", "Returned from abroad", Permission.VIEW_CANDIDATES),
     NavEntry("job_fairs", "Job fairs", Permission.VIEW_JOB_FAIRS),
+    NavEntry("guidance", "Career guidance", Permission.GIVE_GUIDANCE),
     NavEntry("dashboard", "Dashboard", Permission.VIEW_DASHBOARD),
     NavEntry("reports", "Yearly report", Permission.VIEW_DASHBOARD),
     NavEntry("supply_demand", "Supply and demand", Permission.VIEW_SUPPLY_DEMAND),

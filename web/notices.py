@@ -49,6 +49,7 @@ class Saved(StrEnum):
     FAIR_VACANCY_WITHDRAWN = "fair_vacancy_withdrawn"
     FAIR_INVITED = "fair_invited"
     FAIR_RECORDED = "fair_recorded"
+    GUIDANCE = "guidance"
 
 
 NOTICES: dict[Saved, str] = {
@@ -57,6 +58,7 @@ NOTICES: dict[Saved, str] = {
     Saved.RESULTS: "The results were saved.",
     Saved.ENROLLED: "The trainee was enrolled in the course.",
     Saved.CONSENT: "The consent was saved.",
+    Saved.GUIDANCE: "The guidance session was recorded.",
     Saved.APPLIED_FOR: "The application was sent: the employer sees it among the candidates.",
     Saved.VACANCY_CREATED: "The vacancy was created.",
     Saved.VACANCY_UPDATED: "The changes to the vacancy were saved.",

@@ -58,6 +58,7 @@ class Permission(StrEnum):
     RECORD_ABROAD = "record_abroad"  # care of departures abroad (a commune: its own people)
     RUN_JOB_FAIRS = "run_job_fairs"  # make job fairs, invite, record the day, their report
     VIEW_JOB_FAIRS = "view_job_fairs"  # see job fairs within the user's relation
+    GIVE_GUIDANCE = "give_guidance"  # career guidance for one person (commune: their own)
 
 
 P = Permission
@@ -116,9 +117,11 @@ POLICY: dict[str, frozenset[Permission]] = {
         }
     ),
     # A commune officer reports the new jobs of their own commune, follows its own people who
-    # work abroad (orientation, support, return) and sees the invitation lists of job fairs
-    # for their commune; nothing else.
-    Role.COMMUNE: frozenset({P.REPORT_NEW_JOBS, P.RECORD_ABROAD, P.VIEW_JOB_FAIRS}),
+    # work abroad (orientation, support, return), sees the invitation lists of job fairs for
+    # their commune and counsels its people; nothing else.
+    Role.COMMUNE: frozenset(
+        {P.REPORT_NEW_JOBS, P.RECORD_ABROAD, P.VIEW_JOB_FAIRS, P.GIVE_GUIDANCE}
+    ),
     # The Employment Service Centre introduces job seekers to employers province-wide and
     # reports the jobs it helped create (job introduction, job fairs, counselling).
     Role.JOB_CENTRE: frozenset(
@@ -132,6 +135,7 @@ POLICY: dict[str, frozenset[Permission]] = {
             P.RECORD_ABROAD,
             P.RUN_JOB_FAIRS,
             P.VIEW_JOB_FAIRS,
+            P.GIVE_GUIDANCE,  # counselling
         }
     ),
 }

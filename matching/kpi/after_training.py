@@ -128,7 +128,7 @@ def employment_after_training_cuts(
     if window_months not in WINDOWS:
         raise ValueError(f"window_months must be one of {WINDOWS}, not {window_months!r}")
     start, end = period_bounds(cohort)
-    graduates = [e for e in enrolments if _graduated_between(e, start, end)]
+    graduates = [e for e in enrolments if graduated_between(e, start, end)]
     dues = due_dates(graduates, window_months)
     found = observe(graduates, follow_ups, hires, window_months, dues, as_of)
     in_scope = [g for g in graduates if g.enrolment_id in found or dues[g.enrolment_id] <= as_of]
@@ -305,7 +305,7 @@ def _answer_rank(row: FollowUpRecord) -> tuple[bool, date, int]:
     return (row.status != NOT_REACHED, row.observed_on, row.follow_up_id)
 
 
-def _graduated_between(enrolment: EnrolmentRecord, start: date, end: date) -> bool:
+def graduated_between(enrolment: EnrolmentRecord, start: date, end: date) -> bool:
     day = enrolment.graduated_on
     return enrolment.status == ENROLMENT_GRADUATED and day is not None and start <= day <= end
 

@@ -34,6 +34,7 @@ class KpiId(StrEnum):
     LABOUR_STRUCTURE = "labour_structure"
     ORDERS = "orders"
     VACANCIES = "vacancies"
+    OUTCOMES = "outcomes"  # the public page: outcomes of training by occupation, institution
 
     @classmethod
     def after_training(cls, window: int) -> KpiId:
@@ -77,6 +78,7 @@ class KpiFamily(StrEnum):
     LABOUR_STRUCTURE = "labour_structure"
     ORDERS = "orders"
     VACANCIES = "vacancies"
+    OUTCOMES = "outcomes"
 
     def at(self, window: int) -> KpiId:
         """The stored KPI of this family (at ``window`` for employment after training)."""
@@ -127,6 +129,16 @@ class Measure(StrEnum):
     PLACES_OFFERED = "places_offered"
     PLACES_FILLED = "places_filled"
     MEDIAN_DAYS_TO_FILL = "median_days_to_fill"
+    # outcomes of training (the public page); GRADUATED counts people, the rates are K7's
+    EMPLOYED_6 = "employed_6"
+    EMPLOYED_12 = "employed_12"
+    RESPONSE_6 = "response_6"
+    RESPONSE_12 = "response_12"
+    IN_TRADE_6 = "in_trade_6"
+    IN_TRADE_12 = "in_trade_12"
+    MEDIAN_WAGE = "median_wage"
+    OPEN_PLACES = "open_places"  # vacancy places open now
+    PROMISED_PLACES = "promised_places"  # places training orders promise to hire
 
 
 SECTORS: tuple[Measure, ...] = (Measure.AGRICULTURE, Measure.INDUSTRY, Measure.SERVICES)
@@ -171,3 +183,4 @@ class Dimension(StrEnum):
     EMPLOYER = "employer"
     STATUS = "status"
     ORDER = "order"
+    OCCUPATION_INSTITUTION = "occupation_institution"  # outcomes.pair_key

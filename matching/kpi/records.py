@@ -155,6 +155,7 @@ class FollowUpRecord(PersonDimensions):
     level: str | None = None
     graduated_on: date | None = None
     training_order_id: int | None = None
+    income: int | None = None  # the monthly wage or income reported, VND
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -24,6 +24,7 @@ from matching.kpi import (
     Measure,
     Rate,
 )
+from matching.kpi import outcomes as outcome_kpi
 
 D = Dimension
 M = Measure
@@ -110,6 +111,20 @@ class YearInput:
     labour_force: list[kpi.LabourForceRecord]
     labour_force_source: str | None  # the source used when several were imported
     aggregates: list[kpi.AggregateRecord] = field(default_factory=list)  # counts without names
+    # Outcomes of training (the public page): read for the current year only.
+    outcomes: OutcomeInput | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeInput:
+    """The records of the outcomes page: graduations of the last three years, their follow-ups
+    and spells, and the demand open now by occupation key."""
+
+    enrolments: list[kpi.EnrolmentRecord]
+    follow_ups: list[kpi.FollowUpRecord]
+    spells: list[kpi.EmploymentRecord]
+    open_places: dict[str, int]
+    promised_places: dict[str, int]
 
 
 def group_key(key: Any) -> str:
@@ -131,6 +146,8 @@ def year_figures(data: YearInput) -> Iterator[Figure]:
     yield from _labour_force(data)
     yield from _orders(data)
     yield from _vacancies(data)
+    if data.outcomes is not None:
+        yield from _outcomes(data.outcomes, data.as_of)
 
 
 def _count(
@@ -393,3 +410,61 @@ def _vacancies(data: YearInput) -> Iterator[Figure]:
     for dim in VACANCY_DIMENSIONS:
         for key, stats in kpi.vacancies(data.vacancies, data.year, by=dim).groups.items():
             yield from rows(dim, key, stats)
+
+
+OUTCOME_CUTS = (D.OCCUPATION, D.INSTITUTION, D.OCCUPATION_INSTITUTION)
+_OUTCOME_RATES = {
+    6: (M.EMPLOYED_6, M.RESPONSE_6, M.IN_TRADE_6),
+    12: (M.EMPLOYED_12, M.RESPONSE_12, M.IN_TRADE_12),
+}
+
+
+def _outcomes(data: OutcomeInput, as_of: date) -> Iterator[Figure]:
+    """The public outcomes page's figures (matching/kpi/outcomes.py); unsuppressed: the page
+    hides small groups when it reads them."""
+    total, cuts = outcome_kpi.outcomes(
+        data.enrolments,
+        data.follow_ups,
+        data.spells,
+        as_of=as_of,
+        cuts=(D.OCCUPATION.value, D.INSTITUTION.value, outcome_kpi.PAIR),
+    )
+    yield from _outcome_rows(TOTAL, TOTAL, total)
+    for dim, groups in zip(OUTCOME_CUTS, cuts, strict=True):
+        for key, stats in groups.items():
+            gk = _outcome_key(dim, key)
+            yield from _outcome_rows(dim, gk, stats)
+    for measure, places in (
+        (M.OPEN_PLACES, data.open_places),
+        (M.PROMISED_PLACES, data.promised_places),
+    ):
+        yield Figure(KpiId.OUTCOMES, measure, TOTAL, TOTAL, sum(places.values()))
+        for occupation, value in places.items():
+            yield Figure(KpiId.OUTCOMES, measure, D.OCCUPATION, occupation, value)
+
+
+def _outcome_key(dim: Dimension, key: Any) -> str:
+    if dim is D.OCCUPATION_INSTITUTION:
+        occupation, institution = key
+        return outcome_kpi.pair_key(occupation, institution)
+    return group_key(key)
+
+
+def _outcome_rows(dim: Dimension, gk: str, stats: outcome_kpi.OutcomeStats) -> Iterator[Figure]:
+    people = stats.graduated
+    yield Figure(
+        KpiId.OUTCOMES, M.GRADUATED, dim, gk, people.value, record_kind="enrolment",
+        ids=people.record_ids,
+    )  # fmt: skip
+    for window, after in stats.after.items():
+        for measure, result in zip(
+            _OUTCOME_RATES[window],
+            (after.employed, after.response, after.in_trained_occupation),
+            strict=True,
+        ):
+            figure = _rate(KpiId.OUTCOMES, measure, dim, None, result, "enrolment")
+            yield replace(figure, group_key=gk)
+    yield Figure(
+        KpiId.OUTCOMES, M.MEDIAN_WAGE, dim, gk, stats.median_wage, len(stats.wages),
+        record_kind="enrolment", ids=stats.wage_ids,
+    )  # fmt: skip

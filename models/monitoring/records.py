@@ -226,6 +226,7 @@ def _follow_up_select() -> RowsSelect:
             col(FollowUp.in_trained_occupation),
             col(FollowUp.source),
             col(FollowUp.employment_spell_id),
+            col(FollowUp.income),
             col(Enrolment.course_id),
             col(Course.institution_id),
             col(TrainingOccupation.key).label("occupation_key"),

@@ -27,6 +27,7 @@ from models.monitoring.generations import (
     switch_generation,
     write_generation,
 )
+from models.monitoring.outcome_inputs import read_outcomes
 from models.tables import LabourForceFigure
 
 __all__ = ["RefreshReport", "decode_ids", "encode_ids", "read_year", "refresh_year"]
@@ -52,6 +53,8 @@ def read_year(session: Session, year: int, as_of: date) -> YearInput:
         labour_force=load.labour_force_of(session, year),
         labour_force_source=latest_source(session, year),
         aggregates=aggregates_of(session, first, last),
+        # The public outcomes page reads the current year's snapshot only.
+        outcomes=read_outcomes(session, as_of) if year == as_of.year else None,
     )
 
 

@@ -38,6 +38,7 @@ from models.tables.fairs import (
     JobFairStep,
     JobFairVacancy,
 )
+from models.tables.guidance import GuidanceSession
 from models.tables.jobs import ExcelImport, ImportPart, Job
 from models.tables.monitoring import KpiFigure, KpiFigureValue, KpiSnapshot
 from models.tables.monitoring_admin import TargetChange
@@ -84,6 +85,7 @@ __all__ = [
     "Ethnicity",
     "ExcelImport",
     "FollowUp",
+    "GuidanceSession",
     "ImportPart",
     "Institution",
     "Job",

@@ -24,6 +24,10 @@ class AdminUnit(SQLModel, table=True):
     valid_from: date
     valid_to: date | None = None
     id: int | None = Field(default=None, primary_key=True)
+    # The ward's point (degrees, WGS 84) as the vietnamadminunits package gives it; None for
+    # provinces. Used to order courses by distance from a commune.
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class AdminUnitLineage(SQLModel, table=True):

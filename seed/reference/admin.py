@@ -85,6 +85,8 @@ def _unit(code: str, name: str, level: str, valid_from: date, **extra: Any) -> R
         "district_name": extra.get("district_name"),
         "valid_from": valid_from,
         "valid_to": extra.get("valid_to"),
+        "latitude": extra.get("latitude"),
+        "longitude": extra.get("longitude"),
     }
 
 
@@ -92,7 +94,14 @@ def _ward_unit(ward: sqlite3.Row, valid_from: date, **extra: Any) -> Row:
     """A commune of Điện Biên, from a row of either table (after or before the reform)."""
     level = _LEVELS[ward["wardType"]]
     return _unit(
-        ward["wardCode"], ward["ward"], level, valid_from, province_code=PROVINCE_CODE, **extra
+        ward["wardCode"],
+        ward["ward"],
+        level,
+        valid_from,
+        province_code=PROVINCE_CODE,
+        latitude=ward["wardLat"],
+        longitude=ward["wardLon"],
+        **extra,
     )
 
 
@@ -102,7 +111,8 @@ def _read_current(db: sqlite3.Connection, source: AdminSource) -> str:
     )
     source.units += [_unit(code, name, "tinh", REFORM_FROM) for code, name in provinces]
     wards = db.execute(
-        "SELECT provinceKey, ward, wardType, wardCode, wardKey FROM admin_units"
+        "SELECT provinceKey, ward, wardType, wardCode, wardKey, wardLat, wardLon"
+        " FROM admin_units"
         " WHERE provinceCode = ? ORDER BY wardCode",
         (PROVINCE_CODE,),
     ).fetchall()
@@ -120,8 +130,8 @@ def _read_legacy(db: sqlite3.Connection, source: AdminSource) -> None:
         _unit(code, name, "tinh", LEGACY_FROM, valid_to=LEGACY_TO) for code, name in provinces
     ]
     wards = db.execute(
-        "SELECT provinceKey, districtKey, wardKey, district, ward, wardType, wardCode"
-        " FROM admin_units_legacy WHERE provinceCode = ? ORDER BY wardCode",
+        "SELECT provinceKey, districtKey, wardKey, district, ward, wardType, wardCode,"
+        " wardLat, wardLon FROM admin_units_legacy WHERE provinceCode = ? ORDER BY wardCode",
         (PROVINCE_CODE,),
     )
     for ward in wards:

@@ -348,10 +348,11 @@ def _an_api_token(engine: Engine) -> None:
 def _people_asking(engine: Engine) -> tuple[int, int]:
     """State whose forms only show once people act: every demo person agreed to be shown to
     employers (the institution's "apply for this person" form), one application from the
-    board and one open data request. Returns an open vacancy's id and the application's."""
+    board, one open data request and one guidance session. Returns an open vacancy's id and
+    the application's."""
     from datetime import timedelta
 
-    from models.tables import Application, DataRequest, Person, Vacancy
+    from models.tables import Application, DataRequest, GuidanceSession, Person, Vacancy
     from models.vacancy_open import taking_people
 
     with Session(engine) as session:
@@ -369,7 +370,10 @@ def _people_asking(engine: Engine) -> tuple[int, int]:
             received_on=DEMO_DAY,
             due_on=DEMO_DAY + timedelta(days=15),
         )
-        session.add_all([application, request])
+        guidance = GuidanceSession(  # a counsellor's session, for /guidance/{session_id}
+            form_key="fuzz-guidance", commune_code="03127", consent=True, age=20
+        )
+        session.add_all([application, request, guidance])
         session.commit()
         return vacancy_id, int(application.id or 0)
 

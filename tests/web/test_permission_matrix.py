@@ -39,6 +39,7 @@ from models.queries.eligible import eligible_person
 from models.tables import (
     Course,
     Enrolment,
+    GuidanceSession,
     JobFair,
     JobFairCommune,
     JobFairVacancy,
@@ -88,6 +89,9 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "home": PUBLIC,
     "board": PUBLIC,
     "board_vacancy": PUBLIC,
+    "outcomes": PUBLIC,  # which training leads to a job: stored, suppressed figures
+    "guidance": frozenset({"admin"}) | COMMUNES | CENTRE,  # counsellors
+    "guidance_detail": frozenset({"admin", "commune_own", "job_centre"}),  # its commune's
     "applied": PUBLIC,
     "my_applications": PUBLIC,
     "outbox": frozenset({"admin"}),  # anyone else signed in: 404 (NOT_FOUND)
@@ -206,6 +210,7 @@ UNDECLARED = frozenset(
         "home",
         "board",
         "board_vacancy",
+        "outcomes",
         "apply",
         "apply_confirm",
         "applied",
@@ -325,6 +330,7 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     # Any employer may bring its own vacancies; taking one back: its own employer only.
     "job_fair_register": EMPLOYERS,
     "job_fair_vacancy_withdraw": frozenset({"employer_own"}),
+    "guidance_advise": frozenset({"admin"}) | COMMUNES | CENTRE,
 }
 
 
@@ -359,6 +365,8 @@ def _world(session: Session) -> World:
         occupation_id=course.occupation_id,
     )
     target_id = session.execute(select(Target.id)).scalars().first()
+    guidance = GuidanceSession(form_key="pm-guidance", commune_code="03151", consent=False)
+    session.add(guidance)
     session.commit()
     usernames = {
         "admin": make_account(session, "admin", "pm_admin"),
@@ -405,6 +413,7 @@ def _world(session: Session) -> World:
         "token_id": 987654,
         "line_id": 987654,
         "fair_id": fair,
+        "session_id": guidance.id,
     }
     return World(
         params, usernames, other_institution_id=other_institution.id or 0, order_id=order.id or 0

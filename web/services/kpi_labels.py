@@ -31,6 +31,7 @@ KPI_LABELS: dict[KpiFamily, str] = {
     KpiFamily.CERTIFIED_SHARE: "Share of the employed trained 3 months or more with a certificate",
     KpiFamily.LABOUR_STRUCTURE: "Labour structure (imported figures)",
     KpiFamily.NEW_JOB_STRUCTURE: "Sector groups of the new jobs recorded",
+    KpiFamily.OUTCOMES: "Outcomes of training",
 }
 MEASURE_LABELS: dict[M, str] = {
     M.TRAINED: "Trained (started in the year)",
@@ -65,6 +66,15 @@ MEASURE_LABELS: dict[M, str] = {
     M.INDUSTRY: "Industry and construction",
     M.SERVICES: "Services",
     M.UNKNOWN: "Sector not recorded",
+    M.EMPLOYED_6: "Employed after 6 months",
+    M.EMPLOYED_12: "Employed after 12 months",
+    M.RESPONSE_6: "Response rate after 6 months",
+    M.RESPONSE_12: "Response rate after 12 months",
+    M.IN_TRADE_6: "Working in the trade after 6 months",
+    M.IN_TRADE_12: "Working in the trade after 12 months",
+    M.MEDIAN_WAGE: "Median wage reported",
+    M.OPEN_PLACES: "Vacancy places open now",
+    M.PROMISED_PLACES: "Places in training orders that promise a job",
 }
 DIMENSION_LABELS: dict[D, str] = {
     D.TOTAL: "Total",
@@ -89,6 +99,7 @@ DIMENSION_LABELS: dict[D, str] = {
     D.EMPLOYER: "Employer",
     D.STATUS: "Status",
     D.ORDER: "Training order",
+    D.OCCUPATION_INSTITUTION: "Occupation and institution",
 }
 # Codes -> msgids, per vocabulary; a dimension of the same name uses the same labels.
 VOCABULARIES: dict[str, Mapping[str, str]] = {

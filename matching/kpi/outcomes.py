@@ -1,0 +1,232 @@
+"""Outcomes of training for the public "which training leads to a job" page: for each
+occupation, institution and occupation x institution pair, the people who graduated in the
+last three years, employment at 6 and 12 months (K7, ``after_training``: the same definition,
+response rate and denominator as the dashboard), the share working in the trade, and the
+median wage reported. Plus the small-group suppression the public page applies.
+
+Definitions: docs/kpi.md, "Outcomes of training".
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from matching.kpi.after_training import (
+    AfterTrainingStats,
+    employment_after_training_cuts,
+    graduated_between,
+)
+from matching.kpi.cuts import cut
+from matching.kpi.dates import add_months
+from matching.kpi.records import EmploymentRecord, EnrolmentRecord, FollowUpRecord
+from matching.kpi.results import Count, GroupKey
+
+OUTCOME_WINDOWS: tuple[int, ...] = (6, 12)
+"""The windows the public page shows."""
+OUTCOME_MONTHS = 36
+"""Graduations of the last three years count."""
+MIN_GROUP = 10
+"""A figure resting on fewer people is never shown."""
+PAIR = ("occupation", "institution")
+"""The cut of the page's table: occupation x institution."""
+_SEP = "|"
+
+
+def pair_key(occupation_key: str | None, institution_id: int | None) -> str:
+    """The stored group key of an (occupation, institution) pair."""
+    return f"{occupation_key or ''}{_SEP}{'' if institution_id is None else institution_id}"
+
+
+def parse_pair_key(key: str) -> tuple[str | None, int | None]:
+    """``pair_key`` read back; ValueError for a key it did not make."""
+    occupation, sep, institution = key.rpartition(_SEP)
+    if not sep:
+        raise ValueError(f"not an occupation-institution key: {key!r}")
+    return occupation or None, int(institution) if institution else None
+
+
+def cohort_of(as_of: date) -> tuple[date, date]:
+    """The graduations the page counts: the 36 months up to ``as_of``."""
+    return add_months(as_of, -OUTCOME_MONTHS), as_of
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeStats:
+    """One group's outcomes. ``graduated`` counts distinct people (ids: enrolments);
+    ``after[window]`` is K7 at the window; ``wages`` the wages reported by employed
+    graduates (at 12 months, else at 6), one per graduation."""
+
+    graduated: Count
+    after: Mapping[int, AfterTrainingStats]
+    wages: tuple[int, ...]
+    wage_ids: tuple[int, ...]
+
+    @property
+    def median_wage(self) -> float | None:
+        return statistics.median(self.wages) if self.wages else None
+
+
+def outcomes(
+    enrolments: Iterable[EnrolmentRecord],
+    follow_ups: Iterable[FollowUpRecord],
+    hires: Iterable[EmploymentRecord],
+    *,
+    as_of: date,
+    cuts: tuple[str | tuple[str, ...], ...] = ("occupation", "institution", PAIR),
+) -> tuple[OutcomeStats, list[dict[GroupKey, OutcomeStats]]]:
+    """Outcomes of the graduations of the last three years, in total and per cut."""
+    enrolments, follow_ups, hires = list(enrolments), list(follow_ups), list(hires)
+    cohort = cohort_of(as_of)
+    per_window = {
+        window: employment_after_training_cuts(
+            enrolments, follow_ups, hires, window_months=window, cohort=cohort, as_of=as_of,
+            cuts=cuts,
+        )
+        for window in OUTCOME_WINDOWS
+    }  # fmt: skip
+    start, end = cohort
+    graduates = [e for e in enrolments if graduated_between(e, start, end)]
+    wages = _wages(per_window, follow_ups, hires)
+    total = _stats(graduates, {w: r.total for w, (r, _) in per_window.items()}, wages)
+    groups = []
+    for index, by in enumerate(cuts):
+        grouped = cut(graduates, by, record_type=EnrolmentRecord)
+        groups.append(
+            {
+                key: _stats(
+                    members,
+                    {w: _group(cuts_, index, key) for w, (_, cuts_) in per_window.items()},
+                    wages,
+                )
+                for key, members in grouped.items()
+            }
+        )
+    return total, groups
+
+
+def _group(
+    cuts: list[dict[GroupKey, AfterTrainingStats]], index: int, key: GroupKey
+) -> AfterTrainingStats | None:
+    return cuts[index].get(key)
+
+
+def _stats(
+    graduates: list[EnrolmentRecord],
+    after: Mapping[int, AfterTrainingStats | None],
+    wages: Mapping[int, int],
+) -> OutcomeStats:
+    first: dict[int, int] = {}
+    for graduate in sorted(graduates, key=lambda e: e.enrolment_id):
+        first.setdefault(graduate.person_id, graduate.enrolment_id)
+    graduated = Count(len(first), tuple(first), tuple(first.values()))
+    ids = sorted(e.enrolment_id for e in graduates if e.enrolment_id in wages)
+    return OutcomeStats(
+        graduated,
+        {window: stats for window, stats in after.items() if stats is not None},
+        tuple(wages[i] for i in ids),
+        tuple(ids),
+    )
+
+
+def _wages(
+    per_window: Mapping[int, tuple[object, list[dict[GroupKey, AfterTrainingStats]]]],
+    follow_ups: list[FollowUpRecord],
+    hires: list[EmploymentRecord],
+) -> dict[int, int]:
+    """Enrolment id -> the wage its employed graduate reported (12 months wins over 6)."""
+    income = {f.follow_up_id: f.income for f in follow_ups if f.income}
+    spell_wage = {s.spell_id: s.wage for s in hires if s.wage}
+    wages: dict[int, int] = {}
+    for window in sorted(per_window):
+        result = per_window[window][0]
+        for seen in result.total.observations:  # type: ignore[attr-defined]
+            if not seen.employed:
+                continue
+            wage = income.get(seen.follow_up_id) or spell_wage.get(seen.spell_id)
+            if wage:
+                wages[seen.enrolment_id] = wage
+    return wages
+
+
+# ---- suppression -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """What a table hides: cells, and row or column totals (``rows``, ``columns``: keys)."""
+
+    cells: frozenset[Any]
+    rows: frozenset[Any]
+    columns: frozenset[Any]
+
+
+def suppress(
+    cells: Mapping[tuple[Any, Any], int],
+    *,
+    minimum: int = MIN_GROUP,
+    row_totals_shown: bool = True,
+    column_totals_shown: bool = True,
+) -> Suppression:
+    """What to hide in a table of counts of people. ``cells`` maps (row, column) to a count;
+    the total of each row and of each column is published beside them (the sum of its
+    cells).
+
+    Primary: a cell or a total under ``minimum`` people (and above 0) is hidden. Secondary: a
+    published total with exactly one hidden cell would give it away (the total minus the
+    others), so the smallest other non-zero cell of that row or column is hidden too, or the
+    total itself when there is no other cell; repeated until no published total has exactly
+    one hidden cell."""
+    hidden = {key for key, value in cells.items() if 0 < value < minimum}
+    lines: list[tuple[int, Any, list[tuple[Any, Any]]]] = []
+    if row_totals_shown:
+        lines += _lines(cells, 0)
+    if column_totals_shown:
+        lines += _lines(cells, 1)
+    hidden_totals: set[tuple[int, Any]] = {
+        (axis, key) for axis, key, line in lines if hidden_total(_sum(cells, line), minimum)
+    }
+    changed = True
+    while changed:
+        changed = False
+        for axis, key, line in lines:
+            if (axis, key) in hidden_totals:
+                continue
+            inside = [cell for cell in line if cell in hidden]
+            if len(inside) != 1:
+                continue
+            others = sorted(
+                (cell for cell in line if cell not in hidden and cells[cell] > 0),
+                key=lambda cell: (cells[cell], repr(cell)),
+            )
+            if others:
+                hidden.add(others[0])
+            else:
+                hidden_totals.add((axis, key))
+            changed = True
+    return Suppression(
+        frozenset(hidden),
+        frozenset(key for axis, key in hidden_totals if axis == 0),
+        frozenset(key for axis, key in hidden_totals if axis == 1),
+    )
+
+
+def _sum(cells: Mapping[tuple[Any, Any], int], line: list[tuple[Any, Any]]) -> int:
+    return sum(cells[cell] for cell in line)
+
+
+def _lines(
+    cells: Mapping[tuple[Any, Any], int], axis: int
+) -> list[tuple[int, Any, list[tuple[Any, Any]]]]:
+    groups: dict[Any, list[tuple[Any, Any]]] = {}
+    for cell in cells:
+        groups.setdefault(cell[axis], []).append(cell)
+    return [(axis, key, line) for key, line in groups.items()]
+
+
+def hidden_total(value: int, minimum: int = MIN_GROUP) -> bool:
+    """A count on its own (a total, a rate's base) is hidden under ``minimum``, above 0."""
+    return 0 < value < minimum

@@ -1,0 +1,120 @@
+"""Small-group suppression of the public outcomes page, with concrete numbers; and the keys of
+the occupation x institution cut."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from matching.kpi.outcomes import pair_key, parse_pair_key, suppress
+
+
+def test_a_small_cell_is_hidden_and_the_next_smallest_of_its_row_too() -> None:
+    # Row total 44 is published: with only 7 hidden, 44 - 25 - 12 would give it away.
+    cells = {("A", "x"): 25, ("A", "y"): 7, ("A", "z"): 12}
+    result = suppress(cells, column_totals_shown=False)
+    assert result.cells == {("A", "y"), ("A", "z")}
+    assert result.rows == frozenset()
+
+
+def test_a_column_total_equal_to_its_hidden_cell_is_hidden() -> None:
+    cells = {("A", "x"): 25, ("A", "y"): 7, ("A", "z"): 12}
+    result = suppress(cells)
+    assert result.cells == {("A", "y"), ("A", "z")}
+    # Column y's total is 7 (hidden for itself); column z holds one hidden cell and nothing
+    # else to hide, so its total (12) would show it: hidden too.
+    assert result.columns == {"y", "z"}
+    assert result.rows == frozenset()
+
+
+def test_secondary_suppression_runs_across_rows_and_columns() -> None:
+    cells = {
+        ("A", "x"): 25,
+        ("A", "y"): 7,
+        ("A", "z"): 12,
+        ("B", "x"): 30,
+        ("B", "y"): 15,
+        ("B", "z"): 40,
+    }
+    result = suppress(cells)
+    # 7 first; row A then hides 12; columns y and z then hide 15 and 40; row B has two.
+    assert result.cells == {("A", "y"), ("A", "z"), ("B", "y"), ("B", "z")}
+    assert not result.rows and not result.columns
+
+
+def test_nothing_is_hidden_when_every_cell_has_ten_people() -> None:
+    cells = {("A", "x"): 10, ("A", "y"): 11}
+    assert suppress(cells).cells == frozenset()
+
+
+def test_zero_is_not_a_small_group() -> None:
+    cells = {("A", "x"): 0, ("A", "y"): 30}
+    assert suppress(cells).cells == frozenset()
+
+
+@given(
+    st.dictionaries(
+        st.tuples(st.sampled_from("ABC"), st.sampled_from("xyz")),
+        st.integers(min_value=0, max_value=40),
+        min_size=1,
+    )
+)
+def test_no_published_total_has_exactly_one_hidden_cell(cells: dict) -> None:
+    result = suppress(cells)
+    assert all(not 0 < cells[key] < 10 for key in cells if key not in result.cells)
+    for axis, totals_hidden in ((0, result.rows), (1, result.columns)):
+        for line_key in {key[axis] for key in cells}:
+            line = [key for key in cells if key[axis] == line_key]
+            total = sum(cells[key] for key in line)
+            if 0 < total < 10 or line_key in totals_hidden:
+                continue
+            assert sum(key in result.cells for key in line) != 1
+
+
+@pytest.mark.parametrize(
+    ("occupation", "institution"), [("MAY", 3), ("MAY", None), (None, 12), ("A|B", 4)]
+)
+def test_a_pair_key_reads_back(occupation: str | None, institution: int | None) -> None:
+    assert parse_pair_key(pair_key(occupation, institution)) == (occupation, institution)
+
+
+def test_a_key_of_another_kind_is_refused() -> None:
+    with pytest.raises(ValueError):
+        parse_pair_key("MAY")
+
+
+def test_outcomes_of_the_last_three_years_by_occupation_and_institution() -> None:
+    from datetime import date
+
+    from matching.kpi.outcomes import outcomes
+    from tests.matching import kpi_factories as f
+
+    as_of = date(2026, 12, 7)
+    recent = [f.graduate(person_id=n, enrolment_id=100 + n, institution_id=7) for n in range(4)]
+    too_old = f.graduate(person_id=9, enrolment_id=109, graduated_on=date(2023, 12, 6))
+    answers = [
+        # 12 months wins over 6 for the wage; the hire's wage when the answer gives none.
+        f.follow_up(enrolment_id=100, person_id=0, months_after=6, income=5_000_000),
+        f.follow_up(
+            enrolment_id=100,
+            person_id=0,
+            months_after=12,
+            observed_on=date(2026, 7, 2),
+            income=7_000_000,
+        ),
+        f.follow_up(enrolment_id=101, person_id=1, income=6_000_000),
+        f.follow_up(enrolment_id=102, person_id=2, status="unemployed", in_trained_occupation=None),
+    ]
+    hire = f.spell(person_id=3, enrolment_id=103, start_date=date(2025, 7, 1), wage=9_000_000)
+    total, (by_occupation, _by_institution, by_pair) = outcomes(
+        [*recent, too_old], answers, [hire], as_of=as_of
+    )
+    assert total.graduated.value == 4  # graduated 6/12/2023: more than 36 months ago
+    six = total.after[6]
+    assert (six.employed.numerator, six.employed.denominator) == (3, 4)
+    assert (six.response.numerator, six.response.denominator) == (4, 4)
+    assert sorted(total.wages) == [6_000_000, 7_000_000, 9_000_000]
+    assert total.median_wage == 7_000_000
+    assert by_occupation["may_cong_nghiep"].graduated.value == 4
+    assert by_pair[("may_cong_nghiep", 7)].after[12].response.denominator == 4
