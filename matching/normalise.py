@@ -19,6 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from matching.catalogue import OccupationCatalogue
 from matching.similarity import fuzzy_pairs
 from matching.text import search_key
+from matching.trades import trade_agreement, trade_form
 
 Prediction = list[tuple[str, float]]
 # Job-ad boilerplate that names no trade ("Cần tuyển gấp 50 thợ hàn" → "thợ hàn").
@@ -81,7 +82,7 @@ class OccupationNormaliser(BaseEstimator):
         if not pairs:
             raise ValueError("cannot fit an occupation normaliser on an empty catalogue")
         self.keys_ = np.array([key for key, _ in pairs], dtype=object)
-        owners, texts = [], []
+        owners, texts, raws = [], [], []
         for index, (key, labels) in enumerate(pairs):
             # Catalogue keys are words ("MAY_CONG_NGHIEP"); ids from elsewhere are not.
             named = (key.replace("_", " "),) if isinstance(catalogue, OccupationCatalogue) else ()
@@ -90,7 +91,9 @@ class OccupationNormaliser(BaseEstimator):
                 if text:
                     owners.append(index)
                     texts.append(text)
+                    raws.append(trade_form(label))
         self.labels_ = texts
+        self.raw_labels_ = raws
         self.label_owner_ = np.asarray(owners, dtype=np.int64)
         self.vectorizer_ = TfidfVectorizer(
             analyzer="char_wb", ngram_range=self.ngram_range, sublinear_tf=True, dtype=np.float64
@@ -109,11 +112,12 @@ class OccupationNormaliser(BaseEstimator):
 
     def predict_many(self, texts: Sequence[str], k: int = 1) -> list[Prediction]:
         """:meth:`predict` for many texts; each distinct text is scored once."""
-        keys = [query_key(t) for t in texts]
-        distinct, inverse = np.unique(np.asarray(keys, dtype=object), return_inverse=True)
+        forms = [trade_form(t) for t in texts]
+        distinct, inverse = np.unique(np.asarray(forms, dtype=object), return_inverse=True)
         results: list[Prediction] = []
         for start in range(0, len(distinct), _CHUNK):
-            results.extend(self._predict_chunk(list(distinct[start : start + _CHUNK]), k))
+            raw = [str(t) for t in distinct[start : start + _CHUNK]]
+            results.extend(self._predict_chunk(raw, k))
         by_code = [self._exact_code(t, k) for t in texts]
         return [by_code[i] or results[j] for i, j in enumerate(inverse.ravel())]
 
@@ -121,7 +125,8 @@ class OccupationNormaliser(BaseEstimator):
         key = self.codes_.get(text.strip()) or self.codes_.get(text.strip().upper())
         return [(key, 1.0)] if key and k > 0 else None
 
-    def _predict_chunk(self, queries: list[str], k: int) -> list[Prediction]:
+    def _predict_chunk(self, raw: list[str], k: int) -> list[Prediction]:
+        queries = [query_key(t) for t in raw]
         cosine = np.asarray((self.vectorizer_.transform(queries) @ self.label_matrix_).todense())
         n_labels = cosine.shape[1]
         take = min(self.candidates, n_labels)
@@ -130,6 +135,11 @@ class OccupationNormaliser(BaseEstimator):
         cols = top.ravel()
         fuzzy = fuzzy_pairs([queries[r] for r in rows], [self.labels_[c] for c in cols])
         combined = self.tfidf_weight * cosine[rows, cols] + (1 - self.tfidf_weight) * fuzzy
+        # A label of another trade head or object is not what the text names ("sửa chữa máy
+        # may" is not "may công nghiệp"; "chế biến gỗ" is not "chế biến nông sản").
+        combined *= [
+            trade_agreement(raw[r], self.raw_labels_[c]) for r, c in zip(rows, cols, strict=False)
+        ]
         combined[np.asarray([not q for q in queries])[rows]] = 0.0
         return [
             self._best_occupations(combined[i * take : (i + 1) * take], top[i], k)

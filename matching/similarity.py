@@ -9,21 +9,35 @@ the fast path); both run the same arithmetic so they agree to rounding.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 
 from matching.catalogue import OccupationCatalogue
 from matching.text import search_key
+from matching.trades import (
+    HEAD_MISMATCH,
+    HEADS,
+    NOTHING_SHARED,
+    OBJECT_HEADS,
+    OBJECT_MISMATCH,
+    has_marks,
+    read_trade,
+)
 
 # A vacancy skill counts as held when a graduate skill reaches this RapidFuzz score (0-100).
 SKILL_THRESHOLD = 85.0
-# Share of TF-IDF cosine (the rest: RapidFuzz token-set score against the title) in the
-# occupation-text similarity between a graduate's trade and a vacancy.
-TEXT_TFIDF_SHARE = 0.5
+# Shares of the occupation-text similarity between a graduate's trade and a vacancy: TF-IDF
+# cosine of character n-grams, RapidFuzz token-set score against the title, and cosine of
+# syllables and syllable pairs against the title. The sum is then multiplied by how far the
+# two can be one trade at all (heads and objects, :mod:`matching.trades`).
+TEXT_TFIDF_SHARE = 0.35
+TEXT_FUZZY_SHARE = 0.25
+TEXT_SYLLABLE_SHARE = 0.4
 
 
 def fuzzy_pairs(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
@@ -70,6 +84,113 @@ def occupation_text(catalogue: OccupationCatalogue) -> OccupationText:
     return OccupationText(catalogue)
 
 
+_HASH_FEATURES = 2**20
+_HEAD_IDS: dict[str, int] = {kind: i for i, kind in enumerate(HEADS)}
+_OBJECT_HEAD_IDS = np.array(sorted(_HEAD_IDS[h] for h in OBJECT_HEADS), dtype=np.int64)
+
+
+def _head_id(head: str) -> int:
+    return _HEAD_IDS.get(head, -1)
+
+
+@dataclass(frozen=True)
+class TradeColumns:
+    """Syllable features of texts, in both forms (marked and folded): L2-normalised syllable
+    and syllable-pair vectors, binary object vectors with their sizes, head ids (-1: none),
+    and whether each text carries marks."""
+
+    marks: np.ndarray
+    words: tuple[sp.csr_matrix, sp.csr_matrix]  # (folded, marked)
+    objects: tuple[sp.csr_matrix, sp.csr_matrix]
+    object_size: tuple[np.ndarray, np.ndarray]
+    head: tuple[np.ndarray, np.ndarray]
+    content: tuple[sp.csr_matrix, sp.csr_matrix]  # binary vectors of the content words
+
+    def take(self, rows: np.ndarray) -> TradeColumns:
+        return TradeColumns(
+            self.marks[rows],
+            (self.words[0][rows], self.words[1][rows]),
+            (self.objects[0][rows], self.objects[1][rows]),
+            (self.object_size[0][rows], self.object_size[1][rows]),
+            (self.head[0][rows], self.head[1][rows]),
+            (self.content[0][rows], self.content[1][rows]),
+        )
+
+
+def _hashed(docs: list[list[str]], norm: str | None) -> sp.csr_matrix:
+    vectorizer = HashingVectorizer(
+        analyzer=lambda doc: doc,
+        n_features=_HASH_FEATURES,
+        alternate_sign=False,
+        binary=True,
+        norm=norm,
+        dtype=np.float64,
+    )
+    return sp.csr_matrix(vectorizer.transform(docs))
+
+
+def trade_columns(texts: Sequence[str]) -> TradeColumns:
+    """:class:`TradeColumns` of ``texts`` (raw, marks as typed)."""
+    words, objects, sizes, heads, content = [], [], [], [], []
+    for marked in (False, True):
+        read = [read_trade(t, marked) for t in texts]
+        syllables = [
+            [*r.words, *(f"{a} {b}" for a, b in zip(r.words, r.words[1:], strict=False))]
+            for r in read
+        ]
+        words.append(_hashed(syllables, "l2"))
+        objects.append(_hashed([sorted(r.object) for r in read], None))
+        sizes.append(np.array([len(r.object) for r in read], dtype=np.float64))
+        heads.append(np.array([_head_id(r.head) for r in read], dtype=np.int64))
+        content.append(_hashed([sorted(r.content) for r in read], None))
+    return TradeColumns(
+        marks=np.array([has_marks(t) for t in texts], dtype=bool),
+        words=(words[0], words[1]),
+        objects=(objects[0], objects[1]),
+        object_size=(sizes[0], sizes[1]),
+        head=(heads[0], heads[1]),
+        content=(content[0], content[1]),
+    )
+
+
+def trade_pairs(a: TradeColumns, b: TradeColumns) -> tuple[np.ndarray, np.ndarray]:
+    """Row ``i`` of ``a`` against row ``i`` of ``b``: the syllable cosine and the agreement
+    of heads and objects (:func:`matching.trades.agreement`), each compared with marks when
+    both texts carry them."""
+    marked = a.marks & b.marks
+    out = []
+    for form in (0, 1):
+        words = rowwise_cosine(a.words[form], b.words[form])
+        shared = rowwise_cosine(a.objects[form], b.objects[form])
+        ha, hb = a.head[form], b.head[form]
+        sa, sb = a.object_size[form], b.object_size[form]
+        object_head = np.isin(ha, _OBJECT_HEAD_IDS)
+        both_objects = (sa > 0) & (sb > 0)
+        overlap = shared / np.maximum(np.minimum(sa, sb), 1.0)
+        ca, cb = a.content[form], b.content[form]
+        common = rowwise_cosine(ca, cb)
+        has_a = np.diff(ca.indptr) > 0
+        has_b = np.diff(cb.indptr) > 0
+        agree = np.select(
+            [
+                (ha >= 0) & (hb >= 0) & (ha != hb),
+                (ha >= 0) & (ha == hb) & object_head & both_objects,
+                has_a & has_b & (common == 0),
+            ],
+            [
+                HEAD_MISMATCH,
+                OBJECT_MISMATCH + (1.0 - OBJECT_MISMATCH) * overlap,
+                NOTHING_SHARED,
+            ],
+            1.0,
+        )
+        out.append((words, agree))
+    return (
+        np.where(marked, out[1][0], out[0][0]),
+        np.where(marked, out[1][1], out[0][1]),
+    )
+
+
 def rowwise_cosine(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
     """Cosine of row ``i`` of ``a`` with row ``i`` of ``b`` (rows are L2-normalised)."""
     if a.shape[0] == 0:
@@ -77,11 +198,17 @@ def rowwise_cosine(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
     return np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
 
 
-def combine_text(cos_title: np.ndarray, cos_full: np.ndarray, fuzzy: np.ndarray) -> np.ndarray:
-    """Occupation-text similarity in [0, 1] from its three parts."""
+def combine_text(
+    cos_title: np.ndarray,
+    cos_full: np.ndarray,
+    fuzzy: np.ndarray,
+    words: np.ndarray,
+    agree: np.ndarray,
+) -> np.ndarray:
+    """Occupation-text similarity in [0, 1] from its parts."""
     cosine = np.maximum(cos_title, cos_full)
-    mixed = TEXT_TFIDF_SHARE * cosine + (1.0 - TEXT_TFIDF_SHARE) * fuzzy
-    return np.clip(mixed, 0.0, 1.0)
+    mixed = TEXT_TFIDF_SHARE * cosine + TEXT_FUZZY_SHARE * fuzzy + TEXT_SYLLABLE_SHARE * words
+    return np.clip(mixed * agree, 0.0, 1.0)
 
 
 def text_similarity(model: OccupationText, trade: str, title: str, description: str) -> float:
@@ -94,7 +221,10 @@ def text_similarity(model: OccupationText, trade: str, title: str, description: 
     cos_title = float(rows[0].multiply(rows[1]).sum())
     cos_full = float(rows[0].multiply(rows[2]).sum())
     fuzzy = title_fuzzy_pairs([trade_key], [title_key])[0] if title_key else 0.0
-    return float(combine_text(np.array([cos_title]), np.array([cos_full]), np.array([fuzzy]))[0])
+    columns = trade_columns([trade, title])
+    words, agree = trade_pairs(columns.take(np.array([0])), columns.take(np.array([1])))
+    parts = (np.array([cos_title]), np.array([cos_full]), np.array([fuzzy]), words, agree)
+    return float(combine_text(*parts)[0])
 
 
 def _length_ok(a: Sequence[str], b: Sequence[str]) -> np.ndarray:

@@ -22,8 +22,9 @@ from matching.normalise import guess_keys
 from matching.profiles import LEVEL_RANK, GraduateProfile, VacancyProfile, level_rank
 from matching.reference import distinct_skills, trade_text
 from matching.score import SCOPES, accepted_scopes
-from matching.similarity import occupation_text, skill_match_matrix
+from matching.similarity import TradeColumns, occupation_text, skill_match_matrix, trade_columns
 from matching.text import cached_search_key as search_key
+from matching.trades import trade_form
 
 NONE = -1
 NO_REQUIREMENT = -99  # required level rank of a vacancy that asks for none
@@ -114,6 +115,8 @@ class Tables:
     trade_vectors: sp.csr_matrix
     title_vectors: sp.csr_matrix
     full_vectors: sp.csr_matrix
+    trade_columns: TradeColumns  # syllables, heads and objects of the trades (marks kept)
+    title_columns: TradeColumns  # and of the vacancy titles
     vacancy_skills: list[str]  # search keys, by vacancy skill id
     graduate_skills: list[str]
     skill_match: np.ndarray  # (vacancy skills, graduate skills) bool
@@ -174,7 +177,7 @@ def _graduate_table(
     catalogue = codes.catalogue
 
     def trade_id(key: tuple[str, str | None]) -> int:
-        return trades.id(search_key(trade_text(key[0], key[1], catalogue)))
+        return trades.id(trade_form(trade_text(key[0], key[1], catalogue)))
 
     def skill_id_list(names: tuple[str, ...]) -> list[int]:
         return [skills.id(search_key(s)) for s in distinct_skills(names)]
@@ -226,7 +229,7 @@ def _vacancy_table(
     code_group = np.array([codes.of(v.occupation_code) for v in profiles], dtype=np.int64)
     starts = [v.start_date or today for v in profiles]
     skill_rows = [[skills.id(search_key(s)) for s in distinct_skills(v.skills)] for v in profiles]
-    text_keys = [(search_key(v.title), search_key(f"{v.title} {v.description}")) for v in profiles]
+    text_keys = [(trade_form(v.title), search_key(f"{v.title} {v.description}")) for v in profiles]
     return VacancyTable(
         profiles=profiles,
         index={v.id: j for j, v in enumerate(profiles)},
@@ -293,8 +296,13 @@ def build_tables(
     )
     model = occupation_text(catalogue)
     title_full = [t.split("\x00") for t in texts]
-    _add_known(gt, _guess_rows(codes, list(trades))[gt.trade], codes)
-    _add_known(vt, _guess_rows(codes, [t for t, _ in title_full])[vt.text], codes)
+    raw_trades, raw_titles = list(trades), [t for t, _ in title_full]
+    _add_known(gt, _guess_rows(codes, raw_trades)[gt.trade], codes)
+    _add_known(vt, _guess_rows(codes, raw_titles)[vt.text], codes)
+    trade_keys, title_keys = (
+        [search_key(t) for t in raw_trades],
+        [search_key(t) for t in raw_titles],
+    )
     match = skill_match_matrix(list(v_skills), list(g_skills))
     held = (gt.skills @ sp.csr_matrix(match.T.astype(np.float64))).tocoo()
     covered = np.sort(held.row.astype(np.int64) * max(1, len(v_skills)) + held.col)
@@ -302,11 +310,13 @@ def build_tables(
         graduates=gt,
         vacancies=vt,
         catalogue=catalogue,
-        trades=list(trades),
-        titles=[t for t, _ in title_full],
+        trades=trade_keys,
+        titles=title_keys,
         fulls=[f for _, f in title_full],
-        trade_vectors=model.vectors(list(trades)),
-        title_vectors=model.vectors([t for t, _ in title_full]),
+        trade_vectors=model.vectors(trade_keys),
+        title_vectors=model.vectors(title_keys),
+        trade_columns=trade_columns(raw_trades),
+        title_columns=trade_columns(raw_titles),
         full_vectors=model.vectors([f for _, f in title_full]),
         vacancy_skills=list(v_skills),
         graduate_skills=list(g_skills),

@@ -22,7 +22,7 @@ from matching.score import (
     WAGE_UNKNOWN,
     Weights,
 )
-from matching.similarity import combine_text, rowwise_cosine, title_fuzzy_pairs
+from matching.similarity import combine_text, rowwise_cosine, title_fuzzy_pairs, trade_pairs
 from matching.tables import NO_REQUIREMENT, Tables
 
 SAME, RELATED, UNRELATED, UNKNOWN = 2, 1, 0, -1
@@ -87,7 +87,8 @@ def text_scores(t: Tables, trade: np.ndarray, text: np.ndarray) -> np.ndarray:
     fuzzy[usable] = title_fuzzy_pairs(
         [t.trades[i] for i in a[usable]], [t.titles[j] for j in b[usable]]
     )
-    sims = combine_text(cos_title, cos_full, fuzzy)
+    words, agree = trade_pairs(t.trade_columns.take(a), t.title_columns.take(b))
+    sims = combine_text(cos_title, cos_full, fuzzy, words, agree)
     sims[np.array([not t.trades[i] for i in a], dtype=bool)] = 0.0
     return sims[inverse.ravel()]
 

@@ -1,0 +1,252 @@
+"""Reading a trade name the way Vietnamese builds it: a *head* (the trade or action: "sửa
+chữa", "chế biến", "vận hành", "bán", "may", "hàn"), then an *object* (what is worked on:
+"máy may", "gỗ", "điện thoại"), around *fillers* that say nothing about the trade ("thợ",
+"công nhân", "kỹ thuật viên", "nhân viên", "lao động", "tuyển").
+
+"Thợ sửa chữa máy may" is a repair trade whose object is the sewing machine; "công nhân may"
+is the sewing trade. Both hold "may", but their heads differ, so they are different trades.
+"Chế biến gỗ" and "chế biến nông sản" share their head, and their objects differ. Comparing
+the heads and the objects of two texts gives :func:`trade_agreement`, a factor in [0, 1] that
+the occupation similarity and the normaliser multiply by.
+
+Syllables are compared with their marks when both texts carry marks ("máy" is then not "may",
+"nấm" not "nam"), and folded (no marks) when either was typed without them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from matching.text import strip_diacritics
+
+# Letters and digits; anything else separates syllables. Apostrophes inside names are dropped.
+_SYLLABLE = re.compile(r"[^\W_]+")
+_APOSTROPHES = re.compile(r"['’`]")
+# A title's first clause holds the trade; what follows a comma, a dash or a bracket is detail.
+_CLAUSE = re.compile(r"[,;:()\[\]\-–—/|]")
+
+# Heads by kind, with marks. The longest phrase is taken at the head position.
+HEADS: dict[str, tuple[str, ...]] = {
+    "repair": ("sửa chữa", "sửa", "bảo dưỡng", "bảo trì", "sửa chữa bảo dưỡng"),
+    "operate": ("vận hành", "điều khiển"),
+    "drive": ("lái", "lái xe", "tài xế"),
+    "sell": ("bán", "bán hàng", "buôn bán", "kinh doanh", "bán lẻ", "tư vấn bán hàng"),
+    "process": ("chế biến",),
+    "sew": ("may", "cắt may", "may mặc"),
+    "weld": ("hàn",),
+    "build": ("xây", "xây dựng", "nề"),
+    "grow": ("trồng", "canh tác", "trồng trọt"),
+    "raise": ("nuôi", "chăn nuôi", "nuôi trồng"),
+    "cook": ("nấu", "nấu ăn", "đầu bếp", "phụ bếp"),
+    "care": ("chăm sóc",),
+    "weave": ("dệt", "thêu"),
+    "knit": ("đan",),
+    "install": ("lắp đặt", "lắp ráp"),
+    "serve": ("phục vụ",),
+    "cut": ("cắt",),
+    "language": ("tiếng", "ngoại ngữ"),
+}
+# Heads whose object decides the trade: processing wood is not processing food, repairing a
+# phone is not repairing a tractor. (Sewing "công nghiệp" or "xuất khẩu" is one trade.)
+OBJECT_HEADS = frozenset(
+    {"repair", "operate", "sell", "process", "grow", "raise", "care", "install", "cut"}
+)
+# Words that name no trade, anywhere in a title.
+FILLERS: tuple[str, ...] = (
+    "cần tuyển gấp",
+    "cần tuyển",
+    "tuyển dụng",
+    "tuyển gấp",
+    "tuyển",
+    "thông báo",
+    "công nhân",
+    "kỹ thuật viên",
+    "kỹ thuật",
+    "nhân viên",
+    "lao động",
+    "học viên",
+    "thợ",
+    "nghề",
+    "người",
+    "gấp",
+    "làm",
+)
+# Words that end the trade inside a clause ("chế biến gỗ tại Mường Ảng").
+STOPS = frozenset({"tại", "ở", "cho", "đi", "làm việc", "lương", "và"})
+# Words of an object that say nothing about the material ("bán hàng điện thoại").
+OBJECT_FILLERS = frozenset({"hàng", "các", "loại", "sản phẩm", "công nghiệp", "xuất khẩu"})
+
+# Words that qualify a trade without naming it: "may công nghiệp" and "điện công nghiệp"
+# share only these, and are two trades.
+QUALIFIERS = frozenset({"công nghiệp", "dân dụng", "xuất khẩu", "nhà máy", "công ty", "khu"})
+
+# Without a shared head, text likeness counts for this much; without a shared object (same
+# object-taking head), for OBJECT_MISMATCH plus the object's own likeness.
+HEAD_MISMATCH = 0.35
+OBJECT_MISMATCH = 0.4
+# Both texts name something and share no word of it but qualifiers.
+NOTHING_SHARED = 0.6
+
+
+def _fold(syllable: str) -> str:
+    return strip_diacritics(syllable).lower()
+
+
+@lru_cache(maxsize=100_000)
+def marked_syllables(text: str) -> tuple[str, ...]:
+    """Syllables in NFC lower case with the tone mark on one canonical vowel ("hoà" = "hòa")."""
+    clean = _APOSTROPHES.sub("", unicodedata.normalize("NFC", text)).lower()
+    return tuple(_canonical(s) for s in _SYLLABLE.findall(clean))
+
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_QUALITY = {"\u0302", "\u0306", "\u031b"}  # circumflex, breve, horn
+_VOWELS = "aeiouyAEIOUY"
+
+
+@lru_cache(maxsize=50_000)
+def _canonical(syllable: str) -> str:
+    """One spelling per syllable whatever vowel the tone was typed on ("hoà" = "hòa"): the
+    tone goes on the last vowel with a quality mark (â, ê, ô, ơ, ư, ă), else on the second
+    vowel of "oa", "oe", "uy", else where it was typed."""
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tones = [ch for ch in decomposed if ch in _TONES]
+    if len(tones) != 1:
+        return syllable
+    bare = decomposed.replace(tones[0], "")
+    marked_vowels = [
+        i for i, ch in enumerate(bare) if ch in _VOWELS and bare[i + 1 : i + 2] in _QUALITY
+    ]
+    if marked_vowels:
+        at = marked_vowels[-1] + 2
+    else:
+        plain = strip_diacritics(bare).lower()
+        cluster = next((plain.find(c) for c in ("oa", "oe", "uy") if c in plain), -1)
+        if cluster < 0:
+            return syllable
+        at = cluster + 2  # no quality marks here, so letters and positions agree
+    return unicodedata.normalize("NFC", bare[:at] + tones[0] + bare[at:])
+
+
+def has_marks(text: str) -> bool:
+    """True when a letter of ``text`` carries a mark (or is đ)."""
+    return any(_fold(s) != s for s in marked_syllables(text))
+
+
+def _phrases(words: tuple[str, ...], marked: bool) -> tuple[tuple[str, ...], ...]:
+    forms = (tuple(marked_syllables(w)) for w in words)
+    return tuple(f if marked else tuple(_fold(s) for s in f) for f in forms)
+
+
+@lru_cache(maxsize=2)
+def _lexicon(marked: bool) -> tuple[dict[tuple[str, ...], str], tuple[tuple[str, ...], ...]]:
+    heads = {p: kind for kind, words in HEADS.items() for p in _phrases(words, marked)}
+    fillers = tuple(sorted(_phrases(FILLERS, marked), key=len, reverse=True))
+    return heads, fillers
+
+
+@dataclass(frozen=True)
+class TradeName:
+    """The head kind (or "") and the object's syllables and syllable pairs of a trade text."""
+
+    head: str
+    object: frozenset[str]
+    words: tuple[str, ...]  # every syllable of the trade clause, fillers dropped
+    content: frozenset[str] = frozenset()  # those words, qualifiers dropped
+
+
+def _longest(words: tuple[str, ...], at: int, phrases: tuple[tuple[str, ...], ...]) -> int:
+    for phrase in phrases:
+        if words[at : at + len(phrase)] == phrase:
+            return len(phrase)
+    return 0
+
+
+@lru_cache(maxsize=100_000)
+def read_trade(text: str, marked: bool) -> TradeName:
+    """Head and object of ``text``; syllables with marks when ``marked``, folded otherwise."""
+    heads, fillers = _lexicon(marked)
+    head_phrases = tuple(sorted(heads, key=len, reverse=True))
+    stops = {p for p in _phrases(tuple(STOPS), marked)}
+    object_fillers = set(_phrases(tuple(OBJECT_FILLERS), marked))
+    clause = next((c for c in _CLAUSE.split(text) if marked_syllables(c)), "")
+    raw = marked_syllables(clause)
+    words = raw if marked else tuple(_fold(s) for s in raw)
+    kept: list[str] = []
+    i = 0
+    while i < len(words):
+        stop = next((len(s) for s in stops if words[i : i + len(s)] == s), 0)
+        if stop and kept:
+            break
+        skip = _longest(words, i, fillers)
+        if skip:
+            i += skip
+            continue
+        kept.append(words[i])
+        i += 1
+    kept_t = tuple(kept)
+    size = _longest(kept_t, 0, head_phrases)
+    head = heads[kept_t[:size]] if size else ""
+    rest = list(kept_t[size:])
+    j, obj = 0, []
+    while j < len(rest):
+        two = tuple(rest[j : j + 2])
+        if two in object_fillers:
+            j += 2
+        elif (rest[j],) in object_fillers:
+            j += 1
+        else:
+            obj.append(rest[j])
+            j += 1
+    features = set(obj) | {f"{a} {b}" for a, b in itertools.pairwise(obj)}
+    qualifiers = set(_phrases(tuple(QUALIFIERS), marked))
+    content, k = [], 0
+    while k < len(kept_t):
+        if tuple(kept_t[k : k + 2]) in qualifiers:
+            k += 2
+        elif (kept_t[k],) in qualifiers:
+            k += 1
+        else:
+            content.append(kept_t[k])
+            k += 1
+    return TradeName(
+        head=head, object=frozenset(features), words=kept_t, content=frozenset(content)
+    )
+
+
+def trade_agreement(a: str, b: str) -> float:
+    """How far two trade texts can be the same trade, from their heads and objects: 1 when
+    nothing tells them apart, :data:`HEAD_MISMATCH` when their heads differ, and between
+    :data:`OBJECT_MISMATCH` and 1 by object overlap when they share an object-taking head."""
+    marked = has_marks(a) and has_marks(b)
+    return agreement(read_trade(a, marked), read_trade(b, marked))
+
+
+def agreement(x: TradeName, y: TradeName) -> float:
+    """:func:`trade_agreement` of two read trade names."""
+    if x.head and y.head and x.head != y.head:
+        return HEAD_MISMATCH
+    if x.head and x.head == y.head and x.head in OBJECT_HEADS and x.object and y.object:
+        shared = len(x.object & y.object) / min(len(x.object), len(y.object))
+        return OBJECT_MISMATCH + (1.0 - OBJECT_MISMATCH) * shared
+    if x.content and y.content and not x.content & y.content:
+        return NOTHING_SHARED
+    return 1.0
+
+
+def syllable_features(text: str, marked: bool) -> list[str]:
+    """Syllables and pairs of neighbouring syllables of the trade clause, fillers dropped:
+    the words of a trade name ("máy may", "điện lạnh") as features beside character n-grams."""
+    words = read_trade(text, marked).words
+    return [*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))]
+
+
+def trade_form(text: str | None) -> str:
+    """The form a trade text is kept in: NFC, lower case, single spaces (marks kept)."""
+    if not text:
+        return ""
+    return " ".join(unicodedata.normalize("NFC", text).lower().split())
