@@ -19,7 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from matching.catalogue import OccupationCatalogue
 from matching.similarity import fuzzy_pairs
 from matching.text import search_key
-from matching.trades import trade_agreement, trade_form
+from matching.trades import contradicts, trade_agreement, trade_form
 
 Prediction = list[tuple[str, float]]
 # Job-ad boilerplate that names no trade ("Cần tuyển gấp 50 thợ hàn" → "thợ hàn").
@@ -88,7 +88,7 @@ class OccupationNormaliser(BaseEstimator):
             named = (key.replace("_", " "),) if isinstance(catalogue, OccupationCatalogue) else ()
             for label in (*named, *labels):
                 text = search_key(label)
-                if text:
+                if text and not contradicts(label, labels[0]):
                     owners.append(index)
                     texts.append(text)
                     raws.append(trade_form(label))

@@ -118,6 +118,8 @@ class TradeColumns:
 
 
 def _hashed(docs: list[list[str]], norm: str | None) -> sp.csr_matrix:
+    if not docs:
+        return sp.csr_matrix((0, _HASH_FEATURES), dtype=np.float64)
     vectorizer = HashingVectorizer(
         analyzer=lambda doc: doc,
         n_features=_HASH_FEATURES,

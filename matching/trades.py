@@ -75,6 +75,8 @@ FILLERS: tuple[str, ...] = (
     "gấp",
     "làm",
 )
+# Roles that are never one another: who repairs a machine, who operates it, who sells it.
+ROLES = frozenset({"repair", "operate", "drive", "sell"})
 # Words that end the trade inside a clause ("chế biến gỗ tại Mường Ảng").
 STOPS = frozenset({"tại", "ở", "cho", "đi", "làm việc", "lương", "và"})
 # Words of an object that say nothing about the material ("bán hàng điện thoại").
@@ -250,3 +252,11 @@ def trade_form(text: str | None) -> str:
     if not text:
         return ""
     return " ".join(unicodedata.normalize("NFC", text).lower().split())
+
+
+def contradicts(label: str, name: str) -> bool:
+    """True when an alias gives an occupation another role than its name does (an operator's
+    name filed under a repair trade): the normaliser does not learn such an alias."""
+    head = read_trade(label, has_marks(label)).head
+    own = read_trade(name, has_marks(name)).head
+    return head in ROLES and own in ROLES and head != own

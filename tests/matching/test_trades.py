@@ -83,7 +83,7 @@ def test_tone_marks_count_when_both_texts_have_them_and_fold_when_one_has_none()
 
 def test_the_normaliser_does_not_guess_across_heads() -> None:
     catalogue = load_catalogue()
-    # The operator's trade is no longer filed under the repair trade.
+    # The catalogue files the operator under the repair trade; that alias is not learnt.
     assert guess_keys(catalogue, ["Vận hành máy nông nghiệp"]) == [None]
     assert guess_keys(catalogue, ["Thợ sửa chữa máy may"]) == [None]
     assert guess_keys(catalogue, ["sửa chữa máy nông nghiệp"]) == ["SUA_CHUA_MAY_NONG_NGHIEP"]
