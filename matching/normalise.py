@@ -22,8 +22,11 @@ from matching.text import search_key
 from matching.trades import contradicts, trade_agreement, trade_form
 
 Prediction = list[tuple[str, float]]
-# Job-ad boilerplate that names no trade ("Cần tuyển gấp 50 thợ hàn" → "thợ hàn").
-_AD_WORDS = re.compile(r"\b(?:can |thong bao )?tuyen(?: dung)?(?: gap)?\b|\bso luong\b|\b\d+\b")
+# Job-ad boilerplate that names no trade ("Cần tuyển gấp 50 thợ hàn" → "thợ hàn"; "nam nữ":
+# men or women).
+_AD_WORDS = re.compile(
+    r"\b(?:can |thong bao )?tuyen(?: dung)?(?: gap)?\b|\bso luong\b|\b\d+\b|\bnam nu\b"
+)
 
 
 def query_key(text: str) -> str:

@@ -8,6 +8,7 @@ the fast path); both run the same arithmetic so they agree to rounding.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +26,8 @@ from matching.trades import (
     NOTHING_SHARED,
     OBJECT_HEADS,
     OBJECT_MISMATCH,
+    ROLE_UNSTATED,
+    ROLES,
     has_marks,
     read_trade,
 )
@@ -85,26 +88,27 @@ def occupation_text(catalogue: OccupationCatalogue) -> OccupationText:
 
 
 _HASH_FEATURES = 2**20
-_HEAD_IDS: dict[str, int] = {kind: i for i, kind in enumerate(HEADS)}
-_OBJECT_HEAD_IDS = np.array(sorted(_HEAD_IDS[h] for h in OBJECT_HEADS), dtype=np.int64)
+_HEAD_BITS: dict[str, int] = {kind: 1 << i for i, kind in enumerate(HEADS)}
+_OBJECT_HEAD_MASK = sum(_HEAD_BITS[h] for h in OBJECT_HEADS)
+_ROLE_MASK = sum(_HEAD_BITS[h] for h in ROLES)
 
 
-def _head_id(head: str) -> int:
-    return _HEAD_IDS.get(head, -1)
+def _head_mask(heads: frozenset[str]) -> int:
+    return sum(_HEAD_BITS[h] for h in heads)
 
 
 @dataclass(frozen=True)
 class TradeColumns:
-    """Syllable features of texts, in both forms (marked and folded): L2-normalised syllable
-    and syllable-pair vectors, binary object vectors with their sizes, head ids (-1: none),
-    and whether each text carries marks."""
+    """Syllable features of texts, in both forms (folded, marked): L2-normalised syllable and
+    syllable-pair vectors, binary object and content-word vectors, object sizes, head kinds as
+    bit masks, and whether each text carries marks."""
 
     marks: np.ndarray
-    words: tuple[sp.csr_matrix, sp.csr_matrix]  # (folded, marked)
+    words: tuple[sp.csr_matrix, sp.csr_matrix]
     objects: tuple[sp.csr_matrix, sp.csr_matrix]
     object_size: tuple[np.ndarray, np.ndarray]
-    head: tuple[np.ndarray, np.ndarray]
-    content: tuple[sp.csr_matrix, sp.csr_matrix]  # binary vectors of the content words
+    heads: tuple[np.ndarray, np.ndarray]
+    content: tuple[sp.csr_matrix, sp.csr_matrix]
 
     def take(self, rows: np.ndarray) -> TradeColumns:
         return TradeColumns(
@@ -112,7 +116,7 @@ class TradeColumns:
             (self.words[0][rows], self.words[1][rows]),
             (self.objects[0][rows], self.objects[1][rows]),
             (self.object_size[0][rows], self.object_size[1][rows]),
-            (self.head[0][rows], self.head[1][rows]),
+            (self.heads[0][rows], self.heads[1][rows]),
             (self.content[0][rows], self.content[1][rows]),
         )
 
@@ -137,21 +141,44 @@ def trade_columns(texts: Sequence[str]) -> TradeColumns:
     for marked in (False, True):
         read = [read_trade(t, marked) for t in texts]
         syllables = [
-            [*r.words, *(f"{a} {b}" for a, b in zip(r.words, r.words[1:], strict=False))]
-            for r in read
+            [*r.words, *(f"{a} {b}" for a, b in itertools.pairwise(r.words))] for r in read
         ]
         words.append(_hashed(syllables, "l2"))
         objects.append(_hashed([sorted(r.object) for r in read], None))
         sizes.append(np.array([len(r.object) for r in read], dtype=np.float64))
-        heads.append(np.array([_head_id(r.head) for r in read], dtype=np.int64))
+        heads.append(np.array([_head_mask(r.heads) for r in read], dtype=np.int64))
         content.append(_hashed([sorted(r.content) for r in read], None))
     return TradeColumns(
         marks=np.array([has_marks(t) for t in texts], dtype=bool),
         words=(words[0], words[1]),
         objects=(objects[0], objects[1]),
         object_size=(sizes[0], sizes[1]),
-        head=(heads[0], heads[1]),
+        heads=(heads[0], heads[1]),
         content=(content[0], content[1]),
+    )
+
+
+def _agreement(a: TradeColumns, b: TradeColumns, form: int) -> np.ndarray:
+    """Vectorised :func:`matching.trades.agreement` in one form (0 folded, 1 marked)."""
+    ha, hb = a.heads[form], b.heads[form]
+    sa, sb = a.object_size[form], b.object_size[form]
+    shared = rowwise_cosine(a.objects[form], b.objects[form])  # binary rows: a count
+    overlap = shared / np.maximum(np.minimum(sa, sb), 1.0)
+    ca, cb = a.content[form], b.content[form]
+    has_a, has_b = np.diff(ca.indptr) > 0, np.diff(cb.indptr) > 0
+    nothing = has_a & has_b & (rowwise_cosine(ca, cb) == 0)
+    role = ((ha & _ROLE_MASK != 0) & (hb == 0) & has_b) | (
+        (hb & _ROLE_MASK != 0) & (ha == 0) & has_a
+    )
+    rest = np.where(role, ROLE_UNSTATED, 1.0)
+    rest = np.where(nothing, np.minimum(rest, NOTHING_SHARED), rest)
+    return np.select(
+        [
+            (ha != 0) & (hb != 0) & (ha & hb == 0),
+            (ha & hb & _OBJECT_HEAD_MASK != 0) & (sa > 0) & (sb > 0),
+        ],
+        [HEAD_MISMATCH, OBJECT_MISMATCH + (1.0 - OBJECT_MISMATCH) * overlap],
+        rest,
     )
 
 
@@ -160,37 +187,9 @@ def trade_pairs(a: TradeColumns, b: TradeColumns) -> tuple[np.ndarray, np.ndarra
     of heads and objects (:func:`matching.trades.agreement`), each compared with marks when
     both texts carry them."""
     marked = a.marks & b.marks
-    out = []
-    for form in (0, 1):
-        words = rowwise_cosine(a.words[form], b.words[form])
-        shared = rowwise_cosine(a.objects[form], b.objects[form])
-        ha, hb = a.head[form], b.head[form]
-        sa, sb = a.object_size[form], b.object_size[form]
-        object_head = np.isin(ha, _OBJECT_HEAD_IDS)
-        both_objects = (sa > 0) & (sb > 0)
-        overlap = shared / np.maximum(np.minimum(sa, sb), 1.0)
-        ca, cb = a.content[form], b.content[form]
-        common = rowwise_cosine(ca, cb)
-        has_a = np.diff(ca.indptr) > 0
-        has_b = np.diff(cb.indptr) > 0
-        agree = np.select(
-            [
-                (ha >= 0) & (hb >= 0) & (ha != hb),
-                (ha >= 0) & (ha == hb) & object_head & both_objects,
-                has_a & has_b & (common == 0),
-            ],
-            [
-                HEAD_MISMATCH,
-                OBJECT_MISMATCH + (1.0 - OBJECT_MISMATCH) * overlap,
-                NOTHING_SHARED,
-            ],
-            1.0,
-        )
-        out.append((words, agree))
-    return (
-        np.where(marked, out[1][0], out[0][0]),
-        np.where(marked, out[1][1], out[0][1]),
-    )
+    words = [rowwise_cosine(a.words[f], b.words[f]) for f in (0, 1)]
+    agree = [_agreement(a, b, f) for f in (0, 1)]
+    return np.where(marked, words[1], words[0]), np.where(marked, agree[1], agree[0])
 
 
 def rowwise_cosine(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:

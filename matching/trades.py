@@ -31,11 +31,11 @@ _CLAUSE = re.compile(r"[,;:()\[\]\-–—/|]")
 
 # Heads by kind, with marks. The longest phrase is taken at the head position.
 HEADS: dict[str, tuple[str, ...]] = {
-    "repair": ("sửa chữa", "sửa", "bảo dưỡng", "bảo trì", "sửa chữa bảo dưỡng"),
+    "repair": ("sửa chữa", "sửa", "sc", "bảo dưỡng", "bảo trì", "sửa chữa bảo dưỡng"),
     "operate": ("vận hành", "điều khiển"),
     "drive": ("lái", "lái xe", "tài xế"),
     "sell": ("bán", "bán hàng", "buôn bán", "kinh doanh", "bán lẻ", "tư vấn bán hàng"),
-    "process": ("chế biến",),
+    "process": ("chế biến", "sản xuất"),
     "sew": ("may", "cắt may", "may mặc"),
     "weld": ("hàn",),
     "build": ("xây", "xây dựng", "nề"),
@@ -69,6 +69,12 @@ FILLERS: tuple[str, ...] = (
     "nhân viên",
     "lao động",
     "học viên",
+    "nghiệp vụ",
+    "và",
+    "nam nữ",
+    "ktv",
+    "kt",
+    "cn",
     "thợ",
     "nghề",
     "người",
@@ -78,7 +84,7 @@ FILLERS: tuple[str, ...] = (
 # Roles that are never one another: who repairs a machine, who operates it, who sells it.
 ROLES = frozenset({"repair", "operate", "drive", "sell"})
 # Words that end the trade inside a clause ("chế biến gỗ tại Mường Ảng").
-STOPS = frozenset({"tại", "ở", "cho", "đi", "làm việc", "lương", "và"})
+STOPS = frozenset({"tại", "ở", "cho", "đi", "làm việc", "lương"})
 # Words of an object that say nothing about the material ("bán hàng điện thoại").
 OBJECT_FILLERS = frozenset({"hàng", "các", "loại", "sản phẩm", "công nghiệp", "xuất khẩu"})
 
@@ -92,6 +98,8 @@ HEAD_MISMATCH = 0.35
 OBJECT_MISMATCH = 0.4
 # Both texts name something and share no word of it but qualifiers.
 NOTHING_SHARED = 0.6
+# One names a role (repairing, selling...), the other no trade head ("kỹ thuật xe máy").
+ROLE_UNSTATED = 0.7
 
 
 def _fold(syllable: str) -> str:
@@ -153,12 +161,14 @@ def _lexicon(marked: bool) -> tuple[dict[tuple[str, ...], str], tuple[tuple[str,
 
 @dataclass(frozen=True)
 class TradeName:
-    """The head kind (or "") and the object's syllables and syllable pairs of a trade text."""
+    """What a trade text says: the head kinds of its clauses ("" none), the object's
+    syllables, the trade's syllables, and those of them that are not qualifiers."""
 
-    head: str
+    head: str  # of the first clause
     object: frozenset[str]
-    words: tuple[str, ...]  # every syllable of the trade clause, fillers dropped
+    words: tuple[str, ...]  # the trade's syllables, fillers dropped
     content: frozenset[str] = frozenset()  # those words, qualifiers dropped
+    heads: frozenset[str] = frozenset()  # every clause's head ("Phụ bếp, chế biến món ăn")
 
 
 def _longest(words: tuple[str, ...], at: int, phrases: tuple[tuple[str, ...], ...]) -> int:
@@ -168,21 +178,27 @@ def _longest(words: tuple[str, ...], at: int, phrases: tuple[tuple[str, ...], ..
     return 0
 
 
-@lru_cache(maxsize=100_000)
-def read_trade(text: str, marked: bool) -> TradeName:
-    """Head and object of ``text``; syllables with marks when ``marked``, folded otherwise."""
-    heads, fillers = _lexicon(marked)
-    head_phrases = tuple(sorted(heads, key=len, reverse=True))
-    stops = {p for p in _phrases(tuple(STOPS), marked)}
-    object_fillers = set(_phrases(tuple(OBJECT_FILLERS), marked))
-    clause = next((c for c in _CLAUSE.split(text) if marked_syllables(c)), "")
-    raw = marked_syllables(clause)
-    words = raw if marked else tuple(_fold(s) for s in raw)
+def _without(words: tuple[str, ...], phrases: set[tuple[str, ...]]) -> list[str]:
+    kept, i = [], 0
+    while i < len(words):
+        if tuple(words[i : i + 2]) in phrases:
+            i += 2
+        elif (words[i],) in phrases:
+            i += 1
+        else:
+            kept.append(words[i])
+            i += 1
+    return kept
+
+
+def _clause(words: tuple[str, ...], marked: bool) -> tuple[str, ...]:
+    """A clause's syllables up to a stop word, fillers dropped."""
+    _, fillers = _lexicon(marked)
+    stops = _stops(marked)
     kept: list[str] = []
     i = 0
     while i < len(words):
-        stop = next((len(s) for s in stops if words[i : i + len(s)] == s), 0)
-        if stop and kept:
+        if kept and any(words[i : i + len(s)] == s for s in stops):
             break
         skip = _longest(words, i, fillers)
         if skip:
@@ -190,54 +206,79 @@ def read_trade(text: str, marked: bool) -> TradeName:
             continue
         kept.append(words[i])
         i += 1
-    kept_t = tuple(kept)
-    size = _longest(kept_t, 0, head_phrases)
-    head = heads[kept_t[:size]] if size else ""
-    rest = list(kept_t[size:])
-    j, obj = 0, []
-    while j < len(rest):
-        two = tuple(rest[j : j + 2])
-        if two in object_fillers:
-            j += 2
-        elif (rest[j],) in object_fillers:
-            j += 1
-        else:
-            obj.append(rest[j])
-            j += 1
-    features = set(obj) | {f"{a} {b}" for a, b in itertools.pairwise(obj)}
+    return tuple(kept)
+
+
+@lru_cache(maxsize=2)
+def _stops(marked: bool) -> tuple[tuple[str, ...], ...]:
+    return _phrases(tuple(STOPS), marked)
+
+
+@lru_cache(maxsize=100_000)
+def read_trade(text: str, marked: bool) -> TradeName:
+    """Head and object of ``text``; syllables with marks when ``marked``, folded otherwise.
+    The first clause holds the trade; a later clause counts when it starts with a head."""
+    heads, _ = _lexicon(marked)
+    head_phrases = tuple(sorted(heads, key=len, reverse=True))
+    object_fillers = set(_phrases(tuple(OBJECT_FILLERS), marked))
     qualifiers = set(_phrases(tuple(QUALIFIERS), marked))
-    content, k = [], 0
-    while k < len(kept_t):
-        if tuple(kept_t[k : k + 2]) in qualifiers:
-            k += 2
-        elif (kept_t[k],) in qualifiers:
-            k += 1
-        else:
-            content.append(kept_t[k])
-            k += 1
+    words: list[str] = []
+    obj: list[str] = []
+    kinds: list[str] = []
+    first = True
+    for part in _CLAUSE.split(text):
+        raw = marked_syllables(part)
+        if not raw:
+            continue
+        clause = _clause(raw if marked else tuple(_fold(s) for s in raw), marked)
+        size = _longest(clause, 0, head_phrases)
+        if not (first or size):
+            continue
+        head = heads[clause[:size]] if size else ""
+        if first:
+            first_head = head
+        first = False
+        if head:
+            kinds.append(head)
+        words.extend(clause)
+        obj.extend(_without(clause[size:], object_fillers))
+    if first:
+        return TradeName(head="", object=frozenset(), words=())
     return TradeName(
-        head=head, object=frozenset(features), words=kept_t, content=frozenset(content)
+        head=first_head,
+        object=frozenset([*obj, *(f"{a} {b}" for a, b in itertools.pairwise(obj))]),
+        words=tuple(words),
+        content=frozenset(_without(tuple(words), qualifiers)),
+        heads=frozenset(kinds),
     )
 
 
 def trade_agreement(a: str, b: str) -> float:
-    """How far two trade texts can be the same trade, from their heads and objects: 1 when
-    nothing tells them apart, :data:`HEAD_MISMATCH` when their heads differ, and between
-    :data:`OBJECT_MISMATCH` and 1 by object overlap when they share an object-taking head."""
+    """How far two trade texts can be the same trade, from their heads and objects (see
+    :func:`agreement`); compared with marks only when both carry them."""
     marked = has_marks(a) and has_marks(b)
     return agreement(read_trade(a, marked), read_trade(b, marked))
 
 
 def agreement(x: TradeName, y: TradeName) -> float:
-    """:func:`trade_agreement` of two read trade names."""
-    if x.head and y.head and x.head != y.head:
+    """1 when nothing tells the two apart; :data:`HEAD_MISMATCH` when both have heads and
+    share none; for a shared object-taking head, :data:`OBJECT_MISMATCH` up to 1 by the share
+    of the shorter object held by the other; :data:`ROLE_UNSTATED` when one names a role
+    (repairing, operating, driving, selling) and the other no head at all; and at most
+    :data:`NOTHING_SHARED` when they share no word but qualifiers."""
+    if x.heads and y.heads and not x.heads & y.heads:
         return HEAD_MISMATCH
-    if x.head and x.head == y.head and x.head in OBJECT_HEADS and x.object and y.object:
+    if x.heads & y.heads & OBJECT_HEADS and x.object and y.object:
         shared = len(x.object & y.object) / min(len(x.object), len(y.object))
         return OBJECT_MISMATCH + (1.0 - OBJECT_MISMATCH) * shared
+    value = 1.0
+    if (x.heads & ROLES and not y.heads and y.content) or (
+        y.heads & ROLES and not x.heads and x.content
+    ):
+        value = ROLE_UNSTATED
     if x.content and y.content and not x.content & y.content:
-        return NOTHING_SHARED
-    return 1.0
+        value = min(value, NOTHING_SHARED)
+    return value
 
 
 def syllable_features(text: str, marked: bool) -> list[str]:
