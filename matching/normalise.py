@@ -17,9 +17,9 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching.catalogue import OccupationCatalogue
-from matching.similarity import fuzzy_pairs
+from matching.similarity import agreement_matrix, fuzzy_pairs, trade_columns
 from matching.text import search_key
-from matching.trades import contradicts, trade_agreement, trade_form
+from matching.trades import contradicts, trade_form
 
 Prediction = list[tuple[str, float]]
 # Job-ad boilerplate that names no trade ("Cần tuyển gấp 50 thợ hàn" → "thợ hàn"; "nam nữ":
@@ -97,6 +97,7 @@ class OccupationNormaliser(BaseEstimator):
                     raws.append(trade_form(label))
         self.labels_ = texts
         self.raw_labels_ = raws
+        self.label_columns_ = trade_columns(raws)
         self.label_owner_ = np.asarray(owners, dtype=np.int64)
         self.vectorizer_ = TfidfVectorizer(
             analyzer="char_wb", ngram_range=self.ngram_range, sublinear_tf=True, dtype=np.float64
@@ -140,9 +141,7 @@ class OccupationNormaliser(BaseEstimator):
         combined = self.tfidf_weight * cosine[rows, cols] + (1 - self.tfidf_weight) * fuzzy
         # A label of another trade head or object is not what the text names ("sửa chữa máy
         # may" is not "may công nghiệp"; "chế biến gỗ" is not "chế biến nông sản").
-        combined *= [
-            trade_agreement(raw[r], self.raw_labels_[c]) for r, c in zip(rows, cols, strict=False)
-        ]
+        combined *= agreement_matrix(trade_columns(raw), self.label_columns_)[rows, cols]
         combined[np.asarray([not q for q in queries])[rows]] = 0.0
         return [
             self._best_occupations(combined[i * take : (i + 1) * take], top[i], k)

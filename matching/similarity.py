@@ -8,7 +8,6 @@ the fast path); both run the same arithmetic so they agree to rounding.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching.catalogue import OccupationCatalogue
 from matching.text import search_key
@@ -87,7 +86,6 @@ def occupation_text(catalogue: OccupationCatalogue) -> OccupationText:
     return OccupationText(catalogue)
 
 
-_HASH_FEATURES = 2**20
 _HEAD_BITS: dict[str, int] = {kind: 1 << i for i, kind in enumerate(HEADS)}
 _OBJECT_HEAD_MASK = sum(_HEAD_BITS[h] for h in OBJECT_HEADS)
 _ROLE_MASK = sum(_HEAD_BITS[h] for h in ROLES)
@@ -121,18 +119,25 @@ class TradeColumns:
         )
 
 
-def _hashed(docs: list[list[str]], norm: str | None) -> sp.csr_matrix:
-    if not docs:
-        return sp.csr_matrix((0, _HASH_FEATURES), dtype=np.float64)
-    vectorizer = HashingVectorizer(
-        analyzer=lambda doc: doc,
-        n_features=_HASH_FEATURES,
-        alternate_sign=False,
-        binary=True,
-        norm=norm,
-        dtype=np.float64,
+# Syllable features get ids in order of first sight (the same string, the same id, in every
+# batch); the matrices are this wide so rows of different batches can be compared.
+_FEATURE_IDS: dict[str, int] = {}
+_WIDTH = 1 << 24
+
+
+def _hashed(docs: Sequence[Sequence[str]], norm: str | None) -> sp.csr_matrix:
+    """Binary rows of feature strings, L2-normalised when ``norm == "l2"``."""
+    indptr, indices, data = [0], [], []
+    for doc in docs:
+        ids = sorted({_FEATURE_IDS.setdefault(f, len(_FEATURE_IDS)) % _WIDTH for f in doc})
+        indices.extend(ids)
+        value = 1.0 / np.sqrt(len(ids)) if norm == "l2" and ids else 1.0
+        data.extend([value] * len(ids))
+        indptr.append(len(indices))
+    return sp.csr_matrix(
+        (np.array(data, dtype=np.float64), np.array(indices, dtype=np.int64), indptr),
+        shape=(len(docs), _WIDTH),
     )
-    return sp.csr_matrix(vectorizer.transform(docs))
 
 
 def trade_columns(texts: Sequence[str]) -> TradeColumns:
@@ -140,10 +145,7 @@ def trade_columns(texts: Sequence[str]) -> TradeColumns:
     words, objects, sizes, heads, content = [], [], [], [], []
     for marked in (False, True):
         read = [read_trade(t, marked) for t in texts]
-        syllables = [
-            [*r.words, *(f"{a} {b}" for a, b in itertools.pairwise(r.words))] for r in read
-        ]
-        words.append(_hashed(syllables, "l2"))
+        words.append(_hashed([r.features for r in read], "l2"))
         objects.append(_hashed([sorted(r.object) for r in read], None))
         sizes.append(np.array([len(r.object) for r in read], dtype=np.float64))
         heads.append(np.array([_head_mask(r.heads) for r in read], dtype=np.int64))
@@ -180,6 +182,52 @@ def _agreement(a: TradeColumns, b: TradeColumns, form: int) -> np.ndarray:
         [HEAD_MISMATCH, OBJECT_MISMATCH + (1.0 - OBJECT_MISMATCH) * overlap],
         rest,
     )
+
+
+def _shared_counts(x: sp.csr_matrix, y: sp.csr_matrix) -> np.ndarray:
+    """``x @ y.T`` as a dense array, computed on the columns either uses (the rows are
+    ``_WIDTH`` wide; a transpose of that width costs more than the product)."""
+    used = np.union1d(x.indices, y.indices)
+    width = max(1, len(used))
+
+    def narrow(m: sp.csr_matrix) -> sp.csr_matrix:
+        return sp.csr_matrix(
+            (m.data, np.searchsorted(used, m.indices), m.indptr), shape=(m.shape[0], width)
+        )
+
+    return np.asarray((narrow(x) @ narrow(y).T).toarray())
+
+
+def agreement_matrix(a: TradeColumns, b: TradeColumns) -> np.ndarray:
+    """:func:`matching.trades.agreement` of every row of ``a`` with every row of ``b``
+    (a dense ``len(a) × len(b)`` array: for short query lists against a catalogue)."""
+    out = []
+    for form in (0, 1):
+        ha, hb = a.heads[form][:, None], b.heads[form][None, :]
+        sa, sb = a.object_size[form][:, None], b.object_size[form][None, :]
+        shared = _shared_counts(a.objects[form], b.objects[form])
+        overlap = shared / np.maximum(np.minimum(sa, sb), 1.0)
+        ca, cb = a.content[form], b.content[form]
+        has_a = (np.diff(ca.indptr) > 0)[:, None]
+        has_b = (np.diff(cb.indptr) > 0)[None, :]
+        nothing = has_a & has_b & (_shared_counts(ca, cb) == 0)
+        role = ((ha & _ROLE_MASK != 0) & (hb == 0) & has_b) | (
+            (hb & _ROLE_MASK != 0) & (ha == 0) & has_a
+        )
+        rest = np.where(role, ROLE_UNSTATED, 1.0)
+        rest = np.where(nothing, np.minimum(rest, NOTHING_SHARED), rest)
+        out.append(
+            np.select(
+                [
+                    (ha != 0) & (hb != 0) & (ha & hb == 0),
+                    (ha & hb & _OBJECT_HEAD_MASK != 0) & (sa > 0) & (sb > 0),
+                ],
+                [HEAD_MISMATCH, OBJECT_MISMATCH + (1.0 - OBJECT_MISMATCH) * overlap],
+                rest,
+            )
+        )
+    marked = a.marks[:, None] & b.marks[None, :]
+    return np.where(marked, out[1], out[0])
 
 
 def trade_pairs(a: TradeColumns, b: TradeColumns) -> tuple[np.ndarray, np.ndarray]:

@@ -102,6 +102,7 @@ NOTHING_SHARED = 0.6
 ROLE_UNSTATED = 0.7
 
 
+@lru_cache(maxsize=100_000)
 def _fold(syllable: str) -> str:
     return strip_diacritics(syllable).lower()
 
@@ -142,11 +143,13 @@ def _canonical(syllable: str) -> str:
     return unicodedata.normalize("NFC", bare[:at] + tones[0] + bare[at:])
 
 
+@lru_cache(maxsize=100_000)
 def has_marks(text: str) -> bool:
     """True when a letter of ``text`` carries a mark (or is đ)."""
     return any(_fold(s) != s for s in marked_syllables(text))
 
 
+@lru_cache(maxsize=64)
 def _phrases(words: tuple[str, ...], marked: bool) -> tuple[tuple[str, ...], ...]:
     forms = (tuple(marked_syllables(w)) for w in words)
     return tuple(f if marked else tuple(_fold(s) for s in f) for f in forms)
@@ -169,10 +172,26 @@ class TradeName:
     words: tuple[str, ...]  # the trade's syllables, fillers dropped
     content: frozenset[str] = frozenset()  # those words, qualifiers dropped
     heads: frozenset[str] = frozenset()  # every clause's head ("Phụ bếp, chế biến món ăn")
+    features: tuple[str, ...] = ()  # the words and pairs of neighbouring words ("máy may")
+
+
+_Index = dict[str, tuple[tuple[str, ...], ...]]
+
+
+@lru_cache(maxsize=16)
+def _by_first(phrases: tuple[tuple[str, ...], ...]) -> _Index:
+    """Phrases by their first syllable, the longest first."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        index.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(group) for first, group in index.items()}
 
 
 def _longest(words: tuple[str, ...], at: int, phrases: tuple[tuple[str, ...], ...]) -> int:
-    for phrase in phrases:
+    """Length of the longest of ``phrases`` that starts at ``words[at]`` (0 if none)."""
+    if at >= len(words):
+        return 0
+    for phrase in _by_first(phrases).get(words[at], ()):
         if words[at : at + len(phrase)] == phrase:
             return len(phrase)
     return 0
@@ -198,7 +217,7 @@ def _clause(words: tuple[str, ...], marked: bool) -> tuple[str, ...]:
     kept: list[str] = []
     i = 0
     while i < len(words):
-        if kept and any(words[i : i + len(s)] == s for s in stops):
+        if kept and _longest(words, i, stops):
             break
         skip = _longest(words, i, fillers)
         if skip:
@@ -210,8 +229,21 @@ def _clause(words: tuple[str, ...], marked: bool) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=2)
+def _head_phrases(marked: bool) -> tuple[tuple[str, ...], ...]:
+    return tuple(sorted(_lexicon(marked)[0], key=len, reverse=True))
+
+
+@lru_cache(maxsize=2)
 def _stops(marked: bool) -> tuple[tuple[str, ...], ...]:
-    return _phrases(tuple(STOPS), marked)
+    return _phrases(tuple(sorted(STOPS)), marked)
+
+
+@lru_cache(maxsize=2)
+def _sets(marked: bool) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]]]:
+    return (
+        set(_phrases(tuple(sorted(OBJECT_FILLERS)), marked)),
+        set(_phrases(tuple(sorted(QUALIFIERS)), marked)),
+    )
 
 
 @lru_cache(maxsize=100_000)
@@ -219,9 +251,8 @@ def read_trade(text: str, marked: bool) -> TradeName:
     """Head and object of ``text``; syllables with marks when ``marked``, folded otherwise.
     The first clause holds the trade; a later clause counts when it starts with a head."""
     heads, _ = _lexicon(marked)
-    head_phrases = tuple(sorted(heads, key=len, reverse=True))
-    object_fillers = set(_phrases(tuple(OBJECT_FILLERS), marked))
-    qualifiers = set(_phrases(tuple(QUALIFIERS), marked))
+    head_phrases = _head_phrases(marked)
+    object_fillers, qualifiers = _sets(marked)
     words: list[str] = []
     obj: list[str] = []
     kinds: list[str] = []
@@ -250,9 +281,11 @@ def read_trade(text: str, marked: bool) -> TradeName:
         words=tuple(words),
         content=frozenset(_without(tuple(words), qualifiers)),
         heads=frozenset(kinds),
+        features=(*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))),
     )
 
 
+@lru_cache(maxsize=200_000)
 def trade_agreement(a: str, b: str) -> float:
     """How far two trade texts can be the same trade, from their heads and objects (see
     :func:`agreement`); compared with marks only when both carry them."""
@@ -284,8 +317,7 @@ def agreement(x: TradeName, y: TradeName) -> float:
 def syllable_features(text: str, marked: bool) -> list[str]:
     """Syllables and pairs of neighbouring syllables of the trade clause, fillers dropped:
     the words of a trade name ("máy may", "điện lạnh") as features beside character n-grams."""
-    words = read_trade(text, marked).words
-    return [*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))]
+    return list(read_trade(text, marked).features)
 
 
 def trade_form(text: str | None) -> str:
