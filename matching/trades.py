@@ -187,11 +187,12 @@ def _by_first(phrases: tuple[tuple[str, ...], ...]) -> _Index:
     return {first: tuple(group) for first, group in index.items()}
 
 
-def _longest(words: tuple[str, ...], at: int, phrases: tuple[tuple[str, ...], ...]) -> int:
-    """Length of the longest of ``phrases`` that starts at ``words[at]`` (0 if none)."""
+def _longest(words: tuple[str, ...], at: int, index: _Index) -> int:
+    """Length of the longest phrase of ``index`` (:func:`_by_first`) that starts at
+    ``words[at]`` (0 if none)."""
     if at >= len(words):
         return 0
-    for phrase in _by_first(phrases).get(words[at], ()):
+    for phrase in index.get(words[at], ()):
         if words[at : at + len(phrase)] == phrase:
             return len(phrase)
     return 0
@@ -213,13 +214,14 @@ def _without(words: tuple[str, ...], phrases: set[tuple[str, ...]]) -> list[str]
 def _clause(words: tuple[str, ...], marked: bool) -> tuple[str, ...]:
     """A clause's syllables up to a stop word, fillers dropped."""
     _, fillers = _lexicon(marked)
-    stops = _stops(marked)
+    stops = _by_first(_stops(marked))
+    fillers_index = _by_first(fillers)
     kept: list[str] = []
     i = 0
     while i < len(words):
         if kept and _longest(words, i, stops):
             break
-        skip = _longest(words, i, fillers)
+        skip = _longest(words, i, fillers_index)
         if skip:
             i += skip
             continue
@@ -251,7 +253,7 @@ def read_trade(text: str, marked: bool) -> TradeName:
     """Head and object of ``text``; syllables with marks when ``marked``, folded otherwise.
     The first clause holds the trade; a later clause counts when it starts with a head."""
     heads, _ = _lexicon(marked)
-    head_phrases = _head_phrases(marked)
+    head_phrases = _by_first(_head_phrases(marked))
     object_fillers, qualifiers = _sets(marked)
     words: list[str] = []
     obj: list[str] = []
