@@ -168,7 +168,8 @@ def _agreement(a: TradeColumns, b: TradeColumns, form: int) -> np.ndarray:
     overlap = shared / np.maximum(np.minimum(sa, sb), 1.0)
     ca, cb = a.content[form], b.content[form]
     has_a, has_b = np.diff(ca.indptr) > 0, np.diff(cb.indptr) > 0
-    nothing = has_a & has_b & (rowwise_cosine(ca, cb) == 0)
+    headed = (ha != 0) | (hb != 0)
+    nothing = has_a & has_b & (rowwise_cosine(ca, cb) == 0) & headed
     role = ((ha & _ROLE_MASK != 0) & (hb == 0) & has_b) | (
         (hb & _ROLE_MASK != 0) & (ha == 0) & has_a
     )
@@ -210,7 +211,8 @@ def agreement_matrix(a: TradeColumns, b: TradeColumns) -> np.ndarray:
         ca, cb = a.content[form], b.content[form]
         has_a = (np.diff(ca.indptr) > 0)[:, None]
         has_b = (np.diff(cb.indptr) > 0)[None, :]
-        nothing = has_a & has_b & (_shared_counts(ca, cb) == 0)
+        headed = (ha != 0) | (hb != 0)
+        nothing = has_a & has_b & (_shared_counts(ca, cb) == 0) & headed
         role = ((ha & _ROLE_MASK != 0) & (hb == 0) & has_b) | (
             (hb & _ROLE_MASK != 0) & (ha == 0) & has_a
         )

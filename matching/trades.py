@@ -300,7 +300,7 @@ def agreement(x: TradeName, y: TradeName) -> float:
     share none; for a shared object-taking head, :data:`OBJECT_MISMATCH` up to 1 by the share
     of the shorter object held by the other; :data:`ROLE_UNSTATED` when one names a role
     (repairing, operating, driving, selling) and the other no head at all; and at most
-    :data:`NOTHING_SHARED` when they share no word but qualifiers."""
+    :data:`NOTHING_SHARED` when one has a head and they share no word but qualifiers."""
     if x.heads and y.heads and not x.heads & y.heads:
         return HEAD_MISMATCH
     if x.heads & y.heads & OBJECT_HEADS and x.object and y.object:
@@ -311,7 +311,7 @@ def agreement(x: TradeName, y: TradeName) -> float:
         y.heads & ROLES and not x.heads and x.content
     ):
         value = ROLE_UNSTATED
-    if x.content and y.content and not x.content & y.content:
+    if (x.heads or y.heads) and x.content and y.content and not x.content & y.content:
         value = min(value, NOTHING_SHARED)
     return value
 
