@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from matching.catalogue import load_catalogue
+from matching.catalogue import DEFAULT_PATH, load_catalogue, read_synonyms
 from matching.engine import Matcher
 from matching.normalise import catalogue_normaliser, guess_keys
 from matching.similarity import occupation_text, text_similarity
@@ -103,3 +103,16 @@ def test_a_repair_vacancy_ranks_the_mechanic_above_the_sewing_worker() -> None:
     assert ranked[1].components["occupation"] < 0.3
     # The reason still names the components.
     assert ranked[0].reason.startswith("Nghề đào tạo phù hợp")
+
+
+def test_synonyms_and_regional_names_are_labels_with_a_source() -> None:
+    rows = read_synonyms(DEFAULT_PATH.with_name("synonyms.csv"))
+    catalogue = load_catalogue()
+    assert rows and all(source for _, _, source in rows)
+    assert all(catalogue.resolve(key) is not None for key, _, _ in rows)
+    assert "nuôi heo" in catalogue.resolve("CHAN_NUOI_GIA_SUC").labels  # type: ignore[union-attr]
+    assert guess_keys(catalogue, ["nuôi heo", "sửa máy lạnh", "sửa xe hơi"]) == [
+        "CHAN_NUOI_GIA_SUC",
+        "DIEN_DAN_DUNG",
+        "CONG_NGHE_O_TO",
+    ]
