@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,6 +41,8 @@ class Occupation:
     code_trung_cap: str | None
     code_cao_dang: str | None
     aliases: tuple[str, ...]
+    # Synonyms and regional names, each with its source in data/synonyms.csv ("heo" = "lợn").
+    synonyms: tuple[str, ...] = ()
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -50,8 +52,9 @@ class Occupation:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        """The official name followed by the aliases (what people type for this occupation)."""
-        return (self.name, *self.aliases)
+        """The official name followed by the aliases and the synonyms (what people type for
+        this occupation)."""
+        return (self.name, *self.aliases, *self.synonyms)
 
 
 def _split(cell: str) -> tuple[str, ...]:
@@ -119,14 +122,35 @@ class OccupationCatalogue:
         return [(o.key, o.labels) for o in self.occupations]
 
 
+def read_synonyms(path: Path | str) -> list[tuple[str, str, str]]:
+    """``(key, synonym, source)`` rows of a synonyms CSV (``data/synonyms.csv``)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [
+            (row["key"].strip(), nfc(row["synonym"]), nfc(row["source"]))
+            for row in csv.DictReader(handle)
+            if nfc(row["synonym"])
+        ]
+
+
 def read_catalogue(path: Path | str) -> OccupationCatalogue:
-    """Read a catalogue CSV with the columns of ``data/occupations.csv``."""
+    """Read a catalogue CSV with the columns of ``data/occupations.csv``, and the synonyms of
+    ``synonyms.csv`` beside it when there is one."""
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = set(COLUMNS) - set(reader.fieldnames or ())
         if missing:
             raise ValueError(f"{path}: missing columns {sorted(missing)}")
-        return OccupationCatalogue([_occupation_from_row(row) for row in reader])
+        occupations = [_occupation_from_row(row) for row in reader]
+    beside = Path(path).with_name("synonyms.csv")
+    if beside.exists():
+        by_key: dict[str, list[str]] = {}
+        for key, synonym, _ in read_synonyms(beside):
+            by_key.setdefault(key, []).append(synonym)
+        unknown = set(by_key) - {o.key for o in occupations}
+        if unknown:
+            raise ValueError(f"{beside}: unknown occupation keys {sorted(unknown)}")
+        occupations = [replace(o, synonyms=tuple(by_key.get(o.key, ()))) for o in occupations]
+    return OccupationCatalogue(occupations)
 
 
 @lru_cache(maxsize=4)

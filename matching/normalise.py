@@ -17,12 +17,16 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching.catalogue import OccupationCatalogue
-from matching.similarity import fuzzy_pairs
+from matching.similarity import TradeColumns, agreement_matrix, fuzzy_pairs, trade_columns
 from matching.text import search_key
+from matching.trades import contradicts, trade_form
 
 Prediction = list[tuple[str, float]]
-# Job-ad boilerplate that names no trade ("Cần tuyển gấp 50 thợ hàn" → "thợ hàn").
-_AD_WORDS = re.compile(r"\b(?:can |thong bao )?tuyen(?: dung)?(?: gap)?\b|\bso luong\b|\b\d+\b")
+# Job-ad boilerplate that names no trade ("Cần tuyển gấp 50 thợ hàn" → "thợ hàn"; "nam nữ":
+# men or women).
+_AD_WORDS = re.compile(
+    r"\b(?:can |thong bao )?tuyen(?: dung)?(?: gap)?\b|\bso luong\b|\b\d+\b|\bnam nu\b"
+)
 
 
 def query_key(text: str) -> str:
@@ -81,16 +85,19 @@ class OccupationNormaliser(BaseEstimator):
         if not pairs:
             raise ValueError("cannot fit an occupation normaliser on an empty catalogue")
         self.keys_ = np.array([key for key, _ in pairs], dtype=object)
-        owners, texts = [], []
+        owners, texts, raws = [], [], []
         for index, (key, labels) in enumerate(pairs):
             # Catalogue keys are words ("MAY_CONG_NGHIEP"); ids from elsewhere are not.
             named = (key.replace("_", " "),) if isinstance(catalogue, OccupationCatalogue) else ()
             for label in (*named, *labels):
                 text = search_key(label)
-                if text:
+                if text and not contradicts(label, labels[0]):
                     owners.append(index)
                     texts.append(text)
+                    raws.append(trade_form(label))
         self.labels_ = texts
+        self.raw_labels_ = raws
+        self.label_columns_ = trade_columns(raws)
         self.label_owner_ = np.asarray(owners, dtype=np.int64)
         self.vectorizer_ = TfidfVectorizer(
             analyzer="char_wb", ngram_range=self.ngram_range, sublinear_tf=True, dtype=np.float64
@@ -107,13 +114,27 @@ class OccupationNormaliser(BaseEstimator):
         """The ``k`` likeliest catalogue keys for ``text``, best first, as (key, confidence)."""
         return self.predict_many([text], k)[0]
 
-    def predict_many(self, texts: Sequence[str], k: int = 1) -> list[Prediction]:
-        """:meth:`predict` for many texts; each distinct text is scored once."""
-        keys = [query_key(t) for t in texts]
-        distinct, inverse = np.unique(np.asarray(keys, dtype=object), return_inverse=True)
+    def predict_many(
+        self, texts: Sequence[str], k: int = 1, columns: TradeColumns | None = None
+    ) -> list[Prediction]:
+        """:meth:`predict` for many texts. Each distinct search key is compared with the labels
+        once; each distinct spelling then weighs those labels by how its head and object agree
+        with theirs (``columns``: the texts' :func:`trade_columns`, when the caller has them)."""
+        forms = np.asarray([trade_form(t) for t in texts], dtype=object)
+        distinct, first, inverse = np.unique(forms, return_index=True, return_inverse=True)
+        keys = [query_key(str(t)) for t in distinct]
+        unique_keys, key_of = np.unique(np.asarray(keys, dtype=object), return_inverse=True)
+        key_of = key_of.ravel()
+        base, top = self._candidates([str(q) for q in unique_keys])
+        read = columns.take(first) if columns is not None else trade_columns(list(distinct))
         results: list[Prediction] = []
-        for start in range(0, len(distinct), _CHUNK):
-            results.extend(self._predict_chunk(list(distinct[start : start + _CHUNK]), k))
+        for start in range(0, len(distinct), _CHUNK * 16):
+            stop = min(len(distinct), start + _CHUNK * 16)
+            agree = agreement_matrix(read.take(np.arange(start, stop)), self.label_columns_)
+            for f in range(start, stop):
+                labels = top[key_of[f]]
+                scores = base[key_of[f]] * agree[f - start, labels]
+                results.append(self._best_occupations(scores, labels, k))
         by_code = [self._exact_code(t, k) for t in texts]
         return [by_code[i] or results[j] for i, j in enumerate(inverse.ravel())]
 
@@ -121,20 +142,23 @@ class OccupationNormaliser(BaseEstimator):
         key = self.codes_.get(text.strip()) or self.codes_.get(text.strip().upper())
         return [(key, 1.0)] if key and k > 0 else None
 
-    def _predict_chunk(self, queries: list[str], k: int) -> list[Prediction]:
-        cosine = np.asarray((self.vectorizer_.transform(queries) @ self.label_matrix_).todense())
-        n_labels = cosine.shape[1]
-        take = min(self.candidates, n_labels)
-        top = np.argpartition(-cosine, take - 1, axis=1)[:, :take]
-        rows = np.repeat(np.arange(len(queries)), take)
-        cols = top.ravel()
-        fuzzy = fuzzy_pairs([queries[r] for r in rows], [self.labels_[c] for c in cols])
-        combined = self.tfidf_weight * cosine[rows, cols] + (1 - self.tfidf_weight) * fuzzy
-        combined[np.asarray([not q for q in queries])[rows]] = 0.0
-        return [
-            self._best_occupations(combined[i * take : (i + 1) * take], top[i], k)
-            for i in range(len(queries))
-        ]
+    def _candidates(self, queries: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """For each search key, its best labels by cosine and their combined scores."""
+        take = min(self.candidates, len(self.labels_))
+        base = np.zeros((len(queries), take))
+        top = np.zeros((len(queries), take), dtype=np.int64)
+        for start in range(0, len(queries), _CHUNK):
+            chunk = queries[start : start + _CHUNK]
+            cosine = np.asarray((self.vectorizer_.transform(chunk) @ self.label_matrix_).todense())
+            best = np.argpartition(-cosine, take - 1, axis=1)[:, :take]
+            rows = np.repeat(np.arange(len(chunk)), take)
+            cols = best.ravel()
+            fuzzy = fuzzy_pairs([chunk[r] for r in rows], [self.labels_[c] for c in cols])
+            combined = self.tfidf_weight * cosine[rows, cols] + (1 - self.tfidf_weight) * fuzzy
+            combined[np.asarray([not q for q in chunk])[rows]] = 0.0
+            base[start : start + len(chunk)] = combined.reshape(len(chunk), take)
+            top[start : start + len(chunk)] = best
+        return base, top
 
     def _best_occupations(self, scores: np.ndarray, labels: np.ndarray, k: int) -> Prediction:
         owners = self.label_owner_[labels]
@@ -160,7 +184,10 @@ def catalogue_normaliser(catalogue: OccupationCatalogue) -> OccupationNormaliser
     return OccupationNormaliser().fit(catalogue)
 
 
-def guess_keys(catalogue: OccupationCatalogue, texts: Sequence[str]) -> list[str | None]:
-    """The catalogue key each text names, when the normaliser is at least ``GUESS_MIN`` sure."""
-    predictions = catalogue_normaliser(catalogue).predict_many(texts, k=1)
+def guess_keys(
+    catalogue: OccupationCatalogue, texts: Sequence[str], columns: TradeColumns | None = None
+) -> list[str | None]:
+    """The catalogue key each text names, when the normaliser is at least ``GUESS_MIN`` sure
+    (``columns``: the texts' :func:`trade_columns`, if already read)."""
+    predictions = catalogue_normaliser(catalogue).predict_many(texts, k=1, columns=columns)
     return [p[0][0] if p and p[0][1] >= GUESS_MIN else None for p in predictions]

@@ -28,6 +28,7 @@ from matching.score import (
 )
 from matching.similarity import occupation_text, skill_matches, text_similarity
 from matching.text import cached_search_key as search_key
+from matching.trades import trade_form
 
 
 def distinct_skills(skills: tuple[str, ...]) -> tuple[str, ...]:
@@ -54,8 +55,7 @@ def effective_key(catalogue: OccupationCatalogue, code: str | None, text: str) -
     occupation = catalogue.resolve(code)
     if occupation is not None:
         return occupation.key
-    key = search_key(text)
-    return guess_keys(catalogue, [key])[0] if key else None
+    return guess_keys(catalogue, [trade_form(text)])[0] if search_key(text) else None
 
 
 def guessed_relation(catalogue: OccupationCatalogue, a: str | None, b: str | None) -> str:

@@ -22,8 +22,9 @@ from matching.normalise import guess_keys
 from matching.profiles import LEVEL_RANK, GraduateProfile, VacancyProfile, level_rank
 from matching.reference import distinct_skills, trade_text
 from matching.score import SCOPES, accepted_scopes
-from matching.similarity import occupation_text, skill_match_matrix
+from matching.similarity import TradeColumns, occupation_text, skill_match_matrix, trade_columns
 from matching.text import cached_search_key as search_key
+from matching.trades import trade_form
 
 NONE = -1
 NO_REQUIREMENT = -99  # required level rank of a vacancy that asks for none
@@ -75,6 +76,7 @@ class GraduateTable:
     skills: sp.csr_matrix  # rows × graduate skill vocabulary
     known: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # given/guessed row
     known_group: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    reading: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # Tables.readings
 
 
 @dataclass
@@ -99,6 +101,7 @@ class VacancyTable:
     skills: sp.csr_matrix  # rows × vacancy skill vocabulary, in the vacancy's own order
     known: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # given/guessed row
     known_group: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    reading: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # title_readings
 
 
 @dataclass
@@ -114,6 +117,8 @@ class Tables:
     trade_vectors: sp.csr_matrix
     title_vectors: sp.csr_matrix
     full_vectors: sp.csr_matrix
+    trade_columns: TradeColumns  # syllables, heads and objects of the trade readings
+    title_columns: TradeColumns  # and of the title readings
     vacancy_skills: list[str]  # search keys, by vacancy skill id
     graduate_skills: list[str]
     skill_match: np.ndarray  # (vacancy skills, graduate skills) bool
@@ -167,19 +172,22 @@ def _graduate_table(
     profiles: tuple[GraduateProfile, ...],
     codes: _Codes,
     trades: Vocab,
+    readings: Vocab,
     places: Vocab,
     orders: Vocab,
     skills: Vocab,
 ) -> GraduateTable:
     catalogue = codes.catalogue
 
-    def trade_id(key: tuple[str, str | None]) -> int:
-        return trades.id(search_key(trade_text(key[0], key[1], catalogue)))
+    def trade_id(key: tuple[str, str | None]) -> tuple[int, int]:
+        text = trade_text(key[0], key[1], catalogue)
+        return trades.id(search_key(text)), readings.id(trade_form(text))
 
     def skill_id_list(names: tuple[str, ...]) -> list[int]:
         return [skills.id(search_key(s)) for s in distinct_skills(names)]
 
     trade_of, skill_ids = _memo(trade_id), _memo(skill_id_list)
+    trade_pairs = [trade_of((g.occupation, g.occupation_code)) for g in profiles]
     code_group = np.array([codes.of(g.occupation_code) for g in profiles], dtype=np.int64)
     accepts = np.zeros((len(profiles), len(SCOPES)), dtype=bool)
     for i, g in enumerate(profiles):
@@ -187,9 +195,8 @@ def _graduate_table(
     return GraduateTable(
         profiles=profiles,
         index={g.id: i for i, g in enumerate(profiles)},
-        trade=np.array(
-            [trade_of((g.occupation, g.occupation_code)) for g in profiles], dtype=np.int64
-        ),
+        trade=np.array([p[0] for p in trade_pairs], dtype=np.int64),
+        reading=np.array([p[1] for p in trade_pairs], dtype=np.int64),
         code=code_group[:, 0] if len(profiles) else np.zeros(0, np.int64),
         group=code_group[:, 1] if len(profiles) else np.zeros(0, np.int64),
         rank=np.array([level_rank(g.level) for g in profiles], dtype=np.int64),
@@ -218,6 +225,7 @@ def _vacancy_table(
     profiles: tuple[VacancyProfile, ...],
     codes: _Codes,
     texts: Vocab,
+    readings: Vocab,
     places: Vocab,
     orders: Vocab,
     skills: Vocab,
@@ -231,6 +239,7 @@ def _vacancy_table(
         profiles=profiles,
         index={v.id: j for j, v in enumerate(profiles)},
         text=np.array([texts.id("\x00".join(k)) for k in text_keys], dtype=np.int64),
+        reading=np.array([readings.id(trade_form(v.title)) for v in profiles], dtype=np.int64),
         code=code_group[:, 0] if len(profiles) else np.zeros(0, np.int64),
         group=code_group[:, 1] if len(profiles) else np.zeros(0, np.int64),
         required=np.array(
@@ -259,11 +268,12 @@ def _vacancy_table(
     )
 
 
-def _guess_rows(codes: _Codes, keys: list[str]) -> np.ndarray:
-    """Catalogue row guessed for each search key (NONE when unsure or empty)."""
+def _guess_rows(codes: _Codes, keys: list[str], columns: TradeColumns) -> np.ndarray:
+    """Catalogue row guessed for each text (NONE when unsure or empty)."""
     rows = np.full(len(keys), NONE, dtype=np.int64)
     filled = [i for i, key in enumerate(keys) if key]
-    guesses = guess_keys(codes.catalogue, [keys[i] for i in filled])
+    read = columns.take(np.array(filled, dtype=np.int64))
+    guesses = guess_keys(codes.catalogue, [keys[i] for i in filled], read)
     for i, key in zip(filled, guesses, strict=True):
         if key is not None:
             rows[i] = codes.row[key]
@@ -285,16 +295,33 @@ def build_tables(
     """Columnar tables for a batch; raises ValueError on duplicate ids."""
     codes, places, orders = _Codes(catalogue), Vocab(), Vocab()
     trades, texts, g_skills, v_skills = Vocab(), Vocab(), Vocab(), Vocab()
+    trade_readings, title_readings = Vocab(), Vocab()
     gt = _graduate_table(
-        _unique_sorted(graduates, "graduate"), codes, trades, places, orders, g_skills
+        _unique_sorted(graduates, "graduate"),
+        codes,
+        trades,
+        trade_readings,
+        places,
+        orders,
+        g_skills,
     )
     vt = _vacancy_table(
-        _unique_sorted(vacancies, "vacancy"), codes, texts, places, orders, v_skills, today
+        _unique_sorted(vacancies, "vacancy"),
+        codes,
+        texts,
+        title_readings,
+        places,
+        orders,
+        v_skills,
+        today,
     )
     model = occupation_text(catalogue)
     title_full = [t.split("\x00") for t in texts]
-    _add_known(gt, _guess_rows(codes, list(trades))[gt.trade], codes)
-    _add_known(vt, _guess_rows(codes, [t for t, _ in title_full])[vt.text], codes)
+    raw_trades, raw_titles = list(trade_readings), list(title_readings)
+    trade_read, title_read = trade_columns(raw_trades), trade_columns(raw_titles)
+    _add_known(gt, _guess_rows(codes, raw_trades, trade_read)[gt.reading], codes)
+    _add_known(vt, _guess_rows(codes, raw_titles, title_read)[vt.reading], codes)
+    trade_keys, title_keys = list(trades), [t for t, _ in title_full]
     match = skill_match_matrix(list(v_skills), list(g_skills))
     held = (gt.skills @ sp.csr_matrix(match.T.astype(np.float64))).tocoo()
     covered = np.sort(held.row.astype(np.int64) * max(1, len(v_skills)) + held.col)
@@ -302,11 +329,13 @@ def build_tables(
         graduates=gt,
         vacancies=vt,
         catalogue=catalogue,
-        trades=list(trades),
-        titles=[t for t, _ in title_full],
+        trades=trade_keys,
+        titles=title_keys,
         fulls=[f for _, f in title_full],
-        trade_vectors=model.vectors(list(trades)),
-        title_vectors=model.vectors([t for t, _ in title_full]),
+        trade_vectors=model.vectors(trade_keys),
+        title_vectors=model.vectors(title_keys),
+        trade_columns=trade_read,
+        title_columns=title_read,
         full_vectors=model.vectors([f for _, f in title_full]),
         vacancy_skills=list(v_skills),
         graduate_skills=list(g_skills),

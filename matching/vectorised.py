@@ -22,7 +22,7 @@ from matching.score import (
     WAGE_UNKNOWN,
     Weights,
 )
-from matching.similarity import combine_text, rowwise_cosine, title_fuzzy_pairs
+from matching.similarity import combine_text, rowwise_cosine, title_fuzzy_pairs, trade_pairs
 from matching.tables import NO_REQUIREMENT, Tables
 
 SAME, RELATED, UNRELATED, UNKNOWN = 2, 1, 0, -1
@@ -71,10 +71,21 @@ def code_relation(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
     return np.where(same, SAME, np.where(related, RELATED, UNRELATED))
 
 
-def text_scores(t: Tables, trade: np.ndarray, text: np.ndarray) -> np.ndarray:
-    """Occupation-text similarity per (trade id, vacancy text id), each combination once."""
-    if not len(trade):
+def _readings(t: Tables, g: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Syllable cosine and head/object agreement per pair, each (trade reading, title
+    reading) combination once."""
+    ra, rb = t.graduates.reading[g], t.vacancies.reading[v]
+    n = max(1, int(rb.max(initial=0)) + 1)
+    combos, inverse = np.unique(ra * n + rb, return_inverse=True)
+    words, agree = trade_pairs(t.trade_columns.take(combos // n), t.title_columns.take(combos % n))
+    return words[inverse.ravel()], agree[inverse.ravel()]
+
+
+def text_scores(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Occupation-text similarity of pairs, each (trade, vacancy text) combination once."""
+    if not len(g):
         return np.zeros(0)
+    trade, text = t.graduates.trade[g], t.vacancies.text[v]
     n_texts = max(1, len(t.titles))
     combos, inverse = np.unique(trade * n_texts + text, return_inverse=True)
     a, b = combos // n_texts, combos % n_texts
@@ -87,9 +98,11 @@ def text_scores(t: Tables, trade: np.ndarray, text: np.ndarray) -> np.ndarray:
     fuzzy[usable] = title_fuzzy_pairs(
         [t.trades[i] for i in a[usable]], [t.titles[j] for j in b[usable]]
     )
-    sims = combine_text(cos_title, cos_full, fuzzy)
-    sims[np.array([not t.trades[i] for i in a], dtype=bool)] = 0.0
-    return sims[inverse.ravel()]
+    back = inverse.ravel()
+    words, agree = _readings(t, g, v)
+    sims = combine_text(cos_title[back], cos_full[back], fuzzy[back], words, agree)
+    sims[np.array([not t.trades[i] for i in a], dtype=bool)[inverse.ravel()]] = 0.0
+    return sims
 
 
 def guessed_relation(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -105,7 +118,7 @@ def occupation(t: Tables, g: np.ndarray, v: np.ndarray, relation: np.ndarray) ->
     given_same = relation == SAME
     need = np.flatnonzero(~given_same)
     text = np.zeros(len(g))
-    text[need] = text_scores(t, t.graduates.trade[g[need]], t.vacancies.text[v[need]])
+    text[need] = text_scores(t, g[need], v[need])
     guessed = guessed_relation(t, g, v)
     return np.select(
         [given_same, guessed == SAME, guessed == RELATED, guessed == UNRELATED],

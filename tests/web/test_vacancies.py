@@ -233,6 +233,23 @@ def test_a_freely_typed_title_gets_the_garment_occupation_suggested_before_savin
     assert vacancy_count(session) == before  # nothing saved before the employer confirms
 
 
+@pytest.mark.parametrize("title", ["May công nghiệp", "Công nhân may công nghiệp"])
+def test_a_sewing_title_suggests_no_electrical_trade(
+    client: TestClient, session: Session, world: World, title: str
+):
+    # "công nghiệp" qualifies the trade; it does not make a sewing job "Điện công nghiệp".
+    world.sign_in(client, session, "emp_a")
+    response = client.post("/vacancies/new", data=valid_form(title=title))
+    page = parse(response.text)
+    radios = find_all(one(page, 'fieldset[data-step="confirm"]'), 'input[type="radio"]')
+    suggested = [r.attributes for r in radios if r.attributes.get("value") != NO_OCCUPATION]
+    groups = [
+        session.get(TrainingOccupation, int(r.get("value") or 0)).group  # type: ignore[union-attr]
+        for r in suggested
+    ]
+    assert groups and set(groups) == {"may"}
+
+
 def test_confirming_a_suggestion_saves_the_vacancy_once_even_when_sent_twice(
     client: TestClient, session: Session, world: World
 ):
