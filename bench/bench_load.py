@@ -47,6 +47,7 @@ LOAD_PASSWORD = "load-bench-employer-2026"
 CLIENT_TIMEOUT = 30.0
 HIRE_VACANCIES = 3
 SEARCH_WORDS = ("cong nhan", "may", "han", "lai xe", "ban hang", "dien", "nau an", "xay dung")
+NO_ANSWER: Counter[str] = Counter()  # requests without an answer, by page and error
 NAME_WORDS = ("lo", "lu", "quang", "thi", "van", "hoang", "vang", "giang")
 
 
@@ -103,8 +104,9 @@ async def timed_request(
     started = time.perf_counter()
     try:
         response = await client.request(method, url, **kw)  # type: ignore[arg-type]
-    except httpx.HTTPError:
+    except httpx.HTTPError as error:  # no answer: kept by kind, printed with the figures
         tally.add(label, 0, time.perf_counter() - started)
+        NO_ANSWER[f"{label}: {type(error).__name__}"] += 1
         return None
     tally.add(label, response.status_code, time.perf_counter() - started)
     return response
@@ -659,6 +661,8 @@ def main() -> int:
             errors = server_errors(tally.samples)
             p95 = percentile([s.seconds * 1000 for s in tally.samples], 0.95)
             print(f"server errors {errors} (goal 0); p95 {p95:.0f} ms (goal < 1000)")
+            if NO_ANSWER:
+                print("no answer: " + ", ".join(f"{k} x{n}" for k, n in NO_ANSWER.items()))
             if errors or p95 >= 1000:
                 failures.append("signed-in users: server errors or p95")
         print(machine_load())
