@@ -45,6 +45,7 @@ DEFAULT_SQLITE = REPO_ROOT / "var" / "bench" / "load.sqlite3"
 DEMO_PASSWORD = "DienBien-2026"
 LOAD_PASSWORD = "load-bench-employer-2026"
 CLIENT_TIMEOUT = 30.0
+KEEP_ALIVE_SECONDS = 4.0  # below uvicorn's timeout_keep_alive (5 s)
 HIRE_VACANCIES = 3
 SEARCH_WORDS = ("cong nhan", "may", "han", "lai xe", "ban hang", "dien", "nau an", "xay dung")
 NO_ANSWER: Counter[str] = Counter()  # requests without an answer, by page and error
@@ -416,7 +417,9 @@ class User:
 
 
 async def sign_in(base: str, username: str, password: str, role: str, vacancy_id: int) -> User:
-    limits = httpx.Limits(max_connections=1)
+    # An idle connection is dropped by the client before the server's 5 s keep-alive ends, so
+    # a request never races the server closing it (a browser would retry such a GET).
+    limits = httpx.Limits(max_connections=1, keepalive_expiry=KEEP_ALIVE_SECONDS)
     client = httpx.AsyncClient(base_url=base, timeout=CLIENT_TIMEOUT, limits=limits)
     for _attempt in range(5):
         page = await client.get("/login")
