@@ -270,3 +270,33 @@ def test_withdrawing_the_report_takes_the_departure_and_its_record_out(client, w
     assert client.post(f"/new-jobs/reports/{report_id}/withdraw").status_code in (200, 303)
     assert count(session, AbroadDeparture) == 0
     assert client.get(f"/abroad/departures/{line_id}").status_code == 404
+
+
+def test_only_a_consent_box_the_clerk_changed_changes_the_persons_consent(client, world, session):
+    """A form left open while the person withdrew their consent elsewhere does not give it
+    back on saving; unticking a box that was shown ticked withdraws it."""
+    line_id = _departure(client, world, session)
+    _returned(client, line_id)  # ticked at return: the person agrees
+    person_id = (
+        fresh(session).exec(select(Person).where(Person.full_name == "Giàng Thị B")).one().id
+    )
+    session.rollback()
+    form = parse(client.get(f"/abroad/departures/{line_id}").text)
+    assert attrs(one(form, 'input[name="consent_was"]'))["value"] == "1"
+    person = fresh(session).get(Person, person_id)
+    person.consent_to_employers = False  # withdrawn meanwhile, from /my-applications
+    session.add(person)
+    session.commit()
+    stale = {**RETURNED, "consent": "1", "consent_was": "1", "languages": "Tiếng Nhật N2"}
+    assert client.post(f"/abroad/departures/{line_id}", data=stale).status_code in (200, 303)
+    assert fresh(session).get(Person, person_id).consent_to_employers is False
+    session.rollback()
+    # Ticked again on purpose (shown unticked): the person agrees again.
+    again = {**RETURNED, "consent": "1", "consent_was": ""}
+    client.post(f"/abroad/departures/{line_id}", data=again)
+    assert fresh(session).get(Person, person_id).consent_to_employers is True
+    session.rollback()
+    # Unticked a box shown ticked: withdrawn.
+    withdrawn = {**RETURNED, "consent": "", "consent_was": "1"}
+    client.post(f"/abroad/departures/{line_id}", data=withdrawn)
+    assert fresh(session).get(Person, person_id).consent_to_employers is False

@@ -76,6 +76,9 @@ class DepartureForm:
     languages: str = ""
     skills_learned: str = ""
     consent: str = ""
+    # The consent the form showed when it was opened: only a box the clerk changed changes
+    # the person's consent, so a form left open cannot undo a withdrawal made meanwhile.
+    consent_was: str = ""
 
     @classmethod
     def from_fields(cls, posted: dict[str, str]) -> DepartureForm:
@@ -86,7 +89,7 @@ class DepartureForm:
         care = row.care
         consent = "1" if row.person.consent_to_employers else ""
         if care is None:
-            return cls(consent=consent)
+            return cls(consent=consent, consent_was=consent)
         attended = {True: YES, False: NO, None: ""}[care.orientation_attended]
         return cls(
             orientation_attended=attended,
@@ -100,6 +103,7 @@ class DepartureForm:
             languages=care.languages,
             skills_learned=care.skills_learned,
             consent=consent,
+            consent_was=consent,
         )
 
 
@@ -152,7 +156,7 @@ class CheckedCare:
     actual_return: date | None
     languages: str
     skills: str
-    consent: bool
+    consent: bool | None  # None: the clerk left the box as it was shown
 
 
 def check_form(form: DepartureForm, *, departed_on: date, today: date) -> CheckedCare:
@@ -176,8 +180,15 @@ def check_form(form: DepartureForm, *, departed_on: date, today: date) -> Checke
     errors.raise_if_any()
     return CheckedCare(
         attended, held_on, provider or "", kind, amount, source or "", planned, returned,
-        languages or "", skills or "", form.consent in ("1", "on", "true"),
+        languages or "", skills or "", _consent_given(form),
     )  # fmt: skip
+
+
+def _consent_given(form: DepartureForm) -> bool | None:
+    """The consent the clerk set, or None when the box is as the form showed it."""
+    ticked = form.consent in ("1", "on", "true")
+    shown = form.consent_was in ("1", "on", "true")
+    return None if ticked == shown else ticked
 
 
 def _cross_check(
@@ -267,7 +278,9 @@ def _write(
         care.updated_at = utcnow()
         session.add(care)
         session.flush()
-        consent_changed = _set_consent(session, row.person.id or 0, checked.consent)
+        consent_changed = checked.consent is not None and _set_consent(
+            session, row.person.id or 0, checked.consent
+        )
         audit.record(
             session,
             user_id=principal.user_id,
