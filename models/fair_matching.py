@@ -1,6 +1,13 @@
 """Who to invite to a job fair: every vacancy registered for the session is matched by the
-engine against the graduates who live in the communes the session serves, in one query and
-one vectorised pass (150 vacancies in well under a second, bench/bench_job_fair.py).
+engine against the graduates and the job seekers who live in the communes the session serves,
+in two queries and one vectorised pass (150 vacancies in well under a second,
+bench/bench_job_fair.py).
+
+A job seeker is someone who applied to a vacancy from the public board and still has an open
+application; their trade is the occupation of their latest open application (none when the
+form's words were not normalised), they have no training level, and they are read as the
+candidates page reads applicants (models.profiles.applicant_profile). A person who is also in
+the pool as a graduate is taken as a graduate only.
 
 A pair is eligible by the rules of the candidates page (models.queries.eligible): the
 person consented to be shown to employers, is judged by their latest graduation and has not
@@ -21,6 +28,8 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+from sqlalchemy import and_, exists, func, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from matching.catalogue import load_catalogue
@@ -29,15 +38,23 @@ from matching.score import MAX_DELAY_DAYS, Weights
 from matching.tables import build_tables
 from matching.vectorised import score_index_pairs
 from models.enums import EnrolmentStatus, LocationKind
-from models.profiles import profiles_of_rows, vacancy_profile
+from models.profiles import applicant_profile, profiles_of_rows, vacancy_profile
 from models.queries.candidates import employed_since
 from models.queries.eligible import graduate_columns, is_latest_graduation, start_of
-from models.tables import Course, Enrolment, Person, TrainingOccupation, Vacancy
+from models.tables import (
+    Application,
+    Course,
+    Enrolment,
+    Person,
+    TrainingOccupation,
+    Vacancy,
+)
 
 PER_PLACE = 3  # candidates invited for each place of a vacancy
 MIN_PER_VACANCY = 10
 PER_PERSON = 3  # vacancies shown beside each invited person
 TRADE_GROUP = 10  # the column of graduates_of_communes after the engine's ten
+NO_TRADE = -1  # the occupation of a job seeker whose application names none
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,69 @@ def graduates_of_communes(communes: Sequence[str]) -> Any:
         )
         .order_by(col(Person.id))
     )
+
+
+def seekers_of_communes(communes: Sequence[str]) -> Any:
+    """The job seekers of `communes`: consenting people with an open application, each with
+    the trade written and the occupation of their latest open application, who have not taken
+    a job since making it."""
+    later = aliased(Application)
+    return (
+        select(Person, col(Application.trade), TrainingOccupation)
+        .select_from(Application)
+        .join(Person, col(Person.id) == col(Application.person_id))
+        .outerjoin(TrainingOccupation, col(TrainingOccupation.id) == col(Application.occupation_id))
+        .where(
+            col(Application.status) == "open",
+            col(Person.consent_to_employers).is_(True),
+            col(Person.commune_code).in_(list(communes)),
+            ~exists().where(
+                col(later.person_id) == col(Application.person_id),
+                col(later.status) == "open",
+                or_(
+                    col(later.created_at) > col(Application.created_at),
+                    and_(
+                        col(later.created_at) == col(Application.created_at),
+                        col(later.id) > col(Application.id),
+                    ),
+                ),
+            ),
+            ~employed_since(Person.id, func.date(col(Application.created_at))),
+        )
+        .order_by(col(Person.id))
+    )
+
+
+def _seekers(
+    session: Session, communes: Sequence[str], graduates: set[int]
+) -> tuple[list[Any], list[tuple[Any, ...]]]:
+    """The job seekers not in the pool as graduates: their profiles, and rows laid out as
+    those of graduates_of_communes for the rules below (no training level or order)."""
+    profiles, rows = [], []
+    for person, trade, occupation in session.execute(seekers_of_communes(communes)).all():
+        if person.id in graduates:
+            continue
+        profiles.append(
+            applicant_profile(
+                person, trade=trade, chosen=occupation, trained=None, level=None, order_id=None
+            )
+        )
+        rows.append(
+            (
+                person.id,
+                None,
+                person.commune_code,
+                person.birth_date,
+                list(person.willing_to_work or []),
+                person.expected_wage,
+                person.available_from,
+                None,
+                None,
+                occupation.id if occupation else NO_TRADE,
+                occupation.group if occupation else None,
+            )
+        )
+    return profiles, rows
 
 
 def _trade_related(
@@ -154,12 +234,17 @@ def match_fair(
     session: Session, vacancies: Sequence[Vacancy], communes: Sequence[str], *, on: date
 ) -> list[FairMatch]:
     """The invitations of a session: per person, their best vacancies (at most PER_PERSON)."""
-    rows = session.execute(graduates_of_communes(communes)).all() if vacancies else []
+    if not vacancies:
+        return []
+    rows: list[Any] = list(session.execute(graduates_of_communes(communes)).all())
+    profiles = profiles_of_rows(session, rows)
+    seekers, seeker_rows = _seekers(session, communes, {int(row[0]) for row in rows})
+    rows += seeker_rows
     if not rows:
         return []
     by_id = {str(row[0]): row for row in rows}
     tables = build_tables(
-        profiles_of_rows(session, rows),
+        profiles + seekers,
         [vacancy_profile(session, vacancy) for vacancy in vacancies],
         load_catalogue(),
         on,

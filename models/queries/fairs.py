@@ -10,8 +10,11 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from models.enums import EnrolmentStatus
 from models.tables import (
+    Application,
     Employer,
+    Enrolment,
     JobFair,
     JobFairCommune,
     JobFairGuest,
@@ -134,6 +137,27 @@ def guests(
             row for row in result if wanted & ({m.vacancy_id for m in row.matches} | set(row.steps))
         ]
     return result
+
+
+GRADUATE = "graduate"
+JOB_SEEKER = "job_seeker"
+
+
+def guest_kinds(session: Session, person_ids: Sequence[int]) -> dict[int, str]:
+    """Who each person is to the session, as the matching took them: a graduate (they
+    graduated from a course here), else a job seeker (they applied to a vacancy from the
+    public board); people who are neither (some walk-ins) are left out."""
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    graduated = select(col(Enrolment.person_id)).where(
+        col(Enrolment.person_id).in_(ids),
+        col(Enrolment.status) == EnrolmentStatus.GRADUATED.value,
+    )
+    applied = select(col(Application.person_id)).where(col(Application.person_id).in_(ids))
+    kinds = {person_id: JOB_SEEKER for person_id in session.exec(applied.distinct()).all()}
+    kinds.update({person_id: GRADUATE for person_id in session.exec(graduated.distinct()).all()})
+    return kinds
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Job fairs end to end: the centre makes a session for some communes, employers bring their
-own vacancies, the engine invites the graduates of those communes (consenting ones only),
+own vacancies, the engine invites the graduates and the job seekers (people with an open
+application from the public board) of those communes (consenting ones only, each once),
 the lists print by commune and download as CSV with formulas neutralised, and on the day the
 staff record attendance, interviews, offers and hires on the phone page. A hire fills one of
 the vacancy's places, never more, and enters the new-jobs register once per person with the
@@ -21,10 +22,12 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from models.clock import VIETNAM
+from models.i18n import translate
 from models.monitoring.read import figure_table
 from models.monitoring.store import refresh_year
 from models.queries.reference import commune_options
 from models.tables import (
+    Application,
     AuditEntry,
     JobFair,
     JobFairGuest,
@@ -116,6 +119,7 @@ def world(session: Session) -> dict[str, Any]:
         "communes": (served_a, served_b, other),
         "people": people,
         "vacancies": {"one_place": one_place.id, "abroad": abroad.id, "rival": rivals.id},
+        "occupation": course.occupation_id,
     }
 
 
@@ -274,12 +278,110 @@ def test_invitations_go_to_consenting_graduates_of_the_communes_served(client, w
     assert set(lists) == {served_a, served_b}
     names_a = [cells(row)[1] for row in body_rows(lists[served_a], "table")]
     assert sorted(names_a) == ["Lò Văn An", "Quàng Thị Bình"]
-    phone_cells = [cells(row)[3] for row in body_rows(lists[served_a], "table")]
+    phone_cells = [cells(row)[4] for row in body_rows(lists[served_a], "table")]
     assert "0912 345 678" in phone_cells
     # Making the lists again changes nothing.
     client.post(f"/job-fairs/{fair_id}/invitations")
     assert len(_rows(session, JobFairGuest)) == 3
     assert len(_rows(session, JobFairMatch)) == 6  # each person, both vacancies
+
+
+def _seeker(
+    session: Session,
+    name: str,
+    commune: str,
+    *,
+    applied_to: int,
+    occupation_id: int | None,
+    consent: bool = True,
+    status: str = "open",
+) -> int:
+    """Someone who applied to a vacancy from the public board, with no graduation here."""
+    person = factories.person(
+        session, full_name=name, commune_code=commune, consent_to_employers=consent
+    )
+    assert person.id is not None
+    session.add(
+        Application(
+            vacancy_id=applied_to,
+            person_id=person.id,
+            trade="may",
+            occupation_id=occupation_id,
+            status=status,
+            created_at=datetime(2026, 3, 2, 8, tzinfo=VIETNAM),
+        )
+    )
+    session.flush()
+    return person.id
+
+
+def test_job_seekers_of_the_communes_served_are_invited_once_and_labelled(client, world, session):
+    served_a, served_b, other = world["communes"]
+    trade = world["occupation"]
+    applied_to = world["vacancies"]["rival"]
+    own = session.get(Vacancy, world["vacancies"]["one_place"])
+    assert own is not None
+    sewing = factories.vacancy(
+        session, employer_id=own.employer_id, quantity=2, title="Thợ may", occupation_id=trade
+    )
+    cooking = factories.occupation(session, name="Nấu ăn", group="nau_an").id
+    seekers = {
+        "dung": _seeker(
+            session, "Lò Văn Dũng", served_b, applied_to=applied_to, occupation_id=trade
+        ),
+        "shy": _seeker(
+            session,
+            "Cà Thị Kín",
+            served_a,
+            applied_to=applied_to,
+            occupation_id=trade,
+            consent=False,
+        ),
+        "far": _seeker(session, "Lò Văn Xa", other, applied_to=applied_to, occupation_id=trade),
+        "hired": _seeker(
+            session, "Lường Văn Làm", served_a, applied_to=applied_to, occupation_id=trade
+        ),
+        "cook": _seeker(
+            session, "Quàng Văn Bếp", served_a, applied_to=applied_to, occupation_id=cooking
+        ),
+        "gone": _seeker(
+            session,
+            "Tòng Thị Rút",
+            served_a,
+            applied_to=applied_to,
+            occupation_id=trade,
+            status="withdrawn",
+        ),
+    }
+    factories.employment_spell(session, person_id=seekers["hired"], start_date=date(2026, 3, 20))
+    graduate = world["people"]["an"]  # a graduate who also applied from the board
+    session.add(Application(vacancy_id=applied_to, person_id=graduate, occupation_id=trade))
+    session.commit()
+    as_user(client, world, "centre")
+    fair_id = make_fair(client, world)
+    as_user(client, world, "employer")
+    assert register(client, fair_id, sewing.id) == 303
+    as_user(client, world, "centre")
+    assert client.post(f"/job-fairs/{fair_id}/invitations").status_code == 200
+    guests = [guest.person_id for guest in _rows(session, JobFairGuest)]
+    people = world["people"]
+    assert sorted(guests) == sorted(
+        [people["an"], people["binh"], people["cuong"], seekers["dung"]]
+    )
+    page = parse(client.get(f"/job-fairs/{fair_id}/invitations").text)
+    labels = {
+        int(row.attributes["data-person"]): cells(row)[3]
+        for row in find_all(page, "tr[data-person]")
+    }
+    assert labels[seekers["dung"]] == "Người tìm việc"
+    assert labels[graduate] == "Người tốt nghiệp"
+    assert len(labels) == 4  # the graduate who applied is listed once
+    response = client.get(f"/job-fairs/{fair_id}/invitations.csv")
+    rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+    kinds = {row[1]: row[3] for row in rows[1:]}
+    assert kinds["Lò Văn Dũng"] == translate("Job seeker", "vi")
+    assert kinds["Lò Văn An"] == translate("Graduate", "vi")
+    assert len(rows) == 5
 
 
 def test_the_csv_of_the_lists_neutralises_formulas(client, world, session):
@@ -289,7 +391,7 @@ def test_the_csv_of_the_lists_neutralises_formulas(client, world, session):
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
     assert len(rows) == 4  # the header and three people
-    vacancies = [row[4] for row in rows[1:]]
+    vacancies = [row[5] for row in rows[1:]]
     assert all(cell.startswith("'=HYPERLINK") or "; '=" not in cell for cell in vacancies)
     assert not any(cell.startswith("=") for row in rows for cell in row)
     views = [a for a in _rows(session, AuditEntry) if a.entity == "job_fair_invitations"]

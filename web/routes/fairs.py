@@ -218,7 +218,8 @@ def job_fair_invitations_csv(
         session, principal=principal, fair_id=fair_id, commune=commune[:5]
     )
     headers = [translate(each, lang) for each in invitations.HEADERS]
-    content = invitations.invitations_csv(invited, headers)
+    kinds = {kind: translate(msgid, lang) for kind, msgid in invitations.KIND_LABELS.items()}
+    content = invitations.invitations_csv(invited, headers, kinds)
     return Response(
         content,
         media_type="text/csv; charset=utf-8",

@@ -18,7 +18,15 @@ from models.errors import ConflictError, NotFoundError
 from models.fair_matching import match_fair
 from models.formula_guard import CsvWriter
 from models.queries.candidates import commune_names
-from models.queries.fairs import GuestRow, fair_communes, fair_vacancies, guests
+from models.queries.fairs import (
+    GRADUATE,
+    JOB_SEEKER,
+    GuestRow,
+    fair_communes,
+    fair_vacancies,
+    guest_kinds,
+    guests,
+)
 from models.tables import JobFair, JobFairGuest, JobFairMatch
 from models.validation.phone import display_phone
 from web.auth import Principal
@@ -99,6 +107,7 @@ class Invitations:
     communes: list[CommuneList]
     vacancy_titles: dict[int, str]  # "title — employer"
     show_phones: bool
+    kinds: dict[int, str]  # by person id: GRADUATE or JOB_SEEKER (models.queries.fairs)
 
 
 def _commune_scope(session: Session, principal: Principal, fair: JobFair) -> list[str]:
@@ -131,15 +140,18 @@ def invitations(
     ]
     shown = [row.person.id for each in lists for row in each.rows]
     audit_view(session, principal, "job_fair_invitations", entity_id=fair_id, person_ids=shown)
-    return Invitations(fair, [each for each in lists if each.rows or commune], titles, True)
+    kinds = guest_kinds(session, [each for each in shown if each is not None])
+    shown_lists = [each for each in lists if each.rows or commune]
+    return Invitations(fair, shown_lists, titles, True, kinds)
 
 
-HEADERS = ("Commune", "Full name", "Year of birth", "Phone", "Vacancies")
+HEADERS = ("Commune", "Full name", "Year of birth", "Invited as", "Phone", "Vacancies")
+KIND_LABELS = {GRADUATE: "Graduate", JOB_SEEKER: "Job seeker"}  # msgids
 
 
-def invitations_csv(invited: Invitations, headers: list[str]) -> str:
+def invitations_csv(invited: Invitations, headers: list[str], kinds: dict[str, str]) -> str:
     """The lists as CSV (a byte-order mark so that spreadsheets read UTF-8), every text
-    cell neutralised against formulas."""
+    cell neutralised against formulas; `kinds` labels GRADUATE and JOB_SEEKER."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = CsvWriter(buffer)
@@ -151,6 +163,7 @@ def invitations_csv(invited: Invitations, headers: list[str]) -> str:
                     each.name,
                     row.person.full_name,
                     row.person.birth_date.year,
+                    kinds.get(invited.kinds.get(row.person.id or 0, ""), ""),
                     display_phone(row.person.phone) if row.person.phone else "",
                     "; ".join(invited.vacancy_titles.get(m.vacancy_id, "") for m in row.matches),
                 ]
