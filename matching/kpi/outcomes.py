@@ -186,6 +186,7 @@ def suppress_together(
     minimum: int = MIN_GROUP,
     row_totals_shown: bool = True,
     column_totals_shown: bool = True,
+    small_totals: Iterable[tuple[int, Any]] = (),
 ) -> Suppression:
     """What to hide in tables of counts of people over the same rows and columns (people
     graduated, each rate's base): one pattern, hidden in every table alike, so a cell hidden in
@@ -194,7 +195,9 @@ def suppress_together(
     beside it (the sum of its cells), and the row totals and the column totals each add up to
     the grand total, which counts as published.
 
-    Primary: a cell or a total under ``minimum`` people (and above 0) in any table is hidden.
+    Primary: a cell or a total under ``minimum`` people (and above 0) in any table is hidden,
+    and the totals in ``small_totals`` ((0, row) or (1, column): a published total that counts
+    people once where the cells would count them twice can be small when the sum is not).
     Secondary, in each table in turn, until nothing changes:
 
     - a published row or column total with exactly one hidden cell hides the smallest other
@@ -217,7 +220,7 @@ def suppress_together(
         for table in tables
         for axis, key, line in lines
         if hidden_total(_sum(table, line), minimum)
-    }
+    } | {total for total in small_totals if total in {(axis, key) for axis, key, _ in lines}}
     used = {key for key in keys if any(table.get(key, 0) > 0 for table in tables)}
     changed = True
     while changed:

@@ -152,13 +152,23 @@ def _hidden(table: FigureTable) -> Hidden:
     occupation and institution totals the page shows beside it, over the people graduated and
     every rate's base together: the same cells and totals are hidden in every measure."""
     measures = (M.GRADUATED, *RATE_MEASURES)
-    result = suppress_together(
+    tables = [
         {
             parse_pair_key(f.group_key): _base(f)
             for f in table.groups(KpiId.OUTCOMES, measure, D.OCCUPATION_INSTITUTION)
         }
         for measure in measures
-    )
+    ]
+    rows = {o or "?": o for cells in tables for o, _ in cells}
+    columns = {"?" if i is None else str(i): i for cells in tables for _, i in cells}
+    small = [  # a total of the page under 10 in any measure, though its cells add up to more
+        (axis, names[f.group_key])
+        for measure in measures
+        for axis, dim, names in ((0, D.OCCUPATION, rows), (1, D.INSTITUTION, columns))
+        for f in table.groups(KpiId.OUTCOMES, measure, dim)
+        if f.group_key in names and hidden_total(_base(f))
+    ]
+    result = suppress_together(tables, small_totals=small)
     pairs = frozenset(pair_key(o, i) for o, i in result.cells)
     occupations = frozenset(o or "?" for o in result.rows)
     institutions = frozenset("?" if i is None else str(i) for i in result.columns)

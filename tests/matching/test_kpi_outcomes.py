@@ -131,6 +131,17 @@ def test_a_cell_hidden_in_one_measure_is_hidden_in_every_measure() -> None:
         assert _hidden_in(table, result, 0, "X") == 2
 
 
+def test_a_published_total_under_ten_is_hidden_though_its_cells_add_up_to_more() -> None:
+    # Q's published total counts people once (say 9), its cells 12 + 14: hidden all the same,
+    # then P's total (the list of trade totals), and a cell of each (else each total would be
+    # the sum of its cells).
+    cells = {("P", "I1"): 20, ("P", "I2"): 25, ("Q", "I1"): 12, ("Q", "I2"): 14}
+    result = suppress_together([cells], small_totals=[(0, "Q")])
+    assert result.rows == {"P", "Q"}
+    assert result.cells == {("P", "I1"), ("Q", "I1")}
+    assert not result.columns
+
+
 def _one_hidden(tables: list[Cells], result: Suppression) -> list[str]:
     """The lines of any table with exactly one hidden entry, where a published sum would
     give that entry away."""
