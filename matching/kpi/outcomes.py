@@ -171,42 +171,62 @@ def suppress(
     row_totals_shown: bool = True,
     column_totals_shown: bool = True,
 ) -> Suppression:
-    """What to hide in a table of counts of people. ``cells`` maps (row, column) to a count;
-    the total of each row and of each column is published beside them (the sum of its
-    cells).
+    """What to hide in one table of counts of people: ``suppress_together`` of that table."""
+    return suppress_together(
+        [cells],
+        minimum=minimum,
+        row_totals_shown=row_totals_shown,
+        column_totals_shown=column_totals_shown,
+    )
 
-    Primary: a cell or a total under ``minimum`` people (and above 0) is hidden. Secondary: a
-    published total with exactly one hidden cell would give it away (the total minus the
-    others), so the smallest other non-zero cell of that row or column is hidden too, or the
-    total itself when there is no other cell; repeated until no published total has exactly
-    one hidden cell."""
-    hidden = {key for key, value in cells.items() if 0 < value < minimum}
+
+def suppress_together(
+    tables: Iterable[Mapping[tuple[Any, Any], int]],
+    *,
+    minimum: int = MIN_GROUP,
+    row_totals_shown: bool = True,
+    column_totals_shown: bool = True,
+    small_totals: Iterable[tuple[int, Any]] = (),
+) -> Suppression:
+    """What to hide in tables of counts of people over the same rows and columns (people
+    graduated, each rate's base): one pattern, hidden in every table alike, so a cell hidden in
+    one cannot be read in another where it has the same count. Each table maps (row, column) to
+    a count (a missing cell counts 0); the total of each row and of each column is published
+    beside it (the sum of its cells), and the row totals and the column totals each add up to
+    the grand total, which counts as published.
+
+    Primary: a cell or a total under ``minimum`` people (and above 0) in any table is hidden,
+    and the totals in ``small_totals`` ((0, row) or (1, column): a published total that counts
+    people once where the cells would count them twice can be small when the sum is not).
+    Secondary, in each table in turn, until nothing changes:
+
+    - a published row or column total with exactly one hidden cell hides the smallest other
+      cell of that line (non-zero), or the total itself when there is none;
+    - the list of row totals and the list of column totals: exactly one hidden total would be
+      the grand total minus the others, so the smallest other total of the list is hidden too
+      (when the list has no other, the smallest of the other list, if that list hides none);
+    - a hidden total whose line hides no cell would be the sum of its cells: the smallest
+      non-zero cell of the line is hidden too."""
+    tables = list(tables)
+    keys = list(dict.fromkeys(key for table in tables for key in table))
     lines: list[tuple[int, Any, list[tuple[Any, Any]]]] = []
     if row_totals_shown:
-        lines += _lines(cells, 0)
+        lines += _lines(keys, 0)
     if column_totals_shown:
-        lines += _lines(cells, 1)
+        lines += _lines(keys, 1)
+    hidden = {key for table in tables for key, value in table.items() if 0 < value < minimum}
     hidden_totals: set[tuple[int, Any]] = {
-        (axis, key) for axis, key, line in lines if hidden_total(_sum(cells, line), minimum)
-    }
+        (axis, key)
+        for table in tables
+        for axis, key, line in lines
+        if hidden_total(_sum(table, line), minimum)
+    } | {total for total in small_totals if total in {(axis, key) for axis, key, _ in lines}}
+    used = {key for key in keys if any(table.get(key, 0) > 0 for table in tables)}
     changed = True
     while changed:
         changed = False
-        for axis, key, line in lines:
-            if (axis, key) in hidden_totals:
-                continue
-            inside = [cell for cell in line if cell in hidden]
-            if len(inside) != 1:
-                continue
-            others = sorted(
-                (cell for cell in line if cell not in hidden and cells[cell] > 0),
-                key=lambda cell: (cells[cell], repr(cell)),
-            )
-            if others:
-                hidden.add(others[0])
-            else:
-                hidden_totals.add((axis, key))
-            changed = True
+        for table in tables:
+            changed |= _secondary(table, lines, used, hidden, hidden_totals)
     return Suppression(
         frozenset(hidden),
         frozenset(key for axis, key in hidden_totals if axis == 0),
@@ -214,15 +234,70 @@ def suppress(
     )
 
 
+def _secondary(
+    table: Mapping[tuple[Any, Any], int],
+    lines: list[tuple[int, Any, list[tuple[Any, Any]]]],
+    used: set[tuple[Any, Any]],
+    hidden: set[tuple[Any, Any]],
+    hidden_totals: set[tuple[int, Any]],
+) -> bool:
+    """One table's secondary suppression from the pattern so far (updated in place), until
+    nothing changes; whether anything was added."""
+
+    def order(value: int, key: Any) -> tuple[bool, int, str]:
+        return value == 0, value, repr(key)  # this table's non-zero first, smallest first
+
+    def smallest_cell(line: list[tuple[Any, Any]]) -> tuple[Any, Any] | None:
+        others = [cell for cell in line if cell not in hidden and cell in used]
+        return min(others, key=lambda c: order(table.get(c, 0), c), default=None)
+
+    totals = {(axis, key): _sum(table, line) for axis, key, line in lines}
+    listed = {axis: [(axis_, key) for axis_, key, _ in lines if axis_ == axis] for axis in (0, 1)}
+    lines_used = {(axis, key): any(c in used for c in line) for axis, key, line in lines}
+
+    def smallest_total(axis: int) -> tuple[int, Any] | None:
+        others = [t for t in listed[axis] if t not in hidden_totals and lines_used[t]]
+        return min(others, key=lambda t: order(totals[t], t), default=None)
+
+    added = False
+    changed = True
+    while changed:
+        changed = False
+        for axis, key, line in lines:
+            inside = sum(cell in hidden for cell in line)
+            if (axis, key) in hidden_totals:
+                if inside == 0 and (cell := smallest_cell(line)) is not None:
+                    hidden.add(cell)
+                    changed = True
+                continue
+            if inside == 1:
+                cell = smallest_cell(line)
+                if cell is not None:
+                    hidden.add(cell)
+                else:
+                    hidden_totals.add((axis, key))
+                changed = True
+        for axis in (0, 1):
+            entries = listed[axis]
+            if not entries or sum(t in hidden_totals for t in entries) != 1:
+                continue
+            total = smallest_total(axis)
+            if total is None and not any(t in hidden_totals for t in listed[1 - axis]):
+                total = smallest_total(1 - axis)
+            if total is not None:
+                hidden_totals.add(total)
+                changed = True
+        added |= changed
+    return added
+
+
 def _sum(cells: Mapping[tuple[Any, Any], int], line: list[tuple[Any, Any]]) -> int:
-    return sum(cells[cell] for cell in line)
+    return sum(cells.get(cell, 0) for cell in line)
 
 
-def _lines(
-    cells: Mapping[tuple[Any, Any], int], axis: int
-) -> list[tuple[int, Any, list[tuple[Any, Any]]]]:
+def _lines(keys: list[tuple[Any, Any]], axis: int) -> list[tuple[int, Any, list[tuple[Any, Any]]]]:
     groups: dict[Any, list[tuple[Any, Any]]] = {}
-    for cell in cells:
+    for cell in keys:
         groups.setdefault(cell[axis], []).append(cell)
     return [(axis, key, line) for key, line in groups.items()]
 

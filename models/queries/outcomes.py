@@ -1,6 +1,6 @@
 """The public "which training leads to a job" page: reads the outcomes stored in the current
 year's KPI snapshot (``models/monitoring/figures.py``, ``_outcomes``), hides small groups
-(``matching.kpi.outcomes.suppress``), and lists the courses opening soon. Reads only.
+(``matching.kpi.outcomes.suppress_together``), and lists the courses opening soon. Reads only.
 Definitions: docs/kpi.md, "Outcomes of training"."""
 
 from __future__ import annotations
@@ -15,7 +15,13 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from matching.kpi import Dimension, KpiId, Measure
-from matching.kpi.outcomes import MIN_GROUP, hidden_total, pair_key, parse_pair_key, suppress
+from matching.kpi.outcomes import (
+    MIN_GROUP,
+    hidden_total,
+    pair_key,
+    parse_pair_key,
+    suppress_together,
+)
 from models.enums import CourseStatus
 from models.monitoring.read import FigureTable, StoredFigure, figure_table, snapshot_info
 from models.queries.kpi_names import group_names
@@ -133,7 +139,8 @@ HiddenKeys = dict[Measure, frozenset[str]]
 @dataclass(frozen=True, slots=True)
 class Hidden:
     """Per measure (people graduated, each rate's base), the group keys to hide at each
-    level: occupation x institution cells, occupation totals, institution totals."""
+    level: occupation x institution cells, occupation totals, institution totals. The same
+    keys in every measure (``suppress_together``)."""
 
     pairs: HiddenKeys
     occupations: HiddenKeys
@@ -142,20 +149,34 @@ class Hidden:
 
 def _hidden(table: FigureTable) -> Hidden:
     """Primary and secondary suppression of the occupation x institution table against the
-    occupation and institution totals the page shows beside it."""
-    pairs: HiddenKeys = {}
-    occupations: HiddenKeys = {}
-    institutions: HiddenKeys = {}
-    for measure in (M.GRADUATED, *RATE_MEASURES):
-        cells = {
+    occupation and institution totals the page shows beside it, over the people graduated and
+    every rate's base together: the same cells and totals are hidden in every measure."""
+    measures = (M.GRADUATED, *RATE_MEASURES)
+    tables = [
+        {
             parse_pair_key(f.group_key): _base(f)
             for f in table.groups(KpiId.OUTCOMES, measure, D.OCCUPATION_INSTITUTION)
         }
-        result = suppress(cells)
-        pairs[measure] = frozenset(pair_key(o, i) for o, i in result.cells)
-        occupations[measure] = frozenset(o or "?" for o in result.rows)
-        institutions[measure] = frozenset("?" if i is None else str(i) for i in result.columns)
-    return Hidden(pairs, occupations, institutions)
+        for measure in measures
+    ]
+    rows = {o or "?": o for cells in tables for o, _ in cells}
+    columns = {"?" if i is None else str(i): i for cells in tables for _, i in cells}
+    small = [  # a total of the page under 10 in any measure, though its cells add up to more
+        (axis, names[f.group_key])
+        for measure in measures
+        for axis, dim, names in ((0, D.OCCUPATION, rows), (1, D.INSTITUTION, columns))
+        for f in table.groups(KpiId.OUTCOMES, measure, dim)
+        if f.group_key in names and hidden_total(_base(f))
+    ]
+    result = suppress_together(tables, small_totals=small)
+    pairs = frozenset(pair_key(o, i) for o, i in result.cells)
+    occupations = frozenset(o or "?" for o in result.rows)
+    institutions = frozenset("?" if i is None else str(i) for i in result.columns)
+    return Hidden(
+        dict.fromkeys(measures, pairs),
+        dict.fromkeys(measures, occupations),
+        dict.fromkeys(measures, institutions),
+    )
 
 
 def _base(figure: StoredFigure) -> int:

@@ -7,7 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matching.kpi.outcomes import pair_key, parse_pair_key, suppress
+from matching.kpi.outcomes import (
+    Suppression,
+    pair_key,
+    parse_pair_key,
+    suppress,
+    suppress_together,
+)
 
 
 def test_a_small_cell_is_hidden_and_the_next_smallest_of_its_row_too() -> None:
@@ -70,6 +76,128 @@ def test_no_published_total_has_exactly_one_hidden_cell(cells: dict) -> None:
             if 0 < total < 10 or line_key in totals_hidden:
                 continue
             assert sum(key in result.cells for key in line) != 1
+
+
+Cells = dict[tuple[str, str], int]
+
+
+def _hidden_in(cells: Cells, result: Suppression, axis: int, key: str) -> int:
+    return sum(cell in result.cells for cell in cells if cell[axis] == key)
+
+
+def test_one_hidden_trade_total_is_not_the_grand_total_minus_the_others() -> None:
+    # Only Q's total (5) is under 10; its row totals are 75, 5, 27 and its institution totals
+    # 45, 25, 37: with Q alone hidden, Q = (45 + 25 + 37) - 75 - 27 = 5.
+    cells = {
+        ("P", "I1"): 30,
+        ("P", "I2"): 20,
+        ("P", "I3"): 25,
+        ("Q", "I2"): 5,
+        ("R", "I1"): 15,
+        ("R", "I3"): 12,
+    }
+    result = suppress(cells)
+    assert result.rows == {"Q", "R"}  # R (27) is the smallest other trade total
+    assert not result.columns
+    assert ("Q", "I2") in result.cells
+    for axis, key in ((0, "P"), (1, "I1"), (1, "I2"), (1, "I3")):  # totals shown
+        assert _hidden_in(cells, result, axis, key) != 1
+    # R's total is hidden, and so is one of its cells: R is not 15 + 12 either.
+    assert _hidden_in(cells, result, 0, "R") >= 1
+
+
+def test_one_hidden_trade_total_of_two_trades() -> None:
+    # Q = 3 + 4 = 7 would be (23 + 29) - 45 with P's total shown.
+    cells = {("P", "I1"): 20, ("P", "I2"): 25, ("Q", "I1"): 3, ("Q", "I2"): 4}
+    result = suppress(cells)
+    assert result.rows == {"P", "Q"}
+    assert result.cells == set(cells)
+
+
+def test_a_cell_hidden_in_one_measure_is_hidden_in_every_measure() -> None:
+    # Graduated: A 11, B 12, C 5, D 40 (68). The 6-month base: B has 3 recent graduates, 9.
+    # Apart, graduated hides C and A, the base hides C and B, and A "of 11 people" in the base
+    # gives C = 68 - 40 - 12 - 11 = 5. Together: B and C are hidden in both.
+    graduated = {("X", "A"): 11, ("X", "B"): 12, ("X", "C"): 5, ("X", "D"): 40}
+    base_6 = {**graduated, ("X", "B"): 9}
+    assert suppress(graduated).cells == {("X", "A"), ("X", "C")}
+    assert suppress(base_6).cells == {("X", "B"), ("X", "C")}
+    result = suppress_together([graduated, base_6])
+    assert result.cells == {("X", "B"), ("X", "C")}
+    assert result.columns == {"B", "C"}
+    assert not result.rows
+    # Each measure alone would hide no more than this pattern: no line with one hidden cell.
+    for table in (graduated, base_6):
+        assert _hidden_in(table, result, 0, "X") == 2
+
+
+def test_a_published_total_under_ten_is_hidden_though_its_cells_add_up_to_more() -> None:
+    # Q's published total counts people once (say 9), its cells 12 + 14: hidden all the same,
+    # then P's total (the list of trade totals), and a cell of each (else each total would be
+    # the sum of its cells).
+    cells = {("P", "I1"): 20, ("P", "I2"): 25, ("Q", "I1"): 12, ("Q", "I2"): 14}
+    result = suppress_together([cells], small_totals=[(0, "Q")])
+    assert result.rows == {"P", "Q"}
+    assert result.cells == {("P", "I1"), ("Q", "I1")}
+    assert not result.columns
+
+
+def _one_hidden(tables: list[Cells], result: Suppression) -> list[str]:
+    """The lines of any table with exactly one hidden entry, where a published sum would
+    give that entry away."""
+    keys = {key for table in tables for key in table}
+    found = []
+    for table in tables:
+        totals = {
+            (axis, line): sum(table.get(key, 0) for key in keys if key[axis] == line)
+            for axis in (0, 1)
+            for line in {key[axis] for key in keys}
+        }
+        hidden_totals = {(0, r) for r in result.rows} | {(1, c) for c in result.columns}
+        for (axis, line), total in totals.items():
+            assert not 0 < total < 10 or (axis, line) in hidden_totals
+            if (axis, line) in hidden_totals:
+                continue
+            if sum(key in result.cells for key in keys if key[axis] == line) == 1:
+                found.append(f"line {axis} {line}")
+        for axis in (0, 1):
+            listed = [t for t in totals if t[0] == axis]
+            inside = [t for t in listed if t in hidden_totals]
+            other = [t for t in totals if t[0] != axis and t in hidden_totals]
+            # One hidden total that is the grand total itself (the others are 0) is safe
+            # while the other list hides one too: the grand total is then not published.
+            alone = all(totals[t] == 0 for t in listed if t not in inside)
+            if len(inside) == 1 and not (alone and other):
+                found.append(f"totals {axis}")
+    return found
+
+
+@given(
+    st.lists(
+        st.dictionaries(
+            st.tuples(st.sampled_from("ABC"), st.sampled_from("xyz")),
+            st.integers(min_value=0, max_value=40),
+            min_size=1,
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_no_line_or_list_of_totals_has_one_hidden_entry_in_any_measure(
+    tables: list[Cells],
+) -> None:
+    result = suppress_together(tables)
+    keys = {key for table in tables for key in table}
+    for table in tables:
+        assert all(not 0 < table[key] < 10 for key in table if key not in result.cells)
+    assert result.cells <= keys  # one pattern, the same in every measure
+    # A hidden total is never the sum of cells all shown.
+    for axis, hidden in ((0, result.rows), (1, result.columns)):
+        for line in hidden:
+            in_line = [key for key in keys if key[axis] == line]
+            used = [key for key in in_line if any(table.get(key, 0) for table in tables)]
+            assert not used or any(key in result.cells for key in in_line)
+    assert _one_hidden(tables, result) == []
 
 
 @pytest.mark.parametrize(

@@ -146,6 +146,9 @@ def test_figures_with_their_base_and_small_groups_hidden(
     assert "12" not in text(z) and "7" not in text(y)
     total = _row(page, "MAY_T", "total")
     assert attr(_cell(total, "graduated"), ".figure", "data-value") == "44"
+    # 25 answers of 44 due: the rate published as shown, rounded (not 0.5681818...).
+    assert attr(_cell(total, "response_6"), ".figure", "data-value") == "0.568"
+    assert text(one(_cell(total, "response_6"), ".figure")) == "57 %"
     # Z's institution total would be its one hidden cell: hidden; X's (55) is shown.
     by_institution = {
         text(one(row, "th")): row for row in find_all(page, 'tr[data-row="institution-total"]')
