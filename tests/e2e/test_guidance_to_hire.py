@@ -28,7 +28,7 @@ COUNTED = date(2026, 4, 27)  # the figures computed again, after the six-month d
 
 def _prepare(engine) -> dict[str, object]:
     """Accounts; a sewing course whose 11 graduates of October live in one commune: ten
-    answered the six-month follow-up (not working), and Lò Thị Hoa has not found work yet."""
+    answered the six-month follow-up (working), and Lò Thị Hoa has not found work yet."""
     with Session(engine, expire_on_commit=False) as session:
         home, other = [option.value for option in commune_options(session, on=date(2026, 4, 10))][
             :2
@@ -56,7 +56,7 @@ def _prepare(engine) -> dict[str, object]:
                 enrolment_id=enrolment.id,
                 person_id=person.id,
                 observed_on=date(2026, 4, 1),
-                status="unemployed",
+                status="wage",
             )
         hoa = factories.person(
             session,
@@ -208,6 +208,5 @@ def test_advice_invitation_offer_hire_and_the_figures(live_server, page) -> None
 
         page.context.clear_cookies()  # the outcomes page is public
         after = _employed_after_six_months(page, url, str(world["occupation"]))
-    assert before == ("0.0", "10")  # ten answered, none working
-    assert after[1] == "11" and after[0] is not None  # Hoa is known to be working at six months
-    assert round(float(after[0]), 3) == round(1 / 11, 3)
+    assert before == ("1.0", "10")  # ten answered, all working
+    assert after == ("1.0", "11")  # and Hoa is now known to be working at six months too
