@@ -34,7 +34,8 @@ from models.tables import (
     Course,
     EmploymentSpell,
     Enrolment,
-    JobFairGuest,
+    JobFairMatch,
+    JobFairStep,
     JobFairVacancy,
     Person,
     Referral,
@@ -298,7 +299,8 @@ def related_to_vacancy(
     (the rules by which the candidates page ranks, models.queries.eligible), they applied to
     it (an open application), they were already referred to it (any status), or they were
     enrolled in a course trained for one of the vacancy's employer's training orders (its
-    cohort), or they were invited to (or walked into) a job fair the vacancy was brought to.
+    cohort), or a job fair ties them to this vacancy (matched to it, or a step of the day was
+    recorded for it).
     Anyone else is, to the employer, nobody: ids cannot be tried in turn."""
     ranked = eligible_person(vacancy, person_id, on or today())
     referred = exists().where(
@@ -316,13 +318,21 @@ def related_to_vacancy(
         .where(col(TrainingOrder.id) == col(Course.training_order_id))
         .where(col(TrainingOrder.employer_id) == vacancy.employer_id)
     )
-    fair = (
+    # A fair relates a person to this vacancy only through the vacancy's own rows there:
+    # matched (invited) for it, or a step of the day recorded for it (hires and walk-ins
+    # included). Being a guest of a fair the vacancy was brought to is not enough.
+    matched = (
         exists()
-        .where(col(JobFairGuest.person_id) == person_id)
-        .where(col(JobFairVacancy.fair_id) == col(JobFairGuest.fair_id))
+        .where(col(JobFairMatch.person_id) == person_id)
+        .where(col(JobFairMatch.vacancy_id) == vacancy.id)
+        .where(col(JobFairVacancy.fair_id) == col(JobFairMatch.fair_id))
         .where(col(JobFairVacancy.vacancy_id) == vacancy.id)
     )
-    return bool(session.execute(select(or_(ranked, applied, referred, cohort, fair))).scalar())
+    stepped = exists().where(
+        col(JobFairStep.person_id) == person_id, col(JobFairStep.vacancy_id) == vacancy.id
+    )
+    related = or_(ranked, applied, referred, cohort, matched, stepped)
+    return bool(session.execute(select(related)).scalar())
 
 
 def active_referral(session: Session, vacancy_id: int, person_id: int) -> Referral | None:

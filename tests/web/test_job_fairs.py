@@ -29,6 +29,7 @@ from models.queries.reference import commune_options
 from models.tables import (
     Application,
     AuditEntry,
+    EmploymentSpell,
     JobFair,
     JobFairGuest,
     JobFairMatch,
@@ -613,3 +614,79 @@ def test_a_hire_made_at_the_session_can_be_undone_by_its_employer(client, world,
     assert row.hired_at is None and row.employment_spell_id is None
     (vacancy,) = [v for v in _rows(session, Vacancy) if v.id == abroad]
     assert vacancy.filled == 0
+
+
+def test_undoing_a_fair_hire_takes_it_out_of_the_register_and_it_can_be_made_again(
+    client, world, session
+):
+    fair_id = prepared(client, world)
+    cuong, abroad = world["people"]["cuong"], world["vacancies"]["abroad"]
+
+    def new_jobs() -> int:
+        session.rollback()
+        refresh_year(session.get_bind(), 2026)  # type: ignore[arg-type]
+        total = figure_table(fresh(session), 2026).get("new_jobs", "people")
+        session.rollback()
+        return 0 if total is None else int(total.value)
+
+    with on_the_day(client, world):
+        assert step(client, fair_id, cuong, abroad, "hire").status_code == 303
+    assert new_jobs() == 1
+    with on_the_day(client, world, "employer"):
+        undone = client.post(
+            f"/vacancies/{abroad}/candidates/{cuong}/undo_hire", follow_redirects=False
+        )
+    assert undone.status_code == 303
+    assert [line for line in _rows(session, NewJobLine) if line.person_id == cuong] == []
+    (report,) = _rows(session, NewJobReport)
+    assert report.person_lines == 0
+    spells = [s for s in _rows(session, EmploymentSpell) if s.person_id == cuong]
+    assert spells == []  # neither the platform's job nor the register's is left
+    assert new_jobs() == 0
+    # Hired again at the session: the same start and channel enter the register once more.
+    with on_the_day(client, world):
+        assert step(client, fair_id, cuong, abroad, "hire").status_code == 303
+    (line,) = [line for line in _rows(session, NewJobLine) if line.person_id == cuong]
+    assert line.report_id == report.id
+    (report,) = _rows(session, NewJobReport)
+    assert report.person_lines == 1
+    assert new_jobs() == 1
+
+
+def test_an_employer_reaches_only_the_guests_of_the_session_tied_to_its_own_vacancy(
+    client, world, session
+):
+    """A guest invited for another employer's vacancy, or who walked in and was seen for it,
+    is nobody to this employer: trying their ids gives 404, never a referral."""
+    fair_id = prepared(client, world)
+    own, rivals = world["vacancies"]["one_place"], world["vacancies"]["rival"]
+    as_user(client, world, "rival")
+    assert register(client, fair_id, rivals) == 303
+    db = fresh(session)
+    guests = {}
+    for key, name in (("theirs", "Lò Văn Khác"), ("walk_in", "Cà Thị Vào"), ("mine", "Lò Văn Ta")):
+        person = factories.person(
+            db, full_name=name, commune_code=world["communes"][2], consent_to_employers=True
+        )
+        assert person.id is not None
+        guests[key] = person.id
+        db.add(JobFairGuest(fair_id=fair_id, person_id=person.id, invited=key != "walk_in"))
+    db.add(JobFairMatch(fair_id=fair_id, person_id=guests["theirs"], vacancy_id=rivals))
+    db.add(JobFairMatch(fair_id=fair_id, person_id=guests["mine"], vacancy_id=own))
+    db.commit()
+    with on_the_day(client, world):
+        seen = step(client, fair_id, guests["walk_in"], rivals, "interview")
+        assert seen.status_code == 303
+    with on_the_day(client, world, "employer"):
+        for key in ("theirs", "walk_in"):
+            refer = f"/vacancies/{own}/candidates/{guests[key]}/refer"
+            assert client.post(refer, follow_redirects=False).status_code == 404, key
+        mine = f"/vacancies/{own}/candidates/{guests['mine']}/refer"
+        assert client.post(mine, follow_redirects=False).status_code == 303
+        page = client.get(f"/vacancies/{own}/referrals")
+    assert page.status_code == 200
+    assert "Lò Văn Ta" in page.text
+    assert "Lò Văn Khác" not in page.text and "Cà Thị Vào" not in page.text
+    referred = {r.person_id for r in _rows(session, Referral)}
+    assert guests["mine"] in referred
+    assert not {guests["theirs"], guests["walk_in"]} & referred

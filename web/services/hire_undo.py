@@ -21,6 +21,7 @@ from models.queries.candidates import active_referral
 from models.tables import EmploymentSpell, FollowUp, JobFairStep, NewJobLine, Referral
 from web.auth import Principal
 from web.permissions import Permission
+from web.services.fairs.register_line import leave_hire
 from web.services.referrals import audit_referral, move_referral, vacancy_for
 
 
@@ -43,10 +44,30 @@ def undo_hire(
             ReferralStatus.INTERVIEW,
             allowed_from=(ReferralStatus.HIRED,),
         )
+        steps = _fair_steps(session, referral)
         spells = _drop_spells(session, referral)
+        # A hire made at a job fair also entered the fair's report in the register.
+        lines = leave_hire(session, principal=principal, steps=steps)
         release_place(session, vacancy_id)
-        audit_referral(session, principal, referral, "undo_hire", employment_spells=spells)
+        audit_referral(
+            session,
+            principal,
+            referral,
+            "undo_hire",
+            employment_spells=spells,
+            **({"register_lines": lines} if lines else {}),
+        )
         return referral
+
+
+def _fair_steps(session: Session, referral: Referral) -> list[JobFairStep]:
+    """The job fair steps whose hire recorded this referral's job."""
+    spell_ids = select(EmploymentSpell.id).where(col(EmploymentSpell.referral_id) == referral.id)
+    return list(
+        session.exec(
+            select(JobFairStep).where(col(JobFairStep.employment_spell_id).in_(spell_ids))
+        ).all()
+    )
 
 
 def _drop_spells(session: Session, referral: Referral) -> list[int]:

@@ -3,7 +3,8 @@ session's own report (source: the Employment Service Centre, its period the day 
 session), with its employment spell made the register's way (models.register_rows). The line
 keeps the channel of the job itself (a firm in the province, another province, abroad), as
 the platform's hire decided it. K2 counts the person once a year whatever else recorded them
-(docs/kpi.md); a person already on the session's report is not added twice."""
+(docs/kpi.md); a person already on the session's report is not added twice. A hire undone
+takes its line (and the line's spell) out of the report again."""
 
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ from models.tables import (
     Employer,
     EmploymentSpell,
     JobFair,
+    JobFairStep,
     NewJobLine,
     NewJobReport,
     Person,
     Vacancy,
 )
 from web.auth import Principal
+from web.services.register.write import drop_lines
 
 
 def fair_report(session: Session, principal: Principal, fair: JobFair) -> NewJobReport:
@@ -112,3 +115,53 @@ def enter_hire(
     )
     enqueue_refreshes(session, {spell.start_date.year})
     return line
+
+
+def leave_hire(session: Session, *, principal: Principal, steps: list[JobFairStep]) -> list[int]:
+    """The hires of these steps were undone (their spells are being deleted): each person's
+    line leaves the session's report, with its register spell and the report's count. A
+    person still hired at the session for another vacancy keeps a line, made again from that
+    hire. Returns the ids of the lines taken out."""
+    dropped: list[int] = []
+    for step in steps:
+        fair = session.get(JobFair, step.fair_id)
+        if fair is None or fair.report_id is None:
+            continue
+        report = session.get(NewJobReport, fair.report_id)
+        if report is None or report.withdrawn_at is not None:
+            continue  # a withdrawn report's lines are already out of the register
+        lines = session.exec(
+            select(NewJobLine).where(
+                col(NewJobLine.report_id) == report.id,
+                col(NewJobLine.person_id) == step.person_id,
+            )
+        ).all()
+        if not lines:
+            continue
+        dropped += [line.id for line in lines if line.id is not None]
+        years = drop_lines(session, lines)
+        report.person_lines = max(report.person_lines - len(lines), 0)
+        audit.record(
+            session,
+            user_id=principal.user.id,
+            action="remove_line",
+            entity="new_job_report",
+            entity_id=report.id,
+            person_id=step.person_id,
+            job_fair_id=fair.id,
+            lines=len(lines),
+        )
+        enqueue_refreshes(session, years)
+        other = session.exec(
+            select(EmploymentSpell)
+            .join(JobFairStep, col(JobFairStep.employment_spell_id) == col(EmploymentSpell.id))
+            .where(
+                col(JobFairStep.fair_id) == fair.id,
+                col(JobFairStep.person_id) == step.person_id,
+                col(JobFairStep.id) != step.id,
+                col(JobFairStep.hired_at).is_not(None),
+            )
+        ).first()
+        if other is not None:
+            enter_hire(session, principal=principal, fair=fair, spell=other)
+    return dropped

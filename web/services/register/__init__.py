@@ -37,8 +37,6 @@ from models.register_periods import (
     period_containing,
 )
 from models.tables import (
-    AbroadDeparture,
-    EmploymentSpell,
     NewJobAggregate,
     NewJobLine,
     NewJobReport,
@@ -48,7 +46,7 @@ from web.auth import Actor
 from web.services.imports.rows import RowChecks, issues_from, warning_issue
 from web.services.register.aggregates import check_aggregate
 from web.services.register.entries import RegisterReference, load_register_reference, parse_entry
-from web.services.register.write import LineChecks, cross_check, write_lines
+from web.services.register.write import LineChecks, cross_check, drop_lines, write_lines
 
 NO_SUCH_REPORT = "This report does not exist."
 MAX_ROWS = 25_000
@@ -389,21 +387,7 @@ def withdraw_report(session: Session, *, principal: Actor, report_id: int) -> Ne
         if report.withdrawn_at is not None:
             return report
         lines = session.exec(select(NewJobLine).where(col(NewJobLine.report_id) == report.id)).all()
-        years = {line.start_date.year for line in lines}
-        spell_ids = [line.employment_spell_id for line in lines if line.employment_spell_id]
-        line_ids = [line.id for line in lines]
-        for care in session.exec(
-            select(AbroadDeparture).where(col(AbroadDeparture.line_id).in_(line_ids))
-        ).all():
-            session.delete(care)  # the departure's care goes with its line
-        session.flush()
-        for line in lines:
-            session.delete(line)
-        session.flush()
-        for spell in session.exec(
-            select(EmploymentSpell).where(col(EmploymentSpell.id).in_(spell_ids))
-        ).all():
-            session.delete(spell)
+        years = drop_lines(session, lines)
         for aggregate in session.exec(
             select(NewJobAggregate).where(col(NewJobAggregate.report_id) == report.id)
         ).all():

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from models.clock import utcnow
 from models.queries.course_rosters import people_by_citizen_id
 from models.register_rows import line_row, spell_row
-from models.tables import EmploymentSpell, NewJobLine, NewJobReport, Person
+from models.tables import AbroadDeparture, EmploymentSpell, NewJobLine, NewJobReport, Person
 from web.services.imports.rows import RowChecks, issue
 from web.services.register.entries import Entry
 
@@ -146,3 +146,28 @@ def _line(entry: Entry, report: NewJobReport, spell_id: int, now: Any) -> dict[s
         row_number=entry.row,
         now=now,
     )
+
+
+def drop_lines(session: Session, lines: Sequence[NewJobLine]) -> set[int]:
+    """Take person lines out of the register: each line, the departure care that follows it
+    and the employment spell it made go. Returns the years whose figures change (the caller
+    queues them and keeps its report's counters)."""
+    if not lines:
+        return set()
+    years = {line.start_date.year for line in lines}
+    spell_ids = [line.employment_spell_id for line in lines if line.employment_spell_id]
+    line_ids = [line.id for line in lines]
+    for care in session.exec(
+        select(AbroadDeparture).where(col(AbroadDeparture.line_id).in_(line_ids))
+    ).all():
+        session.delete(care)  # the departure's care goes with its line
+    session.flush()
+    for line in lines:
+        session.delete(line)
+    session.flush()
+    for spell in session.exec(
+        select(EmploymentSpell).where(col(EmploymentSpell.id).in_(spell_ids))
+    ).all():
+        session.delete(spell)
+    session.flush()
+    return years
