@@ -137,7 +137,8 @@ def _menu_routes(html: str) -> list[str]:
 
 
 def test_the_menu_shows_each_role_its_own_areas(client, session):
-    assert _menu_routes(client.get("/").text) == ["/board"]
+    # A visitor: the job board and which training leads to a job.
+    assert _menu_routes(client.get("/").text) == ["/board", "/outcomes"]
     make_account(session, "employer", "nha.tuyen.dung")
     sign_in(client, "nha.tuyen.dung")
     links = _menu_routes(client.get("/").text)
