@@ -30,7 +30,7 @@ from tests import factories
 from tests.web.api_world import bearer, make_token
 from web.app import create_app
 
-EXAMPLES = 6  # per operation, generation mode and caller: well under two minutes a database
+EXAMPLES = 4  # per operation, generation mode and caller: about a minute a database
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
