@@ -265,6 +265,22 @@ def _unless_missing(error: AppError) -> None:
         raise error
 
 
+def _tap_refused(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    lang: str,
+    fair_id: int,
+    error: AppError,
+) -> Response:
+    """The day page again, with why a one-tap step was refused above the list."""
+    _unless_missing(error)
+    errors = _at_the_top(form_errors(error, lang))
+    return _day_page(
+        request, session, principal, lang, fair_id, errors=errors, status=error.status_code
+    )
+
+
 @router.get("/job-fairs/{fair_id}/day", response_class=HTMLResponse, name="job_fair_day")
 def job_fair_day(
     request: Request, fair_id: RecordId, session: SessionDep, principal: Staff, lang: LanguageDep
@@ -285,11 +301,7 @@ def job_fair_attend(
         person_id = _record_id(field(posted, "person_id"), "person_id")
         day.attend(session, principal=principal, fair_id=fair_id, person_id=person_id)
     except AppError as error:
-        _unless_missing(error)
-        errors = _at_the_top(form_errors(error, lang))
-        return _day_page(
-            request, session, principal, lang, fair_id, errors=errors, status=error.status_code
-        )
+        return _tap_refused(request, session, principal, lang, fair_id, error)
     return redirect_to(request, "job_fair_day", saved=Saved.FAIR_RECORDED, fair_id=fair_id)
 
 
@@ -312,11 +324,7 @@ def job_fair_step(
             step=field(posted, "step"),
         )
     except AppError as error:
-        _unless_missing(error)
-        errors = _at_the_top(form_errors(error, lang))
-        return _day_page(
-            request, session, principal, lang, fair_id, errors=errors, status=error.status_code
-        )
+        return _tap_refused(request, session, principal, lang, fair_id, error)
     return redirect_to(request, "job_fair_day", saved=Saved.FAIR_RECORDED, fair_id=fair_id)
 
 
