@@ -81,7 +81,7 @@ class OutcomeSet:
     def split(self, train_share: float = 0.7) -> tuple[OutcomeSet, OutcomeSet]:
         """The earlier vacancies' outcomes and the later ones'. A vacancy is never cut in
         two; vacancies that began the same day fall on the same side."""
-        groups, first = np.unique(self.group, return_index=True)
+        _, first = np.unique(self.group, return_index=True)
         starts = np.sort(self.when[first])
         if len(starts) == 0:
             return self, self
