@@ -39,6 +39,7 @@ UNINFORMATIVE_REASONS: tuple[str, ...] = (
     "another job",
 )
 MIN_TEST_VACANCIES = 5  # fewer later vacancies than this judge nothing
+CONFIDENCE = 0.95  # share of resamples of the later vacancies the fitted weights must win
 
 
 def outcome_grade(status: str, reason: str = "") -> int | None:
@@ -163,8 +164,9 @@ class Quality:
     pairs: int
 
 
-def quality(weights: Weights, data: OutcomeSet) -> Quality:
-    """The :class:`Quality` of ``weights`` on ``data``."""
+def vacancy_ndcgs(weights: Weights, data: OutcomeSet) -> np.ndarray:
+    """nDCG of each vacancy with at least two graded outcomes that differ (gain 2^grade − 1;
+    tied scores share their places), in vacancy order."""
     score = data.scores(weights)
     ndcgs = []
     for group in np.unique(data.group):
@@ -172,10 +174,17 @@ def quality(weights: Weights, data: OutcomeSet) -> Quality:
         grades = data.grade[rows]
         if rows.sum() >= 2 and grades.max() > grades.min():
             ndcgs.append(ndcg_score([2.0**grades - 1], [score[rows]]))
+    return np.array(ndcgs)
+
+
+def quality(weights: Weights, data: OutcomeSet) -> Quality:
+    """The :class:`Quality` of ``weights`` on ``data``."""
+    score = data.scores(weights)
+    ndcgs = vacancy_ndcgs(weights, data)
     better, worse = _ordered_pairs(data)
     right = (score[better] > score[worse]).sum() + 0.5 * (score[better] == score[worse]).sum()
     return Quality(
-        ndcg=float(np.mean(ndcgs)) if ndcgs else 0.0,
+        ndcg=float(np.mean(ndcgs)) if len(ndcgs) else 0.0,
         auc=float(right / len(better)) if len(better) else 0.0,
         vacancies=len(ndcgs),
         pairs=len(better),
@@ -193,11 +202,30 @@ class Comparison:
     fitted: Quality
     train_outcomes: int
     test_outcomes: int
+    confidence: float
 
     @property
     def beats_hand(self) -> bool:
-        """Adoptable: enough later vacancies, and a better mean nDCG on them."""
-        return self.fitted.vacancies >= MIN_TEST_VACANCIES and self.fitted.ndcg > self.hand.ndcg
+        """Adoptable: enough later vacancies, a better mean nDCG on them, and better in at
+        least :data:`CONFIDENCE` of the resamples of those vacancies (a lead that a few
+        lucky vacancies give is not enough)."""
+        return (
+            self.fitted.vacancies >= MIN_TEST_VACANCIES
+            and self.fitted.ndcg > self.hand.ndcg
+            and self.confidence >= CONFIDENCE
+        )
+
+
+def paired_confidence(
+    fitted: np.ndarray, hand: np.ndarray, *, resamples: int = 2000, seed: int = 0
+) -> float:
+    """Share of bootstrap resamples of the vacancies in which the fitted weights' mean nDCG
+    is higher than the hand weights' (the same vacancies drawn for both)."""
+    if len(fitted) == 0:
+        return 0.0
+    rng = np.random.default_rng(seed)
+    drawn = rng.integers(0, len(fitted), size=(resamples, len(fitted)))
+    return float(((fitted - hand)[drawn].mean(axis=1) > 0).mean())
 
 
 def compare(
@@ -207,8 +235,9 @@ def compare(
     hand = hand or Weights()
     train, test = data.split(train_share)
     fitted = WeightFitter(C=C, base=hand).fit(train).weights_
+    confidence = paired_confidence(vacancy_ndcgs(fitted, test), vacancy_ndcgs(hand, test))
     return Comparison(
-        hand, fitted, quality(hand, test), quality(fitted, test), len(train), len(test)
+        hand, fitted, quality(hand, test), quality(fitted, test), len(train), len(test), confidence
     )
 
 

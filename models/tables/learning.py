@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column
+from sqlalchemy import JSON, CheckConstraint, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from models.clock import utcnow
@@ -22,6 +22,14 @@ class WeightProposal(SQLModel, table=True):
     __tablename__ = "weight_proposal"
     __table_args__ = (
         CheckConstraint("state IN ('proposed','adopted','retired')", name="state_value"),
+        # At most one adopted proposal: the weights the engine uses are never in doubt.
+        Index(
+            "uq_weight_proposal_adopted",
+            "state",
+            unique=True,
+            sqlite_where=text("state = 'adopted'"),
+            postgresql_where=text("state = 'adopted'"),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     fitted_on: date

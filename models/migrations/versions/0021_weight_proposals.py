@@ -55,6 +55,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_weight_proposal")),
     )
     op.create_index("ix_weight_proposal_state", "weight_proposal", ["state"])
+    op.create_index(
+        "uq_weight_proposal_adopted",
+        "weight_proposal",
+        ["state"],
+        unique=True,
+        sqlite_where=sa.text("state = 'adopted'"),
+        postgresql_where=sa.text("state = 'adopted'"),
+    )
 
 
 def downgrade() -> None:
