@@ -26,6 +26,7 @@ from models.queries.candidates import CandidateFilters
 from models.ranking import rank_candidates
 from models.tables import AuditEntry, Person, Referral, WeightProposal
 from tests import factories
+from tests.test_cli import run, url_of
 
 ON = date(2026, 11, 27)
 START = date(2027, 1, 15)
@@ -177,3 +178,22 @@ def test_the_ranking_uses_the_adopted_weights_and_ignores_sex_and_ethnicity(
             person.sex = "nu" if person.sex == "nam" else "nam"
             person.ethnicity_code = "04" if person.ethnicity_code != "04" else "01"
     assert _ranked(session, vacancy) == before
+
+
+def test_the_fit_weights_command_prints_the_comparison_and_stores_the_proposal(
+    engine, session: Session, sewing
+) -> None:
+    vacancy = job(session, sewing)
+    refer(session, graduate(session, sewing), vacancy.id, "hired")
+    refer(session, graduate(session, sewing), vacancy.id, "rejected", "Không đạt")
+    session.commit()
+    result = run(url_of(engine), "fit-weights", lang="en")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Outcomes: 0 earlier ones fit the weights, 2 later ones judge them."
+    table = {line.split()[0]: line.split()[1:] for line in lines[2:11]}
+    assert set(table) == {*COMPONENTS, "NDCG", "AUC"}
+    assert table["occupation"][0] == "0.350"
+    assert lines[-1] == "Proposal 1 does not beat the hand weights: it cannot be adopted."
+    stored = session.execute(select(WeightProposal)).scalar_one()
+    assert stored.metrics["test_outcomes"] == 2 and not stored.beats_hand
