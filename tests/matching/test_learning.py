@@ -87,3 +87,14 @@ def test_outcomes_that_order_nothing_leave_the_hand_weights() -> None:
 )
 def test_what_each_outcome_teaches(status: str, reason: str, grade: int | None) -> None:
     assert outcome_grade(status, reason) == grade
+
+
+def test_the_evaluation_prints_the_recovery_and_both_verdicts() -> None:
+    from matching.evaluation.outcomes import report
+
+    lines = report().splitlines()
+    table = {line.split()[0]: line.split()[1:] for line in lines[2:9]}
+    assert set(table) == set(COMPONENTS)
+    assert table["place"][1] == "0.300"  # the true weight, beside the hand and fitted ones
+    verdicts = [line.rsplit("-> ", 1)[1] for line in lines if "-> " in line]
+    assert verdicts == ["adopt", "keep the hand weights"]
