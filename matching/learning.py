@@ -38,7 +38,7 @@ UNINFORMATIVE_REASONS: tuple[str, ...] = (
     "places filled",
     "another job",
 )
-MIN_TEST_VACANCIES = 5  # fewer later vacancies than this judge nothing
+MIN_TEST_VACANCIES = 30  # fewer later vacancies than this judge nothing (a lucky few can)
 CONFIDENCE = 0.95  # share of resamples of the later vacancies the fitted weights must win
 
 
