@@ -10,7 +10,7 @@ from sqlmodel import Session
 from cli.core import DATA, Cli, command
 from matching.score import COMPONENTS
 from models.clock import today
-from models.learned_weights import fit_proposal
+from models.learned_weights import COMPONENT_LABELS, fit_proposal
 
 
 @command(
@@ -28,21 +28,27 @@ def fit_weights_command(ctx: typer.Context) -> None:
         train=metrics["train_outcomes"],
         test=metrics["test_outcomes"],
     )
-    width = max(len(name) for name in COMPONENTS)
-    cli.say("{name}  {hand}  {fitted}", name="".ljust(width), hand="hand ", fitted="fitted")
+    labels = {name: cli.t(COMPONENT_LABELS[name]) for name in COMPONENTS}
+    width = max(len(label) for label in labels.values())
+    hand, fitted = cli.t("hand").rjust(5), cli.t("fitted").rjust(6)
+    cli.say("{name}  {hand}  {fitted}", name="".ljust(width), hand=hand, fitted=fitted)
+
+    def cell(value: float, header: str) -> str:
+        return f"{value:.3f}".rjust(len(header))
+
     for name in COMPONENTS:
         cli.say(
             "{name}  {hand}  {fitted}",
-            name=name.ljust(width),
-            hand=f"{proposal.hand_weights[name]:.3f}",
-            fitted=f"{proposal.weights[name]:.3f}",
+            name=labels[name].ljust(width),
+            hand=cell(proposal.hand_weights[name], hand),
+            fitted=cell(proposal.weights[name], fitted),
         )
     for measure in ("ndcg", "auc"):
         cli.say(
             "{name}  {hand}  {fitted}",
             name=measure.upper().ljust(width),
-            hand=f"{metrics['hand'][measure]:.3f}",
-            fitted=f"{metrics['fitted'][measure]:.3f}",
+            hand=cell(metrics["hand"][measure], hand),
+            fitted=cell(metrics["fitted"][measure], fitted),
         )
     cli.say(
         "Later vacancies judged: {vacancies}; fitted ahead in {share} % of resamples.",

@@ -37,6 +37,15 @@ GRADED = (
     ReferralStatus.WITHDRAWN.value,
 )
 TRAIN_SHARE = 0.7  # the earliest 70 % of the vacancies train; the latest 30 % test
+COMPONENT_LABELS = {  # msgids, shown on the weights page and by `dbjobs fit-weights`
+    "occupation": "Occupation",
+    "skills": "Skills",
+    "level": "Level",
+    "place": "Place",
+    "wage": "Wage",
+    "timing": "Timing",
+    "order": "Training order",
+}
 
 
 def _graded_referrals(session: Session) -> list[tuple[int, int, int, date]]:

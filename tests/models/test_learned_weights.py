@@ -191,9 +191,14 @@ def test_the_fit_weights_command_prints_the_comparison_and_stores_the_proposal(
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "Outcomes: 0 earlier ones fit the weights, 2 later ones judge them."
-    table = {line.split()[0]: line.split()[1:] for line in lines[2:11]}
-    assert set(table) == {*COMPONENTS, "NDCG", "AUC"}
-    assert table["occupation"][0] == "0.350"
+    assert lines[1].split() == ["hand", "fitted"]
+    table = {" ".join(line.split()[:-2]): line.split()[-2:] for line in lines[2:11]}
+    assert set(table) == {"Occupation", "Skills", "Level", "Place", "Wage", "Timing"} | {
+        "Training order",
+        "NDCG",
+        "AUC",
+    }
+    assert table["Occupation"][0] == "0.350"
     assert lines[-1] == "Proposal 1 does not beat the hand weights: it cannot be adopted."
     stored = session.execute(select(WeightProposal)).scalar_one()
     assert stored.metrics["test_outcomes"] == 2 and not stored.beats_hand

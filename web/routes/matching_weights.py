@@ -28,15 +28,6 @@ NOTICES = {
     "reverted": "The previous weights are used again.",
     "unchanged": "Nothing changed: this was done already.",
 }
-COMPONENT_LABELS = {
-    "occupation": "Occupation",
-    "skills": "Skills",
-    "level": "Level",
-    "place": "Place",
-    "wage": "Wage",
-    "timing": "Timing",
-    "order": "Training order",
-}
 
 
 @router.get("/admin/matching-weights", response_class=HTMLResponse, name="matching_weights")
@@ -50,7 +41,7 @@ def matching_weights(
     context = {
         "rows": service.proposal_rows(session),
         "components": COMPONENTS,
-        "component_labels": COMPONENT_LABELS,
+        "component_labels": learned_weights.COMPONENT_LABELS,
         "in_use": learned_weights.adopted_weights(session).as_dict(),
         "adopted_id": service.adopted_id(session),
         "notice": translate(NOTICES[done], lang) if done in NOTICES else None,
