@@ -263,7 +263,8 @@ def main() -> int:
     for each in plan.missing:
         print(f"no record: {each}")
     print(f"{len(plan.visits)} URLs, {args.rounds} rounds each after one to warm up\n{HEADER}")
-    log = REPO_ROOT / "var" / "bench" / "pages-server.log"
+    kind = "sqlite" if url.startswith("sqlite") else "postgres"
+    log = REPO_ROOT / "var" / "bench" / f"pages-server-{kind}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with server(REPO_ROOT, url, args.port, 1, log) as base:
         timings = walk(base, plan, args.rounds, args.budget)
