@@ -36,7 +36,16 @@ from models.monitoring.store import refresh_year
 from models.settings import Settings
 from seed.demo import generate_demo
 from tests.conftest import _truncate_all
-from tests.web.page_walk import EXPECTED_STATUS, Plan, callers, plan_walk, sign_in, stage
+from tests.web.page_walk import (
+    EXPECTED_STATUS,
+    Plan,
+    WalkError,
+    callers,
+    plan_walk,
+    sign_in,
+    stage,
+    walked_routes,
+)
 from web.app import create_app
 
 COUNTS_FILE = Path(__file__).with_name("query_counts.json")
@@ -163,3 +172,15 @@ def test_statements_per_route_stay_within_the_committed_counts_and_do_not_grow(
         if over or new or gone:
             wrong += over + new + gone + [UPDATE_HINT]
     assert wrong == [], "\n".join(wrong)
+
+
+def test_a_route_whose_path_parameter_no_provider_fills_stops_the_walk(engine: Engine) -> None:
+    app = create_app(Settings(database_url=str(engine.url), embedded_worker=False), engine=engine)
+
+    @app.get("/widgets/{widget_id}", name="widget")
+    def widget(widget_id: int) -> dict[str, int]:  # pragma: no cover - never requested
+        return {"widget": widget_id}
+
+    with pytest.raises(WalkError) as raised:
+        walked_routes(app)
+    assert "widget (/widgets/{widget_id}): no provider for widget_id" in str(raised.value)
