@@ -100,9 +100,11 @@ def _counts(engine: Engine, scale: float) -> tuple[dict[str, int], dict[str, int
     generate_demo(engine, years=(YEAR,), scale=scale)
     with Session(engine, expire_on_commit=False) as session:
         tokens = stage(session, today())
-    # After staging (a staged training order changes the figures): no page finds them stale,
-    # which would refresh them on its request.
-    refresh_year(engine, YEAR)
+    # After staging (a staged training order changes the figures), and the year before too
+    # (supply and demand reads it): no page finds its figures stale or missing, which would
+    # compute them on its request (once; the counts are of the pages).
+    for year in (YEAR - 1, YEAR):
+        refresh_year(engine, year)
     app = create_app(Settings(database_url=str(engine.url), embedded_worker=False), engine=engine)
     with Session(engine, expire_on_commit=False) as session:
         plan = plan_walk(session, app, callers(session, tokens), today())
