@@ -25,8 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
@@ -53,6 +51,8 @@ from tests import factories
 from tests.html import body_rows, find_all, one, parse, text
 from tests.web.conftest import VISITOR_TOKEN
 from tests.web.helpers import make_account, sign_in
+from tests.web.route_table import API_PACKAGE, api_routes
+from tests.web.route_table import declarations as allow_declarations
 from web.auth import ANONYMOUS_CSRF_COOKIE, CSRF_HEADER
 from web.permissions import POLICY, Allow
 from web.routes import all_routers
@@ -69,7 +69,6 @@ ROLES = (
     "commune_other",
     "job_centre",
 )
-API_PACKAGE = "web.api."
 ALL_SIGNED_IN = frozenset(ROLES) - {"anonymous"}
 PUBLIC = frozenset(ROLES)
 STAFF_VIEW = frozenset({"admin", "official"})
@@ -492,32 +491,11 @@ def test_every_route_is_in_the_matrix(app) -> None:
     assert names - set(GET_ALLOWED) - set(POST_ALLOWED) == set()
 
 
-def _declarations(dependant: Dependant) -> list[Allow]:
-    """The `allow(...)` dependencies anywhere in a route's dependency tree."""
-    found = []
-    for each in dependant.dependencies:
-        if isinstance(each.call, Allow):
-            found.append(each.call)
-        found += _declarations(each)
-    return found
-
-
-def _api_routes(routes: list) -> list[APIRoute]:
-    """The API routes among `routes`, including those of the routers the app includes."""
-    found = []
-    for route in routes:
-        if isinstance(route, APIRoute):
-            found.append(route)
-        elif hasattr(route, "original_router"):  # an included router (FastAPI >= 0.130)
-            found += _api_routes(route.original_router.routes)
-    return found
-
-
 def _declared(app) -> dict[tuple[str, str], list[Allow]]:
     """(method, route name) -> the permission declarations of every route the app serves."""
     declared = {
-        (method, route.name): _declarations(route.dependant)
-        for route in _api_routes(app.routes)
+        (method, route.name): allow_declarations(route.dependant)
+        for route in api_routes(app.routes)
         # The machine API's routes answer to tokens and scopes: tests/web/test_api_*.
         if not route.endpoint.__module__.startswith(API_PACKAGE)
         for method in sorted(route.methods - {"HEAD"})
