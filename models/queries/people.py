@@ -23,6 +23,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from matching.text import search_key
 from models.encryption import PERSON_CITIZEN_ID, keys
+from models.queries import counting
 from models.queries.reference import all_commune_names
 from models.tables import Course, Enrolment, Ethnicity, Institution, Person
 from models.validation.rules import max_length
@@ -143,7 +144,7 @@ class TraineeRow:
 
 @dataclass(frozen=True)
 class TraineePage:
-    """One page of the trainee list. `total` is exact up to COUNT_LIMIT; beyond it the list
+    """One page of the trainee list. `total` is exact up to the count limit; beyond it the list
     says "more than" (`more`) and `pages` is 0 (unknown). `next_after` / `previous_before`
     are the person ids the links to the next and previous pages start from (keyset paging:
     a deep page costs what the first one does)."""
@@ -157,17 +158,12 @@ class TraineePage:
 
     @property
     def more(self) -> bool:
-        return self.total > COUNT_LIMIT
-
-
-# Beyond this many matches a list counts no further and says "more than": a count that
-# stops costs what a page does, an exact one grows with every person held.
-COUNT_LIMIT = 10_000
+        return counting.is_more(self.total)
 
 
 @dataclass(frozen=True)
 class PageAt:
-    """Where a page starts: a page number (read with OFFSET, at most COUNT_LIMIT rows deep),
+    """Where a page starts: a page number (read with OFFSET, as deep as the count goes),
     or after / before the person with this id (keyset), `page` then being only its label."""
 
     page: int = 1
@@ -186,8 +182,8 @@ def list_trainees(
 ) -> TraineePage:
     """People with at least one enrolment (at `institution_id` when given), filtered by the
     search text, sorted the Vietnamese way (given name first) and cut into pages. The database
-    counts the matches (up to COUNT_LIMIT) and walks the stored sort key's order; whole rows
-    are loaded for one page."""
+    counts the matches (up to its count limit) and walks the stored sort key's order; whole
+    rows are loaded for one page."""
     at = at or PageAt(page)
     if text.strip():
         conditions = [*_conditions(text, None, trainees_only=False), _trainee_of(institution_id)]
@@ -196,19 +192,13 @@ def list_trainees(
         # membership, stopping at the page, instead of sorting every trainee at each view
         # ("+ 0" keeps SQLite from starting at the membership list instead).
         conditions = [_trainee_of(institution_id)]
-    total = capped_count(session, sa_select(literal(1)).select_from(Person).where(*conditions))
-    pages = 0 if total > COUNT_LIMIT else max(1, -(-total // per_page))
-    ids, number, links = _page_ids(
-        session, conditions, at, pages or COUNT_LIMIT // per_page, per_page
-    )
+    matches = sa_select(literal(1)).select_from(Person).where(*conditions)
+    total = counting.capped_count(session, matches)
+    pages = 0 if counting.is_more(total) else max(1, -(-total // per_page))
+    deepest = pages or max(1, counting.COUNT_LIMIT // per_page)
+    ids, number, links = _page_ids(session, conditions, at, deepest, per_page)
     rows = _trainee_rows(session, ids, institution_id)
     return TraineePage(rows, total, number, pages, *links)
-
-
-def capped_count(session: Session, query: Any) -> int:
-    """How many rows `query` gives, counting no further than COUNT_LIMIT + 1."""
-    limited = query.limit(COUNT_LIMIT + 1).subquery()
-    return int(session.execute(sa_select(func.count()).select_from(limited)).scalar() or 0)
 
 
 def _page_ids(

@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlmodel import Session
 
-from models.queries import people as people_queries
+from models.queries import counting
 from models.queries.people import PageAt, list_trainees
 from tests import factories
 from tests.html import body_rows, find_all, one, parse, text
@@ -90,7 +90,7 @@ def test_beyond_the_count_limit_the_list_says_more_than(
     client, world, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _enrol_many(world, 12)
-    monkeypatch.setattr(people_queries, "COUNT_LIMIT", 10)
+    monkeypatch.setattr(counting, "COUNT_LIMIT", 10)
     signed_in(client, world, "official")
     page = parse(client.get("/trainees").text)
     count = one(page, ".result-count")

@@ -17,7 +17,7 @@ from models.enums import HouseholdStatus, Sex
 from models.errors import ConflictError, InvalidError, NotFoundError
 from models.i18n import message_for, translate
 from models.ids import whole_or_none
-from models.queries import people as people_queries
+from models.queries import counting
 from models.queries.people import PageAt, TraineePage
 from models.queries.reference import commune_options
 from models.queries.vacancies import open_job_options
@@ -78,7 +78,7 @@ def _trainee_page(
             "previous_before": result.previous_before,
             **_links(request, result),
         },
-        "count_limit": people_queries.COUNT_LIMIT,
+        "count_limit": counting.COUNT_LIMIT,
         **page_tools(lang),
     }
     return render(request, "trainees.html", context, lang=lang)
