@@ -227,7 +227,8 @@ def due_follow_ups(
     known = not (counting.is_more(total) or counts.due_more or counts.overdue_more)
     pages = max(1, -(-total // per_page)) if known else 0
     # Numbered pages reach as deep as the count does: each costs the rows before it.
-    page = min(max(1, page), pages or max(1, counting.COUNT_LIMIT // per_page))
+    deepest = pages or max(1, counting.COUNT_LIMIT // per_page)
+    page = min(max(1, page), deepest)
     needed = page * per_page + 1
     branches = []
     for window in _windows(filters):
@@ -253,7 +254,8 @@ def due_follow_ups(
     ).all()
     shown = [(int(e), int(m)) for e, m in keys[:per_page]]
     rows = follow_up_rows(session, shown, today=today)
-    return DuePage(rows, counts, total, page, pages, has_next=len(keys) > per_page)
+    following = len(keys) > per_page and page < deepest
+    return DuePage(rows, counts, total, page, pages, has_next=following)
 
 
 def follow_up_rows(
