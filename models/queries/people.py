@@ -192,8 +192,7 @@ def list_trainees(
         # membership, stopping at the page, instead of sorting every trainee at each view
         # ("+ 0" keeps SQLite from starting at the membership list instead).
         conditions = [_trainee_of(institution_id)]
-    matches = sa_select(literal(1)).select_from(Person).where(*conditions)
-    total = counting.capped_count(session, matches)
+    total = counting.capped_count(session, _matches(text, conditions, institution_id))
     pages = 0 if counting.is_more(total) else max(1, -(-total // per_page))
     deepest = pages or max(1, counting.COUNT_LIMIT // per_page)
     ids, number, links = _page_ids(session, conditions, at, deepest, per_page)
@@ -240,6 +239,20 @@ def _position(session: Session, person_id: int | None) -> Any:
         sa_select(col(Person.sort_key)).where(col(Person.id) == person_id)
     ).scalar()
     return None if key is None else tuple_(literal(key), literal(person_id))
+
+
+def _matches(text: str, conditions: list[Any], institution_id: int | None) -> Any:
+    """What the count reads: without a search, the people of the enrolments (at the
+    institution), read from the enrolments' person index and stopping at the count limit;
+    an institution's few trainees are not looked for among everyone held."""
+    if text.strip():
+        return sa_select(literal(1)).select_from(Person).where(*conditions)
+    people = sa_select(col(Enrolment.person_id)).distinct()
+    if institution_id is None:
+        return people
+    return people.join(Course, col(Course.id) == col(Enrolment.course_id)).where(
+        col(Course.institution_id) == institution_id
+    )
 
 
 def _trainee_of(institution_id: int | None) -> Any:
