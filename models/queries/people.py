@@ -257,9 +257,14 @@ def _matches(text: str, conditions: list[Any], institution_id: int | None) -> An
 
 def _trainee_of(institution_id: int | None) -> Any:
     """Condition: the person has an enrolment (at `institution_id` when given)."""
+    held = exists().where(col(Enrolment.person_id) == col(Person.id))
     if institution_id is None:
-        return exists().where(col(Enrolment.person_id) == col(Person.id))
-    return (col(Person.id) + 0).in_(enrolled_at(institution_id))
+        return held
+    # A probe per person walked (their enrolments, then each course's institution), not the
+    # institution's whole membership list built first at every page.
+    return held.where(
+        col(Course.id) == col(Enrolment.course_id), col(Course.institution_id) == institution_id
+    )
 
 
 def _trainee_rows(
