@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from models.excel.read import MAX_ROWS, check_layout, read_table
 from models.excel.types import CellValue, Column, SheetRow, SheetTable, column_list, header_key
-from models.excel.write import table_workbook, template_workbook
+from models.excel.write import table_workbook, template_workbook, write_table_workbook
 
 __all__ = [
     "MAX_ROWS",
@@ -27,4 +27,5 @@ __all__ = [
     "read_table",
     "table_workbook",
     "template_workbook",
+    "write_table_workbook",
 ]

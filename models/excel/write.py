@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -167,6 +167,20 @@ def table_workbook(
     columns: Sequence[Column], rows: Iterable[Mapping[str, CellValue]], *, sheet_title: str
 ) -> bytes:
     """One sheet: the headers of `columns`, then a line per row (values by column key)."""
+    buffer = io.BytesIO()
+    write_table_workbook(buffer, columns, rows, sheet_title=sheet_title)
+    return buffer.getvalue()
+
+
+def write_table_workbook(
+    target: IO[bytes],
+    columns: Sequence[Column],
+    rows: Iterable[Mapping[str, CellValue]],
+    *,
+    sheet_title: str,
+) -> None:
+    """:func:`table_workbook` written to a file: in openpyxl's write-only mode each row goes
+    to the sheet's temporary file as it comes, so memory stays flat however many rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title)
     for index, column in enumerate(columns, 1):
@@ -181,4 +195,4 @@ def table_workbook(
     sheet.append(header)
     for row in rows:
         sheet.append([_cell(sheet, row.get(column.key)) for column in columns])
-    return _to_bytes(workbook)
+    workbook.save(target)

@@ -8,13 +8,14 @@ chunks, a course's enrolments in one query. Nothing commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
 from matching.text import name_sort_key, search_key
@@ -248,40 +249,76 @@ class ExportRows:
     person_ids: list[int]
 
 
-def trainee_export(
+@dataclass
+class ExportStream:
+    """The cells of an export, read from the database a batch at a time as they are written
+    (constant memory whatever the size), and the people they showed, filled in as they go."""
+
+    rows: Iterator[dict[str, Any]]
+    person_ids: set[int] = field(default_factory=set)
+
+
+EXPORT_BATCH = 1000  # rows fetched from the database at a time
+# What the trainee sheet shows of a person: the rest (skills, wishes, sealed contact...) is
+# left unread, as decoding it cost most of the export's time.
+EXPORTED_PERSON = (
+    "full_name", "birth_date", "sex", "ethnicity_code", "citizen_id", "phone", "commune_code",
+    "village", "household_status", "has_disability", "consent_to_employers",
+)  # fmt: skip
+
+
+def trainee_export_stream(
     session: Session, *, course_id: int | None = None, institution_id: int | None = None
-) -> ExportRows:
+) -> ExportStream:
     """Enrolments of one course, or of every course of an institution, with the trainee's
-    data; by course (newest first), then in Vietnamese name order."""
+    data; by course (newest first), then in Vietnamese name order (the stored sort key), sorted
+    by the database and read in batches."""
     query = (
         select(Enrolment, Person, Course)
         .join(Person, col(Person.id) == col(Enrolment.person_id))
         .join(Course, col(Course.id) == col(Enrolment.course_id))
+        .options(load_only(*(getattr(Person, name) for name in EXPORTED_PERSON)))
+        .order_by(
+            col(Course.start_date).desc(),
+            col(Course.id).desc(),
+            col(Person.sort_key),
+            col(Enrolment.id),
+        )
+        .execution_options(yield_per=EXPORT_BATCH)
     )
     if course_id is not None:
         query = query.where(col(Enrolment.course_id) == course_id)
     if institution_id is not None:
         query = query.where(col(Course.institution_id) == institution_id)
-    found = session.exec(query).all()
-    found = sorted(found, key=lambda r: name_sort_key(r[1].full_name))
-    found = sorted(found, key=lambda r: (r[2].start_date, r[2].id or 0), reverse=True)
     communes = _current_commune_names(session)
     groups = ethnic_groups(session).names
-    rows = []
-    for enrolment, person, course in found:
-        cells = _trainee_cells(person, communes, groups)
-        cells |= {
-            "course_code": course.code,
-            "course_name": course.name,
-            "enrolled_on": enrolment.enrolled_on,
-            "support_amount": enrolment.support_amount or None,
-            "status": STATUS_LABELS.get(enrolment.status, enrolment.status),
-            "result": RESULT_LABELS.get(enrolment.result or ""),
-            "graduated_on": enrolment.graduated_on,
-            "certificate_number": enrolment.certificate_number,
-        }
-        rows.append(cells)
-    return ExportRows(rows, sorted({person.id or 0 for _e, person, _c in found}))
+    stream = ExportStream(iter(()))
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for enrolment, person, course in session.exec(query):
+            stream.person_ids.add(person.id or 0)
+            yield _trainee_cells(person, communes, groups) | {
+                "course_code": course.code,
+                "course_name": course.name,
+                "enrolled_on": enrolment.enrolled_on,
+                "support_amount": enrolment.support_amount or None,
+                "status": STATUS_LABELS.get(enrolment.status, enrolment.status),
+                "result": RESULT_LABELS.get(enrolment.result or ""),
+                "graduated_on": enrolment.graduated_on,
+                "certificate_number": enrolment.certificate_number,
+            }
+
+    stream.rows = rows()
+    return stream
+
+
+def trainee_export(
+    session: Session, *, course_id: int | None = None, institution_id: int | None = None
+) -> ExportRows:
+    """The whole export at once (small exports and tests); see trainee_export_stream."""
+    stream = trainee_export_stream(session, course_id=course_id, institution_id=institution_id)
+    rows = list(stream.rows)
+    return ExportRows(rows, sorted(stream.person_ids))
 
 
 def result_export(session: Session, *, course_id: int) -> ExportRows:

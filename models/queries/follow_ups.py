@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Integer, case, func, literal_column, or_, union_all
+from sqlalchemy import Integer, func, literal_column, or_, union_all
 from sqlalchemy import select as sa_select
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from matching.kpi import FOLLOW_UP_WINDOWS
 from matching.kpi.dates import add_months
 from models.enums import EnrolmentStatus
+from models.queries import counting
 from models.queries.due_dates import last_graduation_due_by, months_later
 from models.tables import Course, EmploymentSpell, Enrolment, FollowUp, Institution, Person
 
@@ -80,17 +81,28 @@ class DueFollowUp:
 
 @dataclass(frozen=True)
 class DueCounts:
+    """Exact up to counting.COUNT_LIMIT; one more stands for "more than"."""
+
     due: int
     overdue: int
+
+    @property
+    def due_more(self) -> bool:
+        return counting.is_more(self.due)
+
+    @property
+    def overdue_more(self) -> bool:
+        return counting.is_more(self.overdue)
 
 
 @dataclass(frozen=True)
 class DuePage:
     rows: list[DueFollowUp]
     counts: DueCounts  # the whole list's, whatever its state filter
-    total: int  # rows in the filtered list
+    total: int  # rows in the filtered list (beyond the count limit: pages is 0, unknown)
     page: int
     pages: int
+    has_next: bool = False
 
 
 def _windows(filters: DueFilters) -> tuple[int, ...]:
@@ -147,18 +159,21 @@ def _pending(window: int, filters: DueFilters, today: date, columns: list[Any]) 
 
 
 def due_counts(session: Session, filters: DueFilters, *, today: date) -> DueCounts:
-    """How many follow-ups are due and how many overdue (the filters' state is ignored)."""
-    overdue = 0
-    due = 0
-    every_state = DueFilters(filters.institution_id, filters.course_id, filters.window)
-    for window in _windows(filters):
-        overdue_from = last_graduation_due_by(_overdue_day(today), window)
-        is_overdue = case((col(Enrolment.graduated_on) <= overdue_from, 1), else_=0)
-        counted = _pending(window, every_state, today, [func.count(), func.sum(is_overdue)])
-        total, late = session.execute(counted).one()
-        overdue += int(late or 0)
-        due += int(total) - int(late or 0)
-    return DueCounts(due=due, overdue=overdue)
+    """How many follow-ups are due and how many overdue (the filters' state is ignored), each
+    counted no further than the count limit: a count that stops costs what a page does, where
+    an exact one probes every graduation of the last year (the page says "more than")."""
+    counted = {state: 0 for state in DueState}
+    for state in DueState:
+        every_window = DueFilters(filters.institution_id, filters.course_id, filters.window, state)
+        for window in _windows(filters):
+            if counting.is_more(counted[state]):
+                break
+            pending = _pending(window, every_window, today, [literal_column("1")])
+            counted[state] += counting.capped_count(session, pending)
+    limit = counting.COUNT_LIMIT + 1
+    return DueCounts(
+        due=min(counted[DueState.DUE], limit), overdue=min(counted[DueState.OVERDUE], limit)
+    )
 
 
 @dataclass(frozen=True)
@@ -209,9 +224,12 @@ def due_follow_ups(
         DueState.DUE: counts.due,
         DueState.OVERDUE: counts.overdue,
     }[filters.state]
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    needed = page * per_page
+    known = not (counting.is_more(total) or counts.due_more or counts.overdue_more)
+    pages = max(1, -(-total // per_page)) if known else 0
+    # Numbered pages reach as deep as the count does: each costs the rows before it.
+    deepest = pages or max(1, counting.COUNT_LIMIT // per_page)
+    page = min(max(1, page), deepest)
+    needed = page * per_page + 1
     branches = []
     for window in _windows(filters):
         columns = [
@@ -232,10 +250,12 @@ def due_follow_ups(
             pending.c.enrolment_id.desc(),
         )
         .offset((page - 1) * per_page)
-        .limit(per_page)
+        .limit(per_page + 1)
     ).all()
-    rows = follow_up_rows(session, [(int(e), int(m)) for e, m in keys], today=today)
-    return DuePage(rows, counts, total, page, pages)
+    shown = [(int(e), int(m)) for e, m in keys[:per_page]]
+    rows = follow_up_rows(session, shown, today=today)
+    following = len(keys) > per_page and page < deepest
+    return DuePage(rows, counts, total, page, pages, has_next=following)
 
 
 def follow_up_rows(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import distinct, exists, false, func, literal
+from sqlalchemy import exists, false, func, literal, tuple_
 from sqlalchemy import select as sa_select  # sqlmodel's select takes at most 4 columns
 from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
@@ -23,6 +23,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from matching.text import search_key
 from models.encryption import PERSON_CITIZEN_ID, keys
+from models.queries import counting
 from models.queries.reference import all_commune_names
 from models.tables import Course, Enrolment, Ethnicity, Institution, Person
 from models.validation.rules import max_length
@@ -143,10 +144,31 @@ class TraineeRow:
 
 @dataclass(frozen=True)
 class TraineePage:
+    """One page of the trainee list. `total` is exact up to the count limit; beyond it the list
+    says "more than" (`more`) and `pages` is 0 (unknown). `next_after` / `previous_before`
+    are the person ids the links to the next and previous pages start from (keyset paging:
+    a deep page costs what the first one does)."""
+
     rows: list[TraineeRow]
     total: int
     page: int
     pages: int
+    next_after: int | None = None
+    previous_before: int | None = None
+
+    @property
+    def more(self) -> bool:
+        return counting.is_more(self.total)
+
+
+@dataclass(frozen=True)
+class PageAt:
+    """Where a page starts: a page number (read with OFFSET, as deep as the count goes),
+    or after / before the person with this id (keyset), `page` then being only its label."""
+
+    page: int = 1
+    after: int | None = None
+    before: int | None = None
 
 
 def list_trainees(
@@ -156,48 +178,92 @@ def list_trainees(
     institution_id: int | None = None,
     page: int = 1,
     per_page: int = 50,
+    at: PageAt | None = None,
 ) -> TraineePage:
     """People with at least one enrolment (at `institution_id` when given), filtered by the
     search text, sorted the Vietnamese way (given name first) and cut into pages. The database
-    counts the matches and sorts them by the stored sort key; whole rows are loaded for one
-    page."""
+    counts the matches (up to its count limit) and walks the stored sort key's order; whole
+    rows are loaded for one page."""
+    at = at or PageAt(page)
     if text.strip():
-        conditions = _conditions(text, institution_id, trainees_only=True)
-        counted = sa_select(func.count()).select_from(Person).where(*conditions)
+        conditions = [*_conditions(text, None, trainees_only=False), _trainee_of(institution_id)]
     else:
-        # No search: SQLite walks the name order's index and checks each person's membership,
-        # stopping at the page, instead of sorting every trainee at each view ("+ 0" keeps it
-        # from starting at the membership list instead). The count reads the enrolments alone.
+        # No search: the database walks the name order's index and checks each person's
+        # membership, stopping at the page, instead of sorting every trainee at each view
+        # ("+ 0" keeps SQLite from starting at the membership list instead).
         conditions = [_trainee_of(institution_id)]
-        counted = _count_trainees(institution_id)
-    total = int(session.execute(counted).scalar() or 0)
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    shown = session.execute(
-        sa_select(col(Person.id))
-        .where(*conditions)
-        .order_by(col(Person.sort_key), col(Person.id))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).scalars()
-    ids = [int(person_id) for person_id in shown]
-    return TraineePage(_trainee_rows(session, ids, institution_id), total, page, pages)
+    total = counting.capped_count(session, _matches(text, conditions, institution_id))
+    pages = 0 if counting.is_more(total) else max(1, -(-total // per_page))
+    deepest = pages or max(1, counting.COUNT_LIMIT // per_page)
+    ids, number, links = _page_ids(session, conditions, at, deepest, per_page)
+    rows = _trainee_rows(session, ids, institution_id)
+    return TraineePage(rows, total, number, pages, *links)
+
+
+def _page_ids(
+    session: Session, conditions: list[Any], at: PageAt, last: int, per_page: int
+) -> tuple[list[int], int, tuple[int | None, int | None]]:
+    """The ids of one page, its number, and the ids the next and previous links start from."""
+    order = (col(Person.sort_key), col(Person.id))
+    query = sa_select(col(Person.id)).where(*conditions)
+    if at.before is not None and (start := _position(session, at.before)) is not None:
+        backwards = query.where(tuple_(*order) < start).order_by(*(c.desc() for c in order))
+        found = _ids(session, backwards, per_page)
+        if found:  # the cursor's own row follows this page
+            shown = list(reversed(found[:per_page]))
+            earlier = len(found) > per_page
+            number = max(2, at.page) if earlier else 1
+            return shown, number, (shown[-1], shown[0] if earlier else None)
+    elif at.after is not None and (start := _position(session, at.after)) is not None:
+        found = _ids(session, query.where(tuple_(*order) > start).order_by(*order), per_page)
+        shown = found[:per_page]
+        following = shown[-1] if len(found) > per_page else None
+        return shown, max(2, at.page), (following, shown[0] if shown else None)
+    number = min(max(1, at.page), last)
+    found = _ids(session, query.order_by(*order).offset((number - 1) * per_page), per_page)
+    shown = found[:per_page]
+    following = shown[-1] if len(found) > per_page else None
+    return shown, number, (following, shown[0] if number > 1 and shown else None)
+
+
+def _ids(session: Session, query: Any, per_page: int) -> list[int]:
+    """Up to one more id than a page holds, to know whether another page follows."""
+    return [int(each) for each in session.execute(query.limit(per_page + 1)).scalars()]
+
+
+def _position(session: Session, person_id: int | None) -> Any:
+    """The (sort key, id) a keyset page starts from; None for no or an unknown person."""
+    if person_id is None:
+        return None
+    key = session.execute(
+        sa_select(col(Person.sort_key)).where(col(Person.id) == person_id)
+    ).scalar()
+    return None if key is None else tuple_(literal(key), literal(person_id))
+
+
+def _matches(text: str, conditions: list[Any], institution_id: int | None) -> Any:
+    """What the count reads: without a search, the people of the enrolments (at the
+    institution), read from the enrolments' person index and stopping at the count limit;
+    an institution's few trainees are not looked for among everyone held."""
+    if text.strip():
+        return sa_select(literal(1)).select_from(Person).where(*conditions)
+    people = sa_select(col(Enrolment.person_id)).distinct()
+    if institution_id is None:
+        return people
+    return people.join(Course, col(Course.id) == col(Enrolment.course_id)).where(
+        col(Course.institution_id) == institution_id
+    )
 
 
 def _trainee_of(institution_id: int | None) -> Any:
     """Condition: the person has an enrolment (at `institution_id` when given)."""
+    held = exists().where(col(Enrolment.person_id) == col(Person.id))
     if institution_id is None:
-        return exists().where(col(Enrolment.person_id) == col(Person.id))
-    return (col(Person.id) + 0).in_(enrolled_at(institution_id))
-
-
-def _count_trainees(institution_id: int | None) -> Any:
-    """How many people have an enrolment (at `institution_id` when given)."""
-    counted = sa_select(func.count(distinct(col(Enrolment.person_id))))
-    if institution_id is None:
-        return counted
-    return counted.join(Course, col(Course.id) == col(Enrolment.course_id)).where(
-        col(Course.institution_id) == institution_id
+        return held
+    # A probe per person walked (their enrolments, then each course's institution), not the
+    # institution's whole membership list built first at every page.
+    return held.where(
+        col(Course.id) == col(Enrolment.course_id), col(Course.institution_id) == institution_id
     )
 
 

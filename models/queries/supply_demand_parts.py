@@ -130,9 +130,11 @@ def vacancy_part(scope: Scope) -> Select[Any]:
     )
 
 
-def _order_enrolled() -> Any:
-    """People in training for each order: distinct people enrolled in the order's courses,
-    drop-outs and cancelled courses left out."""
+def _order_enrolled(scope: Scope) -> Any:
+    """People in training for each order counted in the period: distinct people enrolled in
+    the order's courses, drop-outs and cancelled courses left out (only those orders: the
+    courses of every order ever made are not read)."""
+    counted = select(col(TrainingOrder.id)).where(order_counts(scope))
     return (
         select(
             col(Course.training_order_id).label("order_id"),
@@ -140,7 +142,7 @@ def _order_enrolled() -> Any:
         )
         .join(Enrolment, col(Enrolment.course_id) == col(Course.id))
         .where(
-            col(Course.training_order_id).is_not(None),
+            col(Course.training_order_id).in_(counted),
             col(Course.status) != CourseStatus.CANCELLED.value,
             col(Enrolment.status) != EnrolmentStatus.DROPPED.value,
         )
@@ -152,7 +154,7 @@ def _order_enrolled() -> Any:
 def order_part(scope: Scope) -> Select[Any]:
     """Workers ordered and not yet in training: quantity minus the people enrolled for the
     order, never below zero."""
-    enrolled = _order_enrolled()
+    enrolled = _order_enrolled(scope)
     place = place_of(TrainingOrder.location_kind, TrainingOrder.commune_code)
     missing = col(TrainingOrder.quantity) - func.coalesce(enrolled.c.enrolled, 0)
     remaining = func.sum(case((missing > 0, missing), else_=0))

@@ -15,6 +15,7 @@ import pytest
 from sqlmodel import Session
 
 from matching.kpi.dates import add_months
+from models.queries import counting
 from models.queries.due_dates import last_graduation_due_by
 from models.queries.follow_ups import (
     LISTED_FOR_DAYS,
@@ -231,3 +232,26 @@ def test_a_follow_up_leaves_the_list_a_year_after_its_day(session: Session) -> N
     assert listed(session, DueFilters(window=3)) == [(last_day.id, 3, DueState.OVERDUE)]
     counts = due_counts(session, DueFilters(window=3), today=TODAY)
     assert counts == DueCounts(due=0, overdue=1)
+
+
+def test_beyond_the_count_limit_the_counts_stop_and_the_pages_run_on(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    course = factories.course(session)
+    for offset in range(0, 400, 9):
+        graduate(session, date(2025, 6, 1) + timedelta(days=offset), course_id=course.id)
+    session.commit()
+    everything = due_follow_ups(session, DueFilters(), today=TODAY, per_page=1000)
+    monkeypatch.setattr(counting, "COUNT_LIMIT", 5)
+    counts = due_counts(session, DueFilters(), today=TODAY)
+    assert counts.overdue == 6 and counts.overdue_more  # six stands for "more than five"
+    paged, number = [], 1
+    while True:
+        page = due_follow_ups(session, DueFilters(), today=TODAY, page=number, per_page=7)
+        assert page.pages == 0  # the last page is not known
+        paged += [(r.enrolment_id, r.months_after) for r in page.rows]
+        if not page.has_next:
+            break
+        number += 1
+    # As deep as the count goes: 5 // 7 gives one page, the rest is for the links to reach.
+    assert paged == [(r.enrolment_id, r.months_after) for r in everything.rows][:7]

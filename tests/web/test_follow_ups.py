@@ -29,6 +29,7 @@ from models.excel.follow_ups import FOLLOW_UP_COLUMNS
 from models.i18n import translate
 from models.monitoring.read import snapshot_info
 from models.monitoring.store import refresh_year
+from models.queries import counting
 from models.settings import Settings
 from models.tables import (
     AuditEntry,
@@ -517,3 +518,15 @@ def test_a_saved_follow_up_queues_a_refresh_of_its_year_and_the_figures_follow(
     assert response_count(session, year) == (before or 0) + 1
     assert not snapshot_info(session, year).stale  # type: ignore[union-attr]
     session.rollback()
+
+
+def test_counts_beyond_the_limit_say_more_than(client, session, world, monkeypatch):
+    monkeypatch.setattr(counting, "COUNT_LIMIT", 1)
+    as_user(client, session, world, "official")
+    page = parse(client.get("/follow-ups").text)
+    due = one(page, 'ul#follow-up-counts li[data-count="due"]')
+    assert text(due) == vi("Due: more than {count}", count="1")
+    assert data_attrs(due)["more"] == "1"
+    overdue = one(page, 'ul#follow-up-counts li[data-count="overdue"]')
+    assert "data-more" not in overdue.attributes  # one overdue: counted exactly
+    assert text(overdue) == vi("Overdue (more than {days} days): {count}", days=30, count="1")

@@ -18,6 +18,7 @@ from models.errors import InvalidError
 from models.follow_up_values import DEFAULT_SOURCE, RECORDABLE_SOURCES, UNKNOWN
 from models.i18n import translate
 from models.ids import parse_id
+from models.queries import counting
 from models.queries.follow_ups import (
     LISTED_FOR_DAYS,
     OVERDUE_AFTER_DAYS,
@@ -109,11 +110,19 @@ def _page(
         "errors": errors or {},
         "hidden": _filter_query(data.filters),
         "notice": notice,
-        "pager": pager(request, data.page, data.pages),
+        "pager": _pager(request, data),
+        "count_limit": counting.COUNT_LIMIT,
         **_context(lang),
     }
     status = 400 if errors else 200
     return render(request, "follow_ups.html", context, lang=lang, status_code=status)
+
+
+def _pager(request: Request, data: service.FollowUpPage) -> dict[str, Any]:
+    """Previous and next links; a list longer than the count limit has no known last page
+    (pages 0), and shows the next link while rows follow."""
+    reach = data.pages or (data.page + 1 if data.has_next else data.page)
+    return pager(request, data.page, reach) | {"pages": data.pages}
 
 
 @router.get("/follow-ups", response_class=HTMLResponse, name="follow_ups")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -16,6 +17,8 @@ from models.enums import HouseholdStatus, Sex
 from models.errors import ConflictError, InvalidError, NotFoundError
 from models.i18n import message_for, translate
 from models.ids import whole_or_none
+from models.queries import counting
+from models.queries.people import PageAt, TraineePage
 from models.queries.reference import commune_options
 from models.queries.vacancies import open_job_options
 from models.tables import Person
@@ -25,8 +28,8 @@ from web.deps import LanguageDep, RecordId, SessionDep
 from web.forms import FormDep, field, form_errors, redirect_to, redirect_to_query
 from web.labels import page_tools
 from web.notices import Saved
-from web.paging import pager
 from web.paging import whole_or_none as page_number
+from web.paths import path_for
 from web.permissions import Permission, acts_for_institution, allow, allowed
 from web.services import courses as course_service
 from web.services import person_edit
@@ -39,16 +42,43 @@ from web.templating import render
 router = APIRouter()
 
 
+def _page_at(page: str, after: str, before: str) -> PageAt:
+    """Where the page starts, from the address or the search form; junk is ignored."""
+    return PageAt(page_number(page) or 1, page_number(after), page_number(before))
+
+
+def _links(request: Request, result: TraineePage) -> dict[str, str | None]:
+    """The previous and next pages' addresses: after the last person shown, before the
+    first (ids only: no name travels in an address)."""
+
+    def link(page: int, cursor: dict[str, int]) -> str:
+        return path_for(request, "trainees") + "?" + urlencode({"page": page, **cursor})
+
+    following, earlier = result.next_after, result.previous_before
+    return {
+        "next": None if following is None else link(result.page + 1, {"after": following}),
+        "previous": None if earlier is None else link(result.page - 1, {"before": earlier}),
+    }
+
+
 def _trainee_page(
-    request: Request, session: SessionDep, principal: Principal, lang: str, q: str, page: int
+    request: Request, session: SessionDep, principal: Principal, lang: str, q: str, at: PageAt
 ) -> Response:
-    result = trainee_service.trainee_list(session, principal=principal, text=q, page=page)
+    result = trainee_service.trainee_list(session, principal=principal, text=q, at=at)
     context = {
         "result": result,
         "q": q,
         # Searches travel in a POST body, never in the address: names and ID numbers must
         # not end up in URLs or server logs. Browsing without a search pages by link.
-        "pager": pager(request, result.page, result.pages) | {"search": bool(q.strip())},
+        "pager": {
+            "page": result.page,
+            "pages": result.pages,
+            "search": bool(q.strip()),
+            "next_after": result.next_after,
+            "previous_before": result.previous_before,
+            **_links(request, result),
+        },
+        "count_limit": counting.COUNT_LIMIT,
         **page_tools(lang),
     }
     return render(request, "trainees.html", context, lang=lang)
@@ -61,8 +91,10 @@ def trainees(
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_TRAINEES))],
     lang: LanguageDep,
     page: str = "1",
+    after: str = "",
+    before: str = "",
 ) -> Response:
-    return _trainee_page(request, session, principal, lang, "", page_number(page) or 1)
+    return _trainee_page(request, session, principal, lang, "", _page_at(page, after, before))
 
 
 @router.post("/trainees", response_class=HTMLResponse, name="trainees_search")
@@ -73,8 +105,8 @@ def trainees_search(
     lang: LanguageDep,
     fields: FormDep,
 ) -> Response:
-    page = page_number(field(fields, "page")) or 1
-    return _trainee_page(request, session, principal, lang, field(fields, "q"), page)
+    at = _page_at(field(fields, "page"), field(fields, "after"), field(fields, "before"))
+    return _trainee_page(request, session, principal, lang, field(fields, "q"), at)
 
 
 @router.get("/trainees/{person_id}", response_class=HTMLResponse, name="trainee_detail")

@@ -79,7 +79,8 @@ class FollowUpPage:
     courses: list[CourseChoice]  # of the chosen (or the user's own) institution
     total: int = 0
     page: int = 1
-    pages: int = 1
+    pages: int = 1  # 0: more rows than the count limit, the last page is not known
+    has_next: bool = False
 
 
 def scoped_filters(principal: Actor, filters: queries.DueFilters) -> queries.DueFilters:
@@ -114,6 +115,7 @@ def follow_up_page(
         total=found.total,
         page=found.page,
         pages=found.pages,
+        has_next=found.has_next,
     )
     _audit_shown(session, principal, found.rows)
     return result

@@ -245,12 +245,12 @@ def _audit_found(session: Session, principal: Principal, person: Person, course_
 
 
 def trainee_list(
-    session: Session, *, principal: Principal, text: str, page: int
+    session: Session, *, principal: Principal, text: str, at: people_queries.PageAt
 ) -> people_queries.TraineePage:
-    """Trainees this user may see, searched by name or citizen ID; the names shown are
-    personal data, so the page view is audited."""
+    """Trainees this user may see, searched by name or citizen ID, one page from where `at`
+    says; the names shown are personal data, so the page view is audited."""
     result = people_queries.list_trainees(
-        session, text=text, institution_id=institution_scope(principal), page=page
+        session, text=text, institution_id=institution_scope(principal), at=at
     )
     _audit_shown(session, principal, [row.person for row in result.rows], "person_list")
     return result
