@@ -36,6 +36,8 @@ class Facts:
     delay: int
     linked: bool  # trained under the vacancy's training order
     ineligible: str | None  # "age", "timing" or None
+    language: str = ""  # "met", "short", "unmet" or "" (no language asked)
+    certificate: str = ""  # the certificate asked ("JLPT N4"), when one is
 
 
 def _occupation(relation: str, name: str, fits: bool, full: bool, trained: bool) -> str:
@@ -59,6 +61,11 @@ def skills_phrase(matched: tuple[str, ...], missing: tuple[str, ...]) -> str | N
     return f"có {len(matched)}/{required} kỹ năng (thiếu: {shown})"
 
 
+_LANGUAGE = {
+    "met": "có ngoại ngữ theo yêu cầu ({certificate})",
+    "short": "ngoại ngữ thấp hơn yêu cầu một bậc ({certificate})",
+    "unmet": "chưa có ngoại ngữ theo yêu cầu ({certificate})",
+}
 _WAGE = {"ok": "lương đáp ứng mong muốn", "low": "lương thấp hơn mong muốn"}
 
 
@@ -70,6 +77,9 @@ def sentence(f: Facts, skills: str | None) -> str:
         _occupation(f.relation, f.occupation_name, f.occupation_fits, f.occupation_full, f.trained),
         skills,
     ]
+    language = _LANGUAGE.get(f.language)
+    if language:
+        parts.append(language.format(certificate=f.certificate))
     if f.level_short:
         parts.append(f"trình độ thấp hơn yêu cầu ({LEVEL_LABELS[f.level_short]})")
     if f.own_commune:

@@ -10,6 +10,15 @@ from datetime import date
 
 from matching.catalogue import OccupationCatalogue, load_catalogue
 from matching.explain import TEXT_FITS, Facts, explain
+from matching.languages import (
+    certificate_name,
+    held_languages,
+    language_factor,
+    language_verdict,
+    required_language,
+    strip_language,
+    without_languages,
+)
 from matching.normalise import guess_keys
 from matching.profiles import LEVEL_RANK, GraduateProfile, VacancyProfile, level_rank
 from matching.score import (
@@ -99,16 +108,18 @@ def reference_score(
     start = vacancy.start_date or today
     relation = code_relation(catalogue, graduate.occupation_code, vacancy.occupation_code)
     trade = graduate_trade(graduate, catalogue)
+    title = strip_language(vacancy.title)
     text = 0.0
     if relation != "same":
         model = occupation_text(catalogue)
-        text = text_similarity(model, trade, vacancy.title, vacancy.description)
+        text = text_similarity(model, trade, title, vacancy.description)
     guessed = guessed_relation(
         catalogue,
         effective_key(catalogue, graduate.occupation_code, trade),
-        effective_key(catalogue, vacancy.occupation_code, vacancy.title),
+        effective_key(catalogue, vacancy.occupation_code, title),
     )
-    required = distinct_skills(vacancy.skills)
+    language = required_language(vacancy.title, vacancy.description, vacancy.skills)
+    required = distinct_skills(without_languages(vacancy.skills))
     held = distinct_skills(graduate.skills)
     matched = tuple(s for s in required if any(skill_matches(s, h) for h in held))
     missing = tuple(s for s in required if s not in matched)
@@ -124,6 +135,8 @@ def reference_score(
         "wage": wage_component(graduate.expected_wage, vacancy.offered_wage),
         "timing": timing_component(delay),
         "order": 1.0 if linked else 0.0,
+        # A training order's cohort learns the language in the order's own course.
+        "language": 1.0 if linked else language_factor(language, held_languages(graduate.skills)),
     }
     ineligible = None
     if not age_allowed(graduate.birth_year, vacancy.age_min, vacancy.age_max, start):
@@ -147,6 +160,8 @@ def reference_score(
         delay=delay,
         linked=linked,
         ineligible=ineligible,
+        language=language_verdict(language is not None, components["language"]),
+        certificate=certificate_name(language) if language else "",
     )
     score = 0.0 if ineligible else weighted_score(components, weights, vacancy.order_id is not None)
     return Match(

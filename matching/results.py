@@ -12,6 +12,13 @@ from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 import numpy as np
 
 from matching.explain import TEXT_FITS, Facts, sentence, skills_phrase
+from matching.languages import (
+    LANGUAGES,
+    Requirement,
+    certificate_name,
+    language_verdict,
+    without_languages,
+)
 from matching.profiles import LEVELS
 from matching.reference import distinct_skills
 from matching.score import COMPONENTS, Match
@@ -63,6 +70,8 @@ class MatchBuilder:
             np.where(wage_known, np.where(c["wage"] >= 1.0, 1, 2), 0),
             s.delay[p],
             c["order"] >= 1.0,
+            np.where(vt.language[v] >= 0, vt.language[v] * 100 + vt.language_level[v], NONE),
+            c["language"],
             s.ineligible[p],
         ]
         skills = zip(
@@ -75,7 +84,8 @@ class MatchBuilder:
     def _vacancy_skills(self, v: int) -> tuple[str, ...]:
         names = self._skill_names.get(v)
         if names is None:
-            names = self._skill_names[v] = distinct_skills(self.t.vacancies.profiles[v].skills)
+            skills = without_languages(self.t.vacancies.profiles[v].skills)
+            names = self._skill_names[v] = distinct_skills(skills)
         return names
 
     def _skills(self, v: int, mask: float) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
@@ -108,6 +118,8 @@ class MatchBuilder:
                 wage,
                 delay,
                 linked,
+                language,
+                language_fit,
                 ineligible,
             ) = key
             facts = Facts(
@@ -125,6 +137,8 @@ class MatchBuilder:
                 delay=delay,
                 linked=linked,
                 ineligible=_INELIGIBLE.get(ineligible),
+                language=language_verdict(language != NONE, language_fit),
+                certificate=_certificate(language),
             )
             found = self._reason_cache[full_key] = sentence(facts, skills)
         return found
@@ -163,6 +177,12 @@ class MatchBuilder:
                 )
             )
         return out
+
+
+def _certificate(code: int) -> str:
+    if code == NONE:
+        return ""
+    return certificate_name(Requirement(LANGUAGES[code // 100], code % 100))
 
 
 class Ranking(Mapping[str, list[Match]]):

@@ -11,7 +11,19 @@ import math
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-COMPONENTS: tuple[str, ...] = ("occupation", "skills", "level", "place", "wage", "timing", "order")
+COMPONENTS: tuple[str, ...] = (
+    "occupation",
+    "skills",
+    "level",
+    "place",
+    "wage",
+    "timing",
+    "order",
+    "language",
+)
+# Components that multiply the weighted mean instead of taking part in it (no weight): a
+# language requirement not met lowers every other strength alike.
+FACTORS: tuple[str, ...] = ("language",)
 
 # Same catalogue group ("may", "dien", "co_khi"…) but a different occupation.
 RELATED_OCCUPATION = 0.6
@@ -161,11 +173,15 @@ def age_allowed(birth_year: int | None, age_min: int | None, age_max: int | None
 
 
 def weighted_score(components: dict[str, float], weights: Weights, has_order: bool) -> float:
-    """Weighted mean of the components; ``order`` counts only for training-order vacancies."""
+    """Weighted mean of the components (``order`` counts only for training-order vacancies),
+    times each of :data:`FACTORS` present."""
     total, weight_sum = 0.0, 0.0
     for name, weight in weights.as_dict().items():
         if name == "order" and not has_order:
             continue
         total += weight * components[name]
         weight_sum += weight
-    return min(1.0, max(0.0, total / weight_sum))
+    mean = min(1.0, max(0.0, total / weight_sum))
+    for name in FACTORS:
+        mean *= components.get(name, 1.0)
+    return mean

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matching.languages import LANGUAGE_MET, LANGUAGE_ONE_SHORT, LANGUAGE_UNMET
 from matching.score import (
+    FACTORS,
     GUESSED_SAME,
     LEVEL_BY_GAP,
     MAX_DELAY_DAYS,
@@ -178,6 +180,15 @@ def wage(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(expected), 1.0, np.where(np.isnan(offered), WAGE_UNKNOWN, fit))
 
 
+def language(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Mirror of :func:`languages.language_factor`."""
+    lang, need = t.vacancies.language[v], t.vacancies.language_level[v]
+    held = t.graduates.languages[g, np.maximum(lang, 0)]
+    short = (held >= 1) & (held == need - 1)
+    fit = np.where(held >= need, LANGUAGE_MET, np.where(short, LANGUAGE_ONE_SHORT, LANGUAGE_UNMET))
+    return np.where(lang < 0, LANGUAGE_MET, fit)
+
+
 def age_ok(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
     born = t.graduates.birth_year[g]
     age = t.vacancies.start_year[v] - born
@@ -197,7 +208,11 @@ def total(components: dict[str, np.ndarray], weights: Weights, has_order: np.nda
             weight_sum += weight
     score = score + np.where(has_order, weights.order * components["order"], 0.0)
     divisor = np.where(has_order, weight_sum + weights.order, weight_sum)
-    return np.minimum(1.0, np.maximum(0.0, score / divisor))
+    mean = np.minimum(1.0, np.maximum(0.0, score / divisor))
+    for name in FACTORS:
+        if name in components:
+            mean = mean * components[name]
+    return mean
 
 
 def score_index_pairs(t: Tables, g: np.ndarray, v: np.ndarray, weights: Weights) -> PairScores:
@@ -211,6 +226,7 @@ def score_index_pairs(t: Tables, g: np.ndarray, v: np.ndarray, weights: Weights)
         np.where(t.graduates.available[g] > 0, t.graduates.available[g] - t.vacancies.start[v], 0),
     )
     has_order = t.vacancies.order[v] >= 0
+    linked = has_order & (t.graduates.order[g] == t.vacancies.order[v])
     components = {
         "occupation": occupation(t, g, v, relation),
         "skills": np.where(required > 0, matched / np.maximum(required, 1), 1.0),
@@ -218,7 +234,9 @@ def score_index_pairs(t: Tables, g: np.ndarray, v: np.ndarray, weights: Weights)
         "place": place(t, g, scope),
         "wage": wage(t, g, v),
         "timing": np.maximum(0.0, 1.0 - delay / MAX_DELAY_DAYS),
-        "order": (has_order & (t.graduates.order[g] == t.vacancies.order[v])).astype(np.float64),
+        "order": linked.astype(np.float64),
+        # A training order's cohort learns the language in the order's own course.
+        "language": np.where(linked, 1.0, language(t, g, v)),
     }
     ineligible = np.where(~age_ok(t, g, v), AGE, np.where(delay > MAX_DELAY_DAYS, TIMING, 0))
     score = np.where(ineligible == 0, total(components, weights, has_order), 0.0)
