@@ -228,9 +228,13 @@ def _graduate_table(
     )
 
 
+def _held_of(skills: tuple[str, ...]) -> dict[str, int]:
+    return held_languages(skills)
+
+
 def _held_levels(profiles: tuple[GraduateProfile, ...]) -> np.ndarray:
     held = np.full((len(profiles), len(LANGUAGES)), NONE, dtype=np.int64)
-    read = _memo(lambda skills: held_languages(skills))
+    read = _memo(_held_of)
     for i, g in enumerate(profiles):
         for language, level in read(tuple(g.skills)).items():
             held[i, LANGUAGES.index(language)] = level
