@@ -25,6 +25,7 @@ COMPONENT_LABELS = {
     "wage": "Wage",
     "timing": "Availability",
     "order": "Training order",
+    "language": "Foreign language",
 }
 
 
@@ -106,7 +107,9 @@ def candidate_row(
         breakdown=[
             (label, round(components[name] * 100))
             for name, label in COMPONENT_LABELS.items()
-            if name in components and (name != "order" or vacancy.training_order_id)
+            if name in components
+            and (name != "order" or vacancy.training_order_id)
+            and (name != "language" or components[name] < 1.0)
         ],
         status=status,
         note=c.referral.reason if c.referral else "",
