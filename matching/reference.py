@@ -27,6 +27,7 @@ from matching.score import (
     Weights,
     age_allowed,
     delay_days,
+    freshness,
     level_component,
     occupation_component,
     place_component,
@@ -130,7 +131,9 @@ def reference_score(
     components = {
         "occupation": occupation_component(relation == "same", guessed, text),
         "skills": len(matched) / len(required) if required else 1.0,
-        "level": level_component(level_rank(graduate.level), required_rank),
+        "level": level_component(
+            level_rank(graduate.level), required_rank, freshness(graduate.graduated_on, start)
+        ),
         "place": place_component(scope, graduate.willing_to_work),
         "wage": wage_component(graduate.expected_wage, vacancy.offered_wage),
         "timing": timing_component(delay),
@@ -153,10 +156,14 @@ def reference_score(
         trained=bool(search_key(trade)),
         matched=matched,
         missing=missing,
-        level_short=vacancy.required_level if components["level"] < 1.0 else None,
+        level_short=vacancy.required_level
+        if required_rank is not None and level_rank(graduate.level) < required_rank
+        else None,
         own_commune=scope == 0,
         unwilling=bool(graduate.willing_to_work) and components["place"] < 1.0,
-        wage=("ok" if components["wage"] >= 1.0 else "low") if wage_known else "",
+        wage=("ok" if (offered or 0) >= (graduate.expected_wage or 0) else "low")
+        if wage_known
+        else "",
         delay=delay,
         linked=linked,
         ineligible=ineligible,

@@ -34,12 +34,24 @@ GUESSED_SAME = 0.9
 UNRELATED_TEXT = 0.5
 # Score by how many levels the graduate is below the required one (index = gap; 4+ → last).
 LEVEL_BY_GAP: tuple[float, ...] = (1.0, 0.6, 0.3, 0.15, 0.05)
+# Share of the level component that orders people who meet the required level by how high
+# they were trained and how recently (see level_component).
+LEVEL_ROOM = 0.2
+TOP_RANK = 3  # rank of cao_dang, the highest level (matching.profiles.LEVELS)
+# Training ended this many days before the start counts half as fresh.
+FRESH_DAYS = 365
+FRESHNESS_UNKNOWN = 0.5
 # Place scopes, nearest first.
 SCOPES: tuple[str, ...] = ("commune", "province", "other_province", "abroad")
 # When a graduate stated no preference: nearer is better, nothing is excluded.
 PLACE_UNSTATED: tuple[float, ...] = (1.0, 0.8, 0.6, 0.5)
 # When the job lies outside the scopes the graduate said they would work in.
 PLACE_UNWILLING: tuple[float, ...] = (1.0, 0.4, 0.2, 0.1)
+# Share of the wage component earned by the offer's room above the expectation (an offer
+# twice the expectation earns all of it): it orders people whose expectation is met.
+WAGE_ROOM = 0.2
+# Expectation not stated: neutral, in the middle of the room.
+WAGE_UNSTATED = 1.0 - WAGE_ROOM / 2
 # Offer unknown while the graduate states an expectation.
 WAGE_UNKNOWN = 0.75
 # Days a graduate may start after the start date; later than this they are filtered out.
@@ -108,11 +120,26 @@ def occupation_component(given_same: bool, relation: str, text: float) -> float:
     return text
 
 
-def level_component(graduate_rank: int, required_rank: int | None) -> float:
-    """1 when the graduate meets the required level (or none is required), lower per level
-    missing; never 0, because most factory jobs take untrained workers."""
+def freshness(graduated_on: date | None, start: date) -> float:
+    """1 for training ended on or after the start date, 1/2 at :data:`FRESH_DAYS` before
+    it, 1/3 at twice that…: every day counts, however old; :data:`FRESHNESS_UNKNOWN` when
+    the day is not known."""
+    if graduated_on is None:
+        return FRESHNESS_UNKNOWN
+    return 1.0 / (1.0 + max(0, (start - graduated_on).days) / FRESH_DAYS)
+
+
+def level_component(
+    graduate_rank: int, required_rank: int | None, fresh: float = FRESHNESS_UNKNOWN
+) -> float:
+    """Near 1 when the graduate meets the required level (or none is required): the last
+    LEVEL_ROOM of it goes half to how high they were trained (cao đẳng all, no training
+    none) and half to how fresh the training is, so that among people who meet the level
+    the one trained higher and more recently ranks first. Lower per level missing; never 0,
+    because most factory jobs take untrained workers."""
     if required_rank is None or graduate_rank >= required_rank:
-        return 1.0
+        trained = (graduate_rank + 1) / (TOP_RANK + 1)
+        return 1.0 - LEVEL_ROOM * (1.0 - (trained + fresh) / 2)
     return LEVEL_BY_GAP[min(required_rank - graduate_rank, len(LEVEL_BY_GAP) - 1)]
 
 
@@ -143,13 +170,17 @@ def place_component(scope: int, willing: tuple[str, ...]) -> float:
 
 
 def wage_component(expected: int | None, offered: int | None) -> float:
-    """1 when the offer meets the expectation; falls to 0 at half of it; neutral if unknown."""
+    """1 - WAGE_ROOM when the offer just meets the expectation, rising to 1 when it is twice
+    the expectation (room to accept); falls to 0 at half of it; neutral (the middle of the
+    room) when the expectation is unknown."""
     if expected is None or expected <= 0:
-        return 1.0
+        return WAGE_UNSTATED
     if offered is None:
         return WAGE_UNKNOWN
     ratio = offered / expected
-    return float(min(1.0, max(0.0, 1.0 - 2.0 * (1.0 - ratio))))
+    met = min(1.0, max(0.0, 1.0 - 2.0 * (1.0 - ratio)))
+    room = min(1.0, max(0.0, ratio - 1.0))
+    return float((1.0 - WAGE_ROOM) * met + WAGE_ROOM * room)
 
 
 def delay_days(available_from: date | None, start: date) -> int:

@@ -84,6 +84,7 @@ class GraduateTable:
     known: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # given/guessed row
     known_group: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     reading: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # Tables.readings
+    graduated: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # 0: unknown
     # (n, len(LANGUAGES)) level held, NONE when the language is not named in the skills
     languages: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.int64))
 
@@ -225,6 +226,10 @@ def _graduate_table(
         order=np.array([orders.id(g.order_id) for g in profiles], dtype=np.int64),
         skills=_csr([skill_ids(tuple(g.skills)) for g in profiles], len(skills)),
         languages=_held_levels(profiles),
+        graduated=np.array(
+            [g.graduated_on.toordinal() if g.graduated_on else 0 for g in profiles],
+            dtype=np.int64,
+        ),
     )
 
 

@@ -14,14 +14,20 @@ import numpy as np
 from matching.languages import LANGUAGE_MET, LANGUAGE_ONE_SHORT, LANGUAGE_UNMET
 from matching.score import (
     FACTORS,
+    FRESH_DAYS,
+    FRESHNESS_UNKNOWN,
     GUESSED_SAME,
     LEVEL_BY_GAP,
+    LEVEL_ROOM,
     MAX_DELAY_DAYS,
     PLACE_UNSTATED,
     PLACE_UNWILLING,
     RELATED_OCCUPATION,
+    TOP_RANK,
     UNRELATED_TEXT,
+    WAGE_ROOM,
     WAGE_UNKNOWN,
+    WAGE_UNSTATED,
     Weights,
 )
 from matching.similarity import combine_text, rowwise_cosine, title_fuzzy_pairs, trade_pairs
@@ -156,9 +162,16 @@ def matched_skills(t: Tables, g: np.ndarray, v: np.ndarray) -> tuple[np.ndarray,
 
 
 def level(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Mirror of :func:`score.level_component`."""
     required, rank = t.vacancies.required[v], t.graduates.rank[g]
     gap = np.clip(required - rank, 0, len(LEVEL_BY_GAP) - 1)
-    return np.where(required == NO_REQUIREMENT, 1.0, np.asarray(LEVEL_BY_GAP)[gap])
+    ended = t.graduates.graduated[g]
+    days = np.maximum(0, t.vacancies.start[v] - ended)
+    fresh = np.where(ended > 0, 1.0 / (1.0 + days / FRESH_DAYS), FRESHNESS_UNKNOWN)
+    trained = (rank + 1) / (TOP_RANK + 1)
+    meets = 1.0 - LEVEL_ROOM * (1.0 - (trained + fresh) / 2)
+    short = np.asarray(LEVEL_BY_GAP)[gap]
+    return np.where((required == NO_REQUIREMENT) | (rank >= required), meets, short)
 
 
 def scope_of(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -176,8 +189,11 @@ def place(t: Tables, g: np.ndarray, scope: np.ndarray) -> np.ndarray:
 def wage(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
     expected, offered = t.graduates.expected[g], t.vacancies.offered[v]
     with np.errstate(invalid="ignore"):
-        fit = np.minimum(1.0, np.maximum(0.0, 1.0 - 2.0 * (1.0 - offered / expected)))
-    return np.where(np.isnan(expected), 1.0, np.where(np.isnan(offered), WAGE_UNKNOWN, fit))
+        ratio = offered / expected
+        met = np.minimum(1.0, np.maximum(0.0, 1.0 - 2.0 * (1.0 - ratio)))
+        fit = (1.0 - WAGE_ROOM) * met + WAGE_ROOM * np.minimum(1.0, np.maximum(0.0, ratio - 1.0))
+    unknown_offer = np.where(np.isnan(offered), WAGE_UNKNOWN, fit)
+    return np.where(np.isnan(expected), WAGE_UNSTATED, unknown_offer)
 
 
 def language(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ import pytest
 from matching.engine import Matcher
 from matching.profiles import GraduateProfile, Location
 from matching.reference import reference_score
-from matching.score import Weights
+from matching.score import LEVEL_ROOM, WAGE_ROOM, WAGE_UNSTATED, Weights
 from tests.matching.factories import TODAY, graduate, vacancy
 
 
@@ -68,8 +68,20 @@ def test_level_meets_requirement_or_falls_by_gap() -> None:
         _score(graduate(level=lv), job).components["level"]
         for lv in ("cao_dang", "trung_cap", "so_cap", "duoi_3_thang", None)
     ]
-    assert scores[0] == scores[1] == 1.0
+    # Both meet it: near 1, the one trained higher a little above (the level's room).
+    assert 1.0 >= scores[0] > scores[1] >= 1.0 - LEVEL_ROOM
     assert scores[1] > scores[2] > scores[3] > scores[4] > 0
+
+
+def test_among_people_who_meet_the_level_fresher_training_ranks_first() -> None:
+    job = vacancy(start_date=date(2026, 9, 1))
+    fresh, stale, unknown = (
+        graduate(id=f"G{i}", graduated_on=day)
+        for i, day in enumerate((date(2026, 6, 30), date(2023, 6, 30), None), start=1)
+    )
+    ranked = Matcher(today=TODAY).fit([stale, unknown, fresh], [job]).rank_graduates()["V1"]
+    assert [m.graduate_id for m in ranked] == ["G1", "G3", "G2"]
+    assert ranked[0].score - ranked[2].score < LEVEL_ROOM * Weights().level
 
 
 def test_age_outside_the_range_filters_the_pair() -> None:
@@ -105,10 +117,12 @@ def test_place_follows_where_the_graduate_will_work(willing, location, expected)
 
 
 def test_wage_below_expectation_scores_lower_and_missing_is_neutral() -> None:
-    assert _score(graduate(expected_wage=8_000_000), vacancy()).components["wage"] == 1.0
+    met = _score(graduate(expected_wage=8_000_000), vacancy()).components["wage"]
+    roomier = _score(graduate(expected_wage=5_000_000), vacancy()).components["wage"]
+    assert 1.0 - WAGE_ROOM <= met < roomier <= 1.0  # more room above the expectation
     low = _score(graduate(expected_wage=10_000_000), vacancy()).components["wage"]
-    assert 0 < low < 1
-    assert _score(graduate(expected_wage=None), vacancy()).components["wage"] == 1.0
+    assert 0 < low < met
+    assert _score(graduate(expected_wage=None), vacancy()).components["wage"] == WAGE_UNSTATED
     unknown = vacancy(wage_min=None, wage_max=None)
     assert 0 < _score(graduate(), unknown).components["wage"] < 1
 

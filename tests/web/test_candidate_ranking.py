@@ -28,7 +28,7 @@ JOB_COMMUNE, OTHER_COMMUNE = "03127", "03160"
 class Listed:
     people: list[int]
     ranks: list[int]
-    scores: list[int]
+    scores: list[float]
     total: int
     next_page: str | None
 
@@ -41,7 +41,7 @@ def read(html: str) -> Listed:
     return Listed(
         people=[int(data_attrs(item)["person"]) for item in items],
         ranks=[int(data_attrs(item)["rank"]) for item in items],
-        scores=[int(data_attrs(item)["score"]) for item in items],
+        scores=[float(data_attrs(item)["score"]) for item in items],
         total=int(count["total"]),
         next_page=dict(nexts[0].attrs)["href"] if nexts else None,
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from models.clock import today
 from models.enums import Role
+from models.formatting import format_number
 from models.i18n import translate
 from models.queries.candidates import ReferralRow
 from models.suggestions import explain, reason_line
@@ -29,6 +30,21 @@ COMPONENT_LABELS = {
 }
 
 
+# Places after the decimal point of a shown score: at whole percent, people whose evidence
+# differs a little (a higher level, more room in the wage) would show the same number.
+SCORE_DECIMALS = 1
+
+
+def shown_score(score: float) -> float:
+    """The engine's score (0–1) as the percent the page shows."""
+    return round(score * 100, SCORE_DECIMALS)
+
+
+def score_text(score: float, lang: str) -> str:
+    """:func:`shown_score` in the reader's number format."""
+    return format_number(shown_score(score), lang)  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
 class Row:
     """One person on the candidates or referrals page, as this user may see them."""
@@ -40,7 +56,8 @@ class Row:
     level: str | None = None
     occupation: str | None = None
     rank: int | None = None
-    score: int | None = None  # percent
+    score: float | None = None  # percent, to SCORE_DECIMALS places
+    score_text: str = ""  # the same in the reader's number format ("95,3" in Vietnamese)
     reason: str = ""
     breakdown: list[tuple[str, int]] = field(default_factory=list)
     status: str | None = None
@@ -102,7 +119,8 @@ def candidate_row(
         level=c.training.level_name if c.training else None,
         occupation=c.training.occupation_name if c.training else None,
         rank=c.suggestion.rank,
-        score=round(c.suggestion.score * 100),
+        score=shown_score(c.suggestion.score),
+        score_text=score_text(c.suggestion.score, lang),
         reason=reason_line(reason, lang),
         breakdown=[
             (label, round(components[name] * 100))
@@ -129,7 +147,8 @@ def referral_row(
         commune=row.commune_name if view else "",
         level=row.training.level_name if row.training else None,
         occupation=row.training.occupation_name if row.training else None,
-        score=None if row.referral.score is None else round(row.referral.score * 100),
+        score=None if row.referral.score is None else shown_score(row.referral.score),
+        score_text="" if row.referral.score is None else score_text(row.referral.score, lang),
         status=status,
         note=row.referral.reason,
         elsewhere=row.employed_elsewhere,
