@@ -180,3 +180,29 @@ def test_empty_batches_give_empty_results(people, jobs) -> None:
     assert all(not ms for ms in matcher.rank_graduates().values())
     assert all(not ms for ms in matcher.rank_vacancies().values())
     assert matcher.assign().places_filled == 0
+
+
+@pytest.mark.parametrize("first", ["03313", "03370"])
+def test_two_communes_of_one_batch_keep_their_own_slots(first: str) -> None:
+    # A job fair matched people of Mường Lạn (03313) and Pu Nhi (03370) in one batch: each
+    # commune has its own index, so only the people of the job's commune work "at home".
+    second = "03370" if first == "03313" else "03313"
+    people = [
+        graduate(id="G1", commune_code=first, willing_to_work=("commune",)),
+        graduate(id="G2", commune_code=second, willing_to_work=("commune",)),
+    ]
+    jobs = [
+        vacancy(id="V1", location=Location.commune("03313")),
+        vacancy(id="V2", location=Location.commune("03370")),
+    ]
+    matcher = Matcher(today=TODAY).fit(people, jobs)
+    tables = matcher.tables_
+    slot = dict(zip(("G1", "G2"), tables.graduates.commune.tolist(), strict=True))
+    assert slot["G1"] != slot["G2"]
+    assert sorted(tables.vacancies.commune.tolist()) == sorted(slot.values())
+    home = {"03313": "V1", "03370": "V2"}
+    for match in matcher.score_pairs([(g, v) for g in ("G1", "G2") for v in ("V1", "V2")]):
+        commune = first if match.graduate_id == "G1" else second
+        at_home = home[commune] == match.vacancy_id
+        assert (match.components["place"] == 1.0) is at_home
+        assert ("làm việc ngay tại xã" in match.reason) is at_home
