@@ -95,6 +95,13 @@ def _occupation_name(g: GraduateProfile, v: VacancyProfile, catalogue: Occupatio
     return occupation.name if occupation else ""
 
 
+def _room(offered: int | None, expected: int | None) -> int:
+    """Whole percent by which the offer exceeds the expectation (0 when it does not)."""
+    if not offered or not expected:
+        return 0
+    return max(0, round((offered / expected - 1.0) * 100))
+
+
 def reference_score(
     graduate: GraduateProfile,
     vacancy: VacancyProfile,
@@ -147,6 +154,7 @@ def reference_score(
     elif delay > MAX_DELAY_DAYS:
         ineligible = "timing"
     offered = vacancy.offered_wage
+    short = required_rank is not None and level_rank(graduate.level) < required_rank
     wage_known = (graduate.expected_wage or 0) > 0 and offered is not None
     facts = Facts(
         relation=relation,
@@ -156,9 +164,10 @@ def reference_score(
         trained=bool(search_key(trade)),
         matched=matched,
         missing=missing,
-        level_short=vacancy.required_level
-        if required_rank is not None and level_rank(graduate.level) < required_rank
-        else None,
+        level_short=vacancy.required_level if short else None,
+        level_held=graduate.level if not short else None,
+        graduated_on=graduate.graduated_on,
+        wage_room=_room(offered, graduate.expected_wage) if wage_known else 0,
         own_commune=scope == 0,
         unwilling=bool(graduate.willing_to_work) and components["place"] < 1.0,
         wage=("ok" if (offered or 0) >= (graduate.expected_wage or 0) else "low")

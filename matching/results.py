@@ -8,6 +8,7 @@ once.
 from __future__ import annotations
 
 from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
+from datetime import date
 
 import numpy as np
 
@@ -65,6 +66,9 @@ class MatchBuilder:
             c["occupation"] >= 1.0,
             self._trained[gt.trade[g]],
             np.where(gt.rank[g] < vt.required[v], vt.required[v], NONE),
+            np.where(gt.rank[g] >= vt.required[v], gt.rank[g], NONE),
+            gt.graduated[g],
+            np.where(wage_known, _room(vt.offered[v], gt.expected[g]), 0),
             s.scope[p] == 0,
             gt.stated[g] & (c["place"] < 1.0),
             np.where(wage_known, np.where(vt.offered[v] >= gt.expected[g], 1, 2), 0),
@@ -113,6 +117,9 @@ class MatchBuilder:
                 full,
                 trained,
                 short,
+                held,
+                graduated,
+                room,
                 own,
                 unwilling,
                 wage,
@@ -131,6 +138,9 @@ class MatchBuilder:
                 matched=(),
                 missing=(),
                 level_short=LEVELS[short] if short >= 0 else None,
+                level_held=LEVELS[held] if held >= 0 else None,
+                graduated_on=date.fromordinal(graduated) if graduated > 0 else None,
+                wage_room=room,
                 own_commune=own,
                 unwilling=unwilling,
                 wage=_WAGE[wage],
@@ -177,6 +187,13 @@ class MatchBuilder:
                 )
             )
         return out
+
+
+def _room(offered: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """Whole percent by which each offer exceeds the expectation (0 when it does not)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        room = np.round((offered / expected - 1.0) * 100)
+    return np.where(np.isfinite(room) & (room > 0), room, 0).astype(np.int64)
 
 
 def _certificate(code: int) -> str:
