@@ -25,6 +25,7 @@ from matching.score import (
     MAX_DELAY_DAYS,
     Match,
     Weights,
+    accepted_scopes,
     age_allowed,
     delay_days,
     freshness,
@@ -169,7 +170,8 @@ def reference_score(
         graduated_on=graduate.graduated_on,
         wage_room=_room(offered, graduate.expected_wage) if wage_known else 0,
         own_commune=scope == 0,
-        unwilling=bool(graduate.willing_to_work) and components["place"] < 1.0,
+        unwilling=bool(graduate.willing_to_work)
+        and scope not in accepted_scopes(graduate.willing_to_work),
         wage=("ok" if (offered or 0) >= (graduate.expected_wage or 0) else "low")
         if wage_known
         else "",

@@ -70,7 +70,7 @@ class MatchBuilder:
             gt.graduated[g],
             np.where(wage_known, _room(vt.offered[v], gt.expected[g]), 0),
             s.scope[p] == 0,
-            gt.stated[g] & (c["place"] < 1.0),
+            gt.stated[g] & ~gt.accepts[g, s.scope[p]],
             np.where(wage_known, np.where(vt.offered[v] >= gt.expected[g], 1, 2), 0),
             s.delay[p],
             c["order"] >= 1.0,

@@ -45,6 +45,9 @@ FRESHNESS_UNKNOWN = 0.5
 SCOPES: tuple[str, ...] = ("commune", "province", "other_province", "abroad")
 # When a graduate stated no preference: nearer is better, nothing is excluded.
 PLACE_UNSTATED: tuple[float, ...] = (1.0, 0.8, 0.6, 0.5)
+# A job where the graduate will work: nearer is a little better (no move, no commute): own
+# commune, elsewhere in the province, another province, abroad.
+PLACE_ACCEPTED: tuple[float, ...] = (1.0, 0.95, 0.925, 0.9)
 # When the job lies outside the scopes the graduate said they would work in.
 PLACE_UNWILLING: tuple[float, ...] = (1.0, 0.4, 0.2, 0.1)
 # Share of the wage component earned by the offer's room above the expectation (an offer
@@ -166,7 +169,7 @@ def place_component(scope: int, willing: tuple[str, ...]) -> float:
     """Fit between where the job is and where the graduate will work."""
     if not willing:
         return PLACE_UNSTATED[scope]
-    return 1.0 if scope in accepted_scopes(willing) else PLACE_UNWILLING[scope]
+    return PLACE_ACCEPTED[scope] if scope in accepted_scopes(willing) else PLACE_UNWILLING[scope]
 
 
 def wage_component(expected: int | None, offered: int | None) -> float:

@@ -20,6 +20,7 @@ from matching.score import (
     LEVEL_BY_GAP,
     LEVEL_ROOM,
     MAX_DELAY_DAYS,
+    PLACE_ACCEPTED,
     PLACE_UNSTATED,
     PLACE_UNWILLING,
     RELATED_OCCUPATION,
@@ -182,7 +183,9 @@ def scope_of(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 def place(t: Tables, g: np.ndarray, scope: np.ndarray) -> np.ndarray:
     accepted = t.graduates.accepts[g, scope]
-    stated = np.where(accepted, 1.0, np.asarray(PLACE_UNWILLING)[scope])
+    stated = np.where(
+        accepted, np.asarray(PLACE_ACCEPTED)[scope], np.asarray(PLACE_UNWILLING)[scope]
+    )
     return np.where(t.graduates.stated[g], stated, np.asarray(PLACE_UNSTATED)[scope])
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 from matching.engine import Matcher
 from matching.languages import certificate_name, language_verdict, required_language
 from matching.profiles import GraduateProfile, VacancyProfile
+from matching.score import PLACE_ACCEPTED
 from models.clock import today, utcnow
 from models.db import end_read, unit_of_work
 from models.formatting import format_date
@@ -185,8 +186,9 @@ def explain(
         level_below=required_level.name if below and required_level else None,
         place=place,
         commune=commune_name,
-        # Below 1 also means "farther is a little worse" for people who stated no wish.
-        unwilling=bool(person_wishes) and components.get("place", 1.0) < 1.0,
+        # Within their wishes the place scores at least min(PLACE_ACCEPTED) (nearer is a
+        # little better); below it, the job lies outside them.
+        unwilling=bool(person_wishes) and components.get("place", 1.0) < min(PLACE_ACCEPTED),
         order_linked=order_linked(training, vacancy),
         graduated_on=training.graduated_on if training else None,
         certified=training.certified if training else False,

@@ -106,7 +106,8 @@ def test_clearly_unavailable_is_filtered_and_late_is_penalised() -> None:
     [
         (("commune",), Location.commune("03127"), 1.0),
         (("commune",), Location.commune("03334"), 0.4),
-        (("other_province",), Location.commune("03334"), 1.0),
+        # Within their wishes; nearer is a little better (elsewhere in the province).
+        (("other_province",), Location.commune("03334"), 0.95),
         (("commune", "province"), Location.abroad("Nhật Bản"), 0.1),
         ((), Location.other_province("Bắc Ninh"), 0.6),
     ],

@@ -10,6 +10,7 @@ from models.enums import Role
 from models.formatting import format_number
 from models.i18n import translate
 from models.queries.candidates import ReferralRow
+from models.ranking import SHOWN_DECIMALS
 from models.suggestions import explain, reason_line
 from models.tables import Person, TrainingLevel, Vacancy
 from models.vacancy_open import is_open
@@ -30,14 +31,11 @@ COMPONENT_LABELS = {
 }
 
 
-# Places after the decimal point of a shown score: at whole percent, people whose evidence
-# differs a little (a higher level, more room in the wage) would show the same number.
-SCORE_DECIMALS = 1
-
-
 def shown_score(score: float) -> float:
-    """The engine's score (0–1) as the percent the page shows."""
-    return round(score * 100, SCORE_DECIMALS)
+    """The engine's score (0–1) as the percent the page shows: to SHOWN_DECIMALS places,
+    because at whole percent people whose evidence differs a little (a higher level, more
+    room in the wage) would show the same number."""
+    return round(score * 100, SHOWN_DECIMALS)
 
 
 def score_text(score: float, lang: str) -> str:
@@ -56,7 +54,7 @@ class Row:
     level: str | None = None
     occupation: str | None = None
     rank: int | None = None
-    score: float | None = None  # percent, to SCORE_DECIMALS places
+    score: float | None = None  # percent, to SHOWN_DECIMALS places
     score_text: str = ""  # the same in the reader's number format ("95,3" in Vietnamese)
     reason: str = ""
     breakdown: list[tuple[str, int]] = field(default_factory=list)
