@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import os
 import random
 import re
@@ -40,6 +41,9 @@ from pathlib import Path
 
 import httpx
 from harness import REPO_ROOT
+
+# (username, password, role, vacancy id) of one simulated user
+Account = tuple[str, str, str, int]
 
 DEFAULT_SQLITE = REPO_ROOT / "var" / "bench" / "load.sqlite3"
 DEMO_PASSWORD = "DienBien-2026"
@@ -136,6 +140,10 @@ def bench_keys() -> Path:
 def cli_env(checkout: Path, url: str) -> dict[str, str]:
     env = dict(os.environ, PYTHONPATH=str(checkout), DATABASE_URL=url, DBJOBS_LANG="en")
     env.pop("ECHO_SQL", None)
+    # As behind the reverse proxy of docs/deploy.md: each simulated user comes from its own
+    # address (X-Forwarded-For), as clerks in different offices do; the sign-in guard counts
+    # attempts per address.
+    env["TRUSTED_PROXIES"] = "127.0.0.1"
     if not url.startswith("sqlite") and not env.get("PERSONAL_DATA_KEYS"):
         env.setdefault("PERSONAL_DATA_KEY_FILE", str(bench_keys()))
     return env
@@ -274,6 +282,54 @@ def prepare_hiring(url: str, count: int) -> list[tuple[int, str]]:
             chosen.append((int(vacancy.id or 0), username))
     engine.dispose()
     return chosen
+
+
+def prepare_users(url: str, hiring: list[tuple[int, str]], users: int) -> list[Account]:
+    """One account per simulated user, as in a province where each clerk signs in as
+    themself: half employer staff of the hiring employers, a quarter staff of the demo
+    institution, a quarter officials. (Accounts shared by dozens of parallel sign-ins would be
+    slowed down by the sign-in guard, which counts an attempt as failed until it succeeds.)
+    The password is hashed once, for speed."""
+    from sqlmodel import Session, col, select
+
+    from models.accounts import create_user, hash_password
+    from models.db import make_engine, unit_of_work
+    from models.tables import UserAccount
+
+    engine = make_engine(url)
+    hashed = hash_password(LOAD_PASSWORD)
+    accounts: list[Account] = []
+    with Session(engine) as session:
+        college = session.exec(
+            select(UserAccount).where(col(UserAccount.username) == "demo.college")
+        ).one()
+        employers = {
+            username: session.exec(
+                select(UserAccount).where(col(UserAccount.username) == username)
+            ).one()
+            for _, username in hiring
+        }
+        with unit_of_work(session):
+            for index in range(users):
+                vacancy_id, employer_login = hiring[index % len(hiring)]
+                kind = index % 4
+                role = ("employer", "employer", "college", "official")[kind]
+                username = f"load.user{index}"
+                create_user(
+                    session,
+                    username=username,
+                    password=LOAD_PASSWORD,
+                    password_hash=hashed,
+                    full_name=f"Load user {index}",
+                    role={"college": "institution"}.get(role, role),
+                    employer_id=employers[employer_login].employer_id
+                    if role == "employer"
+                    else None,
+                    institution_id=college.institution_id if role == "college" else None,
+                )
+                accounts.append((username, LOAD_PASSWORD, role, vacancy_id))
+    engine.dispose()
+    return accounts
 
 
 def overfilled(url: str, vacancy_ids: list[int]) -> tuple[int, dict[int, tuple[int, int, int]]]:
@@ -416,11 +472,22 @@ class User:
     csrf: str = ""
 
 
+def address_of(username: str) -> str:
+    """The simulated user's own client address (10.x.y.z), the same on every request."""
+    number = int(hashlib.sha256(username.encode()).hexdigest()[:6], 16)
+    return f"10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"
+
+
 async def sign_in(base: str, username: str, password: str, role: str, vacancy_id: int) -> User:
     # An idle connection is dropped by the client before the server's 5 s keep-alive ends, so
     # a request never races the server closing it (a browser would retry such a GET).
     limits = httpx.Limits(max_connections=1, keepalive_expiry=KEEP_ALIVE_SECONDS)
-    client = httpx.AsyncClient(base_url=base, timeout=CLIENT_TIMEOUT, limits=limits)
+    client = httpx.AsyncClient(
+        base_url=base,
+        timeout=CLIENT_TIMEOUT,
+        limits=limits,
+        headers={"X-Forwarded-For": address_of(username)},
+    )
     for _attempt in range(5):
         page = await client.get("/login")
         token = CSRF.search(page.text)
@@ -556,16 +623,16 @@ def accounts_for(index: int, hiring: list[tuple[int, str]]) -> tuple[str, str, s
 
 
 async def signed_in_users(
-    base: str, hiring: list[tuple[int, str]], users: int, seconds: float, think: float
+    base: str, accounts: list[Account], seconds: float, think: float
 ) -> Tally:
     gate = asyncio.Semaphore(8)  # sign-ins are slow on purpose (argon2): a few at a time
 
     async def signed(index: int) -> User:
         async with gate:
-            return await sign_in(base, *accounts_for(index, hiring))
+            return await sign_in(base, *accounts[index])
 
-    everyone = await asyncio.gather(*(signed(i) for i in range(users)))
-    print(f"{users} users signed in; load for {seconds:.0f} s")
+    everyone = await asyncio.gather(*(signed(i) for i in range(len(accounts))))
+    print(f"{len(accounts)} users signed in; load for {seconds:.0f} s")
     tally = Tally()
     deadline = time.perf_counter() + seconds
 
@@ -637,6 +704,7 @@ def main() -> int:
         run_cli(args.checkout, args.url, "upgrade")
     url = copy_for_run(args.url)
     hiring = prepare_hiring(url, HIRE_VACANCIES)
+    accounts = prepare_users(url, hiring, 0 if args.skip_users else args.users)
     print(f"checkout {args.checkout}; database {url}; workers {args.workers}")
     print(f"hiring on vacancies {[v for v, _ in hiring]}; {machine_load()}")
     kind = "sqlite" if url.startswith("sqlite") else "postgres"
@@ -659,7 +727,7 @@ def main() -> int:
             if ratio < 0.5 or p95 >= 250:
                 failures.append("board throughput or p95")
         if not args.skip_users:
-            tally = asyncio.run(signed_in_users(base, hiring, args.users, args.seconds, args.think))
+            tally = asyncio.run(signed_in_users(base, accounts, args.seconds, args.think))
             print_table(f"(a) {args.users} signed-in users, think {args.think} s", by_label(tally))
             errors = server_errors(tally.samples)
             p95 = percentile([s.seconds * 1000 for s in tally.samples], 0.95)

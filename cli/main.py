@@ -18,6 +18,7 @@ from cli import (
     monitoring,
     server,
     suggestions,
+    weights,
 )
 from cli.core import app, register_commands
 
@@ -35,4 +36,5 @@ __all__ = [
     "monitoring",
     "server",
     "suggestions",
+    "weights",
 ]

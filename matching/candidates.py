@@ -85,7 +85,7 @@ def prescore(t: Tables, kinds: Kinds, v: np.ndarray) -> np.ndarray:
     known_v, group_v = vt.known[v][:, None], vt.known_group[v][:, None]
     known = (kinds.known[None, :] >= 0) & (known_v >= 0)
     same = known & (kinds.known[None, :] == known_v)
-    related = known & (kinds.known_group[None, :] == group_v)
+    related = known & t.groups_related(kinds.known_group[None, :], group_v)
     code_score = np.select([given, same, related], [1.0, GUESSED_SAME, RELATED_OCCUPATION], 0.0)
     cosine = np.where(known & ~related, cosine * UNRELATED_TEXT, cosine)
     empty = np.array([not s for s in t.trades], dtype=bool)[kinds.trade]

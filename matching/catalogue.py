@@ -3,7 +3,8 @@
 An occupation can be named three ways: its catalogue key (``MAY_CONG_NGHIEP``), its national
 trung cấp code (7 digits starting with 5) or its national cao đẳng code (7 digits starting with
 6). :class:`OccupationCatalogue` resolves any of them and tells whether two codes name the same
-occupation or related ones (the same ``group``).
+occupation or related ones: the same ``group``, or two groups that ``group_relations.csv``
+relates, each relation with its reason and source.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ COLUMNS = (
     "code_trung_cap",
     "code_cao_dang",
     "aliases",
+    "source",
 )
+RELATION_COLUMNS = ("group_a", "group_b", "reason", "source")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,9 @@ class Occupation:
     code_trung_cap: str | None
     code_cao_dang: str | None
     aliases: tuple[str, ...]
+    # Where the trade comes from: "verified: ..." with the document, or "unverified: ..."
+    # with the reasoning when no document was at hand.
+    source: str = ""
     # Synonyms and regional names, each with its source in data/synonyms.csv ("heo" = "lợn").
     synonyms: tuple[str, ...] = ()
 
@@ -71,14 +77,42 @@ def _occupation_from_row(row: dict[str, str]) -> Occupation:
         code_trung_cap=row["code_trung_cap"].strip() or None,
         code_cao_dang=row["code_cao_dang"].strip() or None,
         aliases=_split(row["aliases"]),
+        source=nfc(row["source"]),
     )
+
+
+@dataclass(frozen=True)
+class GroupRelation:
+    """Two occupation groups whose trades are close enough to be a second choice, and why."""
+
+    group_a: str
+    group_b: str
+    reason: str
+    source: str
 
 
 class OccupationCatalogue:
     """Occupations in file order, with lookup by key or national code."""
 
-    def __init__(self, occupations: list[Occupation]) -> None:
+    def __init__(
+        self, occupations: list[Occupation], relations: tuple[GroupRelation, ...] = ()
+    ) -> None:
         self.occupations: tuple[Occupation, ...] = tuple(occupations)
+        self.relations = relations
+        groups = {o.group for o in self.occupations}
+        self._related_groups: set[tuple[str, str]] = set()
+        for relation in relations:
+            unknown = {relation.group_a, relation.group_b} - groups
+            if unknown:
+                raise ValueError(f"group relation names unknown groups {sorted(unknown)}")
+            if not relation.reason:
+                raise ValueError(
+                    f"group relation {relation.group_a}-{relation.group_b} has no reason"
+                )
+            self._related_groups |= {
+                (relation.group_a, relation.group_b),
+                (relation.group_b, relation.group_a),
+            }
         self._by_code: dict[str, Occupation] = {}
         for occupation in self.occupations:
             for code in occupation.codes:
@@ -113,9 +147,19 @@ class OccupationCatalogue:
         return a is not None and a is b
 
     def related(self, code_a: str | None, code_b: str | None) -> bool:
-        """True when both codes resolve to occupations of the same group (or the same one)."""
+        """True when both codes resolve to occupations of the same group (or the same one),
+        or of two related groups."""
         a, b = self.resolve(code_a), self.resolve(code_b)
-        return a is not None and b is not None and a.group == b.group
+        return a is not None and b is not None and self.groups_related(a.group, b.group)
+
+    def groups_related(self, group_a: str, group_b: str) -> bool:
+        """True for one group, and for two groups that a relation names (either order)."""
+        return group_a == group_b or (group_a, group_b) in self._related_groups
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The groups in order of first appearance."""
+        return tuple(dict.fromkeys(o.group for o in self.occupations))
 
     def labelled(self) -> list[tuple[str, tuple[str, ...]]]:
         """``(key, labels)`` pairs, the form :class:`OccupationNormaliser` is fitted on."""
@@ -132,9 +176,27 @@ def read_synonyms(path: Path | str) -> list[tuple[str, str, str]]:
         ]
 
 
+def read_relations(path: Path | str) -> tuple[GroupRelation, ...]:
+    """Rows of a group-relations CSV (``data/group_relations.csv``)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = set(RELATION_COLUMNS) - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path}: missing columns {sorted(missing)}")
+        return tuple(
+            GroupRelation(
+                row["group_a"].strip(),
+                row["group_b"].strip(),
+                nfc(row["reason"]),
+                nfc(row["source"]),
+            )
+            for row in reader
+        )
+
+
 def read_catalogue(path: Path | str) -> OccupationCatalogue:
-    """Read a catalogue CSV with the columns of ``data/occupations.csv``, and the synonyms of
-    ``synonyms.csv`` beside it when there is one."""
+    """Read a catalogue CSV with the columns of ``data/occupations.csv``, the synonyms of
+    ``synonyms.csv`` and the relations of ``group_relations.csv`` beside it, when there are."""
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = set(COLUMNS) - set(reader.fieldnames or ())
@@ -150,7 +212,8 @@ def read_catalogue(path: Path | str) -> OccupationCatalogue:
         if unknown:
             raise ValueError(f"{beside}: unknown occupation keys {sorted(unknown)}")
         occupations = [replace(o, synonyms=tuple(by_key.get(o.key, ()))) for o in occupations]
-    return OccupationCatalogue(occupations)
+    relations = Path(path).with_name("group_relations.csv")
+    return OccupationCatalogue(occupations, read_relations(relations) if relations.exists() else ())
 
 
 @lru_cache(maxsize=4)

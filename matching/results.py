@@ -22,7 +22,7 @@ from matching.languages import (
 )
 from matching.profiles import LEVELS
 from matching.reference import distinct_skills
-from matching.score import COMPONENTS, Match
+from matching.score import ALL_COMPONENTS, Match
 from matching.tables import NONE, Tables
 from matching.vectorised import AGE, RELATED, SAME, TIMING, PairScores, contains
 
@@ -56,7 +56,7 @@ class MatchBuilder:
     def _keys(self, s: PairScores, p: np.ndarray) -> tuple[list[tuple], list[tuple[int, float]]]:
         gt, vt = self.t.graduates, self.t.vacancies
         g, v = s.g[p], s.v[p]
-        c = {name: s.components[name][p] for name in COMPONENTS}
+        c = {name: s.components[name][p] for name in ALL_COMPONENTS}
         has_skills = vt.skills.indptr[v + 1] > vt.skills.indptr[v]
         wage_known = ~(np.isnan(gt.expected[g]) | np.isnan(vt.offered[v]))
         columns = [
@@ -158,7 +158,7 @@ class MatchBuilder:
         positions = np.asarray(positions, dtype=np.int64)
         graduate_ids = [p.id for p in self.t.graduates.profiles]
         vacancy_ids = [p.id for p in self.t.vacancies.profiles]
-        values = np.column_stack([s.components[n][positions] for n in COMPONENTS]).tolist()
+        values = np.column_stack([s.components[n][positions] for n in ALL_COMPONENTS]).tolist()
         keys, skill_keys = self._keys(s, positions)
         rows = zip(
             s.g[positions].tolist(),
@@ -173,7 +173,7 @@ class MatchBuilder:
         for g, v, score, comps, key, (sv, mask) in rows:
             matched, missing, phrase = self._skills(sv, mask)
             reason = self._reason(key, phrase)
-            components = dict(zip(COMPONENTS, comps, strict=True))
+            components = dict(zip(ALL_COMPONENTS, comps, strict=True))
             out.append(
                 Match(
                     graduate_ids[g],

@@ -11,19 +11,13 @@ import math
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-COMPONENTS: tuple[str, ...] = (
-    "occupation",
-    "skills",
-    "level",
-    "place",
-    "wage",
-    "timing",
-    "order",
-    "language",
-)
+# The weighted components (one weight each in :class:`Weights`).
+COMPONENTS: tuple[str, ...] = ("occupation", "skills", "level", "place", "wage", "timing", "order")
 # Components that multiply the weighted mean instead of taking part in it (no weight): a
 # language requirement not met lowers every other strength alike.
 FACTORS: tuple[str, ...] = ("language",)
+# Every value a Match's breakdown holds.
+ALL_COMPONENTS: tuple[str, ...] = COMPONENTS + FACTORS
 
 # Same catalogue group ("may", "dien", "co_khi"…) but a different occupation.
 RELATED_OCCUPATION = 0.6

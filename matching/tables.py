@@ -135,6 +135,17 @@ class Tables:
     graduate_skills: list[str]
     skill_match: np.ndarray  # (vacancy skills, graduate skills) bool
     covered: np.ndarray  # sorted keys g * n_vacancy_skills + skill: graduate g holds skill
+    # (groups, groups) bool: the catalogue's group relations, by group id (one group is
+    # related to itself).
+    group_relation: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+
+    def groups_related(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Whether group ids ``a[i]`` and ``b[i]`` (NONE for unknown) are one group or two
+        related ones (arrays that broadcast together)."""
+        known = (a >= 0) & (b >= 0)
+        if not self.group_relation.size:
+            return known & (a == b)
+        return known & self.group_relation[np.maximum(a, 0), np.maximum(b, 0)]
 
 
 def _unique_sorted(items: Sequence[Profile], what: str) -> tuple[Profile, ...]:
@@ -152,6 +163,13 @@ class _Codes:
         self.group = Vocab()
         self._cache: dict[str | None, tuple[int, int]] = {}
         self.row_group = [self.group.id(o.group) for o in catalogue]
+
+    def relation_matrix(self) -> np.ndarray:
+        """(groups, groups) bool: one group, or two the catalogue relates."""
+        names = list(self.group)
+        return np.array(
+            [[self.catalogue.groups_related(a, b) for b in names] for a in names], dtype=bool
+        ).reshape(len(names), len(names))
 
     def of(self, code: str | None) -> tuple[int, int]:
         found = self._cache.get(code)
@@ -391,4 +409,5 @@ def build_tables(
         graduate_skills=list(g_skills),
         skill_match=match,
         covered=covered,
+        group_relation=codes.relation_matrix(),
     )

@@ -32,7 +32,8 @@ _CLAUSE = re.compile(r"[,;:()\[\]\-–—/|]")
 # Heads by kind, with marks. The longest phrase is taken at the head position.
 HEADS: dict[str, tuple[str, ...]] = {
     "repair": ("sửa chữa", "sửa", "sc", "bảo dưỡng", "bảo trì", "sửa chữa bảo dưỡng"),
-    "operate": ("vận hành", "điều khiển"),
+    # "Lái máy xúc", "lái máy cày": one drives a machine as one operates it, not as a driver.
+    "operate": ("vận hành", "điều khiển", "lái máy"),
     "drive": ("lái", "lái xe", "tài xế"),
     "sell": ("bán", "bán hàng", "buôn bán", "kinh doanh", "bán lẻ", "tư vấn bán hàng"),
     "process": ("chế biến", "sản xuất"),

@@ -76,7 +76,7 @@ def code_relation(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
     gc, vc = t.graduates.code[g], t.vacancies.code[v]
     gg, vg = t.graduates.group[g], t.vacancies.group[v]
     same = (gc >= 0) & (gc == vc)
-    related = ~same & (gg >= 0) & (gg == vg)
+    related = ~same & t.groups_related(gg, vg)
     return np.where(same, SAME, np.where(related, RELATED, UNRELATED))
 
 
@@ -119,7 +119,9 @@ def guessed_relation(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
     gk, vk = t.graduates.known[g], t.vacancies.known[v]
     gg, vg = t.graduates.known_group[g], t.vacancies.known_group[v]
     known = (gk >= 0) & (vk >= 0)
-    return np.select([~known, gk == vk, gg == vg], [UNKNOWN, SAME, RELATED], UNRELATED)
+    return np.select(
+        [~known, gk == vk, t.groups_related(gg, vg)], [UNKNOWN, SAME, RELATED], UNRELATED
+    )
 
 
 def occupation(t: Tables, g: np.ndarray, v: np.ndarray, relation: np.ndarray) -> np.ndarray:

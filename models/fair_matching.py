@@ -34,10 +34,11 @@ from sqlmodel import Session, col, select
 
 from matching.catalogue import load_catalogue
 from matching.profiles import WORK_SCOPES
-from matching.score import MAX_DELAY_DAYS, Weights
+from matching.score import MAX_DELAY_DAYS
 from matching.tables import build_tables
 from matching.vectorised import score_index_pairs
 from models.enums import EnrolmentStatus, LocationKind
+from models.learned_weights import adopted_weights
 from models.profiles import applicant_profile, profiles_of_rows, vacancy_profile
 from models.queries.candidates import employed_since
 from models.queries.eligible import graduate_columns, is_latest_graduation, start_of
@@ -253,7 +254,7 @@ def match_fair(
     occupation = np.array([row[9] for row in people], dtype=np.int64)
     group = np.array([row[TRADE_GROUP] or "" for row in people], dtype=object)
     v, g = np.nonzero(_trade_related(session, vacancies, occupation, group))
-    scored = score_index_pairs(tables, g, v, Weights())
+    scored = score_index_pairs(tables, g, v, adopted_weights(session))
     rules = _willing_to_go(vacancies, people, g, v) & _age_and_time(vacancies, people, g, v, on)
     keep = np.flatnonzero(scored.eligible & rules)
     g, v, score = g[keep], v[keep], np.round(scored.score[keep], 4)

@@ -18,6 +18,7 @@ from matching.one_vacancy import VacancyScores, score_graduates
 from matching.score import Match
 from models.clock import utcnow
 from models.kept import Kept
+from models.learned_weights import adopted_weights
 from models.profiles import profiles_of_rows, vacancy_profile
 from models.queries.candidates import CandidateFilters, employed_since
 from models.queries.eligible import eligible_query
@@ -39,6 +40,7 @@ RANKING_TABLES = (
     "training_occupation",
     "training_level",
     "admin_unit",
+    "weight_proposal",  # adopting weights re-ranks at once
 )
 _RANKINGS = Kept(RANKING_TABLES, seconds=RANKING_SECONDS, size=64)
 RECENT_DAYS = 183  # "recently graduated": within about six months of the day of the view
@@ -123,7 +125,10 @@ def _ranking(
     if not rows:
         return None
     scores = score_graduates(
-        profiles_of_rows(session, rows), vacancy_profile(session, vacancy), today=on
+        profiles_of_rows(session, rows),
+        vacancy_profile(session, vacancy),
+        today=on,
+        weights=adopted_weights(session),
     )
     facts = _Facts.of(rows, scores.ids, vacancy, on)
     communes = sorted({facts.commune[p] for p in np.flatnonzero(scores.eligible)})
@@ -223,6 +228,9 @@ def score_of(session: Session, vacancy: Vacancy, person_id: int, *, on: date) ->
     if not rows:
         return None
     scores = score_graduates(
-        profiles_of_rows(session, rows), vacancy_profile(session, vacancy), today=on
+        profiles_of_rows(session, rows),
+        vacancy_profile(session, vacancy),
+        today=on,
+        weights=adopted_weights(session),
     )
     return float(scores.score[0]) if bool(scores.eligible[0]) else None

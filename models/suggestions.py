@@ -14,11 +14,12 @@ from sqlmodel import Session, col
 from matching.engine import Matcher
 from matching.languages import certificate_name, language_verdict, required_language
 from matching.profiles import GraduateProfile, VacancyProfile
-from matching.score import PLACE_ACCEPTED
+from matching.score import PLACE_ACCEPTED, Weights
 from models.clock import today, utcnow
 from models.db import end_read, unit_of_work
 from models.formatting import format_date
 from models.i18n import translate
+from models.learned_weights import adopted_weights
 from models.profiles import graduate_profiles, vacancy_profiles
 from models.queries.candidates import Training, order_linked
 from models.tables import AuditEntry, TrainingLevel, Vacancy, VacancySuggestion
@@ -46,10 +47,11 @@ def compute_suggestions(
     on = on or today()
     graduates = graduate_profiles(session)
     vacancies = vacancy_profiles(session, vacancy_ids, on=on)
+    weights = adopted_weights(session)
     end_read(session)  # ranking is slow: no transaction stays open while it runs
     if report is not None:
         report(len(graduates), len(vacancies))
-    rows = _rank(graduates, vacancies, top_k, on)
+    rows = _rank(graduates, vacancies, top_k, on, weights)
     with unit_of_work(session):
         stale = delete(VacancySuggestion)
         if vacancy_ids is not None:
@@ -61,11 +63,17 @@ def compute_suggestions(
 
 
 def _rank(
-    graduates: list[GraduateProfile], vacancies: list[VacancyProfile], top_k: int, on: date
+    graduates: list[GraduateProfile],
+    vacancies: list[VacancyProfile],
+    top_k: int,
+    on: date,
+    weights: Weights,
 ) -> list[dict[str, Any]]:
     if not graduates or not vacancies:
         return []
-    ranking = Matcher(today=on).fit(graduates, vacancies).rank_graduates(top_k=top_k)
+    ranking = (
+        Matcher(today=on, weights=weights).fit(graduates, vacancies).rank_graduates(top_k=top_k)
+    )
     computed_at = utcnow()
     rows = []
     for vacancy_id, matches in ranking.items():

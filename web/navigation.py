@@ -45,6 +45,7 @@ MENU = (
     NavEntry("employers", "Employers", Permission.MANAGE_ORGANISATIONS),
     NavEntry("api_tokens", "API tokens", Permission.MANAGE_API_TOKENS),
     NavEntry("api_scopes", "API scopes", Permission.GRANT_API_SCOPES),
+    NavEntry("matching_weights", "Matching weights", Permission.MANAGE_MATCHING_WEIGHTS),
     NavEntry("jobs", "Background jobs", Permission.VIEW_JOBS),
     NavEntry("outbox", "Outbox", Permission.VIEW_OUTBOX),
 )

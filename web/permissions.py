@@ -59,6 +59,7 @@ class Permission(StrEnum):
     RUN_JOB_FAIRS = "run_job_fairs"  # make job fairs, invite, record the day, their report
     VIEW_JOB_FAIRS = "view_job_fairs"  # see job fairs within the user's relation
     GIVE_GUIDANCE = "give_guidance"  # career guidance for one person (commune: their own)
+    MANAGE_MATCHING_WEIGHTS = "manage_matching_weights"  # adopt learned weights (admins)
 
 
 P = Permission

@@ -1,7 +1,8 @@
-"""``python -m matching.evaluation``: matching quality on the labelled set, normaliser on ESCO.
+"""``python -m matching.evaluation``: matching quality on the labelled set, normaliser on ESCO,
+and weights learned from outcomes on a synthetic world.
 
 python -m matching.evaluation [--set first|hard|both] [--data DIR] [--hard-data DIR]
-                              [--esco PATH | --no-esco]
+                              [--esco PATH | --no-esco] [--no-outcomes]
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from matching.evaluation import esco, quality
+from matching.evaluation import esco, outcomes, quality
 from matching.evaluation.dataset import DATA_DIR, load_evaluation_set
 from matching.evaluation.hard import HARD_DIR, content_hash, read_split, read_traps
 
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         "--set", choices=("first", "hard", "both"), default="both", help="which labelled set"
     )
     parser.add_argument("--no-esco", action="store_true", help="skip the ESCO benchmark")
+    parser.add_argument("--no-outcomes", action="store_true", help="skip learning from outcomes")
     args = parser.parse_args(argv)
 
     if args.set in ("first", "both"):
@@ -56,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         benchmark, results = esco.evaluate(args.esco)
         print(esco.format_table(benchmark, results))
+    if not args.no_outcomes:
+        print()
+        print(outcomes.report())
     return 0
 
 

@@ -15,7 +15,11 @@ from pathlib import Path
 
 from matching.text import strip_diacritics
 
-CATALOGUE_CSV = Path(__file__).resolve().parent.parent / "data" / "occupations.csv"
+# The catalogue as it stood when the labelled sets were drawn (a copy of data/occupations.csv
+# of that day). The generators read this copy, not the live catalogue, so that growing the
+# catalogue never changes the committed sets or their grades: the sets were committed before
+# the engine and its catalogue changed, on purpose (docs/evaluation.md).
+CATALOGUE_CSV = Path(__file__).resolve().parent / "data" / "catalogue_at_generation.csv"
 
 # Commune code -> name (Công văn 1027/CTK-CSCL, 2025). Zones I and II first.
 COMMUNES: dict[str, str] = {
@@ -162,7 +166,8 @@ class Occupation:
 
 
 def read_catalogue(path: Path = CATALOGUE_CSV) -> dict[str, Occupation]:
-    """The catalogue keyed by occupation key (no dependency on the engine's loader)."""
+    """The catalogue the labelled sets were drawn from, keyed by occupation key (no dependency
+    on the engine's loader)."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return {

@@ -45,8 +45,10 @@ PROGRAMME_LABELS = {
 }
 # Occupation groups of the training catalogue (matching/data/occupations.csv, "group").
 OCCUPATION_GROUP_LABELS = {
+    "bao_tri_thiet_bi": "Equipment maintenance",
     "chan_nuoi": "Livestock",
     "che_bien": "Food processing",
+    "che_bien_go": "Wood processing",
     "cntt": "Information technology",
     "co_khi": "Mechanics",
     "dich_vu_ca_nhan": "Personal services",
@@ -57,8 +59,12 @@ OCCUPATION_GROUP_LABELS = {
     "may": "Garments",
     "nau_an": "Cooking",
     "ngoai_ngu": "Foreign languages",
+    "nuoi_ong": "Beekeeping",
+    "sua_chua_dien_tu": "Electronics repair",
     "thu_cong": "Handicrafts",
+    "thuong_mai": "Sales",
     "trong_trot": "Crop farming",
+    "van_hanh_may": "Machine operation",
     "van_tai": "Transport",
     "xay_dung": "Construction",
 }

@@ -40,6 +40,7 @@ from models.tables.fairs import (
 )
 from models.tables.guidance import GuidanceSession
 from models.tables.jobs import ExcelImport, ImportPart, Job
+from models.tables.learning import WeightProposal
 from models.tables.monitoring import KpiFigure, KpiFigureValue, KpiSnapshot
 from models.tables.monitoring_admin import TargetChange
 from models.tables.reference import (
@@ -122,4 +123,5 @@ __all__ = [
     "Vacancy",
     "VacancySuggestion",
     "WageRegionAssignment",
+    "WeightProposal",
 ]

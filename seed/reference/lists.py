@@ -83,7 +83,9 @@ def occupation_rows() -> list[Row]:
             "levels": list(occupation.levels),
             "code_trung_cap": occupation.code_trung_cap,
             "code_cao_dang": occupation.code_cao_dang,
-            "aliases": list(occupation.aliases),
+            # Synonyms and regional names too ("nuôi heo"), so the vacancy form's suggestions
+            # know them as the matcher does.
+            "aliases": list(dict.fromkeys((*occupation.aliases, *occupation.synonyms))),
             "valid_from": OCCUPATIONS_FROM,
         }
         for occupation in load_catalogue()

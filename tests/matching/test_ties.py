@@ -10,7 +10,7 @@ import random
 from datetime import date, timedelta
 
 from matching.engine import Matcher
-from matching.score import COMPONENTS, Weights
+from matching.score import ALL_COMPONENTS, Weights
 from tests.matching.factories import TODAY, graduate, vacancy
 
 SHOWN_DECIMALS = 1  # the candidates page shows scores to 0.1 percent
@@ -62,7 +62,7 @@ def test_what_separates_two_neighbours_is_named_in_their_explanations() -> None:
             continue
         gap = {
             name: weights.get(name, 0.0) * (upper.components[name] - lower.components[name])
-            for name in COMPONENTS
+            for name in ALL_COMPONENTS
         }
         deciding = max(gap, key=lambda name: gap[name])
         assert deciding in ("level", "wage"), gap

@@ -46,7 +46,13 @@ from starlette.routing import Mount, Route
 from models.accounts import hash_password
 from models.clock import utcnow
 from models.settings import Settings
-from models.tables import ApiScopeAllowance, ApiToken, LoginAttempt, UserAccount
+from models.tables import (
+    ApiScopeAllowance,
+    ApiToken,
+    LoginAttempt,
+    UserAccount,
+    WeightProposal,
+)
 from tests.html import field_errors, find_all, parse
 from web.app import create_app
 from web.auth import ANONYMOUS_CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
@@ -316,6 +322,7 @@ def build_world(engine: Engine, import_dir: Path) -> World:
     _an_api_token(engine)
     vacancy_id, application_id = _people_asking(engine)
     _job_fairs(engine)
+    _weight_proposals(engine)
     crawl(world)
     _steps_after_a_code(world, vacancy_id, application_id)
     fill_the_rest(world)
@@ -343,6 +350,28 @@ def _an_api_token(engine: Engine) -> None:
             )
         )
         session.commit()
+
+
+def _weight_proposals(engine: Engine) -> None:
+    """A fit of the demo's outcomes, and two proposals that beat the hand weights, one of
+    them adopted: the matching weights page shows its adopt and revert forms."""
+    from matching.score import Weights
+    from models.learned_weights import adopt, fit_proposal
+
+    with Session(engine, expire_on_commit=False) as session:
+        fit_proposal(session, on=DEMO_DAY)
+        rows = [
+            WeightProposal(
+                fitted_on=DEMO_DAY,
+                weights=Weights().as_dict(),
+                hand_weights=Weights().as_dict(),
+                beats_hand=True,
+            )
+            for _ in range(2)
+        ]
+        session.add_all(rows)
+        session.commit()
+        adopt(session, proposal_id=rows[0].id or 0, user_id=None)
 
 
 def _people_asking(engine: Engine) -> tuple[int, int]:

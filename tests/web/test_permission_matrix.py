@@ -172,6 +172,7 @@ GET_ALLOWED: dict[str, frozenset[str]] = {
     "person_data_export": STAFF_VIEW,
     "api_tokens": frozenset({"admin"}) | INSTITUTIONS | EMPLOYERS,
     "api_scopes": frozenset({"admin"}),
+    "matching_weights": frozenset({"admin"}),
     # Job fairs: the centre's staff and officials run them; employers see the sessions (their
     # own registrations only); a commune officer sees those serving their commune and its
     # invitation list. The world's session serves the "own" commune.
@@ -320,6 +321,8 @@ POST_ALLOWED: dict[str, frozenset[str]] = {
     "api_token_create": frozenset({"admin"}) | INSTITUTIONS | EMPLOYERS,
     "api_token_revoke": frozenset({"admin"}) | INSTITUTIONS | EMPLOYERS,
     "api_scopes_save": frozenset({"admin"}),
+    "matching_weights_adopt": frozenset({"admin"}),
+    "matching_weights_revert": frozenset({"admin"}),
     "job_fair_create": FAIR_STAFF,
     "job_fair_update": FAIR_STAFF,
     "job_fair_cancel": FAIR_STAFF,
@@ -411,6 +414,7 @@ def _world(session: Session) -> World:
         "request_id": 987654,
         "application_id": 1,
         "token_id": 987654,
+        "proposal_id": 987654,
         "line_id": 987654,
         "fair_id": fair,
         "session_id": guidance.id,

@@ -12,6 +12,7 @@ from matching.engine import Matcher
 from matching.profiles import GraduateProfile
 from models.clock import today, utcnow
 from models.errors import ForbiddenError
+from models.learned_weights import adopted_weights
 from models.profiles import applicant_profile, vacancy_profile
 from models.queries.applications import Applicant, applicants_for
 from models.queries.candidates import Candidate
@@ -62,7 +63,7 @@ def _scores(
         return []
     target = vacancy_profile(session, vacancy)
     pairs = [(_profile(session, each), target) for each in applicants]
-    matches = Matcher(today=today()).score_pairs(pairs)
+    matches = Matcher(today=today(), weights=adopted_weights(session)).score_pairs(pairs)
     now = utcnow()
     return [
         VacancySuggestion(
