@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 LEVEL_LABELS = {
     "duoi_3_thang": "đào tạo dưới 3 tháng",
@@ -36,6 +37,11 @@ class Facts:
     delay: int
     linked: bool  # trained under the vacancy's training order
     ineligible: str | None  # "age", "timing" or None
+    level_held: str | None = None  # the graduate's level, when it meets the one asked
+    graduated_on: date | None = None  # when the training ended, if known
+    wage_room: int = 0  # percent by which the offer exceeds the expectation
+    language: str = ""  # "met", "short", "unmet" or "" (no language asked)
+    certificate: str = ""  # the certificate asked ("JLPT N4"), when one is
 
 
 def _occupation(relation: str, name: str, fits: bool, full: bool, trained: bool) -> str:
@@ -59,6 +65,11 @@ def skills_phrase(matched: tuple[str, ...], missing: tuple[str, ...]) -> str | N
     return f"có {len(matched)}/{required} kỹ năng (thiếu: {shown})"
 
 
+_LANGUAGE = {
+    "met": "có ngoại ngữ theo yêu cầu ({certificate})",
+    "short": "ngoại ngữ thấp hơn yêu cầu một bậc ({certificate})",
+    "unmet": "chưa có ngoại ngữ theo yêu cầu ({certificate})",
+}
 _WAGE = {"ok": "lương đáp ứng mong muốn", "low": "lương thấp hơn mong muốn"}
 
 
@@ -70,13 +81,23 @@ def sentence(f: Facts, skills: str | None) -> str:
         _occupation(f.relation, f.occupation_name, f.occupation_fits, f.occupation_full, f.trained),
         skills,
     ]
+    language = _LANGUAGE.get(f.language)
+    if language:
+        parts.append(language.format(certificate=f.certificate))
     if f.level_short:
         parts.append(f"trình độ thấp hơn yêu cầu ({LEVEL_LABELS[f.level_short]})")
+    elif f.level_held:
+        parts.append(f"trình độ {LEVEL_LABELS[f.level_held]}")
+    if f.graduated_on:
+        parts.append(f"tốt nghiệp ngày {f.graduated_on:%d/%m/%Y}")
     if f.own_commune:
         parts.append("làm việc ngay tại xã")
     elif f.unwilling:
         parts.append("nơi làm việc ngoài mong muốn")
-    parts.append(_WAGE.get(f.wage))
+    wage = _WAGE.get(f.wage)
+    if wage and f.wage_room > 0:
+        wage += f" (đề nghị cao hơn {f.wage_room} %)"
+    parts.append(wage)
     if f.delay > 0:
         parts.append(f"có thể đi làm sau ngày bắt đầu {f.delay} ngày")
     if f.linked:

@@ -137,6 +137,7 @@ def graduate_from_record(record: dict[str, Any]) -> GraduateProfile:
         expected_wage=_integer(record, "expected_wage"),
         available_from=_date(record, "available_from"),
         order_id=_optional_text(record, "order_id"),
+        graduated_on=_date(record, "graduated_on"),
     )
 
 

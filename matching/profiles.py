@@ -75,6 +75,9 @@ class GraduateProfile:
     expected_wage: int | None = None
     available_from: date | None = None
     order_id: str | None = None
+    # The day the training ended: among people who meet the level asked, fresher training
+    # ranks a little higher (score.level_component). None: not known.
+    graduated_on: date | None = None
 
     def __post_init__(self) -> None:
         level_rank(self.level)

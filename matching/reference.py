@@ -10,14 +10,25 @@ from datetime import date
 
 from matching.catalogue import OccupationCatalogue, load_catalogue
 from matching.explain import TEXT_FITS, Facts, explain
+from matching.languages import (
+    certificate_name,
+    held_languages,
+    language_factor,
+    language_verdict,
+    required_language,
+    strip_language,
+    without_languages,
+)
 from matching.normalise import guess_keys
 from matching.profiles import LEVEL_RANK, GraduateProfile, VacancyProfile, level_rank
 from matching.score import (
     MAX_DELAY_DAYS,
     Match,
     Weights,
+    accepted_scopes,
     age_allowed,
     delay_days,
+    freshness,
     level_component,
     occupation_component,
     place_component,
@@ -85,6 +96,13 @@ def _occupation_name(g: GraduateProfile, v: VacancyProfile, catalogue: Occupatio
     return occupation.name if occupation else ""
 
 
+def _room(offered: int | None, expected: int | None) -> int:
+    """Whole percent by which the offer exceeds the expectation (0 when it does not)."""
+    if not offered or not expected:
+        return 0
+    return max(0, round((offered / expected - 1.0) * 100))
+
+
 def reference_score(
     graduate: GraduateProfile,
     vacancy: VacancyProfile,
@@ -99,16 +117,18 @@ def reference_score(
     start = vacancy.start_date or today
     relation = code_relation(catalogue, graduate.occupation_code, vacancy.occupation_code)
     trade = graduate_trade(graduate, catalogue)
+    title = strip_language(vacancy.title)
     text = 0.0
     if relation != "same":
         model = occupation_text(catalogue)
-        text = text_similarity(model, trade, vacancy.title, vacancy.description)
+        text = text_similarity(model, trade, title, vacancy.description)
     guessed = guessed_relation(
         catalogue,
         effective_key(catalogue, graduate.occupation_code, trade),
-        effective_key(catalogue, vacancy.occupation_code, vacancy.title),
+        effective_key(catalogue, vacancy.occupation_code, title),
     )
-    required = distinct_skills(vacancy.skills)
+    language = required_language(vacancy.title, vacancy.description, vacancy.skills)
+    required = distinct_skills(without_languages(vacancy.skills))
     held = distinct_skills(graduate.skills)
     matched = tuple(s for s in required if any(skill_matches(s, h) for h in held))
     missing = tuple(s for s in required if s not in matched)
@@ -119,11 +139,15 @@ def reference_score(
     components = {
         "occupation": occupation_component(relation == "same", guessed, text),
         "skills": len(matched) / len(required) if required else 1.0,
-        "level": level_component(level_rank(graduate.level), required_rank),
+        "level": level_component(
+            level_rank(graduate.level), required_rank, freshness(graduate.graduated_on, start)
+        ),
         "place": place_component(scope, graduate.willing_to_work),
         "wage": wage_component(graduate.expected_wage, vacancy.offered_wage),
         "timing": timing_component(delay),
         "order": 1.0 if linked else 0.0,
+        # A training order's cohort learns the language in the order's own course.
+        "language": 1.0 if linked else language_factor(language, held_languages(graduate.skills)),
     }
     ineligible = None
     if not age_allowed(graduate.birth_year, vacancy.age_min, vacancy.age_max, start):
@@ -131,6 +155,7 @@ def reference_score(
     elif delay > MAX_DELAY_DAYS:
         ineligible = "timing"
     offered = vacancy.offered_wage
+    short = required_rank is not None and level_rank(graduate.level) < required_rank
     wage_known = (graduate.expected_wage or 0) > 0 and offered is not None
     facts = Facts(
         relation=relation,
@@ -140,13 +165,21 @@ def reference_score(
         trained=bool(search_key(trade)),
         matched=matched,
         missing=missing,
-        level_short=vacancy.required_level if components["level"] < 1.0 else None,
+        level_short=vacancy.required_level if short else None,
+        level_held=graduate.level if not short else None,
+        graduated_on=graduate.graduated_on,
+        wage_room=_room(offered, graduate.expected_wage) if wage_known else 0,
         own_commune=scope == 0,
-        unwilling=bool(graduate.willing_to_work) and components["place"] < 1.0,
-        wage=("ok" if components["wage"] >= 1.0 else "low") if wage_known else "",
+        unwilling=bool(graduate.willing_to_work)
+        and scope not in accepted_scopes(graduate.willing_to_work),
+        wage=("ok" if (offered or 0) >= (graduate.expected_wage or 0) else "low")
+        if wage_known
+        else "",
         delay=delay,
         linked=linked,
         ineligible=ineligible,
+        language=language_verdict(language is not None, components["language"]),
+        certificate=certificate_name(language) if language else "",
     )
     score = 0.0 if ineligible else weighted_score(components, weights, vacancy.order_id is not None)
     return Match(

@@ -8,13 +8,21 @@ once.
 from __future__ import annotations
 
 from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
+from datetime import date
 
 import numpy as np
 
 from matching.explain import TEXT_FITS, Facts, sentence, skills_phrase
+from matching.languages import (
+    LANGUAGES,
+    Requirement,
+    certificate_name,
+    language_verdict,
+    without_languages,
+)
 from matching.profiles import LEVELS
 from matching.reference import distinct_skills
-from matching.score import COMPONENTS, Match
+from matching.score import ALL_COMPONENTS, Match
 from matching.tables import NONE, Tables
 from matching.vectorised import AGE, RELATED, SAME, TIMING, PairScores, contains
 
@@ -48,7 +56,7 @@ class MatchBuilder:
     def _keys(self, s: PairScores, p: np.ndarray) -> tuple[list[tuple], list[tuple[int, float]]]:
         gt, vt = self.t.graduates, self.t.vacancies
         g, v = s.g[p], s.v[p]
-        c = {name: s.components[name][p] for name in COMPONENTS}
+        c = {name: s.components[name][p] for name in ALL_COMPONENTS}
         has_skills = vt.skills.indptr[v + 1] > vt.skills.indptr[v]
         wage_known = ~(np.isnan(gt.expected[g]) | np.isnan(vt.offered[v]))
         columns = [
@@ -57,12 +65,17 @@ class MatchBuilder:
             c["occupation"] >= TEXT_FITS,
             c["occupation"] >= 1.0,
             self._trained[gt.trade[g]],
-            np.where(c["level"] < 1.0, vt.required[v], NONE),
+            np.where(gt.rank[g] < vt.required[v], vt.required[v], NONE),
+            np.where(gt.rank[g] >= vt.required[v], gt.rank[g], NONE),
+            gt.graduated[g],
+            np.where(wage_known, _room(vt.offered[v], gt.expected[g]), 0),
             s.scope[p] == 0,
-            gt.stated[g] & (c["place"] < 1.0),
-            np.where(wage_known, np.where(c["wage"] >= 1.0, 1, 2), 0),
+            gt.stated[g] & ~gt.accepts[g, s.scope[p]],
+            np.where(wage_known, np.where(vt.offered[v] >= gt.expected[g], 1, 2), 0),
             s.delay[p],
             c["order"] >= 1.0,
+            np.where(vt.language[v] >= 0, vt.language[v] * 100 + vt.language_level[v], NONE),
+            c["language"],
             s.ineligible[p],
         ]
         skills = zip(
@@ -75,7 +88,8 @@ class MatchBuilder:
     def _vacancy_skills(self, v: int) -> tuple[str, ...]:
         names = self._skill_names.get(v)
         if names is None:
-            names = self._skill_names[v] = distinct_skills(self.t.vacancies.profiles[v].skills)
+            skills = without_languages(self.t.vacancies.profiles[v].skills)
+            names = self._skill_names[v] = distinct_skills(skills)
         return names
 
     def _skills(self, v: int, mask: float) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
@@ -103,11 +117,16 @@ class MatchBuilder:
                 full,
                 trained,
                 short,
+                held,
+                graduated,
+                room,
                 own,
                 unwilling,
                 wage,
                 delay,
                 linked,
+                language,
+                language_fit,
                 ineligible,
             ) = key
             facts = Facts(
@@ -119,12 +138,17 @@ class MatchBuilder:
                 matched=(),
                 missing=(),
                 level_short=LEVELS[short] if short >= 0 else None,
+                level_held=LEVELS[held] if held >= 0 else None,
+                graduated_on=date.fromordinal(graduated) if graduated > 0 else None,
+                wage_room=room,
                 own_commune=own,
                 unwilling=unwilling,
                 wage=_WAGE[wage],
                 delay=delay,
                 linked=linked,
                 ineligible=_INELIGIBLE.get(ineligible),
+                language=language_verdict(language != NONE, language_fit),
+                certificate=_certificate(language),
             )
             found = self._reason_cache[full_key] = sentence(facts, skills)
         return found
@@ -134,7 +158,7 @@ class MatchBuilder:
         positions = np.asarray(positions, dtype=np.int64)
         graduate_ids = [p.id for p in self.t.graduates.profiles]
         vacancy_ids = [p.id for p in self.t.vacancies.profiles]
-        values = np.column_stack([s.components[n][positions] for n in COMPONENTS]).tolist()
+        values = np.column_stack([s.components[n][positions] for n in ALL_COMPONENTS]).tolist()
         keys, skill_keys = self._keys(s, positions)
         rows = zip(
             s.g[positions].tolist(),
@@ -149,7 +173,7 @@ class MatchBuilder:
         for g, v, score, comps, key, (sv, mask) in rows:
             matched, missing, phrase = self._skills(sv, mask)
             reason = self._reason(key, phrase)
-            components = dict(zip(COMPONENTS, comps, strict=True))
+            components = dict(zip(ALL_COMPONENTS, comps, strict=True))
             out.append(
                 Match(
                     graduate_ids[g],
@@ -163,6 +187,19 @@ class MatchBuilder:
                 )
             )
         return out
+
+
+def _room(offered: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """Whole percent by which each offer exceeds the expectation (0 when it does not)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        room = np.round((offered / expected - 1.0) * 100)
+    return np.where(np.isfinite(room) & (room > 0), room, 0).astype(np.int64)
+
+
+def _certificate(code: int) -> str:
+    if code == NONE:
+        return ""
+    return certificate_name(Requirement(LANGUAGES[code // 100], code % 100))
 
 
 class Ranking(Mapping[str, list[Match]]):

@@ -11,7 +11,13 @@ import math
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+# The weighted components (one weight each in :class:`Weights`).
 COMPONENTS: tuple[str, ...] = ("occupation", "skills", "level", "place", "wage", "timing", "order")
+# Components that multiply the weighted mean instead of taking part in it (no weight): a
+# language requirement not met lowers every other strength alike.
+FACTORS: tuple[str, ...] = ("language",)
+# Every value a Match's breakdown holds.
+ALL_COMPONENTS: tuple[str, ...] = COMPONENTS + FACTORS
 
 # Same catalogue group ("may", "dien", "co_khi"…) but a different occupation.
 RELATED_OCCUPATION = 0.6
@@ -22,12 +28,27 @@ GUESSED_SAME = 0.9
 UNRELATED_TEXT = 0.5
 # Score by how many levels the graduate is below the required one (index = gap; 4+ → last).
 LEVEL_BY_GAP: tuple[float, ...] = (1.0, 0.6, 0.3, 0.15, 0.05)
+# Share of the level component that orders people who meet the required level by how high
+# they were trained and how recently (see level_component).
+LEVEL_ROOM = 0.2
+TOP_RANK = 3  # rank of cao_dang, the highest level (matching.profiles.LEVELS)
+# Training ended this many days before the start counts half as fresh.
+FRESH_DAYS = 365
+FRESHNESS_UNKNOWN = 0.5
 # Place scopes, nearest first.
 SCOPES: tuple[str, ...] = ("commune", "province", "other_province", "abroad")
 # When a graduate stated no preference: nearer is better, nothing is excluded.
 PLACE_UNSTATED: tuple[float, ...] = (1.0, 0.8, 0.6, 0.5)
+# A job where the graduate will work: nearer is a little better (no move, no commute): own
+# commune, elsewhere in the province, another province, abroad.
+PLACE_ACCEPTED: tuple[float, ...] = (1.0, 0.95, 0.925, 0.9)
 # When the job lies outside the scopes the graduate said they would work in.
 PLACE_UNWILLING: tuple[float, ...] = (1.0, 0.4, 0.2, 0.1)
+# Share of the wage component earned by the offer's room above the expectation (an offer
+# twice the expectation earns all of it): it orders people whose expectation is met.
+WAGE_ROOM = 0.2
+# Expectation not stated: neutral, in the middle of the room.
+WAGE_UNSTATED = 1.0 - WAGE_ROOM / 2
 # Offer unknown while the graduate states an expectation.
 WAGE_UNKNOWN = 0.75
 # Days a graduate may start after the start date; later than this they are filtered out.
@@ -96,11 +117,26 @@ def occupation_component(given_same: bool, relation: str, text: float) -> float:
     return text
 
 
-def level_component(graduate_rank: int, required_rank: int | None) -> float:
-    """1 when the graduate meets the required level (or none is required), lower per level
-    missing; never 0, because most factory jobs take untrained workers."""
+def freshness(graduated_on: date | None, start: date) -> float:
+    """1 for training ended on or after the start date, 1/2 at :data:`FRESH_DAYS` before
+    it, 1/3 at twice that…: every day counts, however old; :data:`FRESHNESS_UNKNOWN` when
+    the day is not known."""
+    if graduated_on is None:
+        return FRESHNESS_UNKNOWN
+    return 1.0 / (1.0 + max(0, (start - graduated_on).days) / FRESH_DAYS)
+
+
+def level_component(
+    graduate_rank: int, required_rank: int | None, fresh: float = FRESHNESS_UNKNOWN
+) -> float:
+    """Near 1 when the graduate meets the required level (or none is required): the last
+    LEVEL_ROOM of it goes half to how high they were trained (cao đẳng all, no training
+    none) and half to how fresh the training is, so that among people who meet the level
+    the one trained higher and more recently ranks first. Lower per level missing; never 0,
+    because most factory jobs take untrained workers."""
     if required_rank is None or graduate_rank >= required_rank:
-        return 1.0
+        trained = (graduate_rank + 1) / (TOP_RANK + 1)
+        return 1.0 - LEVEL_ROOM * (1.0 - (trained + fresh) / 2)
     return LEVEL_BY_GAP[min(required_rank - graduate_rank, len(LEVEL_BY_GAP) - 1)]
 
 
@@ -127,17 +163,21 @@ def place_component(scope: int, willing: tuple[str, ...]) -> float:
     """Fit between where the job is and where the graduate will work."""
     if not willing:
         return PLACE_UNSTATED[scope]
-    return 1.0 if scope in accepted_scopes(willing) else PLACE_UNWILLING[scope]
+    return PLACE_ACCEPTED[scope] if scope in accepted_scopes(willing) else PLACE_UNWILLING[scope]
 
 
 def wage_component(expected: int | None, offered: int | None) -> float:
-    """1 when the offer meets the expectation; falls to 0 at half of it; neutral if unknown."""
+    """1 - WAGE_ROOM when the offer just meets the expectation, rising to 1 when it is twice
+    the expectation (room to accept); falls to 0 at half of it; neutral (the middle of the
+    room) when the expectation is unknown."""
     if expected is None or expected <= 0:
-        return 1.0
+        return WAGE_UNSTATED
     if offered is None:
         return WAGE_UNKNOWN
     ratio = offered / expected
-    return float(min(1.0, max(0.0, 1.0 - 2.0 * (1.0 - ratio))))
+    met = min(1.0, max(0.0, 1.0 - 2.0 * (1.0 - ratio)))
+    room = min(1.0, max(0.0, ratio - 1.0))
+    return float((1.0 - WAGE_ROOM) * met + WAGE_ROOM * room)
 
 
 def delay_days(available_from: date | None, start: date) -> int:
@@ -161,11 +201,15 @@ def age_allowed(birth_year: int | None, age_min: int | None, age_max: int | None
 
 
 def weighted_score(components: dict[str, float], weights: Weights, has_order: bool) -> float:
-    """Weighted mean of the components; ``order`` counts only for training-order vacancies."""
+    """Weighted mean of the components (``order`` counts only for training-order vacancies),
+    times each of :data:`FACTORS` present."""
     total, weight_sum = 0.0, 0.0
     for name, weight in weights.as_dict().items():
         if name == "order" and not has_order:
             continue
         total += weight * components[name]
         weight_sum += weight
-    return min(1.0, max(0.0, total / weight_sum))
+    mean = min(1.0, max(0.0, total / weight_sum))
+    for name in FACTORS:
+        mean *= components.get(name, 1.0)
+    return mean

@@ -18,6 +18,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching.catalogue import OccupationCatalogue
+from matching.languages import (
+    LANGUAGES,
+    held_languages,
+    required_language,
+    strip_language,
+    without_languages,
+)
 from matching.normalise import guess_keys
 from matching.profiles import LEVEL_RANK, GraduateProfile, VacancyProfile, level_rank
 from matching.reference import distinct_skills, trade_text
@@ -77,6 +84,9 @@ class GraduateTable:
     known: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # given/guessed row
     known_group: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     reading: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # Tables.readings
+    graduated: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # 0: unknown
+    # (n, len(LANGUAGES)) level held, NONE when the language is not named in the skills
+    languages: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.int64))
 
 
 @dataclass
@@ -102,6 +112,8 @@ class VacancyTable:
     known: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # given/guessed row
     known_group: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     reading: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # title_readings
+    language: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # or NONE
+    language_level: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 @dataclass
@@ -231,7 +243,35 @@ def _graduate_table(
         birth_year=_float([g.birth_year for g in profiles]),
         order=np.array([orders.id(g.order_id) for g in profiles], dtype=np.int64),
         skills=_csr([skill_ids(tuple(g.skills)) for g in profiles], len(skills)),
+        languages=_held_levels(profiles),
+        graduated=np.array(
+            [g.graduated_on.toordinal() if g.graduated_on else 0 for g in profiles],
+            dtype=np.int64,
+        ),
     )
+
+
+def _held_of(skills: tuple[str, ...]) -> dict[str, int]:
+    return held_languages(skills)
+
+
+def _held_levels(profiles: tuple[GraduateProfile, ...]) -> np.ndarray:
+    held = np.full((len(profiles), len(LANGUAGES)), NONE, dtype=np.int64)
+    read = _memo(_held_of)
+    for i, g in enumerate(profiles):
+        for language, level in read(tuple(g.skills)).items():
+            held[i, LANGUAGES.index(language)] = level
+    return held
+
+
+def _required_languages(profiles: tuple[VacancyProfile, ...]) -> np.ndarray:
+    """(language index or NONE, level) per vacancy."""
+    out = np.full((len(profiles), 2), NONE, dtype=np.int64)
+    for j, v in enumerate(profiles):
+        found = required_language(v.title, v.description, v.skills)
+        if found is not None:
+            out[j] = (LANGUAGES.index(found.language), found.level)
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -251,13 +291,23 @@ def _vacancy_table(
 ) -> VacancyTable:
     code_group = np.array([codes.of(v.occupation_code) for v in profiles], dtype=np.int64)
     starts = [v.start_date or today for v in profiles]
-    skill_rows = [[skills.id(search_key(s)) for s in distinct_skills(v.skills)] for v in profiles]
-    text_keys = [(search_key(v.title), search_key(f"{v.title} {v.description}")) for v in profiles]
+    skill_rows = [
+        [skills.id(search_key(s)) for s in distinct_skills(without_languages(v.skills))]
+        for v in profiles
+    ]
+    titles = [strip_language(v.title) for v in profiles]
+    text_keys = [
+        (search_key(t), search_key(f"{t} {v.description}"))
+        for t, v in zip(titles, profiles, strict=True)
+    ]
+    language = _required_languages(profiles)
     return VacancyTable(
         profiles=profiles,
         index={v.id: j for j, v in enumerate(profiles)},
         text=np.array([texts.id("\x00".join(k)) for k in text_keys], dtype=np.int64),
-        reading=np.array([readings.id(trade_form(v.title)) for v in profiles], dtype=np.int64),
+        reading=np.array([readings.id(trade_form(t)) for t in titles], dtype=np.int64),
+        language=language[:, 0],
+        language_level=language[:, 1],
         code=code_group[:, 0] if len(profiles) else np.zeros(0, np.int64),
         group=code_group[:, 1] if len(profiles) else np.zeros(0, np.int64),
         required=np.array(

@@ -11,15 +11,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matching.languages import LANGUAGE_MET, LANGUAGE_ONE_SHORT, LANGUAGE_UNMET
 from matching.score import (
+    FACTORS,
+    FRESH_DAYS,
+    FRESHNESS_UNKNOWN,
     GUESSED_SAME,
     LEVEL_BY_GAP,
+    LEVEL_ROOM,
     MAX_DELAY_DAYS,
+    PLACE_ACCEPTED,
     PLACE_UNSTATED,
     PLACE_UNWILLING,
     RELATED_OCCUPATION,
+    TOP_RANK,
     UNRELATED_TEXT,
+    WAGE_ROOM,
     WAGE_UNKNOWN,
+    WAGE_UNSTATED,
     Weights,
 )
 from matching.similarity import combine_text, rowwise_cosine, title_fuzzy_pairs, trade_pairs
@@ -156,9 +165,16 @@ def matched_skills(t: Tables, g: np.ndarray, v: np.ndarray) -> tuple[np.ndarray,
 
 
 def level(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Mirror of :func:`score.level_component`."""
     required, rank = t.vacancies.required[v], t.graduates.rank[g]
     gap = np.clip(required - rank, 0, len(LEVEL_BY_GAP) - 1)
-    return np.where(required == NO_REQUIREMENT, 1.0, np.asarray(LEVEL_BY_GAP)[gap])
+    ended = t.graduates.graduated[g]
+    days = np.maximum(0, t.vacancies.start[v] - ended)
+    fresh = np.where(ended > 0, 1.0 / (1.0 + days / FRESH_DAYS), FRESHNESS_UNKNOWN)
+    trained = (rank + 1) / (TOP_RANK + 1)
+    meets = 1.0 - LEVEL_ROOM * (1.0 - (trained + fresh) / 2)
+    short = np.asarray(LEVEL_BY_GAP)[gap]
+    return np.where((required == NO_REQUIREMENT) | (rank >= required), meets, short)
 
 
 def scope_of(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -169,15 +185,29 @@ def scope_of(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 def place(t: Tables, g: np.ndarray, scope: np.ndarray) -> np.ndarray:
     accepted = t.graduates.accepts[g, scope]
-    stated = np.where(accepted, 1.0, np.asarray(PLACE_UNWILLING)[scope])
+    stated = np.where(
+        accepted, np.asarray(PLACE_ACCEPTED)[scope], np.asarray(PLACE_UNWILLING)[scope]
+    )
     return np.where(t.graduates.stated[g], stated, np.asarray(PLACE_UNSTATED)[scope])
 
 
 def wage(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
     expected, offered = t.graduates.expected[g], t.vacancies.offered[v]
     with np.errstate(invalid="ignore"):
-        fit = np.minimum(1.0, np.maximum(0.0, 1.0 - 2.0 * (1.0 - offered / expected)))
-    return np.where(np.isnan(expected), 1.0, np.where(np.isnan(offered), WAGE_UNKNOWN, fit))
+        ratio = offered / expected
+        met = np.minimum(1.0, np.maximum(0.0, 1.0 - 2.0 * (1.0 - ratio)))
+        fit = (1.0 - WAGE_ROOM) * met + WAGE_ROOM * np.minimum(1.0, np.maximum(0.0, ratio - 1.0))
+    unknown_offer = np.where(np.isnan(offered), WAGE_UNKNOWN, fit)
+    return np.where(np.isnan(expected), WAGE_UNSTATED, unknown_offer)
+
+
+def language(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Mirror of :func:`languages.language_factor`."""
+    lang, need = t.vacancies.language[v], t.vacancies.language_level[v]
+    held = t.graduates.languages[g, np.maximum(lang, 0)]
+    short = (held >= 1) & (held == need - 1)
+    fit = np.where(held >= need, LANGUAGE_MET, np.where(short, LANGUAGE_ONE_SHORT, LANGUAGE_UNMET))
+    return np.where(lang < 0, LANGUAGE_MET, fit)
 
 
 def age_ok(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -199,7 +229,11 @@ def total(components: dict[str, np.ndarray], weights: Weights, has_order: np.nda
             weight_sum += weight
     score = score + np.where(has_order, weights.order * components["order"], 0.0)
     divisor = np.where(has_order, weight_sum + weights.order, weight_sum)
-    return np.minimum(1.0, np.maximum(0.0, score / divisor))
+    mean = np.minimum(1.0, np.maximum(0.0, score / divisor))
+    for name in FACTORS:
+        if name in components:
+            mean = mean * components[name]
+    return mean
 
 
 def score_index_pairs(t: Tables, g: np.ndarray, v: np.ndarray, weights: Weights) -> PairScores:
@@ -213,6 +247,7 @@ def score_index_pairs(t: Tables, g: np.ndarray, v: np.ndarray, weights: Weights)
         np.where(t.graduates.available[g] > 0, t.graduates.available[g] - t.vacancies.start[v], 0),
     )
     has_order = t.vacancies.order[v] >= 0
+    linked = has_order & (t.graduates.order[g] == t.vacancies.order[v])
     components = {
         "occupation": occupation(t, g, v, relation),
         "skills": np.where(required > 0, matched / np.maximum(required, 1), 1.0),
@@ -220,7 +255,9 @@ def score_index_pairs(t: Tables, g: np.ndarray, v: np.ndarray, weights: Weights)
         "place": place(t, g, scope),
         "wage": wage(t, g, v),
         "timing": np.maximum(0.0, 1.0 - delay / MAX_DELAY_DAYS),
-        "order": (has_order & (t.graduates.order[g] == t.vacancies.order[v])).astype(np.float64),
+        "order": linked.astype(np.float64),
+        # A training order's cohort learns the language in the order's own course.
+        "language": np.where(linked, 1.0, language(t, g, v)),
     }
     ineligible = np.where(~age_ok(t, g, v), AGE, np.where(delay > MAX_DELAY_DAYS, TIMING, 0))
     score = np.where(ineligible == 0, total(components, weights, has_order), 0.0)

@@ -33,7 +33,7 @@ def _graduate_rows(session: Session) -> Sequence[Any]:
     graduated twice. JSON lists come back as text on SQLite and are decoded once per
     distinct value (most repeat)."""
     query = (
-        select(*graduate_columns())
+        select(*graduate_columns(), col(Enrolment.graduated_on).label("graduated_on"))
         .join(Enrolment, col(Enrolment.person_id) == col(Person.id))
         .join(Course, col(Course.id) == col(Enrolment.course_id))
         .where(
@@ -72,7 +72,12 @@ def profiles_of_rows(session: Session, rows: Iterable[Sequence[Any]]) -> list[Gr
             )
         ).all()
     }
-    return [_graduate(row[:10], occupations[row[9]]) for row in rows]
+    return [_graduate(row[:10], occupations[row[9]], _graduated_on(row)) for row in rows]
+
+
+def _graduated_on(row: Any) -> date | None:
+    mapping = getattr(row, "_mapping", None)
+    return None if mapping is None else mapping.get("graduated_on")
 
 
 @lru_cache(maxsize=4096)
@@ -93,7 +98,7 @@ def _scopes(willing: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(scope for scope in willing if scope in WORK_SCOPES)
 
 
-def _graduate(row: Any, occupation: Any) -> GraduateProfile:
+def _graduate(row: Any, occupation: Any, graduated_on: date | None = None) -> GraduateProfile:
     # Unpacked once: attribute access by name on 30,000 rows costs more than the query.
     person_id, skills, commune, born, willing, wage, available, level, order_id, _ = row
     return GraduateProfile(
@@ -108,6 +113,7 @@ def _graduate(row: Any, occupation: Any) -> GraduateProfile:
         expected_wage=wage,
         available_from=available,
         order_id=None if order_id is None else str(order_id),
+        graduated_on=graduated_on,
     )
 
 

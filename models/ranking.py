@@ -25,6 +25,7 @@ from models.queries.eligible import eligible_query
 from models.tables import Person, Vacancy, VacancySuggestion
 
 PER_PAGE = 20
+SHOWN_DECIMALS = 1  # the candidates page shows scores to 0.1 percent
 # A vacancy's ranking is kept a moment (models/kept.py): its pages, filters and the next
 # visitor read it again without ranking everyone again. A write in this process to what the
 # ranking reads drops it at once; one made by another process shows within RANKING_SECONDS (a
@@ -207,7 +208,8 @@ class _Facts:
 def _filtered(filters: CandidateFilters, scores: VacancyScores, facts: _Facts) -> np.ndarray:
     keep = np.ones(len(scores.ids), dtype=bool)
     if filters.min_score is not None:
-        keep &= np.round(scores.score * 100) >= filters.min_score
+        # Against the score as shown (to 0.1 percent): "at least 93 %" never keeps a 92.6.
+        keep &= np.round(scores.score * 100, SHOWN_DECIMALS) >= filters.min_score
     if filters.min_level_rank is not None:
         keep &= facts.level_rank >= filters.min_level_rank
     if filters.commune_code:

@@ -12,8 +12,9 @@ from sqlalchemy import delete, exists, insert, select
 from sqlmodel import Session, col
 
 from matching.engine import Matcher
+from matching.languages import certificate_name, language_verdict, required_language
 from matching.profiles import GraduateProfile, VacancyProfile
-from matching.score import Weights
+from matching.score import PLACE_ACCEPTED, Weights
 from models.clock import today, utcnow
 from models.db import end_read, unit_of_work
 from models.formatting import format_date
@@ -161,6 +162,8 @@ class Reason:
     order_linked: bool
     graduated_on: date | None = None  # evidence that breaks ties: recency, certificate
     certified: bool = False
+    language: str = ""  # "met", "short", "unmet"; "" when the job asks no language
+    certificate: str = ""  # the language certificate the job asks for ("JLPT N4")
 
 
 def explain(
@@ -179,6 +182,9 @@ def explain(
         training is None or training.level_rank < required_level.rank
     )
     place = _place(vacancy, person_commune)
+    asked = required_language(vacancy.title, vacancy.description or "", vacancy.skills or ())
+    # Suggestions stored before languages were read have no language component: say nothing.
+    known = asked is not None and "language" in components
     return Reason(
         occupation=training.occupation_name if training else None,
         occupation_fit=_fit(training, vacancy, components.get("occupation", 0.0)),
@@ -188,11 +194,14 @@ def explain(
         level_below=required_level.name if below and required_level else None,
         place=place,
         commune=commune_name,
-        # Below 1 also means "farther is a little worse" for people who stated no wish.
-        unwilling=bool(person_wishes) and components.get("place", 1.0) < 1.0,
+        # Within their wishes the place scores at least min(PLACE_ACCEPTED) (nearer is a
+        # little better); below it, the job lies outside them.
+        unwilling=bool(person_wishes) and components.get("place", 1.0) < min(PLACE_ACCEPTED),
         order_linked=order_linked(training, vacancy),
         graduated_on=training.graduated_on if training else None,
         certified=training.certified if training else False,
+        language=language_verdict(known, components.get("language", 1.0)),
+        certificate=certificate_name(asked) if asked else "",
     )
 
 
@@ -214,6 +223,11 @@ _FIT = {
     "same": "Trained in {occupation}, the occupation of the job",
     "related": "Trained in {occupation}, a related occupation",
     "other": "Trained in {occupation}, another occupation",
+}
+_LANGUAGE = {
+    "met": "holds the {certificate} asked",
+    "short": "one level below the {certificate} asked",
+    "unmet": "lacks the {certificate} asked",
 }
 _PLACE = {
     "same_commune": "lives in the commune of the job",
@@ -246,6 +260,8 @@ def reason_line(reason: Reason, lang: str) -> str:
         )
     elif reason.level:
         parts.append(translate("level {level}", lang, level=reason.level))
+    if reason.language:
+        parts.append(translate(_LANGUAGE[reason.language], lang, certificate=reason.certificate))
     place = translate(_PLACE[reason.place], lang, commune=reason.commune)
     if reason.unwilling:
         place += " " + translate("(not where they wish to work)", lang)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from matching.catalogue import load_catalogue
 from matching.engine import Matcher
 from matching.reference import reference_score
-from matching.score import COMPONENTS, Weights
+from matching.score import ALL_COMPONENTS, Weights
 from tests.matching.factories import TODAY, batch
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -31,7 +31,7 @@ def test_scores_and_components_lie_in_unit_interval(data) -> None:
     )
     for match in matches:
         assert 0.0 <= match.score <= 1.0
-        assert set(match.components) == set(COMPONENTS)
+        assert set(match.components) == set(ALL_COMPONENTS)
         assert all(0.0 <= value <= 1.0 for value in match.components.values())
         assert match.eligible or match.score == 0.0
 
@@ -60,7 +60,7 @@ def test_fast_path_equals_reference(data) -> None:
     for (g, v), match in zip(pairs, fast, strict=True):
         slow = reference_score(g, v, Weights(), catalogue, today=TODAY)
         assert math.isclose(match.score, slow.score, rel_tol=0, abs_tol=1e-9)
-        for name in COMPONENTS:
+        for name in ALL_COMPONENTS:
             assert math.isclose(match.components[name], slow.components[name], abs_tol=1e-9)
         assert match.matched_skills == slow.matched_skills
         assert match.missing_skills == slow.missing_skills

@@ -10,7 +10,7 @@ import pytest
 from matching.engine import Matcher
 from matching.profiles import GraduateProfile, Location
 from matching.reference import reference_score
-from matching.score import Weights
+from matching.score import LEVEL_ROOM, WAGE_ROOM, WAGE_UNSTATED, Weights
 from tests.matching.factories import TODAY, graduate, vacancy
 
 
@@ -68,8 +68,20 @@ def test_level_meets_requirement_or_falls_by_gap() -> None:
         _score(graduate(level=lv), job).components["level"]
         for lv in ("cao_dang", "trung_cap", "so_cap", "duoi_3_thang", None)
     ]
-    assert scores[0] == scores[1] == 1.0
+    # Both meet it: near 1, the one trained higher a little above (the level's room).
+    assert 1.0 >= scores[0] > scores[1] >= 1.0 - LEVEL_ROOM
     assert scores[1] > scores[2] > scores[3] > scores[4] > 0
+
+
+def test_among_people_who_meet_the_level_fresher_training_ranks_first() -> None:
+    job = vacancy(start_date=date(2026, 9, 1))
+    fresh, stale, unknown = (
+        graduate(id=f"G{i}", graduated_on=day)
+        for i, day in enumerate((date(2026, 6, 30), date(2023, 6, 30), None), start=1)
+    )
+    ranked = Matcher(today=TODAY).fit([stale, unknown, fresh], [job]).rank_graduates()["V1"]
+    assert [m.graduate_id for m in ranked] == ["G1", "G3", "G2"]
+    assert ranked[0].score - ranked[2].score < LEVEL_ROOM * Weights().level
 
 
 def test_age_outside_the_range_filters_the_pair() -> None:
@@ -94,7 +106,8 @@ def test_clearly_unavailable_is_filtered_and_late_is_penalised() -> None:
     [
         (("commune",), Location.commune("03127"), 1.0),
         (("commune",), Location.commune("03334"), 0.4),
-        (("other_province",), Location.commune("03334"), 1.0),
+        # Within their wishes; nearer is a little better (elsewhere in the province).
+        (("other_province",), Location.commune("03334"), 0.95),
         (("commune", "province"), Location.abroad("Nhật Bản"), 0.1),
         ((), Location.other_province("Bắc Ninh"), 0.6),
     ],
@@ -105,10 +118,12 @@ def test_place_follows_where_the_graduate_will_work(willing, location, expected)
 
 
 def test_wage_below_expectation_scores_lower_and_missing_is_neutral() -> None:
-    assert _score(graduate(expected_wage=8_000_000), vacancy()).components["wage"] == 1.0
+    met = _score(graduate(expected_wage=8_000_000), vacancy()).components["wage"]
+    roomier = _score(graduate(expected_wage=5_000_000), vacancy()).components["wage"]
+    assert 1.0 - WAGE_ROOM <= met < roomier <= 1.0  # more room above the expectation
     low = _score(graduate(expected_wage=10_000_000), vacancy()).components["wage"]
-    assert 0 < low < 1
-    assert _score(graduate(expected_wage=None), vacancy()).components["wage"] == 1.0
+    assert 0 < low < met
+    assert _score(graduate(expected_wage=None), vacancy()).components["wage"] == WAGE_UNSTATED
     unknown = vacancy(wage_min=None, wage_max=None)
     assert 0 < _score(graduate(), unknown).components["wage"] < 1
 
@@ -166,3 +181,29 @@ def test_empty_batches_give_empty_results(people, jobs) -> None:
     assert all(not ms for ms in matcher.rank_graduates().values())
     assert all(not ms for ms in matcher.rank_vacancies().values())
     assert matcher.assign().places_filled == 0
+
+
+@pytest.mark.parametrize("first", ["03313", "03370"])
+def test_two_communes_of_one_batch_keep_their_own_slots(first: str) -> None:
+    # A job fair matched people of Mường Lạn (03313) and Pu Nhi (03370) in one batch: each
+    # commune has its own index, so only the people of the job's commune work "at home".
+    second = "03370" if first == "03313" else "03313"
+    people = [
+        graduate(id="G1", commune_code=first, willing_to_work=("commune",)),
+        graduate(id="G2", commune_code=second, willing_to_work=("commune",)),
+    ]
+    jobs = [
+        vacancy(id="V1", location=Location.commune("03313")),
+        vacancy(id="V2", location=Location.commune("03370")),
+    ]
+    matcher = Matcher(today=TODAY).fit(people, jobs)
+    tables = matcher.tables_
+    slot = dict(zip(("G1", "G2"), tables.graduates.commune.tolist(), strict=True))
+    assert slot["G1"] != slot["G2"]
+    assert sorted(tables.vacancies.commune.tolist()) == sorted(slot.values())
+    home = {"03313": "V1", "03370": "V2"}
+    for match in matcher.score_pairs([(g, v) for g in ("G1", "G2") for v in ("V1", "V2")]):
+        commune = first if match.graduate_id == "G1" else second
+        at_home = home[commune] == match.vacancy_id
+        assert (match.components["place"] == 1.0) is at_home
+        assert ("làm việc ngay tại xã" in match.reason) is at_home

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from matching.learning import HIRED, INTERVIEWED, REFUSED
-from matching.score import COMPONENTS, Weights
+from matching.score import ALL_COMPONENTS, COMPONENTS, Weights
 from models.db import unit_of_work
 from models.errors import ConflictError, NotFoundError
 from models.learned_weights import (
@@ -171,7 +171,7 @@ def test_the_ranking_uses_the_adopted_weights_and_ignores_sex_and_ethnicity(
     adopt(session, proposal_id=_proposal(session, PLACE_HEAVY), user_id=None)
     before = _ranked(session, vacancy)
     assert [row[0] for row in before] == [near, away]
-    assert all(row[2] == tuple(sorted(COMPONENTS)) and row[3] for row in before)
+    assert all(row[2] == tuple(sorted(ALL_COMPONENTS)) and row[3] for row in before)
     factories.ethnicity(session, "04", "Mông")
     with unit_of_work(session):
         for person in session.scalars(select(Person)):

@@ -239,3 +239,38 @@ def test_stored_rows_are_only_for_graduates_and_open_vacancies(session, world):
         session.execute(select(col(VacancySuggestion.vacancy_id)).distinct()).scalars()
     )
     assert vacancy_ids == {world["vacancy"].id, world["other"].id}
+
+
+def test_the_reason_line_names_the_language_a_job_abroad_asks_for(session, world):
+    vacancy = world["vacancy"]
+    vacancy.title = "Công nhân may Nhật Bản - tiếng Nhật N4"
+    vacancy.location_kind = "abroad"
+    vacancy.commune_code = None
+    vacancy.country_code = "JP"
+    session.add(vacancy)
+    people = world["people"]
+    people["hung"].skills = ["JLPT N5"]
+    people["mai"].skills = [*SKILLS[:2], "tiếng Nhật N4"]
+    for person in (people["hung"], people["mai"]):
+        person.willing_to_work = ["abroad"]
+        session.add(person)
+    session.commit()
+    compute_suggestions(session, on=date(2026, 8, 1))
+    lines = {}
+    for suggestion in suggestions_for(session, vacancy.id):
+        person = session.get(type(people["mai"]), suggestion.person_id)
+        training = latest_trainings(session, [person.id])[person.id]
+        reason = explain(
+            suggestion,
+            vacancy,
+            training=training,
+            person_commune=person.commune_code,
+            person_wishes=person.willing_to_work,
+            commune_name="Mường Thanh",
+            required_level=None,
+        )
+        lines[person.id] = (suggestion.score, reason_line(reason, "en").split("; "))
+    mai, hung = lines[people["mai"].id], lines[people["hung"].id]
+    assert "holds the JLPT N4 asked" in mai[1]
+    assert "one level below the JLPT N4 asked" in hung[1]
+    assert mai[0] > hung[0]

@@ -260,11 +260,11 @@ def test_candidates_are_ranked_best_first_with_the_reason_in_one_line(client, se
             occupation="May công nghiệp",
         )
     )
-    scores = [int(item.score or 0) for item in page.items]
+    scores = [float(item.score or 0) for item in page.items]  # shown to 0.1 percent
     assert scores == sorted(scores, reverse=True)
     vacancy = session.get(Vacancy, world.vacancy_id)
     engine = [score_of(session, vacancy, person, on=today()) for person in page.people]
-    assert scores == [round((score or 0) * 100) for score in engine]
+    assert scores == [round((score or 0) * 100, 1) for score in engine]
 
 
 def test_employers_see_ids_and_phones_masked_and_the_view_is_audited_once(client, session, world):
@@ -312,7 +312,7 @@ def test_filters_narrow_the_list(client, session, world):
     sign_in(client, EMPLOYER)
     first = Page(client.get(candidates_url(world.vacancy_id)).text)
     everyone = first.people
-    threshold = int(first.item(world.people["mai"]).score or 0)
+    threshold = int(float(first.item(world.people["mai"]).score or 0))  # whole percent
 
     best = Page(client.get(candidates_url(world.vacancy_id, min_score=str(threshold))).text)
     local = Page(client.get(candidates_url(world.vacancy_id, commune="03127")).text)

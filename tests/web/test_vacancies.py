@@ -233,11 +233,19 @@ def test_a_freely_typed_title_gets_the_garment_occupation_suggested_before_savin
     assert vacancy_count(session) == before  # nothing saved before the employer confirms
 
 
-@pytest.mark.parametrize("title", ["May công nghiệp", "Công nhân may công nghiệp"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "May công nghiệp",
+        "Công nhân may công nghiệp",
+        "Thực tập sinh may mặc Nhật Bản (tiếng Nhật N5)",
+    ],
+)
 def test_a_sewing_title_suggests_no_electrical_trade(
     client: TestClient, session: Session, world: World, title: str
 ):
-    # "công nghiệp" qualifies the trade; it does not make a sewing job "Điện công nghiệp".
+    # "công nghiệp" qualifies the trade; it does not make a sewing job "Điện công nghiệp";
+    # nor does the language a programme abroad asks for make it a language course.
     world.sign_in(client, session, "emp_a")
     response = client.post("/vacancies/new", data=valid_form(title=title))
     page = parse(response.text)

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from models.clock import today
 from models.enums import Role
+from models.formatting import format_number
 from models.i18n import translate
 from models.queries.candidates import ReferralRow
+from models.ranking import SHOWN_DECIMALS
 from models.suggestions import explain, reason_line
 from models.tables import Person, TrainingLevel, Vacancy
 from models.vacancy_open import is_open
@@ -25,7 +27,20 @@ COMPONENT_LABELS = {
     "wage": "Wage",
     "timing": "Availability",
     "order": "Training order",
+    "language": "Foreign language",
 }
+
+
+def shown_score(score: float) -> float:
+    """The engine's score (0–1) as the percent the page shows: to SHOWN_DECIMALS places,
+    because at whole percent people whose evidence differs a little (a higher level, more
+    room in the wage) would show the same number."""
+    return round(score * 100, SHOWN_DECIMALS)
+
+
+def score_text(score: float, lang: str) -> str:
+    """:func:`shown_score` in the reader's number format."""
+    return format_number(shown_score(score), lang)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -39,7 +54,8 @@ class Row:
     level: str | None = None
     occupation: str | None = None
     rank: int | None = None
-    score: int | None = None  # percent
+    score: float | None = None  # percent, to SHOWN_DECIMALS places
+    score_text: str = ""  # the same in the reader's number format ("95,3" in Vietnamese)
     reason: str = ""
     breakdown: list[tuple[str, int]] = field(default_factory=list)
     status: str | None = None
@@ -101,12 +117,15 @@ def candidate_row(
         level=c.training.level_name if c.training else None,
         occupation=c.training.occupation_name if c.training else None,
         rank=c.suggestion.rank,
-        score=round(c.suggestion.score * 100),
+        score=shown_score(c.suggestion.score),
+        score_text=score_text(c.suggestion.score, lang),
         reason=reason_line(reason, lang),
         breakdown=[
             (label, round(components[name] * 100))
             for name, label in COMPONENT_LABELS.items()
-            if name in components and (name != "order" or vacancy.training_order_id)
+            if name in components
+            and (name != "order" or vacancy.training_order_id)
+            and (name != "language" or components[name] < 1.0)
         ],
         status=status,
         note=c.referral.reason if c.referral else "",
@@ -126,7 +145,8 @@ def referral_row(
         commune=row.commune_name if view else "",
         level=row.training.level_name if row.training else None,
         occupation=row.training.occupation_name if row.training else None,
-        score=None if row.referral.score is None else round(row.referral.score * 100),
+        score=None if row.referral.score is None else shown_score(row.referral.score),
+        score_text="" if row.referral.score is None else score_text(row.referral.score, lang),
         status=status,
         note=row.referral.reason,
         elsewhere=row.employed_elsewhere,

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from matching.languages import strip_language
 from matching.normalise import OccupationNormaliser
 from matching.syllables import advert_key, title_key
 from matching.text import search_key
@@ -75,7 +76,12 @@ def suggest_occupations(session: Session, title: str, *, on: date) -> list[Sugge
     if not pairs or not search_key(title):
         return []
     names = {key: labels[0] for key, labels in pairs}
-    predictions = _fitted_normaliser(pairs).predict(title, SUGGESTIONS)
+    # "Kỹ năng đặc định ngành hàn - Nhật Bản (tiếng Nhật N4)" is a welding job: its country
+    # and language say where and what to speak, not the trade (unless they are all it says).
+    trade = strip_language(title)
+    predictions = _fitted_normaliser(pairs).predict(
+        trade if search_key(trade) else title, SUGGESTIONS
+    )
     best = max((confidence for _, confidence in predictions), default=0.0)
     floor = max(SUGGESTION_FLOOR, best - SUGGESTION_SPREAD)
     return [
