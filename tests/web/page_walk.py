@@ -216,8 +216,34 @@ def stage(session: Session, today: date) -> dict[str, str]:
     tokens = {str(kind): _token(session, kind, owner) for kind, owner in owners.items()}
     _stage_order(session, accounts["demo.college"].institution_id, employer.employer_id, today)
     _stage_import(session, accounts["demo.college"])
+    _stage_departure(session, commune.commune_code)
     session.commit()
     return tokens
+
+
+def _stage_departure(session: Session, commune_code: str) -> None:
+    """A small demo may send nobody from the demo commune abroad: then one person who left
+    from elsewhere is moved to it, so the commune's departure pages show a row at every size
+    (an empty list sends fewer statements than a full one)."""
+    abroad = "l.channel = 'xuat_khau_lao_dong' AND r.withdrawn_at IS NULL"
+    source = "FROM new_job_line l JOIN new_job_report r ON r.id = l.report_id JOIN person p"
+    seen = session.execute(
+        text(
+            f"SELECT count(*) {source} ON p.id = l.person_id WHERE {abroad}"
+            " AND (p.commune_code = :c OR r.commune_code = :c)"
+        ),
+        {"c": commune_code},
+    ).scalar()
+    if seen:
+        return
+    person = session.execute(
+        text(f"SELECT max(l.person_id) {source} ON p.id = l.person_id WHERE {abroad}")
+    ).scalar()
+    if person is not None:
+        session.execute(
+            text("UPDATE person SET commune_code = :c WHERE id = :p"),
+            {"c": commune_code, "p": person},
+        )
 
 
 def _stage_order(session: Session, institution_id: int, employer_id: int, today: date) -> None:
@@ -385,11 +411,13 @@ def _report(session: Session, caller: Caller, today: date) -> object:
 
 def _departure_line(session: Session, caller: Caller, today: date) -> object:
     """A person line of the register in the channel of work abroad (the caller's commune's)."""
-    mine = "AND r.commune_code = :c" if caller.commune_code else ""
+    mine = "AND (r.commune_code = :c OR p.commune_code = :c)" if caller.commune_code else ""
     return _one(
         session,
         "SELECT max(l.id) FROM new_job_line l JOIN new_job_report r ON r.id = l.report_id"
-        f" WHERE l.channel = 'xuat_khau_lao_dong' AND l.person_id IS NOT NULL {mine}",
+        " JOIN person p ON p.id = l.person_id"
+        " WHERE l.channel = 'xuat_khau_lao_dong' AND r.withdrawn_at IS NULL"
+        f" AND l.person_id IS NOT NULL {mine}",
         c=caller.commune_code,
     )
 
