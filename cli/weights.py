@@ -7,7 +7,7 @@ from __future__ import annotations
 import typer
 from sqlmodel import Session
 
-from cli.core import DATA, Cli, command
+from cli.core import DATA, Cli, command, console
 from matching.score import COMPONENTS
 from models.clock import today
 from models.learned_weights import COMPONENT_LABELS, fit_proposal
@@ -31,24 +31,22 @@ def fit_weights_command(ctx: typer.Context) -> None:
     labels = {name: cli.t(COMPONENT_LABELS[name]) for name in COMPONENTS}
     width = max(len(label) for label in labels.values())
     hand, fitted = cli.t("hand").rjust(5), cli.t("fitted").rjust(6)
-    cli.say("{name}  {hand}  {fitted}", name="".ljust(width), hand=hand, fitted=fitted)
+    _row("".ljust(width), hand, fitted)
 
     def cell(value: float, header: str) -> str:
         return f"{value:.3f}".rjust(len(header))
 
     for name in COMPONENTS:
-        cli.say(
-            "{name}  {hand}  {fitted}",
-            name=labels[name].ljust(width),
-            hand=cell(proposal.hand_weights[name], hand),
-            fitted=cell(proposal.weights[name], fitted),
+        _row(
+            labels[name].ljust(width),
+            cell(proposal.hand_weights[name], hand),
+            cell(proposal.weights[name], fitted),
         )
     for measure in ("ndcg", "auc"):
-        cli.say(
-            "{name}  {hand}  {fitted}",
-            name=measure.upper().ljust(width),
-            hand=cell(metrics["hand"][measure], hand),
-            fitted=cell(metrics["fitted"][measure], fitted),
+        _row(
+            measure.upper().ljust(width),
+            cell(metrics["hand"][measure], hand),
+            cell(metrics["fitted"][measure], fitted),
         )
     cli.say(
         "Later vacancies judged: {vacancies}; fitted ahead in {share} % of resamples.",
@@ -63,3 +61,8 @@ def fit_weights_command(ctx: typer.Context) -> None:
         cli.say(
             "Proposal {id} does not beat the hand weights: it cannot be adopted.", id=proposal.id
         )
+
+
+def _row(name: str, hand: str, fitted: str) -> None:
+    """A line of the comparison table: layout only, its words are translated by the caller."""
+    console.print(f"{name}  {hand}  {fitted}", markup=False)

@@ -338,7 +338,7 @@ def test_the_employer_sees_applications_scored_with_the_phone_to_call(client, se
 
     assert response.status_code == 200
     (row,) = applications_section(response.text)
-    assert int(row["score"]) > 0 and row["rank"] == "1"
+    assert float(row["score"]) > 0 and row["rank"] == "1"
     assert row["phone"] == display_phone(PHONE_E164) != mask_phone(PHONE_E164)
     assert row["commune"] == "Xã Búng Lao" and row["trade"] == "may"
     assert {"refer", "hire"} <= set(row["steps"].split(","))
