@@ -215,18 +215,25 @@ def postgres_admin(url: str) -> Iterator[tuple[object, str]]:
         admin.dispose()
 
 
-def copy_for_run(url: str) -> str:
-    """A fresh copy of the demo database for this run; returns its address."""
+def copy_for_run(url: str, *, target: Path | None = None, suffix: str = "_run") -> str:
+    """A fresh copy of the demo database for this run; returns its address. SQLite: an online
+    backup, read-only on the source, into `target` (default: beside the source);
+    PostgreSQL: a database made from it as a template, named with `suffix`, which needs no
+    one else connected."""
     if url.startswith("sqlite"):
         source = Path(url.split("///", 1)[1])
-        target = source.with_name(source.stem + "-run.sqlite3")
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(target) + suffix).unlink(missing_ok=True)
-        with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        target = target or source.with_name(source.stem + "-run.sqlite3")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for ending in ("", "-wal", "-shm"):
+            Path(str(target) + ending).unlink(missing_ok=True)
+        with (
+            sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src,
+            sqlite3.connect(target) as dst,
+        ):
             src.backup(dst)
         return f"sqlite:///{target}"
     with postgres_admin(url) as (conn, name):
-        run_name = f"{name}_run"
+        run_name = f"{name}{suffix}"
         conn.execute(_sql(f'DROP DATABASE IF EXISTS "{run_name}" WITH (FORCE)'))  # type: ignore[attr-defined]
         conn.execute(_sql(f'CREATE DATABASE "{run_name}" TEMPLATE "{name}"'))  # type: ignore[attr-defined]
     run_url = url.rsplit("/", 1)[0] + f"/{run_name}"

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -34,11 +33,10 @@ from pathlib import Path
 
 import httpx
 from bench_load import (
-    _sql,
     cli_env,
+    copy_for_run,
     machine_load,
     percentile,
-    postgres_admin,
     run_cli,
     server,
 )
@@ -71,32 +69,8 @@ class Timing:
 
 
 def copy_database(url: str) -> str:
-    """A copy of the demo database for this run (SQLite: an online backup into var/bench;
-    PostgreSQL: a database made from it as a template, which needs no one else connected)."""
-    if url.startswith("sqlite"):
-        source = Path(url.split("///", 1)[1])
-        RUN_COPY.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(RUN_COPY) + suffix).unlink(missing_ok=True)
-        with (
-            sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src,
-            sqlite3.connect(RUN_COPY) as dst,
-        ):
-            src.backup(dst)
-        return f"sqlite:///{RUN_COPY}"
-    with postgres_admin(url) as (conn, name):
-        run_name = f"{name}_pages_run"
-        conn.execute(_sql(f'DROP DATABASE IF EXISTS "{run_name}" WITH (FORCE)'))  # type: ignore[attr-defined]
-        conn.execute(_sql(f'CREATE DATABASE "{run_name}" TEMPLATE "{name}"'))  # type: ignore[attr-defined]
-    run_url = url.rsplit("/", 1)[0] + f"/{run_name}"
-    from sqlalchemy import create_engine
-
-    from models.db import normalise_url, refresh_planner_statistics
-
-    engine = create_engine(normalise_url(run_url))
-    refresh_planner_statistics(engine)
-    engine.dispose()
-    return run_url
+    """A copy of the demo database for this run (the shared one is never written)."""
+    return copy_for_run(url, target=RUN_COPY, suffix="_pages_run")
 
 
 def prepare(url: str, args: argparse.Namespace):  # type: ignore[no-untyped-def]
