@@ -206,7 +206,7 @@ def _page_ids(
     """The ids of one page, its number, and the ids the next and previous links start from."""
     order = (col(Person.sort_key), col(Person.id))
     query = sa_select(col(Person.id)).where(*conditions)
-    if at.before is not None and (start := _position(session, at.before)) is not None:
+    if at.before is not None and (start := _position(session, conditions, at.before)) is not None:
         backwards = query.where(tuple_(*order) < start).order_by(*(c.desc() for c in order))
         found = _ids(session, backwards, per_page)
         if found:  # the cursor's own row follows this page
@@ -214,7 +214,7 @@ def _page_ids(
             earlier = len(found) > per_page
             number = max(2, at.page) if earlier else 1
             return shown, number, (shown[-1], shown[0] if earlier else None)
-    elif at.after is not None and (start := _position(session, at.after)) is not None:
+    elif at.after is not None and (start := _position(session, conditions, at.after)) is not None:
         found = _ids(session, query.where(tuple_(*order) > start).order_by(*order), per_page)
         shown = found[:per_page]
         following = shown[-1] if len(found) > per_page else None
@@ -231,12 +231,13 @@ def _ids(session: Session, query: Any, per_page: int) -> list[int]:
     return [int(each) for each in session.execute(query.limit(per_page + 1)).scalars()]
 
 
-def _position(session: Session, person_id: int | None) -> Any:
-    """The (sort key, id) a keyset page starts from; None for no or an unknown person."""
+def _position(session: Session, conditions: list[Any], person_id: int | None) -> Any:
+    """The (sort key, id) a keyset page starts from; None for no person, or one outside the
+    list (another organisation's person must not tell where their name sorts)."""
     if person_id is None:
         return None
     key = session.execute(
-        sa_select(col(Person.sort_key)).where(col(Person.id) == person_id)
+        sa_select(col(Person.sort_key)).where(col(Person.id) == person_id, *conditions)
     ).scalar()
     return None if key is None else tuple_(literal(key), literal(person_id))
 

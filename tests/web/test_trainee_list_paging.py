@@ -117,3 +117,19 @@ def test_keyset_pages_hold_the_rows_the_numbered_pages_hold(session: Session) ->
     back = list_trainees(session, per_page=5, at=PageAt(2, before=walked[2].rows[0].person.id))
     assert [r.person.id for r in back.rows] == [r.person.id for r in numbered[1].rows]
     assert back.previous_before == numbered[1].rows[0].person.id
+
+
+def test_a_cursor_naming_another_institutions_trainee_shows_the_first_page(client, world) -> None:
+    """The cursor is looked up within the caller's own list: a person of another institution
+    must not tell centre staff where their name sorts among the staff's own trainees."""
+    _enrol_many(world, 60)
+    elsewhere = factories.course(world.session, institution_id=world.institution_b)
+    other = factories.person(world.session, full_name="Lò Văn Giang9")  # sorts mid-list
+    factories.enrolment(world.session, person_id=other.id, course_id=elsewhere.id)
+    world.session.commit()
+    signed_in(client, world, "staff_a")
+    second = _ids(client.get("/trainees?page=2").text)  # as if no cursor were given
+    assert second and str(other.id) not in second
+    for cursor in (f"after={other.id}", f"before={other.id}"):
+        response = client.get(f"/trainees?page=2&{cursor}")
+        assert response.status_code == 200 and _ids(response.text) == second
