@@ -102,17 +102,7 @@ def _finish(
 ) -> bytes:
     """The workbook, and its audit entry naming every person in it."""
     content = table_workbook(sheet.columns, found.rows, sheet_title=sheet.sheet_title)
-    with unit_of_work(session):  # after the workbook is built: no lock waits for it
-        audit.record(
-            session,
-            user_id=principal.user.id,
-            action="export",
-            entity=entity,
-            entity_id=entity_id,
-            export_kind=sheet.name,
-            rows=len(found.rows),
-            person_ids=found.person_ids,
-        )
+    _audit_export(session, principal, sheet, (entity, entity_id), len(found.rows), found.person_ids)
     return content
 
 
