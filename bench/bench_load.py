@@ -71,6 +71,8 @@ class Tally:
     samples: list[Sample] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
     elapsed: float = 0.0
+    server_cpu: float = 0.0  # CPU seconds while the tally ran
+    client_cpu: float = 0.0
 
     def add(self, label: str, status: int, seconds: float) -> None:
         self.samples.append(Sample(label, status, seconds))
@@ -642,6 +644,7 @@ async def signed_in_users(
     print(f"{len(accounts)} users signed in; load for {seconds:.0f} s")
     tally = Tally()
     deadline = time.perf_counter() + seconds
+    server_before, client_before = server_cpu_seconds(), time.process_time()
 
     async def act(user: User) -> None:
         await asyncio.sleep(random.uniform(0, think))  # not all at the same instant
@@ -653,6 +656,8 @@ async def signed_in_users(
         await asyncio.gather(*(act(user) for user in everyone))
     finally:
         tally.elapsed = time.perf_counter() - tally.started
+        tally.server_cpu = server_cpu_seconds() - server_before
+        tally.client_cpu = time.process_time() - client_before
         await asyncio.gather(*(user.client.aclose() for user in everyone))
     return tally
 
@@ -736,6 +741,14 @@ def main() -> int:
         if not args.skip_users:
             tally = asyncio.run(signed_in_users(base, accounts, args.seconds, args.think))
             print_table(f"(a) {args.users} signed-in users, think {args.think} s", by_label(tally))
+            # Both sides share this machine's cores: what the simulated browsers burn is CPU
+            # the server did not get.
+            print(
+                f"CPU during (a): server {tally.server_cpu:.1f} s"
+                f" ({1000 * tally.server_cpu / max(1, len(tally.samples)):.1f} ms per request),"
+                f" load generator {tally.client_cpu:.1f} s, over {tally.elapsed:.1f} s"
+                f" on {os.cpu_count()} CPUs"
+            )
             errors = server_errors(tally.samples)
             p95 = percentile([s.seconds * 1000 for s in tally.samples], 0.95)
             print(f"server errors {errors} (goal 0); p95 {p95:.0f} ms (goal < 1000)")
