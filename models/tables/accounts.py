@@ -57,11 +57,11 @@ class AuthSession(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    """One sign-in attempt, written before the password is checked (so parallel guesses
-    count) as a failure and turned into a success when the password was right. Failures slow
-    down guessing (web/services/sign_in_guard.py); successes make an address or a device
-    "usual" for the account for 30 days. Only the hash of the device cookie is kept; old rows
-    are pruned."""
+    """One sign-in attempt, written before the password is checked (so parallel guesses at
+    one account count) as unchecked, then marked checked: a success when the password was
+    right, a failure otherwise. Failures slow down guessing (web/services/sign_in_guard.py);
+    successes make an address or a device "usual" for the account for 30 days. Only the hash
+    of the device cookie is kept; old rows are pruned."""
 
     __tablename__ = "login_attempt"
     __table_args__ = (
@@ -75,6 +75,9 @@ class LoginAttempt(SQLModel, table=True):
     address: str = Field(default="", max_length=64)
     device_hash: str | None = Field(default=None, max_length=64)
     succeeded: bool = False
+    # False while the password is being checked. An attempt left unchecked (its process
+    # stopped) counts as a failure once PENDING_FOR has passed.
+    checked: bool = True
     at: datetime = Field(default_factory=utcnow)
 
 

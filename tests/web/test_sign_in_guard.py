@@ -5,6 +5,7 @@ across the site raises an alert without locking anyone. State lives in the datab
 from __future__ import annotations
 
 import logging
+import math
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -13,16 +14,24 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from models.clock import utcnow
+from models.db import unit_of_work
+from models.errors import ThrottledError
 from models.tables import LoginAttempt
 from tests.web.helpers import PASSWORD, csrf_token, make_account
 from web.auth import DEVICE_COOKIE, SESSION_COOKIE
 from web.services.sign_in_guard import (
     FAILURE_WINDOW,
     GLOBAL_ALERT_FAILURES,
+    MAX_PENDING_PER_ADDRESS,
+    PENDING_FOR,
+    PENDING_RETRY_SECONDS,
     PER_ACCOUNT,
     PER_ADDRESS,
     UNDER_ATTACK,
     USUAL_FOR,
+    Source,
+    claim_attempt,
+    mark_failed,
 )
 
 OWNER_HOME = "198.51.100.7"
@@ -63,8 +72,8 @@ def test_an_attackers_failures_elsewhere_never_stop_the_owner(app, session: Sess
     # for every address and browser it does not know, even with the right password.
     attacker = client_at(app, ATTACKER)
     answers = [post_login(attacker, "quan.tri", f"doan-sai-{n}").status_code for n in range(8)]
-    assert answers[: PER_ADDRESS.free] == [400] * PER_ADDRESS.free
-    assert set(answers[PER_ADDRESS.free :]) == {429}
+    assert answers[: PER_ACCOUNT.free] == [400] * PER_ACCOUNT.free
+    assert set(answers[PER_ACCOUNT.free :]) == {429}
     botnet = [client_at(app, f"192.0.2.{n + 1}") for n in range(20)]
     assert {post_login(each, "quan.tri", "doan-sai").status_code for each in botnet} == {429}
     stranger = client_at(app, "192.0.2.200")
@@ -188,8 +197,9 @@ def test_old_attempts_are_pruned(app, session):
 
 @pytest.mark.today("2026-12-10")
 def test_parallel_guesses_are_counted_before_any_password_is_checked(app, session, time_machine):
-    """Twelve guesses sent at once from one address: only the free ones get a password
-    checked; the attempt is recorded before the check, under a lock per address."""
+    """Twelve guesses at one account sent at once from one address: only the account's free
+    ones get a password checked; the attempt is recorded before the check, under a lock per
+    address and account."""
     time_machine.move_to(datetime(2026, 12, 10, 2, 0, tzinfo=UTC), tick=False)
     make_account(session, "official", "can.bo")
     browsers = [client_at(app, ATTACKER) for _ in range(12)]
@@ -201,5 +211,74 @@ def test_parallel_guesses_are_counted_before_any_password_is_checked(app, sessio
 
     with ThreadPoolExecutor(max_workers=len(browsers)) as pool:
         answers = sorted(pool.map(guess, range(len(browsers))))
-    free = PER_ADDRESS.free
+    free = PER_ACCOUNT.free
     assert answers == [400] * free + [429] * (len(browsers) - free)
+
+
+@pytest.mark.today("2026-12-10")
+def test_people_sharing_one_address_sign_in_at_the_same_moment(app, session, time_machine):
+    """A job fair's Wi-Fi: twelve people sign in to their own accounts at once from one
+    address. Nobody has failed, so nobody is told to wait, although every attempt is still
+    being checked when the next arrives."""
+    time_machine.move_to(datetime(2026, 12, 10, 2, 0, tzinfo=UTC), tick=False)
+    names = [make_account(session, "employer", f"tuyen.dung.{n}") for n in range(12)]
+    browsers = [client_at(app, ATTACKER) for _ in names]
+    tokens = [csrf_token(browser, "/login") for browser in browsers]
+
+    def sign_in(n: int) -> int:
+        data = {"username": names[n], "password": PASSWORD, "csrf_token": tokens[n]}
+        return browsers[n].post("/login", data=data, follow_redirects=False).status_code
+
+    with ThreadPoolExecutor(max_workers=len(browsers)) as pool:
+        answers = list(pool.map(sign_in, range(len(browsers))))
+    assert answers == [303] * len(browsers)
+
+
+@pytest.mark.today("2026-12-10")
+def test_an_address_with_too_many_attempts_being_checked_is_told_to_wait(session, time_machine):
+    """Attempts still being checked do not count as an address's failures, but past
+    MAX_PENDING_PER_ADDRESS of them at once (a spray at many accounts in parallel) the next
+    waits; once checked as failures they count with the growing delays; one left unchecked
+    (its process stopped) counts as a failure after PENDING_FOR."""
+    moment = datetime(2026, 12, 10, 2, 0, tzinfo=UTC)
+    source = Source(address=ATTACKER)
+    pending = []
+    with unit_of_work(session):
+        for n in range(MAX_PENDING_PER_ADDRESS):
+            pending.append(
+                claim_attempt(session, username=f"tai.khoan.{n}", source=source, now=moment)
+            )
+    with pytest.raises(ThrottledError) as refused, unit_of_work(session):
+        claim_attempt(session, username="tai.khoan.cuoi", source=source, now=moment)
+    assert refused.value.params["seconds"] == PENDING_RETRY_SECONDS
+    # Another address is not held back by this one's attempts.
+    with unit_of_work(session):
+        claim_attempt(session, username="tai.khoan.cuoi", source=Source("192.0.2.9"), now=moment)
+    # Checked as failures, they count for the address with the growing delays.
+    with unit_of_work(session):
+        for attempt_id in pending:
+            mark_failed(session, attempt_id, moment)
+    later = moment + timedelta(seconds=1)
+    with pytest.raises(ThrottledError) as slowed, unit_of_work(session):
+        claim_attempt(session, username="tai.khoan.cuoi", source=source, now=later)
+    expected = PER_ADDRESS.seconds_after_last(MAX_PENDING_PER_ADDRESS)
+    assert slowed.value.params["seconds"] == math.ceil(expected - 1)
+
+
+@pytest.mark.today("2026-12-10")
+def test_an_attempt_left_unchecked_counts_as_a_failure_after_a_while(session):
+    moment = datetime(2026, 12, 10, 2, 0, tzinfo=UTC)
+    source = Source(address=ATTACKER)
+    with unit_of_work(session):
+        for n in range(PER_ADDRESS.free + 5):
+            claim_attempt(session, username=f"tai.khoan.{n}", source=source, now=moment)
+    # While they may still be checked, they hold nobody else back ...
+    with unit_of_work(session):
+        claim_attempt(session, username="nguoi.khac", source=source, now=moment)
+    # ... but once PENDING_FOR has passed they are failures of the address.
+    later = moment + PENDING_FOR + timedelta(seconds=1)
+    with pytest.raises(ThrottledError) as refused, unit_of_work(session):
+        claim_attempt(session, username="nguoi.thu.ba", source=source, now=later)
+    left = PER_ADDRESS.seconds_after_last(PER_ADDRESS.free + 6) - (later - moment).total_seconds()
+    assert left > 0
+    assert refused.value.params["seconds"] == math.ceil(left)

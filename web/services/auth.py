@@ -59,8 +59,8 @@ def sign_in(
     end_read(session)  # verifying the password is slow: no transaction waits for it
     valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or user.id is None or not valid or not user.is_active:
-        sign_in_guard.note_failure(session, now)
-        end_read(session)
+        with unit_of_work(session):
+            sign_in_guard.mark_failed(session, attempt_id, now)
         raise InvalidError("password", "Wrong username or password.")
     device_token = secrets.token_urlsafe(32)
     with unit_of_work(session):

@@ -71,8 +71,8 @@ def change_own_password(
     with unit_of_work(session):
         attempt_id = sign_in_guard.claim_attempt(session, username=username, source=source, now=now)
     if not verify_password(principal.user.password_hash, form.current_password):
-        sign_in_guard.note_failure(session, now)
-        end_read(session)
+        with unit_of_work(session):
+            sign_in_guard.mark_failed(session, attempt_id, now)
         raise InvalidError("current_password", "The current password is not right.")
     password_hash = hash_password(new_password)
     with unit_of_work(session):

@@ -1,9 +1,14 @@
 """Slowing down password guessing without handing attackers a way to lock users out.
 
-Every attempt is written (as a failure) before its password is checked, so parallel guesses
-count, and becomes a success when the password was right. Before an attempt is let through,
-the failures that concern it decide how long it must wait since the latest of them; a refusal
-says how many seconds are left and checks no password (no sleeping in a worker thread).
+Every attempt is written before its password is checked, and marked once it has been: a
+success when the password was right, a failure otherwise. For its account, an attempt being
+checked already counts as a failure, so parallel guesses at one account stay within the free
+tries. For its address it does not: people who share one address (a job fair's Wi-Fi, a
+commune office's line, a mobile carrier's shared address) sign in at the same moment without
+anyone having failed; only past MAX_PENDING_PER_ADDRESS attempts being checked at once is an
+address told to wait. Before an attempt is let through, the failures that concern it decide
+how long it must wait since the latest of them; a refusal says how many seconds are left and
+checks no password (no sleeping in a worker thread).
 
 - From a source that is *usual* for the account (its device cookie or its address signed in
   to that account in the last 30 days), only that source's own failures on that account count:
@@ -40,6 +45,11 @@ FAILURE_WINDOW = timedelta(hours=24)
 GLOBAL_WINDOW = timedelta(minutes=15)
 GLOBAL_ALERT_FAILURES = 100
 PRUNE_EVERY = 100  # attempts; successes always prune
+# An attempt is checked within a second or two (argon2 behind a few others); one still
+# unchecked after this was cut off (its process stopped) and counts as a failure everywhere.
+PENDING_FOR = timedelta(seconds=60)
+MAX_PENDING_PER_ADDRESS = 20
+PENDING_RETRY_SECONDS = 2
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,8 @@ class Backoff:
         return min(self.base_seconds * 2 ** (failures - self.free), self.cap_seconds)
 
 
-PER_ADDRESS = Backoff(free=5, base_seconds=2, cap_seconds=900)
+# Ten free failures per address, against five per account: an address is often shared.
+PER_ADDRESS = Backoff(free=10, base_seconds=2, cap_seconds=900)
 PER_ACCOUNT = Backoff(free=5, base_seconds=2, cap_seconds=900)
 USUAL_SOURCE = Backoff(free=5, base_seconds=1, cap_seconds=300)
 UNDER_ATTACK = Backoff(free=1, base_seconds=2, cap_seconds=900)  # a first try still goes
@@ -90,8 +101,9 @@ def device_digest(token: str) -> str:
 
 
 def claim_attempt(session: Session, *, username: str, source: Source, now: datetime) -> int:
-    """Let the attempt through (recorded as a failure until `mark_succeeded`) and return its
-    id, or raise ThrottledError with the seconds left. Call inside a unit of work."""
+    """Let the attempt through (recorded as unchecked until `mark_succeeded` or
+    `mark_failed`) and return its id, or raise ThrottledError with the seconds left. Call
+    inside a unit of work."""
     _lock(session, f"address:{source.address}", f"account:{username}")
     wait = _seconds_to_wait(session, username, source, now)
     if wait > 0:
@@ -100,7 +112,11 @@ def claim_attempt(session: Session, *, username: str, source: Source, now: datet
             None, "Too many failed sign-ins. Try again in {seconds} seconds.", seconds=seconds
         )
     attempt = LoginAttempt(
-        username=username, address=source.address, device_hash=source.device_hash, at=now
+        username=username,
+        address=source.address,
+        device_hash=source.device_hash,
+        checked=False,
+        at=now,
     )
     session.add(attempt)
     session.flush()
@@ -116,7 +132,7 @@ def mark_succeeded(session: Session, attempt_id: int, *, device_hash: str, now: 
     session.execute(
         update(LoginAttempt)
         .where(col(LoginAttempt.id) == attempt_id)
-        .values(succeeded=True, device_hash=device_hash)
+        .values(succeeded=True, checked=True, device_hash=device_hash)
     )
     prune(session, now)
 
@@ -127,10 +143,14 @@ def forget_attempt(session: Session, attempt_id: int) -> None:
     session.execute(delete(LoginAttempt).where(col(LoginAttempt.id) == attempt_id))
 
 
-def note_failure(session: Session, now: datetime) -> None:
-    """After a wrong password: log an alert each time the failures across the site reach
-    another multiple of GLOBAL_ALERT_FAILURES within GLOBAL_WINDOW. Only reads."""
-    failures = _count(session, now - GLOBAL_WINDOW).count
+def mark_failed(session: Session, attempt_id: int, now: datetime) -> None:
+    """After a wrong password: the attempt is a checked failure, for its address too; an
+    alert is logged each time the failures across the site reach another multiple of
+    GLOBAL_ALERT_FAILURES within GLOBAL_WINDOW. Call inside a unit of work."""
+    session.execute(
+        update(LoginAttempt).where(col(LoginAttempt.id) == attempt_id).values(checked=True)
+    )
+    failures = _count(session, now - GLOBAL_WINDOW, _failed(now)).count
     if failures >= GLOBAL_ALERT_FAILURES and failures % GLOBAL_ALERT_FAILURES == 0:
         minutes = int(GLOBAL_WINDOW.total_seconds() // 60)
         logger.warning(
@@ -154,12 +174,21 @@ def _seconds_to_wait(session: Session, username: str, source: Source, now: datet
     if usual is not None:
         own = _count(session, since, LoginAttempt.username == username, usual)
         return own.wait(USUAL_SOURCE, now)
-    by_address = _count(session, since, LoginAttempt.address == source.address)
+    from_address = col(LoginAttempt.address) == source.address
+    pending = _count(session, now - PENDING_FOR, from_address, ~col(LoginAttempt.checked))
+    if pending.count >= MAX_PENDING_PER_ADDRESS:
+        return PENDING_RETRY_SECONDS
+    by_address = _count(session, since, from_address, _failed(now))
     by_account = _count(session, since, LoginAttempt.username == username)
     address_backoff = PER_ADDRESS
     if _under_attack(session, now) and not _address_known(session, source.address, now):
         address_backoff = UNDER_ATTACK
     return max(by_address.wait(address_backoff, now), by_account.wait(PER_ACCOUNT, now))
+
+
+def _failed(now: datetime) -> ColumnElement[bool]:
+    """Checked, or left unchecked for longer than any check takes."""
+    return col(LoginAttempt.checked) | (col(LoginAttempt.at) <= now - PENDING_FOR)
 
 
 def _usual_match(
@@ -196,7 +225,7 @@ def _count(session: Session, since: datetime, *conditions: object) -> _Failures:
 
 
 def _under_attack(session: Session, now: datetime) -> bool:
-    return _count(session, now - GLOBAL_WINDOW).count >= GLOBAL_ALERT_FAILURES
+    return _count(session, now - GLOBAL_WINDOW, _failed(now)).count >= GLOBAL_ALERT_FAILURES
 
 
 def _address_known(session: Session, address: str, now: datetime) -> bool:
