@@ -17,6 +17,7 @@ from models.db import make_engine
 from models.encryption import installed_keys, use_keys
 from models.jobs.worker import WorkerThread
 from models.settings import Settings
+from web.access_log import hide_query_strings
 from web.api.openapi import install_openapi
 from web.api.router import api_router
 from web.auth import csrf_protect
@@ -70,6 +71,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.settings = settings
+    hide_query_strings()
     app.state.engine = app_engine
     app.state.templates = build_templates()
 
