@@ -16,6 +16,7 @@ import argparse
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -25,6 +26,7 @@ from sqlalchemy import Integer, literal_column, text
 from sqlmodel import Session, col, create_engine, select
 
 from models.clock import today
+from models.encryption import use_keys
 from models.queries.due_dates import months_later
 from models.queries.follow_ups import (
     DueAt,
@@ -33,6 +35,7 @@ from models.queries.follow_ups import (
     due_counts,
     due_follow_ups,
 )
+from models.settings import Settings
 from models.tables import Enrolment, UserAccount
 
 PER_PAGE = 25  # the page's (web.services.follow_ups.PER_PAGE)
@@ -56,7 +59,7 @@ def plan(session: Session, filters: DueFilters, on: date) -> str:
     sql = str(query.compile(bind, compile_kwargs={"literal_binds": True}))
     if bind.dialect.name == "sqlite":
         rows = session.execute(text(f"EXPLAIN QUERY PLAN {sql}")).all()
-        return "\n".join(f"  {'  ' * 0}{row[-1]}" for row in rows)
+        return "\n".join(f"  {row[-1]}" for row in rows)
     rows = session.execute(text(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")).all()
     return "\n".join(f"  {row[0]}" for row in rows)
 
@@ -85,6 +88,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-plan", action="store_true")
     args = parser.parse_args()
+    use_keys(replace(Settings.from_env(), database_url=args.url, embedded_worker=False))
     on = today()
     engine = create_engine(args.url)
     with Session(engine) as session:
