@@ -4,12 +4,11 @@ jobs people took after coming back, and the returnees employers may find. Reads 
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
 from models.enums import NewJobChannel
@@ -47,9 +46,12 @@ class DepartureRow:
         return self.care.actual_return if self.care else None
 
 
-def _query(filters: DepartureFilters):
+def _query(filters: DepartureFilters, *columns: Any) -> Any:
+    """The departures within `filters`: whole rows, or the `columns` given."""
+    chosen = columns or (NewJobLine, Person, EmploymentSpell, AbroadDeparture)
     query = (
-        select(NewJobLine, Person, EmploymentSpell, AbroadDeparture)
+        select(*chosen)
+        .select_from(NewJobLine)
         .join(NewJobReport, col(NewJobReport.id) == col(NewJobLine.report_id))
         .join(Person, col(Person.id) == col(NewJobLine.person_id))
         .outerjoin(EmploymentSpell, col(EmploymentSpell.id) == col(NewJobLine.employment_spell_id))
@@ -80,13 +82,20 @@ def _query(filters: DepartureFilters):
 
 
 def departures(
-    session: Session, filters: DepartureFilters, *, line_id: int | None = None
+    session: Session,
+    filters: DepartureFilters,
+    *,
+    line_id: int | None = None,
+    limit: int | None = None,
 ) -> list[DepartureRow]:
-    """The departures within `filters`, latest first (one line when `line_id` is given)."""
+    """The departures within `filters`, latest first (one line when `line_id` is given, the
+    first `limit` when given)."""
     query = _query(filters)
     if line_id is not None:
         query = query.where(col(NewJobLine.id) == line_id)
     query = query.order_by(col(NewJobLine.start_date).desc(), col(NewJobLine.id).desc())
+    if limit is not None:
+        query = query.limit(limit)
     return [
         DepartureRow(
             line=line,
@@ -99,22 +108,54 @@ def departures(
     ]
 
 
-def jobs_after_return(session: Session, returns: dict[int, date]) -> set[int]:
-    """Of the people who came back (person id -> return date), those with a job other than
-    work abroad starting on or after their return."""
-    if not returns:
-        return set()
-    rows = session.exec(
-        select(col(EmploymentSpell.person_id), col(EmploymentSpell.start_date)).where(
-            col(EmploymentSpell.person_id).in_(list(returns)),
+def count_departures(session: Session, filters: DepartureFilters) -> int:
+    """How many departures `filters` keep (no row is loaded, no personal data decrypted)."""
+    counted = _query(filters, col(NewJobLine.id)).subquery()
+    return int(session.exec(select(func.count()).select_from(counted)).one())
+
+
+@dataclass(frozen=True)
+class CountryCounts:
+    """The departures to one country (its code; None when not recorded) and what is known of
+    them: oriented, supported, back home, and back home with a job other than abroad since."""
+
+    country_code: str | None
+    departures: int
+    oriented: int
+    supported: int
+    returned: int
+    working: int
+
+
+def departure_counts(session: Session, filters: DepartureFilters) -> list[CountryCounts]:
+    """The departures within `filters` counted by country, in one statement: each line is
+    counted once, the database adds them up."""
+    returned_on = col(AbroadDeparture.actual_return)
+    job_since = (
+        select(col(EmploymentSpell.id))
+        .where(
+            col(EmploymentSpell.person_id) == col(NewJobLine.person_id),
             col(EmploymentSpell.channel) != NewJobChannel.ABROAD.value,
+            col(EmploymentSpell.start_date) >= returned_on,
         )
-    ).all()
-    return {person_id for person_id, start in rows if start >= returns[person_id]}
+        .correlate(NewJobLine, AbroadDeparture)
+        .exists()
+    )
 
+    def counted(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
 
-def countries_of(rows: Iterable[DepartureRow]) -> dict[str, list[DepartureRow]]:
-    grouped: dict[str, list[DepartureRow]] = defaultdict(list)
-    for row in rows:
-        grouped[row.country_code or ""].append(row)
-    return grouped
+    country = col(EmploymentSpell.country_code)
+    query = _query(
+        filters,
+        country,
+        func.count(),
+        counted(col(AbroadDeparture.orientation_attended).is_(True)),
+        counted(col(AbroadDeparture.support_kind).is_not(None)),
+        counted(returned_on.is_not(None)),
+        counted(and_(returned_on.is_not(None), job_since)),
+    ).group_by(country)
+    return [
+        CountryCounts(code, *(int(n or 0) for n in numbers))
+        for code, *numbers in session.exec(query).all()
+    ]

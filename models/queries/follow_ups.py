@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Integer, func, literal_column, or_, union_all
+from sqlalchemy import Date, Integer, func, literal, literal_column, or_, tuple_, union_all
 from sqlalchemy import select as sa_select
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
@@ -95,6 +95,19 @@ class DueCounts:
         return counting.is_more(self.overdue)
 
 
+DueKey = tuple[int, int]  # (enrolment id, months after): one row of the list
+
+
+@dataclass(frozen=True)
+class DueAt:
+    """Where a page starts: a page number (read with OFFSET, as deep as the count goes), or
+    after / before the row with this key (keyset), `page` then being only its label."""
+
+    page: int = 1
+    after: DueKey | None = None
+    before: DueKey | None = None
+
+
 @dataclass(frozen=True)
 class DuePage:
     rows: list[DueFollowUp]
@@ -103,6 +116,8 @@ class DuePage:
     page: int
     pages: int
     has_next: bool = False
+    next_after: DueKey | None = None  # the next page starts after this row
+    previous_before: DueKey | None = None  # the previous page ends before this row
 
 
 def _windows(filters: DueFilters) -> tuple[int, ...]:
@@ -114,15 +129,8 @@ def _overdue_day(today: date) -> date:
     return today - timedelta(days=OVERDUE_AFTER_DAYS + 1)
 
 
-def _pending(window: int, filters: DueFilters, today: date, columns: list[Any]) -> Select[Any]:
-    """Graduations whose follow-up at `window` is due (in the filter's state), not recorded
-    and not answered by a job on the platform."""
-    graduated_on = col(Enrolment.graduated_on)
-    due_on = months_later(graduated_on, window)
-    latest = last_graduation_due_by(today, window)
-    overdue_from = last_graduation_due_by(_overdue_day(today), window)
-    dropped = last_graduation_due_by(today - timedelta(days=LISTED_FOR_DAYS + 1), window)
-    query = sa_select(*columns).select_from(Enrolment).where(graduated_on > dropped)
+def _scoped(query: Select[Any], filters: DueFilters) -> Select[Any]:
+    """Enrolments of the filters' institution and course."""
     if filters.institution_id is not None:
         # IN, not a join: SQLite then drops other institutions' rows before the EXISTS probes.
         courses = sa_select(col(Course.id)).where(
@@ -131,6 +139,19 @@ def _pending(window: int, filters: DueFilters, today: date, columns: list[Any]) 
         query = query.where(col(Enrolment.course_id).in_(courses))
     if filters.course_id is not None:
         query = query.where(col(Enrolment.course_id) == filters.course_id)
+    return query
+
+
+def _pending(window: int, filters: DueFilters, today: date, columns: list[Any]) -> Select[Any]:
+    """Graduations whose follow-up at `window` is due (in the filter's state), not recorded
+    and not answered by a job on the platform."""
+    graduated_on = col(Enrolment.graduated_on)
+    due_on = months_later(graduated_on, window)
+    latest = last_graduation_due_by(today, window)
+    overdue_from = last_graduation_due_by(_overdue_day(today), window)
+    dropped = last_graduation_due_by(today - timedelta(days=LISTED_FOR_DAYS + 1), window)
+    query = _scoped(sa_select(*columns).select_from(Enrolment), filters)
+    query = query.where(graduated_on > dropped)
     if filters.state == DueState.OVERDUE:
         query = query.where(graduated_on <= overdue_from)
     else:
@@ -213,11 +234,19 @@ def overdue_by_institution(
 
 
 def due_follow_ups(
-    session: Session, filters: DueFilters, *, today: date, page: int = 1, per_page: int = 50
+    session: Session,
+    filters: DueFilters,
+    *,
+    today: date,
+    page: int = 1,
+    per_page: int = 50,
+    at: DueAt | None = None,
 ) -> DuePage:
     """One page of the follow-ups to make, the newest due first. Each window's branch walks
     the graduation-date index newest first and stops after the rows the page can need, so a
-    first page does not sort every graduation."""
+    first page does not sort every graduation. The next and previous links start after or
+    before a row (keyset): a deep page reached by links costs what the first one does."""
+    at = at or DueAt(page)
     counts = due_counts(session, filters, today=today)
     total = {
         None: counts.due + counts.overdue,
@@ -228,34 +257,107 @@ def due_follow_ups(
     pages = max(1, -(-total // per_page)) if known else 0
     # Numbered pages reach as deep as the count does: each costs the rows before it.
     deepest = pages or max(1, counting.COUNT_LIMIT // per_page)
-    page = min(max(1, page), deepest)
-    needed = page * per_page + 1
+    keys, number, links = _page_keys(session, filters, today, at, deepest, per_page)
+    rows = follow_up_rows(session, keys, today=today)
+    return DuePage(rows, counts, total, number, pages, links[0] is not None, *links)
+
+
+_Links = tuple[DueKey | None, DueKey | None]
+
+
+def _page_keys(
+    session: Session, filters: DueFilters, today: date, at: DueAt, last: int, per_page: int
+) -> tuple[list[DueKey], int, _Links]:
+    """The keys of one page, its number, and the keys the next and previous links start
+    from. A cursor outside the filtered list (another institution's graduate, or junk) is
+    ignored: the page number is read instead."""
+    if at.before is not None and (start := _position(session, filters, at.before)) is not None:
+        found = _keys(session, filters, today, per_page, start=start, forwards=False)
+        if found:  # the cursor's own row follows this page
+            shown = list(reversed(found[:per_page]))
+            earlier = len(found) > per_page
+            number = max(2, at.page) if earlier else 1
+            return shown, number, (shown[-1], shown[0] if earlier else None)
+    elif at.after is not None and (start := _position(session, filters, at.after)) is not None:
+        found = _keys(session, filters, today, per_page, start=start)
+        shown = found[:per_page]
+        following = shown[-1] if len(found) > per_page else None
+        return shown, max(2, at.page), (following, shown[0] if shown else None)
+    number = min(max(1, at.page), last)
+    found = _keys(session, filters, today, per_page, skip=(number - 1) * per_page)
+    shown = found[:per_page]
+    following = shown[-1] if len(found) > per_page and number < last else None
+    return shown, number, (following, shown[0] if number > 1 and shown else None)
+
+
+_Position = tuple[date, date, int]  # (due on, graduated on, enrolment id): the list's order
+
+
+def _position(session: Session, filters: DueFilters, key: DueKey) -> _Position | None:
+    """Where a keyset page starts: the row's place in the list's order; None for a key that
+    names no graduation of the filters' institution and course, or an unknown window."""
+    enrolment_id, window = key
+    if window not in _windows(filters):
+        return None
+    graduated_on = session.execute(
+        _scoped(sa_select(col(Enrolment.graduated_on)), filters).where(
+            col(Enrolment.id) == enrolment_id,
+            col(Enrolment.status) == GRADUATED,
+            col(Enrolment.graduated_on).is_not(None),
+        )
+    ).scalar()
+    if graduated_on is None:
+        return None
+    return add_months(graduated_on, window), graduated_on, enrolment_id
+
+
+def _keys(
+    session: Session,
+    filters: DueFilters,
+    today: date,
+    per_page: int,
+    *,
+    start: _Position | None = None,
+    forwards: bool = True,
+    skip: int = 0,
+) -> list[DueKey]:
+    """Up to one more key than a page holds, in the list's order (newest due first) from
+    `start` on, or backwards from it (`forwards` False: the rows just before it, nearest
+    first), past `skip` rows. Each window's branch reads only the rows the page can need."""
+    needed = skip + per_page + 1
     branches = []
     for window in _windows(filters):
+        graduated_on = col(Enrolment.graduated_on)
+        due_on = months_later(graduated_on, window)
         columns = [
             col(Enrolment.id).label("enrolment_id"),
             literal_column(str(window), Integer).label("months_after"),
-            months_later(col(Enrolment.graduated_on), window).label("due_on"),
-            col(Enrolment.graduated_on).label("graduated_on"),
+            due_on.label("due_on"),
+            graduated_on.label("graduated_on"),
         ]
         branch = _pending(window, filters, today, columns)
-        ordered = branch.order_by(col(Enrolment.graduated_on).desc(), col(Enrolment.id).desc())
+        order: list[Any] = [graduated_on, col(Enrolment.id)]
+        if start is not None:
+            place = tuple_(due_on, graduated_on, col(Enrolment.id))
+            cursor = tuple_(literal(start[0], Date), literal(start[1], Date), literal(start[2]))
+            if forwards:
+                # due_on grows with graduated_on: the bound lets the index range stop early
+                bound = graduated_on <= last_graduation_due_by(start[0], window)
+                branch = branch.where(place < cursor, bound)
+            else:
+                earliest = last_graduation_due_by(start[0] - timedelta(days=1), window)
+                branch = branch.where(place > cursor, graduated_on > earliest)
+        ordered = branch.order_by(*(c.desc() if forwards else c for c in order))
         branches.append(sa_select(ordered.limit(needed).subquery()))
     pending = union_all(*branches).subquery("pending")
+    outer = (pending.c.due_on, pending.c.graduated_on, pending.c.enrolment_id)
     keys = session.execute(
         sa_select(pending.c.enrolment_id, pending.c.months_after)
-        .order_by(
-            pending.c.due_on.desc(),
-            pending.c.graduated_on.desc(),
-            pending.c.enrolment_id.desc(),
-        )
-        .offset((page - 1) * per_page)
+        .order_by(*(c.desc() if forwards else c for c in outer))
+        .offset(skip)
         .limit(per_page + 1)
     ).all()
-    shown = [(int(e), int(m)) for e, m in keys[:per_page]]
-    rows = follow_up_rows(session, shown, today=today)
-    following = len(keys) > per_page and page < deepest
-    return DuePage(rows, counts, total, page, pages, has_next=following)
+    return [(int(e), int(m)) for e, m in keys]
 
 
 def follow_up_rows(

@@ -231,6 +231,9 @@ class Enrolment(SQLModel, table=True):
             postgresql_where=text("support_policy IS NOT NULL"),
         ),
         Index("ix_enrolment_updated_at_id", "updated_at", "id"),
+        # The follow-up list walks the last year's graduations by date and checks each one's
+        # status and the person's jobs: all three in the index spare a row fetch per graduation.
+        Index("ix_enrolment_graduated_on_status_person_id", "graduated_on", "status", "person_id"),
     )
     person_id: int = Field(foreign_key="person.id", index=True)
     course_id: int = Field(foreign_key="course.id", index=True)

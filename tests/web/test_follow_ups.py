@@ -520,6 +520,87 @@ def test_a_saved_follow_up_queues_a_refresh_of_its_year_and_the_figures_follow(
     session.rollback()
 
 
+def _more_graduates(session: Session, world: World) -> None:
+    """Graduates of both institutions whose follow-ups fall due on the same and on different
+    days, at 3, 6 and 12 months, so pages cut between rows of one day and one window."""
+    now = today()
+    other_course = factories.course(session, institution_id=world.other_id)
+    days = [
+        add_months(now, -3) - timedelta(days=2),
+        add_months(now, -3) - timedelta(days=2),
+        add_months(now, -3) - timedelta(days=40),
+        add_months(now, -6) - timedelta(days=10),
+        add_months(now, -7) - timedelta(days=3),
+        add_months(now, -13) - timedelta(days=1),
+        add_months(now, -12) - timedelta(days=2),
+    ]
+    for number, day in enumerate(days):
+        _graduate(session, world.course_id, day, f"0112010001{number:02d}")
+        _graduate(session, other_course.id or 0, day, f"0112010002{number:02d}")
+    session.commit()
+
+
+def _walk(client: TestClient, address: str, rel: str) -> list[list[tuple[int, int]]]:
+    """The rows of each page met by following the `rel` links from `address`."""
+    pages = []
+    while address and len(pages) < 50:
+        response = client.get(address)
+        assert response.status_code == 200
+        pages.append(list(listed(response.text)))
+        found = find_all(parse(response.text), f'nav.pager a[rel="{rel}"]')
+        address = attrs(found[0])["href"] if found else ""
+    return pages
+
+
+def test_next_and_previous_links_walk_the_list_without_gaps_or_repeats(
+    client, session, world, monkeypatch
+):
+    _more_graduates(session, world)
+    as_user(client, session, world, "centre")
+    whole = list(listed(client.get("/follow-ups").text))
+    assert len(whole) > 10  # every window of the centre's graduates, on one page of 25
+    monkeypatch.setattr(follow_up_service, "PER_PAGE", 3)
+    forwards = _walk(client, "/follow-ups", "next")
+    assert [len(page) for page in forwards[:-1]] == [3] * (len(forwards) - 1)
+    assert [row for page in forwards for row in page] == whole
+    # The next links name a row, not an offset: rows recorded meanwhile shift nothing.
+    last = client.get("/follow-ups?page=2")
+    href = attrs(one(parse(last.text), 'nav.pager a[rel="next"]'))["href"]
+    query = parse_qs(urlsplit(href).query)
+    assert set(query) == {"page", "after", "institution"}
+    # Back from the last page by the previous links: the same pages in reverse.
+    tail = client.get(href)
+    while next_link := find_all(parse(tail.text), 'nav.pager a[rel="next"]'):
+        tail = client.get(attrs(next_link[0])["href"])
+    back_from = attrs(one(parse(tail.text), 'nav.pager a[rel="prev"]'))["href"]
+    backwards = [list(listed(tail.text)), *_walk(client, back_from, "prev")]
+    assert list(reversed(backwards)) == forwards
+
+
+def test_a_cursor_from_elsewhere_or_forged_shows_the_first_page(
+    client, session, world, monkeypatch
+):
+    _more_graduates(session, world)
+    as_user(client, session, world, "centre")
+    monkeypatch.setattr(follow_up_service, "PER_PAGE", 3)
+    first = list(listed(client.get("/follow-ups").text))
+    assert len(first) == 3
+    for cursor in (
+        f"after={world.elsewhere.id}-3",  # another institution's graduate
+        f"before={world.elsewhere.id}-3",
+        f"after={world.recent.id}-3",  # the centre's, due later than every row listed
+        "after=abc",
+        "after=99999999-3",
+        f"after={world.due.id}-5",  # no such window
+        "before=-1--1",
+        "after=1" + "0" * 40 + "-3",
+    ):
+        response = client.get(f"/follow-ups?{cursor}")
+        assert response.status_code == 200, cursor
+        rows = list(listed(response.text))
+        assert rows == first, cursor
+
+
 def test_counts_beyond_the_limit_say_more_than(client, session, world, monkeypatch):
     monkeypatch.setattr(counting, "COUNT_LIMIT", 1)
     as_user(client, session, world, "official")

@@ -22,14 +22,16 @@ from models.queries import counting
 from models.queries.follow_ups import (
     LISTED_FOR_DAYS,
     OVERDUE_AFTER_DAYS,
+    DueAt,
     DueFilters,
+    DueKey,
     DueState,
 )
 from web.auth import Principal
 from web.deps import LanguageDep, SessionDep
 from web.forms import FormDep, field, form_errors
 from web.labels import page_tools
-from web.paging import pager, whole_or_none
+from web.paging import whole_or_none
 from web.paths import path_for
 from web.permissions import Permission, allow
 from web.services import follow_ups as service
@@ -119,10 +121,33 @@ def _page(
 
 
 def _pager(request: Request, data: service.FollowUpPage) -> dict[str, Any]:
-    """Previous and next links; a list longer than the count limit has no known last page
-    (pages 0), and shows the next link while rows follow."""
-    reach = data.pages or (data.page + 1 if data.has_next else data.page)
-    return pager(request, data.page, reach) | {"pages": data.pages}
+    """Previous and next links, starting after the last row shown or before the first
+    (keyset: a deep page costs what the first one does), with the same filters. A list longer
+    than the count limit has no known last page (pages 0)."""
+    kept = _filter_query(data.filters)
+
+    def link(page: int, cursor: dict[str, str]) -> str:
+        return path_for(request, "follow_ups") + "?" + urlencode({**kept, "page": page, **cursor})
+
+    following, earlier = data.next_after, data.previous_before
+    return {
+        "page": data.page,
+        "pages": data.pages,
+        "next": None if following is None else link(data.page + 1, {"after": _key(following)}),
+        "previous": None if earlier is None else link(data.page - 1, {"before": _key(earlier)}),
+    }
+
+
+def _key(key: DueKey) -> str:
+    """A row's key in an address: its enrolment id and window, no name."""
+    return f"{key[0]}-{key[1]}"
+
+
+def _parsed_key(text: str) -> DueKey | None:
+    """A key from the address; junk is ignored (the page number is read instead)."""
+    enrolment, _, months = text.partition("-")
+    enrolment_id, window = whole_or_none(enrolment), whole_or_none(months)
+    return None if enrolment_id is None or window is None else (enrolment_id, window)
 
 
 @router.get("/follow-ups", response_class=HTMLResponse, name="follow_ups")
@@ -132,12 +157,13 @@ def follow_ups(
     principal: Annotated[Principal, Depends(allow(Permission.RECORD_FOLLOW_UPS))],
     lang: LanguageDep,
     page: str = "1",
+    after: str = "",
+    before: str = "",
     recorded: str = "",
 ) -> Response:
     filters = _filters(dict(request.query_params))
-    data = service.follow_up_page(
-        session, principal=principal, filters=filters, page=whole_or_none(page) or 1
-    )
+    at = DueAt(whole_or_none(page) or 1, _parsed_key(after), _parsed_key(before))
+    data = service.follow_up_page(session, principal=principal, filters=filters, at=at)
     count = whole_or_none(recorded)
     notice = None if count is None else translate("Follow-ups recorded: {count}", lang, count=count)
 

@@ -81,6 +81,8 @@ class FollowUpPage:
     page: int = 1
     pages: int = 1  # 0: more rows than the count limit, the last page is not known
     has_next: bool = False
+    next_after: queries.DueKey | None = None  # the next page starts after this row
+    previous_before: queries.DueKey | None = None  # the previous page ends before this row
 
 
 def scoped_filters(principal: Actor, filters: queries.DueFilters) -> queries.DueFilters:
@@ -101,12 +103,12 @@ def _choices(session: Session, principal: Principal, filters: queries.DueFilters
 
 
 def follow_up_page(
-    session: Session, *, principal: Principal, filters: queries.DueFilters, page: int
+    session: Session, *, principal: Principal, filters: queries.DueFilters, at: queries.DueAt
 ) -> FollowUpPage:
     """One page of the follow-ups due, newest due first; the names shown are personal data,
     so the view is audited."""
     filters = scoped_filters(principal, filters)
-    found = queries.due_follow_ups(session, filters, today=today(), page=page, per_page=PER_PAGE)
+    found = queries.due_follow_ups(session, filters, today=today(), at=at, per_page=PER_PAGE)
     result = FollowUpPage(
         found.rows,
         found.counts,
@@ -116,6 +118,8 @@ def follow_up_page(
         page=found.page,
         pages=found.pages,
         has_next=found.has_next,
+        next_after=found.next_after,
+        previous_before=found.previous_before,
     )
     _audit_shown(session, principal, found.rows)
     return result

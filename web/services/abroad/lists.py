@@ -21,9 +21,9 @@ from models.formula_guard import CsvWriter
 from models.queries.abroad import (
     DepartureFilters,
     DepartureRow,
-    countries_of,
+    count_departures,
+    departure_counts,
     departures,
-    jobs_after_return,
 )
 from models.queries.reference import all_commune_names, country_options
 from models.validation import display_phone
@@ -64,17 +64,6 @@ class Figures:
     returned: int = 0
     working: int = 0
 
-    def add(self, row: DepartureRow, working: set[int]) -> None:
-        self.departures += 1
-        care = row.care
-        if care is None:
-            return
-        self.oriented += care.orientation_attended is True
-        self.supported += care.support_kind is not None
-        if care.actual_return is not None:
-            self.returned += 1
-            self.working += row.person.id in working
-
 
 @dataclass(frozen=True)
 class FigureTable:
@@ -97,34 +86,37 @@ def years_abroad(row: DepartureRow, today: date) -> float:
     return round(max((end - row.line.start_date).days, 0) / 365.25, 1)
 
 
-def _figures(session: Session, rows: list[DepartureRow], countries: dict[str, str]) -> FigureTable:
-    returns = {row.person.id or 0: row.returned_on for row in rows if row.returned_on is not None}
-    working = jobs_after_return(session, returns)
+def _figures(session: Session, filters: DepartureFilters, countries: dict[str, str]) -> FigureTable:
+    """The officials' table, counted by the database over every departure the filters keep
+    (the page lists only the latest SHOWN)."""
     total = Figures()
     table = []
-    for code, group in countries_of(rows).items():
-        figures = Figures()
-        for row in group:
-            figures.add(row, working)
-            total.add(row, working)
+    for counts in departure_counts(session, filters):
+        code = counts.country_code or ""
+        figures = Figures(
+            counts.departures, counts.oriented, counts.supported, counts.returned, counts.working
+        )
+        for name in vars(total):
+            setattr(total, name, getattr(total, name) + getattr(figures, name))
         table.append((countries.get(code, code or "–"), figures))
     table.sort(key=lambda pair: (-pair[1].departures, search_key(pair[0])))
     return FigureTable(table, total)
 
 
 def departures_page(session: Session, *, principal: Actor, filters: ListFilters) -> DeparturesPage:
-    rows = departures(session, filters.query(commune_scope(principal)))
+    wanted = filters.query(commune_scope(principal))
+    shown = departures(session, wanted, limit=SHOWN)
     countries = {option.value: option.label for option in country_options(session)}
     officials = principal.role in (Role.OFFICIAL, Role.ADMIN)
-    figures = _figures(session, rows, countries) if officials else None
-    shown = rows[:SHOWN]
+    figures = _figures(session, wanted, countries) if officials else None
+    total = len(shown) if len(shown) < SHOWN else count_departures(session, wanted)
     if shown:
         ids = sorted({row.person.id or 0 for row in shown})
         audit_view(session, principal, "abroad_departures", person_ids=ids)
     today = clock_today()
     return DeparturesPage(
         rows=shown,
-        total=len(rows),
+        total=total,
         countries=countries,
         communes=all_commune_names(session),
         figures=figures,
