@@ -18,8 +18,9 @@ page. A route whose path parameters no provider fills stops the walk with the li
 Each URL is requested once to warm up, then `--rounds` times (fewer when a URL takes more than
 `--budget` seconds in all, at least 3). Printed per URL: status, median and p95 of the whole
 answer and of its first byte, size. Goals (issue 16): pages and API p95 < 200 ms; CSV and zip
-first byte < 500 ms; workbooks (xlsx, docx): total time reported. Exit status 1 when a URL
-answers other than 200.
+first byte < 500 ms; workbooks (xlsx, docx): total time reported. A download's kind is its
+answer's content type; a CSV or zip sent whole (a Content-Length) is marked "not streamed".
+Exit status 1 when a URL answers other than 200.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class Timing:
     first_bytes: list[float]  # ms
     size: int
     expected: int = 200
+    streamed: bool = False  # sent in pieces (no Content-Length)
 
     def goal_missed(self) -> bool:
         if self.kind == "workbook":
@@ -105,7 +107,17 @@ def prepare(url: str, args: argparse.Namespace):  # type: ignore[no-untyped-def]
 # ---- the requests ------------------------------------------------------------------------
 
 
-def kind_of(visit) -> str:  # type: ignore[no-untyped-def]
+WORKBOOK_TYPES = ("spreadsheetml", "wordprocessingml")  # xlsx, docx: written whole, then sent
+STREAMED_TYPES = ("text/csv", "application/zip")  # goal: the first byte
+
+
+def kind_of(visit, media_type: str = "") -> str:  # type: ignore[no-untyped-def]
+    """What the answer is, by its content type (an export's path need not say it is a
+    workbook), else by its route."""
+    if any(each in media_type for each in WORKBOOK_TYPES):
+        return "workbook"
+    if media_type.startswith(STREAMED_TYPES):
+        return "download"
     if visit.route.path.endswith((".xlsx", ".docx")) or "template" in visit.route.name:
         return "workbook"
     if visit.download:
@@ -113,8 +125,18 @@ def kind_of(visit) -> str:  # type: ignore[no-untyped-def]
     return "api" if visit.route.api else "page"
 
 
-def fetch(client: httpx.Client, url: str, headers: dict[str, str]) -> tuple[int, float, float, int]:
-    """(status, ms to the first byte of the body, ms to the last, bytes) of one GET."""
+@dataclass(frozen=True)
+class Fetched:
+    status: int
+    first_ms: float  # to the first byte of the body
+    total_ms: float  # to the last
+    size: int
+    media_type: str
+    streamed: bool  # sent without a Content-Length (in pieces)
+
+
+def fetch(client: httpx.Client, url: str, headers: dict[str, str]) -> Fetched:
+    """One GET, timed to the first byte of its body and to the last."""
     started = time.perf_counter()
     first = None
     size = 0
@@ -125,7 +147,14 @@ def fetch(client: httpx.Client, url: str, headers: dict[str, str]) -> tuple[int,
             size += len(chunk)
     ended = time.perf_counter()
     first = first or ended
-    return response.status_code, (first - started) * 1000, (ended - started) * 1000, size
+    return Fetched(
+        response.status_code,
+        (first - started) * 1000,
+        (ended - started) * 1000,
+        size,
+        response.headers.get("content-type", ""),
+        "content-length" not in response.headers,
+    )
 
 
 def walk(base: str, plan, rounds: int, budget: float) -> list[Timing]:  # type: ignore[no-untyped-def]
@@ -141,21 +170,25 @@ def walk(base: str, plan, rounds: int, budget: float) -> list[Timing]:  # type: 
                 client = httpx.Client(base_url=base, timeout=120)
                 sign_in(client, visit.caller)
                 clients[visit.caller.label] = client
-            status, first, total, size = fetch(client, visit.url, visit.caller.headers)
-            if visit.route.api and status in (401, 403, 404):
+            answer = fetch(client, visit.url, visit.caller.headers)
+            if visit.route.api and answer.status in (401, 403, 404):
                 continue  # not this caller's: the walk keeps those that answer 200
             answered.add(visit.route.name)
             totals, firsts = [], []
-            spent = total / 1000
+            spent = answer.total_ms / 1000
             for done in range(rounds):
                 if done >= 3 and spent > budget:
                     break
-                status, first, total, size = fetch(client, visit.url, visit.caller.headers)
-                totals.append(total)
-                firsts.append(first)
-                spent += total / 1000
+                answer = fetch(client, visit.url, visit.caller.headers)
+                totals.append(answer.total_ms)
+                firsts.append(answer.first_ms)
+                spent += answer.total_ms / 1000
             expected = EXPECTED_STATUS.get(visit.route.name, 200)
-            timing = Timing(visit.key, kind_of(visit), status, totals, firsts, size, expected)
+            kind = kind_of(visit, answer.media_type)
+            timing = Timing(
+                visit.key, kind, answer.status, totals, firsts, answer.size, expected,
+                streamed=answer.streamed,
+            )  # fmt: skip
             timings.append(timing)
             print(row(timing), flush=True)
     finally:
@@ -191,6 +224,8 @@ def verdict(t: Timing) -> str:
         return "total"
     if t.goal_missed():
         return "MISSED"
+    if t.kind == "download" and not t.streamed:
+        return "ok (not streamed)"
     return "ok"
 
 

@@ -8,7 +8,7 @@ text, so Excel keeps their leading zeros.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import IO, Any
 
@@ -17,10 +17,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from models.excel.types import CellValue, Column
-from models.formula_guard import guard_workbook, write_only_value
+from models.formula_guard import guard_cell, write_only_value
 
 DATE_FORMAT = "DD/MM/YYYY"
 TEXT_FORMAT = "@"
@@ -40,25 +39,45 @@ def _to_bytes(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def _style_header(sheet: Worksheet, columns: Sequence[Column]) -> None:
+def _styled(sheet: Any, value: Any, **style: Any) -> WriteOnlyCell:
+    """A cell of a write-only sheet with its style; text stays text (formula_guard)."""
+    cell = WriteOnlyCell(sheet, value=value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return guard_cell(cell)
+
+
+def _data_sheet(
+    workbook: Workbook, columns: Sequence[Column], title: str, ranges: Mapping[str, str]
+) -> None:
+    """The header, then TEMPLATE_ROWS empty rows with their formats (so a typed ID keeps its
+    zeros and a date shows as dd/mm/yyyy) and drop-down lists."""
+    sheet = workbook.create_sheet(title)
     for index, column in enumerate(columns, 1):
-        cell = sheet.cell(row=1, column=index, value=column.header)
-        cell.font = _HEADER_FONT
-        cell.fill = _REQUIRED_FILL if column.required else _HEADER_FILL
-        cell.alignment = _WRAP
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
-
-
-def _formats(sheet: Worksheet, columns: Sequence[Column], rows: int) -> None:
-    """Give the empty rows their formats, so a typed ID keeps its zeros and a date shows as
-    dd/mm/yyyy."""
-    for index, column in enumerate(columns, 1):
-        if column.kind == "text":
-            continue
-        number_format = DATE_FORMAT if column.kind == "date" else TEXT_FORMAT
-        for row in range(2, rows + 2):
-            sheet.cell(row=row, column=index).number_format = number_format
+    sheet.append(
+        [
+            _styled(
+                sheet,
+                column.header,
+                font=_HEADER_FONT,
+                fill=_REQUIRED_FILL if column.required else _HEADER_FILL,
+                alignment=_WRAP,
+            )
+            for column in columns
+        ]
+    )
+    formats = [
+        None if column.kind == "text" else DATE_FORMAT if column.kind == "date" else TEXT_FORMAT
+        for column in columns
+    ]
+    for _ in range(TEMPLATE_ROWS):
+        sheet.append(
+            [None if each is None else _styled(sheet, None, number_format=each) for each in formats]
+        )
+    for validation in _validations(columns, TEMPLATE_ROWS, ranges):
+        sheet.data_validations.append(validation)
 
 
 def _list_validation(column: Column, cells: str, lists: Mapping[str, str]) -> DataValidation | None:
@@ -78,56 +97,66 @@ def _list_validation(column: Column, cells: str, lists: Mapping[str, str]) -> Da
 
 
 def _validations(
-    sheet: Worksheet, columns: Sequence[Column], rows: int, lists: Mapping[str, str]
-) -> None:
+    columns: Sequence[Column], rows: int, lists: Mapping[str, str]
+) -> Iterator[DataValidation]:
     for index, column in enumerate(columns, 1):
         letter = get_column_letter(index)
         validation = _list_validation(column, f"{letter}2:{letter}{rows + 1}", lists)
         if validation is not None:
-            sheet.add_data_validation(validation)
+            yield validation
 
 
 def _notes_sheet(workbook: Workbook, columns: Sequence[Column], intro: Sequence[str]) -> None:
     sheet = workbook.create_sheet(NOTES_SHEET)
-    row = 1
     for line in intro:
-        sheet.cell(row=row, column=1, value=line).font = _HEADER_FONT
-        row += 1
-    row += 1
+        sheet.append([_styled(sheet, line, font=_HEADER_FONT)])
+    sheet.append([])
     headers = ("Cột", "Bắt buộc", "Giải thích", "Giá trị được chấp nhận")
-    for index, text in enumerate(headers, 1):
-        sheet.cell(row=row, column=index, value=text).font = _HEADER_FONT
+    sheet.append([_styled(sheet, text, font=_HEADER_FONT) for text in headers])
     for column in columns:
-        row += 1
         allowed = ", ".join(column.choices)
         if column.list_name:
             allowed = f"Danh sách ở trang {LISTS_SHEET} (có thể ghi mã)"
         values = (column.header, "Có" if column.required else "Không", column.note, allowed)
-        for index, text in enumerate(values, 1):
-            sheet.cell(row=row, column=index, value=text).alignment = _WRAP
+        sheet.append([_styled(sheet, text, alignment=_WRAP) for text in values])
     for letter, width in zip("ABCD", (30, 10, 70, 40), strict=True):
         sheet.column_dimensions[letter].width = width
 
 
-def _lists_sheet(
-    workbook: Workbook, lists: Mapping[str, Sequence[tuple[str, str]]]
-) -> dict[str, str]:
-    """Reference lists, two columns each (code, name); returns the range of each list's
-    names, for the drop-downs."""
-    sheet = workbook.create_sheet(LISTS_SHEET)
+def _list_ranges(lists: Mapping[str, Sequence[tuple[str, str]]]) -> dict[str, str]:
+    """The range of each list's names on the lists sheet (three columns a list: code, name,
+    a gap), for the drop-downs."""
     ranges: dict[str, str] = {}
     for offset, (title, entries) in enumerate(lists.items()):
-        code_col, name_col = 3 * offset + 1, 3 * offset + 2
-        sheet.cell(row=1, column=code_col, value=f"Mã {title.lower()}").font = _HEADER_FONT
-        sheet.cell(row=1, column=name_col, value=title).font = _HEADER_FONT
-        for row, (code, name) in enumerate(entries, 2):
-            sheet.cell(row=row, column=code_col, value=code).number_format = TEXT_FORMAT
-            sheet.cell(row=row, column=name_col, value=name)
-        letter = get_column_letter(name_col)
-        sheet.column_dimensions[letter].width = 32
+        letter = get_column_letter(3 * offset + 2)
         last = len(entries) + 1
         ranges[title] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${last}"
     return ranges
+
+
+def _lists_sheet(workbook: Workbook, lists: Mapping[str, Sequence[tuple[str, str]]]) -> None:
+    """Reference lists side by side, two columns each (code, name), written row by row."""
+    sheet = workbook.create_sheet(LISTS_SHEET)
+    header: list[Any] = []
+    for offset, title in enumerate(lists):
+        sheet.column_dimensions[get_column_letter(3 * offset + 2)].width = 32
+        header += [
+            _styled(sheet, f"Mã {title.lower()}", font=_HEADER_FONT),
+            _styled(sheet, title, font=_HEADER_FONT),
+            None,
+        ]
+    sheet.append(header[:-1])
+    longest = max((len(entries) for entries in lists.values()), default=0)
+    for index in range(longest):
+        row: list[Any] = []
+        for entries in lists.values():
+            if index < len(entries):
+                code, name = entries[index]
+                row += [_styled(sheet, code, number_format=TEXT_FORMAT), _styled(sheet, name)]
+            else:
+                row += [None, None]
+            row.append(None)
+        sheet.append(row[:-1])
 
 
 def template_workbook(
@@ -138,17 +167,14 @@ def template_workbook(
     lists: Mapping[str, Sequence[tuple[str, str]]] | None = None,
 ) -> bytes:
     """An empty data sheet laid out as `columns`, a sheet explaining each column, and the
-    reference lists (`lists`: title -> (code, name) pairs) the drop-downs draw on."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None  # a new workbook has one sheet
-    sheet.title = sheet_title
-    _style_header(sheet, columns)
-    _formats(sheet, columns, TEMPLATE_ROWS)
+    reference lists (`lists`: title -> (code, name) pairs) the drop-downs draw on; written in
+    openpyxl's write-only mode, row by row. Text is stored as text (reference names are
+    data: formula_guard)."""
+    workbook = Workbook(write_only=True)
+    _data_sheet(workbook, columns, sheet_title, _list_ranges(lists) if lists else {})
     _notes_sheet(workbook, columns, intro)
-    ranges = _lists_sheet(workbook, lists) if lists else {}
-    _validations(sheet, columns, TEMPLATE_ROWS, ranges)
-    guard_workbook(workbook)  # reference names are data: text stays text
+    if lists:
+        _lists_sheet(workbook, lists)
     return _to_bytes(workbook)
 
 

@@ -4,6 +4,7 @@ jobs people took after coming back, and the returnees employers may find. Reads 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -81,6 +82,22 @@ def _query(filters: DepartureFilters, *columns: Any) -> Any:
     return query
 
 
+def _latest_first(query):
+    return query.order_by(col(NewJobLine.start_date).desc(), col(NewJobLine.id).desc())
+
+
+def _row(
+    line: NewJobLine, person: Person, spell: EmploymentSpell | None, care: AbroadDeparture | None
+) -> DepartureRow:
+    return DepartureRow(
+        line=line,
+        person=person,
+        country_code=spell.country_code if spell else None,
+        programme=spell.abroad_programme if spell else None,
+        care=care,
+    )
+
+
 def departures(
     session: Session,
     filters: DepartureFilters,
@@ -93,19 +110,27 @@ def departures(
     query = _query(filters)
     if line_id is not None:
         query = query.where(col(NewJobLine.id) == line_id)
-    query = query.order_by(col(NewJobLine.start_date).desc(), col(NewJobLine.id).desc())
+    query = _latest_first(query)
     if limit is not None:
         query = query.limit(limit)
-    return [
-        DepartureRow(
-            line=line,
-            person=person,
-            country_code=spell.country_code if spell else None,
-            programme=spell.abroad_programme if spell else None,
-            care=care,
-        )
-        for line, person, spell, care in session.exec(query).all()
-    ]
+    return [_row(*found) for found in session.exec(query).all()]
+
+
+STREAM_BATCH = 500  # departures fetched from the database at a time by `each_departure`
+
+
+def each_departure(session: Session, filters: DepartureFilters) -> Iterator[DepartureRow]:
+    """`departures` fetched a batch at a time as they are iterated (for a file written while
+    it is sent): memory holds a batch, not the list."""
+    query = _latest_first(_query(filters)).execution_options(yield_per=STREAM_BATCH)
+    for found in session.exec(query):
+        yield _row(*found)
+
+
+def departure_person_ids(session: Session, filters: DepartureFilters) -> list[int]:
+    """The people of `departures` (for the audit entry of a file that lists them)."""
+    query = _query(filters).with_only_columns(col(Person.id)).distinct()
+    return sorted(person_id for (person_id,) in session.execute(query).all())
 
 
 def count_departures(session: Session, filters: DepartureFilters) -> int:

@@ -18,7 +18,8 @@ from models.errors import InvalidError
 from models.i18n import translate
 from models.queries.reference import commune_options, country_options
 from web.auth import Principal
-from web.deps import LanguageDep, RecordId, SessionDep
+from web.deps import EngineDep, LanguageDep, RecordId, SessionDep
+from web.downloads import CSV_MEDIA_TYPE, streamed
 from web.forms import FormFields, form_errors, redirect_to
 from web.labels import page_tools
 from web.notices import Saved
@@ -37,6 +38,7 @@ SUPPORT_LABELS = {
     AbroadSupportKind.OTHER: "Other support",
 }
 STATUS_LABELS = {lists.ABROAD: "Still abroad", lists.RETURNED: "Returned home"}
+CSV_FILE_NAME = "di-lam-viec-nuoc-ngoai.csv"
 
 
 def _choices(table: dict[Any, str], lang: str) -> list[tuple[str, str]]:
@@ -76,26 +78,25 @@ def abroad_departures(
 @router.get("/abroad/departures.csv", name="abroad_departures_csv")
 def abroad_departures_csv(
     session: SessionDep,
+    engine: EngineDep,
     principal: Recorder,
     lang: LanguageDep,
     country: str = "",
     status: str = "",
     commune: str = "",
 ) -> Response:
-    """The filtered departures as CSV, every cell neutralised against formulas."""
+    """The filtered departures as CSV, every cell neutralised against formulas, sent while
+    it is read."""
     labels = {msgid: translate(msgid, lang) for msgid in (*lists.CSV_HEADERS, "Yes", "No")}
     labels |= {str(k): translate(v, lang) for k, v in SUPPORT_LABELS.items()}
     body = lists.departures_csv(
-        session, principal=principal, filters=_filters(country, status, commune), labels=labels
+        session,
+        engine,
+        principal=principal,
+        filters=_filters(country, status, commune),
+        labels=labels,
     )
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": 'attachment; filename="di-lam-viec-nuoc-ngoai.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return streamed(body, CSV_FILE_NAME, CSV_MEDIA_TYPE, personal_data=True)
 
 
 def _form_page(

@@ -28,6 +28,7 @@ from models.monitoring.report_heading import Heading, default_fields
 from models.years import parse_year
 from web.auth import Principal
 from web.deps import EngineDep, LanguageDep, SessionDep
+from web.downloads import attachment_headers, streamed
 from web.forms import FormFields
 from web.permissions import Permission, allow
 from web.services import reports as service
@@ -81,10 +82,14 @@ def _export(
     )
     if download is None:
         raise NotFoundError(None, "There is no page at this address.")
+    if not isinstance(download.content, bytes):
+        return streamed(
+            download.content, download.filename, download.media_type, personal_data=False
+        )
     return Response(
         download.content,
         media_type=download.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
+        headers=attachment_headers(download.filename, personal_data=False),
     )
 
 

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from web.auth import Principal
 from web.deps import EngineDep, LanguageDep, SessionDep
+from web.downloads import CSV_MEDIA_TYPE, streamed
 from web.paths import path_for
 from web.permissions import Permission, allow
 from web.services import supply_demand as service
@@ -37,15 +38,12 @@ def supply_demand(
 
 @router.get("/supply-demand.csv", name="supply_demand_csv")
 def supply_demand_csv(
+    engine: EngineDep,
     session: SessionDep,
     lang: LanguageDep,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_SUPPLY_DEMAND))],
     asked: Annotated[service.Asked, Depends()],
 ) -> Response:
     """The page's table as CSV, with a byte-order mark so Excel reads the Vietnamese."""
-    body, filename = service.csv_export(session, principal, asked, lang=lang)
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    body, filename = service.csv_export(engine, session, principal, asked, lang=lang)
+    return streamed(body, filename, CSV_MEDIA_TYPE, personal_data=False)

@@ -11,9 +11,7 @@ recomputed first (synchronously), so an export never carries older numbers than 
 
 from __future__ import annotations
 
-import io
-import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -24,7 +22,7 @@ from models import audit
 from models.clock import local_time, today
 from models.db import unit_of_work
 from models.formatting import format_date
-from models.formula_guard import CsvWriter
+from models.formula_guard import csv_chunks
 from models.i18n import translate
 from models.monitoring.read import FigureTable, figure_table
 from models.monitoring.report import build_report, grouped_keys
@@ -42,6 +40,7 @@ from models.monitoring.report_heading import Heading, default_heading, parse_hea
 from models.monitoring.targets import targets
 from models.queries.labels import Labels, key_labels
 from web.auth import Principal
+from web.downloads import zip_chunks
 from web.services.monitoring import fresh_year
 from web.services.report_text import FiledReport, filed, say, shown
 from web.services.reports_docx import document_bytes
@@ -61,7 +60,7 @@ SHARE_DECIMALS = 4  # a share in a CSV file: a fraction to 0.01 percentage point
 class Download:
     """A file for the browser to save."""
 
-    content: bytes
+    content: bytes | Iterator[bytes]  # pieces: sent while they are written (web.downloads)
     filename: str
     media_type: str
 
@@ -162,14 +161,14 @@ def export_csv(
     report = _audited(engine, session, principal, year, "csv", table=table_id)
     table = report.table(table_id)
     assert table is not None
-    return Download(csv_bytes(table, lang), csv_name(year, table_id), CSV)
+    return Download(csv_pieces(table, lang), csv_name(year, table_id), CSV)
 
 
 def export_zip(
     engine: Engine, session: Session, *, principal: Principal, year: int, lang: str
 ) -> Download:
     report = _audited(engine, session, principal, year, "zip")
-    return Download(zip_bytes(report, lang), f"{file_stem(year)}-csv.zip", ZIP)
+    return Download(zip_pieces(report, lang), f"{file_stem(year)}-csv.zip", ZIP)
 
 
 def print_view(
@@ -206,22 +205,18 @@ def csv_value(cell: Cell, lang: str) -> str | int | float:
     return str(value)
 
 
-def csv_bytes(table: ReportTable, lang: str) -> bytes:
+def csv_pieces(table: ReportTable, lang: str) -> Iterator[bytes]:
     """UTF-8 with a byte-order mark (so Excel reads the Vietnamese), commas, a header row."""
-    buffer = io.StringIO()
-    writer = CsvWriter(buffer, lineterminator="\r\n")
-    writer.writerow([translate(column, lang) for column in table.columns])
-    for row in table.rows:
-        writer.writerow([csv_value(cell, lang) for cell in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    header = [translate(column, lang) for column in table.columns]
+    rows = ([csv_value(cell, lang) for cell in row] for row in table.rows)
+    return csv_chunks(header, rows, lineterminator="\r\n")
 
 
-def zip_bytes(report: Report, lang: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for table in report.tables:
-            archive.writestr(csv_name(report.year, table.id), csv_bytes(table, lang))
-    return buffer.getvalue()
+def zip_pieces(report: Report, lang: str) -> Iterator[bytes]:
+    """Every table's CSV file in a zip archive, sent member by member as it is compressed."""
+    return zip_chunks(
+        (csv_name(report.year, table.id), csv_pieces(table, lang)) for table in report.tables
+    )
 
 
 def moment(value: datetime | None, lang: str) -> str:

@@ -5,7 +5,7 @@ found work least often. The page and its CSV read the same rows (models/queries/
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,7 +18,7 @@ from sqlmodel import Session
 from matching.kpi import Dimension, KpiId, Measure
 from models.clock import today
 from models.errors import InvalidError
-from models.formula_guard import CsvWriter
+from models.formula_guard import csv_chunks
 from models.i18n import translate
 from models.ids import parse_id, whole_or_none
 from models.monitoring.figures import NONE_KEY
@@ -38,6 +38,7 @@ from models.queries.supply_demand import (
 )
 from models.years import YEAR_MAX, YEAR_MIN
 from web.auth import Principal
+from web.downloads import read_apart
 from web.services.monitoring import fresh_year
 
 CHART_ROWS = 15
@@ -204,23 +205,25 @@ def page(
 
 
 def csv_export(
-    session: Session, principal: Principal, asked: Asked, *, lang: str
-) -> tuple[bytes, str]:
+    engine: Engine, session: Session, principal: Principal, asked: Asked, *, lang: str
+) -> tuple[Iterator[bytes], str]:
     """The page's table as CSV (with a byte-order mark so Excel reads the Vietnamese) and its
-    file name."""
+    file name. The choice is checked first; the table is computed, in a session of its own,
+    once the header is on its way (web.downloads)."""
     choice = _choice(session, asked)
-    rows = _rows(session, choice)
     by_place = choice.occupation_id is not None
     names = reference.place_names(session, on=today())
-    buffer = io.StringIO()
-    writer = CsvWriter(buffer)
     heads = ["Location"] if by_place else ["Occupation", "Group"]
-    writer.writerow([translate(label, lang) for label in heads + [f[1] for f in FIGURES]])
-    for row in rows:
-        writer.writerow(_lead(row, by_place, names, lang) + _numbers(row))
-    writer.writerow([translate("Total", lang)] + [""] * (len(heads) - 1) + _numbers(total(rows)))
+    header = [translate(label, lang) for label in heads + [f[1] for f in FIGURES]]
+
+    def lines(reader: Session) -> Iterator[list[Any]]:
+        rows = _rows(reader, choice)
+        for row in rows:
+            yield _lead(row, by_place, names, lang) + _numbers(row)
+        yield [translate("Total", lang)] + [""] * (len(heads) - 1) + _numbers(total(rows))
+
     filename = f"supply-demand-{_stamp(choice.period.first)}-{_stamp(choice.period.last)}.csv"
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8"), filename
+    return csv_chunks(header, read_apart(engine, lines)), filename
 
 
 def _occupation_name(session: Session, occupation_id: int | None) -> str | None:

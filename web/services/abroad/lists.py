@@ -8,26 +8,30 @@ returnees who agreed to be shown, their ID number and phone masked (web.permissi
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from matching.text import search_key
 from models.clock import today as clock_today
 from models.enums import Role
-from models.formula_guard import CsvWriter
+from models.formula_guard import csv_chunks
 from models.queries.abroad import (
     DepartureFilters,
     DepartureRow,
     count_departures,
     departure_counts,
+    departure_person_ids,
     departures,
+    each_departure,
 )
 from models.queries.reference import all_commune_names, country_options
 from models.validation import display_phone
 from web.auth import Actor
+from web.downloads import read_apart
 from web.permissions import PersonView, person_view
 from web.services.abroad import commune_scope
 from web.services.personal_data import audit_view
@@ -145,22 +149,24 @@ CSV_HEADERS = (
 
 
 def departures_csv(
-    session: Session, *, principal: Actor, filters: ListFilters, labels: dict[str, str]
-) -> bytes:
-    """Every departure within the filters, cells neutralised against formulas; `labels`
-    translates headers and codes into the reader's language."""
-    rows = departures(session, filters.query(commune_scope(principal)))
+    session: Session,
+    engine: Engine,
+    *,
+    principal: Actor,
+    filters: ListFilters,
+    labels: dict[str, str],
+) -> Iterator[bytes]:
+    """Every departure within the filters as CSV, cells neutralised against formulas, in
+    pieces read while they are sent (web.downloads); `labels` translates headers and codes
+    into the reader's language. The audit entry naming the people is written first."""
+    wanted = filters.query(commune_scope(principal))
     countries = {option.value: option.label for option in country_options(session)}
     communes = all_commune_names(session)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel reads the Vietnamese
-    writer = CsvWriter(buffer)
-    writer.writerow([labels.get(header, header) for header in CSV_HEADERS])
-    for row in rows:
-        writer.writerow(_csv_row(row, countries, communes, labels))
-    ids = sorted({row.person.id or 0 for row in rows})
+    ids = departure_person_ids(session, wanted)
     audit_view(session, principal, "abroad_departures_csv", person_ids=ids)
-    return buffer.getvalue().encode("utf-8")
+    found = read_apart(engine, lambda reader: each_departure(reader, wanted))
+    rows = (_csv_row(row, countries, communes, labels) for row in found)
+    return csv_chunks([labels.get(header, header) for header in CSV_HEADERS], rows)
 
 
 def _day(value: date | None) -> str:
