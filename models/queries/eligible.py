@@ -1,7 +1,8 @@
 """Who may be ranked for a vacancy, decided in SQL: people who consented to be shown to
 employers, whose latest graduation is in the vacancy's trade or a related one (same group,
-or a group that matching/data/group_relations.csv relates to it), whose age lies in the vacancy's range, who are available in time, and for whom the job lies
-where they said they would work. The candidates page ranks exactly these people; the
+or a group that matching/data/group_relations.csv relates to it), whose age lies in the
+vacancy's range, who are available in time, and for whom the job lies where they said they
+would work. The candidates page ranks exactly these people; the
 relation check asks the same question about one person.
 
 The rules mirror the matching engine's (matching.score): age is counted in the year the job
