@@ -89,43 +89,22 @@ def without_languages(skills: Iterable[str]) -> tuple[str, ...]:
     return tuple(skill for skill in skills if not _required_in(search_key(skill)))
 
 
-def required_language(
-    title: str, description: str, skills: Iterable[str], country: str | None = None
-) -> Requirement | None:
+def required_language(title: str, description: str, skills: Iterable[str]) -> Requirement | None:
     """The language a job ad asks for (title, then skills, then description), or None.
 
     When several languages are named, the one of the title wins; a level typed anywhere
-    raises the requirement of that language. A job in Japan, Korea or Taiwan (``country``,
-    a name or an ISO code) that names no language asks for the country's at the first level
-    (JLPT N5, EPS-TOPIK, basic Chinese): their programmes take no worker without it, unless
-    the ad waives it ("không yêu cầu tiếng Hàn").
+    raises the requirement of that language.
     """
     texts = [title, " ; ".join(skills), description]
     levels: dict[str, int] = {}
     first: str | None = None
-    waived = False
     for text in texts:
-        key = search_key(text)
-        waived = waived or bool(_NEGATION.search(key))
-        for language, level in _required_in(key):
+        for language, level in _required_in(search_key(text)):
             levels[language] = max(levels.get(language, 0), level)
             first = first or language
     if first is None:
-        spoken = _COUNTRY_LANGUAGE.get(search_key(country or ""))
-        return Requirement(spoken, 1) if spoken and not waived else None
+        return None
     return Requirement(first, levels[first])
-
-
-# The language of the countries whose labour programmes the province's workers join.
-_COUNTRY_LANGUAGE = {
-    "nhat ban": "ja",
-    "nhat": "ja",
-    "jp": "ja",
-    "han quoc": "ko",
-    "kr": "ko",
-    "dai loan": "zh",
-    "tw": "zh",
-}
 
 
 @lru_cache(maxsize=8192)

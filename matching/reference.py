@@ -127,9 +127,7 @@ def reference_score(
         effective_key(catalogue, graduate.occupation_code, trade),
         effective_key(catalogue, vacancy.occupation_code, title),
     )
-    language = required_language(
-        vacancy.title, vacancy.description, vacancy.skills, vacancy.location.country
-    )
+    language = required_language(vacancy.title, vacancy.description, vacancy.skills)
     required = distinct_skills(without_languages(vacancy.skills))
     held = distinct_skills(graduate.skills)
     matched = tuple(s for s in required if any(skill_matches(s, h) for h in held))

@@ -268,7 +268,7 @@ def _required_languages(profiles: tuple[VacancyProfile, ...]) -> np.ndarray:
     """(language index or NONE, level) per vacancy."""
     out = np.full((len(profiles), 2), NONE, dtype=np.int64)
     for j, v in enumerate(profiles):
-        found = required_language(v.title, v.description, v.skills, v.location.country)
+        found = required_language(v.title, v.description, v.skills)
         if found is not None:
             out[j] = (LANGUAGES.index(found.language), found.level)
     return out

@@ -101,22 +101,3 @@ def test_a_training_order_cohort_is_not_held_to_the_language() -> None:
 
 def test_requirement_is_a_plain_value() -> None:
     assert Requirement("ja", 2) == Requirement("ja", 2)
-
-
-@pytest.mark.parametrize(
-    ("title", "description", "country", "expected"),
-    [
-        ("Công nhân may Đài Loan", "", "Đài Loan", ("zh", 1)),
-        ("Công nhân cơ khí", "", "KR", ("ko", 1)),
-        ("TTS xây dựng", "", "Nhật Bản", ("ja", 1)),
-        ("TTS may mặc (N3)", "", "Nhật Bản", ("ja", 3)),  # the ad's level stands
-        ("Thu hoạch nông sản", "Không yêu cầu tiếng Hàn.", "Hàn Quốc", None),  # waived
-        ("Công nhân nhà máy", "", "Đức", None),  # a language the engine does not read
-        ("Công nhân may", "", None, None),  # not abroad
-    ],
-)
-def test_a_job_in_japan_korea_or_taiwan_asks_for_the_first_level_of_its_language(
-    title, description, country, expected
-) -> None:
-    found = required_language(title, description, (), country)
-    assert (found and (found.language, found.level)) == expected
