@@ -156,6 +156,11 @@ class OccupationCatalogue:
         """True for one group, and for two groups that a relation names (either order)."""
         return group_a == group_b or (group_a, group_b) in self._related_groups
 
+    def related_group_pairs(self) -> tuple[tuple[str, str], ...]:
+        """Every ``(group, related group)`` that a relation names, both ways round, sorted
+        (one group's own occupations are related too, without a pair)."""
+        return tuple(sorted(self._related_groups))
+
     @property
     def groups(self) -> tuple[str, ...]:
         """The groups in order of first appearance."""

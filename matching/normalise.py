@@ -19,7 +19,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from matching.catalogue import OccupationCatalogue
 from matching.similarity import TradeColumns, agreement_matrix, fuzzy_pairs, trade_columns
 from matching.text import search_key
-from matching.trades import contradicts, trade_form
+from matching.trades import (
+    ANY_OBJECT_HEADS,
+    FILLERS,
+    contradicts,
+    has_marks,
+    head_and_rest,
+    read_trade,
+    trade_form,
+)
 
 Prediction = list[tuple[str, float]]
 # Job-ad boilerplate that names no trade ("Cần tuyển gấp 50 thợ hàn" → "thợ hàn"; "nam nữ":
@@ -29,11 +37,25 @@ _AD_WORDS = re.compile(
 )
 
 
+# Words that name no trade (matching.trades.FILLERS, folded): "kỹ thuật viên điện" and
+# "nhân viên kỹ thuật điện tử" are compared as "dien" and "dien tu", so that the filler they
+# share does not make electricity and electronics look alike.
+_FILLERS = re.compile(r"\b(?:" + "|".join(re.escape(search_key(f)) for f in FILLERS) + r")\b")
+
+
+def trade_key(text: str) -> str:
+    """Search key of a trade name without its fillers (unless nothing else is left)."""
+    key = search_key(text)
+    stripped = " ".join(_FILLERS.sub(" ", key).split())
+    return stripped or key
+
+
 def query_key(text: str) -> str:
-    """Search key of a query with job-ad boilerplate removed (unless nothing else is left)."""
+    """Search key of a query with job-ad boilerplate and fillers removed (unless nothing
+    else is left)."""
     key = search_key(text)
     stripped = " ".join(_AD_WORDS.sub(" ", key).split())
-    return stripped or key
+    return trade_key(stripped or key)
 
 
 # Rows of queries scored against all labels at once; bounds memory to chunk × labels floats.
@@ -49,6 +71,41 @@ def _label_pairs(
     for key, labels in source:
         pairs.append((key, (labels,) if isinstance(labels, str) else tuple(labels)))
     return pairs
+
+
+# Confidence that a head which takes any object names the occupation of its bare label (a
+# guess counts from GUESS_MIN up).
+ANY_OBJECT_CONFIDENCE = 0.75
+
+
+# Confidence that a text starting as a label of two words or more does names its occupation.
+CONTAINED_CONFIDENCE = 0.8
+
+_LabelIndex = dict[tuple[str, str], list[tuple[tuple[str, ...], int]]]
+
+
+def _label_index(raws: Sequence[str], owners: Sequence[int], marked: bool) -> _LabelIndex:
+    """Labels of two words or more (fillers dropped) by their head kind and the first word
+    after it, in one form: folded, or with marks (then only labels typed with marks)."""
+    index: _LabelIndex = {}
+    for raw, owner in zip(raws, owners, strict=True):
+        if marked and not has_marks(raw):
+            continue
+        head, rest = head_and_rest(raw, marked)
+        if rest and len(read_trade(raw, marked).words) >= 2:
+            index.setdefault((head, rest[0]), []).append((rest, int(owner)))
+    return index
+
+
+def _any_object_owners(raws: Sequence[str], owners: Sequence[int]) -> dict[str, set[int]]:
+    """Head kind → occupations with a label that is a head of :data:`ANY_OBJECT_HEADS` and
+    no object ("bán hàng", "nhân viên bán hàng")."""
+    found: dict[str, set[int]] = {}
+    for raw, owner in zip(raws, owners, strict=True):
+        read = read_trade(raw, has_marks(raw))
+        if read.head in ANY_OBJECT_HEADS and not read.object:
+            found.setdefault(read.head, set()).add(owner)
+    return found
 
 
 class OccupationNormaliser(BaseEstimator):
@@ -90,12 +147,17 @@ class OccupationNormaliser(BaseEstimator):
             # Catalogue keys are words ("MAY_CONG_NGHIEP"); ids from elsewhere are not.
             named = (key.replace("_", " "),) if isinstance(catalogue, OccupationCatalogue) else ()
             for label in (*named, *labels):
-                text = search_key(label)
+                text = trade_key(label)
                 if text and not contradicts(label, labels[0]):
                     owners.append(index)
                     texts.append(text)
                     raws.append(trade_form(label))
         self.labels_ = texts
+        self.any_object_owners_ = _any_object_owners(raws, owners)
+        self.contained_index_ = (
+            _label_index(raws, owners, False),
+            _label_index(raws, owners, True),
+        )
         self.raw_labels_ = raws
         self.label_columns_ = trade_columns(raws)
         self.label_owner_ = np.asarray(owners, dtype=np.int64)
@@ -134,9 +196,43 @@ class OccupationNormaliser(BaseEstimator):
             for f in range(start, stop):
                 labels = top[key_of[f]]
                 scores = base[key_of[f]] * agree[f - start, labels]
-                results.append(self._best_occupations(scores, labels, k))
+                best = self._best_occupations(scores, labels, k)
+                form = str(distinct[f])
+                results.append(self._any_object(form, self._contained(form, best, k), k))
         by_code = [self._exact_code(t, k) for t in texts]
         return [by_code[i] or results[j] for i, j in enumerate(inverse.ravel())]
+
+    def _contained(self, form: str, best: Prediction, k: int) -> Prediction:
+        """A text that starts as a label of two words or more does ("chăn nuôi gà thả vườn"
+        as "nuôi gà": the same head, then the label's object first) names that label's
+        occupation at :data:`CONTAINED_CONFIDENCE` at least: Vietnamese names the trade
+        first and adds detail after it."""
+        marked = has_marks(form)
+        head, rest = head_and_rest(form, marked)
+        if not rest:
+            return best
+        scores = dict(best)
+        for phrase, owner in self.contained_index_[int(marked)].get((head, rest[0]), ()):
+            if rest[: len(phrase)] == phrase:
+                key = str(self.keys_[owner])
+                scores[key] = max(scores.get(key, 0.0), CONTAINED_CONFIDENCE)
+        if scores == dict(best):
+            return best
+        return sorted(scores.items(), key=lambda item: -item[1])[:k]
+
+    def _any_object(self, form: str, best: Prediction, k: int) -> Prediction:
+        """A text whose head takes any object ("bán phụ tùng xe máy") names, at
+        :data:`ANY_OBJECT_CONFIDENCE` at least, the occupation of a label that is that head
+        alone ("bán hàng")."""
+        head = read_trade(form, has_marks(form)).head
+        owners = self.any_object_owners_.get(head)
+        if not owners or k < 1:
+            return best
+        scores = dict(best)
+        for owner in owners:
+            key = str(self.keys_[owner])
+            scores[key] = max(scores.get(key, 0.0), ANY_OBJECT_CONFIDENCE)
+        return sorted(scores.items(), key=lambda item: -item[1])[:k]
 
     def _exact_code(self, text: str, k: int) -> Prediction | None:
         key = self.codes_.get(text.strip()) or self.codes_.get(text.strip().upper())

@@ -56,6 +56,11 @@ HEADS: dict[str, tuple[str, ...]] = {
 OBJECT_HEADS = frozenset(
     {"repair", "operate", "sell", "process", "grow", "raise", "care", "install", "cut"}
 )
+# Heads whose trade is one whatever the object: a sales clerk sells phones, clothes or spare
+# parts alike (the officer rules grade every sales graduate "same" for a shop job), so "bán
+# phụ tùng xe máy" is the sales trade named by "bán hàng" (selling goods), not the trade of
+# the goods.
+ANY_OBJECT_HEADS = frozenset({"sell"})
 # Words that name no trade, anywhere in a title.
 FILLERS: tuple[str, ...] = (
     "cần tuyển gấp",
@@ -286,6 +291,15 @@ def read_trade(text: str, marked: bool) -> TradeName:
         heads=frozenset(kinds),
         features=(*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))),
     )
+
+
+@lru_cache(maxsize=100_000)
+def head_and_rest(text: str, marked: bool) -> tuple[str, tuple[str, ...]]:
+    """The head kind that a trade name starts with ("" none) and its words after the head:
+    "chăn nuôi gà thả vườn" → ("raise", ("gà", "thả", "vườn"))."""
+    words = read_trade(text, marked).words
+    size = _longest(words, 0, _by_first(_head_phrases(marked)))
+    return (_lexicon(marked)[0][words[:size]] if size else ""), words[size:]
 
 
 @lru_cache(maxsize=200_000)

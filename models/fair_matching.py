@@ -41,7 +41,12 @@ from models.enums import EnrolmentStatus, LocationKind
 from models.learned_weights import adopted_weights
 from models.profiles import applicant_profile, profiles_of_rows, vacancy_profile
 from models.queries.candidates import employed_since
-from models.queries.eligible import graduate_columns, is_latest_graduation, start_of
+from models.queries.eligible import (
+    graduate_columns,
+    is_latest_graduation,
+    related_group_pairs,
+    start_of,
+)
 from models.tables import (
     Application,
     Course,
@@ -156,16 +161,19 @@ def _seekers(
 def _trade_related(
     session: Session, vacancies: Sequence[Vacancy], occupation: np.ndarray, group: np.ndarray
 ) -> np.ndarray:
-    """(vacancies × people): the person's trade is the vacancy's or one of its group."""
+    """(vacancies × people): the person's trade is the vacancy's, one of its group or one of
+    a related group (models.queries.eligible.trade_related, pair by pair)."""
     groups = dict(session.exec(select(TrainingOccupation.id, TrainingOccupation.group)).all())
+    pairs = related_group_pairs()
     related = np.zeros((len(vacancies), len(occupation)), dtype=bool)
     for row, vacancy in enumerate(vacancies):
         if vacancy.occupation_id is None:
             related[row] = True
             continue
         own = groups.get(vacancy.occupation_id)
+        close = np.array([own, *(other for first, other in pairs if first == own)], dtype=object)
         related[row] = (occupation == vacancy.occupation_id) | (
-            (group == own) if own is not None else False
+            np.isin(group, close) if own is not None else False
         )
     return related
 

@@ -1,7 +1,8 @@
 """Who may be ranked for a vacancy, decided in SQL: people who consented to be shown to
-employers, whose latest graduation is in the vacancy's trade or a related one (same group),
-whose age lies in the vacancy's range, who are available in time, and for whom the job lies
-where they said they would work. The candidates page ranks exactly these people; the
+employers, whose latest graduation is in the vacancy's trade or a related one (same group,
+or a group that matching/data/group_relations.csv relates to it), whose age lies in the
+vacancy's range, who are available in time, and for whom the job lies where they said they
+would work. The candidates page ranks exactly these people; the
 relation check asks the same question about one person.
 
 The rules mirror the matching engine's (matching.score): age is counted in the year the job
@@ -28,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
+from matching.catalogue import load_catalogue
 from matching.profiles import WORK_SCOPES
 from matching.score import MAX_DELAY_DAYS
 from models.enums import EnrolmentStatus, LocationKind
@@ -68,8 +70,10 @@ def start_of(vacancy: Vacancy, on: date) -> date:
 
 
 def trade_related(vacancy: Vacancy, occupation_id: Any) -> ColumnElement[bool]:
-    """The occupation is the vacancy's or one of its group (occupations of a group are
-    related). A vacancy for which the employer chose no occupation asks for no trade: any
+    """The occupation is the vacancy's, one of its group, or one of a group that the
+    catalogue's group relations name (matching/data/group_relations.csv, each with its
+    reason): those are a second choice, which the engine's occupation score ranks after the
+    trade's own. A vacancy for which the employer chose no occupation asks for no trade: any
     graduate may be ranked for it, the engine's text comparison ordering them."""
     if vacancy.occupation_id is None:
         return true()
@@ -78,8 +82,18 @@ def trade_related(vacancy: Vacancy, occupation_id: Any) -> ColumnElement[bool]:
         .where(col(TrainingOccupation.id) == vacancy.occupation_id)
         .scalar_subquery()
     )
-    related = select(col(TrainingOccupation.id)).where(col(TrainingOccupation.group) == group)
+    theirs = col(TrainingOccupation.group)
+    close = or_(
+        theirs == group,
+        *(and_(group == own, theirs == other) for own, other in related_group_pairs()),
+    )
+    related = select(col(TrainingOccupation.id)).where(close)
     return or_(occupation_id == vacancy.occupation_id, occupation_id.in_(related))
+
+
+def related_group_pairs() -> tuple[tuple[str, str], ...]:
+    """``(group, related group)`` pairs of the bundled catalogue's group relations."""
+    return load_catalogue().related_group_pairs()
 
 
 def age_allowed(vacancy: Vacancy, on: date) -> ColumnElement[bool]:

@@ -6,7 +6,7 @@ import pytest
 from sklearn.base import clone
 
 from matching.catalogue import load_catalogue
-from matching.normalise import OccupationNormaliser
+from matching.normalise import GUESS_MIN, OccupationNormaliser
 from matching.text import search_key
 
 
@@ -81,3 +81,35 @@ def test_follows_the_estimator_contract() -> None:
 def test_refuses_an_empty_catalogue() -> None:
     with pytest.raises(ValueError, match="empty"):
         OccupationNormaliser().fit([])
+
+
+def test_fillers_do_not_make_electricity_and_electronics_one_trade(normaliser) -> None:
+    """ "Nhân viên kỹ thuật điện tử" is electronics: the fillers it shares with "kỹ thuật viên
+    điện" (an alias of industrial electricity) say nothing about the trade."""
+    assert normaliser.predict("Nhân viên kỹ thuật điện tử")[0][0] == "DIEN_TU_CONG_NGHIEP"
+    # "điện" alone is electricity (household or industrial), not electronics.
+    assert normaliser.predict("kỹ thuật viên điện")[0][0] in {"DIEN_DAN_DUNG", "DIEN_CONG_NGHIEP"}
+
+
+@pytest.mark.parametrize("text", ["Bán phụ tùng xe máy", "ban phu tung xe may"])
+def test_selling_any_goods_is_the_sales_trade(normaliser, text) -> None:
+    """Selling spare parts is selling, not the repair trade of the goods."""
+    (key, confidence), *_ = normaliser.predict(text, k=2)
+    assert key == "BAN_HANG" and confidence >= GUESS_MIN
+    assert normaliser.predict("Sửa chữa xe máy")[0][0] == "SUA_CHUA_XE_MAY"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("Chăn nuôi gà thả vườn", "CHAN_NUOI_GIA_CAM"), ("Điều dưỡng kaigo", "DIEU_DUONG_CHAM_SOC")],
+)
+def test_a_title_that_starts_as_a_label_names_its_trade(normaliser, text, key) -> None:
+    """The trade comes first and detail follows: "nuôi gà" + "thả vườn" (free-range)."""
+    (found, confidence), *_ = normaliser.predict(text)
+    assert found == key and confidence >= GUESS_MIN
+
+
+def test_detail_after_another_trade_does_not_name_it(normaliser) -> None:
+    """ "Sơn phủ đồ gỗ" (varnishing furniture) does not start as a label, so it is not
+    guessed with confidence as any trade whose label it merely contains."""
+    assert normaliser.predict("Công nhân sơn phủ đồ gỗ")[0][1] < GUESS_MIN

@@ -122,3 +122,35 @@ def test_no_consent_no_graduation_no_score(session, trades):
     assert not eligible(session, vacancy, refused) and not eligible(session, vacancy, studying)
     assert score_of(session, vacancy, refused, on=ON) is None
     assert 0 < (score_of(session, vacancy, fits, on=ON) or 0) <= 1
+
+
+def test_a_related_group_is_a_second_choice_and_an_unrelated_one_is_not_eligible(session):
+    """Machine operators and drivers are related groups (matching/data/group_relations.csv):
+    a driver graduate may be ranked for a machine operator's job, behind an operator; a
+    sewing graduate may not."""
+    factories.level(session, "so_cap")
+    courses = {}
+    for key, name, group in (
+        ("VAN_HANH_MAY_NONG_NGHIEP", "Vận hành máy nông nghiệp", "van_hanh_may"),
+        ("LAI_XE", "Lái xe ô tô hạng B và C", "van_tai"),
+        ("MAY_CONG_NGHIEP", "May công nghiệp", "may"),
+    ):
+        occupation = factories.occupation(session, key=key, name=name, group=group)
+        courses[key] = (occupation.id, factories.course(session, occupation_id=occupation.id).id)
+    trades = {key: course for key, (_, course) in courses.items()}
+    vacancy = factories.vacancy(
+        session,
+        occupation_id=courses["VAN_HANH_MAY_NONG_NGHIEP"][0],
+        title="Vận hành máy nông nghiệp",
+        start_date=START,
+    )
+    operator = graduate(session, trades, course="VAN_HANH_MAY_NONG_NGHIEP")
+    driver = graduate(session, trades, course="LAI_XE")
+    sewer = graduate(session, trades, course="MAY_CONG_NGHIEP")
+    assert eligible(session, vacancy, operator) and eligible(session, vacancy, driver)
+    assert not eligible(session, vacancy, sewer)
+    first, second = (
+        score_of(session, vacancy, operator, on=ON),
+        score_of(session, vacancy, driver, on=ON),
+    )
+    assert first is not None and second is not None and first > second
