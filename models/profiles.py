@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 from matching.profiles import LEVELS, WORK_SCOPES, GraduateProfile, Location, VacancyProfile
 from models.clock import today
 from models.enums import EnrolmentStatus, LocationKind
+from models.kept import Kept
 from models.queries.candidates import employed_since
 from models.queries.eligible import graduate_columns
 from models.queries.reference import COMMUNE_LEVELS
@@ -81,9 +82,17 @@ def profiles_of_rows(session: Session, rows: Iterable[Sequence[Any]]) -> list[Gr
 Point = tuple[float, float]
 
 
+# Reference data, changed only by loading it again: kept across requests.
+_POINTS = Kept(("admin_unit",), seconds=3600.0, size=1)
+
+
 def commune_points(session: Session) -> dict[str, Point]:
     """(latitude, longitude) of each commune in force, by code, where the reference data has
     it: the engine orders jobs in the province by distance from home."""
+    return _POINTS.get(session, (), lambda: _read_points(session))
+
+
+def _read_points(session: Session) -> dict[str, Point]:
     rows = session.execute(
         select(col(AdminUnit.code), col(AdminUnit.latitude), col(AdminUnit.longitude)).where(
             col(AdminUnit.level).in_(COMMUNE_LEVELS),
@@ -213,6 +222,7 @@ def applicant_profile(
     trained: TrainingOccupation | None,
     level: str | None,
     order_id: int | None,
+    points: dict[str, Point] | None = None,
 ) -> GraduateProfile:
     """Someone who applied, as the engine reads them: the trade they trained in when they
     graduated here, else the occupation they chose on the form, else the words they wrote."""
@@ -227,6 +237,7 @@ def applicant_profile(
         level=level if level in LEVELS else None,
         skills=skills,
         commune_code=person.commune_code,
+        home=(points or {}).get(person.commune_code or ""),
         birth_year=person.birth_date.year if person.birth_date else None,
         willing_to_work=_scopes(tuple(person.willing_to_work or ())),
         expected_wage=person.expected_wage,
