@@ -42,6 +42,7 @@ class Facts:
     wage_room: int = 0  # percent by which the offer exceeds the expectation
     language: str = ""  # "met", "short", "unmet" or "" (no language asked)
     certificate: str = ""  # the certificate asked ("JLPT N4"), when one is
+    km: int | None = None  # home to a job elsewhere in the province, when both points known
 
 
 def _occupation(relation: str, name: str, fits: bool, full: bool, trained: bool) -> str:
@@ -94,6 +95,8 @@ def sentence(f: Facts, skills: str | None) -> str:
         parts.append("làm việc ngay tại xã")
     elif f.unwilling:
         parts.append("nơi làm việc ngoài mong muốn")
+    elif f.km is not None:
+        parts.append(f"nơi làm việc cách nhà khoảng {f.km} km")
     wage = _WAGE.get(f.wage)
     if wage and f.wage_room > 0:
         wage += f" (đề nghị cao hơn {f.wage_room} %)"

@@ -39,15 +39,19 @@ class Location:
     commune_code: str | None = None
     province: str | None = None
     country: str | None = None
+    # (latitude, longitude) of the commune's point, when known: a job elsewhere in the
+    # province scores a little less the farther it is from the graduate's home.
+    point: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in LOCATION_KINDS:
             raise ValueError(f"unknown location kind {self.kind!r}; expected {LOCATION_KINDS}")
 
     @classmethod
-    def commune(cls, code: str) -> Location:
-        """A job in a commune of the province (5-digit code such as ``03127``)."""
-        return cls("commune", commune_code=code)
+    def commune(cls, code: str, point: tuple[float, float] | None = None) -> Location:
+        """A job in a commune of the province (5-digit code such as ``03127``), with the
+        commune's (latitude, longitude) when known."""
+        return cls("commune", commune_code=code, point=point)
 
     @classmethod
     def other_province(cls, province: str | None = None) -> Location:
@@ -78,6 +82,8 @@ class GraduateProfile:
     # The day the training ended: among people who meet the level asked, fresher training
     # ranks a little higher (score.level_component). None: not known.
     graduated_on: date | None = None
+    # (latitude, longitude) of the home commune's point, when known (see Location.point).
+    home: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         level_rank(self.level)

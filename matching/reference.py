@@ -28,6 +28,7 @@ from matching.score import (
     accepted_scopes,
     age_allowed,
     delay_days,
+    distance_km,
     freshness,
     level_component,
     occupation_component,
@@ -133,6 +134,7 @@ def reference_score(
     matched = tuple(s for s in required if any(skill_matches(s, h) for h in held))
     missing = tuple(s for s in required if s not in matched)
     scope = place_scope(graduate.commune_code, vacancy.location.kind, vacancy.location.commune_code)
+    km = distance_km(graduate.home, vacancy.location.point) if scope == 1 else None
     delay = delay_days(graduate.available_from, start)
     linked = vacancy.order_id is not None and graduate.order_id == vacancy.order_id
     required_rank = None if vacancy.required_level is None else LEVEL_RANK[vacancy.required_level]
@@ -142,7 +144,7 @@ def reference_score(
         "level": level_component(
             level_rank(graduate.level), required_rank, freshness(graduate.graduated_on, start)
         ),
-        "place": place_component(scope, graduate.willing_to_work),
+        "place": place_component(scope, graduate.willing_to_work, km),
         "wage": wage_component(graduate.expected_wage, vacancy.offered_wage),
         "timing": timing_component(delay),
         "order": 1.0 if linked else 0.0,
@@ -170,6 +172,7 @@ def reference_score(
         graduated_on=graduate.graduated_on,
         wage_room=_room(offered, graduate.expected_wage) if wage_known else 0,
         own_commune=scope == 0,
+        km=None if km is None else round(km),
         unwilling=bool(graduate.willing_to_work)
         and scope not in accepted_scopes(graduate.willing_to_work),
         wage=("ok" if (offered or 0) >= (graduate.expected_wage or 0) else "low")

@@ -24,7 +24,7 @@ from matching.profiles import LEVELS
 from matching.reference import distinct_skills
 from matching.score import ALL_COMPONENTS, Match
 from matching.tables import NONE, Tables
-from matching.vectorised import AGE, RELATED, SAME, TIMING, PairScores, contains
+from matching.vectorised import AGE, RELATED, SAME, TIMING, PairScores, contains, km_between
 
 _RELATION = {SAME: "same", RELATED: "related"}
 _INELIGIBLE = {AGE: "age", TIMING: "timing"}
@@ -71,6 +71,7 @@ class MatchBuilder:
             np.where(wage_known, _room(vt.offered[v], gt.expected[g]), 0),
             s.scope[p] == 0,
             gt.stated[g] & ~gt.accepts[g, s.scope[p]],
+            _km(km_between(self.t, g, v), s.scope[p]),
             np.where(wage_known, np.where(vt.offered[v] >= gt.expected[g], 1, 2), 0),
             s.delay[p],
             c["order"] >= 1.0,
@@ -122,6 +123,7 @@ class MatchBuilder:
                 room,
                 own,
                 unwilling,
+                km,
                 wage,
                 delay,
                 linked,
@@ -143,6 +145,7 @@ class MatchBuilder:
                 wage_room=room,
                 own_commune=own,
                 unwilling=unwilling,
+                km=km if km != NONE else None,
                 wage=_WAGE[wage],
                 delay=delay,
                 linked=linked,
@@ -194,6 +197,12 @@ def _room(offered: np.ndarray, expected: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         room = np.round((offered / expected - 1.0) * 100)
     return np.where(np.isfinite(room) & (room > 0), room, 0).astype(np.int64)
+
+
+def _km(km: np.ndarray, scope: np.ndarray) -> np.ndarray:
+    """Whole km to a job elsewhere in the province, NONE when not that or not known."""
+    known = (scope == 1) & ~np.isnan(km)
+    return np.where(known, np.round(np.nan_to_num(km)), NONE).astype(np.int64)
 
 
 def _certificate(code: int) -> str:

@@ -42,6 +42,12 @@ PLACE_UNSTATED: tuple[float, ...] = (1.0, 0.8, 0.6, 0.5)
 # A job where the graduate will work: nearer is a little better (no move, no commute): own
 # commune, elsewhere in the province, another province, abroad.
 PLACE_ACCEPTED: tuple[float, ...] = (1.0, 0.95, 0.925, 0.9)
+# Inside the province, within the graduate's wishes, the place falls from PLACE_ACCEPTED[1]
+# towards another province's PLACE_ACCEPTED[2] with the straight-line distance between the
+# two communes' points, reached at FAR_KM (beyond the province's widest pair of communes,
+# 180 km apart): nearer means a shorter daily trip or move.
+FAR_KM = 200.0
+KM_PER_DEGREE = 111.2  # of latitude; a longitude degree is shorter by cos(latitude)
 # When the job lies outside the scopes the graduate said they would work in.
 PLACE_UNWILLING: tuple[float, ...] = (1.0, 0.4, 0.2, 0.1)
 # Share of the wage component earned by the offer's room above the expectation (an offer
@@ -159,11 +165,42 @@ def accepted_scopes(willing: tuple[str, ...] | frozenset[str]) -> frozenset[int]
     return frozenset(SCOPES.index(s) for s in stated)
 
 
-def place_component(scope: int, willing: tuple[str, ...]) -> float:
-    """Fit between where the job is and where the graduate will work."""
+def distance_km(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float | None:
+    """Straight-line km between two (latitude, longitude) points (None if either is unknown);
+    flat-earth: within one province the error is far below a kilometre."""
+    if a is None or b is None:
+        return None
+    north = (a[0] - b[0]) * KM_PER_DEGREE
+    east = (a[1] - b[1]) * KM_PER_DEGREE * math.cos(math.radians((a[0] + b[0]) / 2))
+    return math.hypot(north, east)
+
+
+def place_component(scope: int, willing: tuple[str, ...], km: float | None = None) -> float:
+    """Fit between where the job is and where the graduate will work; ``km`` (the distance
+    between home and job, when both are known) orders jobs elsewhere in the province."""
     if not willing:
         return PLACE_UNSTATED[scope]
-    return PLACE_ACCEPTED[scope] if scope in accepted_scopes(willing) else PLACE_UNWILLING[scope]
+    if scope not in accepted_scopes(willing):
+        return PLACE_UNWILLING[scope]
+    if scope == 1 and km is not None:
+        return PLACE_ACCEPTED[1] - far_share(km) * (PLACE_ACCEPTED[1] - PLACE_ACCEPTED[2])
+    return PLACE_ACCEPTED[scope]
+
+
+def far_share(km: float) -> float:
+    """Share of the way from a neighbour's job to another province's, by distance."""
+    return min(1.0, max(0.0, km / FAR_KM))
+
+
+def km_of_place(place: float) -> int | None:
+    """The whole km a place component within the graduate's wishes elsewhere in the province
+    stands for (the inverse of :func:`place_component`); None for any other value, and for
+    0 km (no two communes' points coincide: the distance was not known)."""
+    low, high = PLACE_ACCEPTED[2], PLACE_ACCEPTED[1]
+    if not low <= place < high:
+        return None
+    km = round((high - place) / (high - low) * FAR_KM)
+    return km or None
 
 
 def wage_component(expected: int | None, offered: int | None) -> float:

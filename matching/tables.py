@@ -87,6 +87,8 @@ class GraduateTable:
     graduated: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # 0: unknown
     # (n, len(LANGUAGES)) level held, NONE when the language is not named in the skills
     languages: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.int64))
+    # (n, 2) latitude, longitude of home; nan: unknown
+    point: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
 
 
 @dataclass
@@ -114,6 +116,8 @@ class VacancyTable:
     reading: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # title_readings
     language: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # or NONE
     language_level: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # (n, 2) latitude, longitude of the job's commune; nan: unknown or not in the province
+    point: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
 
 
 @dataclass
@@ -244,11 +248,21 @@ def _graduate_table(
         order=np.array([orders.id(g.order_id) for g in profiles], dtype=np.int64),
         skills=_csr([skill_ids(tuple(g.skills)) for g in profiles], len(skills)),
         languages=_held_levels(profiles),
+        point=_points([g.home for g in profiles]),
         graduated=np.array(
             [g.graduated_on.toordinal() if g.graduated_on else 0 for g in profiles],
             dtype=np.int64,
         ),
     )
+
+
+def _points(points: Sequence[tuple[float, float] | None]) -> np.ndarray:
+    """(n, 2) latitude, longitude; nan where a point is unknown."""
+    out = np.full((len(points), 2), np.nan)
+    for i, point in enumerate(points):
+        if point is not None:
+            out[i] = point
+    return out
 
 
 def _held_of(skills: tuple[str, ...]) -> dict[str, int]:
@@ -308,6 +322,7 @@ def _vacancy_table(
         reading=np.array([readings.id(trade_form(t)) for t in titles], dtype=np.int64),
         language=language[:, 0],
         language_level=language[:, 1],
+        point=_points([v.location.point for v in profiles]),
         code=code_group[:, 0] if len(profiles) else np.zeros(0, np.int64),
         group=code_group[:, 1] if len(profiles) else np.zeros(0, np.int64),
         required=np.array(

@@ -14,9 +14,11 @@ import numpy as np
 from matching.languages import LANGUAGE_MET, LANGUAGE_ONE_SHORT, LANGUAGE_UNMET
 from matching.score import (
     FACTORS,
+    FAR_KM,
     FRESH_DAYS,
     FRESHNESS_UNKNOWN,
     GUESSED_SAME,
+    KM_PER_DEGREE,
     LEVEL_BY_GAP,
     LEVEL_ROOM,
     MAX_DELAY_DAYS,
@@ -183,11 +185,21 @@ def scope_of(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
     return np.select([kind == 2, kind == 1, own], [3, 2, 0], 1)
 
 
-def place(t: Tables, g: np.ndarray, scope: np.ndarray) -> np.ndarray:
+def km_between(t: Tables, g: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Mirror of :func:`score.distance_km` (nan where a point is unknown)."""
+    a, b = t.graduates.point[g], t.vacancies.point[v]
+    north = (a[:, 0] - b[:, 0]) * KM_PER_DEGREE
+    east = (a[:, 1] - b[:, 1]) * KM_PER_DEGREE * np.cos(np.radians((a[:, 0] + b[:, 0]) / 2))
+    return np.hypot(north, east)
+
+
+def place(t: Tables, g: np.ndarray, scope: np.ndarray, km: np.ndarray) -> np.ndarray:
+    """Mirror of :func:`score.place_component`."""
     accepted = t.graduates.accepts[g, scope]
-    stated = np.where(
-        accepted, np.asarray(PLACE_ACCEPTED)[scope], np.asarray(PLACE_UNWILLING)[scope]
-    )
+    far = np.clip(np.nan_to_num(km, nan=0.0) / FAR_KM, 0.0, 1.0)
+    near = PLACE_ACCEPTED[1] - far * (PLACE_ACCEPTED[1] - PLACE_ACCEPTED[2])
+    within = np.where((scope == 1) & ~np.isnan(km), near, np.asarray(PLACE_ACCEPTED)[scope])
+    stated = np.where(accepted, within, np.asarray(PLACE_UNWILLING)[scope])
     return np.where(t.graduates.stated[g], stated, np.asarray(PLACE_UNSTATED)[scope])
 
 
@@ -252,7 +264,7 @@ def score_index_pairs(t: Tables, g: np.ndarray, v: np.ndarray, weights: Weights)
         "occupation": occupation(t, g, v, relation),
         "skills": np.where(required > 0, matched / np.maximum(required, 1), 1.0),
         "level": level(t, g, v),
-        "place": place(t, g, scope),
+        "place": place(t, g, scope, km_between(t, g, v)),
         "wage": wage(t, g, v),
         "timing": np.maximum(0.0, 1.0 - delay / MAX_DELAY_DAYS),
         "order": linked.astype(np.float64),

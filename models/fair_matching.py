@@ -39,7 +39,7 @@ from matching.tables import build_tables
 from matching.vectorised import score_index_pairs
 from models.enums import EnrolmentStatus, LocationKind
 from models.learned_weights import adopted_weights
-from models.profiles import applicant_profile, profiles_of_rows, vacancy_profile
+from models.profiles import applicant_profile, commune_points, profiles_of_rows, vacancy_profile
 from models.queries.candidates import employed_since
 from models.queries.eligible import (
     graduate_columns,
@@ -137,7 +137,13 @@ def _seekers(
             continue
         profiles.append(
             applicant_profile(
-                person, trade=trade, chosen=occupation, trained=None, level=None, order_id=None
+                person,
+                trade=trade,
+                chosen=occupation,
+                trained=None,
+                level=None,
+                order_id=None,
+                points=commune_points(session),
             )
         )
         rows.append(

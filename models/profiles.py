@@ -15,9 +15,12 @@ from sqlmodel import Session, col
 from matching.profiles import LEVELS, WORK_SCOPES, GraduateProfile, Location, VacancyProfile
 from models.clock import today
 from models.enums import EnrolmentStatus, LocationKind
+from models.kept import Kept
 from models.queries.candidates import employed_since
 from models.queries.eligible import graduate_columns
+from models.queries.reference import COMMUNE_LEVELS
 from models.tables import (
+    AdminUnit,
     Course,
     Enrolment,
     Person,
@@ -72,7 +75,33 @@ def profiles_of_rows(session: Session, rows: Iterable[Sequence[Any]]) -> list[Gr
             )
         ).all()
     }
-    return [_graduate(row[:10], occupations[row[9]], _graduated_on(row)) for row in rows]
+    points = commune_points(session)
+    return [_graduate(row[:10], occupations[row[9]], _graduated_on(row), points) for row in rows]
+
+
+Point = tuple[float, float]
+
+
+# Reference data, changed only by loading it again: kept across requests.
+_POINTS = Kept(("admin_unit",), seconds=3600.0, size=1)
+
+
+def commune_points(session: Session) -> dict[str, Point]:
+    """(latitude, longitude) of each commune in force, by code, where the reference data has
+    it: the engine orders jobs in the province by distance from home."""
+    return _POINTS.get(session, (), lambda: _read_points(session))
+
+
+def _read_points(session: Session) -> dict[str, Point]:
+    rows = session.execute(
+        select(col(AdminUnit.code), col(AdminUnit.latitude), col(AdminUnit.longitude)).where(
+            col(AdminUnit.level).in_(COMMUNE_LEVELS),
+            col(AdminUnit.valid_to).is_(None),
+            col(AdminUnit.latitude).is_not(None),
+            col(AdminUnit.longitude).is_not(None),
+        )
+    ).all()
+    return {code: (float(lat), float(lon)) for code, lat, lon in rows}
 
 
 def _graduated_on(row: Any) -> date | None:
@@ -98,7 +127,12 @@ def _scopes(willing: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(scope for scope in willing if scope in WORK_SCOPES)
 
 
-def _graduate(row: Any, occupation: Any, graduated_on: date | None = None) -> GraduateProfile:
+def _graduate(
+    row: Any,
+    occupation: Any,
+    graduated_on: date | None = None,
+    points: dict[str, Point] | None = None,
+) -> GraduateProfile:
     # Unpacked once: attribute access by name on 30,000 rows costs more than the query.
     person_id, skills, commune, born, willing, wage, available, level, order_id, _ = row
     return GraduateProfile(
@@ -114,6 +148,7 @@ def _graduate(row: Any, occupation: Any, graduated_on: date | None = None) -> Gr
         available_from=available,
         order_id=None if order_id is None else str(order_id),
         graduated_on=graduated_on,
+        home=(points or {}).get(commune) if commune else None,
     )
 
 
@@ -131,7 +166,8 @@ def vacancy_profiles(
     )
     if vacancy_ids is not None:
         query = query.where(col(Vacancy.id).in_(list(vacancy_ids)))
-    return [_vacancy(vacancy, key) for vacancy, key in session.execute(query).all()]
+    points = commune_points(session)
+    return [_vacancy(vacancy, key, points) for vacancy, key in session.execute(query).all()]
 
 
 def vacancy_profile(session: Session, vacancy: Vacancy) -> VacancyProfile:
@@ -141,19 +177,23 @@ def vacancy_profile(session: Session, vacancy: Vacancy) -> VacancyProfile:
     if vacancy.occupation_id is not None:
         occupation = session.get(TrainingOccupation, vacancy.occupation_id)
         key = occupation.key if occupation else None
-    return _vacancy(vacancy, key)
+    return _vacancy(vacancy, key, commune_points(session))
 
 
-def vacancy_location(vacancy: Vacancy) -> Location:
-    """Where the job is, as the engine reads it."""
+def vacancy_location(vacancy: Vacancy, points: dict[str, Point] | None = None) -> Location:
+    """Where the job is, as the engine reads it (with its commune's point from ``points``)."""
     if vacancy.location_kind == LocationKind.ABROAD:
         return Location.abroad(vacancy.country_code)
     if vacancy.location_kind == LocationKind.OTHER_PROVINCE:
         return Location.other_province(vacancy.province_code)
-    return Location("commune", commune_code=vacancy.commune_code)
+    code = vacancy.commune_code
+    point = (points or {}).get(code) if code else None
+    return Location("commune", commune_code=code, point=point)
 
 
-def _vacancy(vacancy: Vacancy, occupation_key: str | None) -> VacancyProfile:
+def _vacancy(
+    vacancy: Vacancy, occupation_key: str | None, points: dict[str, Point] | None = None
+) -> VacancyProfile:
     level = vacancy.required_level_code
     return VacancyProfile(
         id=str(vacancy.id),
@@ -163,7 +203,7 @@ def _vacancy(vacancy: Vacancy, occupation_key: str | None) -> VacancyProfile:
         occupation_code=occupation_key,
         required_level=level if level in LEVELS else None,
         skills=tuple(vacancy.skills or ()),
-        location=vacancy_location(vacancy),
+        location=vacancy_location(vacancy, points),
         wage_min=vacancy.wage_min,
         wage_max=vacancy.wage_max,
         quantity=max(1, vacancy.quantity - vacancy.filled),
@@ -182,6 +222,7 @@ def applicant_profile(
     trained: TrainingOccupation | None,
     level: str | None,
     order_id: int | None,
+    points: dict[str, Point] | None = None,
 ) -> GraduateProfile:
     """Someone who applied, as the engine reads them: the trade they trained in when they
     graduated here, else the occupation they chose on the form, else the words they wrote."""
@@ -196,6 +237,7 @@ def applicant_profile(
         level=level if level in LEVELS else None,
         skills=skills,
         commune_code=person.commune_code,
+        home=(points or {}).get(person.commune_code or ""),
         birth_year=person.birth_date.year if person.birth_date else None,
         willing_to_work=_scopes(tuple(person.willing_to_work or ())),
         expected_wage=person.expected_wage,

@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 from matching.engine import Matcher
 from matching.languages import certificate_name, language_verdict, required_language
 from matching.profiles import GraduateProfile, VacancyProfile
-from matching.score import PLACE_ACCEPTED, Weights
+from matching.score import PLACE_ACCEPTED, Weights, km_of_place
 from models.clock import today, utcnow
 from models.db import end_read, unit_of_work
 from models.formatting import format_date
@@ -164,6 +164,8 @@ class Reason:
     certified: bool = False
     language: str = ""  # "met", "short", "unmet"; "" when the job asks no language
     certificate: str = ""  # the language certificate the job asks for ("JLPT N4")
+    km: int | None = None  # home to a job elsewhere in the province, as the score counted it
+    wage_room: int = 0  # percent by which the offer exceeds the wage the person asks
 
 
 def explain(
@@ -175,6 +177,7 @@ def explain(
     person_wishes: Sequence[str],
     commune_name: str,
     required_level: TrainingLevel | None,
+    expected_wage: int | None = None,
 ) -> Reason:
     """Facts from the stored score components and the rows behind them."""
     components = suggestion.components or {}
@@ -202,7 +205,19 @@ def explain(
         certified=training.certified if training else False,
         language=language_verdict(known, components.get("language", 1.0)),
         certificate=certificate_name(asked) if asked else "",
+        km=km_of_place(components.get("place", 1.0)) if place == "province" else None,
+        wage_room=wage_room(vacancy, expected_wage),
     )
+
+
+def wage_room(vacancy: Vacancy, expected: int | None) -> int:
+    """Whole percent by which the vacancy's offer (its highest wage) exceeds the wage the
+    person asks (0 when either is unknown or the offer does not exceed it), as the engine's
+    wage component counts it."""
+    offered = vacancy.wage_max if vacancy.wage_max is not None else vacancy.wage_min
+    if not offered or not expected or expected <= 0:
+        return 0
+    return max(0, round((offered / expected - 1.0) * 100))
 
 
 def _fit(training: Training | None, vacancy: Vacancy, occupation_score: float) -> str:
@@ -263,9 +278,13 @@ def reason_line(reason: Reason, lang: str) -> str:
     if reason.language:
         parts.append(translate(_LANGUAGE[reason.language], lang, certificate=reason.certificate))
     place = translate(_PLACE[reason.place], lang, commune=reason.commune)
+    if reason.km is not None and not reason.unwilling:
+        place += ", " + translate("about {km} km from the job", lang, km=reason.km)
     if reason.unwilling:
         place += " " + translate("(not where they wish to work)", lang)
     parts.append(place)
+    if reason.wage_room > 0:
+        parts.append(translate("offer {room} % above the wage asked", lang, room=reason.wage_room))
     if reason.order_linked:
         parts.append(translate("trained under this vacancy's training order", lang))
     if reason.graduated_on:

@@ -251,6 +251,7 @@ def _people_query() -> Executable:
         "consent_to_employers",
         "commune_code",
         "willing_to_work",
+        "expected_wage",  # the reason names the room the offer leaves above it
     )
     shown = load_only(*(getattr(Person, name) for name in columns), raiseload=True)
     return select(Person).options(shown).where(col(Person.id).in_(bindparam(_IDS, expanding=True)))

@@ -104,6 +104,8 @@ SKILLS = [
     "excel",
 ]
 COMMUNES = ["03127", "03334", "03160"]
+# Their points (latitude, longitude), as the reference data gives them; a profile may lack one.
+POINTS = {"03127": (21.4061, 103.067), "03334": (21.3627, 103.035), "03160": (22.2202, 102.427)}
 ORDERS = [None, None, "DH-1", "DH-2"]
 
 _dates = st.one_of(st.none(), st.dates(date(2026, 3, 1), date(2026, 12, 31)))
@@ -119,7 +121,8 @@ def graduates(draw: st.DrawFn, ident: str | None = None) -> GraduateProfile:
         occupation_code=draw(st.sampled_from(CODES)),
         level=draw(st.sampled_from([None, *LEVELS])),
         skills=tuple(draw(st.lists(st.sampled_from(SKILLS), max_size=3))),
-        commune_code=draw(st.sampled_from([None, *COMMUNES])),
+        commune_code=(commune := draw(st.sampled_from([None, *COMMUNES]))),
+        home=draw(st.sampled_from([None, POINTS.get(commune or "")])),
         birth_year=draw(st.one_of(st.none(), st.integers(1965, 2010))),
         willing_to_work=tuple(draw(st.lists(st.sampled_from(WORK_SCOPES), unique=True))),
         expected_wage=draw(_wage),
@@ -130,6 +133,7 @@ def graduates(draw: st.DrawFn, ident: str | None = None) -> GraduateProfile:
 
 _locations = st.one_of(
     st.sampled_from(COMMUNES).map(Location.commune),
+    st.sampled_from(COMMUNES).map(lambda code: Location.commune(code, POINTS[code])),
     st.just(Location.other_province("Bắc Ninh")),
     st.just(Location.abroad("Nhật Bản")),
 )

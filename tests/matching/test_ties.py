@@ -10,7 +10,9 @@ import random
 from datetime import date, timedelta
 
 from matching.engine import Matcher
-from matching.score import ALL_COMPONENTS, Weights
+from matching.profiles import Location
+from matching.reference import reference_score
+from matching.score import ALL_COMPONENTS, PLACE_ACCEPTED, Weights, distance_km, km_of_place
 from tests.matching.factories import TODAY, graduate, vacancy
 
 SHOWN_DECIMALS = 1  # the candidates page shows scores to 0.1 percent
@@ -88,3 +90,58 @@ def test_the_order_does_not_depend_on_ids_or_input_order() -> None:
         for m in again["V1"]
         if m.graduate_id in {k for k, v in by_new_id.items() if v in distinct}
     ] == distinct
+
+
+def _neighbours_at(km_home: dict[str, tuple[float, float]]) -> list:
+    """Two sewers alike in every rule but where they live, for a job in commune 03127."""
+    job = vacancy(location=Location.commune("03127", JOB_POINT))
+    people = [
+        graduate(id=ident, commune_code=commune, home=home, graduated_on=date(2026, 5, 20))
+        for ident, (commune, home) in zip(("G1", "G2"), km_home.items(), strict=True)
+    ]
+    return Matcher(today=TODAY).fit(people, [job]).rank_graduates()["V1"]
+
+
+JOB_POINT = (21.4061, 103.067)  # Phường Điện Biên Phủ (03127)
+NEAR = ("03334", (21.3627, 103.035))  # Phường Mường Thanh, about 6 km
+FAR = ("03160", (22.2202, 102.427))  # the far north-west, about 110 km
+
+
+def test_of_two_people_alike_but_for_home_the_nearer_ranks_first_and_it_is_said() -> None:
+    for order in ((FAR, NEAR), (NEAR, FAR)):  # whichever comes first in the input or by id
+        top = _neighbours_at(dict(order))
+        homes = {"G1": order[0][0], "G2": order[1][0]}
+        assert [homes[m.graduate_id] for m in top] == [NEAR[0], FAR[0]]
+        near, far = top
+        assert _shown(near.score) > _shown(far.score)
+        assert near.components["place"] > far.components["place"] >= PLACE_ACCEPTED[2]
+        kms = [distance_km(NEAR[1], JOB_POINT), distance_km(FAR[1], JOB_POINT)]
+        assert [
+            f"nơi làm việc cách nhà khoảng {round(km)} km" in m.reason
+            for m, km in zip(top, kms, strict=True)
+        ] == [True, True]
+        # The page reads the distance back from the stored place component.
+        assert [km_of_place(m.components["place"]) for m in top] == [round(k) for k in kms]
+
+
+def test_without_points_the_distance_is_neither_counted_nor_claimed() -> None:
+    top = _neighbours_at({NEAR[0]: None, FAR[0]: None})
+    assert top[0].score == top[1].score
+    assert all(m.components["place"] == PLACE_ACCEPTED[1] for m in top)
+    assert all("km" not in m.reason for m in top)
+    assert km_of_place(PLACE_ACCEPTED[1]) is None
+
+
+def test_the_fast_path_counts_the_distance_as_the_reference_does() -> None:
+    job = vacancy(location=Location.commune("03127", JOB_POINT))
+    people = [
+        graduate(id="G1", commune_code=NEAR[0], home=NEAR[1]),
+        graduate(id="G2", commune_code=FAR[0], home=FAR[1], willing_to_work=()),
+        graduate(id="G3", commune_code=FAR[0], home=FAR[1], willing_to_work=("commune",)),
+    ]
+    fast = Matcher(today=TODAY).fit(people, [job]).rank_graduates()["V1"]
+    for match in fast:
+        person = next(p for p in people if p.id == match.graduate_id)
+        slow = reference_score(person, job, today=TODAY)
+        assert abs(slow.score - match.score) < 1e-9
+        assert slow.reason == match.reason

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from matching.score import place_component
 from models import audit
 from models.clock import utcnow
 from models.i18n import translate
@@ -274,3 +275,50 @@ def test_the_reason_line_names_the_language_a_job_abroad_asks_for(session, world
     assert "holds the JLPT N4 asked" in mai[1]
     assert "one level below the JLPT N4 asked" in hung[1]
     assert mai[0] > hung[0]
+
+
+def test_the_reason_line_names_the_distance_and_the_wage_room_that_order_equal_fits(session, world):
+    vacancy = world["vacancy"]
+    vacancy.wage_min, vacancy.wage_max = 6_000_000, 7_500_000
+    compute_suggestions(session, on=date(2026, 8, 1))
+    best = suggestions_for(session, vacancy.id)[0]
+    mai = world["people"]["mai"]
+    training = latest_trainings(session, [mai.id])[mai.id]
+    # 40 km from the job, as the engine's place component counts it for someone who would
+    # work anywhere in the province.
+    best.components = {**best.components, "place": place_component(1, ("province",), 40.0)}
+
+    def line(expected_wage: int | None, wishes: list[str]) -> list[str]:
+        reason = explain(
+            best,
+            vacancy,
+            training=training,
+            person_commune="03160",
+            person_wishes=wishes,
+            commune_name="Thanh Nưa",
+            required_level=None,
+            expected_wage=expected_wage,
+        )
+        return reason_line(reason, "en").split("; ")
+
+    parts = line(6_000_000, ["commune", "province"])
+    assert "lives in Thanh Nưa, in the province, about 40 km from the job" in parts
+    assert "offer 25 % above the wage asked" in parts
+    assert "cách nơi làm việc khoảng 40 km" in reason_line(
+        explain(
+            best,
+            vacancy,
+            training=training,
+            person_commune="03160",
+            person_wishes=["province"],
+            commune_name="Thanh Nưa",
+            required_level=None,
+        ),
+        "vi",
+    )
+    # An expectation the offer does not exceed, or none, claims no room.
+    assert not [p for p in line(7_500_000, ["province"]) if p.startswith("offer")]
+    assert not [p for p in line(None, ["province"]) if p.startswith("offer")]
+    # Nearness is claimed only where the place was scored by it: not in the job's commune.
+    best.components = {**best.components, "place": 1.0}
+    assert not [p for p in line(6_000_000, ["province"]) if "km" in p]

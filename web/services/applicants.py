@@ -13,7 +13,7 @@ from matching.profiles import GraduateProfile
 from models.clock import today, utcnow
 from models.errors import ForbiddenError
 from models.learned_weights import adopted_weights
-from models.profiles import applicant_profile, vacancy_profile
+from models.profiles import applicant_profile, commune_points, vacancy_profile
 from models.queries.applications import Applicant, applicants_for
 from models.queries.candidates import Candidate
 from models.tables import TrainingOccupation, Vacancy, VacancySuggestion
@@ -91,6 +91,7 @@ def _profile(session: Session, each: Applicant) -> GraduateProfile:
         trained=trained,
         level=training.level_code if training else None,
         order_id=training.training_order_id if training else None,
+        points=commune_points(session),
     )
 
 

@@ -106,6 +106,7 @@ def candidate_row(
         person_wishes=c.person.willing_to_work or [],
         commune_name=c.commune_name,
         required_level=required,
+        expected_wage=c.person.expected_wage,
     )
     status = c.referral.status if c.referral else None
     components = c.suggestion.components or {}
