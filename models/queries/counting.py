@@ -12,13 +12,14 @@ from sqlmodel import Session
 COUNT_LIMIT = 10_000
 
 
-def capped_count(session: Session, query: Any) -> int:
-    """How many rows `query` gives, counting no further than COUNT_LIMIT + 1 (read as "more
-    than COUNT_LIMIT")."""
-    limited = query.limit(COUNT_LIMIT + 1).subquery()
+def capped_count(session: Session, query: Any, limit: int | None = None) -> int:
+    """How many rows `query` gives, counting no further than the limit + 1 (read as "more
+    than the limit"); the limit is COUNT_LIMIT unless a list has its own."""
+    stop = COUNT_LIMIT if limit is None else limit
+    limited = query.limit(stop + 1).subquery()
     return int(session.execute(select(func.count()).select_from(limited)).scalar() or 0)
 
 
-def is_more(count: int) -> bool:
-    """Whether a capped count stands for "more than COUNT_LIMIT"."""
-    return count > COUNT_LIMIT
+def is_more(count: int, limit: int | None = None) -> bool:
+    """Whether a capped count stands for "more than the limit" (COUNT_LIMIT by default)."""
+    return count > (COUNT_LIMIT if limit is None else limit)

@@ -15,7 +15,7 @@ import pytest
 from sqlmodel import Session
 
 from matching.kpi.dates import add_months
-from models.queries import counting
+from models.queries import follow_ups as follow_ups_module
 from models.queries.due_dates import last_graduation_due_by
 from models.queries.follow_ups import (
     LISTED_FOR_DAYS,
@@ -242,7 +242,7 @@ def test_beyond_the_count_limit_the_counts_stop_and_the_pages_run_on(
         graduate(session, date(2025, 6, 1) + timedelta(days=offset), course_id=course.id)
     session.commit()
     everything = due_follow_ups(session, DueFilters(), today=TODAY, per_page=1000)
-    monkeypatch.setattr(counting, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(follow_ups_module, "DUE_COUNT_LIMIT", 5)
     counts = due_counts(session, DueFilters(), today=TODAY)
     assert counts.overdue == 6 and counts.overdue_more  # six stands for "more than five"
     paged, number = [], 1

@@ -29,7 +29,7 @@ from models.excel.follow_ups import FOLLOW_UP_COLUMNS
 from models.i18n import translate
 from models.monitoring.read import snapshot_info
 from models.monitoring.store import refresh_year
-from models.queries import counting
+from models.queries import follow_ups as follow_ups_queries
 from models.settings import Settings
 from models.tables import (
     AuditEntry,
@@ -602,7 +602,7 @@ def test_a_cursor_from_elsewhere_or_forged_shows_the_first_page(
 
 
 def test_counts_beyond_the_limit_say_more_than(client, session, world, monkeypatch):
-    monkeypatch.setattr(counting, "COUNT_LIMIT", 1)
+    monkeypatch.setattr(follow_ups_queries, "DUE_COUNT_LIMIT", 1)
     as_user(client, session, world, "official")
     page = parse(client.get("/follow-ups").text)
     due = one(page, 'ul#follow-up-counts li[data-count="due"]')

@@ -18,7 +18,7 @@ from models.errors import InvalidError
 from models.follow_up_values import DEFAULT_SOURCE, RECORDABLE_SOURCES, UNKNOWN
 from models.i18n import translate
 from models.ids import parse_id
-from models.queries import counting
+from models.queries import follow_ups as due_list
 from models.queries.follow_ups import (
     LISTED_FOR_DAYS,
     OVERDUE_AFTER_DAYS,
@@ -113,7 +113,7 @@ def _page(
         "hidden": _filter_query(data.filters),
         "notice": notice,
         "pager": _pager(request, data),
-        "count_limit": counting.COUNT_LIMIT,
+        "count_limit": due_list.DUE_COUNT_LIMIT,
         **_context(lang),
     }
     status = 400 if errors else 200
