@@ -17,3 +17,16 @@ def test_no_msgid_is_defined_twice(language: str) -> None:
     ids = re.findall(r'^msgid "(.+)"$', text, re.M)
     duplicates = [msgid for msgid, n in collections.Counter(ids).items() if n > 1]
     assert duplicates == []
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_msgid_has_a_msgstr(language: str) -> None:
+    """A msgid left without its msgstr (a merge of two areas' additions) makes Babel warn on
+    standard error each time the catalogue is read, which lands in a command's output."""
+    from babel.messages.pofile import PoFileError, read_po
+
+    with (LOCALE / f"{language}.po").open("rb") as handle:
+        try:
+            read_po(handle, abort_invalid=True)
+        except PoFileError as error:
+            pytest.fail(f"{language}.po: {error}")
