@@ -10,7 +10,6 @@ one), and is closed when the file is done or the reader goes away.
 
 from __future__ import annotations
 
-import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
@@ -19,6 +18,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from models.clock import local_time, utcnow
 from models.monitoring.store import reading_engine
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -80,7 +80,7 @@ def zip_chunks(members: Iterable[tuple[str, Iterable[bytes]]]) -> Iterator[bytes
     outbox = _Outbox()
     with zipfile.ZipFile(outbox, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, pieces in members:
-            entry = zipfile.ZipInfo(name, date_time=time.localtime(time.time())[:6])
+            entry = zipfile.ZipInfo(name, date_time=local_time(utcnow()).timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = MEMBER_MODE
             # Files here stay far below 2 GB, so no Zip64 fields (ZipFile refuses beyond).

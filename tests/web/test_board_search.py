@@ -90,9 +90,11 @@ def test_a_syllable_matches_whole_syllables_only(client: TestClient):
 
 @pytest.mark.usefixtures("adverts")
 def test_an_unmarked_query_ranks_the_marks_it_typed_first(client: TestClient):
+    # "may" is the name of the sewing trade: its job first, then the repair of sewing
+    # machines (the marks typed), then the other readings of the syllable.
     assert shown(client, q="may") == [
-        "Thợ sửa chữa máy may",
         "Công nhân may công nghiệp",
+        "Thợ sửa chữa máy may",
         "Đan mây tre",
         "Lái máy xúc",
     ]
