@@ -251,6 +251,7 @@ def test_an_address_with_too_many_attempts_being_checked_is_told_to_wait(session
     with pytest.raises(ThrottledError) as refused, unit_of_work(session):
         claim_attempt(session, username="tai.khoan.cuoi", source=source, now=moment)
     assert refused.value.params["seconds"] == PENDING_RETRY_SECONDS
+    assert refused.value.msgid.startswith("Many people are signing in from this address.")
     # Another address is not held back by this one's attempts.
     with unit_of_work(session):
         claim_attempt(session, username="tai.khoan.cuoi", source=Source("192.0.2.9"), now=moment)

@@ -105,6 +105,12 @@ def claim_attempt(session: Session, *, username: str, source: Source, now: datet
     `mark_failed`) and return its id, or raise ThrottledError with the seconds left. Call
     inside a unit of work."""
     _lock(session, f"address:{source.address}", f"account:{username}")
+    if _pending_at(session, source.address, now) >= MAX_PENDING_PER_ADDRESS:
+        raise ThrottledError(
+            None,
+            "Many people are signing in from this address. Try again in {seconds} seconds.",
+            seconds=PENDING_RETRY_SECONDS,
+        )
     wait = _seconds_to_wait(session, username, source, now)
     if wait > 0:
         seconds = math.ceil(wait)
@@ -175,15 +181,18 @@ def _seconds_to_wait(session: Session, username: str, source: Source, now: datet
         own = _count(session, since, LoginAttempt.username == username, usual)
         return own.wait(USUAL_SOURCE, now)
     from_address = col(LoginAttempt.address) == source.address
-    pending = _count(session, now - PENDING_FOR, from_address, ~col(LoginAttempt.checked))
-    if pending.count >= MAX_PENDING_PER_ADDRESS:
-        return PENDING_RETRY_SECONDS
     by_address = _count(session, since, from_address, _failed(now))
     by_account = _count(session, since, LoginAttempt.username == username)
     address_backoff = PER_ADDRESS
     if _under_attack(session, now) and not _address_known(session, source.address, now):
         address_backoff = UNDER_ATTACK
     return max(by_address.wait(address_backoff, now), by_account.wait(PER_ACCOUNT, now))
+
+
+def _pending_at(session: Session, address: str, now: datetime) -> int:
+    """Attempts from `address` whose password is being checked right now."""
+    since = now - PENDING_FOR
+    return _count(session, since, LoginAttempt.address == address, ~col(LoginAttempt.checked)).count
 
 
 def _failed(now: datetime) -> ColumnElement[bool]:
