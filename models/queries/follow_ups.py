@@ -31,7 +31,7 @@ from sqlmodel import Session, col, select
 from matching.kpi import FOLLOW_UP_WINDOWS
 from matching.kpi.dates import add_months
 from models.enums import EnrolmentStatus
-from models.queries import counting
+from models.queries import counting, keyset
 from models.queries.due_dates import last_graduation_due_by, months_later
 from models.tables import Course, EmploymentSpell, Enrolment, FollowUp, Institution, Person
 
@@ -279,21 +279,14 @@ def _page_keys(
     ignored: the page number is read instead."""
     if at.before is not None and (start := _position(session, filters, at.before)) is not None:
         found = _keys(session, filters, today, per_page, start=start, forwards=False)
-        if found:  # the cursor's own row follows this page
-            shown = list(reversed(found[:per_page]))
-            earlier = len(found) > per_page
-            number = max(2, at.page) if earlier else 1
-            return shown, number, (shown[-1], shown[0] if earlier else None)
+        if (page := keyset.page_before(found, per_page, at.page)) is not None:
+            return page
     elif at.after is not None and (start := _position(session, filters, at.after)) is not None:
         found = _keys(session, filters, today, per_page, start=start)
-        shown = found[:per_page]
-        following = shown[-1] if len(found) > per_page else None
-        return shown, max(2, at.page), (following, shown[0] if shown else None)
+        return keyset.page_after(found, per_page, at.page)
     number = min(max(1, at.page), last)
     found = _keys(session, filters, today, per_page, skip=(number - 1) * per_page)
-    shown = found[:per_page]
-    following = shown[-1] if len(found) > per_page and number < last else None
-    return shown, number, (following, shown[0] if number > 1 and shown else None)
+    return keyset.page_numbered(found, per_page, number, deepest=last)
 
 
 _Position = tuple[date, date, int]  # (due on, graduated on, enrolment id): the list's order

@@ -23,7 +23,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from matching.text import search_key
 from models.encryption import PERSON_CITIZEN_ID, keys
-from models.queries import counting
+from models.queries import counting, keyset
 from models.queries.reference import all_commune_names
 from models.tables import Course, Enrolment, Ethnicity, Institution, Person
 from models.validation.rules import max_length
@@ -209,21 +209,14 @@ def _page_ids(
     if at.before is not None and (start := _position(session, conditions, at.before)) is not None:
         backwards = query.where(tuple_(*order) < start).order_by(*(c.desc() for c in order))
         found = _ids(session, backwards, per_page)
-        if found:  # the cursor's own row follows this page
-            shown = list(reversed(found[:per_page]))
-            earlier = len(found) > per_page
-            number = max(2, at.page) if earlier else 1
-            return shown, number, (shown[-1], shown[0] if earlier else None)
+        if (page := keyset.page_before(found, per_page, at.page)) is not None:
+            return page
     elif at.after is not None and (start := _position(session, conditions, at.after)) is not None:
         found = _ids(session, query.where(tuple_(*order) > start).order_by(*order), per_page)
-        shown = found[:per_page]
-        following = shown[-1] if len(found) > per_page else None
-        return shown, max(2, at.page), (following, shown[0] if shown else None)
+        return keyset.page_after(found, per_page, at.page)
     number = min(max(1, at.page), last)
     found = _ids(session, query.order_by(*order).offset((number - 1) * per_page), per_page)
-    shown = found[:per_page]
-    following = shown[-1] if len(found) > per_page else None
-    return shown, number, (following, shown[0] if number > 1 and shown else None)
+    return keyset.page_numbered(found, per_page, number)
 
 
 def _ids(session: Session, query: Any, per_page: int) -> list[int]:
