@@ -25,7 +25,7 @@ from models.formatting import format_date
 from models.formula_guard import csv_chunks
 from models.i18n import translate
 from models.monitoring.read import FigureTable, figure_table
-from models.monitoring.report import build_report, grouped_keys
+from models.monitoring.report import REPORT_DIMENSIONS, build_report, grouped_keys
 from models.monitoring.report_cells import (
     COUNT,
     DECIMAL,
@@ -87,7 +87,7 @@ def yearly_report(engine: Engine, session: Session, year: int) -> Report:
     """The year's report from a current snapshot (computed now if missing or out of date)."""
     info = fresh_year(engine, session, year, in_background=False)
     assert info is not None  # fresh_year computes a missing year
-    figures = figure_table(session, year)
+    figures = figure_table(session, year, dimensions=REPORT_DIMENSIONS)
     return build_report(
         figures,
         targets(session, year),
