@@ -14,6 +14,7 @@ Pure: the caller passes the day (``today``) and the reports it read.
 from __future__ import annotations
 
 import calendar
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -102,26 +103,45 @@ def covered(start: date, end: date, reports: Iterable[tuple[date, date]]) -> boo
     """Whether the (start, end) ranges of ``reports`` together cover every day from ``start``
     to ``end`` (two half-month reports cover the month; a quarter's report covers each of
     its months)."""
-    reached = start - timedelta(days=1)  # the last day covered so far
-    for first, last in sorted(reports):
-        if first > reached + timedelta(days=1):
-            break  # a gap: ranges are sorted, none later can fill it
-        reached = max(reached, last)
-        if reached >= end:
-            return True
-    return reached >= end
+    return Coverage(reports).covers(start, end)
+
+
+class Coverage:
+    """The days a reporter's reports cover, merged once into disjoint runs of days, so that
+    asking about each of a year's periods does not sort and walk the reports again (the
+    reporting status asks it for every employer and every period)."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, reports: Iterable[tuple[date, date]]) -> None:
+        starts: list[int] = []
+        ends: list[int] = []
+        for first, last in sorted(reports):
+            day, until = first.toordinal(), last.toordinal()
+            if ends and day <= ends[-1] + 1:  # overlaps or touches the run before it
+                ends[-1] = max(ends[-1], until)
+            else:
+                starts.append(day)
+                ends.append(until)
+        self._starts, self._ends = starts, ends
+
+    def covers(self, start: date, end: date) -> bool:
+        """Whether every day from ``start`` to ``end`` is covered."""
+        run = bisect_right(self._starts, start.toordinal()) - 1
+        return run >= 0 and self._ends[run] >= end.toordinal()
 
 
 def state_of(
     period: ReportingPeriod,
-    reports: Iterable[tuple[date, date]],
+    reports: Iterable[tuple[date, date]] | Coverage,
     today: date,
     reporting_from: date | None = None,
 ) -> ReportingState:
     """The state of ``period`` on ``today`` given the periods the reporter's reports cover;
     a period that ended before ``reporting_from`` (the register's start) is not asked for,
     unless a report covers it anyway."""
-    if covered(period.start, period.end, reports):
+    coverage = reports if isinstance(reports, Coverage) else Coverage(reports)
+    if coverage.covers(period.start, period.end):
         return ReportingState.IN
     if reporting_from is not None and period.end < reporting_from:
         return ReportingState.NOT_ASKED

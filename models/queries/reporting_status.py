@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from matching.kpi.dates import add_months
 from matching.reporting import (
+    Coverage,
     ReportingPeriod,
     ReportingState,
     Schedule,
@@ -155,13 +156,13 @@ def _group(
     source = ReportSource(row.source)
     everyone = reporters(session, source, on=today)
     ranges = reported_ranges(session, source, periods[0].start, periods[-1].end) if periods else {}
-    rows = [
-        ReporterRow(
-            reporter,
-            [state_of(p, ranges.get(reporter.key, []), today, row.reporting_from) for p in periods],
-        )
-        for reporter in everyone
-    ]
+    nothing = Coverage(())
+    rows = []
+    for reporter in everyone:
+        reports = ranges.get(reporter.key)
+        coverage = Coverage(reports) if reports else nothing
+        states = [state_of(p, coverage, today, row.reporting_from) for p in periods]
+        rows.append(ReporterRow(reporter, states))
     counts = {
         state: [sum(r.states[i] == state for r in rows) for i in range(len(periods))]
         for state in ReportingState

@@ -5,11 +5,14 @@ no grace."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from matching.reporting import (
+    Coverage,
     ReportingState,
     Schedule,
     covered,
@@ -158,3 +161,26 @@ def test_a_late_period_with_part_of_it_reported_is_still_late():
 def test_a_schedule_that_cannot_cut_the_year_is_refused(schedule):
     with pytest.raises(ValueError):
         Schedule(**schedule)
+
+
+_DAYS = st.integers(min_value=0, max_value=120)
+
+
+@given(
+    reports=st.lists(st.tuples(_DAYS, st.integers(min_value=0, max_value=40)), max_size=6),
+    start=_DAYS,
+    length=st.integers(min_value=0, max_value=40),
+)
+def test_merged_coverage_says_what_the_days_covered_say(reports, start, length):
+    """The reporting status merges a reporter's reports once and asks about every period:
+    the answer is whether each day of the period lies in some report."""
+    origin = D(2026, 1, 1)
+    ranges = [(origin + timedelta(days=a), origin + timedelta(days=a + n)) for a, n in reports]
+    days = {
+        first + timedelta(days=i) for first, last in ranges for i in range((last - first).days + 1)
+    }
+    first, last = origin + timedelta(days=start), origin + timedelta(days=start + length)
+    expected = all(first + timedelta(days=i) in days for i in range(length + 1))
+
+    assert Coverage(ranges).covers(first, last) is expected
+    assert covered(first, last, ranges) is expected
