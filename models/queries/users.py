@@ -18,6 +18,14 @@ class UserRow:
     organisation: str
 
 
+@dataclass(frozen=True)
+class EmployerChoice:
+    """An employer an account can be bound to."""
+
+    id: int | None  # the column's type; never None once read
+    name: str
+
+
 def list_users(session: Session) -> list[UserRow]:
     """Every account, by role then username."""
     rows = session.exec(
@@ -35,6 +43,12 @@ def list_users(session: Session) -> list[UserRow]:
     ]
 
 
-def employer_choices(session: Session) -> list[Employer]:
-    rows = session.exec(select(Employer).where(col(Employer.is_active))).all()
-    return sorted(rows, key=lambda employer: employer.name_key)
+def employer_choices(session: Session) -> list[EmployerChoice]:
+    """Active employers by name: their id and name only (whole rows would open every
+    employer's sealed contact details)."""
+    rows = session.exec(
+        select(col(Employer.id), col(Employer.name))
+        .where(col(Employer.is_active))
+        .order_by(col(Employer.name_key), col(Employer.id))
+    ).all()
+    return [EmployerChoice(employer_id, name) for employer_id, name in rows]

@@ -191,9 +191,11 @@ def vacancy_detail(session: Session, vacancy_id: int) -> VacancyDetail:
 def employer_options(session: Session) -> list[Option]:
     """Active employers by name, for an administrator acting on an employer's behalf."""
     rows = session.exec(
-        select(Employer).where(col(Employer.is_active).is_(True)).order_by(col(Employer.name_key))
+        select(col(Employer.id), col(Employer.name))  # not whole rows: their contacts are sealed
+        .where(col(Employer.is_active).is_(True))
+        .order_by(col(Employer.name_key))
     ).all()
-    return [Option(str(row.id), row.name) for row in rows]
+    return [Option(str(employer_id), name) for employer_id, name in rows]
 
 
 def employer_name(session: Session, employer_id: int) -> str:

@@ -71,6 +71,16 @@ class EmployerForm:
         )
 
 
+@dataclass(frozen=True)
+class EmployerRow:
+    """One line of the administrator's list of employers."""
+
+    id: int | None  # the column's type; never None once read
+    name: str
+    tax_code: str | None
+    is_active: bool
+
+
 def _text(value: str, limit: int, field: str, *, required: bool = False) -> str:
     text = require_text(value, field) if required else clean_text(value)
     return check_length(text, limit, field)
@@ -231,8 +241,13 @@ def institutions(session: Session) -> list[Institution]:
     return list(session.exec(select(Institution).order_by(col(Institution.name_key))).all())
 
 
-def employers(session: Session) -> list[Employer]:
-    return list(session.exec(select(Employer).order_by(col(Employer.name_key))).all())
+def employers(session: Session) -> list[EmployerRow]:
+    """Every employer by name, with what the list shows (whole rows would open every
+    employer's sealed contact details)."""
+    query = select(
+        col(Employer.id), col(Employer.name), col(Employer.tax_code), col(Employer.is_active)
+    ).order_by(col(Employer.name_key), col(Employer.id))
+    return [EmployerRow(*row) for row in session.exec(query).all()]
 
 
 def institution(session: Session, institution_id: int) -> Institution:

@@ -47,7 +47,7 @@ class UserForm:
 @dataclass(frozen=True)
 class UserChoices:
     institutions: list[Institution]
-    employers: list[Employer]
+    employers: list[user_queries.EmployerChoice]
     communes: list[Option]  # the province's communes and wards, for commune officers
 
 
