@@ -23,7 +23,7 @@ from models.monitoring.read import (
     figure_by_id,
     figure_id_page,
     figure_table,
-    id_counts_of_figures,
+    kept_id_counts,
 )
 from models.years import PICKER_FIRST_YEAR, parse_year
 from web.auth import Actor
@@ -116,7 +116,8 @@ def kpi_figures(
     table = figure_table(session, chosen, dimensions=dimensions)
     labeller = Labeller(session, lang)
     figures = _ordered(list(table), dimension, labeller)
-    counts = id_counts_of_figures(session, [f.id for f in figures if f.record_kind])
+    computed_at = info.computed_at if info else None
+    counts = kept_id_counts(session, chosen, computed_at, [f.id for f in figures if f.record_kind])
     shown = []
     for figure in figures:
         label = labeller.group(figure.dimension, figure.group_key) if figure.dimension else ""
