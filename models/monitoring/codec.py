@@ -27,3 +27,10 @@ def decode_ids(blob: bytes | None) -> np.ndarray[Any, np.dtype[np.int64]]:
     if not blob:
         return np.zeros(0, dtype=np.int64)
     return np.cumsum(np.frombuffer(zlib.decompress(blob), dtype=np.int64))
+
+
+def count_ids(blob: bytes | None) -> int:
+    """How many ids ``encode_ids`` stored (eight bytes each once inflated; no array built)."""
+    if not blob:
+        return 0
+    return len(zlib.decompress(blob)) // 8

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, func, literal, or_, tuple_
+from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
 from models.enums import NewJobChannel
+from models.queries import keyset
 from models.tables import (
     AbroadDeparture,
     EmploymentSpell,
@@ -114,6 +116,91 @@ def departures(
     if limit is not None:
         query = query.limit(limit)
     return [_row(*found) for found in session.exec(query).all()]
+
+
+@dataclass(frozen=True)
+class DepartureAt:
+    """Where a page of departures starts: a page number (read with OFFSET), or after / before
+    the departure with this (register line) id (keyset), `page` then being only its label."""
+
+    page: int = 1
+    after: int | None = None
+    before: int | None = None
+
+
+@dataclass(frozen=True)
+class DeparturePage:
+    """One page of departures, latest first, and how many `filters` keep in all.
+    `next_after` / `previous_before` are the line ids the next and previous links start
+    from (keyset: a deep page costs what the first one does)."""
+
+    rows: list[DepartureRow]
+    total: int
+    page: int
+    pages: int
+    next_after: int | None = None
+    previous_before: int | None = None
+
+
+_ORDER = (col(NewJobLine.start_date), col(NewJobLine.id))
+
+
+def departure_page(
+    session: Session, filters: DepartureFilters, *, at: DepartureAt, per_page: int
+) -> DeparturePage:
+    """The departures within `filters` for one page, latest first; the database counts
+    them all, and loads and decrypts no more than a page and one row."""
+    total = count_departures(session, filters)
+    pages = max(1, -(-total // per_page))
+    rows, number, (following, earlier) = _page_rows(session, filters, at, pages, per_page)
+    return DeparturePage(
+        rows,
+        total,
+        number,
+        pages,
+        following.line.id if following else None,
+        earlier.line.id if earlier else None,
+    )
+
+
+def _page_rows(
+    session: Session, filters: DepartureFilters, at: DepartureAt, last: int, per_page: int
+) -> keyset.KeysetPage[DepartureRow]:
+    """The rows of one page, its number, and the rows the next and previous links start
+    from. A cursor outside the filtered list (another commune's departure, or junk) is
+    ignored: the page is read by its number."""
+    query = _listed(filters)
+    if at.before is not None and (start := _position(session, filters, at.before)) is not None:
+        backwards = query.where(tuple_(*_ORDER) > start).order_by(*_ORDER)
+        found = _rows(session, backwards, per_page)
+        if (page := keyset.page_before(found, per_page, at.page)) is not None:
+            return page
+    elif at.after is not None and (start := _position(session, filters, at.after)) is not None:
+        forwards = _latest_first(query.where(tuple_(*_ORDER) < start))
+        return keyset.page_after(_rows(session, forwards, per_page), per_page, at.page)
+    number = min(max(1, at.page), last)
+    found = _rows(session, _latest_first(query).offset((number - 1) * per_page), per_page)
+    return keyset.page_numbered(found, per_page, number)
+
+
+def _listed(filters: DepartureFilters) -> Any:
+    """The departures within `filters` with what a list line shows of the person loaded:
+    the rest (ID number, phone...) is neither read nor decrypted."""
+    shown = ("full_name", "commune_code")
+    return _query(filters).options(load_only(*(getattr(Person, name) for name in shown)))
+
+
+def _rows(session: Session, query: Any, per_page: int) -> list[DepartureRow]:
+    """Up to one more row than a page holds, to know whether another page follows."""
+    return [_row(*found) for found in session.exec(query.limit(per_page + 1)).all()]
+
+
+def _position(session: Session, filters: DepartureFilters, line_id: int) -> Any:
+    """The (departure date, id) a keyset page starts from; None for a departure outside the
+    list (another commune's must not tell where it sorts)."""
+    query = _query(filters, col(NewJobLine.start_date)).where(col(NewJobLine.id) == line_id)
+    start = session.exec(query).first()
+    return None if start is None else tuple_(literal(start), literal(line_id))
 
 
 STREAM_BATCH = 500  # departures fetched from the database at a time by `each_departure`

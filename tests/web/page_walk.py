@@ -480,6 +480,7 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "exchange_graduates_export": ("?course_id={course_id}",),
     "new_jobs_exchange_export": ("",),
     "api_kpi": ("?year={year}", "?year={year}&cut=commune"),
+    "api_kpi_figure_records": ("", "?limit=100"),
     "api_vacancies": ("", "?limit=200"),
     "api_courses": ("", "?limit=200"),
     "api_enrolments": ("", "?limit=200"),

@@ -16,6 +16,7 @@ from models.clock import today
 from models.enums import AbroadSupportKind
 from models.errors import InvalidError
 from models.i18n import translate
+from models.queries.abroad import DepartureAt
 from models.queries.reference import commune_options, country_options
 from web.auth import Principal
 from web.deps import EngineDep, LanguageDep, RecordId, SessionDep
@@ -23,6 +24,7 @@ from web.downloads import CSV_MEDIA_TYPE, streamed
 from web.forms import FormFields, form_errors, redirect_to
 from web.labels import page_tools
 from web.notices import Saved
+from web.paging import whole_or_none as page_number
 from web.paths import path_for
 from web.permissions import Permission, allow
 from web.services import abroad as service
@@ -49,6 +51,23 @@ def _filters(country: str, status: str, commune: str) -> lists.ListFilters:
     return lists.ListFilters(country=country, status=status, commune=commune)
 
 
+def _pager(request: Request, page: lists.DeparturesPage, kept: dict[str, str]) -> dict[str, Any]:
+    """Previous and next links with the same filters, starting after the last departure
+    shown or before the first (line ids only: no name travels in an address)."""
+
+    def link(number: int, cursor: dict[str, int]) -> str:
+        query = urlencode({**kept, "page": number, **cursor})
+        return path_for(request, "abroad_departures") + "?" + query
+
+    following, earlier = page.next_after, page.previous_before
+    return {
+        "page": page.page,
+        "pages": page.pages,
+        "next": None if following is None else link(page.page + 1, {"after": following}),
+        "previous": None if earlier is None else link(page.page - 1, {"before": earlier}),
+    }
+
+
 @router.get("/abroad", response_class=HTMLResponse, name="abroad_departures")
 def abroad_departures(
     request: Request,
@@ -58,12 +77,18 @@ def abroad_departures(
     country: str = "",
     status: str = "",
     commune: str = "",
+    page: str = "1",
+    after: str = "",
+    before: str = "",
 ) -> Response:
     filters = _filters(country, status, commune)
-    page = lists.departures_page(session, principal=principal, filters=filters)
-    query = urlencode({k: v for k, v in vars(filters).items() if v})
+    at = DepartureAt(page_number(page) or 1, page_number(after), page_number(before))
+    found = lists.departures_page(session, principal=principal, filters=filters, at=at)
+    kept = {k: v for k, v in vars(filters).items() if v}
+    query = urlencode(kept)
     context = {
-        "page": page,
+        "page": found,
+        "pager": _pager(request, found, kept),
         "filters": filters,
         "countries": [(o.value, o.label) for o in country_options(session)],
         "commune_choices": [(o.value, o.label) for o in commune_options(session, on=today())],

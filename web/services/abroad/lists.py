@@ -20,10 +20,11 @@ from models.clock import today as clock_today
 from models.enums import Role
 from models.formula_guard import csv_chunks
 from models.queries.abroad import (
+    DepartureAt,
     DepartureFilters,
     DepartureRow,
-    count_departures,
     departure_counts,
+    departure_page,
     departure_person_ids,
     departures,
     each_departure,
@@ -36,7 +37,8 @@ from web.permissions import PersonView, person_view
 from web.services.abroad import commune_scope
 from web.services.personal_data import audit_view
 
-SHOWN = 300  # rows a page lists; the CSV file has them all
+SHOWN = 300  # returnees a search lists
+PER_PAGE = 50  # departures a page of the list shows; the CSV file has them all
 RETURNED, ABROAD = "returned", "abroad"
 
 
@@ -77,8 +79,15 @@ class FigureTable:
 
 @dataclass(frozen=True)
 class DeparturesPage:
+    """One page of the departures (`page` of `pages`, with the line ids the next and
+    previous links start from) and what the page shows beside them."""
+
     rows: list[DepartureRow]
     total: int
+    page: int
+    pages: int
+    next_after: int | None
+    previous_before: int | None
     countries: dict[str, str]  # code -> name
     communes: dict[str, str]  # code -> name
     figures: FigureTable | None  # officials only
@@ -92,7 +101,7 @@ def years_abroad(row: DepartureRow, today: date) -> float:
 
 def _figures(session: Session, filters: DepartureFilters, countries: dict[str, str]) -> FigureTable:
     """The officials' table, counted by the database over every departure the filters keep
-    (the page lists only the latest SHOWN)."""
+    (the page lists only PER_PAGE of them)."""
     total = Figures()
     table = []
     for counts in departure_counts(session, filters):
@@ -107,20 +116,28 @@ def _figures(session: Session, filters: DepartureFilters, countries: dict[str, s
     return FigureTable(table, total)
 
 
-def departures_page(session: Session, *, principal: Actor, filters: ListFilters) -> DeparturesPage:
+def departures_page(
+    session: Session, *, principal: Actor, filters: ListFilters, at: DepartureAt | None = None
+) -> DeparturesPage:
+    """One page of the departures the filters keep (a commune's officer: its own), latest
+    first; the people it names are audited."""
     wanted = filters.query(commune_scope(principal))
-    shown = departures(session, wanted, limit=SHOWN)
+    found = departure_page(session, wanted, at=at or DepartureAt(), per_page=PER_PAGE)
+    shown = found.rows
     countries = {option.value: option.label for option in country_options(session)}
     officials = principal.role in (Role.OFFICIAL, Role.ADMIN)
     figures = _figures(session, wanted, countries) if officials else None
-    total = len(shown) if len(shown) < SHOWN else count_departures(session, wanted)
     if shown:
         ids = sorted({row.person.id or 0 for row in shown})
         audit_view(session, principal, "abroad_departures", person_ids=ids)
     today = clock_today()
     return DeparturesPage(
         rows=shown,
-        total=total,
+        total=found.total,
+        page=found.page,
+        pages=found.pages,
+        next_after=found.next_after,
+        previous_before=found.previous_before,
         countries=countries,
         communes=all_commune_names(session),
         figures=figures,
