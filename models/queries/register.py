@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from models.tables import (
@@ -120,59 +121,94 @@ class LineRow:
     linked: list[LinkedRecord] = field(default_factory=list)
 
 
-def report_lines(session: Session, report_id: int) -> list[LineRow]:
-    rows = session.exec(
-        select(NewJobLine, EmploymentSpell)
+REPORT_LINES_PER_PAGE = 200
+
+
+def report_line_count(session: Session, report_id: int) -> int:
+    query = select(func.count()).select_from(NewJobLine)
+    return session.exec(query.where(col(NewJobLine.report_id) == report_id)).one()
+
+
+def report_lines(
+    session: Session, report_id: int, *, page: int = 1, per_page: int = REPORT_LINES_PER_PAGE
+) -> list[LineRow]:
+    """One page of a report's lines in the order of its file, with each person's other new-job
+    records of the year. Only the columns shown are read (a line's whole row carries sealed
+    personal data), and a page at a time: an employer's file can name thousands of people."""
+    rows = session.execute(
+        sa_select(
+            col(NewJobLine.id),
+            col(NewJobLine.person_id),
+            col(NewJobLine.full_name),
+            col(NewJobLine.job_title),
+            col(NewJobLine.employer_name),
+            col(NewJobLine.self_employed),
+            col(NewJobLine.channel),
+            col(NewJobLine.start_date),
+            col(EmploymentSpell.location_kind),
+            col(EmploymentSpell.country_code),
+            col(NewJobLine.row_number),
+            col(NewJobLine.employment_spell_id),
+        )
         .outerjoin(EmploymentSpell, col(EmploymentSpell.id) == col(NewJobLine.employment_spell_id))
         .where(col(NewJobLine.report_id) == report_id)
         .order_by(col(NewJobLine.row_number), col(NewJobLine.id))
+        .offset((max(page, 1) - 1) * per_page)
+        .limit(per_page)
     ).all()
     lines = [
         LineRow(
-            id=line.id or 0,
-            person_id=line.person_id,
-            full_name=line.full_name,
-            job_title=line.job_title,
-            employer_name=line.employer_name,
-            self_employed=line.self_employed,
-            channel=line.channel,
-            start_date=line.start_date,
-            location_kind=spell.location_kind if spell else "",
-            country_code=spell.country_code if spell else None,
-            row_number=line.row_number,
+            id=row[0] or 0,
+            person_id=row[1],
+            full_name=row[2],
+            job_title=row[3],
+            employer_name=row[4],
+            self_employed=row[5],
+            channel=row[6],
+            start_date=row[7],
+            location_kind=row[8] or "",
+            country_code=row[9],
+            row_number=row[10],
         )
-        for line, spell in rows
+        for row in rows
     ]
-    own = {line.employment_spell_id for line, _ in rows}
-    _link(session, lines, own)
+    _link(session, lines, report_id)
     return lines
 
 
-def _link(session: Session, lines: list[LineRow], own: set[int | None]) -> None:
-    """Fill each line's other new-job records of the same person in the same year."""
+def _link(session: Session, lines: list[LineRow], report_id: int) -> None:
+    """Fill each line's other new-job records of the same person in the same year (not the
+    ones this report made)."""
     years = {line.start_date.year for line in lines}
     people = sorted({line.person_id for line in lines})
     if not people:
         return
-    found: dict[tuple[int, int], list[EmploymentSpell]] = defaultdict(list)
-    for start in range(0, len(people), 1000):
-        chunk = people[start : start + 1000]
-        spells = session.exec(
-            select(EmploymentSpell).where(
-                col(EmploymentSpell.person_id).in_(chunk),
-                col(EmploymentSpell.start_date).between(
-                    date(min(years), 1, 1), date(max(years), 12, 31)
-                ),
-            )
-        ).all()
-        for spell in spells:
-            found[(spell.person_id, spell.start_date.year)].append(spell)
+    own = select(col(NewJobLine.employment_spell_id)).where(
+        col(NewJobLine.report_id) == report_id,
+        col(NewJobLine.employment_spell_id).is_not(None),
+    )
+    found: dict[tuple[int, int], list[tuple[date, int, str, str]]] = defaultdict(list)
+    spells = session.execute(
+        sa_select(
+            col(EmploymentSpell.person_id),
+            col(EmploymentSpell.start_date),
+            col(EmploymentSpell.id),
+            col(EmploymentSpell.source),
+            col(EmploymentSpell.channel),
+        ).where(
+            col(EmploymentSpell.person_id).in_(people),
+            col(EmploymentSpell.start_date).between(
+                date(min(years), 1, 1), date(max(years), 12, 31)
+            ),
+            col(EmploymentSpell.id).not_in(own),
+        )
+    ).all()
+    for person_id, start_date, spell_id, source, channel in spells:
+        found[(person_id, start_date.year)].append((start_date, spell_id or 0, source, channel))
     for line in lines:
-        spells = found.get((line.person_id, line.start_date.year), [])
+        spells_of = sorted(found.get((line.person_id, line.start_date.year), []))
         line.linked = [
-            LinkedRecord(s.source, s.channel, s.start_date)
-            for s in sorted(spells, key=lambda s: (s.start_date, s.id or 0))
-            if s.id not in own
+            LinkedRecord(source, channel, start) for start, _, source, channel in spells_of
         ]
 
 

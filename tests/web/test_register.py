@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from models.i18n import translate
 from models.monitoring.read import figure_table
 from models.monitoring.store import refresh_year
+from models.queries.register import REPORT_LINES_PER_PAGE
 from models.tables import (
     AuditEntry,
     EmploymentSpell,
@@ -336,3 +337,37 @@ def test_the_register_page_lists_only_the_users_own_reports(client, world, sessi
         page = parse(other.get("/new-jobs").text)
     assert find_all(page, "#reports tbody tr") == []
     assert one(page, "#no-reports")
+
+
+GIVEN = ("An", "Bình", "Chiến", "Dung", "Giang", "Hà", "Hùng", "Khánh", "Lan", "Minh", "Nga",
+         "Phong", "Quế", "Sơn", "Tâm")  # fmt: skip
+
+
+def test_a_long_report_shows_its_people_a_page_at_a_time_in_the_order_of_its_file(
+    client, world, session
+):
+    """An employer's or a commune's file can name thousands of people: the report shows
+    REPORT_LINES_PER_PAGE of them at a time, in the order of the file, with links between the
+    pages; a page number past the end shows the last page."""
+    people = REPORT_LINES_PER_PAGE + 5
+    names = [f"Lò {a} {b}" for a in GIVEN for b in GIVEN][:people]
+    rows = [[name, f"011098{n:06d}", *LÒ_VĂN_A[2:]] for n, name in enumerate(names, start=1)]
+    as_user(client, world, "commune")
+    response = upload(client, workbook(rows))
+    assert response.status_code == 303
+    first = parse(client.get(response.headers["location"]).text)
+    shown = [cells(row)[1] for row in body_rows(first, "#lines")]
+    assert shown == [*names[:REPORT_LINES_PER_PAGE]]
+    (following,) = {attrs(link)["href"] for link in find_all(first, "a[rel=next]")}
+    assert "page=2" in following and "Lò" not in following
+
+    second = parse(client.get(following).text)
+    assert [cells(row)[1] for row in body_rows(second, "#lines")] == names[REPORT_LINES_PER_PAGE:]
+    assert find_all(second, "a[rel=prev]") and not find_all(second, "a[rel=next]")
+    (report,) = _reload(session, NewJobReport)
+    beyond = parse(client.get(f"/new-jobs/reports/{report.id}?page=99").text)
+    assert len(body_rows(beyond, "#lines")) == 5
+    assert (
+        len(body_rows(parse(client.get(f"/new-jobs/reports/{report.id}?page=x").text), "#lines"))
+        == REPORT_LINES_PER_PAGE
+    )

@@ -89,14 +89,15 @@ def _tokens_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     own = service.own_organisation(principal)
-    names = dict(organisation_choices(session, lang))
+    organisations = organisation_choices(session, lang)  # every employer: read once
+    names = dict(organisations)
     grantable = allowed_scopes(session, own) if own is not None else frozenset(ApiScope)
     context = {
         "tokens": tokens_of(session, own),
         "names": names,
         "organisation_key": lambda token: Organisation.of(token).key,
         "is_admin": own is None,
-        "organisations": organisation_choices(session, lang) if own is None else [],
+        "organisations": organisations if own is None else [],
         "scopes": [scope.value for scope in ApiScope if scope in grantable],
         "issued": issued,
         "posted": posted or BLANK_FORM,

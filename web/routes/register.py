@@ -23,6 +23,7 @@ from web.display import display_tools
 from web.forms import FormFields, form_errors, redirect_to
 from web.labels import page_tools
 from web.notices import Saved
+from web.paging import pager, whole_or_none
 from web.permissions import Permission, allow, allowed
 from web.services import register as service
 from web.services.exchange import ZIP, ExchangeDownload
@@ -225,10 +226,12 @@ def new_job_report(
     session: SessionDep,
     principal: Reporter,
     lang: LanguageDep,
+    page: str = "",
 ) -> HTMLResponse:
-    page = report_page(session, principal=principal, report_id=report_id)
+    view = report_page(session, principal=principal, report_id=report_id, page=whole_or_none(page))
     context = {
-        "view": page,
+        "view": view,
+        "pager": pager(request, view.page, view.pages),
         "records_abroad": allowed(principal, Permission.RECORD_ABROAD),
         "abroad_channel": NewJobChannel.ABROAD.value,
         **page_tools(lang),

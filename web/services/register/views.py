@@ -73,12 +73,24 @@ class ReportPage:
     report: NewJobReport
     lines: list[queries.LineRow]
     aggregates: list[queries.AggregateRow]
+    page: int = 1  # of the lines, REPORT_LINES_PER_PAGE each
+    pages: int = 1
+    line_count: int = 0
 
 
-def report_page(session: Session, *, principal: Principal, report_id: int) -> ReportPage:
+def report_page(
+    session: Session, *, principal: Principal, report_id: int, page: int | None = None
+) -> ReportPage:
+    """A report and one page of its lines (a page past the last shows the last)."""
     report = own_report(session, principal, report_id)
+    count = queries.report_line_count(session, report.id or 0)
+    pages = max(1, -(-count // queries.REPORT_LINES_PER_PAGE))
+    shown = min(max(page or 1, 1), pages)
     return ReportPage(
         report,
-        queries.report_lines(session, report.id or 0),
+        queries.report_lines(session, report.id or 0, page=shown),
         queries.report_aggregates(session, report.id or 0),
+        shown,
+        pages,
+        count,
     )
