@@ -167,18 +167,26 @@ def order_part(scope: Scope) -> Select[Any]:
     )
 
 
+def rate_key(institution_id: Any, level_code: Any) -> ColumnElement[str]:
+    """The key of an institution's completion rate at a level, "<institution id>|<level>": the
+    stored rates (``Dimension.INSTITUTION_LEVEL``) and the live ones are joined by it."""
+    separator: ColumnElement[str] = literal_column("'|'")
+    return cast(col(institution_id), String) + separator + col(level_code)
+
+
 def completion_history(as_of: date) -> Any:
-    """Per institution and level, graduates ÷ enrolments with a known outcome (graduated,
-    completed without the credential, dropped) over its courses finished in the last
-    HISTORY_YEARS: recent practice, and a query that does not grow with the years stored."""
+    """Per institution and level (``rate_key``), graduates ÷ enrolments with a known outcome
+    (graduated, completed without the credential, dropped) over its courses finished in the
+    last HISTORY_YEARS: recent practice, and a query that does not grow with the years stored."""
     known = func.sum(case((col(Enrolment.status) != EnrolmentStatus.STUDYING.value, 1), else_=0))
     graduated = func.sum(
         case((col(Enrolment.status) == EnrolmentStatus.GRADUATED.value, 1), else_=0)
     )
     return (
         select(
-            col(Course.institution_id).label("institution_id"),
-            col(Course.level_code).label("level_code"),
+            rate_key(Course.institution_id, Course.level_code).label("rate_key"),
+            graduated.label("graduated"),
+            known.label("known"),
             (cast(graduated, Float) / known).label("rate"),
         )
         .join(Enrolment, col(Enrolment.course_id) == col(Course.id))
@@ -195,10 +203,12 @@ def completion_history(as_of: date) -> Any:
     )
 
 
-def expected_part(scope: Scope) -> Select[Any]:
+def expected_part(scope: Scope, history: Any = None) -> Select[Any]:
     """People still studying in courses that end in the period, each weighted by the
-    completion rate of the course's institution and level (the default rate without history)."""
-    history = completion_history(scope.as_of)
+    completion rate of the course's institution and level (the default rate without history).
+    ``history``: the rates (columns ``rate_key``, ``rate``), by default computed now."""
+    if history is None:
+        history = completion_history(scope.as_of)
     place = col(Course.venue_commune_code)
     values = {
         "studying": func.count(),
@@ -210,11 +220,7 @@ def expected_part(scope: Scope) -> Select[Any]:
         .select_from(Course)
         .join(Enrolment, col(Enrolment.course_id) == col(Course.id))
         .outerjoin(
-            history,
-            and_(
-                history.c.institution_id == col(Course.institution_id),
-                history.c.level_code == col(Course.level_code),
-            ),
+            history, history.c.rate_key == rate_key(Course.institution_id, Course.level_code)
         )
         .where(
             col(Enrolment.status) == EnrolmentStatus.STUDYING.value,
@@ -259,3 +265,9 @@ def available_part(scope: Scope) -> Select[Any]:
 
 def all_parts(scope: Scope) -> list[Select[Any]]:
     return [vacancy_part(scope), order_part(scope), expected_part(scope), available_part(scope)]
+
+
+def live_parts(scope: Scope, history: Any) -> list[Select[Any]]:
+    """The parts computed at every view when the slow ones are stored: demand, and the
+    students weighted by the stored completion rates ``history``."""
+    return [vacancy_part(scope), order_part(scope), expected_part(scope, history)]
