@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 
 from matching.kpi import Dimension, KpiId, Measure
 from models.monitoring.figures import NONE_KEY, TOTAL
-from models.monitoring.read import SnapshotInfo, current_values, snapshot_info
+from models.monitoring.read import SnapshotInfo, current_values
 from models.tables import KpiFigure, KpiFigureValue, KpiSnapshot
 
 Key = tuple[int | None, str | None]  # (occupation id, place) of a table's row
@@ -29,12 +29,12 @@ def _figures(year: int, measure: Measure, dimension: Dimension, *columns: Any) -
 
 def stored_supply(session: Session, year: int) -> SnapshotInfo | None:
     """The year's snapshot when it holds the page's figures (a snapshot computed before they
-    were stored, or of another year, does not); None otherwise."""
-    info = snapshot_info(session, year)
-    if info is None:
+    were stored, or of another year, does not); None otherwise. One statement."""
+    marker = _figures(year, Measure.AVAILABLE_NOW, TOTAL, col(KpiFigure.id)).exists()
+    row = session.execute(select(KpiSnapshot).where(col(KpiSnapshot.year) == year, marker)).scalar()
+    if row is None:
         return None
-    marker = _figures(year, Measure.AVAILABLE_NOW, TOTAL, col(KpiFigure.id))
-    return info if session.execute(marker.limit(1)).first() is not None else None
+    return SnapshotInfo(row.year, row.as_of, row.computed_at, row.stale, row.seconds, row.records)
 
 
 def stored_rates(year: int) -> Any:
