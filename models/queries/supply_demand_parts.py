@@ -206,29 +206,45 @@ def completion_history(as_of: date) -> Any:
 def expected_part(scope: Scope, history: Any = None) -> Select[Any]:
     """People still studying in courses that end in the period, each weighted by the
     completion rate of the course's institution and level (the default rate without history).
-    ``history``: the rates (columns ``rate_key``, ``rate``), by default computed now."""
+    ``history``: the rates (columns ``rate_key``, ``rate``), by default computed now. The
+    students are counted per course first, so each course, not each student, meets its rate
+    (the key is an expression: SQLite would otherwise scan the rates once per student)."""
     if history is None:
         history = completion_history(scope.as_of)
+    students = _studying_by_course(scope)
     place = col(Course.venue_commune_code)
+    rate = func.coalesce(history.c.rate, DEFAULT_COMPLETION_RATE)
     values = {
-        "studying": func.count(),
-        "expected": func.sum(func.coalesce(history.c.rate, DEFAULT_COMPLETION_RATE)),
-        "default_rate_studying": func.sum(case((history.c.rate.is_(None), 1), else_=0)),
+        "studying": func.sum(students.c.studying),
+        "expected": func.sum(students.c.studying * rate),
+        "default_rate_studying": func.sum(
+            case((history.c.rate.is_(None), students.c.studying), else_=0)
+        ),
     }
     return (
         _part(scope, Course.occupation_id, place, values)
-        .select_from(Course)
-        .join(Enrolment, col(Enrolment.course_id) == col(Course.id))
+        .select_from(students)
+        .join(Course, col(Course.id) == students.c.course_id)
         .outerjoin(
             history, history.c.rate_key == rate_key(Course.institution_id, Course.level_code)
         )
+        .where(*_in_place(scope, place))
+        .group_by(*_keys(scope, Course.occupation_id, place))
+    )
+
+
+def _studying_by_course(scope: Scope) -> Any:
+    """People still studying per course that ends in the period and may still graduate."""
+    return (
+        select(col(Enrolment.course_id).label("course_id"), func.count().label("studying"))
+        .join(Course, col(Course.id) == col(Enrolment.course_id))
         .where(
             col(Enrolment.status) == EnrolmentStatus.STUDYING.value,
             col(Course.status).in_(LIVE_COURSE_STATUSES),
             col(Course.end_date).between(scope.first, scope.last),
-            *_in_place(scope, place),
         )
-        .group_by(*_keys(scope, Course.occupation_id, place))
+        .group_by(col(Enrolment.course_id))
+        .subquery("studying_by_course")
     )
 
 
