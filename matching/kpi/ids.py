@@ -35,6 +35,7 @@ class KpiId(StrEnum):
     ORDERS = "orders"
     VACANCIES = "vacancies"
     OUTCOMES = "outcomes"  # the public page: outcomes of training by occupation, institution
+    SUPPLY_DEMAND = "supply_demand"  # the supply-and-demand page's slow parts, stored
 
     @classmethod
     def after_training(cls, window: int) -> KpiId:
@@ -79,6 +80,7 @@ class KpiFamily(StrEnum):
     ORDERS = "orders"
     VACANCIES = "vacancies"
     OUTCOMES = "outcomes"
+    SUPPLY_DEMAND = "supply_demand"
 
     def at(self, window: int) -> KpiId:
         """The stored KPI of this family (at ``window`` for employment after training)."""
@@ -139,6 +141,9 @@ class Measure(StrEnum):
     MEDIAN_WAGE = "median_wage"
     OPEN_PLACES = "open_places"  # vacancy places open now
     PROMISED_PLACES = "promised_places"  # places training orders promise to hire
+    # supply and demand (the page's stored parts)
+    COMPLETION = "completion"  # graduates / known outcomes of recently finished courses
+    AVAILABLE_NOW = "available_now"  # recent graduates with no job today
 
 
 SECTORS: tuple[Measure, ...] = (Measure.AGRICULTURE, Measure.INDUSTRY, Measure.SERVICES)
@@ -184,3 +189,5 @@ class Dimension(StrEnum):
     STATUS = "status"
     ORDER = "order"
     OCCUPATION_INSTITUTION = "occupation_institution"  # outcomes.pair_key
+    INSTITUTION_LEVEL = "institution_level"  # "<institution id>|<level code>"
+    OCCUPATION_PLACE = "occupation_place"  # "<occupation id>|<commune code>"

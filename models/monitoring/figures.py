@@ -113,6 +113,8 @@ class YearInput:
     aggregates: list[kpi.AggregateRecord] = field(default_factory=list)  # counts without names
     # Outcomes of training (the public page): read for the current year only.
     outcomes: OutcomeInput | None = None
+    # The supply-and-demand page's stored parts: read for the current year only.
+    supply: SupplyInput | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,17 @@ class OutcomeInput:
     spells: list[kpi.EmploymentRecord]
     open_places: dict[str, int]
     promised_places: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyInput:
+    """The supply-and-demand page's slow parts as of the refresh's day (supply_inputs):
+    completion rates (rate key, graduated, known outcomes, rate) and graduates available now
+    by occupation id, and by occupation id and course venue."""
+
+    completion: list[tuple[str, int, int, float]]
+    available_by_occupation: list[tuple[int | None, int]]
+    available_by_place: list[tuple[int | None, str | None, int]]
 
 
 def group_key(key: Any) -> str:
@@ -148,6 +161,8 @@ def year_figures(data: YearInput) -> Iterator[Figure]:
     yield from _vacancies(data)
     if data.outcomes is not None:
         yield from _outcomes(data.outcomes, data.as_of)
+    if data.supply is not None:
+        yield from _supply(data.supply)
 
 
 def _count(
@@ -468,3 +483,23 @@ def _outcome_rows(dim: Dimension, gk: str, stats: outcome_kpi.OutcomeStats) -> I
         KpiId.OUTCOMES, M.MEDIAN_WAGE, dim, gk, stats.median_wage, len(stats.wages),
         record_kind="enrolment", ids=stats.wage_ids,
     )  # fmt: skip
+
+
+def place_key(occupation: Any, place: Any) -> str:
+    """The group key of ``Dimension.OCCUPATION_PLACE``: "<occupation id>|<commune code>"."""
+    return f"{group_key(occupation)}|{group_key(place)}"
+
+
+def _supply(data: SupplyInput) -> Iterator[Figure]:
+    """The supply-and-demand page's stored parts (models/queries/supply_demand_stored.py reads
+    them). The total of the graduates available now is always stored: it says that the
+    snapshot holds these figures, even when they are all zero."""
+    kpi_id, available = KpiId.SUPPLY_DEMAND, M.AVAILABLE_NOW
+    for key, graduated, known, rate in data.completion:
+        yield Figure(kpi_id, M.COMPLETION, D.INSTITUTION_LEVEL, key, rate, graduated, known)
+    people = sum(count for _, count in data.available_by_occupation)
+    yield Figure(kpi_id, available, TOTAL, TOTAL, people)
+    for occupation, count in data.available_by_occupation:
+        yield Figure(kpi_id, available, D.OCCUPATION, group_key(occupation), count)
+    for occupation, place, count in data.available_by_place:
+        yield Figure(kpi_id, available, D.OCCUPATION_PLACE, place_key(occupation, place), count)

@@ -28,6 +28,7 @@ from models.monitoring.generations import (
     write_generation,
 )
 from models.monitoring.outcome_inputs import read_outcomes
+from models.monitoring.supply_inputs import read_supply
 from models.tables import LabourForceFigure
 
 __all__ = ["RefreshReport", "decode_ids", "encode_ids", "read_year", "refresh_year"]
@@ -55,6 +56,8 @@ def read_year(session: Session, year: int, as_of: date) -> YearInput:
         aggregates=aggregates_of(session, first, last),
         # The public outcomes page reads the current year's snapshot only.
         outcomes=read_outcomes(session, as_of) if year == as_of.year else None,
+        # So does the supply-and-demand page (its completion rates and available graduates).
+        supply=read_supply(session, as_of) if year == as_of.year else None,
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,7 +20,9 @@ from models.queries.supply_demand_parts import (
     DEFAULT_COMPLETION_RATE,
     Scope,
     all_parts,
+    live_parts,
 )
+from models.queries.supply_demand_stored import Key, stored_available, stored_rates
 from models.tables import TrainingOccupation
 
 __all__ = [
@@ -98,9 +100,13 @@ def _balances(
     by_place: bool,
     commune: str | None = None,
     occupation_id: int | None = None,
+    stored: int | None = None,
 ) -> list[Balance]:
+    """The table's rows. ``stored``: the year whose snapshot holds the completion rates and
+    the graduates available now (supply_demand_stored); None computes them now."""
     scope = Scope(period.first, period.last, as_of, by_place=by_place, commune=commune)
-    parts = union_all(*all_parts(scope)).subquery("parts")
+    selects = all_parts(scope) if stored is None else live_parts(scope, stored_rates(stored))
+    parts = union_all(*selects).subquery("parts")
     keys = [parts.c.occupation_id, parts.c.place]
     statement = (
         select(
@@ -115,7 +121,40 @@ def _balances(
     )
     if occupation_id is not None:
         statement = statement.where(parts.c.occupation_id == occupation_id)
-    return [_balance(row) for row in session.execute(statement)]
+    rows = [_balance(row) for row in session.execute(statement)]
+    if stored is None:
+        return rows
+    available = stored_available(
+        session, stored, by_place=by_place, commune=commune, occupation_id=occupation_id
+    )
+    return _with_available(session, rows, available)
+
+
+def _with_available(
+    session: Session, rows: list[Balance], available: dict[Key, int]
+) -> list[Balance]:
+    """The rows with the stored graduates available now, and a row for each occupation (or
+    place) that has only those."""
+    merged = [
+        replace(row, available_now=available.pop((row.occupation_id, row.place), 0)) for row in rows
+    ]
+    names = _names_by_id(session, {occupation for occupation, _ in available})
+    for (occupation, place), people in available.items():
+        name, group = names.get(occupation, (None, None))
+        merged.append(Balance(occupation, name, group, place, 0, 0, 0, 0, 0, people))
+    return merged
+
+
+def _names_by_id(session: Session, ids: set[int | None]) -> dict[int | None, tuple[Any, Any]]:
+    wanted = [occupation for occupation in ids if occupation is not None]
+    if not wanted:
+        return {}
+    found = session.execute(
+        select(
+            col(TrainingOccupation.id), col(TrainingOccupation.name), col(TrainingOccupation.group)
+        ).where(col(TrainingOccupation.id).in_(wanted))
+    )
+    return {occupation: (name, group) for occupation, name, group in found}
 
 
 def _balance(row: Any) -> Balance:
@@ -135,19 +174,27 @@ def _balance(row: Any) -> Balance:
 
 
 def balance_by_occupation(
-    session: Session, period: Period, *, as_of: date, commune: str | None = None
+    session: Session,
+    period: Period,
+    *,
+    as_of: date,
+    commune: str | None = None,
+    stored: int | None = None,
 ) -> list[Balance]:
     """One row per occupation, the largest shortage (demand minus supply) first. `commune`
-    keeps one place: a commune code, or "other_province" / "abroad" for demand located there."""
-    rows = _balances(session, period, as_of, by_place=False, commune=commune)
+    keeps one place: a commune code, or "other_province" / "abroad" for demand located there.
+    `stored`: the year whose KPI snapshot holds the slow parts (None: computed now)."""
+    rows = _balances(session, period, as_of, by_place=False, commune=commune, stored=stored)
     return sorted(rows, key=lambda row: (-row.gap, row.occupation_name or "\uffff"))
 
 
 def balance_by_place(
-    session: Session, period: Period, *, as_of: date, occupation_id: int
+    session: Session, period: Period, *, as_of: date, occupation_id: int, stored: int | None = None
 ) -> list[Balance]:
     """One occupation's demand and supply place by place, the largest shortage first."""
-    rows = _balances(session, period, as_of, by_place=True, occupation_id=occupation_id)
+    rows = _balances(
+        session, period, as_of, by_place=True, occupation_id=occupation_id, stored=stored
+    )
     return sorted(rows, key=lambda row: (-row.gap, row.place or "\uffff"))
 
 

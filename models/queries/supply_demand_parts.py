@@ -167,18 +167,26 @@ def order_part(scope: Scope) -> Select[Any]:
     )
 
 
+def rate_key(institution_id: Any, level_code: Any) -> ColumnElement[str]:
+    """The key of an institution's completion rate at a level, "<institution id>|<level>": the
+    stored rates (``Dimension.INSTITUTION_LEVEL``) and the live ones are joined by it."""
+    separator: ColumnElement[str] = literal_column("'|'")
+    return cast(col(institution_id), String) + separator + col(level_code)
+
+
 def completion_history(as_of: date) -> Any:
-    """Per institution and level, graduates ÷ enrolments with a known outcome (graduated,
-    completed without the credential, dropped) over its courses finished in the last
-    HISTORY_YEARS: recent practice, and a query that does not grow with the years stored."""
+    """Per institution and level (``rate_key``), graduates ÷ enrolments with a known outcome
+    (graduated, completed without the credential, dropped) over its courses finished in the
+    last HISTORY_YEARS: recent practice, and a query that does not grow with the years stored."""
     known = func.sum(case((col(Enrolment.status) != EnrolmentStatus.STUDYING.value, 1), else_=0))
     graduated = func.sum(
         case((col(Enrolment.status) == EnrolmentStatus.GRADUATED.value, 1), else_=0)
     )
     return (
         select(
-            col(Course.institution_id).label("institution_id"),
-            col(Course.level_code).label("level_code"),
+            rate_key(Course.institution_id, Course.level_code).label("rate_key"),
+            graduated.label("graduated"),
+            known.label("known"),
             (cast(graduated, Float) / known).label("rate"),
         )
         .join(Enrolment, col(Enrolment.course_id) == col(Course.id))
@@ -195,34 +203,48 @@ def completion_history(as_of: date) -> Any:
     )
 
 
-def expected_part(scope: Scope) -> Select[Any]:
+def expected_part(scope: Scope, history: Any = None) -> Select[Any]:
     """People still studying in courses that end in the period, each weighted by the
-    completion rate of the course's institution and level (the default rate without history)."""
-    history = completion_history(scope.as_of)
+    completion rate of the course's institution and level (the default rate without history).
+    ``history``: the rates (columns ``rate_key``, ``rate``), by default computed now. The
+    students are counted per course first, so each course, not each student, meets its rate
+    (the key is an expression: SQLite would otherwise scan the rates once per student)."""
+    if history is None:
+        history = completion_history(scope.as_of)
+    students = _studying_by_course(scope)
     place = col(Course.venue_commune_code)
+    rate = func.coalesce(history.c.rate, DEFAULT_COMPLETION_RATE)
     values = {
-        "studying": func.count(),
-        "expected": func.sum(func.coalesce(history.c.rate, DEFAULT_COMPLETION_RATE)),
-        "default_rate_studying": func.sum(case((history.c.rate.is_(None), 1), else_=0)),
+        "studying": func.sum(students.c.studying),
+        "expected": func.sum(students.c.studying * rate),
+        "default_rate_studying": func.sum(
+            case((history.c.rate.is_(None), students.c.studying), else_=0)
+        ),
     }
     return (
         _part(scope, Course.occupation_id, place, values)
-        .select_from(Course)
-        .join(Enrolment, col(Enrolment.course_id) == col(Course.id))
+        .select_from(students)
+        .join(Course, col(Course.id) == students.c.course_id)
         .outerjoin(
-            history,
-            and_(
-                history.c.institution_id == col(Course.institution_id),
-                history.c.level_code == col(Course.level_code),
-            ),
+            history, history.c.rate_key == rate_key(Course.institution_id, Course.level_code)
         )
+        .where(*_in_place(scope, place))
+        .group_by(*_keys(scope, Course.occupation_id, place))
+    )
+
+
+def _studying_by_course(scope: Scope) -> Any:
+    """People still studying per course that ends in the period and may still graduate."""
+    return (
+        select(col(Enrolment.course_id).label("course_id"), func.count().label("studying"))
+        .join(Course, col(Course.id) == col(Enrolment.course_id))
         .where(
             col(Enrolment.status) == EnrolmentStatus.STUDYING.value,
             col(Course.status).in_(LIVE_COURSE_STATUSES),
             col(Course.end_date).between(scope.first, scope.last),
-            *_in_place(scope, place),
         )
-        .group_by(*_keys(scope, Course.occupation_id, place))
+        .group_by(col(Enrolment.course_id))
+        .subquery("studying_by_course")
     )
 
 
@@ -259,3 +281,9 @@ def available_part(scope: Scope) -> Select[Any]:
 
 def all_parts(scope: Scope) -> list[Select[Any]]:
     return [vacancy_part(scope), order_part(scope), expected_part(scope), available_part(scope)]
+
+
+def live_parts(scope: Scope, history: Any) -> list[Select[Any]]:
+    """The parts computed at every view when the slow ones are stored: demand, and the
+    students weighted by the stored completion rates ``history``."""
+    return [vacancy_part(scope), order_part(scope), expected_part(scope, history)]

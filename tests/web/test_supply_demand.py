@@ -22,6 +22,7 @@ from tests import factories
 from tests.html import Scope, attr, body_rows, find_all, links, one, parse, text, texts
 from tests.models.test_supply_demand import TODAY, World, build_world
 from tests.web.helpers import make_account, sign_in
+from tests.web.jobs import jobs, run_jobs
 from web.services import supply_demand as route
 
 FIGURES = [name for name, _ in route.FIGURES]
@@ -194,6 +195,36 @@ def test_the_rows_come_from_the_kpi_snapshot(session: Session, engine: Engine) -
     refresh_year(engine, 2025, as_of=date(2026, 1, 10))
     assert ("SD_NAU", 2, 3) in route.after_training_by_occupation(session, 2025)
     assert route.after_training_by_occupation(session, 2019) == []  # no snapshot
+
+
+def test_after_a_refresh_the_slow_parts_are_read_as_stored_and_say_when(
+    client: TestClient, session: Session, engine: Engine, world: World
+) -> None:
+    """Before any refresh the table is computed now (and says nothing of a refresh); after
+    one it is read from the snapshot with the same numbers and says when; a new graduate
+    without a job is shown once the refresh that her enrolment queued has run."""
+    client = _signed_in(client, session, "official")
+    before = parse(client.get("/supply-demand?year=2027").text)
+    assert find_all(before, "#freshness") == []
+    refresh_year(engine, TODAY.year, as_of=TODAY)
+    after = parse(client.get("/supply-demand?year=2027").text)
+    assert attr(after, "#freshness", "data-updating") == "false"
+    assert _table(after) == _table(before)
+
+    course = factories.course(session, occupation_id=world.welding, status="finished")
+    factories.enrolment(
+        session, course_id=course.id, status="tot_nghiep", graduated_on=date(2026, 12, 20)
+    )
+    session.commit()
+    stale = parse(client.get("/supply-demand?year=2027").text)
+    assert attr(stale, "#freshness", "data-updating") == "true"
+    assert _table(stale) == _table(before)  # as stored, until the refresh has run
+    assert {"year": TODAY.year} in [job.payload for job in jobs(engine)]
+    run_jobs(engine)
+    fresh = parse(client.get("/supply-demand?year=2027").text)
+    assert attr(fresh, "#freshness", "data-updating") == "false"
+    welding = next(figures for name, figures in _table(fresh) if name == "Hàn")
+    assert welding[FIGURES.index("available_now")] == 1
 
 
 @pytest.mark.parametrize(

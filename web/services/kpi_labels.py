@@ -32,6 +32,7 @@ KPI_LABELS: dict[KpiFamily, str] = {
     KpiFamily.LABOUR_STRUCTURE: "Labour structure (imported figures)",
     KpiFamily.NEW_JOB_STRUCTURE: "Sector groups of the new jobs recorded",
     KpiFamily.OUTCOMES: "Outcomes of training",
+    KpiFamily.SUPPLY_DEMAND: "Supply and demand by occupation",
 }
 MEASURE_LABELS: dict[M, str] = {
     M.TRAINED: "Trained (started in the year)",
@@ -75,6 +76,8 @@ MEASURE_LABELS: dict[M, str] = {
     M.MEDIAN_WAGE: "Median wage reported",
     M.OPEN_PLACES: "Vacancy places open now",
     M.PROMISED_PLACES: "Places in training orders that promise a job",
+    M.COMPLETION: "Completion rate",
+    M.AVAILABLE_NOW: "Available now",
 }
 DIMENSION_LABELS: dict[D, str] = {
     D.TOTAL: "Total",
@@ -100,6 +103,8 @@ DIMENSION_LABELS: dict[D, str] = {
     D.STATUS: "Status",
     D.ORDER: "Training order",
     D.OCCUPATION_INSTITUTION: "Occupation and institution",
+    D.INSTITUTION_LEVEL: "Institution and level",
+    D.OCCUPATION_PLACE: "Occupation and place",
 }
 # Codes -> msgids, per vocabulary; a dimension of the same name uses the same labels.
 VOCABULARIES: dict[str, Mapping[str, str]] = {

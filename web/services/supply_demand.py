@@ -1,6 +1,9 @@
 """Supply and demand by occupation: what employers want in the coming year against the graduates
 the running courses will give, by occupation and by place, and the occupations whose graduates
-found work least often. The page and its CSV read the same rows (models/queries/supply_demand.py).
+found work least often. The page and its CSV read the same rows (models/queries/supply_demand.py):
+the completion rates and the graduates available now as the KPI refresh stored them in this
+year's snapshot, computed now only when it holds none yet (a new install, before its first
+refresh). The page says when the stored figures were computed and when they are being updated.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from models.formula_guard import csv_chunks
 from models.i18n import translate
 from models.ids import parse_id, whole_or_none
 from models.monitoring.figures import NONE_KEY
-from models.monitoring.read import group_figures
+from models.monitoring.read import SnapshotInfo, group_figures
 from models.queries import reference
 from models.queries.labels import OCCUPATION_GROUP_LABELS, vocabulary_text
 from models.queries.reference import Option, PlaceNames
@@ -36,10 +39,12 @@ from models.queries.supply_demand import (
     lowest_employment,
     total,
 )
+from models.queries.supply_demand_stored import stored_supply
 from models.years import YEAR_MAX, YEAR_MIN
 from web.auth import Principal
 from web.downloads import read_apart
-from web.services.monitoring import fresh_year
+from web.services.dashboard import freshness
+from web.services.monitoring import fresh_year, needs_refresh, queue_refresh
 
 CHART_ROWS = 15
 ELSEWHERE = ("other_province", "abroad")
@@ -127,14 +132,27 @@ def place_label(place: str | None, names: PlaceNames, lang: str) -> str:
     return names.communes.get(place, place)
 
 
-def _rows(session: Session, choice: Choice) -> list[Balance]:
+def _stored(session: Session, in_background: bool) -> SnapshotInfo | None:
+    """This year's snapshot when it holds the table's slow parts. When it holds none or is out
+    of date, a refresh is queued (``in_background``: the page; the CSV only reads)."""
+    year = today().year
+    info = stored_supply(session, year)
+    if in_background and (info is None or needs_refresh(info)):
+        queue_refresh(session, year)
+    return info
+
+
+def _rows(session: Session, choice: Choice, stored: SnapshotInfo | None) -> list[Balance]:
     """The table asked for: one occupation place by place, else every occupation."""
     as_of = today()
+    year = None if stored is None else stored.year
     if choice.occupation_id is not None:
         return balance_by_place(
-            session, choice.period, as_of=as_of, occupation_id=choice.occupation_id
+            session, choice.period, as_of=as_of, occupation_id=choice.occupation_id, stored=year
         )
-    return balance_by_occupation(session, choice.period, as_of=as_of, commune=choice.commune)
+    return balance_by_occupation(
+        session, choice.period, as_of=as_of, commune=choice.commune, stored=year
+    )
 
 
 def _chart(rows: list[Balance]) -> dict[str, Any]:
@@ -181,11 +199,13 @@ def page(
 ) -> tuple[Choice, dict[str, Any]]:
     """The page's choice and what its template shows (all but the CSV link)."""
     choice = _choice(session, asked)
-    rows = _rows(session, choice)
+    stored = _stored(session, in_background)
+    rows = _rows(session, choice, stored)
     names = reference.place_names(session, on=today())
     after_year, after_rows = _after_training(engine, session, choice.period, in_background)
     context = {
         "choice": choice,
+        "freshness": freshness(stored, lang),
         "rows": rows,
         "total": total(rows),
         "figures": FIGURES,
@@ -217,7 +237,7 @@ def csv_export(
     header = [translate(label, lang) for label in heads + [f[1] for f in FIGURES]]
 
     def lines(reader: Session) -> Iterator[list[Any]]:
-        rows = _rows(reader, choice)
+        rows = _rows(reader, choice, _stored(reader, in_background=False))
         for row in rows:
             yield _lead(row, by_place, names, lang) + _numbers(row)
         yield [translate("Total", lang)] + [""] * (len(heads) - 1) + _numbers(total(rows))

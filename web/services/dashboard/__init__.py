@@ -170,7 +170,7 @@ def dashboard_page(
         choice=choice,
         years=list(range(today().year, PICKER_FIRST_YEAR - 1, -1)),
         windows=WINDOWS,
-        freshness=_freshness(info, lang),
+        freshness=freshness(info, lang),
         cards=_cards(main, year_targets, as_of, choice.year, labeller, lang, _has_data(info)),
         series=[
             charts.monthly(
@@ -191,7 +191,8 @@ def dashboard_page(
     return page
 
 
-def _freshness(info: SnapshotInfo | None, lang: str) -> Freshness | None:
+def freshness(info: SnapshotInfo | None, lang: str) -> Freshness | None:
+    """When the figures were computed, and whether a refresh is on its way (None: never)."""
     if info is None:
         return None
     return Freshness(
