@@ -142,13 +142,15 @@ def _name_walk(words: list[str], first: str) -> _Walk:
     conditions = [walked.c.word == first]
     for number, word in enumerate(w for w in words if w != first):
         probe = NAME_WORDS.alias(f"probe_{number}")
-        conditions.append(
-            exists().where(
-                probe.c.word == word,
-                probe.c.sort_key == walked.c.sort_key,
-                probe.c.person_id == walked.c.person_id,
-            )
+        held = sa_select(literal(1)).where(
+            probe.c.word == word,
+            probe.c.sort_key == walked.c.sort_key,
+            probe.c.person_id == walked.c.person_id,
         )
+        # A probe per row walked, written so that no planner turns it into a join: PostgreSQL
+        # took an EXISTS for a semi-join, guessed one row out of two syllables (it treats
+        # them as unrelated), and hashed both syllables' rows whole before sorting.
+        conditions.append(held.limit(1).scalar_subquery().is_not(None))
     return _Walk(walked, walked.c.person_id, (walked.c.sort_key, walked.c.person_id), conditions)
 
 

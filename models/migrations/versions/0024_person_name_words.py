@@ -116,7 +116,12 @@ def upgrade() -> None:
     op.execute(POSTGRES_FILL if postgres else SQLITE_FILL)
     for statement in POSTGRES_TRIGGERS if postgres else SQLITE_TRIGGERS:
         op.execute(statement)
-    op.execute("ANALYZE person_name_word")
+    if postgres:
+        # Vacuumed now, not at autovacuum's next pass: index-only scans need the visibility map.
+        with op.get_context().autocommit_block():
+            op.execute("VACUUM ANALYZE person_name_word")
+    else:
+        op.execute("ANALYZE person_name_word")
 
 
 def downgrade() -> None:
