@@ -60,7 +60,7 @@ SQLITE_TRIGGERS = (
 )
 
 POSTGRES_TRIGGERS = (
-    """CREATE FUNCTION person_name_word_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION person_name_word_sync() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'UPDATE' AND OLD.id = NEW.id AND OLD.name_key = NEW.name_key
                 AND OLD.sort_key = NEW.sort_key THEN
