@@ -129,7 +129,9 @@ def _walk(session: Session, text: str) -> _Walk:
             return _everyone(col(Person.citizen_id_hash).in_(citizen_id_hashes(number)))
         return _everyone(false())
     words = sorted(set(search_key(text).split()))
-    if not words or any(len(w) > NAME_KEY_MAX for w in words) or len(words) > NAME_KEY_MAX // 2:
+    if not words:  # only punctuation: no name to match, as an empty search
+        return _everyone()
+    if any(len(word) > NAME_KEY_MAX for word in words) or len(words) > NAME_KEY_MAX // 2:
         # No stored name holds a longer word, or that many words: such a search finds no one.
         return _everyone(false())
     return _name_walk(words, _rarest(session, words))

@@ -174,3 +174,15 @@ def test_the_migration_fills_the_syllables_of_people_already_stored(
             assert _found(session, "xuan") == ["Cà Thị Xuân", "Lò Văn Xuân"]
     finally:
         engine.dispose()
+
+
+def test_a_search_of_punctuation_only_lists_every_trainee_as_before(session: Session) -> None:
+    course = factories.course(session)
+    for name in ("Lò Văn Xuân", "Cà Thị Lan"):
+        person = factories.person(session, full_name=name)
+        factories.enrolment(session, person_id=person.id, course_id=course.id)
+    session.commit()
+
+    page = list_trainees(session, text=" - ")
+    assert [row.person.full_name for row in page.rows] == ["Cà Thị Lan", "Lò Văn Xuân"]
+    assert search_people(session, " - ") == []
