@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, false, func, literal, tuple_
+from sqlalchemy import Table, false, func, literal, tuple_
 from sqlalchemy import select as sa_select  # sqlmodel's select takes at most 4 columns
 from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
@@ -25,7 +25,7 @@ from matching.text import search_key
 from models.encryption import PERSON_CITIZEN_ID, keys
 from models.queries import counting, keyset
 from models.queries.reference import all_commune_names
-from models.tables import Course, Enrolment, Ethnicity, Institution, Person
+from models.tables import Course, Enrolment, Ethnicity, Institution, Person, PersonNameWord
 from models.validation.rules import max_length
 
 _ID_SEPARATORS = re.compile(r"[\s.\-]+")
@@ -88,38 +88,89 @@ def enrolled_at(institution_id: int) -> SelectOfScalar[int]:
 
 
 NAME_KEY_MAX = max_length(Person, "name_key")
+# How far the rows of each typed syllable are counted to choose the one a search walks: an
+# index range read without probes (about 10 ms for 100,000 rows on SQLite at 10x), so far
+# enough to tell a common family name ("lo": 34,000 at 10x) from a middle one ("van": 104,000).
+RARITY_LIMIT = 10 * counting.COUNT_LIMIT
+NAME_WORDS: Table = PersonNameWord.__table__  # type: ignore[attr-defined]
 
 
-def _matching(text: str) -> list[Any]:
-    """WHERE conditions for a search text: digits find the person holding exactly that full
+@dataclass(frozen=True)
+class _Walk:
+    """What a list of people reads: its rows (`source`), each row's person id, the rows'
+    order (sort key, person id) and the conditions on them."""
+
+    source: Any
+    person_id: Any
+    order: tuple[Any, Any]
+    conditions: list[Any]
+
+    def where(self, *more: Any) -> _Walk:
+        return _Walk(self.source, self.person_id, self.order, [*self.conditions, *more])
+
+    def ids(self) -> Any:
+        return sa_select(self.person_id).select_from(self.source).where(*self.conditions)
+
+
+def _everyone(*conditions: Any) -> _Walk:
+    """People in the list's order, read from the name order's index on `person`."""
+    return _Walk(Person, col(Person.id), (col(Person.sort_key), col(Person.id)), [*conditions])
+
+
+def _walk(session: Session, text: str) -> _Walk:
+    """The people a search text finds: digits find the person holding exactly that full
     citizen ID (part of an ID finds no one: only its keyed hash is searchable), anything else
-    the diacritics-free name, every word whole in any order."""
+    the diacritics-free name, every word whole in any order. Empty text finds everyone."""
+    if not text.strip():
+        return _everyone()
     number = compact_citizen_id(text)
     if number.isdigit():
         if is_full_citizen_id(number):
-            return [col(Person.citizen_id_hash).in_(citizen_id_hashes(number))]
-        return [false()]
+            return _everyone(col(Person.citizen_id_hash).in_(citizen_id_hashes(number)))
+        return _everyone(false())
     words = sorted(set(search_key(text).split()))
+    if not words:  # only punctuation: no name to match, as an empty search
+        return _everyone()
     if any(len(word) > NAME_KEY_MAX for word in words) or len(words) > NAME_KEY_MAX // 2:
-        # No stored name holds a longer word, or that many words (and SQLite refuses LIKE
-        # patterns over 50,000 bytes and deep expressions): such a search finds no one.
-        return [false()]
-    # Whole syllables only: "an" finds "An" and "Ấn", never "Lan" or "Toàn".
-    padded = literal(" ") + col(Person.name_key) + literal(" ")
-    return [padded.like(f"% {_escaped(word)} %", escape="\\") for word in words]
+        # No stored name holds a longer word, or that many words: such a search finds no one.
+        return _everyone(false())
+    return _name_walk(words, _rarest(session, words))
 
 
-def _escaped(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _name_walk(words: list[str], first: str) -> _Walk:
+    """Whole syllables only ("an" finds "An" and "Ấn", never "Lan" or "Toàn"): the rows of
+    one syllable in the list's order, each probed for the other syllables by primary key."""
+    walked = NAME_WORDS.alias("walked")
+    conditions = [walked.c.word == first]
+    for number, word in enumerate(w for w in words if w != first):
+        probe = NAME_WORDS.alias(f"probe_{number}")
+        held = sa_select(literal(1)).where(
+            probe.c.word == word,
+            probe.c.sort_key == walked.c.sort_key,
+            probe.c.person_id == walked.c.person_id,
+        )
+        # A probe per row walked, written so that no planner turns it into a join: PostgreSQL
+        # took an EXISTS for a semi-join, guessed one row out of two syllables (it treats
+        # them as unrelated), and hashed both syllables' rows whole before sorting.
+        conditions.append(held.limit(1).scalar_subquery().is_not(None))
+    return _Walk(walked, walked.c.person_id, (walked.c.sort_key, walked.c.person_id), conditions)
 
 
-def _conditions(text: str, institution_id: int | None, *, trainees_only: bool) -> list[Any]:
-    conditions = _matching(text) if text.strip() else []
-    if institution_id is not None:
-        conditions.append(col(Person.id).in_(enrolled_at(institution_id)))
-    elif trainees_only:
-        conditions.append(col(Person.id).in_(select(col(Enrolment.person_id))))
-    return conditions
+def _rarest(session: Session, words: list[str]) -> str:
+    """The typed syllable fewest people's names hold (counted up to RARITY_LIMIT; among
+    equals the longest): walking it reads the fewest rows that cannot match."""
+    if len(words) == 1:
+        return words[0]
+    held = [
+        sa_select(func.count())
+        .select_from(
+            sa_select(literal(1)).where(NAME_WORDS.c.word == word).limit(RARITY_LIMIT).subquery()
+        )
+        .scalar_subquery()
+        for word in words
+    ]
+    counts = session.execute(sa_select(*held)).one()
+    return min(zip(counts, words, strict=True), key=lambda each: (each[0], -len(each[1])))[1]
 
 
 def search_people(
@@ -129,8 +180,15 @@ def search_people(
     name order; only those enrolled at `institution_id` when given. Empty text finds no one."""
     if not search_key(text):
         return []
-    query = select(Person).where(*_conditions(text, institution_id, trainees_only=False))
-    return list(session.exec(query.order_by(col(Person.sort_key), col(Person.id)).limit(limit)))
+    walk = _walk(session, text)
+    if institution_id is not None:
+        walk = walk.where(walk.person_id.in_(enrolled_at(institution_id)))
+    ids = [
+        int(each)
+        for each in session.execute(walk.ids().order_by(*walk.order).limit(limit)).scalars()
+    ]
+    people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(ids)))}
+    return [people[each] for each in ids]
 
 
 @dataclass(frozen=True)
@@ -185,33 +243,30 @@ def list_trainees(
     counts the matches (up to its count limit) and walks the stored sort key's order; whole
     rows are loaded for one page."""
     at = at or PageAt(page)
-    if text.strip():
-        conditions = [*_conditions(text, None, trainees_only=False), _trainee_of(institution_id)]
-    else:
-        # No search: the database walks the name order's index and checks each person's
-        # membership, stopping at the page, instead of sorting every trainee at each view
-        # ("+ 0" keeps SQLite from starting at the membership list instead).
-        conditions = [_trainee_of(institution_id)]
-    total = counting.capped_count(session, _matches(text, conditions, institution_id))
+    # Without a search the database walks the name order's index and checks each person's
+    # membership, stopping at the page, instead of sorting every trainee at each view; a
+    # search by name walks one typed syllable's rows in that order instead (`_name_walk`).
+    walk = _walk(session, text)
+    walk = walk.where(_trainee_of(institution_id, walk.person_id))
+    total = counting.capped_count(session, _matches(text, walk, institution_id))
     pages = 0 if counting.is_more(total) else max(1, -(-total // per_page))
     deepest = pages or max(1, counting.COUNT_LIMIT // per_page)
-    ids, number, links = _page_ids(session, conditions, at, deepest, per_page)
+    ids, number, links = _page_ids(session, walk, at, deepest, per_page)
     rows = _trainee_rows(session, ids, institution_id)
     return TraineePage(rows, total, number, pages, *links)
 
 
 def _page_ids(
-    session: Session, conditions: list[Any], at: PageAt, last: int, per_page: int
+    session: Session, walk: _Walk, at: PageAt, last: int, per_page: int
 ) -> tuple[list[int], int, tuple[int | None, int | None]]:
     """The ids of one page, its number, and the ids the next and previous links start from."""
-    order = (col(Person.sort_key), col(Person.id))
-    query = sa_select(col(Person.id)).where(*conditions)
-    if at.before is not None and (start := _position(session, conditions, at.before)) is not None:
+    order, query = walk.order, walk.ids()
+    if at.before is not None and (start := _position(session, walk, at.before)) is not None:
         backwards = query.where(tuple_(*order) < start).order_by(*(c.desc() for c in order))
         found = _ids(session, backwards, per_page)
         if (page := keyset.page_before(found, per_page, at.page)) is not None:
             return page
-    elif at.after is not None and (start := _position(session, conditions, at.after)) is not None:
+    elif at.after is not None and (start := _position(session, walk, at.after)) is not None:
         found = _ids(session, query.where(tuple_(*order) > start).order_by(*order), per_page)
         return keyset.page_after(found, per_page, at.page)
     number = min(max(1, at.page), last)
@@ -224,23 +279,25 @@ def _ids(session: Session, query: Any, per_page: int) -> list[int]:
     return [int(each) for each in session.execute(query.limit(per_page + 1)).scalars()]
 
 
-def _position(session: Session, conditions: list[Any], person_id: int | None) -> Any:
+def _position(session: Session, walk: _Walk, person_id: int | None) -> Any:
     """The (sort key, id) a keyset page starts from; None for no person, or one outside the
     list (another organisation's person must not tell where their name sorts)."""
     if person_id is None:
         return None
     key = session.execute(
-        sa_select(col(Person.sort_key)).where(col(Person.id) == person_id, *conditions)
+        sa_select(walk.order[0])
+        .select_from(walk.source)
+        .where(walk.person_id == person_id, *walk.conditions)
     ).scalar()
     return None if key is None else tuple_(literal(key), literal(person_id))
 
 
-def _matches(text: str, conditions: list[Any], institution_id: int | None) -> Any:
+def _matches(text: str, walk: _Walk, institution_id: int | None) -> Any:
     """What the count reads: without a search, the people of the enrolments (at the
     institution), read from the enrolments' person index and stopping at the count limit;
     an institution's few trainees are not looked for among everyone held."""
     if text.strip():
-        return sa_select(literal(1)).select_from(Person).where(*conditions)
+        return sa_select(literal(1)).select_from(walk.source).where(*walk.conditions)
     people = sa_select(col(Enrolment.person_id)).distinct()
     if institution_id is None:
         return people
@@ -249,16 +306,18 @@ def _matches(text: str, conditions: list[Any], institution_id: int | None) -> An
     )
 
 
-def _trainee_of(institution_id: int | None) -> Any:
+def _trainee_of(institution_id: int | None, person_id: Any) -> Any:
     """Condition: the person has an enrolment (at `institution_id` when given)."""
-    held = exists().where(col(Enrolment.person_id) == col(Person.id))
+    # SELECT 1, not SELECT *: SQLite then reads the probe from the covering index on
+    # (person_id, course_id) instead of each enrolment's row.
+    held = sa_select(literal(1)).where(col(Enrolment.person_id) == person_id)
     if institution_id is None:
-        return held
+        return held.exists()
     # A probe per person walked (their enrolments, then each course's institution), not the
     # institution's whole membership list built first at every page.
     return held.where(
         col(Course.id) == col(Enrolment.course_id), col(Course.institution_id) == institution_id
-    )
+    ).exists()
 
 
 def _trainee_rows(

@@ -43,6 +43,7 @@ from models.tables.jobs import ExcelImport, ImportPart, Job
 from models.tables.learning import WeightProposal
 from models.tables.monitoring import KpiFigure, KpiFigureValue, KpiSnapshot
 from models.tables.monitoring_admin import TargetChange
+from models.tables.person_names import PersonNameWord
 from models.tables.reference import (
     AdminUnit,
     AdminUnitLineage,
@@ -110,6 +111,7 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "PersonChange",
+    "PersonNameWord",
     "PhoneCode",
     "PublishedFigure",
     "Referral",
