@@ -63,7 +63,7 @@ class NewJobLine(SQLModel, table=True):
         UniqueConstraint(
             "person_id", "start_date", "channel", "source", name="uq_new_job_line_once"
         ),
-        # The departures abroad, latest first, a page at a time (migration 0026).
+        # The departures abroad, latest first, a page at a time (migration 0025).
         Index("ix_new_job_line_channel_start_date_id", "channel", "start_date", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)

@@ -6,8 +6,8 @@ channel each of those reads scanned every line of the register (225,000 at ten t
 province, for 3,500 departures); with it they read the departures alone, in the list's order
 (docs/performance.md, "Work abroad: the departures list").
 
-Revision ID: 0026
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-07 22:00:00
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0026"
-down_revision: str | None = "0023"
+revision: str = "0025"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
