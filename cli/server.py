@@ -40,7 +40,8 @@ def run_server(cli: Cli, host: str, port: int, *, workers: int = 1) -> None:
     # The app itself believes X-Forwarded-* from TRUSTED_PROXIES only (web/app.py); uvicorn's
     # own handling would trust 127.0.0.1 whatever the settings say.
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=False)
+        app = create_app(settings, settle_heap=True)
+        uvicorn.run(app, host=host, port=port, proxy_headers=False)
         return
     if settings.is_sqlite:
         cli.fail(

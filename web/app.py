@@ -3,6 +3,7 @@ own settings (and, in tests, their own engine)."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -40,6 +41,7 @@ def create_app(
     *,
     engine: Engine | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    settle_heap: bool = False,
 ) -> FastAPI:
     """Build the app. With `engine` given (tests), the caller keeps ownership of it (and has
     loaded the personal data keys); otherwise the app makes one from the settings, its pool
@@ -57,6 +59,8 @@ def create_app(
         set_worker_threads(settings)
         # The embedded default: imports, KPI refreshes and suggestions run in this process.
         worker = WorkerThread(make_worker(app_engine)).start() if settings.embedded_worker else None
+        if settle_heap:
+            settle_startup_heap()
         yield
         if worker is not None:
             await anyio.to_thread.run_sync(worker.stop)  # lets the running job finish
@@ -101,8 +105,18 @@ def create_app(
     return app
 
 
+def settle_startup_heap() -> None:
+    """Leave what the process built to start (modules, scikit-learn, the templates, the
+    reference lists: about 400,000 objects) out of the garbage collector's full passes. Each
+    full pass walked them all, a pause of 100-200 ms in whatever request was running, once
+    every few dozen requests (docs/performance.md, "Pauses of the garbage collector"). Only
+    for a served app (`dbjobs serve`): the tests build thousands of apps in one process."""
+    gc.collect()
+    gc.freeze()
+
+
 def app_from_environment() -> FastAPI:
     """The app for `uvicorn --factory web.app:app_from_environment`: settings from the
     environment (DATABASE_URL, ...). Each server process (`dbjobs serve --workers N`) builds
     its own, with its own engine and pool."""
-    return create_app(Settings.from_env())
+    return create_app(Settings.from_env(), settle_heap=True)
