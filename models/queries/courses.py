@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from models.clock import today
 from models.enums import EnrolmentStatus, TrainingOrderStatus
-from models.queries.course_search import text_condition
+from models.queries.course_search import matching_course_ids, query_words
 from models.queries.people import commune_names
 from models.queries.reference import Option, commune_options, level_options, occupation_options
 from models.tables import (
@@ -84,20 +84,29 @@ def list_courses(
     """Courses matching the filters, newest start first, one page of them with the number
     enrolled and graduated (one grouped query for the page, not one per row)."""
     conditions = _filtered(filters)
-    conditions += text_condition(session, filters.text, conditions)
-    total = session.exec(select(func.count()).select_from(Course).where(*conditions)).one()
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    rows = session.exec(
+    query = (
         select(Course, Institution.name, TrainingOccupation.name, TrainingLevel.name)
         .join(Institution, col(Institution.id) == col(Course.institution_id))
         .join(TrainingOccupation, col(TrainingOccupation.id) == col(Course.occupation_id))
         .join(TrainingLevel, col(TrainingLevel.code) == col(Course.level_code))
-        .where(*conditions)
         .order_by(col(Course.start_date).desc(), col(Course.id).desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
+    )
+    if query_words(filters.text):
+        # The search already read every course in scope, in the list's order: the count and
+        # the page come from its ids, and only the page's rows are read again.
+        found = matching_course_ids(session, filters.text or "", conditions)
+        total = len(found)
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, page), pages)
+        shown = found[(page - 1) * per_page : page * per_page]
+        rows = session.exec(query.where(col(Course.id).in_(shown))).all() if shown else []
+    else:
+        total = session.exec(select(func.count()).select_from(Course).where(*conditions)).one()
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, page), pages)
+        rows = session.exec(
+            query.where(*conditions).offset((page - 1) * per_page).limit(per_page)
+        ).all()
     counts = _counts_by_course(session, [course.id for course, *_ in rows if course.id])
     result = [
         CourseRow(course, inst, occ, lvl, *counts.get(course.id or 0, (0, 0)))

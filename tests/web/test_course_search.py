@@ -9,7 +9,7 @@ Uses the world of test_courses.py: institution A has MAY-01 "May công nghiệp 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -100,7 +100,11 @@ def test_staff_search_only_their_own_institution(client, world):
 def test_search_results_are_paged_with_the_search_kept(client, world):
     for n in range(30):
         factories.course(
-            world.session, institution_id=world.institution_a, code=f"D{n:02}", name="Điện dân dụng"
+            world.session,
+            institution_id=world.institution_a,
+            code=f"D{n:02}",
+            name="Điện dân dụng",
+            start_date=date(2026, 1, 1) + timedelta(days=(n * 7) % 30),  # not in code order
         )
     world.session.commit()
     signed_in(client, world, "staff_a")
@@ -109,7 +113,16 @@ def test_search_results_are_paged_with_the_search_kept(client, world):
     assert attr(page_one, ".result-count", "data-total") == "30"
     next_link = attr(page_one, 'a[rel="next"]', "href")
     assert "q=dien+dan+dung" in next_link
-    assert len(body_rows(parse(client.get(next_link).text), "table#courses")) == 5
+    page_two = parse(client.get(next_link).text)
+    assert len(body_rows(page_two, "table#courses")) == 5
+    # Across the pages, every match once, newest start first, as the unsearched list orders.
+    shown = [
+        text(first(row, "a"))
+        for page in (page_one, page_two)
+        for row in body_rows(page, "table#courses")
+    ]
+    newest_first = sorted(range(30), key=lambda n: ((n * 7) % 30, n), reverse=True)
+    assert shown == [f"D{n:02}" for n in newest_first]
 
 
 # --- the import page's course drop-downs -------------------------------------------------
