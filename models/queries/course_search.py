@@ -16,8 +16,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import false
-from sqlmodel import Session, col, select
+from sqlalchemy import false, select
+from sqlmodel import Session, col
 
 from matching.text import cached_search_key, search_key
 from models.tables import Course, TrainingOccupation
@@ -68,7 +68,7 @@ def matching_courses(
     """The courses meeting `conditions` that the text finds: (id, start date), newest start
     first, then the higher id, as the course lists show them."""
     asked = CourseQuery.of(text)
-    rows = session.exec(
+    rows = session.execute(
         select(
             col(Course.id),
             col(Course.start_date),
