@@ -103,7 +103,10 @@ def _balances(
     stored: int | None = None,
 ) -> list[Balance]:
     """The table's rows. ``stored``: the year whose snapshot holds the completion rates and
-    the graduates available now (supply_demand_stored); None computes them now."""
+    the graduates available now (supply_demand_stored), both read from that one snapshot and
+    as of its day, which may be before ``as_of`` (an earlier year's snapshot, before this
+    year's first refresh); the students and the demand are counted on ``as_of``. None
+    computes everything on ``as_of``."""
     scope = Scope(period.first, period.last, as_of, by_place=by_place, commune=commune)
     selects = all_parts(scope) if stored is None else live_parts(scope, stored_rates(stored))
     parts = union_all(*selects).subquery("parts")

@@ -1,7 +1,9 @@
 """The supply-and-demand page's slow parts as the KPI refresh stored them (KpiId.SUPPLY_DEMAND in
-the current year's snapshot; models/monitoring/supply_inputs.py computes them): the completion
-rates by institution and level, and the recent graduates without a job by occupation and place.
-Reads only; docs/kpi.md, "Supply and demand", says when the page reads them."""
+the snapshot of the refresh's own year; models/monitoring/supply_inputs.py computes them): the
+completion rates by institution and level, and the recent graduates without a job by occupation
+and place, both as of that snapshot's day. Every reader takes the snapshot's year, so the rates
+and the graduates of one table come from one snapshot. Reads only; docs/kpi.md, "Supply and
+demand", says which snapshot the page reads."""
 
 from __future__ import annotations
 
@@ -30,8 +32,27 @@ def _figures(year: int, measure: Measure, dimension: Dimension, *columns: Any) -
 def stored_supply(session: Session, year: int) -> SnapshotInfo | None:
     """The year's snapshot when it holds the page's figures (a snapshot computed before they
     were stored, or of another year, does not); None otherwise. One statement."""
-    marker = _figures(year, Measure.AVAILABLE_NOW, TOTAL, col(KpiFigure.id)).exists()
-    row = session.execute(select(KpiSnapshot).where(col(KpiSnapshot.year) == year, marker)).scalar()
+    return _snapshot(session, col(KpiSnapshot.year) == year)
+
+
+def newest_stored_supply(session: Session, year: int) -> SnapshotInfo | None:
+    """The newest snapshot of ``year`` or an earlier year that holds the page's figures
+    (normally this year's; before its first refresh, last year's, computed around its last
+    day); None when none does. One statement."""
+    return _snapshot(session, col(KpiSnapshot.year) <= year)
+
+
+def _snapshot(session: Session, years: Any) -> SnapshotInfo | None:
+    """The newest snapshot of ``years`` whose current generation holds the marker figure (the
+    total of the graduates available now, stored even when 0)."""
+    holding = current_values(select(col(KpiSnapshot.id)).select_from(KpiFigure)).where(
+        years,
+        col(KpiFigure.kpi) == KpiId.SUPPLY_DEMAND,
+        col(KpiFigure.dimension) == TOTAL,
+        col(KpiFigure.measure) == Measure.AVAILABLE_NOW,
+    )
+    query = select(KpiSnapshot).where(col(KpiSnapshot.id).in_(holding))
+    row = session.execute(query.order_by(col(KpiSnapshot.year).desc()).limit(1)).scalar()
     if row is None:
         return None
     return SnapshotInfo(row.year, row.as_of, row.computed_at, row.stale, row.seconds, row.records)

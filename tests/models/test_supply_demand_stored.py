@@ -1,7 +1,9 @@
 """The supply-and-demand table read from the KPI snapshot equals the table computed now, right
 after a refresh: on the demo world (a seeded province at a twentieth of its size) for every
 filter the page has, and on the hand-computed world of test_supply_demand.py. Before any
-refresh, or with a snapshot computed before these figures were stored, nothing is read from it."""
+refresh, or with a snapshot computed before these figures were stored, nothing is read from it.
+Early in a new year, before its first refresh, last year's snapshot is read: its figures are
+those of its own day, with today's students weighted by its rates."""
 
 from __future__ import annotations
 
@@ -20,9 +22,10 @@ from models.queries.supply_demand import (
     balance_by_occupation,
     balance_by_place,
 )
-from models.queries.supply_demand_stored import stored_supply
+from models.queries.supply_demand_stored import newest_stored_supply, stored_supply
 from models.tables import KpiFigure, KpiFigureValue
 from seed.demo import DEFAULT_TODAY, generate_demo
+from tests import factories
 from tests.models.test_supply_demand import PERIOD, TODAY, World, build_world
 
 PERIODS = (
@@ -109,3 +112,31 @@ def test_a_snapshot_without_these_figures_is_not_read(
     session.execute(delete(KpiFigureValue).where(col(KpiFigureValue.figure_id).in_(supply)))
     session.commit()
     assert stored_supply(session, TODAY.year) is None
+
+
+def test_early_in_a_new_year_last_years_snapshot_is_read_as_of_its_day(
+    engine: Engine, session: Session, world: World
+) -> None:
+    """Last year's refresh on 31/12/2026; since then a graduate of 05/01/2027 has no job and
+    her course (of a new institution) teaches a rate. Read with stored=2026 on TODAY, every
+    table equals the one computed as of 31/12/2026: she is not counted, and no rate or
+    graduate of this year's is mixed in. Today's students and demand are counted today."""
+    last_day = date(TODAY.year - 1, 12, 31)
+    refresh_year(engine, last_day.year, as_of=last_day)
+    refresh_year(engine, TODAY.year, as_of=date(TODAY.year + 1, 1, 2))  # holds no such figures
+    course = factories.course(
+        session, occupation_id=world.welding, status="finished", end_date=date(2027, 1, 5)
+    )
+    factories.enrolment(
+        session, course_id=course.id, status="tot_nghiep", graduated_on=date(2027, 1, 5)
+    )
+    factories.enrolment(session, course_id=course.id, status="bo_hoc")
+    session.commit()
+    assert stored_supply(session, TODAY.year) is None
+    info = newest_stored_supply(session, TODAY.year)
+    assert info is not None and (info.year, info.as_of) == (last_day.year, last_day)
+    assert newest_stored_supply(session, last_day.year - 1) is None
+    for period in (PERIOD, Period.coming_twelve_months(TODAY)):
+        read = _tables(session, period, TODAY, info.year)
+        assert read == _tables(session, period, last_day, None)
+        assert read != _tables(session, period, TODAY, None)  # she is available today

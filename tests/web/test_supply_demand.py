@@ -1,8 +1,9 @@
 """The supply-and-demand page and its CSV, on the hand-computed world of
 tests/models/test_supply_demand.py: the page shows the query's numbers, the CSV the page's,
 filters and the place-by-place table work, the chart follows the table, the lowest employment
-after training comes from the snapshot's rows, and only officials, institutions and
-administrators get in."""
+after training comes from the snapshot's rows, early in a new year last year's stored figures
+are shown (never computed now) while this year's are computed, and only officials, institutions
+and administrators get in."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlmodel import Session
 
 from models.i18n import translate
 from models.monitoring.store import refresh_year
+from models.queries import supply_demand as queries
 from seed.reference import load_reference_data
 from tests import factories
 from tests.html import Scope, attr, body_rows, find_all, links, one, parse, text, texts
@@ -225,6 +227,75 @@ def test_after_a_refresh_the_slow_parts_are_read_as_stored_and_say_when(
     assert attr(fresh, "#freshness", "data-updating") == "false"
     welding = next(figures for name, figures in _table(fresh) if name == "Hàn")
     assert welding[FIGURES.index("available_now")] == 1
+
+
+def _no_live_computation(monkeypatch: pytest.MonkeyPatch) -> None:
+    def live(*args: object) -> None:
+        raise AssertionError("the slow parts were computed now")
+
+    monkeypatch.setattr(queries, "all_parts", live)
+
+
+def test_early_in_a_new_year_last_years_figures_are_shown_with_their_day(
+    client: TestClient,
+    session: Session,
+    engine: Engine,
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On 10/01/2027 only 2026 was refreshed (on 31/12/2026): the page and its CSV read that
+    snapshot's figures without computing them now, say their day, and this year's refresh is
+    queued. A welder who graduated on 05/01/2027 without a job is not in them yet."""
+    refresh_year(engine, 2026, as_of=date(2026, 12, 31))
+    course = factories.course(session, occupation_id=world.welding, status="finished")
+    factories.enrolment(
+        session, course_id=course.id, status="tot_nghiep", graduated_on=date(2027, 1, 5)
+    )
+    session.commit()
+    _no_live_computation(monkeypatch)
+    client = _signed_in(client, session, "official")
+    page = parse(client.get("/supply-demand?year=2027").text)
+    assert _table(page) == [
+        ("May công nghiệp", [5, 7, 12, 8, 7, 4, 11, 1]),
+        ("Hàn", [2, 0, 2, 5, 4, 0, 4, -2]),
+        (translate("Total", "vi"), [7, 7, 14, 13, 11, 4, 15, -1]),
+    ]
+    line = one(page, "#freshness")
+    assert "data-earlier" in line.attributes and attr(page, "#freshness", "data-updating") == "true"
+    assert "31/12/2026" in text(line)
+    assert {"year": 2027} in [job.payload for job in jobs(engine)]
+    for query in ("?year=2027", "?year=2027&commune=03127", f"?occupation={world.garment}", ""):
+        lines = _csv(client, "/supply-demand.csv" + query)
+        width = len(lines[0]) - len(FIGURES)
+        shown = _table(parse(client.get("/supply-demand" + query).text))
+        assert [(line[0], [int(cell) for cell in line[width:]]) for line in lines[1:]] == shown
+
+    monkeypatch.undo()
+    run_jobs(engine)  # this year's figures: the welder is available now
+    fresh = parse(client.get("/supply-demand?year=2027").text)
+    assert "data-earlier" not in one(fresh, "#freshness").attributes
+    welding = next(figures for name, figures in _table(fresh) if name == "Hàn")
+    assert welding[FIGURES.index("available_now")] == 1
+
+
+def test_without_any_stored_figures_they_are_computed_now(
+    client: TestClient, session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed: list[object] = []
+    live = queries.all_parts
+
+    def counted(scope: object) -> object:
+        computed.append(scope)
+        return live(scope)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(queries, "all_parts", counted)
+    client = _signed_in(client, session, "official")
+    page = parse(client.get("/supply-demand?year=2027").text)
+    assert find_all(page, "#freshness") == []
+    assert _table(page)[0] == ("May công nghiệp", [5, 7, 12, 8, 7, 4, 11, 1])
+    lines = _csv(client, "/supply-demand.csv?year=2027")
+    assert [int(cell) for cell in lines[1][-len(FIGURES) :]] == [5, 7, 12, 8, 7, 4, 11, 1]
+    assert len(computed) == 2  # the page's table and the CSV's
 
 
 @pytest.mark.parametrize(

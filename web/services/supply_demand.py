@@ -2,14 +2,16 @@
 the running courses will give, by occupation and by place, and the occupations whose graduates
 found work least often. The page and its CSV read the same rows (models/queries/supply_demand.py):
 the completion rates and the graduates available now as the KPI refresh stored them in this
-year's snapshot, computed now only when it holds none yet (a new install, before its first
-refresh). The page says when the stored figures were computed and when they are being updated.
+year's snapshot or, before this year's first refresh, in the newest earlier one (last year's);
+computed now only when no snapshot holds them (a new install, before its first refresh). The
+page says when the stored figures were computed, as of which day, and when they are being
+updated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -39,11 +41,11 @@ from models.queries.supply_demand import (
     lowest_employment,
     total,
 )
-from models.queries.supply_demand_stored import stored_supply
+from models.queries.supply_demand_stored import newest_stored_supply
 from models.years import YEAR_MAX, YEAR_MIN
 from web.auth import Principal
 from web.downloads import read_apart
-from web.services.dashboard import freshness
+from web.services.dashboard import Freshness, freshness
 from web.services.monitoring import fresh_year, needs_refresh, queue_refresh
 
 CHART_ROWS = 15
@@ -132,20 +134,40 @@ def place_label(place: str | None, names: PlaceNames, lang: str) -> str:
     return names.communes.get(place, place)
 
 
-def _stored(session: Session, in_background: bool) -> SnapshotInfo | None:
-    """This year's snapshot when it holds the table's slow parts. When it holds none or is out
-    of date, a refresh is queued (``in_background``: the page; the CSV only reads)."""
+@dataclass(frozen=True)
+class Stored:
+    """The snapshot the table's slow parts are read from, and whether it is of an earlier year
+    (this year's holds none yet: its refresh is on its way)."""
+
+    info: SnapshotInfo
+    earlier: bool
+
+
+def _stored(session: Session, in_background: bool) -> Stored | None:
+    """The newest snapshot that holds the table's slow parts: this year's, else (before this
+    year's first refresh) an earlier year's, as of its own day; None when none does. When this
+    year's holds none or is out of date, its refresh is queued (``in_background``: the page;
+    the CSV only reads, so it shows what the page shows)."""
     year = today().year
-    info = stored_supply(session, year)
-    if in_background and (info is None or needs_refresh(info)):
+    info = newest_stored_supply(session, year)
+    earlier = info is not None and info.year < year
+    if in_background and (info is None or earlier or needs_refresh(info)):
         queue_refresh(session, year)
-    return info
+    return None if info is None else Stored(info, earlier)
 
 
-def _rows(session: Session, choice: Choice, stored: SnapshotInfo | None) -> list[Balance]:
+def _freshness(stored: Stored | None, lang: str) -> Freshness | None:
+    """When the stored figures were computed; an earlier year's are always being updated."""
+    if stored is None:
+        return None
+    shown = freshness(stored.info, lang)
+    return replace(shown, updating=True) if stored.earlier and shown else shown
+
+
+def _rows(session: Session, choice: Choice, stored: Stored | None) -> list[Balance]:
     """The table asked for: one occupation place by place, else every occupation."""
     as_of = today()
-    year = None if stored is None else stored.year
+    year = None if stored is None else stored.info.year
     if choice.occupation_id is not None:
         return balance_by_place(
             session, choice.period, as_of=as_of, occupation_id=choice.occupation_id, stored=year
@@ -205,7 +227,8 @@ def page(
     after_year, after_rows = _after_training(engine, session, choice.period, in_background)
     context = {
         "choice": choice,
-        "freshness": freshness(stored, lang),
+        "freshness": _freshness(stored, lang),
+        "earlier_snapshot": stored is not None and stored.earlier,
         "rows": rows,
         "total": total(rows),
         "figures": FIGURES,
