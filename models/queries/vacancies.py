@@ -126,16 +126,21 @@ def _searched(
     padded = literal(" ") + col(Vacancy.title_key) + literal(" ")
     for word in searched.folded:
         query = query.where(padded.like(folded_pattern(word)))
-    rows = [
-        row
-        for row in session.exec(query.limit(MAX_SEARCHED)).all()
-        if match_field(searched, row[0].title).found == len(searched.terms)
+    # Only ids and titles for every candidate; whole rows for the page shown.
+    titles = query.with_only_columns(
+        col(Vacancy.id), col(Vacancy.title), maintain_column_froms=True
+    )
+    found = [
+        vacancy_id
+        for vacancy_id, title in session.execute(titles.limit(MAX_SEARCHED)).all()
+        if match_field(searched, title).found == len(searched.terms)
     ]
-    shown = rows[(page - 1) * per_page : page * per_page]
+    shown = found[(page - 1) * per_page : page * per_page]
+    rows = session.exec(query.where(col(Vacancy.id).in_(shown))).all() if shown else []
     items = [
-        _vacancy_row(vacancy, employer, occupation, on) for vacancy, employer, occupation in shown
+        _vacancy_row(vacancy, employer, occupation, on) for vacancy, employer, occupation in rows
     ]
-    return Page(items=items, total=len(rows), page=page, per_page=per_page)
+    return Page(items=items, total=len(found), page=page, per_page=per_page)
 
 
 def _vacancy_row(

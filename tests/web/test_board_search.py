@@ -134,3 +134,28 @@ def test_the_vacancy_list_searches_titles_by_whole_syllables(
     assert titles("han") == ["Thợ hàn công nhân may", "Thợ hàn"]
     assert titles("máy") == ["Lái máy xúc", "Thợ sửa chữa máy may"]
     assert titles("an") == ["Nhân viên nấu ăn"]
+
+
+def test_a_searched_vacancy_list_is_paged_newest_first(client: TestClient, session: Session):
+    load_reference_data(session)
+    employer = factories.employer(session, name="Công ty TNHH Mường Thanh")
+    created = [
+        factories.vacancy(session, employer_id=employer.id, title=f"Công nhân may tổ {n}")
+        for n in range(30)
+    ]
+    factories.vacancy(session, employer_id=employer.id, title="Thợ hàn")  # not found
+    session.commit()
+    make_account(session, "employer", "muong.thanh", employer_id=employer.id)
+    sign_in(client, "muong.thanh")
+
+    def page_of(number: int) -> tuple[list[str], str]:
+        page = parse(client.get("/vacancies", params={"q": "cong nhan", "page": number}).text)
+        titles = [text(one(row, "a")) for row in find_all(page, "tbody tr")]
+        return titles, text(one(page, ".result-count"))
+
+    first_page, count = page_of(1)
+    second_page, _ = page_of(2)
+    assert (len(first_page), len(second_page)) == (25, 5)
+    assert "30" in count
+    # Every match once, newest first (the same created_at: the higher id first).
+    assert first_page + second_page == [v.title for v in reversed(created)]
