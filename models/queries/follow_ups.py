@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from matching.kpi import FOLLOW_UP_WINDOWS
 from matching.kpi.dates import add_months
 from models.enums import EnrolmentStatus
+from models.kept import Kept
 from models.queries import counting, keyset
 from models.queries.due_dates import last_graduation_due_by, months_later
 from models.tables import Course, EmploymentSpell, Enrolment, FollowUp, Institution, Person
@@ -203,6 +204,20 @@ def due_counts(session: Session, filters: DueFilters, *, today: date) -> DueCoun
     )
 
 
+# The counts in the page's header probe up to a thousand graduations each: kept a moment per
+# filters and day (models/kept.py), so the next pages of the same list do not count again.
+# A follow-up, a job or a graduation saved by this process drops them at once.
+DUE_COUNT_TABLES = ("enrolment", "follow_up", "employment_spell", "course")
+DUE_COUNT_SECONDS = 30.0
+_DUE_COUNTS = Kept(DUE_COUNT_TABLES, seconds=DUE_COUNT_SECONDS, size=256)
+
+
+def kept_due_counts(session: Session, filters: DueFilters, *, today: date) -> DueCounts:
+    """:func:`due_counts`, kept a moment (the filters' state does not change them)."""
+    key = (filters.institution_id, filters.course_id, filters.window, today)
+    return _DUE_COUNTS.get(session, key, lambda: due_counts(session, filters, today=today))
+
+
 @dataclass(frozen=True)
 class OverdueAt:
     """How many follow-ups an institution has overdue (a count, no one named)."""
@@ -253,7 +268,7 @@ def due_follow_ups(
     first page does not sort every graduation. The next and previous links start after or
     before a row (keyset): a deep page reached by links costs what the first one does."""
     at = at or DueAt(page)
-    counts = due_counts(session, filters, today=today)
+    counts = kept_due_counts(session, filters, today=today)
     total = {
         None: counts.due + counts.overdue,
         DueState.DUE: counts.due,

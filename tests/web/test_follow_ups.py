@@ -19,11 +19,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from matching.kpi.dates import add_months
 from matching.kpi.ids import KpiId
+from models import clock
 from models.clock import today
 from models.excel.follow_ups import FOLLOW_UP_COLUMNS
 from models.i18n import translate
@@ -271,6 +272,27 @@ def test_recorded_rows_are_written_and_leave_the_list(client, session, world):
         str(row.id),
         world.due.person_id,
     )
+
+
+def test_the_header_counts_follow_a_save_at_once_and_other_writers_within_their_time(
+    client, session, world, monkeypatch
+):
+    moment = [1000.0]
+    monkeypatch.setattr(clock, "steady_seconds", lambda: moment[0])
+    as_user(client, session, world, "centre")
+    assert header_counts(client.get("/follow-ups").text) == {"due": 1, "overdue": 1}
+    # Saved through the site: the next page counts again at once.
+    assert post(client, outcome(world.due)).status_code == 303
+    assert header_counts(client.get("/follow-ups?page=1").text) == {"due": 0, "overdue": 1}
+    # Written by another process (the command line, a second server): the counts are kept
+    # a moment, then read again.
+    with session.get_bind().begin() as conn:
+        conn.execute(
+            update(Enrolment).where(col(Enrolment.id) == world.overdue.id).values(status="dang_hoc")
+        )
+    assert header_counts(client.get("/follow-ups").text) == {"due": 0, "overdue": 1}
+    moment[0] += follow_ups_queries.DUE_COUNT_SECONDS + 0.1
+    assert header_counts(client.get("/follow-ups").text) == {"due": 0, "overdue": 0}
 
 
 def test_a_bad_row_writes_nothing_and_shows_its_error(client, session, world):

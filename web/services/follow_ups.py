@@ -138,7 +138,7 @@ def refused_page(
     found = queries.follow_up_rows(session, keys, today=today())
     scope = institution_scope(principal)
     shown = [row for row in found if scope is None or row.institution_id == scope]
-    counts = queries.due_counts(session, filters, today=today())
+    counts = queries.kept_due_counts(session, filters, today=today())
     result = FollowUpPage(
         shown, counts, filters, **_choices(session, principal, filters), total=len(shown)
     )
