@@ -74,7 +74,7 @@ class _DataFile:
     """data.csv written in pieces (a piece every `chunk_rows` rows), counting its rows and
     hashing its bytes as they go: the manifest, written after it, states both."""
 
-    def __init__(self, layout: Layout, rows: Iterable[Mapping[str, Any]], chunk_rows: int):
+    def __init__(self, layout: Layout, rows: Iterable[Mapping[str, Any]], chunk_rows: int) -> None:
         self.layout, self.rows, self.chunk_rows = layout, rows, chunk_rows
         self.count = 0
         self.digest = hashlib.sha256()
