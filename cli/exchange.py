@@ -4,6 +4,7 @@ own courses, a reporter's own scope), and is in the audit log under it, as on th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -69,16 +70,34 @@ def export_command(
                 institution = graduates.find_institution(session, institution_code)
                 download = graduates.export_graduates(
                     session,
+                    engine,
                     principal=principal,
                     institution_id=institution,
                     year=year,
                     personal_data=not without_personal_data,
                 )
             else:
-                download = new_jobs.export_new_jobs(session, principal=principal, period=period)
-        out.write_bytes(download.content)
-        rows = read(download.content).rows
-        cli.say("Wrote {count} rows to {path}.", count=format_number(len(rows), cli.lang), path=out)
+                download = new_jobs.export_new_jobs(
+                    session, engine, principal=principal, period=period
+                )
+            _save(download.pieces, out)
+        cli.say(
+            "Wrote {count} rows to {path}.",
+            count=format_number(download.rows, cli.lang),
+            path=out,
+        )
+
+
+def _save(pieces: Iterable[bytes], out: Path) -> None:
+    """The file written piece by piece, as the web sends it; under its name only when whole."""
+    partial = out.with_name(out.name + ".part")
+    try:
+        with partial.open("wb") as target:
+            for piece in pieces:
+                target.write(piece)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 @exchange_app.command("import", help="Load an exchange file: all rows, or none.")

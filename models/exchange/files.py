@@ -3,7 +3,9 @@ file, `data.csv` (UTF-8 without a byte-order mark, comma-separated, RFC 4180 quo
 ends, a header row of the layout's column names, then one line per record).
 
 The manifest names the format and the layout version, counts the rows and gives the data
-file's SHA-256, so a receiver knows the file is whole before reading a row. The data file is
+file's SHA-256, so a receiver knows the file is whole before reading a row. It is the
+archive's last member: the archive is written while it is sent (models/zip_stream), and the
+count and the hash are known only once the data file is written. The data file is
 written exactly (formula_guard.ExactCsvWriter): a program reads it, not a spreadsheet user,
 and the manifest says so. Reading checks the manifest first, then the header; every problem
 is an InvalidError on the field "file", in the reader's language.
@@ -24,6 +26,7 @@ from typing import Any
 from models.errors import InvalidError
 from models.exchange.layouts import LAYOUTS, Layout
 from models.formula_guard import MACHINE_FILE_NOTICE, ExactCsvWriter
+from models.zip_stream import zip_chunks
 
 FORMAT = "dienbien-jobs-exchange"
 PLATFORM = "dienbien-jobs"
@@ -33,6 +36,7 @@ FIELD = "file"
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a data file of 100,000 graduates takes about 30 MB
 MAX_ROWS = 100_000
 FIRST_ROW = 2  # the data file's line 1 is its header: rows are numbered as lines
+CHUNK_ROWS = 500  # rows of data.csv per piece of the archive as it is written
 
 NOT_EXCHANGE = (
     "This is not an exchange file: it must be a zip archive holding manifest.json and data.csv."
@@ -66,6 +70,71 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+class _DataFile:
+    """data.csv written in pieces (a piece every `chunk_rows` rows), counting its rows and
+    hashing its bytes as they go: the manifest, written after it, states both."""
+
+    def __init__(self, layout: Layout, rows: Iterable[Mapping[str, Any]], chunk_rows: int) -> None:
+        self.layout, self.rows, self.chunk_rows = layout, rows, chunk_rows
+        self.count = 0
+        self.digest = hashlib.sha256()
+
+    def pieces(self) -> Iterator[bytes]:
+        text = io.StringIO()
+        writer = ExactCsvWriter(text)
+        writer.writerow(self.layout.headers)
+        yield self._drain(text)
+        for row in self.rows:
+            writer.writerow(cell(row.get(name)) for name in self.layout.headers)
+            self.count += 1
+            if self.count % self.chunk_rows == 0:
+                yield self._drain(text)
+        if text.tell():
+            yield self._drain(text)
+
+    def _drain(self, text: io.StringIO) -> bytes:
+        piece = text.getvalue().encode("utf-8")
+        text.seek(0)
+        text.truncate()
+        self.digest.update(piece)
+        return piece
+
+
+def archive_pieces(
+    layout: Layout,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    generated_at: datetime,
+    personal_data: Sequence[str],
+    extra: Mapping[str, Any] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> Iterator[bytes]:
+    """The zip archive of one layout's rows (each a mapping by column name), in pieces as it
+    is written: data.csv first, read from `rows` as the archive is taken, then the manifest,
+    whose row count and SHA-256 are known only then (a reader looks members up by name).
+    Memory holds a piece, never the archive."""
+    data = _DataFile(layout, rows, chunk_rows)
+
+    def manifest() -> Iterator[bytes]:  # run once data.csv is written
+        stated = {
+            "format": FORMAT,
+            "layout": layout.name,
+            "data_file": DATA_FILE,
+            "encoding": "utf-8",
+            "rows": data.count,
+            "sha256": data.digest.hexdigest(),
+            "generated_at": generated_at.isoformat(),
+            "source": {"platform": PLATFORM},
+            "columns": layout.headers,
+            "personal_data": list(personal_data),
+            "formula_guard": MACHINE_FILE_NOTICE,
+            **(extra or {}),
+        }
+        yield (json.dumps(stated, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+    return zip_chunks([(DATA_FILE, data.pieces()), (MANIFEST, manifest())])
+
+
 def build(
     layout: Layout,
     rows: Iterable[Mapping[str, Any]],
@@ -74,34 +143,12 @@ def build(
     personal_data: Sequence[str],
     extra: Mapping[str, Any] | None = None,
 ) -> bytes:
-    """The zip archive of one layout's rows (each a mapping by column name)."""
-    text = io.StringIO()
-    writer = ExactCsvWriter(text)
-    writer.writerow(layout.headers)
-    count = 0
-    for row in rows:
-        writer.writerow(cell(row.get(name)) for name in layout.headers)
-        count += 1
-    data = text.getvalue().encode("utf-8")
-    manifest = {
-        "format": FORMAT,
-        "layout": layout.name,
-        "data_file": DATA_FILE,
-        "encoding": "utf-8",
-        "rows": count,
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "generated_at": generated_at.isoformat(),
-        "source": {"platform": PLATFORM},
-        "columns": layout.headers,
-        "personal_data": list(personal_data),
-        "formula_guard": MACHINE_FILE_NOTICE,
-        **(extra or {}),
-    }
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
-        out.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-        out.writestr(DATA_FILE, data)
-    return archive.getvalue()
+    """The whole archive of :func:`archive_pieces` at once (small files: tests, fixtures)."""
+    return b"".join(
+        archive_pieces(
+            layout, rows, generated_at=generated_at, personal_data=personal_data, extra=extra
+        )
+    )
 
 
 @dataclass(frozen=True)

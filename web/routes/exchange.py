@@ -14,7 +14,8 @@ from models.errors import AppError, InvalidError
 from models.i18n import message_for, translate
 from models.ids import parse_id
 from web.auth import Principal
-from web.deps import LanguageDep, SessionDep
+from web.deps import EngineDep, LanguageDep, SessionDep
+from web.downloads import streamed
 from web.permissions import Permission, allow
 from web.services.exchange import ZIP
 from web.services.exchange import graduates as service
@@ -44,25 +45,25 @@ def _year(value: str) -> int | None:
 @router.get("/exchange/graduates", name="exchange_graduates_export")
 def exchange_graduates_export(
     session: SessionDep,
+    engine: EngineDep,
     principal: Annotated[Principal, Depends(allow(Permission.VIEW_TRAINEES))],
     course_id: str = "",
     institution_id: str = "",
     year: str = "",
     personal_data: str = "1",
 ) -> Response:
+    """The graduates as an exchange file, sent while it is written (after the checks and the
+    audit entry, so a refusal is an error page)."""
     download = service.export_graduates(
         session,
+        engine,
         principal=principal,
         course_id=_optional_id(course_id, "course_id"),
         institution_id=_optional_id(institution_id, "institution_id"),
         year=_year(year),
         personal_data=personal_data != "0",
     )
-    headers = {
-        "Content-Disposition": f'attachment; filename="{download.filename}"',
-        "Cache-Control": "no-store",  # personal data: not kept in shared caches
-    }
-    return Response(download.content, media_type=ZIP, headers=headers)
+    return streamed(download.pieces, download.filename, ZIP, personal_data=True)
 
 
 @router.post("/exchange/graduates", response_class=HTMLResponse, name="exchange_graduates_import")

@@ -18,8 +18,9 @@ from models.formatting import format_date
 from models.i18n import translate
 from models.register_periods import Period
 from web.auth import Principal
-from web.deps import LanguageDep, RecordId, SessionDep
+from web.deps import EngineDep, LanguageDep, RecordId, SessionDep
 from web.display import display_tools
+from web.downloads import streamed
 from web.forms import FormFields, form_errors, redirect_to
 from web.labels import page_tools
 from web.notices import Saved
@@ -252,19 +253,16 @@ def new_job_report_withdraw(
 
 
 def _zip(download: ExchangeDownload) -> Response:
-    headers = {
-        "Content-Disposition": f'attachment; filename="{download.filename}"',
-        "Cache-Control": "no-store",  # ID numbers: not kept in shared caches
-    }
-    return Response(download.content, media_type=ZIP, headers=headers)
+    """The file sent while it is written; ID numbers: not kept in shared caches."""
+    return streamed(download.pieces, download.filename, ZIP, personal_data=True)
 
 
 @router.get("/new-jobs/exchange", name="new_jobs_exchange_export")
 def new_jobs_exchange_export(
-    session: SessionDep, principal: Reporter, period: str = ""
+    session: SessionDep, engine: EngineDep, principal: Reporter, period: str = ""
 ) -> Response:
     """The period's lines within the user's scope as an exchange file (docs/exchange.md)."""
-    return _zip(exchange.export_new_jobs(session, principal=principal, period=period))
+    return _zip(exchange.export_new_jobs(session, engine, principal=principal, period=period))
 
 
 @router.post("/new-jobs/exchange", name="new_jobs_exchange_import")

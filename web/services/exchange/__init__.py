@@ -6,10 +6,15 @@ An import checks the manifest, then every row with the checks of the platform's 
 (the same code, the same messages), and writes all rows in one transaction or none. Access is
 by relation, as on the pages: an institution's own courses, a reporter's own scope. Every
 export and import is in the audit log, with the people an export holds.
+
+An export is sent while it is written (models/exchange archive_pieces, web/downloads): the
+caller, the parameters and the audit entry come first, so a refusal is an error page; then
+the rows are read in a session of their own as the archive is written, manifest last.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 ZIP = "application/zip"
@@ -17,7 +22,10 @@ ZIP = "application/zip"
 
 @dataclass(frozen=True)
 class ExchangeDownload:
-    """An exchange file for the browser (or the CLI) to save."""
+    """An exchange file for the browser (or the CLI) to save: its pieces, written (and its
+    rows read) as they are taken, once the export is checked and audited; `rows` is the
+    count the audit entry records."""
 
-    content: bytes
+    pieces: Iterator[bytes]
     filename: str
+    rows: int

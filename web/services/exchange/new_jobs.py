@@ -7,6 +7,7 @@ reporter withdraws like any other to undo it."""
 
 from __future__ import annotations
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models import audit
@@ -14,10 +15,11 @@ from models.clock import today as clock_today
 from models.clock import utcnow
 from models.db import unit_of_work
 from models.excel import SheetRow
-from models.exchange import NEW_JOBS_V1, build, read
+from models.exchange import NEW_JOBS_V1, archive_pieces, read
 from models.queries import exchange as queries
 from models.register_periods import parse_period, period_containing
 from web.auth import Principal
+from web.downloads import read_apart
 from web.services import register
 from web.services.exchange import ExchangeDownload
 from web.services.register.views import scope_of
@@ -26,10 +28,11 @@ PERSONAL = ("citizen_id",)
 
 
 def export_new_jobs(
-    session: Session, *, principal: Principal, period: str | None
+    session: Session, engine: Engine, *, principal: Principal, period: str | None
 ) -> ExchangeDownload:
     """The lines of one period (a code of the reporter's schedule: 2026-03, 2026-H1; none:
-    the period that holds today)."""
+    the period that holds today). Audited with the people it holds before a byte is sent;
+    the lines are read through `engine` while the file is written."""
     reporter = register.reporter_of(principal)
     schedule = register.schedule_of(session, reporter.source)
     if period:
@@ -37,7 +40,8 @@ def export_new_jobs(
     else:
         chosen = period_containing(clock_today(), *schedule)
     scope = scope_of(principal)
-    found = queries.new_job_lines(session, scope, start=chosen.start, end=chosen.end)
+    wanted = queries.NewJobFilter(scope, start=chosen.start, end=chosen.end)
+    held = queries.new_job_lines_held(session, wanted)
     extra = {
         "period": chosen.code,
         "reporter": {
@@ -46,13 +50,7 @@ def export_new_jobs(
             "employer_id": scope.employer_id,
         },
     }
-    content = build(
-        NEW_JOBS_V1,
-        found.rows,
-        generated_at=utcnow(),
-        personal_data=list(PERSONAL),
-        extra=extra,
-    )
+    generated_at = utcnow()
     with unit_of_work(session):
         audit.record(
             session,
@@ -61,10 +59,17 @@ def export_new_jobs(
             entity="new_job_register",
             export_kind=NEW_JOBS_V1.name,
             period=chosen.code,
-            rows=len(found.rows),
-            person_ids=found.person_ids,
+            rows=held.rows,
+            person_ids=held.person_ids,
         )
-    return ExchangeDownload(content, f"viec-lam-moi-{chosen.code}.zip")
+    pieces = archive_pieces(
+        NEW_JOBS_V1,
+        read_apart(engine, lambda reader: queries.each_new_job_line(reader, wanted)),
+        generated_at=generated_at,
+        personal_data=list(PERSONAL),
+        extra=extra,
+    )
+    return ExchangeDownload(pieces, f"viec-lam-moi-{chosen.code}.zip", held.rows)
 
 
 def import_new_jobs(
