@@ -4,6 +4,12 @@ institution has enrolled. Reads only; nothing here commits.
 Citizen IDs are stored encrypted: a person is found by the keyed hash of the whole ID
 (`citizen_id_hash`), so only a full 12-digit ID finds anyone, and part of one finds no one.
 
+A name is found by its folded syllables, whole and in any order, through `person_name_word`
+(models/tables/person_names.py): one typed syllable walks its rows, two walk the rows of their
+pair (exactly the people whose name holds both, in list order), more walk the pair of the two
+rarest and probe the others. What a search reads grows with the matches it shows and counts,
+not with the people held.
+
 `find_by_citizen_id` and `search_people` are used by the Excel import as well: keep their
 signatures stable.
 """
@@ -26,6 +32,7 @@ from models.encryption import PERSON_CITIZEN_ID, keys
 from models.queries import counting, keyset
 from models.queries.reference import all_commune_names
 from models.tables import Course, Enrolment, Ethnicity, Institution, Person, PersonNameWord
+from models.tables.person_names import pair_key
 from models.validation.rules import max_length
 
 _ID_SEPARATORS = re.compile(r"[\s.\-]+")
@@ -131,18 +138,29 @@ def _walk(session: Session, text: str) -> _Walk:
     words = sorted(set(search_key(text).split()))
     if not words:  # only punctuation: no name to match, as an empty search
         return _everyone()
-    if any(len(word) > NAME_KEY_MAX for word in words) or len(words) > NAME_KEY_MAX // 2:
-        # No stored name holds a longer word, or that many words: such a search finds no one.
+    if len(" ".join(words)) > NAME_KEY_MAX:
+        # The shortest name holding every word is longer than any stored name: no one.
         return _everyone(false())
-    return _name_walk(words, _rarest(session, words))
+    return _name_walk(*_walked(session, words))
 
 
-def _name_walk(words: list[str], first: str) -> _Walk:
+def _walked(session: Session, words: list[str]) -> tuple[str, list[str]]:
+    """The word whose rows a search walks, and the syllables each walked row is probed for:
+    one syllable walks its rows; two walk their pair's rows, exactly the people holding both;
+    more walk the pair of the two rarest and probe the others."""
+    if len(words) == 1:
+        return words[0], []
+    first, second = _rarest(session, words) if len(words) > 2 else words
+    return pair_key(first, second), [w for w in words if w not in (first, second)]
+
+
+def _name_walk(walked_word: str, probed: list[str]) -> _Walk:
     """Whole syllables only ("an" finds "An" and "Ấn", never "Lan" or "Toàn"): the rows of
-    one syllable in the list's order, each probed for the other syllables by primary key."""
+    one syllable or pair in the list's order, each probed for the other syllables by primary
+    key."""
     walked = NAME_WORDS.alias("walked")
-    conditions = [walked.c.word == first]
-    for number, word in enumerate(w for w in words if w != first):
+    conditions = [walked.c.word == walked_word]
+    for number, word in enumerate(probed):
         probe = NAME_WORDS.alias(f"probe_{number}")
         held = sa_select(literal(1)).where(
             probe.c.word == word,
@@ -156,11 +174,9 @@ def _name_walk(words: list[str], first: str) -> _Walk:
     return _Walk(walked, walked.c.person_id, (walked.c.sort_key, walked.c.person_id), conditions)
 
 
-def _rarest(session: Session, words: list[str]) -> str:
-    """The typed syllable fewest people's names hold (counted up to RARITY_LIMIT; among
-    equals the longest): walking it reads the fewest rows that cannot match."""
-    if len(words) == 1:
-        return words[0]
+def _rarest(session: Session, words: list[str]) -> tuple[str, str]:
+    """The two typed syllables fewest people's names hold (counted up to RARITY_LIMIT; among
+    equals the longest): walking their pair reads the fewest rows that cannot match."""
     held = [
         sa_select(func.count())
         .select_from(
@@ -170,7 +186,8 @@ def _rarest(session: Session, words: list[str]) -> str:
         for word in words
     ]
     counts = session.execute(sa_select(*held)).one()
-    return min(zip(counts, words, strict=True), key=lambda each: (each[0], -len(each[1])))[1]
+    ranked = sorted(zip(counts, words, strict=True), key=lambda each: (each[0], -len(each[1])))
+    return ranked[0][1], ranked[1][1]
 
 
 def search_people(
@@ -245,7 +262,8 @@ def list_trainees(
     at = at or PageAt(page)
     # Without a search the database walks the name order's index and checks each person's
     # membership, stopping at the page, instead of sorting every trainee at each view; a
-    # search by name walks one typed syllable's rows in that order instead (`_name_walk`).
+    # search by name walks one typed syllable's (or pair's) rows in that order instead
+    # (`_name_walk`).
     walk = _walk(session, text)
     walk = walk.where(_trainee_of(institution_id, walk.person_id))
     total = counting.capped_count(session, _matches(text, walk, institution_id))
