@@ -21,7 +21,7 @@ from models.migrate import downgrade, upgrade
 from models.people import name_fields
 from models.queries.people import PageAt, list_trainees, search_people
 from models.tables import Enrolment, Person, PersonNameWord
-from models.tables.person_names import pair_key
+from models.tables.person_names import POSTGRES_TRIGGERS, SQLITE_TRIGGERS, pair_key
 from tests import factories
 from tests.models.test_migrations import empty_database_url  # noqa: F401  (the fixture)
 
@@ -289,5 +289,31 @@ def test_the_migration_fills_the_pairs_of_people_already_stored(
                 "Lò Văn Thị",
                 "Văn Thị Văn",
             ]
+    finally:
+        engine.dispose()
+
+
+def test_the_migrations_create_the_triggers_the_models_create(
+    empty_database_url: str,  # noqa: F811
+) -> None:
+    upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                stored = conn.execute(
+                    text(
+                        "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+                        "AND name LIKE 'person_name_word%'"
+                    )
+                )
+                assert sorted(row[0] for row in stored) == sorted(SQLITE_TRIGGERS)
+            else:
+                bodies = conn.execute(
+                    text("SELECT prosrc FROM pg_proc WHERE proname LIKE 'person_name_word%'")
+                )
+                held = [row[0] for row in bodies]
+                assert len(held) == 2
+                assert all(any(body in each for each in POSTGRES_TRIGGERS) for body in held)
     finally:
         engine.dispose()
