@@ -2,6 +2,7 @@
 
     PERSONAL_DATA_KEY_FILE=/path/keys.json .venv/bin/python bench/bench_pages.py \\
         --url sqlite:////work/data/scale10.sqlite3 [--rounds 5] [--role official] [--route trainees]
+        [--skip export,csv,zip]
     .venv/bin/python bench/bench_pages.py --url postgresql://postgres@127.0.0.1:5432/scale10
 
 The database (`--url`) must hold the demo: `dbjobs generate-demo --years 2024-2026 --scale 10`
@@ -101,6 +102,12 @@ def prepare(url: str, args: argparse.Namespace):  # type: ignore[no-untyped-def]
         everyone = callers(session, tokens)
         plan = plan_walk(session, app, everyone, on, roles=args.role, only=args.route)
     engine.dispose()
+    skipped = [word for word in args.skip.split(",") if word]
+    plan.visits = [
+        visit
+        for visit in plan.visits
+        if not any(word in visit.route.name or word in visit.route.path for word in skipped)
+    ]
     return plan
 
 
@@ -249,6 +256,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="timed requests per URL")
     parser.add_argument("--role", default="", help="only these callers (comma-separated)")
     parser.add_argument("--route", default="", help="only routes whose name or path holds this")
+    parser.add_argument(
+        "--skip", default="", help="leave out routes whose name or path holds one of these (a,b)"
+    )
     parser.add_argument("--budget", type=float, default=15, help="seconds per URL at most")
     parser.add_argument("--port", type=int, default=8767)
     parser.add_argument("--today", default="", help="the day the ids are chosen for")
