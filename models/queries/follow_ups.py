@@ -139,11 +139,19 @@ def _overdue_day(today: date) -> date:
 def _scoped(query: Select[Any], filters: DueFilters) -> Select[Any]:
     """Enrolments of the filters' institution and course."""
     if filters.institution_id is not None:
-        # IN, not a join: SQLite then drops other institutions' rows before the EXISTS probes.
-        courses = sa_select(col(Course.id)).where(
-            col(Course.institution_id) == filters.institution_id
+        # A probe of the course per enrolment walked, not `course_id IN (the institution's
+        # courses)`: with the IN, SQLite read every enrolment of the institution by the
+        # course index and sorted them (240 ms for the first page at 100x); with the probe
+        # it walks the graduation-date index newest first and stops at the page.
+        of_institution = (
+            sa_select(literal(1))
+            .where(
+                col(Course.id) == col(Enrolment.course_id),
+                col(Course.institution_id) == filters.institution_id,
+            )
+            .exists()
         )
-        query = query.where(col(Enrolment.course_id).in_(courses))
+        query = query.where(of_institution)
     if filters.course_id is not None:
         query = query.where(col(Enrolment.course_id) == filters.course_id)
     return query
