@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from models.clock import utcnow
+from models.db import in_unit_of_work
 from models.errors import AppError
 from models.tables import (
     AuthSession,
@@ -227,3 +228,48 @@ def test_a_double_click_on_refer_makes_one_referral(engine, session):
     with Session(engine) as check:
         rows = check.execute(select(Referral)).scalars().all()
         assert [(r.person_id, r.status) for r in rows] == [(person_id, "referred")]
+
+
+def test_a_new_referral_is_scored_before_its_write_transaction(engine, session, monkeypatch):
+    """Scoring runs the matching engine: it must not hold SQLite's write lock or the
+    vacancy's row lock while other hires wait, so it runs before the unit of work."""
+    vacancy_id, _people = _setup(session, people=1)
+    newcomers = []
+    for n in range(2):
+        person = factories.person(
+            session, full_name=f"Quàng Thị Mới {n}", consent_to_employers=True
+        )
+        factories.enrolment(
+            session,
+            person_id=person.id,
+            course_id=factories.course(session).id,
+            status="tot_nghiep",
+            graduated_on=date(2026, 6, 30),
+        )
+        _rank(session, vacancy_id, person.id)
+        newcomers.append(person.id)
+    session.commit()
+    scored_inside: list[bool] = []
+
+    def score_of(scoring_session: Session, vacancy: Vacancy, person_id: int, *, on: date):  # type: ignore[no-untyped-def]
+        scored_inside.append(in_unit_of_work(scoring_session))
+        return 0.42
+
+    monkeypatch.setattr(service, "score_of", score_of)
+    with Session(engine, expire_on_commit=False) as acting:
+        principal = _principal(acting)
+        referral = service.refer(
+            acting, principal=principal, vacancy_id=vacancy_id, person_id=newcomers[0]
+        )
+        service.hire(acting, principal=principal, vacancy_id=vacancy_id, person_id=newcomers[1])
+    assert scored_inside == [False, False]  # once each, outside the write transaction
+    with Session(engine) as reading:
+        scores = {
+            row.person_id: (row.status, row.score)
+            for row in reading.exec(select(Referral).where(col(Referral.vacancy_id) == vacancy_id))
+            .scalars()
+            .all()
+            if row.person_id in newcomers
+        }
+    assert referral.score == 0.42
+    assert scores == {newcomers[0]: ("referred", 0.42), newcomers[1]: ("hired", 0.42)}

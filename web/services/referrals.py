@@ -11,6 +11,8 @@ closes, which rolls back), so a failure leaves nothing half-written.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -26,7 +28,7 @@ from models.enums import (
     ReferralStatus,
     VacancyStatus,
 )
-from models.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
+from models.errors import AppError, ConflictError, ForbiddenError, InvalidError, NotFoundError
 from models.placement import claim_place
 from models.queries.candidates import (
     Training,
@@ -90,9 +92,33 @@ def _suggested_score(session: Session, vacancy_id: int, person_id: int) -> float
     return score_of(session, vacancy, person_id, on=today())
 
 
+@dataclass(frozen=True)
+class Scored:
+    """The engine's score of a person for a vacancy, computed before the unit of work."""
+
+    value: float | None
+
+
+def _score_first(
+    session: Session, principal: Principal, vacancy_id: int, person_id: int, permission: Permission
+) -> Scored | None:
+    """The score a new referral records, computed in the request's read, before its unit of
+    work: scoring runs the matching engine, which must not hold SQLite's write lock or the
+    vacancy's row lock meanwhile. None when the person has a referral in progress (none is
+    made) or the vacancy is not the caller's (the unit of work answers that)."""
+    try:
+        vacancy = vacancy_for(session, principal, vacancy_id, permission)
+    except AppError:
+        return None
+    if active_referral(session, vacancy_id, person_id) is not None:
+        return None
+    return Scored(score_of(session, vacancy, person_id, on=today()))
+
+
 def refer(session: Session, *, principal: Principal, vacancy_id: int, person_id: int) -> Referral:
     """Propose a graduate to the employer. A second referral while the first is in progress
     (a double click) is refused by the partial unique index, and said so."""
+    scored = _score_first(session, principal, vacancy_id, person_id, Permission.REFER_CANDIDATES)
     with unit_of_work(session):
         vacancy = vacancy_for(session, principal, vacancy_id, Permission.REFER_CANDIDATES)
         if not is_open(vacancy.status, vacancy.deadline, today()):
@@ -103,7 +129,9 @@ def refer(session: Session, *, principal: Principal, vacancy_id: int, person_id:
         _refuse_if_employed(session, person_id, vacancy_id)
         if active_referral(session, vacancy_id, person_id) is not None:
             raise _already_referred()
-        referral = _new_referral(session, principal, vacancy_id, person_id, ReferralStatus.REFERRED)
+        referral = _new_referral(
+            session, principal, vacancy_id, person_id, ReferralStatus.REFERRED, scored
+        )
         audit_referral(session, principal, referral, "create")
         tell_referred(session, principal, person, vacancy)
         return referral
@@ -119,13 +147,15 @@ def _new_referral(
     vacancy_id: int,
     person_id: int,
     status: ReferralStatus,
+    scored: Scored | None = None,
 ) -> Referral:
-    """A referral made now by this user, scored as the matching engine suggested it."""
+    """A referral made now by this user, scored as the matching engine suggested it (`scored`
+    when computed before the unit of work, else now)."""
     referral = Referral(
         person_id=person_id,
         vacancy_id=vacancy_id,
         status=status,
-        score=_suggested_score(session, vacancy_id, person_id),
+        score=scored.value if scored else _suggested_score(session, vacancy_id, person_id),
         created_by_id=principal.user.id,
     )
     session.add(referral)
@@ -251,13 +281,21 @@ def hire(
 ) -> EmploymentSpell:
     """Hire a candidate: the referral (made now if there was none) becomes hired, one place
     is claimed, and the job is recorded as an employment spell, all in one transaction."""
+    scored = _score_first(session, principal, vacancy_id, person_id, Permission.HIRE)
     with unit_of_work(session):
         vacancy = vacancy_for(session, principal, vacancy_id, Permission.HIRE)
-        return record_hire(session, principal=principal, vacancy=vacancy, person_id=person_id)
+        return record_hire(
+            session, principal=principal, vacancy=vacancy, person_id=person_id, scored=scored
+        )
 
 
 def record_hire(
-    session: Session, *, principal: Principal, vacancy: Vacancy, person_id: int
+    session: Session,
+    *,
+    principal: Principal,
+    vacancy: Vacancy,
+    person_id: int,
+    scored: Scored | None = None,
 ) -> EmploymentSpell:
     """The hire itself, inside the caller's unit of work once the caller has checked who may
     hire for `vacancy` (the employer here, the centre's staff at a job fair): the person's
@@ -271,7 +309,7 @@ def record_hire(
         )
     _person(session, principal, vacancy, person_id, lock=True)
     _refuse_if_employed(session, person_id, vacancy.id)
-    referral = _hired_referral(session, principal, vacancy.id, person_id)
+    referral = _hired_referral(session, principal, vacancy.id, person_id, scored)
     claim_place(session, vacancy.id, on=today())
     spell = _spell(session, vacancy, referral)
     audit_referral(session, principal, referral, "hire", employment_spell_id=spell.id)
@@ -279,11 +317,11 @@ def record_hire(
 
 
 def _hired_referral(
-    session: Session, principal: Principal, vacancy_id: int, person_id: int
+    session: Session, principal: Principal, vacancy_id: int, person_id: int, scored: Scored | None
 ) -> Referral:
     if active_referral(session, vacancy_id, person_id) is not None:
         return move_referral(session, vacancy_id, person_id, ReferralStatus.HIRED)
-    return _new_referral(session, principal, vacancy_id, person_id, ReferralStatus.HIRED)
+    return _new_referral(session, principal, vacancy_id, person_id, ReferralStatus.HIRED, scored)
 
 
 _CHANNEL: dict[str, NewJobChannel] = {
