@@ -14,13 +14,16 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from sqlmodel import Session
 
+from models import clock
 from models.clock import today
 from models.errors import InvalidError, ValidationErrors
 from models.i18n import catalogue, translate
+from models.queries.home import HOME_FIGURE_SECONDS
 from models.settings import Settings
-from models.tables import EmploymentSpell
+from models.tables import EmploymentSpell, Vacancy
 from tests import factories
 from tests.html import attr, attrs, data_attrs, find_all, one, parse, text, texts
 from tests.web.conftest import VISITOR_TOKEN
@@ -102,6 +105,31 @@ def test_home_shows_what_the_database_holds(client, session):
     }
     assert page.figures["open_places"] == "8.503"  # grouped the Vietnamese way
     assert str(year) in page.labels["placements"]
+
+
+def test_the_figures_follow_a_save_at_once_and_other_writers_within_a_minute(
+    client, session, monkeypatch
+):
+    moment = [1000.0]
+    monkeypatch.setattr(clock, "steady_seconds", lambda: moment[0])
+    employer = factories.employer(session)
+    factories.vacancy(session, employer_id=employer.id, quantity=3, filled=0)
+    session.commit()
+
+    def open_places() -> int:
+        return as_int(read_page(client.get("/").text).figures["open_places"])
+
+    assert open_places() == 3
+    # Saved by this process (the ORM commits): shown at once.
+    factories.vacancy(session, employer_id=employer.id, quantity=4, filled=0)
+    session.commit()
+    assert open_places() == 7
+    # Written by another process (behind this one's back): kept until the minute is out.
+    with session.get_bind().begin() as conn:
+        conn.execute(update(Vacancy).values(filled=1))
+    assert open_places() == 7
+    moment[0] += HOME_FIGURE_SECONDS + 0.1
+    assert open_places() == 5
 
 
 def test_an_empty_database_shows_zeros(client):
