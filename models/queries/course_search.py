@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import false, select
+from sqlalchemy import false, func, select
 from sqlmodel import Session, col
 
 from matching.text import cached_search_key, search_key
+from models.kept import Kept
 from models.tables import Course, TrainingOccupation
 
 MAX_WORDS = 12  # more words than any course has: nothing can match
@@ -29,16 +29,61 @@ def query_words(text: str | None) -> list[str]:
     return search_key(text).split()
 
 
-@lru_cache(maxsize=50_000)
-def _course_words(code: str, *fields: str) -> frozenset[str]:
-    """The folded syllables of a course's code and fields, kept: a search reads every course
-    of its scope, and their names repeat from one search to the next."""
-    return frozenset(word for each in (code, *fields) for word in cached_search_key(each).split())
+@dataclass(frozen=True)
+class CourseWords:
+    """A course as a search reads it: the folded syllables of its code, name and occupation,
+    and its code without spaces (a code may be typed from its start)."""
+
+    words: frozenset[str]
+    code: str
+    start: date  # the lists' order: newest start first
 
 
-@lru_cache(maxsize=50_000)
-def _code_key(code: str) -> str:
-    return cached_search_key(code).replace(" ", "")
+def _folded(code: str, name: str, occupation: str, start: date) -> CourseWords:
+    words = frozenset(
+        word for each in (code, name, occupation) for word in cached_search_key(each).split()
+    )
+    return CourseWords(words, cached_search_key(code).replace(" ", ""), start)
+
+
+# Every course's words, kept per database (models/kept.py): a search compares the text with
+# every course in its scope, and reading and folding their names was most of its time (200 ms
+# at 100 times the province's size). Dropped at once when this process writes a course or an
+# occupation; a course another process adds is read on its own, one renamed there shows its
+# new name within COURSE_WORD_SECONDS.
+COURSE_WORD_SECONDS = 60.0
+_COURSE_WORDS = Kept(("course", "training_occupation"), seconds=COURSE_WORD_SECONDS, size=2)
+
+
+def _words_of(session: Session, ids: Iterable[int] | None = None) -> dict[int, CourseWords]:
+    """The words of these courses (every course when None), read from the database."""
+    query = select(
+        col(Course.id),
+        col(Course.code),
+        col(Course.name),
+        col(TrainingOccupation.name),
+        col(Course.start_date),
+    ).join(TrainingOccupation, col(TrainingOccupation.id) == col(Course.occupation_id))
+    if ids is not None:
+        query = query.where(col(Course.id).in_(list(ids)))
+    return {
+        int(course_id): _folded(code, name, occupation, start)
+        for course_id, code, name, occupation, start in session.execute(query)
+    }
+
+
+def _holds_every_course(session: Session, kept: dict[int, CourseWords]) -> bool:
+    """Whether the kept words are of exactly the courses stored now: ids only grow, so the
+    same highest id and the same count mean none was added or removed since."""
+    highest, count = session.execute(select(func.max(col(Course.id)), func.count())).one()
+    return count == len(kept) and (highest or 0) == max(kept, default=0)
+
+
+def course_words(session: Session, ids: list[int]) -> dict[int, CourseWords]:
+    """The words of these courses: kept for all, and read now for those added since."""
+    kept = _COURSE_WORDS.get(session, ("all",), lambda: _words_of(session))
+    missing = [course_id for course_id in ids if course_id not in kept]
+    return {**kept, **_words_of(session, missing)} if missing else kept
 
 
 @dataclass(frozen=True)
@@ -54,35 +99,35 @@ class CourseQuery:
         kept = frozenset(words) if len(words) <= MAX_WORDS else frozenset({" "})  # unmatchable
         return cls(kept, "".join(words))
 
-    def finds(self, code: str, *fields: str) -> bool:
-        """Every word is a whole word of the code, the name or another field; or the whole
+    def finds(self, course: CourseWords) -> bool:
+        """Every word is a whole word of the code, the name or the occupation; or the whole
         text starts the code."""
-        if self.words <= _course_words(code, *fields):
+        if self.words <= course.words:
             return True
-        return bool(self.typed) and _code_key(code).startswith(self.typed)
+        return bool(self.typed) and course.code.startswith(self.typed)
 
 
 def matching_courses(
     session: Session, text: str, conditions: Iterable[Any]
 ) -> list[tuple[int, date]]:
     """The courses meeting `conditions` that the text finds: (id, start date), newest start
-    first, then the higher id, as the course lists show them."""
+    first, then the higher id, as the course lists show them. The database gives the ids of
+    the courses in scope (those another process added or removed included); their words and
+    start days come from `course_words`."""
     asked = CourseQuery.of(text)
-    rows = session.execute(
-        select(
-            col(Course.id),
-            col(Course.start_date),
-            col(Course.code),
-            col(Course.name),
-            col(TrainingOccupation.name),
-        )
-        .join(TrainingOccupation, col(TrainingOccupation.id) == col(Course.occupation_id))
-        .where(*conditions)
-    ).all()
+    conditions = list(conditions)
+    kept = _COURSE_WORDS.get(session, ("all",), lambda: _words_of(session))
+    if not conditions and _holds_every_course(session, kept):
+        ids, words = list(kept), kept
+    else:
+        query = select(col(Course.id)).where(*conditions)
+        ids = [int(each) for each in session.execute(query).scalars()]
+        words = course_words(session, ids)
+    wanted, typed = asked.words, asked.typed
     found = [
-        (int(course_id or 0), start)
-        for course_id, start, code, name, occupation in rows
-        if asked.finds(code, name, occupation)
+        (course_id, course.start)
+        for course_id in ids
+        if wanted <= (course := words[course_id]).words or (typed and course.code.startswith(typed))
     ]
     found.sort(key=lambda pair: (pair[1], pair[0]), reverse=True)
     return found

@@ -12,7 +12,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import insert, update
+from sqlmodel import col, select
 
+from models import clock
+from models.queries.course_search import COURSE_WORD_SECONDS
+from models.tables import Course
 from tests import factories
 from tests.html import attr, body_rows, find_all, first, one, options, parse, selected, text
 from tests.web import test_courses as shared
@@ -178,3 +183,30 @@ def test_an_official_sees_each_institution_in_the_group_labels(client, world):
         "Trung tâm GDNN-GDTX Tuần Giáo – " + vi("Starting in {year}", year=2025),
         "Trường Cao đẳng Điện Biên – " + vi("Starting in {year}", year=2026),
     ]
+
+
+def test_the_kept_words_follow_this_process_at_once_and_others_within_their_time(
+    client, world, monkeypatch
+):
+    moment = [1000.0]
+    monkeypatch.setattr(clock, "steady_seconds", lambda: moment[0])
+    _more_courses(world)
+    signed_in(client, world, "admin")
+    assert listed(client, "q=han dien lop 1") == {"HAN-1"}
+    # Renamed through the ORM (this process): found by the new name at once.
+    renamed = world.session.exec(select(Course).where(col(Course.code) == "HAN-1")).one()
+    renamed.name = "Hàn khí lớp 1"
+    world.session.commit()
+    assert listed(client, "q=han khi") == {"HAN-1"}
+    # Added by another process: read on its own, found at once.
+    with world.session.get_bind().begin() as conn:
+        conn.execute(
+            insert(Course).values(
+                {**renamed.model_dump(exclude={"id"}), "code": "HAN-9", "name": "Hàn ống lớp 9"}
+            )
+        )
+        # Renamed by another process: the kept words hold the old name for a moment.
+        conn.execute(update(Course).where(col(Course.code) == "HAN-2").values(name="Hàn ống lớp 2"))
+    assert listed(client, "q=han ong") == {"HAN-9"}
+    moment[0] += COURSE_WORD_SECONDS + 0.1
+    assert listed(client, "q=han ong") == {"HAN-9", "HAN-2"}
