@@ -6,8 +6,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from models.queries.employers import employer_search
 from models.queries.people import commune_names
 from models.tables import Employer, Institution, UserAccount
+
+EMPLOYER_CHOICES = 50  # employers a drop-down lists; a search finds any other
 
 
 @dataclass(frozen=True)
@@ -43,12 +46,24 @@ def list_users(session: Session) -> list[UserRow]:
     ]
 
 
-def employer_choices(session: Session) -> list[EmployerChoice]:
-    """Active employers by name: their id and name only (whole rows would open every
-    employer's sealed contact details)."""
+def employer_choices(
+    session: Session, *, text: str = "", chosen_id: int | None = None, limit: int = EMPLOYER_CHOICES
+) -> tuple[list[EmployerChoice], bool]:
+    """At most `limit` active employers by name, those the text finds by words of the name
+    or tax code (employers.employer_search), their id and name only (whole rows would open
+    every employer's sealed contact details); and whether more were left out. The chosen
+    employer, when it exists, is always among them, in its place by name, even disabled."""
+    order = (col(Employer.name_key), col(Employer.id))
+    query = select(col(Employer.id), col(Employer.name), *order)
     rows = session.exec(
-        select(col(Employer.id), col(Employer.name))
-        .where(col(Employer.is_active))
-        .order_by(col(Employer.name_key), col(Employer.id))
+        query.where(col(Employer.is_active), *employer_search(text))
+        .order_by(*order)
+        .limit(limit + 1)
     ).all()
-    return [EmployerChoice(employer_id, name) for employer_id, name in rows]
+    shown = list(rows[:limit])
+    if chosen_id is not None and all(row[0] != chosen_id for row in shown):
+        chosen = session.exec(query.where(col(Employer.id) == chosen_id)).first()
+        if chosen is not None:
+            shown = sorted([*shown, chosen], key=lambda row: (row[2], row[0] or 0))
+    choices = [EmployerChoice(employer_id, name) for employer_id, name, _, _ in shown]
+    return choices, len(rows) > limit

@@ -470,6 +470,8 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "courses": ("", "?year={year}", "?status=finished", "?q=may", "?page=5"),
     "vacancies": ("", "?status=open", "?q=cong+nhan", "?page=3"),
     "trainees": ("", "?page=20"),
+    "employers": ("", "?q=cong+ty", "?page=2"),
+    "user_new": ("", "?employer_q=cong+ty"),
     "follow_ups": ("", "?page=5"),
     "training_orders": ("", "?status=fulfilled"),
     "dashboard": ("", "?cut=new_jobs:commune"),

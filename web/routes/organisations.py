@@ -14,11 +14,13 @@ from models.clock import today
 from models.enums import InstitutionKind
 from models.errors import ConflictError, InvalidError
 from models.i18n import translate
+from models.queries.counting import COUNT_LIMIT
 from models.queries.reference import commune_options
 from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
 from web.forms import FormDep, field, form_errors, redirect_to_query
 from web.labels import page_tools
+from web.paging import pager, whole_or_none
 from web.permissions import Permission, allow
 from web.services import organisations as service
 from web.templating import render
@@ -36,6 +38,7 @@ KIND_LABELS = {
     InstitutionKind.OTHER: "Other",
 }
 CHECKBOXES = {"is_active", "is_labour_export_company"}
+SEARCH_MAX_CHARS = 100  # longer than any employer's name
 
 
 def _form(cls: Any, posted: FormData) -> Any:
@@ -149,10 +152,24 @@ def institution_update(
 
 @router.get("/admin/employers", response_class=HTMLResponse, name="employers")
 def employers(
-    request: Request, session: SessionDep, principal: Admin, lang: LanguageDep, done: str = ""
+    request: Request,
+    session: SessionDep,
+    principal: Admin,
+    lang: LanguageDep,
+    q: str = "",
+    page: str = "1",
+    done: str = "",
 ) -> Response:
+    """50 employers a page by name; `q` finds them by words of the name or by tax code (an
+    employer's name is no personal data: the search may travel in the address)."""
+    text = q.strip()[:SEARCH_MAX_CHARS]
+    result = service.employers(session, text=text, page=whole_or_none(page) or 1)
+    links = pager(request, result.page, result.pages or result.page + int(result.has_next))
     context = {
-        "rows": service.employers(session),
+        "result": result,
+        "q": text,
+        "pager": links | {"pages": result.pages},
+        "count_limit": COUNT_LIMIT,
         "notice": _notice(done, lang),
         **page_tools(lang),
     }

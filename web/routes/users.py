@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from models.errors import InvalidError
+from models.queries.users import EMPLOYER_CHOICES
 from web.auth import Principal
 from web.deps import LanguageDep, RecordId, SessionDep
 from web.forms import FormDep, field, form_errors, redirect_to
@@ -20,6 +21,7 @@ from web.services import users as user_service
 from web.templating import render
 
 router = APIRouter()
+EMPLOYER_SEARCH_MAX_CHARS = 100  # longer than any employer's name
 
 
 @router.get("/users", response_class=HTMLResponse, name="users")
@@ -41,9 +43,22 @@ def _render_form(
     lang: str,
     form: user_service.UserForm,
     errors: dict[str, list[str]] | None = None,
+    employer_q: str = "",
+    choose_found: bool = False,
 ) -> Response:
-    choices = user_service.user_choices(session, principal=principal)
-    context = {"form": form, "choices": choices, "errors": errors or {}, **page_tools(lang)}
+    text = employer_q.strip()[:EMPLOYER_SEARCH_MAX_CHARS]
+    choices = user_service.user_choices(
+        session, principal=principal, employer_text=text, employer_id=form.employer_id
+    )
+    if choose_found and text and len(choices.employers) == 1:
+        form.employer_id = str(choices.employers[0].id)  # the search found the employer
+    context = {
+        "form": form,
+        "choices": choices,
+        "errors": errors or {},
+        "employer_limit": EMPLOYER_CHOICES,
+        **page_tools(lang),
+    }
     status = 400 if errors else 200
     return render(request, "users_form.html", context, lang=lang, status_code=status)
 
@@ -54,8 +69,14 @@ def user_new(
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(Permission.MANAGE_USERS))],
     lang: LanguageDep,
+    employer_q: str = "",
 ) -> Response:
-    return _render_form(request, session, principal, lang, user_service.UserForm())
+    """`employer_q` narrows the employer drop-down to the employers it finds by words of the
+    name or tax code (a GET form beside it: no JavaScript needed to search thousands)."""
+    form = user_service.UserForm()
+    return _render_form(
+        request, session, principal, lang, form, employer_q=employer_q, choose_found=True
+    )
 
 
 @router.post("/users/new", name="user_create")
@@ -74,7 +95,9 @@ def user_create(
         user_service.create_account(session, principal=principal, form=form)
     except InvalidError as error:
         form.password = form.password_repeat = ""  # never sent back to the browser
-        return _render_form(request, session, principal, lang, form, form_errors(error, lang))
+        errors = form_errors(error, lang)
+        typed = field(fields, "employer_q")
+        return _render_form(request, session, principal, lang, form, errors, employer_q=typed)
     return redirect_to(request, "users", saved=Saved.USER_CREATED)
 
 

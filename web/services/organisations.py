@@ -16,6 +16,7 @@ from models.clock import today
 from models.db import unit_of_work
 from models.enums import InstitutionKind
 from models.errors import ConflictError, InvalidError
+from models.queries.employers import EmployerPage, list_employers
 from models.queries.reference import commune_options
 from models.rows import get_or_404
 from models.tables import EconomicSector, Employer, Institution
@@ -69,16 +70,6 @@ class EmployerForm:
             **values
             | {"is_active": row.is_active, "is_labour_export_company": row.is_labour_export_company}
         )
-
-
-@dataclass(frozen=True)
-class EmployerRow:
-    """One line of the administrator's list of employers."""
-
-    id: int | None  # the column's type; never None once read
-    name: str
-    tax_code: str | None
-    is_active: bool
 
 
 def _text(value: str, limit: int, field: str, *, required: bool = False) -> str:
@@ -241,13 +232,11 @@ def institutions(session: Session) -> list[Institution]:
     return list(session.exec(select(Institution).order_by(col(Institution.name_key))).all())
 
 
-def employers(session: Session) -> list[EmployerRow]:
-    """Every employer by name, with what the list shows (whole rows would open every
-    employer's sealed contact details)."""
-    query = select(
-        col(Employer.id), col(Employer.name), col(Employer.tax_code), col(Employer.is_active)
-    ).order_by(col(Employer.name_key), col(Employer.id))
-    return [EmployerRow(*row) for row in session.exec(query).all()]
+def employers(session: Session, *, text: str = "", page: int = 1) -> EmployerPage:
+    """One page of 50 employers by name (active or not), narrowed to those whose name has
+    the words of `text` or whose tax code starts with it, with a count that stops at
+    10,000: the page costs the same however many employers the province holds."""
+    return list_employers(session, text=text, page=page)
 
 
 def institution(session: Session, institution_id: int) -> Institution:

@@ -47,19 +47,32 @@ class UserForm:
 @dataclass(frozen=True)
 class UserChoices:
     institutions: list[Institution]
-    employers: list[user_queries.EmployerChoice]
+    employers: list[user_queries.EmployerChoice]  # at most 50, and the chosen one
     communes: list[Option]  # the province's communes and wards, for commune officers
+    employer_text: str = ""  # the words that narrowed the employers
+    more_employers: bool = False  # employers left out: type words to find them
 
 
 def user_list(session: Session, *, principal: Principal) -> list[user_queries.UserRow]:
     return user_queries.list_users(session)
 
 
-def user_choices(session: Session, *, principal: Principal) -> UserChoices:
+def user_choices(
+    session: Session, *, principal: Principal, employer_text: str = "", employer_id: str = ""
+) -> UserChoices:
+    """What the form's drop-downs offer. The employers are at most 50 (the province holds
+    thousands): those `employer_text` finds by words of the name or tax code, and always the
+    one `employer_id` names, so a form shown again keeps its choice. Any existing employer
+    is still accepted when the form is posted."""
+    employers, more = user_queries.employer_choices(
+        session, text=employer_text, chosen_id=parse_id(employer_id)
+    )
     return UserChoices(
         institution_choices(session),
-        user_queries.employer_choices(session),
+        employers,
         commune_options(session, on=today()),
+        employer_text,
+        more,
     )
 
 
