@@ -10,7 +10,7 @@ carry its code, an employer's its id) together cover the whole period.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -170,14 +170,28 @@ def reporter_rows(
     seen: dict[tuple[tuple[date, date], ...], list[ReportingState]] = {}
     rows = []
     for reporter in everyone:
-        reports = tuple(sorted(ranges.get(reporter.key, ())))
+        found = ranges.get(reporter.key)
+        reports = tuple(sorted(found)) if found else ()
         states = seen.get(reports)
         if states is None:
             coverage = Coverage(reports)
             states = [state_of(p, coverage, today, reporting_from) for p in periods]
             seen[reports] = states
-        rows.append(ReporterRow(reporter, list(states)))
+        rows.append(ReporterRow(reporter, states))  # shared: nobody changes a row's states
     return rows
+
+
+def state_counts(rows: Sequence[ReporterRow], periods: int) -> dict[ReportingState, list[int]]:
+    """How many of ``rows`` are in each state, per period (rows sharing their states are
+    counted together)."""
+    tally = Counter(id(row.states) for row in rows)
+    distinct = {id(row.states): row.states for row in rows}
+    return {
+        state: [
+            sum(n for key, n in tally.items() if distinct[key][i] == state) for i in range(periods)
+        ]
+        for state in ReportingState
+    }
 
 
 def source_group(
@@ -192,10 +206,7 @@ def source_group(
     everyone = reporters(session, source, on=today)
     ranges = reported_ranges(session, source, periods[0].start, periods[-1].end) if periods else {}
     rows = reporter_rows(everyone, ranges, periods, today=today, reporting_from=row.reporting_from)
-    counts = {
-        state: [sum(r.states[i] == state for r in rows) for i in range(len(periods))]
-        for state in ReportingState
-    }
+    counts = state_counts(rows, len(periods))
     shown = [r for r in rows if r.late] if only_late else rows
     return ReportingGroup(source, row, periods, shown, len(rows), counts)
 
