@@ -10,7 +10,8 @@ carry its code, an employer's its id) together cover the whole period.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -117,9 +118,15 @@ def reporters(session: Session, source: ReportSource, *, on: date) -> list[Repor
     return [Reporter(source, None, "")]
 
 
-def reported_ranges(session: Session, source: ReportSource, first: date, last: date) -> Ranges:
+def reported_ranges(
+    session: Session,
+    source: ReportSource,
+    first: date,
+    last: date,
+    keys: Sequence[Key] | None = None,
+) -> Ranges:
     """(start, end) of each report of ``source`` that was not withdrawn and touches the days
-    ``first``–``last``, by reporter."""
+    ``first``–``last``, by reporter (only those of ``keys``' reporters when given)."""
     query = select(
         col(NewJobReport.commune_code),
         col(NewJobReport.employer_id),
@@ -131,6 +138,10 @@ def reported_ranges(session: Session, source: ReportSource, first: date, last: d
         col(NewJobReport.period_end) >= first,
         col(NewJobReport.period_start) <= last,
     )
+    if keys is not None and source == ReportSource.COMMUNE:
+        query = query.where(col(NewJobReport.commune_code).in_([k for k in keys if k is not None]))
+    elif keys is not None and source == ReportSource.EMPLOYER:
+        query = query.where(col(NewJobReport.employer_id).in_([k for k in keys if k is not None]))
     ranges: Ranges = defaultdict(list)
     for commune_code, employer_id, start, end in session.exec(query).all():
         ranges[_key(source, commune_code, employer_id)].append((start, end))
@@ -145,7 +156,45 @@ def _key(source: ReportSource, commune_code: str | None, employer_id: int | None
     return None
 
 
-def _group(
+def reporter_rows(
+    everyone: Sequence[Reporter],
+    ranges: Ranges,
+    periods: Sequence[ReportingPeriod],
+    *,
+    today: date,
+    reporting_from: date | None,
+) -> list[ReporterRow]:
+    """The state of each period for each of ``everyone``, from their reports' ``ranges``.
+    Reporters whose reports are the same share their states (most report the same periods,
+    many nothing at all), so the arithmetic runs once per distinct set of reports."""
+    seen: dict[tuple[tuple[date, date], ...], list[ReportingState]] = {}
+    rows = []
+    for reporter in everyone:
+        found = ranges.get(reporter.key)
+        reports = tuple(sorted(found)) if found else ()
+        states = seen.get(reports)
+        if states is None:
+            coverage = Coverage(reports)
+            states = [state_of(p, coverage, today, reporting_from) for p in periods]
+            seen[reports] = states
+        rows.append(ReporterRow(reporter, states))  # shared: nobody changes a row's states
+    return rows
+
+
+def state_counts(rows: Sequence[ReporterRow], periods: int) -> dict[ReportingState, list[int]]:
+    """How many of ``rows`` are in each state, per period (rows sharing their states are
+    counted together)."""
+    tally = Counter(id(row.states) for row in rows)
+    distinct = {id(row.states): row.states for row in rows}
+    return {
+        state: [
+            sum(n for key, n in tally.items() if distinct[key][i] == state) for i in range(periods)
+        ]
+        for state in ReportingState
+    }
+
+
+def source_group(
     session: Session,
     row: ReportingSchedule,
     periods: list[ReportingPeriod],
@@ -156,17 +205,8 @@ def _group(
     source = ReportSource(row.source)
     everyone = reporters(session, source, on=today)
     ranges = reported_ranges(session, source, periods[0].start, periods[-1].end) if periods else {}
-    nothing = Coverage(())
-    rows = []
-    for reporter in everyone:
-        reports = ranges.get(reporter.key)
-        coverage = Coverage(reports) if reports else nothing
-        states = [state_of(p, coverage, today, row.reporting_from) for p in periods]
-        rows.append(ReporterRow(reporter, states))
-    counts = {
-        state: [sum(r.states[i] == state for r in rows) for i in range(len(periods))]
-        for state in ReportingState
-    }
+    rows = reporter_rows(everyone, ranges, periods, today=today, reporting_from=row.reporting_from)
+    counts = state_counts(rows, len(periods))
     shown = [r for r in rows if r.late] if only_late else rows
     return ReportingGroup(source, row, periods, shown, len(rows), counts)
 
@@ -178,7 +218,7 @@ def reporting_status(
     as of ``today``; with ``only_late``, only the reporters late for at least one of them."""
     stored = schedules(session)
     groups = [
-        _group(
+        source_group(
             session,
             stored[source],
             periods_ending_in(schedule_of(stored[source]), year),
@@ -202,7 +242,7 @@ def late_reporters(session: Session, today: date) -> list[LateReporter]:
         if source not in stored:
             continue
         periods = periods_ending_between(schedule_of(stored[source]), first, today)
-        group = _group(session, stored[source], periods, today=today, only_late=True)
+        group = source_group(session, stored[source], periods, today=today, only_late=True)
         for row in group.rows:
             late = [p for p, s in zip(periods, row.states, strict=True) if s == ReportingState.LATE]
             found.append(LateReporter(row.reporter, late))

@@ -476,7 +476,7 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "training_orders": ("", "?status=fulfilled"),
     "dashboard": ("", "?cut=new_jobs:commune"),
     "dashboard_drill": ("", "?page=5"),
-    "reporting_status": ("", "?late=1"),
+    "reporting_status": ("", "?late=1", "?page=2"),
     "export_trainees": ("?course_id={course_id}", "?institution_id={institution_id}"),
     "export_results": ("?course_id={course_id}",),
     "exchange_graduates_export": ("?course_id={course_id}",),

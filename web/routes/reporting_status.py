@@ -17,6 +17,7 @@ from web.deps import LanguageDep, SessionDep
 from web.forms import FormDep, field, form_errors, redirect_to
 from web.labels import page_tools
 from web.notices import Saved
+from web.paging import pager, whole_or_none
 from web.permissions import Permission, allow
 from web.services import reporting_status as service
 from web.templating import render
@@ -32,11 +33,21 @@ def reporting_status(
     lang: LanguageDep,
     year: str = "",
     late: str = "",
+    page: str = "",
 ) -> Response:
-    page = service.status_page(
-        session, principal=principal, year=year_or_none(year), only_late=late == "1"
+    shown = service.status_page(
+        session,
+        principal=principal,
+        year=year_or_none(year),
+        only_late=late == "1",
+        page=whole_or_none(page) or 1,
     )
-    context = {"page": page, "sources": ReportSource, **page_tools(lang)}
+    context = {
+        "page": shown,
+        "sources": ReportSource,
+        "pager": pager(request, shown.status.page, shown.status.pages),
+        **page_tools(lang),
+    }
     return render(request, "reporting_status.html", context, lang=lang)
 
 

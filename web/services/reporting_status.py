@@ -15,7 +15,7 @@ from models.clock import today, utcnow
 from models.db import unit_of_work
 from models.enums import ReportSource
 from models.errors import InvalidError, NotFoundError
-from models.queries.reporting_status import ReportingStatus, reporting_status
+from models.queries.reporting_pages import ReportingPage, reporting_page
 from models.tables import ReportingSchedule
 from models.validation import ErrorCollector, check_length, max_length, require_text
 from models.years import PICKER_FIRST_YEAR
@@ -30,7 +30,7 @@ EDITED_FIELDS = ("due_day", "grace_days", "basis")
 
 @dataclass(frozen=True)
 class StatusPage:
-    status: ReportingStatus
+    status: ReportingPage
     years: list[int]
     only_late: bool
     can_edit: bool  # may change the schedules
@@ -50,12 +50,13 @@ class ScheduleForm:
 
 
 def status_page(
-    session: Session, *, principal: Principal, year: int | None, only_late: bool
+    session: Session, *, principal: Principal, year: int | None, only_late: bool, page: int = 1
 ) -> StatusPage:
-    """The year's periods of every scheduled source (this year by default), as of today."""
+    """One page of the year's periods of every scheduled source (this year by default), as
+    of today."""
     now = today()
     chosen = year if year is not None else now.year
-    status = reporting_status(session, year=chosen, today=now, only_late=only_late)
+    status = reporting_page(session, year=chosen, today=now, only_late=only_late, page=page)
     years = sorted(set(range(PICKER_FIRST_YEAR, now.year + 1)) | {chosen}, reverse=True)
     return StatusPage(status, years, only_late, allowed(principal, Permission.EDIT_SCHEDULES))
 
