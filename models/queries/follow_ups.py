@@ -143,11 +143,15 @@ def _scoped(query: Select[Any], filters: DueFilters) -> Select[Any]:
         # courses)`: with the IN, SQLite read every enrolment of the institution by the
         # course index and sorted them (240 ms for the first page at 100x); with the probe
         # it walks the graduation-date index newest first and stops at the page.
+        # Its own alias of `course`: a query that also joins course (the overdue counts by
+        # institution) must not correlate the probe's course with its own.
+        course = Course.__table__.alias("enrolment_course")  # type: ignore[attr-defined]
         of_institution = (
             sa_select(literal(1))
+            .select_from(course)
             .where(
-                col(Course.id) == col(Enrolment.course_id),
-                col(Course.institution_id) == filters.institution_id,
+                course.c.id == col(Enrolment.course_id),
+                course.c.institution_id == filters.institution_id,
             )
             .exists()
         )

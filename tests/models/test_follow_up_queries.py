@@ -25,6 +25,7 @@ from models.queries.follow_ups import (
     DueState,
     due_counts,
     due_follow_ups,
+    overdue_by_institution,
 )
 from models.tables import EmploymentSpell, Enrolment, FollowUp
 from tests import factories
@@ -187,6 +188,13 @@ def test_filters_by_institution_course_window_and_state(session: Session) -> Non
     assert due_only == [(a.id, 6, DueState.DUE), (b.id, 3, DueState.DUE)]
     counts = due_counts(session, DueFilters(institution_id=centre.id), today=TODAY)
     assert counts == DueCounts(due=2, overdue=1)
+    # The overdue counts by institution (the home page's) join courses themselves: the
+    # institution's probe of each enrolment's course must stay its own.
+    every = overdue_by_institution(session, today=TODAY)
+    assert [(row.institution_id, row.overdue) for row in every] == [(centre.id, 1)]
+    own = overdue_by_institution(session, today=TODAY, institution_id=centre.id)
+    assert [(row.institution_id, row.overdue) for row in own] == [(centre.id, 1)]
+    assert overdue_by_institution(session, today=TODAY, institution_id=college.id) == []
 
 
 def test_pages_run_newest_due_first_across_windows(session: Session) -> None:
