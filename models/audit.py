@@ -3,7 +3,6 @@ entry belongs to the caller's use case and lands, or not, with it)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert
@@ -27,15 +26,37 @@ def record(
     """Add an audit entry. `details` must not hold personal data itself (no ID numbers,
     phones or names): name the fields touched instead."""
     entry = AuditEntry(
-        user_id=user_id,
-        action=action,
-        entity=entity,
-        entity_id=None if entity_id is None else str(entity_id),
-        person_id=person_id,
-        details=details,
+        **_columns(
+            user_id=user_id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            person_id=person_id,
+            **details,
+        )
     )
     session.add(entry)
     return entry
+
+
+def _columns(
+    *,
+    user_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: int | str | None = None,
+    person_id: int | None = None,
+    **details: Any,
+) -> dict[str, Any]:
+    """An entry's columns from `record`'s arguments."""
+    return {
+        "user_id": user_id,
+        "action": action,
+        "entity": entity,
+        "entity_id": None if entity_id is None else str(entity_id),
+        "person_id": person_id,
+        "details": details,
+    }
 
 
 _HELD_VIEWS = "held_view_audits"  # key in Session.info while a request holds its view entries
@@ -63,27 +84,6 @@ def write_held_views(session: Session) -> None:
     if not held:
         return
     at = utcnow()
-    rows = [_view_row(at, **entry) for entry in held]
+    rows = [{"at": at, **_columns(action="view_personal_data", **entry)} for entry in held]
     with unit_of_work(session):
         session.execute(insert(AuditEntry), rows)
-
-
-def _view_row(
-    at: datetime,
-    *,
-    user_id: int | None,
-    entity: str,
-    entity_id: int | str | None = None,
-    person_id: int | None = None,
-    **details: Any,
-) -> dict[str, Any]:
-    """The columns of a view entry, as `record` would write them."""
-    return {
-        "at": at,
-        "user_id": user_id,
-        "action": "view_personal_data",
-        "entity": entity,
-        "entity_id": None if entity_id is None else str(entity_id),
-        "person_id": person_id,
-        "details": details,
-    }

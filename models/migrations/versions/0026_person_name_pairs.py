@@ -40,29 +40,35 @@ _SQLITE_WORDS = """
     FROM syllables AS lesser JOIN syllables AS greater ON lesser.word < greater.word
 """
 
-SQLITE_TRIGGERS = (
-    f"""CREATE TRIGGER person_name_word_insert AFTER INSERT ON person
+
+def _sqlite_triggers(words: str) -> tuple[str, ...]:
+    """The three triggers on `person` that keep a name's rows, `words` listing them."""
+    return (
+        f"""CREATE TRIGGER person_name_word_insert AFTER INSERT ON person
     BEGIN
         INSERT INTO person_name_word (word, sort_key, person_id)
-        SELECT word, new.sort_key, new.id FROM ({_SQLITE_WORDS.format(row="new")});
+        SELECT word, new.sort_key, new.id FROM ({words.format(row="new")});
     END""",
-    f"""CREATE TRIGGER person_name_word_update AFTER UPDATE OF id, name_key, sort_key ON person
+        f"""CREATE TRIGGER person_name_word_update AFTER UPDATE OF id, name_key, sort_key ON person
     WHEN old.id IS NOT new.id OR old.name_key IS NOT new.name_key
         OR old.sort_key IS NOT new.sort_key
     BEGIN
         DELETE FROM person_name_word
         WHERE sort_key = old.sort_key AND person_id = old.id
-            AND word IN ({_SQLITE_WORDS.format(row="old")});
+            AND word IN ({words.format(row="old")});
         INSERT INTO person_name_word (word, sort_key, person_id)
-        SELECT word, new.sort_key, new.id FROM ({_SQLITE_WORDS.format(row="new")});
+        SELECT word, new.sort_key, new.id FROM ({words.format(row="new")});
     END""",
-    f"""CREATE TRIGGER person_name_word_delete AFTER DELETE ON person
+        f"""CREATE TRIGGER person_name_word_delete AFTER DELETE ON person
     BEGIN
         DELETE FROM person_name_word
         WHERE sort_key = old.sort_key AND person_id = old.id
-            AND word IN ({_SQLITE_WORDS.format(row="old")});
+            AND word IN ({words.format(row="old")});
     END""",
-)
+    )
+
+
+SQLITE_TRIGGERS = _sqlite_triggers(_SQLITE_WORDS)
 
 POSTGRES_TRIGGERS = (
     # The rows' words of a folded name: its distinct syllables, then each pair of them, lesser
@@ -114,29 +120,7 @@ _OLD_SQLITE_WORDS = """
     SELECT DISTINCT word FROM parts WHERE word <> ''
 """
 
-OLD_SQLITE_TRIGGERS = (
-    f"""CREATE TRIGGER person_name_word_insert AFTER INSERT ON person
-    BEGIN
-        INSERT INTO person_name_word (word, sort_key, person_id)
-        SELECT word, new.sort_key, new.id FROM ({_OLD_SQLITE_WORDS.format(row="new")});
-    END""",
-    f"""CREATE TRIGGER person_name_word_update AFTER UPDATE OF id, name_key, sort_key ON person
-    WHEN old.id IS NOT new.id OR old.name_key IS NOT new.name_key
-        OR old.sort_key IS NOT new.sort_key
-    BEGIN
-        DELETE FROM person_name_word
-        WHERE sort_key = old.sort_key AND person_id = old.id
-            AND word IN ({_OLD_SQLITE_WORDS.format(row="old")});
-        INSERT INTO person_name_word (word, sort_key, person_id)
-        SELECT word, new.sort_key, new.id FROM ({_OLD_SQLITE_WORDS.format(row="new")});
-    END""",
-    f"""CREATE TRIGGER person_name_word_delete AFTER DELETE ON person
-    BEGIN
-        DELETE FROM person_name_word
-        WHERE sort_key = old.sort_key AND person_id = old.id
-            AND word IN ({_OLD_SQLITE_WORDS.format(row="old")});
-    END""",
-)
+OLD_SQLITE_TRIGGERS = _sqlite_triggers(_OLD_SQLITE_WORDS)
 
 OLD_POSTGRES_TRIGGERS = (
     """CREATE OR REPLACE FUNCTION person_name_word_sync() RETURNS trigger LANGUAGE plpgsql AS $$
